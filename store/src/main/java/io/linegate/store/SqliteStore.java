@@ -1,0 +1,360 @@
+package io.linegate.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The embedded store: one SQLite file in WAL mode under the data directory.
+ *
+ * <p>Writes go through a {@link GroupCommitWriter} with {@code synchronous=FULL}, so a completed
+ * write survives a crash of the process and of the machine. Reads use a small pool of separate
+ * connections, which WAL lets run while the writer commits.
+ */
+public final class SqliteStore implements EventJournal, OperatorControls {
+    public static final String FILE_NAME = "linegate.db";
+
+    private final HikariDataSource readers;
+    private final GroupCommitWriter writer;
+    private final Clock clock;
+
+    private SqliteStore(HikariDataSource readers, GroupCommitWriter writer, Clock clock) {
+        this.readers = readers;
+        this.writer = writer;
+        this.clock = clock;
+    }
+
+    /** Opens (creating and migrating if needed) the store under {@code dataDir}. */
+    public static SqliteStore open(Path dataDir) {
+        return open(dataDir, Clock.systemUTC());
+    }
+
+    public static SqliteStore open(Path dataDir, Clock clock) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + dataDir, e);
+        }
+        SQLiteDataSource ds = dataSource(dataDir.resolve(FILE_NAME));
+        Flyway.configure()
+                .dataSource(ds)
+                .locations("classpath:db/migration/sqlite")
+                .loggers("slf4j")
+                .load()
+                .migrate();
+        HikariConfig pool = new HikariConfig();
+        pool.setDataSource(ds);
+        pool.setMaximumPoolSize(4);
+        pool.setPoolName("linegate-store-readers");
+        HikariDataSource readers = new HikariDataSource(pool);
+        try {
+            return new SqliteStore(readers, new GroupCommitWriter(ds.getConnection(), "linegate-store-writer"), clock);
+        } catch (SQLException e) {
+            readers.close();
+            throw new StoreException("cannot open the writer connection", e);
+        }
+    }
+
+    private static SQLiteDataSource dataSource(Path file) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        // FULL: in WAL mode the log is synced at every commit, so an acknowledged webhook survives
+        // power loss, not only a crash of the process.
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.setBusyTimeout(10_000);
+        config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        SQLiteDataSource ds = new SQLiteDataSource(config);
+        ds.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+        return ds;
+    }
+
+    // ---- event journal -------------------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<Long> append(byte[] body, Instant receivedAt) {
+        return writer.submit(tx -> {
+            PreparedStatement ps = tx.prepare("INSERT INTO inbox (received_at, body) VALUES (?, ?)");
+            ps.setLong(1, receivedAt.toEpochMilli());
+            ps.setBytes(2, body);
+            ps.executeUpdate();
+            return lastRowId(tx);
+        });
+    }
+
+    @Override
+    public List<InboxEntry> inbox(long afterSeq, int limit) {
+        return query("SELECT seq, received_at, body FROM inbox WHERE seq > ? ORDER BY seq LIMIT ?",
+                ps -> {
+                    ps.setLong(1, afterSeq);
+                    ps.setInt(2, limit);
+                },
+                rs -> new InboxEntry(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getBytes(3)));
+    }
+
+    @Override
+    public CompletableFuture<SplitResult> split(List<Long> consumedInboxSeqs, List<NewEvent> events,
+                                                List<NewEvent> unparseable) {
+        long now = clock.millis();
+        return writer.submit(tx -> {
+            int accepted = 0;
+            int duplicates = 0;
+            PreparedStatement seen = tx.prepare("INSERT OR IGNORE INTO seen_events (event_id, seen_at) VALUES (?, ?)");
+            PreparedStatement insert = tx.prepare(
+                    "INSERT INTO events (event_id, lane, destination, payload, received_at) VALUES (?, ?, ?, ?, ?)");
+            for (NewEvent e : events) {
+                seen.setString(1, e.eventId());
+                seen.setLong(2, now);
+                if (seen.executeUpdate() == 0) {
+                    duplicates++;
+                    continue;
+                }
+                insert.setString(1, e.eventId());
+                insert.setString(2, e.lane());
+                insert.setString(3, e.destination());
+                insert.setString(4, e.payload());
+                insert.setLong(5, e.receivedAt().toEpochMilli());
+                insert.executeUpdate();
+                accepted++;
+            }
+            for (NewEvent e : unparseable) {
+                insertDeadLetter(tx, e.eventId(), e.lane(), e.destination(), e.payload(),
+                        e.receivedAt().toEpochMilli(), 0, "the webhook body is not a valid webhook document", now);
+            }
+            PreparedStatement delete = tx.prepare("DELETE FROM inbox WHERE seq = ?");
+            for (long seq : consumedInboxSeqs) {
+                delete.setLong(1, seq);
+                delete.executeUpdate();
+            }
+            return new SplitResult(accepted, duplicates, unparseable.size());
+        });
+    }
+
+    @Override
+    public List<StoredEvent> pending(long afterSeq, int limit) {
+        return query("SELECT seq, event_id, lane, destination, payload, received_at, attempts FROM events"
+                        + " WHERE seq > ? ORDER BY seq LIMIT ?",
+                ps -> {
+                    ps.setLong(1, afterSeq);
+                    ps.setInt(2, limit);
+                },
+                rs -> new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)), rs.getInt(7)));
+    }
+
+    @Override
+    public long pendingCount() {
+        return query("SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM inbox)", ps -> {},
+                rs -> rs.getLong(1)).get(0);
+    }
+
+    @Override
+    public CompletableFuture<Void> complete(long seq, String lane, Map<String, String> stateChanges) {
+        long now = clock.millis();
+        return writer.submit(tx -> {
+            PreparedStatement delete = tx.prepare("DELETE FROM events WHERE seq = ?");
+            delete.setLong(1, seq);
+            delete.executeUpdate();
+            if (!stateChanges.isEmpty()) {
+                PreparedStatement put = tx.prepare("INSERT INTO conversation_state (lane, key, value, updated_at)"
+                        + " VALUES (?, ?, ?, ?) ON CONFLICT (lane, key) DO UPDATE SET value = excluded.value,"
+                        + " updated_at = excluded.updated_at");
+                PreparedStatement remove = tx.prepare("DELETE FROM conversation_state WHERE lane = ? AND key = ?");
+                for (Map.Entry<String, String> change : stateChanges.entrySet()) {
+                    if (change.getValue() == null) {
+                        remove.setString(1, lane);
+                        remove.setString(2, change.getKey());
+                        remove.executeUpdate();
+                    } else {
+                        put.setString(1, lane);
+                        put.setString(2, change.getKey());
+                        put.setString(3, change.getValue());
+                        put.setLong(4, now);
+                        put.executeUpdate();
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> recordFailure(long seq, int attempts, String error) {
+        return writer.submit(tx -> {
+            PreparedStatement ps = tx.prepare("UPDATE events SET attempts = ?, last_error = ? WHERE seq = ?");
+            ps.setInt(1, attempts);
+            ps.setString(2, error);
+            ps.setLong(3, seq);
+            ps.executeUpdate();
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> deadLetter(long seq, int attempts, String error) {
+        long now = clock.millis();
+        return writer.submit(tx -> {
+            PreparedStatement move = tx.prepare("INSERT INTO dead_letters (event_id, lane, destination, payload,"
+                    + " received_at, attempts, error, failed_at) SELECT event_id, lane, destination, payload,"
+                    + " received_at, ?, ?, ? FROM events WHERE seq = ?");
+            move.setInt(1, attempts);
+            move.setString(2, error);
+            move.setLong(3, now);
+            move.setLong(4, seq);
+            move.executeUpdate();
+            PreparedStatement delete = tx.prepare("DELETE FROM events WHERE seq = ?");
+            delete.setLong(1, seq);
+            delete.executeUpdate();
+            return null;
+        });
+    }
+
+    private static void insertDeadLetter(GroupCommitWriter.Tx tx, String eventId, String lane, String destination,
+                                         String payload, long receivedAt, int attempts, String error, long now)
+            throws SQLException {
+        PreparedStatement ps = tx.prepare("INSERT INTO dead_letters (event_id, lane, destination, payload,"
+                + " received_at, attempts, error, failed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        ps.setString(1, eventId);
+        ps.setString(2, lane);
+        ps.setString(3, destination);
+        ps.setString(4, payload);
+        ps.setLong(5, receivedAt);
+        ps.setInt(6, attempts);
+        ps.setString(7, error);
+        ps.setLong(8, now);
+        ps.executeUpdate();
+    }
+
+    @Override
+    public List<DeadLetter> deadLetters(int limit) {
+        return query("SELECT id, event_id, lane, payload, attempts, error, failed_at, replayed_at FROM dead_letters"
+                        + " ORDER BY id DESC LIMIT ?",
+                ps -> ps.setInt(1, limit),
+                rs -> {
+                    long replayed = rs.getLong(8);
+                    return new DeadLetter(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getInt(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)),
+                            rs.wasNull() ? null : Instant.ofEpochMilli(replayed));
+                });
+    }
+
+    @Override
+    public CompletableFuture<Optional<Long>> replay(long deadLetterId) {
+        long now = clock.millis();
+        return writer.submit(tx -> {
+            PreparedStatement copy = tx.prepare("INSERT INTO events (event_id, lane, destination, payload, received_at)"
+                    + " SELECT event_id, lane, destination, payload, received_at FROM dead_letters"
+                    + " WHERE id = ? AND replayed_at IS NULL");
+            copy.setLong(1, deadLetterId);
+            if (copy.executeUpdate() == 0) {
+                return Optional.<Long>empty();
+            }
+            long seq = lastRowId(tx);
+            PreparedStatement mark = tx.prepare("UPDATE dead_letters SET replayed_at = ? WHERE id = ?");
+            mark.setLong(1, now);
+            mark.setLong(2, deadLetterId);
+            mark.executeUpdate();
+            return Optional.of(seq);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Integer> forgetSeenBefore(Instant before) {
+        return writer.submit(tx -> {
+            PreparedStatement ps = tx.prepare("DELETE FROM seen_events WHERE seen_at < ?");
+            ps.setLong(1, before.toEpochMilli());
+            return ps.executeUpdate();
+        });
+    }
+
+    @Override
+    public Map<String, String> state(String lane) {
+        Map<String, String> out = new HashMap<>();
+        query("SELECT key, value FROM conversation_state WHERE lane = ?", ps -> ps.setString(1, lane),
+                rs -> out.put(rs.getString(1), rs.getString(2)));
+        return out;
+    }
+
+    // ---- operator controls ---------------------------------------------------------------------
+
+    @Override
+    public Set<String> controls(String kind) {
+        return new HashSet<>(query("SELECT subject FROM operator_controls WHERE kind = ?",
+                ps -> ps.setString(1, kind), rs -> rs.getString(1)));
+    }
+
+    @Override
+    public void setControl(String kind, String subject, boolean on) {
+        long now = clock.millis();
+        writer.submit(tx -> {
+            PreparedStatement ps = on
+                    ? tx.prepare("INSERT OR REPLACE INTO operator_controls (kind, subject, updated_at) VALUES (?, ?, ?)")
+                    : tx.prepare("DELETE FROM operator_controls WHERE kind = ? AND subject = ?");
+            ps.setString(1, kind);
+            ps.setString(2, subject);
+            if (on) {
+                ps.setLong(3, now);
+            }
+            ps.executeUpdate();
+            return null;
+        }).join();
+    }
+
+    // ---- plumbing ------------------------------------------------------------------------------
+
+    private static long lastRowId(GroupCommitWriter.Tx tx) throws SQLException {
+        try (ResultSet rs = tx.prepare("SELECT last_insert_rowid()").executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private <T> List<T> query(String sql, Binder binder, RowMapper<T> mapper) {
+        try (Connection c = readers.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(mapper.map(rs));
+                }
+                return out;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("query failed: " + sql, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+        readers.close();
+    }
+
+}

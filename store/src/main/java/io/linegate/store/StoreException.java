@@ -1,0 +1,8 @@
+package io.linegate.store;
+
+/** A storage failure that callers cannot fix by changing their input. */
+public final class StoreException extends RuntimeException {
+    public StoreException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,123 @@
+package io.linegate.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.linegate.store.EventJournal.NewEvent;
+import io.linegate.store.EventJournal.StoredEvent;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteStoreTest {
+    @TempDir
+    Path dir;
+
+    static NewEvent event(String id, String lane) {
+        return new NewEvent(id, lane, "Ubot", "{\"webhookEventId\":\"" + id + "\"}", Instant.ofEpochMilli(1000));
+    }
+
+    @Test
+    void anAppendedBodyIsThereAfterReopening() {
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            store.append("{\"events\":[]}".getBytes(StandardCharsets.UTF_8), Instant.ofEpochMilli(5)).join();
+        }
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            assertThat(store.inbox(0, 10)).singleElement().satisfies(e -> {
+                assertThat(new String(e.body(), StandardCharsets.UTF_8)).isEqualTo("{\"events\":[]}");
+                assertThat(e.receivedAt()).isEqualTo(Instant.ofEpochMilli(5));
+            });
+        }
+    }
+
+    @Test
+    void concurrentAppendsShareCommitsAndAllLand() {
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            List<CompletableFuture<Long>> futures = new ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                futures.add(store.append(("b" + i).getBytes(StandardCharsets.UTF_8), Instant.now()));
+            }
+            CompletableFuture.allOf(futures.toArray(new CompletableFuture[0])).join();
+            assertThat(futures).extracting(CompletableFuture::join).doesNotHaveDuplicates().hasSize(2_000);
+            assertThat(store.inbox(0, 5_000)).hasSize(2_000);
+        }
+    }
+
+    @Test
+    void splittingDedupesOnEventIdAcrossReopeningAndConsumesTheInbox() {
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            long seq = store.append(new byte[] {1}, Instant.now()).join();
+            var result = store.split(List.of(seq), List.of(event("E1", "user:A"), event("E1", "user:A"),
+                    event("E2", "user:B")), List.of()).join();
+            assertThat(result.accepted()).isEqualTo(2);
+            assertThat(result.duplicates()).isEqualTo(1);
+            assertThat(store.inbox(0, 10)).isEmpty();
+        }
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            var again = store.split(List.of(), List.of(event("E1", "user:A")), List.of()).join();
+            assertThat(again.duplicates()).isEqualTo(1);
+            assertThat(store.pending(0, 10)).extracting(StoredEvent::eventId).containsExactly("E1", "E2");
+        }
+    }
+
+    @Test
+    void forgettingOldIdsLetsThemInAgain() {
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            store.split(List.of(), List.of(event("E1", "user:A")), List.of()).join();
+            assertThat(store.forgetSeenBefore(Instant.now().plusSeconds(1)).join()).isEqualTo(1);
+            assertThat(store.split(List.of(), List.of(event("E1", "user:A")), List.of()).join().accepted()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void completingAppliesStateChangesInTheSameTransaction() {
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            store.split(List.of(), List.of(event("E1", "user:A")), List.of()).join();
+            long seq = store.pending(0, 1).get(0).seq();
+            Map<String, String> changes = new java.util.HashMap<>();
+            changes.put("count", "1");
+            changes.put("gone", null);
+            store.complete(seq, "user:A", changes).join();
+            assertThat(store.pending(0, 10)).isEmpty();
+            assertThat(store.state("user:A")).containsExactly(Map.entry("count", "1"));
+            assertThat(store.pendingCount()).isZero();
+        }
+    }
+
+    @Test
+    void deadLettersCanBeReplayedOnce() {
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            store.split(List.of(), List.of(event("E1", "user:A")), List.of()).join();
+            StoredEvent e = store.pending(0, 1).get(0);
+            store.recordFailure(e.seq(), 1, "boom").join();
+            store.deadLetter(e.seq(), 3, "boom").join();
+            assertThat(store.pending(0, 10)).isEmpty();
+            var letter = store.deadLetters(10).get(0);
+            assertThat(letter.eventId()).isEqualTo("E1");
+            assertThat(letter.attempts()).isEqualTo(3);
+            assertThat(letter.error()).isEqualTo("boom");
+
+            assertThat(store.replay(letter.id()).join()).isPresent();
+            assertThat(store.replay(letter.id()).join()).isEmpty();
+            assertThat(store.pending(0, 10)).extracting(StoredEvent::eventId).containsExactly("E1");
+            assertThat(store.deadLetters(10).get(0).replayedAt()).isNotNull();
+        }
+    }
+
+    @Test
+    void operatorControlsPersist() {
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            store.setControl(OperatorControls.MUTE, "user:U1", true);
+            store.setControl(OperatorControls.MUTE, "user:U2", true);
+            store.setControl(OperatorControls.MUTE, "user:U2", false);
+        }
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            assertThat(store.controls(OperatorControls.MUTE)).containsExactly("user:U1");
+        }
+    }
+}
