@@ -1,0 +1,130 @@
+package io.linegate.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.linecorp.bot.messaging.model.Message;
+import com.linecorp.bot.webhook.model.Event;
+import io.linegate.core.Json;
+import io.linegate.store.EventJournal;
+import io.linegate.store.EventJournal.StoredEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The context of one handler invocation. Delivery facts (reply token, mode, redelivery) are read
+ * from the raw JSON, not the typed event, so they are right even for event types the SDK lacks.
+ */
+final class DispatchedEvent implements EventContext, ConversationState {
+    private final StoredEvent stored;
+    private final Event event;
+    private final JsonNode raw;
+    private final int attempt;
+    private final EventJournal journal;
+    private final Outbound outbound;
+    private final Clock clock;
+    private Map<String, String> loadedState;
+    private final Map<String, String> changes = new LinkedHashMap<>();
+
+    DispatchedEvent(StoredEvent stored, Event event, int attempt, EventJournal journal, Outbound outbound, Clock clock) {
+        this.stored = stored;
+        this.event = event;
+        this.attempt = attempt;
+        this.journal = journal;
+        this.outbound = outbound;
+        this.clock = clock;
+        try {
+            this.raw = Json.mapper().readTree(stored.payload());
+        } catch (IOException e) {
+            throw new UncheckedIOException("stored event is not JSON", e);
+        }
+    }
+
+    @Override public Event event() { return event; }
+    @Override public String rawJson() { return stored.payload(); }
+    @Override public String sourceKey() { return stored.lane(); }
+    @Override public String destination() { return stored.destination(); }
+    @Override public int attempt() { return attempt; }
+    @Override public ConversationState state() { return this; }
+
+    @Override
+    public Optional<String> replyToken() {
+        String token = raw.path("replyToken").asText("");
+        return token.isEmpty() ? Optional.empty() : Optional.of(token);
+    }
+
+    @Override
+    public Duration replyTokenAge() {
+        return Duration.between(stored.receivedAt(), clock.instant());
+    }
+
+    @Override
+    public boolean isRedelivery() {
+        return raw.path("deliveryContext").path("isRedelivery").asBoolean(false);
+    }
+
+    @Override
+    public boolean isStandby() {
+        return "standby".equals(raw.path("mode").asText(""));
+    }
+
+    @Override
+    public void reply(List<Message> messages) throws Exception {
+        checkSendingAllowed();
+        String token = replyToken().orElseThrow(() -> new IllegalStateException(
+                "event " + stored.eventId() + " (" + raw.path("type").asText() + ") has no reply token"));
+        outbound.reply(token, messages);
+    }
+
+    @Override
+    public void push(List<Message> messages) throws Exception {
+        checkSendingAllowed();
+        JsonNode source = raw.path("source");
+        String to = source.path("groupId").asText(source.path("roomId").asText(source.path("userId").asText("")));
+        if (to.isEmpty()) {
+            throw new IllegalStateException("event " + stored.eventId() + " has no source to push to");
+        }
+        outbound.push(to, messages);
+    }
+
+    private void checkSendingAllowed() {
+        if (isStandby()) {
+            throw new SendingDisabledException("event " + stored.eventId()
+                    + " is in standby mode: another channel is in control of this chat, so sending is disabled");
+        }
+    }
+
+    // ---- ConversationState: reads see own writes; writes commit with the done-mark ---------------
+
+    @Override
+    public Optional<String> get(String key) {
+        if (changes.containsKey(key)) {
+            return Optional.ofNullable(changes.get(key));
+        }
+        if (loadedState == null) {
+            loadedState = journal.state(stored.lane());
+        }
+        return Optional.ofNullable(loadedState.get(key));
+    }
+
+    @Override
+    public void put(String key, String value) {
+        if (key == null || value == null) {
+            throw new IllegalArgumentException("state key and value must not be null (use remove)");
+        }
+        changes.put(key, value);
+    }
+
+    @Override
+    public void remove(String key) {
+        changes.put(key, null);
+    }
+
+    Map<String, String> stateChanges() {
+        return changes;
+    }
+}

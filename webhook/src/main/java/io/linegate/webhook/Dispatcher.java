@@ -1,0 +1,570 @@
+package io.linegate.webhook;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.linecorp.bot.jackson.ModelObjectMapper;
+import com.linecorp.bot.webhook.model.Event;
+import com.linecorp.bot.webhook.model.EventMode;
+import com.linecorp.bot.webhook.model.UnknownEvent;
+import io.linegate.core.Json;
+import io.linegate.store.EventJournal;
+import io.linegate.store.EventJournal.InboxEntry;
+import io.linegate.store.EventJournal.NewEvent;
+import io.linegate.store.EventJournal.StoredEvent;
+import io.linegate.store.OperatorControls;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Processes journaled webhooks (DESIGN.md, path 2): split into events, dedupe, then a lane per
+ * conversation, one event at a time per lane, lanes in parallel on a bounded pool.
+ *
+ * <p>Guarantees:
+ * <ul>
+ *   <li>Order: events of one source are handled in the order they were journaled; the next starts
+ *       only after the previous one's done-mark is durable.</li>
+ *   <li>At most once per {@code webhookEventId} within the dedupe window, at least once across
+ *       crashes (an event leaves the journal only with its done-mark), and exactly once for effects
+ *       made through {@link EventContext#state()}, which commit with the done-mark.</li>
+ *   <li>Bounded memory: at most {@code window} events are loaded; the backlog waits on disk.</li>
+ * </ul>
+ */
+public final class Dispatcher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    private static final ObjectMapper SDK = ModelObjectMapper.createNewObjectMapper();
+    private static final int SPLIT_BATCH = 500;
+
+    private final EventJournal journal;
+    private final OperatorControls controlStore;
+    private final EventHandler handler;
+    private final EventHandler floodHandler;
+    private final EventHandler maintenanceHandler;
+    private final Outbound outbound;
+    private final Clock clock;
+    private final int window;
+    private final int maxAttempts;
+    private final Duration backoff;
+    private final Duration maxBackoff;
+    private final Duration dedupeWindow;
+    private final FloodControl flood;
+    private final ExecutorService workers;
+    private final ScheduledExecutorService timer;
+    private final Thread pump;
+    private final Object signal = new Object();
+    private final Metrics metrics;
+
+    // Guarded by "this".
+    private final Map<String, Lane> lanes = new HashMap<>();
+    private int loaded;
+    private long loadCursor;
+    private long inboxCursor;
+    private boolean wakeRequested;
+
+    private volatile boolean running = true;
+    private volatile Set<String> muted = Set.of();
+    private volatile boolean maintenance;
+    private final AtomicLong backlog = new AtomicLong();
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    private Dispatcher(Builder b) {
+        this.journal = b.journal;
+        this.controlStore = b.controls;
+        this.handler = b.handler;
+        this.floodHandler = b.floodHandler;
+        this.maintenanceHandler = b.maintenanceHandler;
+        this.outbound = b.outbound;
+        this.clock = b.clock;
+        this.window = b.window;
+        this.maxAttempts = b.maxAttempts;
+        this.backoff = b.backoff;
+        this.maxBackoff = b.maxBackoff;
+        this.dedupeWindow = b.dedupeWindow;
+        this.flood = new FloodControl(b.floodPolicy);
+        if (b.floodPolicy.action() == FloodPolicy.Action.ROUTE && floodHandler == null) {
+            throw new IllegalArgumentException("flood action ROUTE needs a flood handler");
+        }
+        AtomicInteger n = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(b.workers, b.workers, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> daemon(r, "linegate-handler-" + n.incrementAndGet()));
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "linegate-dispatch-timer"));
+        t.setRemoveOnCancelPolicy(true);
+        this.timer = t;
+        this.metrics = new Metrics(b.registry, backlog);
+        this.pump = daemon(this::pumpLoop, "linegate-dispatch-pump");
+    }
+
+    public static Builder builder(EventJournal journal, EventHandler handler) {
+        return new Builder(journal, handler);
+    }
+
+    /** Starts dispatching, beginning with whatever the journal holds from before a restart. */
+    public Dispatcher start() {
+        backlog.set(journal.pendingCount());
+        refreshControls();
+        timer.scheduleWithFixedDelay(this::refreshControls, 2, 2, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(this::forgetOldIds, 0, 10, TimeUnit.MINUTES);
+        pump.start();
+        return this;
+    }
+
+    /** Called after each durable append: counts it in the backlog and wakes the pump. */
+    public void appended() {
+        backlog.incrementAndGet();
+        wake();
+    }
+
+    /** Tells the dispatcher there may be new work (a replayed dead letter, say); cheap and idempotent. */
+    public void wake() {
+        synchronized (signal) {
+            wakeRequested = true;
+            signal.notifyAll();
+        }
+    }
+
+    /** Re-reads the operator controls now instead of at the next periodic refresh. */
+    public void refreshControls() {
+        if (controlStore == null) {
+            return;
+        }
+        try {
+            muted = Set.copyOf(controlStore.controls(OperatorControls.MUTE));
+            maintenance = controlStore.controls(OperatorControls.MAINTENANCE).contains("on");
+        } catch (RuntimeException e) {
+            log.warn("could not refresh operator controls; keeping the previous ones", e);
+        }
+    }
+
+    /** Events stored but not yet done, including those not yet split. */
+    public long backlog() {
+        return backlog.get();
+    }
+
+    // ---- pump: inbox -> events -> lanes --------------------------------------------------------
+
+    private void pumpLoop() {
+        while (running) {
+            try {
+                boolean worked = splitInbox();
+                worked |= loadPending();
+                if (!worked) {
+                    synchronized (signal) {
+                        if (!wakeRequested && running) {
+                            signal.wait(100);
+                        }
+                        wakeRequested = false;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("dispatch pump failed; retrying in 1 s", e);
+                sleepQuietly(1000);
+            }
+        }
+    }
+
+    private boolean splitInbox() {
+        List<InboxEntry> entries = journal.inbox(inboxCursor, SPLIT_BATCH);
+        if (entries.isEmpty()) {
+            return false;
+        }
+        List<NewEvent> events = new ArrayList<>();
+        List<NewEvent> unparseable = new ArrayList<>();
+        List<Long> consumed = new ArrayList<>(entries.size());
+        for (InboxEntry entry : entries) {
+            consumed.add(entry.seq());
+            if (!WebhookBodies.split(entry, events)) {
+                unparseable.add(new NewEvent("inbox:" + entry.seq(), "unparsed", null,
+                        new String(entry.body(), java.nio.charset.StandardCharsets.UTF_8), entry.receivedAt()));
+                log.warn("a signed webhook body could not be parsed; kept as dead letter inbox:{}", entry.seq());
+            }
+        }
+        EventJournal.SplitResult r = journal.split(consumed, events, unparseable).join();
+        inboxCursor = entries.get(entries.size() - 1).seq();
+        metrics.received.increment(events.size());
+        metrics.duplicates.increment(r.duplicates());
+        // Bodies leave the backlog count as their events enter it.
+        backlog.addAndGet(r.accepted() - entries.size());
+        return true;
+    }
+
+    private boolean loadPending() {
+        int room;
+        long cursor;
+        synchronized (this) {
+            room = window - loaded;
+            cursor = loadCursor;
+        }
+        if (room <= 0) {
+            return false;
+        }
+        List<StoredEvent> batch = journal.pending(cursor, Math.min(room, 1000));
+        if (batch.isEmpty()) {
+            return false;
+        }
+        List<Lane> toStart = new ArrayList<>();
+        synchronized (this) {
+            for (StoredEvent e : batch) {
+                Lane lane = lanes.computeIfAbsent(e.lane(), Lane::new);
+                lane.queue.addLast(e);
+                loaded++;
+                if (!lane.scheduled) {
+                    lane.scheduled = true;
+                    toStart.add(lane);
+                }
+            }
+            loadCursor = batch.get(batch.size() - 1).seq();
+        }
+        toStart.forEach(this::schedule);
+        return true;
+    }
+
+    // ---- lanes ---------------------------------------------------------------------------------
+
+    /** A conversation's queue of loaded events. Guarded by the dispatcher's monitor. */
+    private static final class Lane {
+        final String key;
+        final ArrayDeque<StoredEvent> queue = new ArrayDeque<>();
+        boolean scheduled;
+        int attempts; // of the head event, including earlier runs recorded in the journal
+
+        Lane(String key) {
+            this.key = key;
+        }
+    }
+
+    private void schedule(Lane lane) {
+        if (!running) {
+            return;
+        }
+        try {
+            workers.execute(() -> runHead(lane));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Shutting down: the event stays in the journal for the next start.
+        }
+    }
+
+    private void scheduleLater(Lane lane, long delayMs) {
+        if (running) {
+            timer.schedule(() -> schedule(lane), delayMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void runHead(Lane lane) {
+        if (!running) {
+            return;
+        }
+        StoredEvent head;
+        synchronized (this) {
+            head = lane.queue.peekFirst();
+            if (lane.attempts < head.attempts()) {
+                lane.attempts = head.attempts();
+            }
+        }
+        Event event = parse(head.payload());
+        String userKey = event.source() == null || event.source().userId() == null
+                ? null : "user:" + event.source().userId();
+        if (muted.contains(lane.key) || (userKey != null && muted.contains(userKey))) {
+            finish(lane, head, "muted", Map.of());
+            return;
+        }
+        EventHandler chosen = handler;
+        String outcome = "handled";
+        if (maintenance) {
+            if (maintenanceHandler == null) {
+                scheduleLater(lane, 1000); // hold: the event waits durably until maintenance ends
+                return;
+            }
+            chosen = maintenanceHandler;
+            outcome = "maintenance";
+        } else {
+            FloodPolicy.Action action = flood.policy().action();
+            long at = action == FloodPolicy.Action.THROTTLE ? clock.millis() : head.receivedAt().toEpochMilli();
+            long wait = lane.attempts > 0 ? 0 : flood.admit(lane.key, at);
+            if (wait > 0) {
+                switch (action) {
+                    case THROTTLE:
+                        metrics.throttled.increment();
+                        scheduleLater(lane, wait);
+                        return;
+                    case DROP:
+                        log.warn("source {} is over its flood limit; event {} dropped", lane.key, head.eventId());
+                        finish(lane, head, "flood_dropped", Map.of());
+                        return;
+                    default:
+                        chosen = floodHandler;
+                        outcome = "flood_routed";
+                }
+            }
+        }
+        int attempt = lane.attempts + 1;
+        DispatchedEvent ctx = new DispatchedEvent(head, event, attempt, journal, outbound, clock);
+        inFlight.incrementAndGet();
+        try {
+            chosen.handle(ctx);
+        } catch (SendingDisabledException e) {
+            log.warn("handler tried to send for standby event {}; completed without sending", head.eventId());
+            outcome = "standby_send_blocked";
+        } catch (Exception | LinkageError e) {
+            inFlight.decrementAndGet();
+            fail(lane, head, attempt, e);
+            return;
+        }
+        inFlight.decrementAndGet();
+        finish(lane, head, outcome, ctx.stateChanges());
+    }
+
+    private static Event parse(String payload) {
+        try {
+            Event e = SDK.readValue(payload, Event.class);
+            if (e != null) {
+                return e;
+            }
+        } catch (Exception | LinkageError ignored) {
+            // An event the SDK cannot read (new type, new enum value) still reaches the fallback.
+        }
+        String type;
+        try {
+            type = Json.mapper().readTree(payload).path("type").asText("unknown");
+        } catch (Exception e) {
+            type = "unknown";
+        }
+        return new UnknownEvent(type, null, null, EventMode.UNDEFINED, null, null);
+    }
+
+    private void finish(Lane lane, StoredEvent head, String outcome, Map<String, String> changes) {
+        journal.complete(head.seq(), lane.key, changes).whenCompleteAsync((v, err) -> {
+            if (err != null) {
+                log.error("could not mark event {} done; retrying", head.eventId(), err);
+                scheduleLater(lane, 1000);
+                return;
+            }
+            metrics.processed(outcome).increment();
+            backlog.decrementAndGet();
+            advance(lane);
+        }, workers);
+    }
+
+    private void fail(Lane lane, StoredEvent head, int attempt, Throwable error) {
+        String message = error.getClass().getName() + ": " + error.getMessage();
+        synchronized (this) {
+            lane.attempts = attempt;
+        }
+        if (attempt >= maxAttempts) {
+            log.error("event {} failed {} times; dead-lettered", head.eventId(), attempt, error);
+            journal.deadLetter(head.seq(), attempt, message).whenCompleteAsync((v, err) -> {
+                if (err != null) {
+                    log.error("could not dead-letter event {}; retrying", head.eventId(), err);
+                    scheduleLater(lane, 1000);
+                    return;
+                }
+                metrics.processed("dead_lettered").increment();
+                backlog.decrementAndGet();
+                advance(lane);
+            }, workers);
+            return;
+        }
+        long delay = backoffMillis(attempt);
+        log.warn("event {} failed (attempt {} of {}); retrying in {} ms", head.eventId(), attempt, maxAttempts,
+                delay, error);
+        metrics.processed("retried").increment();
+        journal.recordFailure(head.seq(), attempt, message)
+                .whenComplete((v, err) -> scheduleLater(lane, delay));
+    }
+
+    /** Exponential backoff with full jitter on the upper half, capped. */
+    private long backoffMillis(int attempt) {
+        long base = backoff.toMillis() << Math.min(attempt - 1, 20);
+        long capped = Math.min(base, maxBackoff.toMillis());
+        return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+    }
+
+    private void advance(Lane lane) {
+        boolean more;
+        synchronized (this) {
+            lane.queue.pollFirst();
+            lane.attempts = 0;
+            loaded--;
+            more = !lane.queue.isEmpty();
+            if (!more) {
+                lane.scheduled = false;
+                lanes.remove(lane.key);
+            }
+        }
+        if (more) {
+            runHead(lane);
+        } else {
+            wake(); // room in the window: load more
+        }
+    }
+
+    private void forgetOldIds() {
+        try {
+            int n = journal.forgetSeenBefore(clock.instant().minus(dedupeWindow)).join();
+            if (n > 0) {
+                log.debug("forgot {} event ids older than the dedupe window", n);
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not prune the dedupe table", e);
+        }
+    }
+
+    /**
+     * Stops taking new events, lets handlers that are running finish (up to {@code grace}), and
+     * leaves everything else in the journal for the next start.
+     */
+    public void close(Duration grace) {
+        running = false;
+        wake();
+        try {
+            pump.join(grace.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        timer.shutdownNow();
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("{} handlers still running after {}; their events will run again at next start",
+                        inFlight.get(), grace);
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(10));
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The dispatcher's meters, named as the Prometheus endpoint shows them without the suffixes. */
+    private static final class Metrics {
+        final MeterRegistry registry;
+        final Counter received;
+        final Counter duplicates;
+        final Counter throttled;
+        final Map<String, Counter> processed = new ConcurrentHashMap<>();
+
+        Metrics(MeterRegistry registry, AtomicLong backlog) {
+            this.registry = registry;
+            received = Counter.builder("linegate.events.received").description("events split out of webhooks")
+                    .register(registry);
+            duplicates = Counter.builder("linegate.events.duplicate")
+                    .description("events skipped because their webhookEventId was already seen").register(registry);
+            throttled = Counter.builder("linegate.events.throttled")
+                    .description("times a source's event waited for its flood limit").register(registry);
+            Gauge.builder("linegate.queue.depth", backlog, AtomicLong::get)
+                    .description("events stored and not yet done").register(registry);
+        }
+
+        Counter processed(String outcome) {
+            return processed.computeIfAbsent(outcome, o -> Counter.builder("linegate.events.processed")
+                    .description("events finished, by outcome").tag("outcome", o).register(registry));
+        }
+    }
+
+    /** Options with defaults suited to a production bot. */
+    public static final class Builder {
+        private final EventJournal journal;
+        private final EventHandler handler;
+        private OperatorControls controls;
+        private EventHandler floodHandler;
+        private EventHandler maintenanceHandler;
+        private Outbound outbound = Outbound.NONE;
+        private Clock clock = Clock.systemUTC();
+        private int workers = 32;
+        private int window = 10_000;
+        private int maxAttempts = 5;
+        private Duration backoff = Duration.ofSeconds(1);
+        private Duration maxBackoff = Duration.ofMinutes(5);
+        private Duration dedupeWindow = Duration.ofHours(24);
+        private FloodPolicy floodPolicy = FloodPolicy.defaults();
+        private MeterRegistry registry = new SimpleMeterRegistry();
+
+        private Builder(EventJournal journal, EventHandler handler) {
+            this.journal = journal;
+            this.handler = handler;
+        }
+
+        public Builder bot(Bot bot) {
+            this.floodHandler = bot.floodHandler();
+            this.maintenanceHandler = bot.maintenanceHandler();
+            return this;
+        }
+
+        public Builder controls(OperatorControls controls) { this.controls = controls; return this; }
+        public Builder floodHandler(EventHandler h) { this.floodHandler = h; return this; }
+        public Builder maintenanceHandler(EventHandler h) { this.maintenanceHandler = h; return this; }
+        public Builder outbound(Outbound outbound) { this.outbound = outbound; return this; }
+        public Builder clock(Clock clock) { this.clock = clock; return this; }
+        public Builder registry(MeterRegistry registry) { this.registry = registry; return this; }
+        public Builder floodPolicy(FloodPolicy policy) { this.floodPolicy = policy; return this; }
+
+        /** Handler threads: how many conversations are handled at the same time. */
+        public Builder workers(int n) { this.workers = positive(n, "workers"); return this; }
+
+        /** How many stored events may be loaded in memory at once; the rest wait on disk. */
+        public Builder window(int n) { this.window = positive(n, "window"); return this; }
+
+        /** Attempts before an event is dead-lettered (1 = no retry). */
+        public Builder maxAttempts(int n) { this.maxAttempts = positive(n, "maxAttempts"); return this; }
+
+        public Builder backoff(Duration first, Duration max) {
+            this.backoff = first;
+            this.maxBackoff = max;
+            return this;
+        }
+
+        /** How long a webhookEventId is remembered; at least 24 hours is advisable. */
+        public Builder dedupeWindow(Duration d) { this.dedupeWindow = d; return this; }
+
+        public Dispatcher build() {
+            return new Dispatcher(this);
+        }
+
+        private static int positive(int n, String what) {
+            if (n < 1) {
+                throw new IllegalArgumentException(what + " must be at least 1, was " + n);
+            }
+            return n;
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.linegate.webhook;
+
+import com.linecorp.bot.messaging.model.Message;
+import java.util.List;
+
+/**
+ * How handlers send. The server wires the messaging module in; tests can wire anything. Kept to the
+ * two calls a conversation needs so that the webhook module does not depend on the sending stack.
+ */
+public interface Outbound {
+    void reply(String replyToken, List<Message> messages) throws Exception;
+
+    void push(String to, List<Message> messages) throws Exception;
+
+    /** For bots that never send: every call fails clearly. */
+    Outbound NONE = new Outbound() {
+        @Override
+        public void reply(String replyToken, List<Message> messages) {
+            throw new IllegalStateException("no sending is configured (set LINE_CHANNEL_ACCESS_TOKEN)");
+        }
+
+        @Override
+        public void push(String to, List<Message> messages) {
+            throw new IllegalStateException("no sending is configured (set LINE_CHANNEL_ACCESS_TOKEN)");
+        }
+    };
+}

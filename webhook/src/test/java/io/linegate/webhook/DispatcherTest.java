@@ -1,0 +1,399 @@
+package io.linegate.webhook;
+
+import static io.linegate.webhook.Webhooks.body;
+import static io.linegate.webhook.Webhooks.text;
+import static io.linegate.webhook.Webhooks.user;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.linecorp.bot.messaging.model.Message;
+import com.linecorp.bot.messaging.model.TextMessage;
+import com.linecorp.bot.webhook.model.FollowEvent;
+import com.linecorp.bot.webhook.model.TextMessageContent;
+import io.linegate.core.Secret;
+import io.linegate.core.WebhookSignature;
+import io.linegate.store.OperatorControls;
+import io.linegate.store.SqliteStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DispatcherTest {
+    static final Secret SECRET = Secret.of("0123456789abcdef0123456789abcdef", "secret");
+
+    @TempDir
+    Path dir;
+
+    SqliteStore store;
+    Dispatcher dispatcher;
+    WebhookReceiver receiver;
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    void start(EventHandler handler, UnaryOperator<Dispatcher.Builder> options) {
+        store = SqliteStore.open(dir);
+        dispatcher = options.apply(Dispatcher.builder(store, handler).controls(store).registry(registry)
+                .backoff(Duration.ofMillis(10), Duration.ofMillis(50))).build().start();
+        receiver = new WebhookReceiver(WebhookSignature.of(SECRET), store, dispatcher::appended, Clock.systemUTC());
+    }
+
+    void stop() {
+        dispatcher.close(Duration.ofSeconds(5));
+        store.close();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (dispatcher != null) {
+            stop();
+        }
+    }
+
+    void send(byte[] body) {
+        assertThat(receiver.receive(body, WebhookSignature.sign(SECRET, body)).join().accepted()).isTrue();
+    }
+
+    double processed(String outcome) {
+        var c = registry.find("linegate.events.processed").tag("outcome", outcome).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    @Test
+    void eventsOfOneSourceAreHandledInOrderWhileSourcesRunConcurrently() throws Exception {
+        Map<String, List<Integer>> seen = new ConcurrentHashMap<>();
+        AtomicInteger concurrent = new AtomicInteger();
+        AtomicInteger maxConcurrent = new AtomicInteger();
+        Map<String, AtomicInteger> perLane = new ConcurrentHashMap<>();
+        start(ctx -> {
+            int now = concurrent.incrementAndGet();
+            maxConcurrent.accumulateAndGet(now, Math::max);
+            assertThat(perLane.computeIfAbsent(ctx.sourceKey(), k -> new AtomicInteger()).incrementAndGet())
+                    .as("two events of one source at once").isEqualTo(1);
+            Thread.sleep(1);
+            String text = ((TextMessageContent) ((com.linecorp.bot.webhook.model.MessageEvent) ctx.event()).message()).text();
+            seen.computeIfAbsent(ctx.sourceKey(), k -> Collections.synchronizedList(new ArrayList<>()))
+                    .add(Integer.parseInt(text));
+            perLane.get(ctx.sourceKey()).decrementAndGet();
+            concurrent.decrementAndGet();
+        }, b -> b.workers(8));
+
+        int users = 16;
+        int perUser = 40;
+        ExecutorService senders = Executors.newFixedThreadPool(8);
+        for (int u = 0; u < users; u++) {
+            String userId = user(u);
+            senders.submit(() -> {
+                for (int i = 0; i < perUser; i++) {
+                    // Two events of one user in one body half the time: splitting must keep their order.
+                    if (i % 2 == 0 && i + 1 < perUser) {
+                        send(body(text(userId, String.valueOf(i)), text(userId, String.valueOf(i + 1))));
+                        i++;
+                    } else {
+                        send(body(text(userId, String.valueOf(i))));
+                    }
+                }
+            });
+        }
+        senders.shutdown();
+        assertThat(senders.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> processed("handled") == users * perUser);
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 0; i < perUser; i++) {
+            expected.add(i);
+        }
+        assertThat(seen).hasSize(users);
+        seen.values().forEach(list -> assertThat(list).containsExactlyElementsOf(expected));
+        assertThat(maxConcurrent.get()).as("sources handled in parallel").isGreaterThan(1);
+        assertThat(dispatcher.backlog()).isZero();
+    }
+
+    @Test
+    void aSlowSourceDoesNotHoldUpOthers() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> handled = new CopyOnWriteArrayList<>();
+        start(ctx -> {
+            if (ctx.sourceKey().equals("user:" + user(1))) {
+                release.await(10, TimeUnit.SECONDS);
+            }
+            handled.add(ctx.sourceKey());
+        }, b -> b.workers(4));
+        send(body(text(user(1), "slow"), text(user(1), "after-slow")));
+        send(body(text(user(2), "a"), text(user(3), "b")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 2);
+        assertThat(handled).containsExactlyInAnyOrder("user:" + user(2), "user:" + user(3));
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 4);
+    }
+
+    @Test
+    void aWebhookWithSeveralUsersAndTypesIsSplitPerEvent() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        start(EventRouter.builder()
+                .onMessage(TextMessageContent.class, (ctx, t) -> seen.add(ctx.sourceKey() + " text " + t.text()))
+                .on(FollowEvent.class, (ctx, f) -> seen.add(ctx.sourceKey() + " follow"))
+                .build(), b -> b);
+        send(body(text(user(1), "hello"), Webhooks.follow(user(2)), Webhooks.groupText("Cgroup", user(3), "hi all")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 3);
+        assertThat(seen).containsExactlyInAnyOrder("user:" + user(1) + " text hello", "user:" + user(2) + " follow",
+                "group:Cgroup text hi all");
+    }
+
+    @Test
+    void theVerifyRequestIsAcceptedAndDispatchesNothing() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        start(ctx -> calls.incrementAndGet(), b -> b);
+        send(body());
+        Thread.sleep(300);
+        assertThat(calls).hasValue(0);
+        assertThat(store.inbox(0, 10)).isEmpty();
+    }
+
+    @Test
+    void aRepeatedEventIdIsHandledOnceEvenAcrossARestart() {
+        AtomicInteger calls = new AtomicInteger();
+        List<Boolean> redelivery = new CopyOnWriteArrayList<>();
+        EventHandler handler = ctx -> {
+            calls.incrementAndGet();
+            redelivery.add(ctx.isRedelivery());
+        };
+        start(handler, b -> b);
+        String id = io.linegate.core.Ulid.next();
+        send(body(text(user(1), id, "once", false)));
+        send(body(text(user(1), id, "once", true)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> processed("handled") == 1);
+        stop();
+
+        registry = new SimpleMeterRegistry();
+        start(handler, b -> b);
+        send(body(text(user(1), id, "once", true)));
+        String other = io.linegate.core.Ulid.next();
+        send(body(text(user(1), other, "redelivered first time", true)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> processed("handled") == 1);
+        assertThat(calls).hasValue(2);
+        assertThat(redelivery).containsExactly(false, true);
+        assertThat(registry.get("linegate.events.duplicate").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailingHandlerIsRetriedThenDeadLetteredAndCanBeReplayed() {
+        AtomicInteger calls = new AtomicInteger();
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        AtomicInteger failUntil = new AtomicInteger(Integer.MAX_VALUE);
+        List<String> behind = new CopyOnWriteArrayList<>();
+        start(ctx -> {
+            if (ctx.rawJson().contains("behind it")) {
+                behind.add(ctx.sourceKey());
+                return;
+            }
+            attempts.add(ctx.attempt());
+            if (calls.incrementAndGet() < failUntil.get()) {
+                throw new IllegalStateException("downstream is down");
+            }
+        }, b -> b.maxAttempts(3));
+        send(body(text(user(1), "x"), text(user(1), "behind it")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.deadLetters(10).size() == 1);
+        var letter = store.deadLetters(10).get(0);
+        assertThat(letter.attempts()).isEqualTo(3);
+        assertThat(letter.error()).contains("downstream is down");
+        assertThat(attempts.subList(0, 3)).containsExactly(1, 2, 3);
+        // The lane moves on after the dead letter: the next event of that user is not stuck.
+        await().atMost(Duration.ofSeconds(5)).until(() -> behind.size() == 1);
+        assertThat(calls).hasValue(3);
+
+        failUntil.set(0);
+        assertThat(store.replay(letter.id()).join()).isPresent();
+        dispatcher.wake();
+        await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() == 4 && store.pending(0, 10).isEmpty());
+        assertThat(store.deadLetters(10).get(0).replayedAt()).isNotNull();
+    }
+
+    @Test
+    void standbyEventsReachTheHandlerWithSendingDisabled() {
+        List<Message> sent = new CopyOnWriteArrayList<>();
+        Outbound outbound = new Outbound() {
+            @Override public void reply(String token, List<Message> m) { sent.addAll(m); }
+            @Override public void push(String to, List<Message> m) { sent.addAll(m); }
+        };
+        List<Boolean> standby = new CopyOnWriteArrayList<>();
+        start(ctx -> {
+            standby.add(ctx.isStandby());
+            ctx.push(new TextMessage("should not go out"));
+        }, b -> b.outbound(outbound));
+        String standbyEvent = text(user(1), "in standby").replace("\"mode\":\"active\"", "\"mode\":\"standby\"")
+                .replaceAll(",\"replyToken\":\"[^\"]*\"", "");
+        send(body(standbyEvent, text(user(2), "active")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> standby.size() == 2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> processed("standby_send_blocked") == 1);
+        assertThat(standby).containsExactlyInAnyOrder(true, false);
+        assertThat(sent).hasSize(1);
+        assertThat(store.deadLetters(10)).isEmpty();
+    }
+
+    @Test
+    void unknownEventAndMessageTypesReachTheFallbackWithTheirRawJson() {
+        List<String> fallback = new CopyOnWriteArrayList<>();
+        List<String> texts = new CopyOnWriteArrayList<>();
+        start(EventRouter.builder()
+                .onMessage(TextMessageContent.class, (ctx, t) -> texts.add(ctx.rawJson()))
+                .fallback(ctx -> fallback.add(ctx.rawJson()))
+                .build(), b -> b);
+        String futureEvent = "{\"type\":\"hologram\",\"hologram\":{\"depth\":3},\"webhookEventId\":\"01HZZZZZZZZZZZZZZZZZZZZZZ1\","
+                + "\"timestamp\":1,\"mode\":\"active\",\"deliveryContext\":{\"isRedelivery\":false},"
+                + "\"source\":{\"type\":\"user\",\"userId\":\"" + user(1) + "\"},\"brandNewField\":[1,2]}";
+        String futureMessage = text(user(2), "x").replace("\"type\":\"text\"", "\"type\":\"smell\"");
+        String futureMode = text(user(3), "x").replace("\"mode\":\"active\"", "\"mode\":\"dreaming\"");
+        send(body(futureEvent, futureMessage, futureMode));
+        await().atMost(Duration.ofSeconds(5)).until(() -> fallback.size() == 2 && texts.size() == 1);
+        assertThat(fallback).anySatisfy(j -> assertThat(j).contains("hologram").contains("brandNewField"));
+        assertThat(fallback).anySatisfy(j -> assertThat(j).contains("smell"));
+        // A new value in a known field does not make a known event unknown: it still reaches its route.
+        assertThat(texts).singleElement().satisfies(j -> assertThat(j).contains("dreaming"));
+        assertThat(store.deadLetters(10)).isEmpty();
+    }
+
+    @Test
+    void stateCommitsWithTheDoneMarkAndIsReadBack() {
+        start(ctx -> {
+            int n = ctx.state().get("count").map(Integer::parseInt).orElse(0);
+            ctx.state().put("count", String.valueOf(n + 1));
+        }, b -> b);
+        for (int i = 0; i < 20; i++) {
+            send(body(text(user(1), "t" + i)));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> processed("handled") == 20);
+        assertThat(store.state("user:" + user(1))).containsEntry("count", "20");
+    }
+
+    @Test
+    void aStateChangeOfAFailedAttemptIsDiscarded() {
+        AtomicInteger calls = new AtomicInteger();
+        start(ctx -> {
+            int n = ctx.state().get("count").map(Integer::parseInt).orElse(0);
+            ctx.state().put("count", String.valueOf(n + 1));
+            if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("first attempt fails after writing state");
+            }
+        }, b -> b);
+        send(body(text(user(1), "t")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> processed("handled") == 1);
+        assertThat(store.state("user:" + user(1))).containsEntry("count", "1");
+    }
+
+    @Test
+    void floodOverTheLimitIsDroppedForThatSourceOnly() {
+        List<String> handled = new CopyOnWriteArrayList<>();
+        start(ctx -> handled.add(ctx.sourceKey()), b -> b.floodPolicy(new FloodPolicy(3, FloodPolicy.Action.DROP)));
+        for (int i = 0; i < 6; i++) {
+            send(body(text(user(1), "spam" + i)));
+        }
+        send(body(text(user(2), "normal")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> processed("flood_dropped") == 3 && handled.size() == 4);
+        assertThat(handled).filteredOn(s -> s.equals("user:" + user(1))).hasSize(3);
+        assertThat(handled).contains("user:" + user(2));
+    }
+
+    @Test
+    void floodOverTheLimitCanBeRoutedToASeparateHandler() {
+        List<String> main = new CopyOnWriteArrayList<>();
+        List<String> flood = new CopyOnWriteArrayList<>();
+        start(ctx -> main.add(ctx.sourceKey()), b -> b.floodPolicy(new FloodPolicy(2, FloodPolicy.Action.ROUTE))
+                .floodHandler(ctx -> flood.add(ctx.sourceKey())));
+        for (int i = 0; i < 5; i++) {
+            send(body(text(user(1), "spam" + i)));
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> main.size() + flood.size() == 5);
+        assertThat(main).hasSize(2);
+        assertThat(flood).hasSize(3);
+    }
+
+    @Test
+    void throttledFloodWaitsInsteadOfBeingDropped() throws Exception {
+        List<String> handled = new CopyOnWriteArrayList<>();
+        start(ctx -> handled.add(ctx.sourceKey()), b -> b.floodPolicy(new FloodPolicy(2, FloodPolicy.Action.THROTTLE)));
+        for (int i = 0; i < 4; i++) {
+            send(body(text(user(1), "spam" + i)));
+        }
+        send(body(text(user(2), "normal")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 3);
+        Thread.sleep(300);
+        assertThat(handled).hasSize(3);
+        assertThat(store.pending(0, 10)).hasSize(2); // waiting durably, not lost
+        assertThat(registry.get("linegate.events.throttled").counter().count()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void mutedSourcesAreSkippedWithoutARestart() {
+        List<String> handled = new CopyOnWriteArrayList<>();
+        start(ctx -> handled.add(ctx.sourceKey()), b -> b);
+        store.setControl(OperatorControls.MUTE, "user:" + user(1), true);
+        dispatcher.refreshControls();
+        send(body(text(user(1), "muted"), text(user(2), "not muted"), Webhooks.groupText("Cg", user(1), "muted in group")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> processed("muted") == 2);
+        assertThat(handled).containsExactly("user:" + user(2));
+
+        store.setControl(OperatorControls.MUTE, "user:" + user(1), false);
+        dispatcher.refreshControls();
+        send(body(text(user(1), "back")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 2);
+    }
+
+    @Test
+    void maintenanceModeHoldsEventsUntilItEnds() throws Exception {
+        List<String> handled = new CopyOnWriteArrayList<>();
+        start(ctx -> handled.add(ctx.sourceKey()), b -> b);
+        store.setControl(OperatorControls.MAINTENANCE, "on", true);
+        dispatcher.refreshControls();
+        send(body(text(user(1), "during maintenance")));
+        Thread.sleep(500);
+        assertThat(handled).isEmpty();
+        store.setControl(OperatorControls.MAINTENANCE, "on", false);
+        dispatcher.refreshControls();
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 1);
+    }
+
+    @Test
+    void maintenanceModeRoutesToTheMaintenanceHandlerWhenTheBotHasOne() {
+        List<String> main = new CopyOnWriteArrayList<>();
+        List<String> maintenance = new CopyOnWriteArrayList<>();
+        start(ctx -> main.add("x"), b -> b.maintenanceHandler(ctx -> maintenance.add(ctx.sourceKey())));
+        store.setControl(OperatorControls.MAINTENANCE, "on", true);
+        dispatcher.refreshControls();
+        send(body(text(user(1), "during maintenance")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> maintenance.size() == 1);
+        assertThat(main).isEmpty();
+    }
+
+    @Test
+    void theBacklogWaitsOnDiskNotInMemory() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger handled = new AtomicInteger();
+        start(ctx -> {
+            release.await(30, TimeUnit.SECONDS);
+            handled.incrementAndGet();
+        }, b -> b.window(10).workers(2));
+        for (int i = 0; i < 100; i++) {
+            send(body(text(user(i), "e")));
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.inbox(0, 1000).isEmpty());
+        assertThat(store.pending(0, 1000)).hasSize(100);
+        release.countDown();
+        await().atMost(Duration.ofSeconds(20)).until(() -> handled.get() == 100);
+        await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.backlog() == 0);
+    }
+}
