@@ -1,0 +1,106 @@
+package io.linegate.server;
+
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.server.annotation.Delete;
+import com.linecorp.armeria.server.annotation.Get;
+import com.linecorp.armeria.server.annotation.Param;
+import com.linecorp.armeria.server.annotation.Post;
+import com.linecorp.armeria.server.annotation.ProducesJson;
+import com.linecorp.armeria.server.annotation.Put;
+import io.linegate.store.EventJournal;
+import io.linegate.store.OperatorControls;
+import io.linegate.webhook.Dispatcher;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * The operator's switches, under {@code /admin} and behind a bearer token: mute a source, turn
+ * maintenance mode on or off, list and replay dead letters. Changes apply at once, without a restart,
+ * and persist in the store.
+ */
+@ProducesJson
+final class AdminService {
+    private static final Pattern SOURCE = Pattern.compile("^(user|group|room):[A-Za-z0-9]{1,64}$");
+    private final OperatorControls controls;
+    private final EventJournal journal;
+    private final Dispatcher dispatcher;
+
+    AdminService(OperatorControls controls, EventJournal journal, Dispatcher dispatcher) {
+        this.controls = controls;
+        this.journal = journal;
+        this.dispatcher = dispatcher;
+    }
+
+    @Get("/admin/controls")
+    public Map<String, Object> status() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("maintenance", controls.controls(OperatorControls.MAINTENANCE).contains("on"));
+        out.put("muted", new TreeSet<>(controls.controls(OperatorControls.MUTE)));
+        out.put("backlog", dispatcher.backlog());
+        return out;
+    }
+
+    @Put("/admin/maintenance/{state}")
+    public HttpResponse maintenance(@Param("state") String state) {
+        if (!state.equals("on") && !state.equals("off")) {
+            return JsonErrors.response(HttpStatus.BAD_REQUEST, "state must be on or off");
+        }
+        controls.setControl(OperatorControls.MAINTENANCE, "on", state.equals("on"));
+        dispatcher.refreshControls();
+        return HttpResponse.ofJson(status());
+    }
+
+    @Put("/admin/mute/{source}")
+    public HttpResponse mute(@Param("source") String source) {
+        return setMute(source, true);
+    }
+
+    @Delete("/admin/mute/{source}")
+    public HttpResponse unmute(@Param("source") String source) {
+        return setMute(source, false);
+    }
+
+    private HttpResponse setMute(String source, boolean on) {
+        String key = normalize(source);
+        if (key == null) {
+            return JsonErrors.response(HttpStatus.BAD_REQUEST,
+                    "source must be a user, group or room id (U…, C…, R…) or user:/group:/room: key");
+        }
+        controls.setControl(OperatorControls.MUTE, key, on);
+        dispatcher.refreshControls();
+        return HttpResponse.ofJson(status());
+    }
+
+    /** Accepts a bare LINE id and turns it into the lane key the dispatcher uses. */
+    static String normalize(String source) {
+        String key = source;
+        if (source.startsWith("U")) {
+            key = "user:" + source;
+        } else if (source.startsWith("C")) {
+            key = "group:" + source;
+        } else if (source.startsWith("R")) {
+            key = "room:" + source;
+        }
+        return SOURCE.matcher(key).matches() ? key : null;
+    }
+
+    @Get("/admin/events/dead")
+    public List<EventJournal.DeadLetter> dead(@Param("limit") @com.linecorp.armeria.server.annotation.Default("50") int limit) {
+        return journal.deadLetters(Math.max(1, Math.min(limit, 1000)));
+    }
+
+    @Post("/admin/events/dead/{id}/replay")
+    public HttpResponse replay(@Param("id") long id) {
+        return HttpResponse.of(journal.replay(id).thenApply(seq -> {
+            if (seq.isEmpty()) {
+                return JsonErrors.response(HttpStatus.NOT_FOUND, "No dead letter " + id + " waiting for replay");
+            }
+            dispatcher.wake();
+            return HttpResponse.ofJson(Map.of("replayed", id, "eventSeq", seq.get()));
+        }));
+    }
+}

@@ -1,0 +1,223 @@
+package io.linegate.server;
+
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.SessionProtocol;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.ServerPort;
+import com.linecorp.armeria.server.healthcheck.HealthCheckService;
+import io.linegate.core.Secret;
+import io.linegate.core.WebhookSignature;
+import io.linegate.messaging.MessageSender;
+import io.linegate.store.SqliteStore;
+import io.linegate.webhook.Bot;
+import io.linegate.webhook.Dispatcher;
+import io.linegate.webhook.FloodPolicy;
+import io.linegate.webhook.Outbound;
+import io.linegate.webhook.WebhookReceiver;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A bot, hosted: the webhook endpoint, the dispatcher, the store, health, metrics and the admin API
+ * on one Armeria server.
+ *
+ * <pre>{@code
+ * LinegateServer server = LinegateServer.builder(bot, Secret.of(System.getenv("LINE_CHANNEL_SECRET"), "LINE_CHANNEL_SECRET"))
+ *     .dataDir(Path.of("/var/lib/linegate"))
+ *     .tls(ServerTls.pem(cert, key))
+ *     .build()
+ *     .start();
+ * }</pre>
+ */
+public final class LinegateServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LinegateServer.class);
+
+    private final Server server;
+    private final SqliteStore store;
+    private final Dispatcher dispatcher;
+    private final PrometheusMeterRegistry registry;
+    private final Duration drain;
+    private final boolean tls;
+
+    private LinegateServer(Builder b) {
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.store = SqliteStore.open(b.dataDir, b.clock);
+        this.drain = b.drain;
+        this.tls = b.tls.isTls();
+        Outbound outbound = Outbound.NONE;
+        if (b.accessToken != null) {
+            MessageSender sender = MessageSender.create(b.apiBase, b.accessToken);
+            outbound = new Outbound() {
+                @Override
+                public void reply(String replyToken, java.util.List<com.linecorp.bot.messaging.model.Message> m)
+                        throws Exception {
+                    sender.reply(replyToken, m);
+                }
+
+                @Override
+                public void push(String to, java.util.List<com.linecorp.bot.messaging.model.Message> m)
+                        throws Exception {
+                    sender.push(to, m);
+                }
+            };
+        }
+        this.dispatcher = b.dispatcherOptions.apply(Dispatcher.builder(store, b.bot.handler())
+                        .bot(b.bot)
+                        .controls(store)
+                        .outbound(outbound)
+                        .clock(b.clock)
+                        .floodPolicy(b.floodPolicy)
+                        .registry(registry))
+                .build();
+        WebhookSignature signature = WebhookSignature.of(b.channelSecret);
+        if (b.previousSecret != null) {
+            signature = signature.withPrevious(b.previousSecret, b.previousSecretUntil);
+        }
+        WebhookReceiver receiver = new WebhookReceiver(signature, store, dispatcher::appended, b.clock);
+
+        ServerBuilder sb = Server.builder();
+        SessionProtocol protocol = tls ? SessionProtocol.HTTPS : SessionProtocol.HTTP;
+        sb.port(new ServerPort(new InetSocketAddress(b.host, b.port), protocol));
+        b.tls.apply(sb);
+        sb.maxRequestLength(b.maxBodyBytes)
+                .requestTimeout(b.requestTimeout)
+                .gracefulShutdownTimeout(Duration.ofMillis(200), b.drain)
+                .meterRegistry(registry)
+                .errorHandler(new JsonErrors())
+                .accessLogWriter(new AccessLog(b.webhookPath, registry), true)
+                .decorator((delegate, ctx, req) -> {
+                    ctx.addAdditionalResponseHeader("x-request-id", ctx.id().text());
+                    return delegate.serve(ctx, req);
+                })
+                .service(b.webhookPath, new WebhookService(receiver))
+                .service("/health", HealthCheckService.of())
+                .service("/metrics", (ctx, req) -> HttpResponse.of(HttpStatus.OK,
+                        MediaType.parse("text/plain; version=0.0.4; charset=utf-8"), registry.scrape()));
+        if (b.adminToken != null) {
+            Secret token = b.adminToken;
+            sb.annotatedService()
+                    .decorator(delegate -> (ctx, req) -> {
+                        String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION, "");
+                        if (!auth.startsWith("Bearer ") || !token.matches(auth.substring(7))) {
+                            return JsonErrors.response(HttpStatus.UNAUTHORIZED, "Admin token required");
+                        }
+                        return delegate.serve(ctx, req);
+                    })
+                    .build(new AdminService(store, store, dispatcher));
+        }
+        this.server = sb.build();
+        log.info("bot '{}' on {} {} (webhook {}; sending {}; admin API {})", b.bot.name(), b.tls, b.port,
+                b.webhookPath, b.accessToken == null ? "off" : "via " + b.apiBase,
+                b.adminToken == null ? "off" : "on");
+    }
+
+    public static Builder builder(Bot bot, Secret channelSecret) {
+        return new Builder(bot, channelSecret);
+    }
+
+    public LinegateServer start() {
+        dispatcher.start();
+        server.start().join();
+        return this;
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return server.activeLocalPort();
+    }
+
+    public URI baseUri() {
+        return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + port());
+    }
+
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public SqliteStore store() {
+        return store;
+    }
+
+    /**
+     * Graceful stop: stop accepting, answer the requests in flight (their bodies are journaled first),
+     * let running handlers finish, close the store. Events not yet handled stay in the journal.
+     */
+    @Override
+    public void close() {
+        server.stop().join();
+        dispatcher.close(drain);
+        store.close();
+        registry.close();
+    }
+
+    public static final class Builder {
+        private final Bot bot;
+        private final Secret channelSecret;
+        private Secret previousSecret;
+        private Instant previousSecretUntil;
+        private Secret accessToken;
+        private Secret adminToken;
+        private URI apiBase = URI.create("https://api.line.me");
+        private Path dataDir = Path.of("data");
+        private String host = "0.0.0.0";
+        private int port = 8443;
+        private ServerTls tls = ServerTls.selfSigned();
+        private String webhookPath = "/webhook";
+        private long maxBodyBytes = 1024 * 1024;
+        private Duration requestTimeout = Duration.ofSeconds(10);
+        private Duration drain = Duration.ofSeconds(10);
+        private Clock clock = Clock.systemUTC();
+        private FloodPolicy floodPolicy = FloodPolicy.defaults();
+        private UnaryOperator<Dispatcher.Builder> dispatcherOptions = UnaryOperator.identity();
+
+        private Builder(Bot bot, Secret channelSecret) {
+            this.bot = Objects.requireNonNull(bot, "bot");
+            this.channelSecret = Objects.requireNonNull(channelSecret, "channel secret");
+        }
+
+        /** Accept webhooks signed with the previous secret until {@code until} (secret rotation). */
+        public Builder previousSecret(Secret secret, Instant until) {
+            this.previousSecret = secret;
+            this.previousSecretUntil = until;
+            return this;
+        }
+
+        public Builder accessToken(Secret token) { this.accessToken = token; return this; }
+        public Builder adminToken(Secret token) { this.adminToken = token; return this; }
+        public Builder apiBase(URI apiBase) { this.apiBase = apiBase; return this; }
+        public Builder dataDir(Path dir) { this.dataDir = dir; return this; }
+        public Builder host(String host) { this.host = host; return this; }
+        public Builder port(int port) { this.port = port; return this; }
+        public Builder tls(ServerTls tls) { this.tls = tls; return this; }
+        public Builder webhookPath(String path) { this.webhookPath = path; return this; }
+        public Builder maxBodyBytes(long n) { this.maxBodyBytes = n; return this; }
+        public Builder requestTimeout(Duration d) { this.requestTimeout = d; return this; }
+        public Builder drain(Duration d) { this.drain = d; return this; }
+        public Builder clock(Clock clock) { this.clock = clock; return this; }
+        public Builder floodPolicy(FloodPolicy p) { this.floodPolicy = p; return this; }
+
+        /** Tunes the dispatcher (workers, window, attempts, backoff, dedupe window). */
+        public Builder dispatcher(UnaryOperator<Dispatcher.Builder> options) {
+            this.dispatcherOptions = options;
+            return this;
+        }
+
+        public LinegateServer build() {
+            return new LinegateServer(this);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.linegate.server;
+
+import com.linecorp.armeria.server.ServerBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
+
+/**
+ * How the server speaks TLS. The guidelines require TLS 1.2 or later for webhooks, so every TLS
+ * variant is limited to TLS 1.3 and 1.2; plain HTTP exists only as an explicit choice for loopback
+ * tests and for running behind a TLS-terminating proxy.
+ */
+public abstract class ServerTls {
+    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+    private ServerTls() {}
+
+    abstract boolean isTls();
+
+    abstract void apply(ServerBuilder sb);
+
+    /** A PEM certificate chain and its PEM private key (PKCS#8). */
+    public static ServerTls pem(Path certificateChain, Path privateKey) {
+        return new Tls("PEM " + certificateChain) {
+            @Override
+            void configure(ServerBuilder sb) {
+                sb.tls(certificateChain.toFile(), privateKey.toFile());
+            }
+        };
+    }
+
+    /** A PKCS#12 key store holding the certificate chain and key. */
+    public static ServerTls pkcs12(Path keyStore, char[] password) {
+        return new Tls("PKCS12 " + keyStore) {
+            @Override
+            void configure(ServerBuilder sb) {
+                try (InputStream in = Files.newInputStream(keyStore)) {
+                    KeyStore ks = KeyStore.getInstance("PKCS12");
+                    ks.load(in, password);
+                    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                    kmf.init(ks, password);
+                    sb.tls(kmf);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read PKCS12 key store " + keyStore, e);
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalArgumentException("cannot load PKCS12 key store " + keyStore + ": " + e.getMessage(), e);
+                }
+            }
+        };
+    }
+
+    /** A self-signed certificate made at start-up, for development only (--dev-tls). */
+    public static ServerTls selfSigned() {
+        return new Tls("self-signed (development only)") {
+            @Override
+            void configure(ServerBuilder sb) {
+                sb.tlsSelfSigned();
+            }
+        };
+    }
+
+    /** Plain HTTP (--insecure-http): loopback tests, or behind a proxy that terminates TLS. */
+    public static ServerTls insecureHttp() {
+        return new ServerTls() {
+            @Override
+            boolean isTls() {
+                return false;
+            }
+
+            @Override
+            void apply(ServerBuilder sb) {
+            }
+
+            @Override
+            public String toString() {
+                return "plain HTTP (insecure)";
+            }
+        };
+    }
+
+    private abstract static class Tls extends ServerTls {
+        private final String description;
+
+        Tls(String description) {
+            this.description = description;
+        }
+
+        abstract void configure(ServerBuilder sb);
+
+        @Override
+        boolean isTls() {
+            return true;
+        }
+
+        @Override
+        void apply(ServerBuilder sb) {
+            configure(sb);
+            sb.tlsCustomizer(ssl -> ssl.protocols(PROTOCOLS));
+        }
+
+        @Override
+        public String toString() {
+            return "TLS 1.2/1.3, " + description;
+        }
+    }
+}
