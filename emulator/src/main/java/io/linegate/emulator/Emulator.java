@@ -1,0 +1,344 @@
+package io.linegate.emulator;
+
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.nimbusds.jose.jwk.RSAKey;
+import io.linegate.core.Secret;
+import io.linegate.emulator.api.ControlApi;
+import io.linegate.emulator.api.MessagingApi;
+import io.linegate.emulator.api.OAuthApi;
+import io.linegate.emulator.api.OtherApi;
+import io.linegate.emulator.api.Platform;
+import io.linegate.emulator.http.ApiService;
+import io.linegate.emulator.http.Faults;
+import io.linegate.emulator.http.LineErrorHandler;
+import io.linegate.emulator.http.RateLimiter;
+import io.linegate.emulator.http.Router;
+import io.linegate.emulator.state.Channel;
+import io.linegate.emulator.state.ChannelSettings;
+import io.linegate.emulator.state.EmulatorState;
+import io.linegate.emulator.state.Ids;
+import io.linegate.emulator.state.Relation;
+import io.linegate.emulator.state.User;
+import io.linegate.emulator.tokens.TokenService;
+import io.linegate.emulator.webhook.WebhookDispatcher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A local LINE Platform: the Messaging API and channel-access-token paths of {@code api.line.me} and
+ * {@code api-data.line.me}, webhook delivery to the bot, and a control API, on one port.
+ *
+ * <pre>
+ * try (Emulator e = Emulator.builder().webhookUrl("http://127.0.0.1:8080/callback").build().start()) {
+ *     MessagingApiClient client = MessagingApiClient.builder(e.defaultChannel().accessToken())
+ *             .apiEndPoint(URI.create(e.baseUrl())).build();
+ * }
+ * </pre>
+ */
+public final class Emulator implements AutoCloseable {
+    private final EmulatorConfig config;
+    private final Clock clock;
+    private final Path stateDir;
+    private final EmulatorState state;
+    private final TokenService tokens;
+    private final WebhookDispatcher webhooks;
+    private final RateLimiter limiter;
+    private final Faults faults = new Faults();
+    private final Platform platform;
+    private final Map<String, ChannelInfo> infos = new LinkedHashMap<>();
+    private final Server server;
+    private final ScheduledExecutorService housekeeping;
+    private volatile boolean started;
+
+    private Emulator(Builder b) {
+        this.config = b.config != null ? b.config : new EmulatorConfig();
+        if (b.port != null) {
+            config.port = b.port;
+        }
+        if (b.rateLimits != null) {
+            config.rateLimits.enabled = b.rateLimits;
+        }
+        if (b.rateLimitScale != null) {
+            config.rateLimits.scale = b.rateLimitScale;
+        }
+        this.clock = b.clock;
+        this.stateDir = b.stateDir;
+        this.state = new EmulatorState(clock);
+        this.tokens = new TokenService(state);
+        this.webhooks = new WebhookDispatcher(config, clock);
+        this.limiter = new RateLimiter(clock, config.rateLimits.enabled, config.rateLimits.scale);
+        this.platform = new Platform(state, tokens, webhooks, config);
+        createChannels(b);
+        createUsers();
+        if (stateDir != null) {
+            StateSnapshot.load(stateDir, state);
+        }
+
+        Router router = new Router();
+        new MessagingApi(platform).register(router);
+        new OAuthApi(tokens).register(router);
+        new OtherApi(platform).register(router);
+        new ControlApi(platform, faults, limiter).register(router);
+        ApiService service = new ApiService(router, tokens, limiter, faults, clock);
+
+        ServerBuilder sb = com.linecorp.armeria.server.Server.builder();
+        sb.http(new InetSocketAddress(config.host, config.port));
+        sb.maxRequestLength(ApiService.MAX_BODY);
+        sb.requestTimeout(Duration.ofSeconds(60));
+        sb.errorHandler(new LineErrorHandler());
+        sb.decorator((delegate, ctx, req) -> {
+            ApiService.requestId(ctx); // every response, error pages included, carries x-line-request-id
+            return delegate.serve(ctx, req);
+        });
+        // The control API takes images as Base64, so it gets a larger body limit than the LINE paths.
+        sb.route().pathPrefix(ControlApi.PREFIX + "/").maxRequestLength(64L * 1024 * 1024).build(service);
+        sb.serviceUnder("/", service);
+        this.server = sb.build();
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "emulator-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private void createChannels(Builder b) {
+        Map<String, EmulatorConfig.Provider> providers = new LinkedHashMap<>();
+        for (EmulatorConfig.Provider p : config.providers) {
+            providers.put(p.name, p);
+        }
+        List<EmulatorConfig.ChannelConfig> list = new ArrayList<>(config.channels);
+        if (b.channelId != null || b.channelSecret != null || b.webhookUrl != null || list.isEmpty()) {
+            // --channel-id/--channel-secret/--webhook-url create or override the default channel.
+            EmulatorConfig.ChannelConfig target = null;
+            for (EmulatorConfig.ChannelConfig c : list) {
+                if (b.channelId != null && b.channelId.equals(c.channelId)) {
+                    target = c;
+                }
+            }
+            if (target == null && b.channelId == null && !list.isEmpty()) {
+                target = list.get(0);
+            }
+            if (target == null) {
+                target = new EmulatorConfig.ChannelConfig();
+                list.add(0, target);
+            } else {
+                list.remove(target);
+                list.add(0, target);
+            }
+            if (b.channelId != null) {
+                target.channelId = b.channelId;
+            }
+            if (b.channelSecret != null) {
+                target.channelSecret = b.channelSecret;
+            }
+            if (b.webhookUrl != null) {
+                target.webhookUrl = b.webhookUrl;
+            }
+        }
+        for (EmulatorConfig.ChannelConfig cc : list) {
+            String id = cc.channelId != null ? cc.channelId : Ids.channelId();
+            if (!id.matches("\\d{1,20}")) {
+                throw new IllegalArgumentException("channel id must be digits: " + id);
+            }
+            String secret = cc.channelSecret != null ? cc.channelSecret : Ids.hex32(true);
+            String bot = cc.botUserId != null ? cc.botUserId : Ids.userId();
+            if (!Ids.isUserId(bot)) {
+                throw new IllegalArgumentException("bot user id must be U + 32 hex characters");
+            }
+            EmulatorConfig.Provider p = cc.provider == null ? null : providers.get(cc.provider);
+            ChannelSettings s = new ChannelSettings(cc.webhookUrl, cc.webhookActive, cc.redelivery, cc.autoReply,
+                    cc.autoReplyText, cc.greeting, cc.greetingText, cc.errorStatistics);
+            if (s.refusal() != null) {
+                throw new IllegalArgumentException("channel " + id + ": " + s.refusal());
+            }
+            String basicId = cc.basicId != null ? cc.basicId : "@" + Ids.alnum(7, false).toLowerCase(java.util.Locale.ROOT);
+            Channel ch = new Channel(id, Secret.of(secret, "channel secret"), bot, basicId, cc.displayName,
+                    p == null ? (cc.provider == null ? "Default provider" : cc.provider) : p.name,
+                    p != null && p.certified, s, config.inboxLimit, config.logLimit, config.retryKeyLimit);
+            ch.quotaLimit(cc.quota);
+            for (EmulatorConfig.AssertionKey k : cc.assertionKeys) {
+                try {
+                    tokens.registerAssertionKey(ch, k.kid, RSAKey.parse(k.jwk));
+                } catch (ParseException e) {
+                    throw new IllegalArgumentException("channel " + id + ": assertion key " + k.kid + " is not an RSA JWK", e);
+                }
+            }
+            state.addChannel(ch);
+            String token = tokens.issueLongLived(ch, cc.longLivedToken);
+            infos.put(id, new ChannelInfo(id, secret, bot, token));
+        }
+    }
+
+    private void createUsers() {
+        for (EmulatorConfig.UserConfig u : config.users) {
+            String id = u.userId != null ? u.userId : Ids.userId();
+            state.users().put(id, new User(id, u.displayName, u.pictureUrl, u.statusMessage, u.language));
+            for (Channel ch : state.channels()) {
+                if (u.friendOf.contains("*") || u.friendOf.contains(ch.channelId())) {
+                    ch.relation(id, Relation.FRIEND);
+                }
+            }
+        }
+    }
+
+    public Emulator start() {
+        server.start().join();
+        started = true;
+        // Reply tokens that can no longer become valid are dropped once a minute (bounded memory).
+        housekeeping.scheduleWithFixedDelay(() -> state.channels().forEach(c -> c.replyTokens().sweep(clock.instant())),
+                1, 1, TimeUnit.MINUTES);
+        return this;
+    }
+
+    public int port() {
+        return server.activeLocalPort();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    public ChannelInfo defaultChannel() {
+        return infos.get(state.defaultChannel().channelId());
+    }
+
+    /** Every configured channel, the default first. */
+    public List<ChannelInfo> channels() {
+        return List.copyOf(infos.values());
+    }
+
+    /**
+     * Registers a public key for JWT assertions of {@code channelId}, as on the console's Basic
+     * settings tab, and returns its kid.
+     */
+    public String registerAssertionKey(String channelId, RSAKey publicKey) {
+        Channel ch = state.channel(channelId);
+        if (ch == null) {
+            throw new IllegalArgumentException("unknown channel " + channelId);
+        }
+        String kid = Ids.alnum(22, false);
+        tokens.registerAssertionKey(ch, kid, publicKey);
+        return kid;
+    }
+
+    /** The emulator's state, for in-process tests that need to look past the HTTP API. */
+    public EmulatorState state() {
+        return state;
+    }
+
+    @Override
+    public void close() {
+        if (stateDir != null) {
+            try {
+                StateSnapshot.save(stateDir, state);
+            } catch (UncheckedIOException e) {
+                org.slf4j.LoggerFactory.getLogger(Emulator.class).warn("Could not save state: {}", e.getMessage());
+            }
+        }
+        housekeeping.shutdownNow();
+        webhooks.close();
+        if (started) {
+            server.stop().join();
+        }
+        server.close();
+    }
+
+    /** Configures an {@link Emulator}; every setting has a default. */
+    public static final class Builder {
+        private Integer port;
+        private EmulatorConfig config;
+        private Path stateDir;
+        private String channelId;
+        private String channelSecret;
+        private String webhookUrl;
+        private Boolean rateLimits;
+        private Double rateLimitScale;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {}
+
+        /** 0 (the default) picks an ephemeral port. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder config(EmulatorConfig config) {
+            this.config = config;
+            return this;
+        }
+
+        public Builder config(Path yaml) {
+            try {
+                this.config = EmulatorConfig.load(yaml);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + yaml, e);
+            }
+            return this;
+        }
+
+        /** Where users and friendships are saved on close and restored on start (JSON snapshot). */
+        public Builder stateDir(Path dir) {
+            this.stateDir = dir;
+            return this;
+        }
+
+        public Builder channelId(String id) {
+            this.channelId = id;
+            return this;
+        }
+
+        public Builder channelSecret(String secret) {
+            this.channelSecret = secret;
+            return this;
+        }
+
+        public Builder webhookUrl(String url) {
+            this.webhookUrl = url;
+            return this;
+        }
+
+        public Builder rateLimits(boolean enabled) {
+            this.rateLimits = enabled;
+            return this;
+        }
+
+        /** Multiplies every rate limit; 0 or less disables them. */
+        public Builder rateLimitScale(double scale) {
+            this.rateLimitScale = scale;
+            return this;
+        }
+
+        /** The clock used for every expiry (tokens, reply tokens, retry keys, narrowcast phases). */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public Emulator build() {
+            return new Emulator(this);
+        }
+
+        /** Builds and starts. */
+        public Emulator start() {
+            return build().start();
+        }
+    }
+}

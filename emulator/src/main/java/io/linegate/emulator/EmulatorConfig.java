@@ -1,0 +1,117 @@
+package io.linegate.emulator;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.linegate.core.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The emulator's configuration, bound from YAML ({@code emulator.yaml}). Every field has a default so
+ * that an empty file, or no file, gives a working platform with one provider and one channel.
+ *
+ * <pre>
+ * rateLimits: { enabled: true, scale: 1.0 }
+ * providers: [ { name: Example, certified: false } ]
+ * channels:
+ *   - channelId: "1234567890"
+ *     channelSecret: 8c570fa6dd201bb328f1c1eac23a96d8
+ *     provider: Example
+ *     webhookUrl: http://127.0.0.1:8080/callback
+ *     redelivery: true
+ *     assertionKeys: [ { kid: my-kid, jwk: { kty: RSA, e: AQAB, n: ..., alg: RS256, use: sig } } ]
+ * users:
+ *   - { userId: U0123..., displayName: Alice, friendOf: ["1234567890"] }
+ * </pre>
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public final class EmulatorConfig {
+    /** Loopback by default: the emulator has no authentication on its control API. */
+    public String host = "127.0.0.1";
+    public int port = 0;
+    public RateLimits rateLimits = new RateLimits();
+    /** Bounded memory: entries kept per chat inbox, per channel delivery log, per channel retry keys. */
+    public int inboxLimit = 1000;
+    public int logLimit = 1000;
+    public int retryKeyLimit = 100_000;
+    /** The platform counts a webhook as failed without a 2xx within 2 seconds (api-facts §1.10). */
+    public long webhookTimeoutMs = 2000;
+    /** Redelivery attempts after a failed delivery, when a channel has redelivery on, and the pause between. */
+    public int redeliveryAttempts = 3;
+    public long redeliveryIntervalMs = 1000;
+    /** Events queued for one channel at the same moment go out together, up to this many per request. */
+    public int maxEventsPerWebhook = 100;
+    /** Targeted narrowcasts below this many recipients fail with errorCode 2 (api-facts §2.3). */
+    public int narrowcastMinRecipients = 50;
+    /** PEM certificate trusted for https:// webhook URLs (a local bot's self-signed certificate). */
+    public String webhookTrustCertificate;
+    public List<Provider> providers = new ArrayList<>();
+    public List<ChannelConfig> channels = new ArrayList<>();
+    public List<UserConfig> users = new ArrayList<>();
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public static final class RateLimits {
+        public boolean enabled = true;
+        /** Multiplies every limit of api-facts §2.6 (10 = ten times the platform's allowance). */
+        public double scale = 1.0;
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public static final class Provider {
+        public String name = "Default provider";
+        public boolean certified;
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public static final class ChannelConfig {
+        public String channelId;
+        public String channelSecret;
+        public String botUserId;
+        public String basicId;
+        public String displayName = "linegate emulator bot";
+        public String provider;
+        public String webhookUrl;
+        public boolean webhookActive = true;
+        public boolean redelivery;
+        public boolean autoReply;
+        public String autoReplyText;
+        public boolean greeting;
+        public String greetingText;
+        public boolean errorStatistics = true;
+        /** A fixed long-lived token, for scripts that want a stable value; random when absent. */
+        public String longLivedToken;
+        /** Monthly message limit; absent means {@code "type":"none"}. */
+        public Long quota;
+        public List<AssertionKey> assertionKeys = new ArrayList<>();
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public static final class AssertionKey {
+        public String kid;
+        /** The public RSA JWK as registered on the console (kty, n, e, alg RS256, use sig). */
+        public Map<String, Object> jwk;
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public static final class UserConfig {
+        public String userId;
+        public String displayName = "User";
+        public String pictureUrl;
+        public String statusMessage;
+        public String language = "en";
+        /** Channel ids this user is a friend of at start; {@code "*"} for all. */
+        public List<String> friendOf = new ArrayList<>();
+    }
+
+    public static EmulatorConfig load(Path yaml) throws IOException {
+        byte[] bytes = Files.readAllBytes(yaml);
+        if (bytes.length == 0) {
+            return new EmulatorConfig();
+        }
+        EmulatorConfig c = Json.yaml().readValue(bytes, EmulatorConfig.class);
+        return c == null ? new EmulatorConfig() : c;
+    }
+}

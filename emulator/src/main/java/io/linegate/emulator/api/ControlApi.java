@@ -1,0 +1,478 @@
+package io.linegate.emulator.api;
+
+import static com.linecorp.armeria.common.HttpMethod.DELETE;
+import static com.linecorp.armeria.common.HttpMethod.GET;
+import static com.linecorp.armeria.common.HttpMethod.POST;
+import static com.linecorp.armeria.common.HttpMethod.PUT;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.linecorp.armeria.common.HttpStatus;
+import io.linegate.core.Json;
+import io.linegate.emulator.http.ApiException;
+import io.linegate.emulator.http.ApiException.Detail;
+import io.linegate.emulator.http.Call;
+import io.linegate.emulator.http.Faults;
+import io.linegate.emulator.http.RateLimiter;
+import io.linegate.emulator.http.Reply;
+import io.linegate.emulator.http.Router;
+import io.linegate.emulator.state.Channel;
+import io.linegate.emulator.state.ChannelSettings;
+import io.linegate.emulator.state.DeliveryRecord;
+import io.linegate.emulator.state.Group;
+import io.linegate.emulator.state.Ids;
+import io.linegate.emulator.state.Inbox;
+import io.linegate.emulator.state.Relation;
+import io.linegate.emulator.state.User;
+import io.linegate.emulator.state.WebhookErrorStats;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * The control API under {@code /control/v1}: what users do (befriend, block, send messages, postbacks,
+ * unsend), arbitrary raw events, groups, the inboxes of what bots sent, webhook delivery records and
+ * error statistics, injected faults and a reset. No LINE authentication: it binds to loopback by
+ * default. Every operation takes an optional {@code ?channelId=} and otherwise acts on the default
+ * channel.
+ */
+public final class ControlApi {
+    public static final String PREFIX = "/control/v1";
+    private final Platform platform;
+    private final Faults faults;
+    private final RateLimiter limiter;
+
+    public ControlApi(Platform platform, Faults faults, RateLimiter limiter) {
+        this.platform = platform;
+        this.faults = faults;
+        this.limiter = limiter;
+    }
+
+    public void register(Router r) {
+        r.on(GET, PREFIX + "/channels").control().to(this::channels);
+        r.on(PUT, PREFIX + "/channels/{channelId}/settings").control().to(this::settings);
+        r.on(POST, PREFIX + "/users").control().to(this::createUser);
+        r.on(POST, PREFIX + "/users/{userId}/follow").control().to(c -> follow(c, false));
+        r.on(POST, PREFIX + "/users/{userId}/unblock").control().to(c -> follow(c, true));
+        r.on(POST, PREFIX + "/users/{userId}/block").control().to(this::block);
+        r.on(POST, PREFIX + "/users/{userId}/messages").control().to(c -> userMessage(c, null));
+        r.on(POST, PREFIX + "/users/{userId}/postback").control().to(this::postback);
+        r.on(POST, PREFIX + "/users/{userId}/unsend").control().to(this::unsend);
+        r.on(GET, PREFIX + "/users/{userId}/inbox").control().to(c -> inbox(c, c.path("userId")));
+        r.on(POST, PREFIX + "/events").control().to(this::rawEvents);
+        r.on(POST, PREFIX + "/groups").control().to(this::createGroup);
+        r.on(POST, PREFIX + "/groups/{groupId}/messages").control().to(this::groupMessage);
+        r.on(GET, PREFIX + "/groups/{groupId}/inbox").control().to(c -> inbox(c, c.path("groupId")));
+        r.on(GET, PREFIX + "/deliveries").control().to(this::deliveries);
+        r.on(GET, PREFIX + "/webhook-errors").control().to(this::webhookErrors);
+        r.on(POST, PREFIX + "/faults").control().to(this::addFault);
+        r.on(DELETE, PREFIX + "/faults").control().to(c -> {
+            faults.clear();
+            return Reply.emptyObject();
+        });
+        r.on(POST, PREFIX + "/reset").control().to(this::reset);
+    }
+
+    private Channel channel(Call c) {
+        String id = c.query("channelId");
+        Channel ch = id == null ? platform.state().defaultChannel() : platform.state().channel(id);
+        if (ch == null) {
+            throw ApiException.line(HttpStatus.NOT_FOUND, "Channel not found");
+        }
+        return ch;
+    }
+
+    private User user(Call c) {
+        User u = platform.state().users().get(c.path("userId"));
+        if (u == null) {
+            throw ApiException.line(HttpStatus.NOT_FOUND, "User not found");
+        }
+        return u;
+    }
+
+    private JsonNode body(Call c) {
+        return c.body().length == 0 ? Json.mapper().createObjectNode() : c.jsonObject();
+    }
+
+    // ---- channels -------------------------------------------------------------------------------
+
+    private Reply channels(Call c) {
+        ObjectNode b = Json.mapper().createObjectNode();
+        ArrayNode a = b.putArray("channels");
+        for (Channel ch : platform.state().channels()) {
+            ObjectNode o = a.addObject();
+            o.put("channelId", ch.channelId());
+            o.put("botUserId", ch.botUserId());
+            o.put("basicId", ch.basicId());
+            o.put("provider", ch.providerName());
+            o.put("default", ch == platform.state().defaultChannel());
+            o.set("settings", Json.mapper().valueToTree(ch.settings()));
+        }
+        return Reply.ok(b);
+    }
+
+    private Reply settings(Call c) {
+        Channel ch = platform.state().channel(c.path("channelId"));
+        if (ch == null) {
+            throw ApiException.line(HttpStatus.NOT_FOUND, "Channel not found");
+        }
+        JsonNode b = c.jsonObject();
+        ChannelSettings s = ch.settings();
+        String url = b.has("webhookUrl") ? b.get("webhookUrl").asText(null) : s.webhookUrl();
+        if (b.has("webhookUrl") && url != null && !MessagingApi.validWebhookUrl(url)) {
+            throw ApiException.badRequest("Invalid webhook endpoint URL");
+        }
+        ChannelSettings next = new ChannelSettings(url,
+                b.path("webhookActive").asBoolean(s.webhookActive()),
+                b.path("redelivery").asBoolean(s.redelivery()),
+                b.path("autoReply").asBoolean(s.autoReply()),
+                b.has("autoReplyText") ? b.get("autoReplyText").asText() : s.autoReplyText(),
+                b.path("greeting").asBoolean(s.greeting()),
+                b.has("greetingText") ? b.get("greetingText").asText() : s.greetingText(),
+                b.path("errorStatistics").asBoolean(s.errorStatistics()));
+        String refusal = next.refusal();
+        if (refusal != null) {
+            throw ApiException.badRequest(refusal);
+        }
+        ch.settings(next);
+        if (b.has("quota")) {
+            ch.quotaLimit(b.get("quota").isNull() ? null : b.get("quota").asLong());
+        }
+        return Reply.ok(Json.mapper().valueToTree(next));
+    }
+
+    // ---- users ----------------------------------------------------------------------------------
+
+    private Reply createUser(Call c) {
+        JsonNode b = body(c);
+        String id = b.hasNonNull("userId") ? b.get("userId").asText() : Ids.userId();
+        if (!Ids.isUserId(id)) {
+            throw ApiException.invalid(List.of(new Detail("Must match ^U[0-9a-f]{32}$", "userId")));
+        }
+        User u = new User(id, b.path("displayName").asText("User"), text(b, "pictureUrl"), text(b, "statusMessage"),
+                b.path("language").asText("en"));
+        platform.state().users().put(id, u);
+        ObjectNode out = Json.mapper().createObjectNode();
+        out.put("userId", id);
+        return Reply.ok(out);
+    }
+
+    private Reply follow(Call c, boolean unblock) {
+        User u = user(c);
+        Channel ch = channel(c);
+        if (unblock && ch.relation(u.userId()) != Relation.BLOCKED) {
+            throw ApiException.badRequest("The user has not blocked the bot");
+        }
+        if (!unblock && ch.relation(u.userId()) == Relation.FRIEND) {
+            throw ApiException.badRequest("The user is already a friend");
+        }
+        ObjectNode e = platform.follow(ch, u.userId(), unblock || ch.relation(u.userId()) == Relation.BLOCKED);
+        return Reply.ok(eventSummary(e, null));
+    }
+
+    private Reply block(Call c) {
+        User u = user(c);
+        Channel ch = channel(c);
+        if (ch.relation(u.userId()) != Relation.FRIEND) {
+            throw ApiException.badRequest("The user is not a friend");
+        }
+        return Reply.ok(eventSummary(platform.block(ch, u.userId()), null));
+    }
+
+    /** A message as a user sends it, turned into a message event (and its content, for media). */
+    private Reply userMessage(Call c, Group group) {
+        JsonNode b = c.jsonObject();
+        String userId = group == null ? user(c).userId() : b.path("userId").asText("");
+        Channel ch = channel(c);
+        if (group == null && ch.relation(userId) == Relation.BLOCKED) {
+            throw ApiException.badRequest("The user has blocked the bot");
+        }
+        if (group != null && !group.members().contains(userId)) {
+            throw ApiException.invalid(List.of(new Detail("Not a member of the group", "userId")));
+        }
+        String messageId = Ids.messageId();
+        ObjectNode m = Json.mapper().createObjectNode();
+        String type = b.path("type").asText("");
+        m.put("id", messageId);
+        m.put("type", type);
+        switch (type) {
+            case "text" -> {
+                String text = b.path("text").asText("");
+                if (text.isEmpty()) {
+                    throw ApiException.invalid(List.of(new Detail("May not be empty", "text")));
+                }
+                m.put("quoteToken", Ids.alnum(40, false));
+                m.put("text", text);
+                copy(b, m, "emojis", "mention", "quotedMessageId");
+            }
+            case "sticker" -> {
+                m.put("quoteToken", Ids.alnum(40, false));
+                m.put("packageId", b.path("packageId").asText("446"));
+                m.put("stickerId", b.path("stickerId").asText("1988"));
+                m.put("stickerResourceType", b.path("stickerResourceType").asText("STATIC"));
+                copy(b, m, "keywords", "text", "quotedMessageId");
+            }
+            case "image", "video", "audio", "file" -> {
+                byte[] content;
+                try {
+                    content = Base64.getDecoder().decode(b.path("contentBase64").asText(""));
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.invalid(List.of(new Detail("Must be Base64", "contentBase64")));
+                }
+                String ct = b.path("contentType").asText(switch (type) {
+                    case "image" -> "image/jpeg";
+                    case "video" -> "video/mp4";
+                    case "audio" -> "audio/x-m4a";
+                    default -> "application/octet-stream";
+                });
+                platform.state().content().put(messageId, content, ct);
+                if (!type.equals("file")) {
+                    m.putObject("contentProvider").put("type", "line");
+                }
+                if (type.equals("image") || type.equals("video")) {
+                    m.put("quoteToken", Ids.alnum(40, false));
+                }
+                if (type.equals("video") || type.equals("audio")) {
+                    m.put("duration", b.path("duration").asLong(1000));
+                }
+                if (type.equals("file")) {
+                    m.put("fileName", b.path("fileName").asText("file.bin"));
+                    m.put("fileSize", content.length);
+                }
+            }
+            case "location" -> {
+                if (!b.path("latitude").isNumber() || !b.path("longitude").isNumber()) {
+                    throw ApiException.invalid(List.of(new Detail("May not be empty", "latitude/longitude")));
+                }
+                copy(b, m, "title", "address", "latitude", "longitude");
+            }
+            default -> throw ApiException.invalid(List.of(new Detail(
+                    "Must be one of the following values: [text, sticker, image, video, audio, file, location]", "type")));
+        }
+        String chatId = group == null ? userId : group.id();
+        m.put("markAsReadToken", platform.newMarkAsReadToken(ch, chatId));
+        platform.state().userMessages().put(messageId, userId);
+        ObjectNode e = platform.event("message", group == null ? Platform.userSource(userId) : Platform.chatSource(group, userId));
+        e.set("message", m);
+        copyMode(b, e);
+        platform.emit(ch, List.of(e));
+        platform.autoReply(ch, chatId);
+        return Reply.ok(eventSummary(e, messageId));
+    }
+
+    private Reply postback(Call c) {
+        User u = user(c);
+        Channel ch = channel(c);
+        JsonNode b = c.jsonObject();
+        if (!b.hasNonNull("data")) {
+            throw ApiException.invalid(List.of(new Detail("May not be empty", "data")));
+        }
+        ObjectNode e = platform.event("postback", Platform.userSource(u.userId()));
+        ObjectNode p = e.putObject("postback");
+        p.put("data", b.get("data").asText());
+        if (b.has("params")) {
+            p.set("params", b.get("params"));
+        }
+        copyMode(b, e);
+        platform.emit(ch, List.of(e));
+        return Reply.ok(eventSummary(e, null));
+    }
+
+    private Reply unsend(Call c) {
+        User u = user(c);
+        Channel ch = channel(c);
+        String messageId = c.jsonObject().path("messageId").asText("");
+        if (!u.userId().equals(platform.state().userMessages().get(messageId))) {
+            throw ApiException.line(HttpStatus.NOT_FOUND, "Message not found");
+        }
+        platform.state().content().markUnsent(messageId);
+        ObjectNode e = platform.event("unsend", Platform.userSource(u.userId()));
+        e.putObject("unsend").put("messageId", messageId);
+        platform.emit(ch, List.of(e));
+        return Reply.ok(eventSummary(e, null));
+    }
+
+    /** Arbitrary events (new or unknown types included), completed with the platform's common fields. */
+    private Reply rawEvents(Call c) {
+        JsonNode events = c.jsonObject().get("events");
+        if (events == null || !events.isArray()) {
+            throw ApiException.invalid(List.of(new Detail("May not be empty", "events")));
+        }
+        List<ObjectNode> list = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            JsonNode e = events.get(i);
+            if (!e.isObject() || !e.hasNonNull("type")) {
+                throw ApiException.invalid(List.of(new Detail("May not be empty", "events[" + i + "].type")));
+            }
+            list.add(((ObjectNode) e).deepCopy());
+        }
+        Channel ch = channel(c);
+        platform.emit(ch, list);
+        ObjectNode out = Json.mapper().createObjectNode();
+        ArrayNode a = out.putArray("events");
+        list.forEach(a::add);
+        return Reply.ok(out);
+    }
+
+    // ---- groups -----------------------------------------------------------------------------------
+
+    private Reply createGroup(Call c) {
+        JsonNode b = body(c);
+        boolean room = "room".equals(b.path("type").asText("group"));
+        Group g = new Group(room ? Ids.roomId() : Ids.groupId(), room, b.path("name").asText(room ? null : "Group"),
+                text(b, "pictureUrl"));
+        for (JsonNode m : b.path("members")) {
+            if (!platform.state().users().containsKey(m.asText())) {
+                throw ApiException.line(HttpStatus.NOT_FOUND, "User not found: " + m.asText());
+            }
+            g.members().add(m.asText());
+        }
+        Channel ch = channel(c);
+        g.botChannels().add(ch.channelId());
+        platform.state().groups().put(g.id(), g);
+        platform.emit(ch, List.of(platform.event("join", Platform.chatSource(g, null))));
+        ObjectNode out = Json.mapper().createObjectNode();
+        out.put(room ? "roomId" : "groupId", g.id());
+        out.put("groupId", g.id());
+        return Reply.ok(out);
+    }
+
+    private Reply groupMessage(Call c) {
+        Group g = platform.state().groups().get(c.path("groupId"));
+        if (g == null) {
+            throw ApiException.line(HttpStatus.NOT_FOUND, "Group not found");
+        }
+        return userMessage(c, g);
+    }
+
+    // ---- reading back ----------------------------------------------------------------------------
+
+    private Reply inbox(Call c, String chatId) {
+        Inbox inbox = channel(c).inboxIfPresent(chatId);
+        ObjectNode out = Json.mapper().createObjectNode();
+        ArrayNode a = out.putArray("messages");
+        if (inbox != null) {
+            for (Inbox.Entry e : inbox.snapshot()) {
+                ObjectNode o = a.addObject();
+                o.put("via", e.via());
+                o.put("sentAt", MessagingApi.iso(e.sentAt()));
+                if (e.requestId() != null) {
+                    o.put("requestId", e.requestId());
+                }
+                o.put("messageId", e.messageId());
+                o.set("message", e.message());
+            }
+        }
+        return Reply.ok(out);
+    }
+
+    private Reply deliveries(Call c) {
+        int limit = 100;
+        if (c.query("limit") != null) {
+            try {
+                limit = Math.max(1, Integer.parseInt(c.query("limit")));
+            } catch (NumberFormatException e) {
+                throw ApiException.invalid(List.of(new Detail("Must be a number", "limit")));
+            }
+        }
+        ObjectNode out = Json.mapper().createObjectNode();
+        ArrayNode a = out.putArray("deliveries");
+        for (DeliveryRecord d : channel(c).deliveries().last(limit)) {
+            ObjectNode o = a.addObject();
+            o.put("time", MessagingApi.iso(d.time()));
+            o.put("url", d.url());
+            o.put("statusCode", d.statusCode());
+            o.put("success", d.success());
+            o.put("reason", d.reason());
+            o.put("detail", d.detail());
+            ArrayNode ids = o.putArray("eventIds");
+            d.eventIds().forEach(ids::add);
+            o.put("isRedelivery", d.isRedelivery());
+            o.put("attempt", d.attempt());
+            o.put("durationMs", d.durationMs());
+        }
+        return Reply.ok(out);
+    }
+
+    private Reply webhookErrors(Call c) {
+        Channel ch = channel(c);
+        ObjectNode out = Json.mapper().createObjectNode();
+        out.put("total", ch.errorStats().total());
+        ArrayNode a = out.putArray("errors");
+        for (WebhookErrorStats.Row r : ch.errorStats().rows()) {
+            ObjectNode o = a.addObject();
+            o.put("reason", r.reason());
+            o.put("detail", r.detail());
+            o.put("errors", r.errors());
+            o.put("first", MessagingApi.iso(r.first()));
+            o.put("last", MessagingApi.iso(r.last()));
+        }
+        return Reply.ok(out);
+    }
+
+    // ---- faults and reset -----------------------------------------------------------------------
+
+    private Reply addFault(Call c) {
+        JsonNode b = c.jsonObject();
+        String endpoint = b.path("endpoint").asText("");
+        List<Detail> d = new ArrayList<>();
+        if (!endpoint.startsWith("/")) {
+            d.add(new Detail("Must be a path such as /v2/bot/message/push", "endpoint"));
+        }
+        for (String rate : List.of("errorRate", "acceptedButLostRate", "resetRate")) {
+            double v = b.path(rate).asDouble(0);
+            if (v < 0 || v > 1) {
+                d.add(new Detail("Must be between 0 and 1", rate));
+            }
+        }
+        if (!d.isEmpty()) {
+            throw ApiException.invalid(d);
+        }
+        Faults.Spec s = new Faults.Spec(endpoint, b.path("latencyMs").asLong(0), b.path("errorRate").asDouble(0),
+                b.path("acceptedButLostRate").asDouble(0), b.path("resetRate").asDouble(0), b.path("count").asInt(-1));
+        faults.add(s);
+        return Reply.ok(Json.mapper().valueToTree(s));
+    }
+
+    private Reply reset(Call c) {
+        faults.clear();
+        limiter.reset();
+        platform.webhooks().clear();
+        platform.state().reset();
+        return Reply.emptyObject();
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------
+
+    private static ObjectNode eventSummary(ObjectNode e, String messageId) {
+        ObjectNode out = Json.mapper().createObjectNode();
+        out.put("webhookEventId", e.path("webhookEventId").asText());
+        if (messageId != null) {
+            out.put("messageId", messageId);
+        }
+        if (e.hasNonNull("replyToken")) {
+            out.put("replyToken", e.get("replyToken").asText());
+        }
+        return out;
+    }
+
+    private static void copy(JsonNode from, ObjectNode to, String... fields) {
+        for (String f : fields) {
+            if (from.has(f) && !from.get(f).isNull()) {
+                to.set(f, from.get(f));
+            }
+        }
+    }
+
+    /** Lets a test send an event in standby mode (no reply token). */
+    private static void copyMode(JsonNode from, ObjectNode e) {
+        if ("standby".equals(from.path("mode").asText())) {
+            e.put("mode", "standby");
+        }
+    }
+
+    private static String text(JsonNode b, String field) {
+        return b.hasNonNull(field) ? b.get(field).asText() : null;
+    }
+}

@@ -1,0 +1,230 @@
+package io.linegate.emulator.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.linegate.core.Json;
+import io.linegate.core.Ulid;
+import io.linegate.emulator.EmulatorConfig;
+import io.linegate.emulator.state.Channel;
+import io.linegate.emulator.state.EmulatorState;
+import io.linegate.emulator.state.Group;
+import io.linegate.emulator.state.Ids;
+import io.linegate.emulator.state.Inbox;
+import io.linegate.emulator.state.Relation;
+import io.linegate.emulator.tokens.TokenService;
+import io.linegate.emulator.webhook.WebhookDispatcher;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The behaviour of the emulated platform shared by the Messaging API and the control API: turning
+ * user actions into webhook events (with reply tokens) and delivering what a bot sends into chats.
+ */
+public final class Platform {
+    /** Event types that carry a reply token in active mode (those a bot can answer). */
+    private static final Set<String> REPLYABLE = Set.of("message", "follow", "join", "postback", "beacon",
+            "accountLink", "memberJoined", "things", "videoPlayComplete", "activated", "deactivated",
+            "botSuspended", "botResumed", "membership");
+    private static final DateTimeFormatter JST_DATE = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneId.of("Asia/Tokyo"));
+
+    private final EmulatorState state;
+    private final TokenService tokens;
+    private final WebhookDispatcher webhooks;
+    private final EmulatorConfig config;
+
+    public Platform(EmulatorState state, TokenService tokens, WebhookDispatcher webhooks, EmulatorConfig config) {
+        this.state = state;
+        this.tokens = tokens;
+        this.webhooks = webhooks;
+        this.config = config;
+    }
+
+    public EmulatorState state() {
+        return state;
+    }
+
+    public TokenService tokens() {
+        return tokens;
+    }
+
+    public WebhookDispatcher webhooks() {
+        return webhooks;
+    }
+
+    public EmulatorConfig config() {
+        return config;
+    }
+
+    public Clock clock() {
+        return state.clock();
+    }
+
+    // ---- events -----------------------------------------------------------------------------
+
+    public static ObjectNode userSource(String userId) {
+        ObjectNode s = Json.mapper().createObjectNode();
+        s.put("type", "user");
+        s.put("userId", userId);
+        return s;
+    }
+
+    public static ObjectNode chatSource(Group g, String userId) {
+        ObjectNode s = Json.mapper().createObjectNode();
+        s.put("type", g.sourceType());
+        s.put(g.isRoom() ? "roomId" : "groupId", g.id());
+        if (userId != null) {
+            s.put("userId", userId);
+        }
+        return s;
+    }
+
+    public ObjectNode event(String type, ObjectNode source) {
+        ObjectNode e = Json.mapper().createObjectNode();
+        e.put("type", type);
+        if (source != null) {
+            e.set("source", source);
+        }
+        return e;
+    }
+
+    /**
+     * Completes events as the platform would (webhookEventId ULID, timestamp in ms, mode active,
+     * deliveryContext, a reply token where the type has one and the mode is active), registers their
+     * reply tokens, and queues them for the channel's webhook as one batch.
+     */
+    public List<ObjectNode> emit(Channel channel, List<ObjectNode> events) {
+        Instant now = clock().instant();
+        List<String> replyTokens = new ArrayList<>(events.size());
+        for (ObjectNode e : events) {
+            if (!e.hasNonNull("timestamp")) {
+                e.put("timestamp", now.toEpochMilli());
+            }
+            if (!e.hasNonNull("mode")) {
+                e.put("mode", "active");
+            }
+            if (!e.hasNonNull("webhookEventId")) {
+                e.put("webhookEventId", Ulid.next(e.get("timestamp").asLong()));
+            }
+            if (!e.has("deliveryContext")) {
+                e.putObject("deliveryContext").put("isRedelivery", false);
+            }
+            String token = null;
+            if ("standby".equals(e.path("mode").asText())) {
+                e.remove("replyToken"); // no reply token in standby (§1.4, §2.4)
+            } else if (e.hasNonNull("replyToken")) {
+                token = e.get("replyToken").asText();
+            } else if (REPLYABLE.contains(e.path("type").asText())) {
+                token = Ids.hex32(true);
+                e.put("replyToken", token);
+            }
+            if (token != null) {
+                channel.replyTokens().issue(token, chatIdOf(e.path("source")), Instant.ofEpochMilli(e.get("timestamp").asLong()));
+            }
+            replyTokens.add(token);
+        }
+        webhooks.enqueue(channel, events, replyTokens);
+        return events;
+    }
+
+    /** The chat a reply to an event goes to: its group or room, else its user. */
+    public static String chatIdOf(JsonNode source) {
+        if (source.hasNonNull("groupId")) {
+            return source.get("groupId").asText();
+        }
+        if (source.hasNonNull("roomId")) {
+            return source.get("roomId").asText();
+        }
+        return source.path("userId").asText(null);
+    }
+
+    // ---- delivery of what the bot sends --------------------------------------------------
+
+    /** Whether a message to {@code chatId} reaches anyone: a friend, or a group/room the bot is in. */
+    public boolean reachable(Channel channel, String chatId) {
+        if (Ids.isUserId(chatId)) {
+            return channel.isFriend(chatId);
+        }
+        Group g = state.groups().get(chatId);
+        return g != null && g.botChannels().contains(channel.channelId());
+    }
+
+    /**
+     * Sends {@code messages} to one chat. Returns sentMessages ({@code id}, {@code quoteToken}) whether
+     * or not anything was delivered: the platform does not tell a bot that a user blocked it (§2.3).
+     */
+    public ArrayNode deliver(Channel channel, String chatId, String via, String requestId, JsonNode messages, Instant now) {
+        ArrayNode sent = Json.mapper().createArrayNode();
+        boolean reach = reachable(channel, chatId);
+        Inbox inbox = reach ? channel.inbox(chatId) : null;
+        for (JsonNode m : messages) {
+            String id = Ids.messageId();
+            ObjectNode s = sent.addObject();
+            s.put("id", id);
+            s.put("quoteToken", Ids.alnum(40, false));
+            if (inbox != null) {
+                inbox.add(new Inbox.Entry(via, now, requestId, id, m));
+            }
+        }
+        if (reach) {
+            channel.countDelivery(via, JST_DATE.format(now), 1);
+        }
+        return sent;
+    }
+
+    /** Counts toward the monthly quota: sends to users except replies (replies are free). */
+    public void consume(Channel channel, long messages) {
+        channel.consumption().addAndGet(messages);
+    }
+
+    public static String jstDate(Instant now) {
+        return JST_DATE.format(now);
+    }
+
+    // ---- user actions (control API) ----------------------------------------------------------
+
+    public ObjectNode follow(Channel channel, String userId, boolean unblocked) {
+        channel.relation(userId, Relation.FRIEND);
+        ObjectNode e = event("follow", userSource(userId));
+        e.putObject("follow").put("isUnblocked", unblocked);
+        emit(channel, List.of(e));
+        if (channel.settings().greeting() && !unblocked) {
+            ObjectNode greeting = Json.mapper().createObjectNode();
+            greeting.put("type", "text");
+            greeting.put("text", channel.settings().greetingText());
+            deliver(channel, userId, "greeting", null, Json.mapper().createArrayNode().add(greeting), clock().instant());
+        }
+        return e;
+    }
+
+    public ObjectNode block(Channel channel, String userId) {
+        channel.relation(userId, Relation.BLOCKED);
+        ObjectNode e = event("unfollow", userSource(userId));
+        emit(channel, List.of(e));
+        return e;
+    }
+
+    /** Auto-reply, when on, answers every user message with the configured text. */
+    public void autoReply(Channel channel, String chatId) {
+        if (channel.settings().autoReply()) {
+            ObjectNode m = Json.mapper().createObjectNode();
+            m.put("type", "text");
+            m.put("text", channel.settings().autoReplyText());
+            deliver(channel, chatId, "autoReply", null, Json.mapper().createArrayNode().add(m), clock().instant());
+        }
+    }
+
+    public String newMarkAsReadToken(Channel channel, String chatId) {
+        String t = Ids.alnum(40, false);
+        if (channel.markAsReadTokens().size() > 100_000) {
+            channel.markAsReadTokens().clear(); // bounded; old tokens simply stop working
+        }
+        channel.markAsReadTokens().put(t, clock().instant());
+        return t;
+    }
+}

@@ -1,0 +1,29 @@
+package io.linegate.emulator.state;
+
+/**
+ * The console settings of a Messaging API channel that change how the platform behaves. Immutable;
+ * a channel swaps the whole value, so a reader never sees half an update.
+ */
+public record ChannelSettings(String webhookUrl, boolean webhookActive, boolean redelivery, boolean autoReply,
+        String autoReplyText, boolean greeting, String greetingText, boolean errorStatistics) {
+
+    public ChannelSettings {
+        autoReplyText = autoReplyText == null ? "Thank you for your message." : autoReplyText;
+        greetingText = greetingText == null ? "Hello! Thank you for adding me as a friend." : greetingText;
+    }
+
+    /**
+     * The platform refuses to turn everything off: with the webhook off, either auto-reply or the
+     * greeting message must stay on (the guidelines' ON/OFF combination table). Returns why, or null.
+     */
+    public String refusal() {
+        if (!webhookActive && !autoReply && !greeting) {
+            return "Webhook, auto-reply messages and greeting messages cannot all be turned off";
+        }
+        return null;
+    }
+
+    public ChannelSettings withWebhookUrl(String url) {
+        return new ChannelSettings(url, webhookActive, redelivery, autoReply, autoReplyText, greeting, greetingText, errorStatistics);
+    }
+}

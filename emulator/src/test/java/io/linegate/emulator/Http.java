@@ -1,0 +1,70 @@
+package io.linegate.emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.linegate.core.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/** A plain HTTP client for tests: exact bytes and headers, nothing hidden. */
+final class Http {
+    record Res(int status, JsonNode json, String body, HttpResponse<String> raw) {
+        String header(String name) {
+            return raw.headers().firstValue(name).orElse(null);
+        }
+    }
+
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+    private final String token;
+
+    Http(String base, String token) {
+        this.base = base;
+        this.token = token;
+    }
+
+    Res get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), true);
+    }
+
+    Res post(String path, String json) {
+        return post(path, json, Map.of());
+    }
+
+    Res post(String path, String json, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        headers.forEach(b::header);
+        return send(b, !headers.containsKey("Authorization"));
+    }
+
+    Res form(String path, String form) {
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)), false);
+    }
+
+    Res send(HttpRequest.Builder b, boolean auth) {
+        if (auth && token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        b.timeout(Duration.ofSeconds(10));
+        try {
+            HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode json = null;
+            try {
+                json = r.body().isEmpty() ? null : Json.mapper().readTree(r.body());
+            } catch (IOException e) {
+                // not JSON
+            }
+            return new Res(r.statusCode(), json, r.body(), r);
+        } catch (IOException | InterruptedException e) {
+            throw new RuntimeException(e);
+        }
+    }
+}
