@@ -18,6 +18,10 @@ import io.linegate.webhook.Dispatcher;
 import io.linegate.webhook.FloodPolicy;
 import io.linegate.webhook.Outbound;
 import io.linegate.webhook.WebhookReceiver;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
@@ -55,6 +59,10 @@ public final class LinegateServer implements AutoCloseable {
 
     private LinegateServer(Builder b) {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
         this.store = SqliteStore.open(b.dataDir, b.clock);
         this.drain = b.drain;
         this.tls = b.tls.isTls();
