@@ -1,0 +1,177 @@
+package io.linegate.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Retry keys, reply-token expiry, non-friend sends, narrowcast progress, rate limits: one test per guarantee. */
+class GuaranteesTest {
+    MutableClock clock;
+    Receiver receiver;
+    Emulator emulator;
+    Http http;
+    Http control;
+    String token;
+
+    @BeforeEach
+    void start() {
+        clock = MutableClock.now();
+        receiver = new Receiver();
+        emulator = Emulator.builder().clock(clock).webhookUrl(receiver.url()).build().start();
+        token = emulator.defaultChannel().accessToken();
+        http = new Http(emulator.baseUrl(), token);
+        control = new Http(emulator.baseUrl(), null);
+    }
+
+    @AfterEach
+    void stop() {
+        emulator.close();
+        receiver.close();
+    }
+
+    String friend(String name) throws InterruptedException {
+        String u = control.post("/control/v1/users", "{\"displayName\":\"" + name + "\"}").json().path("userId").asText();
+        control.post("/control/v1/users/" + u + "/follow", "");
+        receiver.take();
+        return u;
+    }
+
+    Map<String, String> withKey(String key) {
+        return Map.of("X-Line-Retry-Key", key, "Authorization", "Bearer " + token);
+    }
+
+    @Test
+    void retryOfAcceptedPushIs409WithAcceptedRequestIdAndSentMessages() throws Exception {
+        String u = friend("Alice");
+        String key = UUID.randomUUID().toString();
+        String body = "{\"to\":\"" + u + "\",\"messages\":[{\"type\":\"text\",\"text\":\"once\"}]}";
+        Http.Res first = http.post("/v2/bot/message/push", body, withKey(key));
+        assertThat(first.status()).isEqualTo(200);
+        Http.Res retry = http.post("/v2/bot/message/push", body, withKey(key));
+        assertThat(retry.status()).isEqualTo(409);
+        assertThat(retry.json().path("message").asText()).isEqualTo("The retry key is already accepted");
+        assertThat(retry.header("x-line-accepted-request-id")).isEqualTo(first.header("x-line-request-id"));
+        assertThat(retry.header("x-line-request-id")).isNotEqualTo(first.header("x-line-request-id"));
+        assertThat(retry.json().path("sentMessages")).isEqualTo(first.json().path("sentMessages"));
+        assertThat(control.get("/control/v1/users/" + u + "/inbox").json().path("messages")).hasSize(1);
+
+        // Remembered for 24 hours, then the same key is a new request.
+        clock.advance(Duration.ofHours(24).plusSeconds(1));
+        assertThat(http.post("/v2/bot/message/push", body, withKey(key)).status()).isEqualTo(200);
+        assertThat(control.get("/control/v1/users/" + u + "/inbox").json().path("messages")).hasSize(2);
+    }
+
+    @Test
+    void multicastRetryIs409WithoutSentMessages() throws Exception {
+        String u = friend("Bob");
+        String key = UUID.randomUUID().toString();
+        String body = "{\"to\":[\"" + u + "\"],\"messages\":[{\"type\":\"text\",\"text\":\"x\"}]}";
+        assertThat(http.post("/v2/bot/message/multicast", body, withKey(key)).status()).isEqualTo(200);
+        Http.Res retry = http.post("/v2/bot/message/multicast", body, withKey(key));
+        assertThat(retry.status()).isEqualTo(409);
+        assertThat(retry.json().has("sentMessages")).isFalse();
+    }
+
+    @Test
+    void retryAfterANonAcceptedFailureIsProcessedNormally() throws Exception {
+        String u = friend("Carol");
+        String key = UUID.randomUUID().toString();
+        Http.Res failed = http.post("/v2/bot/message/push", "{\"to\":\"" + u + "\",\"messages\":[]}", withKey(key));
+        assertThat(failed.status()).isEqualTo(400);
+        Http.Res ok = http.post("/v2/bot/message/push", "{\"to\":\"" + u + "\",\"messages\":[{\"type\":\"text\",\"text\":\"x\"}]}", withKey(key));
+        assertThat(ok.status()).isEqualTo(200);
+    }
+
+    @Test
+    void replyTokenExpiresOneMinuteAfterDelivery() throws Exception {
+        String u = friend("Dave");
+        String t1 = control.post("/control/v1/users/" + u + "/messages", "{\"type\":\"text\",\"text\":\"1\"}").json().path("replyToken").asText();
+        receiver.take();
+        clock.advance(Duration.ofSeconds(61));
+        Http.Res late = http.post("/v2/bot/message/reply", "{\"replyToken\":\"" + t1 + "\",\"messages\":[{\"type\":\"text\",\"text\":\"x\"}]}");
+        assertThat(late.status()).isEqualTo(400);
+        assertThat(late.json().path("message").asText()).isEqualTo("Invalid reply token");
+
+        String t2 = control.post("/control/v1/users/" + u + "/messages", "{\"type\":\"text\",\"text\":\"2\"}").json().path("replyToken").asText();
+        receiver.take();
+        clock.advance(Duration.ofSeconds(59));
+        assertThat(http.post("/v2/bot/message/reply", "{\"replyToken\":\"" + t2 + "\",\"messages\":[{\"type\":\"text\",\"text\":\"x\"}]}").status()).isEqualTo(200);
+    }
+
+    @Test
+    void standbyEventsHaveNoReplyToken() throws Exception {
+        String u = friend("Erin");
+        Http.Res r = control.post("/control/v1/users/" + u + "/messages", "{\"type\":\"text\",\"text\":\"x\",\"mode\":\"standby\"}");
+        assertThat(r.json().has("replyToken")).isFalse();
+        JsonNode e = Json().readTree(receiver.take().contentUtf8()).path("events").get(0);
+        assertThat(e.path("mode").asText()).isEqualTo("standby");
+        assertThat(e.has("replyToken")).isFalse();
+    }
+
+    private static com.fasterxml.jackson.databind.ObjectMapper Json() {
+        return io.linegate.core.Json.mapper();
+    }
+
+    @Test
+    void sendsToNonFriendsAndBlockersAnswer200AndDeliverNothing() throws Exception {
+        String stranger = control.post("/control/v1/users", "{\"displayName\":\"Stranger\"}").json().path("userId").asText();
+        Http.Res push = http.post("/v2/bot/message/push", "{\"to\":\"" + stranger + "\",\"messages\":[{\"type\":\"text\",\"text\":\"x\"}]}");
+        assertThat(push.status()).isEqualTo(200);
+        assertThat(push.json().path("sentMessages")).hasSize(1);
+        assertThat(control.get("/control/v1/users/" + stranger + "/inbox").json().path("messages")).isEmpty();
+        assertThat(http.get("/v2/bot/profile/" + stranger).status()).isEqualTo(404);
+
+        String blocker = friend("Blocker");
+        assertThat(http.get("/v2/bot/profile/" + blocker).json().path("displayName").asText()).isEqualTo("Blocker");
+        control.post("/control/v1/users/" + blocker + "/block", "");
+        assertThat(Json().readTree(receiver.take().contentUtf8()).path("events").get(0).path("type").asText()).isEqualTo("unfollow");
+        assertThat(http.post("/v2/bot/message/push", "{\"to\":\"" + blocker + "\",\"messages\":[{\"type\":\"text\",\"text\":\"x\"}]}").status()).isEqualTo(200);
+        assertThat(control.get("/control/v1/users/" + blocker + "/inbox").json().path("messages")).isEmpty();
+        control.post("/control/v1/users/" + blocker + "/unblock", "");
+        assertThat(Json().readTree(receiver.take().contentUtf8()).path("events").get(0).path("follow").path("isUnblocked").asBoolean()).isTrue();
+    }
+
+    @Test
+    void narrowcastAnswers202AndProgressesThroughPhases() throws Exception {
+        String u = friend("Gina");
+        Http.Res r = http.post("/v2/bot/message/narrowcast", "{\"messages\":[{\"type\":\"text\",\"text\":\"all\"}]}");
+        assertThat(r.status()).isEqualTo(202);
+        String id = r.header("x-line-request-id");
+        assertThat(http.get("/v2/bot/message/progress/narrowcast?requestId=" + id).json().path("phase").asText()).isEqualTo("waiting");
+        clock.advance(Duration.ofMillis(250));
+        assertThat(http.get("/v2/bot/message/progress/narrowcast?requestId=" + id).json().path("phase").asText()).isEqualTo("sending");
+        clock.advance(Duration.ofSeconds(1));
+        JsonNode done = http.get("/v2/bot/message/progress/narrowcast?requestId=" + id).json();
+        assertThat(done.path("phase").asText()).isEqualTo("succeeded");
+        assertThat(done.path("successCount").asInt()).isEqualTo(1);
+        assertThat(done.path("targetCount").asInt()).isEqualTo(1);
+        assertThat(control.get("/control/v1/users/" + u + "/inbox").json().path("messages").get(0).path("via").asText()).isEqualTo("narrowcast");
+        assertThat(http.get("/v2/bot/message/progress/narrowcast?requestId=nope").status()).isEqualTo(404);
+
+        Http.Res targeted = http.post("/v2/bot/message/narrowcast", "{\"messages\":[{\"type\":\"text\",\"text\":\"x\"}],\"filter\":{\"demographic\":{\"type\":\"gender\",\"oneOf\":[\"male\"]}}}");
+        clock.advance(Duration.ofSeconds(2));
+        JsonNode failed = http.get("/v2/bot/message/progress/narrowcast?requestId=" + targeted.header("x-line-request-id")).json();
+        assertThat(failed.path("phase").asText()).isEqualTo("failed");
+        assertThat(failed.path("errorCode").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void broadcastIsLimitedTo60PerHour() {
+        String body = "{\"messages\":[{\"type\":\"text\",\"text\":\"x\"}]}";
+        for (int i = 0; i < 60; i++) {
+            assertThat(http.post("/v2/bot/message/broadcast", body).status()).as("request %d", i).isEqualTo(200);
+        }
+        Http.Res limited = http.post("/v2/bot/message/broadcast", body);
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.json().path("message").asText()).isEqualTo("The API rate limit has been exceeded. Try again later.");
+        clock.advance(Duration.ofMinutes(1)); // the bucket refills gradually: one request per minute
+        assertThat(http.post("/v2/bot/message/broadcast", body).status()).isEqualTo(200);
+        assertThat(http.post("/v2/bot/message/broadcast", body).status()).isEqualTo(429);
+    }
+}
