@@ -169,7 +169,7 @@ public final class TokenService {
         if (!"client_credentials".equals(form.get("grant_type"))) {
             throw ApiException.oauth(HttpStatus.BAD_REQUEST, "unsupported_grant_type", "unsupported grant_type");
         }
-        Channel c = clientCredentials(form, "invalid client_id", "invalid client_secret");
+        Channel c = clientCredentials(form, "invalid_client", "invalid client_id", "invalid client_secret");
         String value = Ids.alnum(172, true);
         Token t = new Token(value, c.channelId(), Type.SHORT_LIVED, now.plus(SHORT_LIVED), null);
         Deque<Token> list = shortLived.computeIfAbsent(c.channelId(), k -> new ArrayDeque<>());
@@ -245,7 +245,7 @@ public final class TokenService {
         if (form.get("client_assertion") != null) {
             c = assertion(form.get("client_assertion_type"), form.get("client_assertion"), now).channel;
         } else {
-            c = clientCredentials(form, "Invalid 'client_credentials'.", "Invalid 'client_credentials'.");
+            c = clientCredentials(form, "invalid_request", "Invalid 'client_credentials'.", "Invalid 'client_credentials'.");
         }
         ObjectNode b = F.objectNode();
         b.put("token_type", "Bearer");
@@ -313,7 +313,7 @@ public final class TokenService {
         if (!value.startsWith("eyJ")) {
             throw ApiException.oauth(HttpStatus.BAD_REQUEST, "invalid_request", "The access token not JWS");
         }
-        Channel c = clientCredentials(form, "invalid client_id", "invalid client_secret");
+        Channel c = clientCredentials(form, "invalid_client", "invalid client_id", "invalid client_secret");
         Token t = byValue.get(value);
         if (t != null && t.type == Type.V2_1 && t.channelId.equals(c.channelId())) {
             revoke(t);
@@ -346,13 +346,13 @@ public final class TokenService {
         return Reply.ok(b);
     }
 
-    private Channel clientCredentials(QueryParams form, String badId, String badSecret) {
+    private Channel clientCredentials(QueryParams form, String error, String badId, String badSecret) {
         Channel c = state.channel(form.get("client_id"));
         if (c == null) {
-            throw ApiException.oauth(HttpStatus.BAD_REQUEST, "invalid_client", badId);
+            throw ApiException.oauth(HttpStatus.BAD_REQUEST, error, badId);
         }
         if (!c.secret().matches(form.get("client_secret"))) {
-            throw ApiException.oauth(HttpStatus.BAD_REQUEST, "invalid_client", badSecret);
+            throw ApiException.oauth(HttpStatus.BAD_REQUEST, error, badSecret);
         }
         return c;
     }
