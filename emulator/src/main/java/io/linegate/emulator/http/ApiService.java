@@ -103,6 +103,9 @@ public final class ApiService implements HttpService {
             Router.Match match, String requestId) {
         Router.Route route = match.route();
         Call call = new Call(ctx, req, match.params(), requestId, clock.instant());
+        if (route.control()) {
+            call.lenientContentType();
+        }
         String retryKey = req.headers().get(RETRY_KEY);
         Channel channel = null;
         boolean claimed = false;

@@ -25,6 +25,7 @@ public final class Call {
     private QueryParams query;
     private Channel channel;
     private JsonNode json;
+    private boolean lenientContentType;
 
     public Call(ServiceRequestContext ctx, AggregatedHttpRequest req, Map<String, String> pathParams,
             String requestId, Instant now) {
@@ -75,6 +76,11 @@ public final class Call {
         return channel;
     }
 
+    /** The control API accepts JSON under any content type, so that {@code curl -d '{...}'} just works. */
+    void lenientContentType() {
+        this.lenientContentType = true;
+    }
+
     void channel(Channel channel) {
         this.channel = channel;
     }
@@ -92,7 +98,7 @@ public final class Call {
             return json;
         }
         MediaType type = req.contentType();
-        if (type == null || !type.is(MediaType.JSON)) {
+        if (!lenientContentType && (type == null || !type.is(MediaType.JSON))) {
             throw ApiException.line(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
                     "The content type, " + (type == null ? "null" : type.toString()) + ", is not supported");
         }

@@ -1,0 +1,94 @@
+package io.linegate.cli;
+
+import io.linegate.emulator.ChannelInfo;
+import io.linegate.emulator.Emulator;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code linegate emulator}: a local LINE Platform in the foreground until interrupted. Prints what a
+ * bot needs (base URL, channel id, secret, token): this is a local test platform, and the values are
+ * random per run unless fixed with options or the config file.
+ */
+@Command(name = "emulator", mixinStandardHelpOptions = true,
+        description = "Run a local LINE Platform (Messaging API, webhooks, channel tokens, control API) until interrupted.")
+final class EmulatorCommand implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "8080", description = "Port for the api.line.me and api-data.line.me paths (default: ${DEFAULT-VALUE}; 0 = any free port).")
+    int port;
+
+    @Option(names = "--config", paramLabel = "emulator.yaml", description = "Providers, channels and users (YAML).")
+    Path config;
+
+    @Option(names = "--state", paramLabel = "DIR", description = "Save users, friendships and groups here on exit and restore them on start.")
+    Path state;
+
+    @Option(names = "--channel-id", description = "Create or override the default channel with this id.")
+    String channelId;
+
+    @Option(names = "--channel-secret", description = "The default channel's secret.")
+    String channelSecret;
+
+    @Option(names = "--webhook-url", description = "The default channel's webhook URL (plain http only on loopback).")
+    String webhookUrl;
+
+    @Option(names = "--rate-limit-scale", paramLabel = "FACTOR",
+            description = "Multiply LINE's rate limits by FACTOR (default: 1, as on the platform).")
+    Double rateLimitScale;
+
+    @Option(names = "--no-rate-limits", description = "Disable rate limits entirely (load tests).")
+    boolean noRateLimits;
+
+    @Override
+    public Integer call() throws Exception {
+        Emulator.Builder b = Emulator.builder().port(port);
+        if (config != null) {
+            b.config(config);
+        }
+        if (state != null) {
+            b.stateDir(state);
+        }
+        if (channelId != null) {
+            b.channelId(channelId);
+        }
+        if (channelSecret != null) {
+            b.channelSecret(channelSecret);
+        }
+        if (webhookUrl != null) {
+            b.webhookUrl(webhookUrl);
+        }
+        if (rateLimitScale != null) {
+            b.rateLimitScale(rateLimitScale);
+        }
+        if (noRateLimits) {
+            b.rateLimits(false);
+        }
+        Emulator emulator = b.build().start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            emulator.close();
+            stopped.countDown();
+        }, "linegate-emulator-shutdown"));
+
+        PrintStream out = System.out;
+        out.println("linegate emulator: a local LINE Platform on " + emulator.baseUrl());
+        out.println("  use it as both https://api.line.me and https://api-data.line.me");
+        for (ChannelInfo c : emulator.channels()) {
+            out.println();
+            out.println("  channel id      " + c.channelId());
+            // Printed on purpose: a local, throwaway credential the developer needs to configure the bot.
+            out.println("  channel secret  " + c.channelSecret());
+            out.println("  access token    " + c.accessToken());
+            out.println("  bot user id     " + c.botUserId());
+        }
+        out.println();
+        out.println("  control API     " + emulator.baseUrl() + "/control/v1 (see emulator/README.md)");
+        out.println("  rate limits     " + (noRateLimits ? "off" : "x" + (rateLimitScale == null ? 1.0 : rateLimitScale)));
+        out.println("Stop with Ctrl-C.");
+        stopped.await();
+        return 0;
+    }
+}
