@@ -7,7 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
  * Logback {@code %msg} replacement that runs every message through {@link Redaction}.
  *
  * <p>Configured in the shipped {@code logback.xml} as
- * {@code <conversionRule conversionWord="msg" converterClass="io.linegate.core.RedactingMessageConverter"/>}.
+ * {@code <conversionRule conversionWord="msg" class="io.linegate.core.RedactingMessageConverter"/>}.
  */
 public final class RedactingMessageConverter extends MessageConverter {
     @Override

@@ -1,0 +1,96 @@
+package io.linegate.cli;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.linegate.core.Json;
+import io.linegate.core.Secret;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Channel credentials and endpoints, from environment variables or a YAML file; the environment
+ * wins, so that a file can hold the non-secret settings and the deployment injects the secrets.
+ *
+ * <pre>
+ * LINE_CHANNEL_SECRET                 channelSecret
+ * LINE_CHANNEL_SECRET_PREVIOUS        previousChannelSecret        (during a secret rotation)
+ * LINE_CHANNEL_SECRET_PREVIOUS_UNTIL  previousChannelSecretUntil   (ISO-8601 instant)
+ * LINE_CHANNEL_ACCESS_TOKEN           channelAccessToken
+ * LINEGATE_ADMIN_TOKEN                adminToken
+ * LINE_API_BASE                       apiBase                      (default https://api.line.me)
+ * </pre>
+ */
+final class ChannelSettings {
+    Secret channelSecret;
+    Secret previousChannelSecret;
+    Instant previousChannelSecretUntil;
+    Secret channelAccessToken;
+    Secret adminToken;
+    URI apiBase = URI.create("https://api.line.me");
+
+    /** The YAML file's shape. */
+    static final class File {
+        @JsonProperty String channelSecret;
+        @JsonProperty String previousChannelSecret;
+        @JsonProperty String previousChannelSecretUntil;
+        @JsonProperty String channelAccessToken;
+        @JsonProperty String adminToken;
+        @JsonProperty String apiBase;
+    }
+
+    static ChannelSettings load(Path configFile, Map<String, String> env) {
+        File f = new File();
+        if (configFile != null) {
+            try {
+                f = Json.yaml().readValue(configFile.toFile(), File.class);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read config file " + configFile + ": " + e.getMessage(), e);
+            }
+        }
+        ChannelSettings s = new ChannelSettings();
+        String secret = pick(env, "LINE_CHANNEL_SECRET", f.channelSecret);
+        if (secret == null) {
+            throw new IllegalArgumentException("the channel secret is missing: set LINE_CHANNEL_SECRET"
+                    + " or channelSecret in the config file");
+        }
+        s.channelSecret = Secret.of(secret, "LINE_CHANNEL_SECRET");
+        String previous = pick(env, "LINE_CHANNEL_SECRET_PREVIOUS", f.previousChannelSecret);
+        if (previous != null) {
+            String until = pick(env, "LINE_CHANNEL_SECRET_PREVIOUS_UNTIL", f.previousChannelSecretUntil);
+            if (until == null) {
+                throw new IllegalArgumentException("LINE_CHANNEL_SECRET_PREVIOUS needs LINE_CHANNEL_SECRET_PREVIOUS_UNTIL"
+                        + " (when to stop accepting the old secret, e.g. 2026-12-01T00:00:00Z)");
+            }
+            s.previousChannelSecret = Secret.of(previous, "LINE_CHANNEL_SECRET_PREVIOUS");
+            try {
+                s.previousChannelSecretUntil = Instant.parse(until);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("LINE_CHANNEL_SECRET_PREVIOUS_UNTIL is not an ISO-8601 instant: " + until);
+            }
+        }
+        String token = pick(env, "LINE_CHANNEL_ACCESS_TOKEN", f.channelAccessToken);
+        if (token != null) {
+            s.channelAccessToken = Secret.of(token, "LINE_CHANNEL_ACCESS_TOKEN");
+        }
+        String admin = pick(env, "LINEGATE_ADMIN_TOKEN", f.adminToken);
+        if (admin != null) {
+            s.adminToken = Secret.of(admin, "LINEGATE_ADMIN_TOKEN");
+        }
+        String base = pick(env, "LINE_API_BASE", f.apiBase);
+        if (base != null) {
+            s.apiBase = URI.create(base);
+        }
+        return s;
+    }
+
+    private static String pick(Map<String, String> env, String name, String fromFile) {
+        String v = env.get(name);
+        if (v != null && !v.isBlank()) {
+            return v;
+        }
+        return fromFile == null || fromFile.isBlank() ? null : fromFile;
+    }
+}

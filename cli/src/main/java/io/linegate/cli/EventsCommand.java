@@ -1,0 +1,65 @@
+package io.linegate.cli;
+
+import io.linegate.store.EventJournal.DeadLetter;
+import io.linegate.store.SqliteStore;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code linegate events}: inspect and replay dead letters in a data directory. */
+@Command(name = "events", mixinStandardHelpOptions = true, description = "Dead letters: list and replay.",
+        subcommands = {EventsCommand.Dead.class, EventsCommand.Replay.class})
+final class EventsCommand {
+
+    @Command(name = "dead", mixinStandardHelpOptions = true, description = "List dead-lettered events, newest first.")
+    static final class Dead implements Callable<Integer> {
+        @Option(names = "--data-dir", defaultValue = "data", description = "Data directory (default: ${DEFAULT-VALUE}).")
+        Path dataDir;
+
+        @Option(names = "--limit", defaultValue = "50", description = "How many (default: ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Override
+        public Integer call() {
+            try (SqliteStore store = SqliteStore.open(dataDir)) {
+                List<DeadLetter> letters = store.deadLetters(limit);
+                if (letters.isEmpty()) {
+                    System.out.println("no dead letters");
+                    return 0;
+                }
+                System.out.printf("%-6s %-28s %-44s %-8s %-24s %s%n", "ID", "EVENT", "SOURCE", "ATTEMPTS", "FAILED", "ERROR");
+                for (DeadLetter d : letters) {
+                    System.out.printf("%-6d %-28s %-44s %-8d %-24s %s%s%n", d.id(), d.eventId(), d.lane(), d.attempts(),
+                            d.failedAt(), d.error(), d.replayedAt() == null ? "" : " (replayed " + d.replayedAt() + ")");
+                }
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "replay", mixinStandardHelpOptions = true,
+            description = "Put a dead letter back in its conversation's queue; a running server picks it up.")
+    static final class Replay implements Callable<Integer> {
+        @Option(names = "--data-dir", defaultValue = "data", description = "Data directory (default: ${DEFAULT-VALUE}).")
+        Path dataDir;
+
+        @Parameters(paramLabel = "ID", description = "Dead letter id, from 'linegate events dead'.")
+        long id;
+
+        @Override
+        public Integer call() {
+            try (SqliteStore store = SqliteStore.open(dataDir)) {
+                return store.replay(id).join().map(seq -> {
+                    System.out.println("dead letter " + id + " replayed as event " + seq);
+                    return 0;
+                }).orElseGet(() -> {
+                    System.err.println("no dead letter " + id + " waiting for replay (unknown or already replayed)");
+                    return 1;
+                });
+            }
+        }
+    }
+}

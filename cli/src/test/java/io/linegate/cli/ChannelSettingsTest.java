@@ -1,0 +1,45 @@
+package io.linegate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ChannelSettingsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void environmentVariablesWinOverTheFile() throws Exception {
+        Path file = dir.resolve("linegate.yaml");
+        Files.writeString(file, "channelSecret: from-file-secret-1234\nchannelAccessToken: file-token-123456\n"
+                + "apiBase: http://127.0.0.1:9999\n");
+        ChannelSettings s = ChannelSettings.load(file, Map.of("LINE_CHANNEL_SECRET", "from-env-secret-5678"));
+        assertThat(s.channelSecret.reveal()).isEqualTo("from-env-secret-5678");
+        assertThat(s.channelAccessToken.reveal()).isEqualTo("file-token-123456");
+        assertThat(s.apiBase.toString()).isEqualTo("http://127.0.0.1:9999");
+    }
+
+    @Test
+    void aRotationNeedsItsEndAndParsesIt() {
+        assertThatThrownBy(() -> ChannelSettings.load(null, Map.of("LINE_CHANNEL_SECRET", "current-secret-1234",
+                "LINE_CHANNEL_SECRET_PREVIOUS", "previous-secret-1234")))
+                .hasMessageContaining("LINE_CHANNEL_SECRET_PREVIOUS_UNTIL");
+        ChannelSettings s = ChannelSettings.load(null, Map.of("LINE_CHANNEL_SECRET", "current-secret-1234",
+                "LINE_CHANNEL_SECRET_PREVIOUS", "previous-secret-1234",
+                "LINE_CHANNEL_SECRET_PREVIOUS_UNTIL", "2026-12-01T00:00:00Z"));
+        assertThat(s.previousChannelSecretUntil).isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
+    }
+
+    @Test
+    void secretsDoNotPrint() {
+        ChannelSettings s = ChannelSettings.load(null, Map.of("LINE_CHANNEL_SECRET", "very-secret-value-1",
+                "LINE_CHANNEL_ACCESS_TOKEN", "very-secret-token-1"));
+        assertThat(s.channelSecret + " " + s.channelAccessToken).doesNotContain("very-secret");
+    }
+}

@@ -1,0 +1,33 @@
+package io.linegate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The README's main job: the emulator and the echo bot, talking to each other. */
+class DemoCommandTest {
+    @Test
+    void runsTheScriptedConversationEndToEnd() {
+        PrintStream original = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true));
+        int code;
+        try {
+            code = Cli.run(Map.of(), "demo", "--port", "0", "--bot-port", "0", "--exit").exitCode;
+        } finally {
+            System.setOut(original);
+        }
+        String transcript = out.toString();
+        System.out.println(transcript);
+        assertThat(code).isZero();
+        assertThat(transcript)
+                .contains("bot   > Thanks for adding me!")
+                .contains("Alice > Hello, linegate!")
+                .contains("bot   > Hello, linegate!   (reply)")
+                .contains("bot   > [sticker 446/1988]   (reply)")
+                .contains("acknowledged with 200");
+    }
+}
