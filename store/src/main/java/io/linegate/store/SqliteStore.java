@@ -251,9 +251,9 @@ public final class SqliteStore implements EventJournal, OperatorControls {
                 ps -> ps.setInt(1, limit),
                 rs -> {
                     long replayed = rs.getLong(8);
+                    Instant replayedAt = rs.wasNull() ? null : Instant.ofEpochMilli(replayed); // before any other getter
                     return new DeadLetter(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getInt(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)),
-                            rs.wasNull() ? null : Instant.ofEpochMilli(replayed));
+                            rs.getInt(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)), replayedAt);
                 });
     }
 

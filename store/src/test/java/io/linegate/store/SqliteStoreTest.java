@@ -101,6 +101,7 @@ class SqliteStoreTest {
             assertThat(letter.eventId()).isEqualTo("E1");
             assertThat(letter.attempts()).isEqualTo(3);
             assertThat(letter.error()).isEqualTo("boom");
+            assertThat(letter.replayedAt()).isNull();
 
             assertThat(store.replay(letter.id()).join()).isPresent();
             assertThat(store.replay(letter.id()).join()).isEmpty();
