@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +23,7 @@ final class AccessLog implements AccessLogWriter {
     private final String webhookPath;
     private final MeterRegistry registry;
     private final Timer ackLatency;
+    private final Map<Integer, Counter> requests = new ConcurrentHashMap<>();
 
     AccessLog(String webhookPath, MeterRegistry registry) {
         this.webhookPath = webhookPath;
@@ -38,8 +41,9 @@ final class AccessLog implements AccessLogWriter {
         long nanos = log.totalDurationNanos();
         String path = ctx.path();
         if (path.equals(webhookPath)) {
-            Counter.builder("linegate.webhook.requests").description("webhook requests by response status")
-                    .tag("status", String.valueOf(status)).register(registry).increment();
+            requests.computeIfAbsent(status, code -> Counter.builder("linegate.webhook.requests")
+                    .description("webhook requests by response status")
+                    .tag("status", String.valueOf(code)).register(registry)).increment();
             ackLatency.record(nanos, TimeUnit.NANOSECONDS);
         }
         if (access.isInfoEnabled()) {

@@ -1,6 +1,5 @@
 package io.linegate.server;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,9 +18,5 @@ final class ChildJvm {
         cmd.add(main.getName());
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    static String separator() {
-        return File.pathSeparator;
     }
 }

@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 public interface EventJournal extends AutoCloseable {
 
     /** Appends a raw webhook body. The future completes when it would survive a crash. */
-    CompletableFuture<Long> append(byte[] body, Instant receivedAt);
+    CompletableFuture<Void> append(byte[] body, Instant receivedAt);
 
     /** Inbox entries after {@code afterSeq}, oldest first. */
     List<InboxEntry> inbox(long afterSeq, int limit);

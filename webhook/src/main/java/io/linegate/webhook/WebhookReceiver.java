@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 public final class WebhookReceiver {
 
     /** What became of a request. */
-    public record Receipt(Verdict verdict, long journalSeq) {
+    public record Receipt(Verdict verdict) {
         public boolean accepted() {
             return verdict.isValid();
         }
@@ -39,11 +39,11 @@ public final class WebhookReceiver {
     public CompletableFuture<Receipt> receive(byte[] body, String signatureHeader) {
         Verdict verdict = signature.verify(body, signatureHeader);
         if (!verdict.isValid()) {
-            return CompletableFuture.completedFuture(new Receipt(verdict, -1));
+            return CompletableFuture.completedFuture(new Receipt(verdict));
         }
-        return journal.append(body, clock.instant()).thenApply(seq -> {
+        return journal.append(body, clock.instant()).thenApply(done -> {
             onAppended.run();
-            return new Receipt(verdict, seq);
+            return new Receipt(verdict);
         });
     }
 }
