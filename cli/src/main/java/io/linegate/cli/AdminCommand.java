@@ -1,19 +1,18 @@
 package io.linegate.cli;
 
+import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.client.WebClient;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.RequestHeaders;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 /** {@code linegate admin}: flip a running server's switches through its admin API. */
 @Command(name = "admin", mixinStandardHelpOptions = true,
@@ -25,7 +24,8 @@ final class AdminCommand implements Callable<Integer> {
     @Option(names = "--url", defaultValue = "https://127.0.0.1:8443", description = "Server base URL (default: ${DEFAULT-VALUE}).")
     URI url;
 
-    @Option(names = "--trust-self-signed", description = "Accept the server's self-signed certificate (--dev-tls servers).")
+    @Option(names = "--trust-self-signed",
+            description = "Accept any certificate (a --dev-tls server's self-signed one); development only.")
     boolean trustSelfSigned;
 
     @Parameters(index = "0", paramLabel = "ACTION", description = "status | mute SOURCE | unmute SOURCE | maintenance on|off")
@@ -35,54 +35,44 @@ final class AdminCommand implements Callable<Integer> {
     String arg;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
         String token = linegate.env.get("LINEGATE_ADMIN_TOKEN");
         if (token == null || token.isBlank()) {
-            System.err.println("set LINEGATE_ADMIN_TOKEN to the server's admin token");
-            return 2;
+            throw new IllegalArgumentException("set LINEGATE_ADMIN_TOKEN to the server's admin token");
         }
-        HttpRequest.Builder req;
+        HttpMethod method;
+        String path;
         switch (action) {
             case "status":
-                req = HttpRequest.newBuilder(url.resolve("/admin/controls")).GET();
+                method = HttpMethod.GET;
+                path = "/admin/controls";
                 break;
             case "mute":
             case "unmute":
                 if (arg == null) {
-                    System.err.println(action + " needs a source: a user, group or room id");
-                    return 2;
+                    throw new IllegalArgumentException(action + " needs a source: a user, group or room id");
                 }
-                req = HttpRequest.newBuilder(url.resolve("/admin/mute/" + arg));
-                req = action.equals("mute") ? req.PUT(HttpRequest.BodyPublishers.noBody()) : req.DELETE();
+                method = action.equals("mute") ? HttpMethod.PUT : HttpMethod.DELETE;
+                path = "/admin/mute/" + arg;
                 break;
             case "maintenance":
                 if (!"on".equals(arg) && !"off".equals(arg)) {
-                    System.err.println("maintenance needs on or off");
-                    return 2;
+                    throw new IllegalArgumentException("maintenance needs on or off");
                 }
-                req = HttpRequest.newBuilder(url.resolve("/admin/maintenance/" + arg)).PUT(HttpRequest.BodyPublishers.noBody());
+                method = HttpMethod.PUT;
+                path = "/admin/maintenance/" + arg;
                 break;
             default:
-                System.err.println("unknown action '" + action + "': status, mute, unmute or maintenance");
-                return 2;
+                throw new IllegalArgumentException("unknown action '" + action + "': status, mute, unmute or maintenance");
         }
-        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
-        if (trustSelfSigned) {
-            client.sslContext(trustAll());
-        }
-        HttpResponse<String> res = client.build().send(req.header("Authorization", "Bearer " + token)
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        (res.statusCode() == 200 ? System.out : System.err).println(res.body());
-        return res.statusCode() == 200 ? 0 : 1;
-    }
-
-    private static SSLContext trustAll() throws Exception {
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override public void checkClientTrusted(X509Certificate[] c, String a) { }
-            @Override public void checkServerTrusted(X509Certificate[] c, String a) { }
-            @Override public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
-        }}, null);
-        return ctx;
+        WebClient client = WebClient.builder(url)
+                .factory(trustSelfSigned ? ClientFactory.insecure() : ClientFactory.ofDefault())
+                .responseTimeout(Duration.ofSeconds(10))
+                .build();
+        AggregatedHttpResponse res = client.execute(RequestHeaders.builder(method, path)
+                .add(HttpHeaderNames.AUTHORIZATION, "Bearer " + token).build()).aggregate().join();
+        boolean ok = res.status().code() == 200;
+        (ok ? System.out : System.err).println(res.contentUtf8());
+        return ok ? 0 : 1;
     }
 }

@@ -33,7 +33,7 @@ class GracefulShutdownTest {
             @Override public String name() { return "slow"; }
             @Override public EventHandler handler() {
                 return ctx -> {
-                    Thread.sleep(50);
+                    Thread.sleep(100); // 20 events per second with 2 workers: a backlog is certain
                     handled.add(ctx.rawJson());
                 };
             }
