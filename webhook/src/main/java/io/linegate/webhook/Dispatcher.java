@@ -327,7 +327,8 @@ public final class Dispatcher implements AutoCloseable {
         } catch (SendingDisabledException e) {
             log.warn("handler tried to send for standby event {}; completed without sending", head.eventId());
             outcome = "standby_send_blocked";
-        } catch (Exception | LinkageError e) {
+        } catch (Throwable e) {
+            // Any throwable, errors included: one that escaped would leave the lane stuck for good.
             inFlight.decrementAndGet();
             fail(lane, head, attempt, e);
             return;

@@ -224,6 +224,23 @@ class DispatcherTest {
     }
 
     @Test
+    void aHandlerThrowingAnErrorIsRetriedLikeAnExceptionAndDoesNotStallItsConversation() {
+        AtomicInteger calls = new AtomicInteger();
+        List<String> later = new CopyOnWriteArrayList<>();
+        start(ctx -> {
+            if (ctx.rawJson().contains("later")) {
+                later.add(ctx.sourceKey());
+            } else if (calls.incrementAndGet() == 1) {
+                throw new AssertionError("a bug in the handler");
+            }
+        }, b -> b.maxAttempts(3));
+        send(body(text(user(1), "first"), text(user(1), "later")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> later.size() == 1);
+        assertThat(calls).hasValue(2);
+        assertThat(store.deadLetters(10)).isEmpty();
+    }
+
+    @Test
     void standbyEventsReachTheHandlerWithSendingDisabled() {
         List<Message> sent = new CopyOnWriteArrayList<>();
         Outbound outbound = new Outbound() {
