@@ -1,0 +1,31 @@
+package io.linegate.messaging;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A send request that breaks one of LINE's documented limits, caught before anything is sent.
+ * Each violation names the property as LINE's {@code details[].property} would
+ * ({@code messages[0].text}, {@code to}, ...).
+ */
+public final class RequestLimitException extends IllegalArgumentException {
+    /** One broken limit. */
+    public record Violation(String property, String message) {
+        @Override
+        public String toString() {
+            return property + ": " + message;
+        }
+    }
+
+    private final List<Violation> violations;
+
+    RequestLimitException(List<Violation> violations) {
+        super("The request breaks " + violations.size() + " limit(s): "
+                + violations.stream().map(Violation::toString).collect(Collectors.joining("; ")));
+        this.violations = List.copyOf(violations);
+    }
+
+    public List<Violation> violations() {
+        return violations;
+    }
+}
