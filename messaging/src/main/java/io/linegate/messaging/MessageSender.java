@@ -16,9 +16,10 @@ import java.util.concurrent.ExecutionException;
  * Reply and push over the official {@link MessagingApiClient}, with a fixed channel access token.
  *
  * <p>This is the minimal sending path the webhook runtime needs; token lifecycle, rate limits,
- * API request logs and typed errors come with the guideline-compliant sending stack. Two rules are
- * already kept here: the SDK's wire logger is off (it logs the bearer token), and every push carries
- * a fresh {@code X-Line-Retry-Key} so that a later retry cannot send twice.
+ * API request logs and typed errors come with the guideline-compliant sending stack. Three rules are
+ * already kept here: the SDK's wire logger is off (it logs the bearer token), every push carries a
+ * fresh {@code X-Line-Retry-Key} so that a later retry cannot send twice, and requests that break
+ * LINE's limits are refused before they are sent ({@link RequestLimits}).
  */
 public final class MessageSender {
     private final MessagingApiClient client;
@@ -38,12 +39,18 @@ public final class MessageSender {
         return new MessageSender(client);
     }
 
+    /** @throws RequestLimitException before sending anything, if the request breaks a LINE limit */
     public void reply(String replyToken, List<Message> messages) throws Exception {
-        await(client.replyMessage(new ReplyMessageRequest.Builder(replyToken, messages).build()));
+        ReplyMessageRequest request = new ReplyMessageRequest.Builder(replyToken, messages).build();
+        RequestLimits.check(request);
+        await(client.replyMessage(request));
     }
 
+    /** @throws RequestLimitException before sending anything, if the request breaks a LINE limit */
     public void push(String to, List<Message> messages) throws Exception {
-        await(client.pushMessage(UUID.randomUUID(), new PushMessageRequest.Builder(to, messages).build()));
+        PushMessageRequest request = new PushMessageRequest.Builder(to, messages).build();
+        RequestLimits.check(request);
+        await(client.pushMessage(UUID.randomUUID(), request));
     }
 
     private static <T> T await(java.util.concurrent.CompletableFuture<Result<T>> call) throws Exception {
