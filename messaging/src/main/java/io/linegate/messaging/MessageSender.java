@@ -2,66 +2,205 @@ package io.linegate.messaging;
 
 import com.linecorp.bot.client.base.Result;
 import com.linecorp.bot.messaging.client.MessagingApiClient;
+import com.linecorp.bot.messaging.client.MessagingApiClientException;
 import com.linecorp.bot.messaging.model.Message;
 import com.linecorp.bot.messaging.model.PushMessageRequest;
+import com.linecorp.bot.messaging.model.PushMessageResponse;
 import com.linecorp.bot.messaging.model.ReplyMessageRequest;
+import com.linecorp.bot.messaging.model.ReplyMessageResponse;
 import io.linegate.core.Secret;
+import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Reply and push over the official {@link MessagingApiClient}, with a fixed channel access token.
- *
- * <p>This is the minimal sending path the webhook runtime needs; token lifecycle, rate limits,
- * API request logs and typed errors come with the guideline-compliant sending stack. Three rules are
- * already kept here: the SDK's wire logger is off (it logs the bearer token), every push carries a
- * fresh {@code X-Line-Retry-Key} so that a later retry cannot send twice, and requests that break
- * LINE's limits are refused before they are sent ({@link RequestLimits}).
+ * Reply and push over the official {@link MessagingApiClient}, following the guidelines' rules for
+ * sending (api-facts §3):
+ * <ul>
+ *   <li>requests that break LINE's limits are refused before sending ({@link RequestLimits});</li>
+ *   <li>every push carries an {@code X-Line-Retry-Key} from its first attempt, and is retried with
+ *       the same key and the same body on 5xx, 429, timeouts and connection failures, with
+ *       exponential backoff and jitter; a 409 means an earlier attempt was accepted, so it is a
+ *       success that reports the accepted request id and the sent messages;</li>
+ *   <li>a reply has no retry key, so it is retried only when the connection was never made (the
+ *       request cannot have reached LINE);</li>
+ *   <li>other errors are thrown as {@link LineApiException} subtypes chosen by HTTP status;</li>
+ *   <li>the SDK's wire logger is off (it logs the bearer token).</li>
+ * </ul>
+ * Token lifecycle, client-side rate limits and the API request log are not part of this class yet.
  */
 public final class MessageSender {
-    private final MessagingApiClient client;
+    private static final Logger log = LoggerFactory.getLogger(MessageSender.class);
 
-    private MessageSender(MessagingApiClient client) {
-        this.client = client;
+    private final MessagingApiClient client;
+    private final int maxAttempts;
+    private final Duration firstBackoff;
+    private final Duration maxBackoff;
+
+    private MessageSender(Builder b) {
+        this.client = MessagingApiClient.builder(b.accessToken::reveal)
+                .apiEndPoint(b.apiBase)
+                .usingDefaultLogger(false)
+                .connectTimeout(b.connectTimeout)
+                .readTimeout(b.readTimeout)
+                .build();
+        this.maxAttempts = b.maxAttempts;
+        this.firstBackoff = b.firstBackoff;
+        this.maxBackoff = b.maxBackoff;
     }
 
     /** {@code apiBase} is {@code https://api.line.me} in production, or the emulator's URL. */
     public static MessageSender create(URI apiBase, Secret accessToken) {
-        MessagingApiClient client = MessagingApiClient.builder(accessToken::reveal)
-                .apiEndPoint(apiBase)
-                .usingDefaultLogger(false)
-                .connectTimeout(Duration.ofSeconds(5))
-                .readTimeout(Duration.ofSeconds(10))
-                .build();
-        return new MessageSender(client);
+        return builder(apiBase, accessToken).build();
     }
 
-    /** @throws RequestLimitException before sending anything, if the request breaks a LINE limit */
-    public void reply(String replyToken, List<Message> messages) throws Exception {
+    public static Builder builder(URI apiBase, Secret accessToken) {
+        return new Builder(apiBase, accessToken);
+    }
+
+    /** Replies once; see the class comment for when a reply is retried. */
+    public SendResult reply(String replyToken, List<Message> messages) throws LineApiException, IOException {
         ReplyMessageRequest request = new ReplyMessageRequest.Builder(replyToken, messages).build();
         RequestLimits.check(request);
-        await(client.replyMessage(request));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Result<ReplyMessageResponse> r = await(client.replyMessage(request));
+                return new SendResult(r.requestId(), null, sent(r.body() == null ? null : r.body().sentMessages()),
+                        null, attempt);
+            } catch (MessagingApiClientException e) {
+                throw typed(e);
+            } catch (ConnectException e) {
+                if (attempt >= maxAttempts) {
+                    throw e;
+                }
+                sleep(backoff(attempt));
+            }
+        }
     }
 
-    /** @throws RequestLimitException before sending anything, if the request breaks a LINE limit */
-    public void push(String to, List<Message> messages) throws Exception {
+    /** Pushes with a fresh retry key. */
+    public SendResult push(String to, List<Message> messages) throws LineApiException, IOException {
+        return push(UUID.randomUUID(), to, messages);
+    }
+
+    /**
+     * Pushes with {@code retryKey}: a durable job that persisted its key before the first attempt
+     * passes it again after a crash, and LINE answers 409 instead of sending twice.
+     */
+    public SendResult push(UUID retryKey, String to, List<Message> messages) throws LineApiException, IOException {
         PushMessageRequest request = new PushMessageRequest.Builder(to, messages).build();
         RequestLimits.check(request);
-        await(client.pushMessage(UUID.randomUUID(), request));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Result<PushMessageResponse> r = await(client.pushMessage(retryKey, request));
+                return new SendResult(r.requestId(), null, sent(r.body() == null ? null : r.body().sentMessages()),
+                        retryKey, attempt);
+            } catch (MessagingApiClientException e) {
+                if (e.getCode() == 409) {
+                    return new SendResult(e.getRequestId(), e.getHeader("x-line-accepted-request-id"),
+                            sent(e.getSentMessages()), retryKey, attempt);
+                }
+                boolean retryable = e.getCode() >= 500 || e.getCode() == 429;
+                if (!retryable || attempt >= maxAttempts) {
+                    throw typed(e);
+                }
+                log.warn("push attempt {} answered {} (x-line-request-id {}); retrying with the same key",
+                        attempt, e.getCode(), e.getRequestId());
+            } catch (IOException e) {
+                // A timeout or a broken connection: LINE may or may not have accepted it; the key makes a retry safe.
+                if (attempt >= maxAttempts) {
+                    throw e;
+                }
+                log.warn("push attempt {} failed without a response ({}); retrying with the same key", attempt,
+                        e.getClass().getSimpleName());
+            }
+            sleep(backoff(attempt));
+        }
     }
 
-    private static <T> T await(java.util.concurrent.CompletableFuture<Result<T>> call) throws Exception {
+    private static List<SendResult.SentMessage> sent(List<com.linecorp.bot.messaging.model.SentMessage> in) {
+        return in == null ? List.of()
+                : in.stream().map(m -> new SendResult.SentMessage(m.id(), m.quoteToken())).toList();
+    }
+
+    private static LineApiException typed(MessagingApiClientException e) {
+        return LineApiException.of(e.getCode(), e.getRequestId(), e.getError());
+    }
+
+    /** Exponential backoff with jitter over the upper half, capped. */
+    private long backoff(int attempt) {
+        long base = Math.min(maxBackoff.toMillis(), firstBackoff.toMillis() << Math.min(attempt - 1, 20));
+        return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+    }
+
+    private static void sleep(long ms) throws IOException {
         try {
-            return call.get().body();
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while backing off");
+        }
+    }
+
+    private static <T> Result<T> await(CompletableFuture<Result<T>> call) throws IOException {
+        try {
+            return call.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while sending");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof Exception) {
-                throw (Exception) cause;
+            if (cause instanceof IOException) {
+                throw (IOException) cause; // MessagingApiClientException is an IOException too
             }
-            throw e;
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            throw new IOException(cause);
+        }
+    }
+
+    /** Defaults: 5 attempts, backoff from 500 ms up to 30 s, 5 s connect and 10 s read timeouts. */
+    public static final class Builder {
+        private final URI apiBase;
+        private final Secret accessToken;
+        private int maxAttempts = 5;
+        private Duration firstBackoff = Duration.ofMillis(500);
+        private Duration maxBackoff = Duration.ofSeconds(30);
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration readTimeout = Duration.ofSeconds(10);
+
+        private Builder(URI apiBase, Secret accessToken) {
+            this.apiBase = apiBase;
+            this.accessToken = accessToken;
+        }
+
+        public Builder retries(int maxAttempts, Duration firstBackoff, Duration maxBackoff) {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
+            }
+            this.maxAttempts = maxAttempts;
+            this.firstBackoff = firstBackoff;
+            this.maxBackoff = maxBackoff;
+            return this;
+        }
+
+        public Builder timeouts(Duration connect, Duration read) {
+            this.connectTimeout = connect;
+            this.readTimeout = read;
+            return this;
+        }
+
+        public MessageSender build() {
+            return new MessageSender(this);
         }
     }
 }

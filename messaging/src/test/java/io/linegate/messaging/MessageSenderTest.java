@@ -3,37 +3,119 @@ package io.linegate.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.linecorp.armeria.common.HttpResponse;
-import com.linecorp.armeria.common.HttpStatus;
-import com.linecorp.armeria.common.MediaType;
-import com.linecorp.armeria.server.Server;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.bot.messaging.model.TextMessage;
+import io.linegate.core.Json;
 import io.linegate.core.Secret;
+import io.linegate.emulator.Emulator;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/** Sending against the emulator, with the faults the guidelines say to expect. */
 class MessageSenderTest {
-    @Test
-    void pushCarriesARetryKeyAndABreakingRequestIsNeverSent() throws Exception {
-        List<String> seen = new CopyOnWriteArrayList<>();
-        Server api = Server.builder().localPort(0, com.linecorp.armeria.common.SessionProtocol.HTTP)
-                .service("/v2/bot/message/push", (ctx, req) -> {
-                    seen.add(req.headers().get("x-line-retry-key") + " " + req.headers().get("authorization"));
-                    return HttpResponse.of(HttpStatus.OK, MediaType.JSON, "{\"sentMessages\":[{\"id\":\"1\",\"quoteToken\":\"q\"}]}");
-                }).build();
-        api.start().join();
-        try {
-            MessageSender sender = MessageSender.create(URI.create("http://127.0.0.1:" + api.activeLocalPort()),
-                    Secret.of("test-channel-token-1234", "token"));
-            sender.push("U0123456789abcdef0123456789abcdef", List.of(new TextMessage("hi")));
-            assertThatThrownBy(() -> sender.push("U0123456789abcdef0123456789abcdef", List.of(new TextMessage(""))))
-                    .isInstanceOf(RequestLimitException.class);
-            assertThat(seen).singleElement().satisfies(line -> assertThat(line)
-                    .matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12} Bearer test-channel-token-1234"));
-        } finally {
-            api.stop().join();
+    Emulator emulator;
+    MessageSender sender;
+    String user;
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @BeforeEach
+    void start() throws Exception {
+        emulator = Emulator.builder().port(0).start();
+        sender = MessageSender.builder(URI.create(emulator.baseUrl()), Secret.of(emulator.defaultChannel().accessToken(), "token"))
+                .retries(5, Duration.ofMillis(20), Duration.ofMillis(200))
+                .timeouts(Duration.ofSeconds(2), Duration.ofSeconds(1))
+                .build();
+        user = control("POST", "/users", "{\"displayName\":\"Alice\"}").path("userId").asText();
+        control("POST", "/users/" + user + "/follow", "{}");
+    }
+
+    @AfterEach
+    void stop() {
+        emulator.close();
+    }
+
+    JsonNode control(String method, String path, String body) throws Exception {
+        HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(emulator.baseUrl() + "/control/v1" + path))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode()).as(res.body()).isBetween(200, 299);
+        return res.body().isEmpty() ? Json.mapper().createObjectNode() : Json.mapper().readTree(res.body());
+    }
+
+    List<String> inboxTexts() throws Exception {
+        List<String> out = new java.util.ArrayList<>();
+        for (JsonNode m : control("GET", "/users/" + user + "/inbox", null).path("messages")) {
+            out.add(m.path("message").path("text").asText());
         }
+        return out;
+    }
+
+    @Test
+    void aPushWhoseResponseIsLostIsRetriedWithTheSameKeyAndDeliveredOnce() throws Exception {
+        control("POST", "/faults", "{\"endpoint\":\"/v2/bot/message/push\",\"acceptedButLostRate\":1.0,\"count\":1}");
+        UUID key = UUID.randomUUID();
+        SendResult result = sender.push(key, user, List.of(new TextMessage("exactly once")));
+        assertThat(result.attempts()).isEqualTo(2);
+        assertThat(result.retryKey()).isEqualTo(key);
+        assertThat(result.wasAlreadyAccepted()).isTrue();
+        assertThat(result.acceptedRequestId()).isNotBlank().isNotEqualTo(result.requestId());
+        assertThat(result.sentMessages()).hasSize(1);
+        assertThat(inboxTexts()).containsExactly("exactly once");
+    }
+
+    @Test
+    void aPushAnswered500IsRetriedAndDeliveredOnce() throws Exception {
+        control("POST", "/faults", "{\"endpoint\":\"/v2/bot/message/push\",\"errorRate\":1.0,\"count\":2}");
+        SendResult result = sender.push(user, List.of(new TextMessage("after two 500s")));
+        assertThat(result.attempts()).isEqualTo(3);
+        assertThat(result.wasAlreadyAccepted()).isFalse();
+        assertThat(inboxTexts()).containsExactly("after two 500s");
+    }
+
+    @Test
+    void aPushThatKeepsFailingGivesUpWithATypedError() throws Exception {
+        control("POST", "/faults", "{\"endpoint\":\"/v2/bot/message/push\",\"errorRate\":1.0,\"count\":10}");
+        assertThatThrownBy(() -> sender.push(user, List.of(new TextMessage("never"))))
+                .isInstanceOf(LineApiException.ServerError.class);
+        assertThat(inboxTexts()).isEmpty();
+    }
+
+    @Test
+    void resendingAnAcceptedKeyDoesNotSendTwice() throws Exception {
+        UUID key = UUID.randomUUID();
+        SendResult first = sender.push(key, user, List.of(new TextMessage("once")));
+        SendResult again = sender.push(key, user, List.of(new TextMessage("once")));
+        assertThat(first.wasAlreadyAccepted()).isFalse();
+        assertThat(again.wasAlreadyAccepted()).isTrue();
+        assertThat(again.acceptedRequestId()).isEqualTo(first.requestId());
+        assertThat(inboxTexts()).containsExactly("once");
+    }
+
+    @Test
+    void errorsAreTypedByStatusAndAnInvalidReplyIsNotRetried() throws Exception {
+        assertThatThrownBy(() -> sender.reply("no-such-reply-token", List.of(new TextMessage("x"))))
+                .isInstanceOf(LineApiException.BadRequest.class)
+                .satisfies(e -> assertThat(((LineApiException) e).requestId()).isNotBlank());
+        MessageSender badToken = MessageSender.create(URI.create(emulator.baseUrl()), Secret.of("not-a-valid-token-0000", "t"));
+        assertThatThrownBy(() -> badToken.push(user, List.of(new TextMessage("x"))))
+                .isInstanceOf(LineApiException.Unauthorized.class);
+        assertThat(inboxTexts()).isEmpty();
+    }
+
+    @Test
+    void aRequestBreakingALimitIsNeverSent() throws Exception {
+        assertThatThrownBy(() -> sender.push(user, List.of(new TextMessage(""))))
+                .isInstanceOf(RequestLimitException.class)
+                .hasMessageContaining("messages[0].text");
+        assertThat(inboxTexts()).isEmpty();
     }
 }

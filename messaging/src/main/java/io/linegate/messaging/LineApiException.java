@@ -1,0 +1,102 @@
+package io.linegate.messaging;
+
+/**
+ * A Messaging API error, typed by HTTP status, never by message text (the guidelines: "error
+ * messages ... aren't guaranteed and are subject to change"). Catch the subtype you can act on.
+ */
+public abstract sealed class LineApiException extends Exception
+        permits LineApiException.BadRequest, LineApiException.Unauthorized, LineApiException.Forbidden,
+        LineApiException.NotFound, LineApiException.Conflict, LineApiException.Gone, LineApiException.PayloadTooLarge,
+        LineApiException.UnsupportedMediaType, LineApiException.TooManyRequests, LineApiException.ServerError,
+        LineApiException.Other {
+
+    private final int status;
+    private final String requestId;
+
+    LineApiException(int status, String requestId, String lineMessage) {
+        super("HTTP " + status + " (x-line-request-id " + requestId + "): " + lineMessage);
+        this.status = status;
+        this.requestId = requestId;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** {@code x-line-request-id} of the failed request, for LINE support and the API request log. */
+    public String requestId() {
+        return requestId;
+    }
+
+    /** Builds the subtype for {@code status}. */
+    static LineApiException of(int status, String requestId, String lineMessage) {
+        switch (status) {
+            case 400: return new BadRequest(status, requestId, lineMessage);
+            case 401: return new Unauthorized(status, requestId, lineMessage);
+            case 403: return new Forbidden(status, requestId, lineMessage);
+            case 404: return new NotFound(status, requestId, lineMessage);
+            case 409: return new Conflict(status, requestId, lineMessage);
+            case 410: return new Gone(status, requestId, lineMessage);
+            case 413: return new PayloadTooLarge(status, requestId, lineMessage);
+            case 415: return new UnsupportedMediaType(status, requestId, lineMessage);
+            case 429: return new TooManyRequests(status, requestId, lineMessage);
+            default:
+                return status >= 500 ? new ServerError(status, requestId, lineMessage) : new Other(status, requestId, lineMessage);
+        }
+    }
+
+    /** 400: the request is invalid (for reply, often an expired or used reply token). */
+    public static final class BadRequest extends LineApiException {
+        BadRequest(int s, String id, String m) { super(s, id, m); }
+    }
+
+    /** 401: the channel access token is missing, invalid, expired or revoked. */
+    public static final class Unauthorized extends LineApiException {
+        Unauthorized(int s, String id, String m) { super(s, id, m); }
+    }
+
+    /** 403: the account or plan has no access to this API. */
+    public static final class Forbidden extends LineApiException {
+        Forbidden(int s, String id, String m) { super(s, id, m); }
+    }
+
+    /** 404: no such user, or the user has not consented, is not a friend or has blocked the account. */
+    public static final class NotFound extends LineApiException {
+        NotFound(int s, String id, String m) { super(s, id, m); }
+    }
+
+    /** 409 on an endpoint where it is an error (on retried sends it is a success, see {@link SendResult}). */
+    public static final class Conflict extends LineApiException {
+        Conflict(int s, String id, String m) { super(s, id, m); }
+    }
+
+    /** 410: the content was unsent or has expired. */
+    public static final class Gone extends LineApiException {
+        Gone(int s, String id, String m) { super(s, id, m); }
+    }
+
+    /** 413: the request is over 2 MB. */
+    public static final class PayloadTooLarge extends LineApiException {
+        PayloadTooLarge(int s, String id, String m) { super(s, id, m); }
+    }
+
+    /** 415: unsupported media type. */
+    public static final class UnsupportedMediaType extends LineApiException {
+        UnsupportedMediaType(int s, String id, String m) { super(s, id, m); }
+    }
+
+    /** 429: rate limit, concurrency limit or the monthly message limit. */
+    public static final class TooManyRequests extends LineApiException {
+        TooManyRequests(int s, String id, String m) { super(s, id, m); }
+    }
+
+    /** 5xx: the platform failed; a send with a retry key may be retried with the same key. */
+    public static final class ServerError extends LineApiException {
+        ServerError(int s, String id, String m) { super(s, id, m); }
+    }
+
+    /** Any other status. */
+    public static final class Other extends LineApiException {
+        Other(int s, String id, String m) { super(s, id, m); }
+    }
+}
