@@ -92,7 +92,8 @@ public final class Emulator implements AutoCloseable {
         new OAuthApi(tokens).register(router);
         new OtherApi(platform).register(router);
         new ControlApi(platform, faults, limiter).register(router);
-        ApiService service = new ApiService(router, tokens, limiter, faults, clock);
+        ApiService service = new ApiService(router, tokens, limiter, faults, clock,
+                config.validateRequests ? Specs.messagingApi() : null);
 
         ServerBuilder sb = com.linecorp.armeria.server.Server.builder();
         sb.http(new InetSocketAddress(config.host, config.port));

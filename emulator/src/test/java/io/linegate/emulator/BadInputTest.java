@@ -134,4 +134,18 @@ class BadInputTest {
                 Map.of("X-Line-Retry-Key", "not-a-uuid", "Authorization", "Bearer " + emulator.defaultChannel().accessToken()));
         lineShape(bad, 400);
     }
+
+    @Test
+    void requestsAreCheckedAgainstTheOpenApiSpec() {
+        // notificationDisabled is a boolean in messaging-api.yml; nothing but the spec says so.
+        Http.Res r = http.post("/v2/bot/message/push", "{\"to\":\"U" + "0".repeat(32)
+                + "\",\"messages\":[{\"type\":\"text\",\"text\":\"x\"}],\"notificationDisabled\":\"yes\"}");
+        lineShape(r, 400);
+        assertThat(r.json().path("message").asText()).isEqualTo("The request body has 1 error(s)");
+        assertThat(r.json().path("details").get(0).path("property").asText()).isEqualTo("notificationDisabled");
+        // a sticker without its ids
+        Http.Res sticker = http.post("/v2/bot/message/validate/push", "{\"messages\":[{\"type\":\"sticker\"}]}");
+        lineShape(sticker, 400);
+        assertThat(sticker.json().path("details").findValuesAsText("property")).contains("messages[0].packageId");
+    }
 }

@@ -48,13 +48,15 @@ public final class ApiService implements HttpService {
     private final RateLimiter limiter;
     private final Faults faults;
     private final Clock clock;
+    private final SpecValidator spec; // null: validation against the OpenAPI spec is off
 
-    public ApiService(Router router, TokenService tokens, RateLimiter limiter, Faults faults, Clock clock) {
+    public ApiService(Router router, TokenService tokens, RateLimiter limiter, Faults faults, Clock clock, SpecValidator spec) {
         this.router = router;
         this.tokens = tokens;
         this.limiter = limiter;
         this.faults = faults;
         this.clock = clock;
+        this.spec = spec;
     }
 
     /** The request id of the current request, generated once by {@link #requestId(ServiceRequestContext)}. */
@@ -131,6 +133,9 @@ public final class ApiService implements HttpService {
                     throw ApiException.line(HttpStatus.BAD_REQUEST, "The value of the retry key is invalid",
                             java.util.List.of(new ApiException.Detail("Must be a UUID", "X-Line-Retry-Key")));
                 }
+            }
+            validateAgainstSpec(call, route, req);
+            if (retryKey != null && !route.control()) {
                 RetryKeys.Accepted earlier = channel.retryKeys().claim(retryKey, call.now());
                 if (earlier != null) {
                     return CompletableFuture.completedFuture(conflict(earlier));
@@ -168,6 +173,29 @@ public final class ApiService implements HttpService {
             }
             return toResponse(reply);
         });
+    }
+
+    /**
+     * The OpenAPI check. Content type and JSON syntax are checked first, by {@link Call#json()}, so
+     * that those failures get the platform's own messages (415, "could not be parsed as JSON").
+     */
+    private void validateAgainstSpec(Call call, Router.Route route, AggregatedHttpRequest req) {
+        if (spec == null || route.control() || !route.template().startsWith("/v2/bot/")
+                || route.template().endsWith("/content")) {
+            return;
+        }
+        if (!req.content().isEmpty()) {
+            com.fasterxml.jackson.databind.JsonNode body = call.json();
+            // Message objects first, with the platform's own wording ("Must be one of the following
+            // values", "Size must be between 1 and 5"); the spec then checks everything else.
+            if (body.isObject() && body.has("messages")) {
+                io.linegate.emulator.api.MessageValidator.messages(body);
+            }
+        }
+        java.util.List<ApiException.Detail> details = spec.validate(route.method().name(), call.ctx().path(), call.ctx().query(), req);
+        if (!details.isEmpty()) {
+            throw ApiException.invalid(details);
+        }
     }
 
     private static HttpResponse conflict(RetryKeys.Accepted earlier) {
