@@ -92,6 +92,8 @@ public final class Emulator implements AutoCloseable {
         new OAuthApi(tokens).register(router);
         new OtherApi(platform).register(router);
         new ControlApi(platform, faults, limiter).register(router);
+        // Last: whatever messaging-api.yml defines and nothing above simulates.
+        new io.linegate.emulator.api.SpecOperations(Specs.messagingApiTree(), clock).register(router);
         ApiService service = new ApiService(router, tokens, limiter, faults, clock,
                 config.validateRequests ? Specs.messagingApi() : null);
 

@@ -6,7 +6,22 @@ import io.linegate.emulator.http.SpecValidator;
 final class Specs {
     private static volatile SpecValidator messaging;
 
+    private static volatile com.fasterxml.jackson.databind.JsonNode messagingTree;
+
     private Specs() {}
+
+    static com.fasterxml.jackson.databind.JsonNode messagingApiTree() {
+        com.fasterxml.jackson.databind.JsonNode t = messagingTree;
+        if (t == null) {
+            synchronized (Specs.class) {
+                if (messagingTree == null) {
+                    messagingTree = SpecValidator.messagingApiTree();
+                }
+                t = messagingTree;
+            }
+        }
+        return t;
+    }
 
     static SpecValidator messagingApi() {
         SpecValidator v = messaging;

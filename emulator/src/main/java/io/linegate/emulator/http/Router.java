@@ -89,6 +89,12 @@ public final class Router {
         return otherMethod;
     }
 
+    /** Whether a request {@code method path} would reach a route already registered for that method. */
+    public boolean serves(HttpMethod method, String path) {
+        Match m = match(method, path);
+        return m != null && m.route().method() == method;
+    }
+
     public List<Route> routes() {
         List<Route> all = new ArrayList<>();
         literal.forEach((k, v) -> {

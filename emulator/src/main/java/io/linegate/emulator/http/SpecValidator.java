@@ -89,6 +89,15 @@ public final class SpecValidator {
         }
     }
 
+    /** The bundled messaging-api.yml as a tree, with the same amendments the validator uses. */
+    public static com.fasterxml.jackson.databind.JsonNode messagingApiTree() {
+        try {
+            return io.linegate.core.Json.mapper().readTree(discriminatorsRequired(resource("/openapi/messaging-api.yml")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static String resource(String name) {
         try (InputStream in = SpecValidator.class.getResourceAsStream(name)) {
             if (in == null) {

@@ -1,0 +1,115 @@
+package io.linegate.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.linecorp.bot.messaging.client.MessagingApiClient;
+import com.linecorp.bot.messaging.model.CreateRichMenuAliasRequest;
+import com.linecorp.bot.messaging.model.RichMenuAliasResponse;
+import io.linegate.core.Json;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every operation of the two spec files is served, read from the shared specs at test time. */
+class SpecCoverageTest {
+    static final Path SPECS = Path.of("/work/shared/line-platform/openapi");
+    static Emulator emulator;
+    static Http anon;
+    static Http http;
+
+    @BeforeAll
+    static void start() {
+        emulator = Emulator.builder().rateLimits(false).build().start();
+        anon = new Http(emulator.baseUrl(), null);
+        http = new Http(emulator.baseUrl(), emulator.defaultChannel().accessToken());
+    }
+
+    @AfterAll
+    static void stop() {
+        emulator.close();
+    }
+
+    record Op(String method, String path) {}
+
+    static List<Op> operations(String file) throws Exception {
+        Path p = SPECS.resolve(file);
+        if (!p.toFile().exists()) { // the copy bundled with the emulator, when the shared folder is absent
+            p = Path.of("src/main/resources/openapi").resolve(file);
+        }
+        JsonNode spec = Json.yaml().readTree(p.toFile());
+        List<Op> ops = new ArrayList<>();
+        Iterator<Map.Entry<String, JsonNode>> paths = spec.path("paths").fields();
+        while (paths.hasNext()) {
+            Map.Entry<String, JsonNode> e = paths.next();
+            e.getValue().fieldNames().forEachRemaining(m -> {
+                if (List.of("get", "post", "put", "delete").contains(m)) {
+                    ops.add(new Op(m.toUpperCase(), e.getKey().replaceAll("\\{[^}]+}", "U" + "0".repeat(32))));
+                }
+            });
+        }
+        return ops;
+    }
+
+    Http.Res send(Http h, Op op) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(emulator.baseUrl() + op.path()))
+                .header("Content-Type", "application/json")
+                .method(op.method(), op.method().equals("GET") || op.method().equals("DELETE")
+                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString("{}"));
+        return h.send(b, true);
+    }
+
+    @Test
+    void everyMessagingApiOperationIsServedAndAuthenticated() throws Exception {
+        List<Op> ops = operations("messaging-api.yml");
+        assertThat(ops).hasSizeGreaterThan(70);
+        for (Op op : ops) {
+            Http.Res r = send(anon, op);
+            assertThat(r.status()).as(op + " " + r.body()).isEqualTo(401);
+            assertThat(r.header("x-line-request-id")).isNotBlank();
+        }
+    }
+
+    @Test
+    void everyChannelAccessTokenOperationIsServed() throws Exception {
+        List<Op> ops = operations("channel-access-token.yml");
+        assertThat(ops).hasSize(8);
+        for (Op op : ops) {
+            Http.Res r = send(anon, op);
+            assertThat(r.status()).as(op + " " + r.body()).isNotIn(404, 405, 500);
+        }
+    }
+
+    @Test
+    void noOperationAnswers500WithAValidTokenAndAnEmptyBody() throws Exception {
+        for (Op op : operations("messaging-api.yml")) {
+            Http.Res r = send(http, op);
+            assertThat(r.status()).as(op + " " + r.body()).isNotIn(405, 500);
+            if (r.status() >= 400) {
+                assertThat(r.json().path("message").isTextual()).as(op + " " + r.body()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void storedOperationsAnswerInTheSpecShapeThroughTheSdk() throws Exception {
+        MessagingApiClient client = MessagingApiClient.builder(emulator.defaultChannel().accessToken())
+                .apiEndPoint(URI.create(emulator.baseUrl())).build();
+        client.createRichMenuAlias(new CreateRichMenuAliasRequest("alias-a", "richmenu-" + "0".repeat(32))).get();
+        RichMenuAliasResponse alias = client.getRichMenuAlias("alias-a").get().body();
+        assertThat(alias).isNotNull();
+        Http.Res coupon = http.post("/v2/bot/coupon", "{}");
+        assertThat(coupon.status()).isEqualTo(400); // the spec requires fields; the validator says which
+        assertThat(coupon.json().path("details").size()).isGreaterThan(0);
+        Http.Res units = http.get("/v2/bot/message/aggregation/info");
+        assertThat(units.status()).isEqualTo(200);
+        assertThat(units.json().has("numOfCustomAggregationUnits")).isTrue();
+    }
+}
