@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Small helpers for bench/run.sh: read Prometheus text scrapes, medians of result rows.
+
+  promtool.py heap FILE                 heap used (bytes), summed over the heap pools
+  promtool.py value FILE METRIC         a sample's value (METRIC as printed, labels included), 0 if absent
+  promtool.py quantile BEFORE AFTER Q   quantile Q of linegate_ack_latency_seconds between two scrapes (ms)
+  promtool.py kv FILE KEY               "RESULT KEY value" / "KEY value" lines: the value
+  promtool.py summary TSV               median table of the result rows
+"""
+import math
+import re
+import statistics
+import sys
+
+
+def samples(path):
+    out = {}
+    with open(path) as f:
+        for line in f:
+            if not line or line.startswith('#'):
+                continue
+            parts = line.rsplit(' ', 1)
+            if len(parts) != 2:
+                continue
+            try:
+                out[parts[0].strip()] = float(parts[1])
+            except ValueError:
+                pass
+    return out
+
+
+def heap(path):
+    return sum(v for k, v in samples(path).items()
+               if k.startswith('jvm_memory_used_bytes{') and 'area="heap"' in k)
+
+
+def buckets(path):
+    b = {}
+    for k, v in samples(path).items():
+        m = re.match(r'linegate_ack_latency_seconds_bucket\{.*le="([^"]+)".*\}', k)
+        if m:
+            le = math.inf if m.group(1) == '+Inf' else float(m.group(1))
+            b[le] = b.get(le, 0) + v
+    return b
+
+
+def quantile(before, after, q):
+    b0, b1 = buckets(before), buckets(after)
+    les = sorted(b1)
+    counts = [(le, b1[le] - b0.get(le, 0)) for le in les]
+    total = counts[-1][1] if counts else 0
+    if total <= 0:
+        return float('nan')
+    rank = q * total
+    prev_le, prev_c = 0.0, 0.0
+    for le, c in counts:
+        if c >= rank:
+            if le == math.inf:
+                return prev_le * 1000
+            # linear interpolation inside the bucket, as Prometheus' histogram_quantile does
+            frac = (rank - prev_c) / (c - prev_c) if c > prev_c else 1.0
+            return (prev_le + (le - prev_le) * frac) * 1000
+        prev_le, prev_c = le, c
+    return float('nan')
+
+
+def kv(path, key):
+    with open(path) as f:
+        for line in f:
+            p = line.split()
+            if len(p) >= 3 and p[0] == 'RESULT' and p[1] == key:
+                return p[2]
+            if len(p) == 2 and p[0] == key:
+                return p[1]
+    return ''
+
+
+def summary(tsv):
+    rows = []
+    with open(tsv) as f:
+        header = f.readline().rstrip('\n').split('\t')
+        for line in f:
+            rows.append(dict(zip(header, line.rstrip('\n').split('\t'))))
+    groups = {}
+    for r in rows:
+        groups.setdefault(r['scenario'], []).append(r)
+    for scen, rs in groups.items():
+        print(f'== {scen}: {len(rs)} run(s); median (min..max) ==')
+        keys = [k for k in header if k not in ('scenario', 'run')]
+        for k in keys:
+            vals = []
+            for r in rs:
+                try:
+                    vals.append(float(r.get(k, '')))
+                except ValueError:
+                    pass
+            if not vals:
+                continue
+            med = statistics.median(vals)
+            if len(vals) > 1:
+                print(f'  {k:28s} {med:12.2f}   ({min(vals):.2f} .. {max(vals):.2f})')
+            else:
+                print(f'  {k:28s} {med:12.2f}')
+
+
+if __name__ == '__main__':
+    cmd = sys.argv[1]
+    if cmd == 'heap':
+        print(int(heap(sys.argv[2])))
+    elif cmd == 'value':
+        print(samples(sys.argv[2]).get(sys.argv[3], 0.0))
+    elif cmd == 'quantile':
+        print(f'{quantile(sys.argv[2], sys.argv[3], float(sys.argv[4])):.2f}')
+    elif cmd == 'kv':
+        print(kv(sys.argv[2], sys.argv[3]))
+    elif cmd == 'summary':
+        summary(sys.argv[2])
+    else:
+        sys.exit('unknown command ' + cmd)

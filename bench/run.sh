@@ -1,0 +1,343 @@
+#!/usr/bin/env bash
+# linegate benchmarks (issue 2, "How fast, how big"). Loopback only; every loop is bounded.
+#
+#   bench/run.sh                                   # full run: all scenarios, issue figures, 1 repetition
+#   RUNS=3 bench/run.sh                            # three repetitions, medians in the summary
+#   SCENARIOS=burst DURATION=10 bench/run.sh       # quick smoke test of one scenario
+#
+# Scenarios (SCENARIOS, space-separated, default "throughput compare burst"):
+#   throughput  wrk closed loop, handler 0 ms: signed ~700-byte webhooks acknowledged after the durable
+#               append (group commit, synchronous=FULL). Target >= 20,000 req/s, p99 ack <= 25 ms.
+#   compare     wrk closed loop, handler 50 ms, same settings against linegate and against the baseline
+#               (plain Jetty 12 + line-bot-parser 9.14.0, handler on the request thread): req/s, p99, ratio.
+#   burst       open loop (fixed rate, latency from intended send time) at 10x what the handlers can
+#               process (WORKERS / 50 ms), for 60 s: p99 ack < 100 ms, heap < 256 MiB sampled every
+#               second from /metrics, then waits for the backlog to drain and checks nothing was lost
+#               or handled twice.
+#
+# Environment (defaults in brackets):
+#   DURATION          seconds per measured run of every scenario [throughput/compare 30, burst 60]
+#   BURST_DURATION    burst seconds [DURATION or 60]      WARMUP   warm-up seconds before each run [10]
+#   RUNS              repetitions [1]                      WORKERS  linegate handler threads [32]
+#   CONNECTIONS       wrk connection counts, throughput, one server each ["64 128 256"]
+#   COMPARE_CONNECTIONS  wrk connections, compare [200 = the baseline's thread pool]
+#   WRK_THREADS       wrk threads [2]                      BODIES   distinct signed bodies for wrk [600000]
+#   BURST_RATE        burst req/s [10 * WORKERS * 1000 / 50]  BURST_CONNECTIONS  open-loop connections [256]
+#   DRAIN_TIMEOUT     max seconds to wait for the burst backlog to drain [1500]
+#   BOT_JAVA_OPTS     JVM options of the linegate server [-Xmx256m for burst, none otherwise]
+#   RESULTS           output directory [bench/results/<UTC timestamp>]
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH="$ROOT/bench"
+JAR="$BENCH/target/linegate-bench.jar"
+PROM="python3 $BENCH/promtool.py"
+
+SCENARIOS="${SCENARIOS:-throughput compare burst}"
+RUN_SECONDS="${DURATION:-30}"
+BURST_DURATION="${BURST_DURATION:-${DURATION:-60}}"
+WARMUP="${WARMUP:-10}"
+RUNS="${RUNS:-1}"
+WORKERS="${WORKERS:-32}"
+HANDLER_MS=50
+CONNECTIONS="${CONNECTIONS:-64 128 256}"
+COMPARE_CONNECTIONS="${COMPARE_CONNECTIONS:-200}"
+WRK_THREADS="${WRK_THREADS:-2}"
+BODIES="${BODIES:-600000}"
+BURST_RATE="${BURST_RATE:-$((10 * WORKERS * 1000 / HANDLER_MS))}"
+BURST_CONNECTIONS="${BURST_CONNECTIONS:-256}"
+DRAIN_TIMEOUT="${DRAIN_TIMEOUT:-1500}"
+RESULTS="${RESULTS:-$BENCH/results/$(date -u +%Y%m%dT%H%M%SZ)}"
+BOT_PORT=18080; BOT_STATS=18090; BASE_PORT=18081; BASE_STATS=18091
+BURST_FIRST=1000000      # event ids of the burst
+BURST_WARM_FIRST=3000000 # event ids of the burst's warm-up
+WARM_FIRST=5000000       # event ids of the wrk warm-up bodies
+# The fixed test channel secret of the benchmark (not a real channel's).
+export BENCH_CHANNEL_SECRET="${BENCH_CHANNEL_SECRET:-0123456789abcdef0123456789abcdef}"
+
+mkdir -p "$RESULTS"
+TSV="$RESULTS/results.tsv"
+SERVER_PID=""
+SAMPLER_PID=""
+
+log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$RESULTS/run.log" >&2; }
+
+cleanup() {
+  if [[ -n "$SAMPLER_PID" ]]; then kill "$SAMPLER_PID" 2>/dev/null || true; fi
+  if [[ -n "$SERVER_PID" ]]; then stop_server; fi
+}
+trap cleanup EXIT
+
+# ---- prerequisites ------------------------------------------------------------------------------
+
+if ! command -v wrk >/dev/null 2>&1; then
+  log "installing wrk (Debian package)"
+  apt-get update -qq && apt-get install -y -qq wrk >/dev/null
+fi
+for c in java mvn curl python3 ss; do
+  command -v "$c" >/dev/null 2>&1 || { echo "missing: $c" >&2; exit 1; }
+done
+M2="${HOME}/.m2/repository/io/linegate"
+if [[ ! -f "$M2/linegate-server/0.1.0-SNAPSHOT/linegate-server-0.1.0-SNAPSHOT.jar" ]]; then
+  log "installing the linegate modules into ~/.m2 (mvn install -DskipTests)"
+  mvn -q -f "$ROOT/pom.xml" install -DskipTests -pl server -am
+fi
+log "building $JAR"
+mvn -q -f "$BENCH/pom.xml" package
+for p in $BOT_PORT $BOT_STATS $BASE_PORT $BASE_STATS; do
+  if ss -ltnH "sport = :$p" | grep -q .; then echo "port $p is busy on this machine" >&2; exit 1; fi
+done
+
+# ---- helpers ------------------------------------------------------------------------------------
+
+wait_port() { # port, seconds
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do
+    curl -sS --max-time 2 -o /dev/null "http://127.0.0.1:$1/" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "nothing listening on 127.0.0.1:$1 after $2 s" >&2; return 1
+}
+
+start_bot() { # handler-ms, java opts, log
+  local data; data="$(mktemp -d /tmp/linegate-bench-data.XXXXXX)"
+  # shellcheck disable=SC2086
+  java $2 -jar "$JAR" bot --port=$BOT_PORT --stats-port=$BOT_STATS --data-dir="$data" \
+    --handler-ms="$1" --workers="$WORKERS" >"$3" 2>&1 &
+  SERVER_PID=$!
+  SERVER_DATA="$data"
+  wait_port $BOT_STATS 60
+  wait_port $BOT_PORT 60
+}
+
+start_baseline() { # handler-ms, log
+  java -jar "$JAR" baseline --port=$BASE_PORT --stats-port=$BASE_STATS --handler-ms="$1" >"$2" 2>&1 &
+  SERVER_PID=$!
+  SERVER_DATA=""
+  wait_port $BASE_STATS 60
+  wait_port $BASE_PORT 60
+}
+
+stop_server() {
+  local i
+  kill "$SERVER_PID" 2>/dev/null || true
+  for ((i = 0; i < 60; i++)); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.5; done
+  if kill -0 "$SERVER_PID" 2>/dev/null; then log "server $SERVER_PID did not stop in 30 s; SIGKILL"; kill -9 "$SERVER_PID" || true; fi
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+  if [[ -n "${SERVER_DATA:-}" ]]; then rm -rf "$SERVER_DATA"; SERVER_DATA=""; fi
+}
+
+run_wrk() { # port, connections, seconds, bodies file, out
+  BODIES="$4" WRK_THREADS="$WRK_THREADS" timeout $(($3 + 120)) \
+    wrk -t"$WRK_THREADS" -c"$2" -d"$3"s --timeout 10s --latency -s "$BENCH/wrk/webhooks.lua" \
+    "http://127.0.0.1:$1/webhook" >"$5" 2>&1
+}
+
+scrape() { curl -fsS --max-time 10 "http://127.0.0.1:$BOT_PORT/metrics" >"$1"; }
+counts() { curl -fsS --max-time 10 "http://127.0.0.1:$1/counts${2:-}"; }
+kv() { $PROM kv "$1" "$2"; }
+
+row() { # scenario run key=value...
+  local scen="$1" run="$2"; shift 2
+  local k v
+  declare -A vals=()
+  for kvp in "$@"; do k="${kvp%%=*}"; v="${kvp#*=}"; vals[$k]="$v"; done
+  local header="scenario	run	rps	p50_ms	p99_ms	server_p99_ms	non200	ratio	burst_rate	achieved_rps	max_heap_mib	max_queue_depth	drain_s	lost	duplicates"
+  [[ -f "$TSV" ]] || echo "$header" >"$TSV"
+  local line="$scen	$run"
+  for k in rps p50_ms p99_ms server_p99_ms non200 ratio burst_rate achieved_rps max_heap_mib max_queue_depth drain_s lost duplicates; do
+    line+="	${vals[$k]:-}"
+  done
+  echo "$line" >>"$TSV"
+}
+
+# Waits until the bot's queue is empty (bounded); prints the seconds it took.
+wait_drained() { # timeout seconds, metrics file prefix
+  local t0 i depth
+  t0=$(date +%s)
+  for ((i = 0; i < $1; i++)); do
+    scrape "$2.drain.prom"
+    depth=$($PROM value "$2.drain.prom" linegate_queue_depth)
+    if [[ "${depth%.*}" == "0" ]]; then echo $(($(date +%s) - t0)); return 0; fi
+    sleep 1
+  done
+  echo "timeout"
+  return 0
+}
+
+# ---- bodies ---------------------------------------------------------------------------------------
+
+WARM_BODIES="$RESULTS/warmup-bodies.txt"
+MAIN_BODIES="$RESULTS/bodies.txt"
+if [[ " $SCENARIOS " == *" throughput "* || " $SCENARIOS " == *" compare "* ]]; then
+  log "generating $BODIES signed bodies (+20000 for warm-up)"
+  java -jar "$JAR" gen --out="$MAIN_BODIES" --first=0 --count="$BODIES" | tee -a "$RESULTS/run.log"
+  java -jar "$JAR" gen --out="$WARM_BODIES" --first=$WARM_FIRST --count=20000 | tee -a "$RESULTS/run.log"
+fi
+
+{
+  echo "date: $(date -u +%FT%TZ)"
+  echo "nproc: $(nproc)"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+  echo "mem: $(free -h | awk '/^Mem:/ {print $2}')"
+  echo "java: $(java -version 2>&1 | head -1)"
+  echo "wrk: $(wrk -v 2>&1 | head -1)"
+  echo "loadavg at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "settings: SCENARIOS='$SCENARIOS' RUN_SECONDS=$RUN_SECONDS BURST_DURATION=$BURST_DURATION WARMUP=$WARMUP RUNS=$RUNS WORKERS=$WORKERS CONNECTIONS=$CONNECTIONS COMPARE_CONNECTIONS=$COMPARE_CONNECTIONS WRK_THREADS=$WRK_THREADS BODIES=$BODIES BURST_RATE=$BURST_RATE"
+} | tee "$RESULTS/machine.txt"
+
+# ---- scenarios ------------------------------------------------------------------------------------
+
+scenario_throughput() { # run
+  local c
+  for c in $CONNECTIONS; do throughput_at "$1" "$c"; done
+}
+
+throughput_at() { # run connections
+  local r="$1" C="$2" d="$RESULTS/throughput-c$2-$1"
+  mkdir -p "$d"
+  log "throughput c=$C #$r: linegate, handler 0 ms, wrk -t$WRK_THREADS -c$C, ${WARMUP}s warm-up + ${RUN_SECONDS}s"
+  start_bot 0 "${BOT_JAVA_OPTS:-}" "$d/server.log"
+  run_wrk $BOT_PORT "$C" "$WARMUP" "$WARM_BODIES" "$d/wrk-warmup.txt"
+  sleep 2
+  scrape "$d/before.prom"
+  run_wrk $BOT_PORT "$C" "$RUN_SECONDS" "$MAIN_BODIES" "$d/wrk.txt"
+  scrape "$d/after.prom"
+  local sp99 drain
+  sp99=$($PROM quantile "$d/before.prom" "$d/after.prom" 0.99)
+  drain=$(wait_drained 300 "$d/q")
+  scrape "$d/end.prom"
+  counts $BOT_STATS >"$d/counts.txt"
+  # Consistency: every 200 is one journaled body; each body's one event is handled once unless its id
+  # was already seen (wrk cycles through BODIES); the handler never runs twice for an id.
+  local acked received dup handled distinct runs hdup lost
+  acked=$($PROM value "$d/end.prom" 'linegate_webhook_requests_total{status="200"}')
+  received=$($PROM value "$d/end.prom" linegate_events_received_total)
+  dup=$($PROM value "$d/end.prom" linegate_events_duplicate_total)
+  handled=$($PROM value "$d/end.prom" 'linegate_events_processed_total{outcome="handled"}')
+  distinct=$(kv "$d/counts.txt" distinct); runs=$(kv "$d/counts.txt" runs); hdup=$(kv "$d/counts.txt" duplicates)
+  lost=$(python3 -c "print(int($received - $dup - $distinct))")
+  log "  wrk: $(kv "$d/wrk.txt" rps) req/s, p50 $(kv "$d/wrk.txt" p50_ms) ms, p99 $(kv "$d/wrk.txt" p99_ms) ms (server-side p99 $sp99 ms), non-200 $(kv "$d/wrk.txt" non200), socket errors $(kv "$d/wrk.txt" socket_errors)"
+  log "  acked $acked, events received $received, deduplicated $dup (wrk repeats bodies), handled $handled, distinct handled $distinct, handler runs $runs, run twice $hdup, lost $lost, processing caught up after ${drain} s"
+  row "throughput-c$C" "$r" rps="$(kv "$d/wrk.txt" rps)" p50_ms="$(kv "$d/wrk.txt" p50_ms)" p99_ms="$(kv "$d/wrk.txt" p99_ms)" \
+    server_p99_ms="$sp99" non200="$(kv "$d/wrk.txt" non200)" drain_s="$drain" lost="$lost" duplicates="$hdup"
+  stop_server
+}
+
+scenario_compare() { # run
+  local r="$1" d="$RESULTS/compare-$1"
+  mkdir -p "$d"
+  log "compare #$r: handler ${HANDLER_MS} ms, wrk -t$WRK_THREADS -c$COMPARE_CONNECTIONS, ${WARMUP}s warm-up + ${RUN_SECONDS}s each"
+  start_baseline $HANDLER_MS "$d/baseline.log"
+  run_wrk $BASE_PORT "$COMPARE_CONNECTIONS" "$WARMUP" "$WARM_BODIES" "$d/baseline-wrk-warmup.txt"
+  sleep 1
+  run_wrk $BASE_PORT "$COMPARE_CONNECTIONS" "$RUN_SECONDS" "$MAIN_BODIES" "$d/baseline-wrk.txt"
+  counts $BASE_STATS >"$d/baseline-counts.txt"
+  stop_server
+  log "  baseline: $(kv "$d/baseline-wrk.txt" rps) req/s, p50 $(kv "$d/baseline-wrk.txt" p50_ms) ms, p99 $(kv "$d/baseline-wrk.txt" p99_ms) ms, non-200 $(kv "$d/baseline-wrk.txt" non200), handler runs $(kv "$d/baseline-counts.txt" runs)"
+
+  start_bot $HANDLER_MS "${BOT_JAVA_OPTS:-}" "$d/server.log"
+  run_wrk $BOT_PORT "$COMPARE_CONNECTIONS" "$WARMUP" "$WARM_BODIES" "$d/wrk-warmup.txt"
+  sleep 1
+  scrape "$d/before.prom"
+  run_wrk $BOT_PORT "$COMPARE_CONNECTIONS" "$RUN_SECONDS" "$MAIN_BODIES" "$d/wrk.txt"
+  scrape "$d/after.prom"
+  local sp99 ratio
+  sp99=$($PROM quantile "$d/before.prom" "$d/after.prom" 0.99)
+  ratio=$(python3 -c "print(round($(kv "$d/wrk.txt" rps) / max($(kv "$d/baseline-wrk.txt" rps), 1), 2))")
+  log "  linegate: $(kv "$d/wrk.txt" rps) req/s, p50 $(kv "$d/wrk.txt" p50_ms) ms, p99 $(kv "$d/wrk.txt" p99_ms) ms (server-side $sp99 ms), non-200 $(kv "$d/wrk.txt" non200); backlog left on disk $($PROM value "$d/after.prom" linegate_queue_depth) events"
+  log "  throughput ratio linegate / baseline: $ratio"
+  row compare-baseline "$r" rps="$(kv "$d/baseline-wrk.txt" rps)" p50_ms="$(kv "$d/baseline-wrk.txt" p50_ms)" \
+    p99_ms="$(kv "$d/baseline-wrk.txt" p99_ms)" non200="$(kv "$d/baseline-wrk.txt" non200)"
+  row compare-linegate "$r" rps="$(kv "$d/wrk.txt" rps)" p50_ms="$(kv "$d/wrk.txt" p50_ms)" p99_ms="$(kv "$d/wrk.txt" p99_ms)" \
+    server_p99_ms="$sp99" non200="$(kv "$d/wrk.txt" non200)" ratio="$ratio"
+  # Graceful stop: the backlog stays in the journal (it would take minutes to handle at 50 ms each).
+  stop_server
+}
+
+sampler() { # out csv, stop file; one scrape a second, bounded
+  local i ts f="$RESULTS/.sample.prom"
+  echo "epoch_s,heap_used_bytes,queue_depth,handled" >"$1"
+  for ((i = 0; i < DRAIN_TIMEOUT + BURST_DURATION + WARMUP + 120; i++)); do
+    [[ -f "$2" ]] && break
+    ts=$(date +%s)
+    if curl -fsS --max-time 2 "http://127.0.0.1:$BOT_PORT/metrics" >"$f" 2>/dev/null; then
+      echo "$ts,$($PROM heap "$f"),$($PROM value "$f" linegate_queue_depth),$($PROM value "$f" 'linegate_events_processed_total{outcome="handled"}')" >>"$1"
+    fi
+    sleep 1
+  done
+}
+
+scenario_burst() { # run
+  local r="$1" d="$RESULTS/burst-$1"
+  mkdir -p "$d"
+  log "burst #$r: open loop at $BURST_RATE req/s = 10 x ($WORKERS workers / ${HANDLER_MS} ms) for ${BURST_DURATION}s after ${WARMUP}s warm-up at the same rate; server ${BOT_JAVA_OPTS:--Xmx256m}"
+  start_bot $HANDLER_MS "${BOT_JAVA_OPTS:--Xmx256m}" "$d/server.log"
+  rm -f "$d/stop"
+  sampler "$d/samples.csv" "$d/stop" &
+  SAMPLER_PID=$!
+  local t_start t_end
+  t_start=$(date +%s)
+  scrape "$d/before.prom"
+  timeout $((BURST_DURATION + WARMUP + 300)) java -Xmx3g -jar "$JAR" openloop --url="http://127.0.0.1:$BOT_PORT/webhook" \
+    --rate="$BURST_RATE" --duration="$BURST_DURATION" --warmup="$WARMUP" --first=$BURST_FIRST \
+    --warmup-first=$BURST_WARM_FIRST --connections="$BURST_CONNECTIONS" | tee "$d/openloop.txt" >&2
+  t_end=$(date +%s)
+  scrape "$d/after.prom"
+  local ok sent end_id drain distinct hdup lost sp99 t0 i
+  ok=$(kv "$d/openloop.txt" ok); sent=$(kv "$d/openloop.txt" sent); end_id=$(kv "$d/openloop.txt" end_id)
+  log "  acked $ok of $sent in ${BURST_DURATION}s (achieved $(kv "$d/openloop.txt" achieved_rps) req/s), p50 $(kv "$d/openloop.txt" p50_ms) ms, p99 $(kv "$d/openloop.txt" p99_ms) ms, p99.9 $(kv "$d/openloop.txt" p999_ms) ms, max $(kv "$d/openloop.txt" max_ms) ms; backlog $($PROM value "$d/after.prom" linegate_queue_depth)"
+  log "  waiting for the backlog to drain (at most ${DRAIN_TIMEOUT}s)"
+  t0=$(date +%s)
+  drain=timeout
+  for ((i = 0; i < DRAIN_TIMEOUT; i++)); do
+    scrape "$d/drain.prom"
+    counts $BOT_STATS "?from=$BURST_FIRST&to=$end_id" >"$d/counts.txt"
+    if [[ "$($PROM value "$d/drain.prom" linegate_queue_depth)" == "0.0" && "$(kv "$d/counts.txt" distinct_in_range)" -ge "$ok" ]]; then
+      drain=$(($(date +%s) - t0)); break
+    fi
+    if ((i % 60 == 0)); then log "    queue depth $($PROM value "$d/drain.prom" linegate_queue_depth), burst events handled $(kv "$d/counts.txt" distinct_in_range) of $ok"; fi
+    sleep 1
+  done
+  sleep 2
+  touch "$d/stop"; wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=""
+  scrape "$d/end.prom"
+  counts $BOT_STATS "?from=$BURST_FIRST&to=$end_id" >"$d/counts.txt"
+  counts $BOT_STATS "?from=$BURST_WARM_FIRST&to=$((BURST_WARM_FIRST + BURST_RATE * WARMUP))" >"$d/counts-warmup.txt"
+  distinct=$(kv "$d/counts.txt" distinct_in_range); hdup=$(kv "$d/counts.txt" duplicates)
+  lost=$((ok - distinct))
+  sp99=$($PROM quantile "$d/before.prom" "$d/after.prom" 0.99)
+  local maxheap maxheap_burst maxq
+  maxheap=$(awk -F, 'NR > 1 && $2 > m {m = $2} END {printf "%.1f", m / 1048576}' "$d/samples.csv")
+  maxheap_burst=$(awk -F, -v a="$t_start" -v b="$t_end" 'NR > 1 && $1 >= a && $1 <= b && $2 > m {m = $2} END {printf "%.1f", m / 1048576}' "$d/samples.csv")
+  maxq=$(awk -F, 'NR > 1 && $3 > m {m = $3} END {printf "%d", m}' "$d/samples.csv")
+  log "  drained in ${drain}s after the burst; burst events handled $distinct of $ok acked: lost $lost, handled twice $hdup (warm-up events handled $(kv "$d/counts-warmup.txt" distinct_in_range))"
+  log "  heap used max ${maxheap_burst} MiB during the burst, ${maxheap} MiB over burst + drain; queue depth max $maxq; server-side p99 (incl. warm-up) $sp99 ms"
+  row burst "$r" p50_ms="$(kv "$d/openloop.txt" p50_ms)" p99_ms="$(kv "$d/openloop.txt" p99_ms)" server_p99_ms="$sp99" \
+    non200="$(( $(kv "$d/openloop.txt" non200) + $(kv "$d/openloop.txt" errors) + $(kv "$d/openloop.txt" unanswered) ))" \
+    burst_rate="$BURST_RATE" achieved_rps="$(kv "$d/openloop.txt" achieved_rps)" max_heap_mib="$maxheap" \
+    max_queue_depth="$maxq" drain_s="$drain" lost="$lost" duplicates="$hdup"
+  stop_server
+}
+
+for ((run = 1; run <= RUNS; run++)); do
+  for s in $SCENARIOS; do
+    case "$s" in
+      throughput) scenario_throughput "$run" ;;
+      compare) scenario_compare "$run" ;;
+      burst) scenario_burst "$run" ;;
+      *) echo "unknown scenario $s" >&2; exit 2 ;;
+    esac
+  done
+done
+
+rm -f "$MAIN_BODIES" "$WARM_BODIES" "$RESULTS/.sample.prom"
+{
+  echo
+  echo "Summary ($RESULTS/results.tsv); latencies in ms, p99 measured by the load generator"
+  echo "(wrk: closed loop; burst: open loop from the intended send time); server_p99 from linegate_ack_latency_seconds."
+  $PROM summary "$TSV"
+  echo
+  echo "Targets: throughput >= 20000 req/s with p99 <= 25 ms; burst p99 < 100 ms, heap < 256 MiB, lost 0, duplicates 0."
+} | tee "$RESULTS/summary.txt"

@@ -1,0 +1,63 @@
+package io.linegate.bench;
+
+import io.linegate.core.Secret;
+import io.linegate.server.LinegateServer;
+import io.linegate.server.ServerTls;
+import io.linegate.webhook.Bot;
+import io.linegate.webhook.EventHandler;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The linegate side: {@link LinegateServer} with a handler that sleeps {@code --handler-ms} (0 or
+ * 50) and counts each event by webhookEventId. Plain HTTP on 127.0.0.1 (loopback benchmark).
+ */
+final class BenchBot {
+    private BenchBot() {
+    }
+
+    static void run(Args a) throws Exception {
+        int port = a.integer("port", 18080);
+        int statsPort = a.integer("stats-port", 18090);
+        Path dataDir = Path.of(a.str("data-dir", null));
+        long handlerMs = a.lng("handler-ms", 0);
+        int workers = a.integer("workers", 32);
+
+        EventCounter counter = new EventCounter();
+        EventHandler handler = ctx -> {
+            if (handlerMs > 0) {
+                Thread.sleep(handlerMs);
+            }
+            counter.record(ctx.event().webhookEventId());
+        };
+        Bot bot = new Bot() {
+            @Override
+            public String name() {
+                return "bench";
+            }
+
+            @Override
+            public EventHandler handler() {
+                return handler;
+            }
+        };
+        LinegateServer server = LinegateServer.builder(bot, Secret.of(Args.secret(), "BENCH_CHANNEL_SECRET"))
+                .host("127.0.0.1")
+                .port(port)
+                .tls(ServerTls.insecureHttp())
+                .dataDir(dataDir)
+                .dispatcher(d -> d.workers(workers))
+                .build()
+                .start();
+        var stats = counter.serve(statsPort);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stats.stop(0);
+            server.close();
+            stopped.countDown();
+        }, "bench-shutdown"));
+        System.out.printf("bench bot ready on 127.0.0.1:%d (stats %d, handler %d ms, %d workers, data %s)%n",
+                server.port(), statsPort, handlerMs, workers, dataDir);
+        stopped.await();
+    }
+}
