@@ -70,6 +70,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--flood-action", defaultValue = "THROTTLE", description = "THROTTLE, DROP or ROUTE (default: ${DEFAULT-VALUE}).")
     FloodPolicy.Action floodAction;
 
+    @Option(names = "--api-log-retention", defaultValue = "P30D", description = "How long API request log entries are kept (ISO-8601, default: ${DEFAULT-VALUE}).")
+    Duration apiLogRetention;
+
+    @Option(names = "--api-log-bodies", defaultValue = "off", description = "Keep request bodies in the API request log: off, redacted or full (default: ${DEFAULT-VALUE}).")
+    String apiLogBodies;
+
     @Override
     public Integer call() throws Exception {
         ServerTls tls = tls();
@@ -78,6 +84,7 @@ final class ServeCommand implements Callable<Integer> {
                 .host(host).port(port).dataDir(dataDir).tls(tls).webhookPath(webhookPath)
                 .apiBase(apiBase != null ? apiBase : settings.apiBase)
                 .floodPolicy(new FloodPolicy(floodLimit, floodAction))
+                .apiLog(apiLogRetention, apiLogBodies)
                 .dispatcher(d -> d.workers(workers).maxAttempts(maxAttempts).dedupeWindow(dedupeWindow));
         if (settings.previousChannelSecret != null) {
             builder.previousSecret(settings.previousChannelSecret, settings.previousChannelSecretUntil);

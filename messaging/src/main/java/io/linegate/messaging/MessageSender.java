@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *   <li>other errors are thrown as {@link LineApiException} subtypes chosen by HTTP status;</li>
  *   <li>the SDK's wire logger is off (it logs the bearer token).</li>
  * </ul>
- * Token lifecycle, client-side rate limits and the API request log are not part of this class yet.
+ * With {@link Builder#requestLog} every attempt is recorded in the API request log.
+ * Token lifecycle and client-side rate limits are not part of this class yet.
  */
 public final class MessageSender {
     private static final Logger log = LoggerFactory.getLogger(MessageSender.class);
@@ -46,12 +47,15 @@ public final class MessageSender {
     private final Duration maxBackoff;
 
     private MessageSender(Builder b) {
-        this.client = MessagingApiClient.builder(b.accessToken::reveal)
+        var client = MessagingApiClient.builder(b.accessToken::reveal)
                 .apiEndPoint(b.apiBase)
                 .usingDefaultLogger(false)
                 .connectTimeout(b.connectTimeout)
-                .readTimeout(b.readTimeout)
-                .build();
+                .readTimeout(b.readTimeout);
+        if (b.requestLog != null) {
+            client.addInterceptor(new ApiRequestLogger(b.requestLog, b.bodies, java.time.Clock.systemUTC()));
+        }
+        this.client = client.build();
         this.maxAttempts = b.maxAttempts;
         this.firstBackoff = b.firstBackoff;
         this.maxBackoff = b.maxBackoff;
@@ -177,6 +181,8 @@ public final class MessageSender {
         private Duration maxBackoff = Duration.ofSeconds(30);
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration readTimeout = Duration.ofSeconds(10);
+        private io.linegate.store.ApiRequestLog requestLog;
+        private ApiRequestLogger.Bodies bodies = ApiRequestLogger.Bodies.OFF;
 
         private Builder(URI apiBase, Secret accessToken) {
             this.apiBase = apiBase;
@@ -196,6 +202,21 @@ public final class MessageSender {
         public Builder timeouts(Duration connect, Duration read) {
             this.connectTimeout = connect;
             this.readTimeout = read;
+            return this;
+        }
+
+        /**
+         * Records every attempt in {@code log}; {@code requestBodies} says whether request bodies are
+         * kept: {@code "off"} (default), {@code "redacted"} (user, group and room ids and texts masked)
+         * or {@code "full"}.
+         */
+        public Builder requestLog(io.linegate.store.ApiRequestLog log, String requestBodies) {
+            this.requestLog = log;
+            try {
+                this.bodies = ApiRequestLogger.Bodies.valueOf(requestBodies.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("request bodies must be off, redacted or full, was " + requestBodies);
+            }
             return this;
         }
 

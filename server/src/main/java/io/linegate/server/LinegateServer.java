@@ -56,6 +56,7 @@ public final class LinegateServer implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final Duration drain;
     private final boolean tls;
+    private final java.util.concurrent.ScheduledExecutorService housekeeping;
 
     private LinegateServer(Builder b) {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -68,7 +69,8 @@ public final class LinegateServer implements AutoCloseable {
         this.tls = b.tls.isTls();
         Outbound outbound = Outbound.NONE;
         if (b.accessToken != null) {
-            MessageSender sender = MessageSender.create(b.apiBase, b.accessToken);
+            MessageSender sender = MessageSender.builder(b.apiBase, b.accessToken)
+                    .requestLog(store, b.apiLogBodies).build();
             outbound = new Outbound() {
                 @Override
                 public void reply(String replyToken, java.util.List<com.linecorp.bot.messaging.model.Message> m)
@@ -128,6 +130,19 @@ public final class LinegateServer implements AutoCloseable {
                     .build(new AdminService(store, store, dispatcher));
         }
         this.server = sb.build();
+        this.housekeeping = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "linegate-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        Duration retention = b.apiLogRetention;
+        Clock clock = b.clock;
+        housekeeping.scheduleWithFixedDelay(() -> store.pruneApiRequests(clock.instant().minus(retention))
+                .whenComplete((n, e) -> {
+                    if (e != null) {
+                        log.warn("could not prune the API request log", e);
+                    }
+                }), 0, 1, java.util.concurrent.TimeUnit.HOURS);
         log.info("bot '{}' on {} {} (webhook {}; sending {}; admin API {})", b.bot.name(), b.tls, b.port,
                 b.webhookPath, b.accessToken == null ? "off" : "via " + b.apiBase,
                 b.adminToken == null ? "off" : "on");
@@ -167,6 +182,7 @@ public final class LinegateServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop().join();
+        housekeeping.shutdownNow();
         dispatcher.close(drain);
         store.close();
         registry.close();
@@ -191,6 +207,8 @@ public final class LinegateServer implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private FloodPolicy floodPolicy = FloodPolicy.defaults();
         private UnaryOperator<Dispatcher.Builder> dispatcherOptions = UnaryOperator.identity();
+        private Duration apiLogRetention = Duration.ofDays(30);
+        private String apiLogBodies = "off";
 
         private Builder(Bot bot, Secret channelSecret) {
             this.bot = Objects.requireNonNull(bot, "bot");
@@ -217,6 +235,16 @@ public final class LinegateServer implements AutoCloseable {
         public Builder drain(Duration d) { this.drain = d; return this; }
         public Builder clock(Clock clock) { this.clock = clock; return this; }
         public Builder floodPolicy(FloodPolicy p) { this.floodPolicy = p; return this; }
+
+        /**
+         * The API request log: how long attempts are kept (30 days by default) and whether request
+         * bodies are kept: {@code off} (default), {@code redacted} or {@code full}.
+         */
+        public Builder apiLog(Duration retention, String requestBodies) {
+            this.apiLogRetention = retention;
+            this.apiLogBodies = requestBodies;
+            return this;
+        }
 
         /** Tunes the dispatcher (workers, window, attempts, backoff, dedupe window). */
         public Builder dispatcher(UnaryOperator<Dispatcher.Builder> options) {

@@ -31,7 +31,7 @@ import org.sqlite.SQLiteDataSource;
  * write survives a crash of the process and of the machine. Reads use a small pool of separate
  * connections, which WAL lets run while the writer commits.
  */
-public final class SqliteStore implements EventJournal, OperatorControls {
+public final class SqliteStore implements EventJournal, OperatorControls, ApiRequestLog {
     public static final String FILE_NAME = "linegate.db";
 
     private final HikariDataSource readers;
@@ -318,6 +318,58 @@ public final class SqliteStore implements EventJournal, OperatorControls {
             ps.executeUpdate();
             return null;
         }).join();
+    }
+
+    // ---- API request log -----------------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<Void> record(ApiCall c) {
+        return writer.submit(tx -> {
+            PreparedStatement ps = tx.prepare("INSERT INTO api_requests (at, method, endpoint, status, latency_ms,"
+                    + " request_id, accepted_request_id, retry_key, attempt, error, request_body)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            ps.setLong(1, c.at().toEpochMilli());
+            ps.setString(2, c.method());
+            ps.setString(3, c.endpoint());
+            ps.setInt(4, c.status());
+            ps.setLong(5, c.latencyMs());
+            ps.setString(6, c.requestId());
+            ps.setString(7, c.acceptedRequestId());
+            ps.setString(8, c.retryKey());
+            ps.setInt(9, c.attempt());
+            ps.setString(10, c.error());
+            ps.setString(11, c.requestBody());
+            ps.executeUpdate();
+            return null;
+        });
+    }
+
+    @Override
+    public List<ApiCall> query(Instant since, int statusFrom, int statusTo, String requestId, int limit) {
+        return query("SELECT at, method, endpoint, status, latency_ms, request_id, accepted_request_id, retry_key,"
+                        + " attempt, error, request_body FROM api_requests WHERE at >= ? AND status BETWEEN ? AND ?"
+                        + " AND (? IS NULL OR request_id = ? OR accepted_request_id = ?) ORDER BY id DESC LIMIT ?",
+                ps -> {
+                    ps.setLong(1, since.toEpochMilli());
+                    ps.setInt(2, statusFrom);
+                    ps.setInt(3, statusTo);
+                    ps.setString(4, requestId);
+                    ps.setString(5, requestId);
+                    ps.setString(6, requestId);
+                    ps.setInt(7, limit);
+                },
+                rs -> new ApiCall(Instant.ofEpochMilli(rs.getLong(1)), rs.getString(2), rs.getString(3), rs.getInt(4),
+                        rs.getLong(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getInt(9),
+                        rs.getString(10), rs.getString(11)));
+    }
+
+    @Override
+    public CompletableFuture<Integer> pruneApiRequests(Instant before) {
+        return writer.submit(tx -> {
+            PreparedStatement ps = tx.prepare("DELETE FROM api_requests WHERE at < ?");
+            ps.setLong(1, before.toEpochMilli());
+            return ps.executeUpdate();
+        });
     }
 
     // ---- plumbing ------------------------------------------------------------------------------

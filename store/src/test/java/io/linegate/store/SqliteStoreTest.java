@@ -122,4 +122,23 @@ class SqliteStoreTest {
             assertThat(store.controls(OperatorControls.MUTE)).containsExactly("user:U1");
         }
     }
+
+    @Test
+    void apiCallsAreQueriedByTimeStatusAndRequestIdAndPruned() {
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            Instant t0 = Instant.parse("2026-11-01T00:00:00Z");
+            store.record(new ApiRequestLog.ApiCall(t0, "POST", "/v2/bot/message/push", 500, 12, "r1", null, "k1", 1,
+                    "{\"message\":\"x\"}", null)).join();
+            store.record(new ApiRequestLog.ApiCall(t0.plusSeconds(1), "POST", "/v2/bot/message/push", 409, 8, "r2", "r0",
+                    "k1", 2, null, null)).join();
+            store.record(new ApiRequestLog.ApiCall(t0.plusSeconds(3600), "GET", "/v2/bot/info", 200, 3, "r3", null, null, 1,
+                    null, null)).join();
+            assertThat(store.query(t0, 500, 599, null, 10)).extracting(ApiRequestLog.ApiCall::requestId).containsExactly("r1");
+            assertThat(store.query(t0, 0, 999, "r0", 10)).extracting(ApiRequestLog.ApiCall::requestId).containsExactly("r2");
+            assertThat(store.query(t0.plusSeconds(60), 0, 999, null, 10)).extracting(ApiRequestLog.ApiCall::requestId)
+                    .containsExactly("r3");
+            assertThat(store.pruneApiRequests(t0.plusSeconds(60)).join()).isEqualTo(2);
+            assertThat(store.query(t0, 0, 999, null, 10)).hasSize(1);
+        }
+    }
 }
