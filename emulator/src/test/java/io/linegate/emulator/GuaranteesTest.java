@@ -174,4 +174,30 @@ class GuaranteesTest {
         assertThat(http.post("/v2/bot/message/broadcast", body).status()).isEqualTo(200);
         assertThat(http.post("/v2/bot/message/broadcast", body).status()).isEqualTo(429);
     }
+
+    @Test
+    void redeliveredReplyTokenIsValidAMinuteButNeverPast20MinutesAfterTheEvent() throws Exception {
+        Http.Res on = control.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(emulator.baseUrl()
+                + "/control/v1/channels/" + emulator.defaultChannel().channelId() + "/settings"))
+                .header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"redelivery\":true}")), false);
+        assertThat(on.status()).isEqualTo(200);
+        String u = friend("Hank");
+        // The receiver records a request before answering it: let the follow's 200 complete first.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> control.get("/control/v1/deliveries").json().path("deliveries").size() == 1);
+        receiver.status = 500;
+        String token = control.post("/control/v1/users/" + u + "/messages", "{\"type\":\"text\",\"text\":\"x\"}")
+                .json().path("replyToken").asText();
+        receiver.take(); // the failed delivery
+        clock.advance(Duration.ofMinutes(19).plusSeconds(30)); // the redelivery happens 19.5 min after the event
+        receiver.status = 200;
+        JsonNode again = Json().readTree(receiver.take().contentUtf8()).path("events").get(0);
+        assertThat(again.path("deliveryContext").path("isRedelivery").asBoolean()).isTrue();
+        assertThat(again.path("replyToken").asText()).isEqualTo(token);
+        clock.advance(Duration.ofSeconds(31)); // within a minute of the redelivery, but past 20 minutes
+        Http.Res late = http.post("/v2/bot/message/reply", "{\"replyToken\":\"" + token + "\",\"messages\":[{\"type\":\"text\",\"text\":\"x\"}]}");
+        assertThat(late.status()).isEqualTo(400);
+        assertThat(late.json().path("message").asText()).isEqualTo("Invalid reply token");
+    }
 }

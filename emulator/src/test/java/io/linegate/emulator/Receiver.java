@@ -22,10 +22,14 @@ final class Receiver implements AutoCloseable {
         server = Server.builder()
                 .http(new InetSocketAddress("127.0.0.1", 0))
                 .service("/callback", (ctx, req) -> HttpResponse.of(req.aggregate().thenCompose(agg -> {
+                    // The answer is fixed when the request is recorded, so a test that changes the
+                    // status after take() affects only later requests.
+                    int answer = status;
+                    long delay = delayMs;
                     requests.add(agg);
                     CompletableFuture<HttpResponse> f = new CompletableFuture<>();
-                    ctx.eventLoop().schedule(() -> f.complete(HttpResponse.of(HttpStatus.valueOf(status))),
-                            delayMs, TimeUnit.MILLISECONDS);
+                    ctx.eventLoop().schedule(() -> f.complete(HttpResponse.of(HttpStatus.valueOf(answer))),
+                            delay, TimeUnit.MILLISECONDS);
                     return f;
                 })))
                 .requestTimeout(Duration.ofSeconds(30))
