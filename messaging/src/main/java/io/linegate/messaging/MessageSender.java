@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  *   <li>other errors are thrown as {@link LineApiException} subtypes chosen by HTTP status;</li>
  *   <li>the SDK's wire logger is off (it logs the bearer token).</li>
  * </ul>
- * With {@link Builder#requestLog} every attempt is recorded in the API request log.
- * Token lifecycle and client-side rate limits are not part of this class yet.
+ * Requests wait for LINE's per-endpoint rate limits on the client side ({@link RateLimits}); with
+ * {@link Builder#requestLog} every attempt is recorded in the API request log. The token lifecycle
+ * is not part of this class yet: it sends with the token it was given.
  */
 public final class MessageSender {
     private static final Logger log = LoggerFactory.getLogger(MessageSender.class);
@@ -52,6 +53,8 @@ public final class MessageSender {
                 .usingDefaultLogger(false)
                 .connectTimeout(b.connectTimeout)
                 .readTimeout(b.readTimeout);
+        // Outermost first: the log records what was sent, after the wait for the rate limit.
+        client.addInterceptor(new RateLimits(b.rateLimitScale));
         if (b.requestLog != null) {
             client.addInterceptor(new ApiRequestLogger(b.requestLog, b.bodies, java.time.Clock.systemUTC()));
         }
@@ -183,6 +186,7 @@ public final class MessageSender {
         private Duration readTimeout = Duration.ofSeconds(10);
         private io.linegate.store.ApiRequestLog requestLog;
         private ApiRequestLogger.Bodies bodies = ApiRequestLogger.Bodies.OFF;
+        private double rateLimitScale = 1.0;
 
         private Builder(URI apiBase, Secret accessToken) {
             this.apiBase = apiBase;
@@ -217,6 +221,12 @@ public final class MessageSender {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("request bodies must be off, redacted or full, was " + requestBodies);
             }
+            return this;
+        }
+
+        /** Multiplies LINE's rate limits; 1 in production, lower only to match a scaled-down emulator. */
+        public Builder rateLimitScale(double scale) {
+            this.rateLimitScale = scale;
             return this;
         }
 

@@ -1,0 +1,89 @@
+package io.linegate.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.linecorp.bot.messaging.model.TextMessage;
+import io.linegate.core.Json;
+import io.linegate.core.Secret;
+import io.linegate.emulator.Emulator;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+class RateLimitsTest {
+    @Test
+    void endpointsAreClassifiedByTheRateLimitTable() {
+        assertThat(RateLimits.limitOf("POST", "/v2/bot/message/push")).isEqualTo(RateLimits.DEFAULT);
+        assertThat(RateLimits.limitOf("POST", "/v2/bot/message/multicast")).isEqualTo(RateLimits.PER_SECOND_200);
+        assertThat(RateLimits.limitOf("POST", "/v2/bot/message/broadcast")).isEqualTo(RateLimits.PER_HOUR_60);
+        assertThat(RateLimits.limitOf("POST", "/v2/bot/message/narrowcast")).isEqualTo(RateLimits.PER_HOUR_60);
+        assertThat(RateLimits.limitOf("GET", "/v2/bot/channel/webhook/endpoint")).isEqualTo(RateLimits.WEBHOOK_ENDPOINT);
+        assertThat(RateLimits.limitOf("POST", "/v2/bot/richmenu/batch")).isEqualTo(RateLimits.RICH_MENU_BATCH);
+        assertThat(RateLimits.limitOf("POST", "/v2/bot/richmenu")).isEqualTo(RateLimits.RICH_MENU_CHANGE);
+        assertThat(RateLimits.limitOf("GET", "/v2/bot/richmenu/richmenu-88c05ef6921ae53f8b58a25f3a65faf7"))
+                .isEqualTo(RateLimits.DEFAULT);
+        assertThat(RateLimits.limitOf("POST", "/v2/oauth/accessToken")).isEqualTo(RateLimits.SHORT_LIVED_TOKEN);
+        assertThat(RateLimits.limitOf("POST", "/v2/bot/chat/loading/start")).isEqualTo(RateLimits.LOADING);
+        assertThat(RateLimits.endpointOf("GET", "/v2/bot/profile/U0123456789abcdef0123456789abcdef"))
+                .isEqualTo("GET /v2/bot/profile/{id}");
+        assertThat(RateLimits.endpointOf("POST", "/v2/bot/message/push")).isNotEqualTo(RateLimits.endpointOf("GET", "/v2/bot/message/push"));
+    }
+
+    /** Pushes {@code n} messages from 4 threads as fast as they go; returns how many got a 429. */
+    static int pushFlat(MessageSender sender, String user, int n) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                results.add(pool.submit(() -> {
+                    try {
+                        sender.push(user, List.of(new TextMessage("m" + k)));
+                        return false;
+                    } catch (LineApiException.TooManyRequests e) {
+                        return true;
+                    }
+                }));
+            }
+            int limited = 0;
+            for (Future<Boolean> f : results) {
+                limited += f.get() ? 1 : 0;
+            }
+            return limited;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void aSenderAtFullSpeedWaitsForItsTurnInsteadOfCollecting429s() throws Exception {
+        double scale = 0.005; // push: 10 per second on both sides
+        try (Emulator emulator = Emulator.builder().port(0).rateLimitScale(scale).start()) {
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            String user = Json.mapper().readTree(http.send(HttpRequest.newBuilder(URI.create(emulator.baseUrl() + "/control/v1/users"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"displayName\":\"A\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).path("userId").asText();
+            Secret token = Secret.of(emulator.defaultChannel().accessToken(), "token");
+
+            // Control: without the client-side limit (scale 1 against a scaled emulator), LINE answers 429.
+            MessageSender unlimited = MessageSender.builder(URI.create(emulator.baseUrl()), token)
+                    .retries(1, Duration.ofMillis(1), Duration.ofMillis(1)).build();
+            assertThat(pushFlat(unlimited, user, 40)).isGreaterThan(0);
+            Thread.sleep(1_100); // let the emulator's bucket refill
+
+            MessageSender limited = MessageSender.builder(URI.create(emulator.baseUrl()), token)
+                    .retries(1, Duration.ofMillis(1), Duration.ofMillis(1)).rateLimitScale(scale).build();
+            long start = System.nanoTime();
+            assertThat(pushFlat(limited, user, 30)).isZero();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(2_000));
+        }
+    }
+}
