@@ -60,9 +60,13 @@ final class DemoCommand implements Callable<Integer> {
                 .accessToken(Secret.of(channel.accessToken(), "channel access token"))
                 .apiBase(URI.create(base))
                 .build().start();
+        boolean temporary = dataDir == null;
         Runnable stop = () -> {
             bot.close();
             emulator.close();
+            if (temporary) {
+                deleteQuietly(data);
+            }
         };
         try {
             String webhook = bot.baseUri() + "/webhook";
@@ -94,6 +98,14 @@ final class DemoCommand implements Callable<Integer> {
         }, "linegate-demo-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind is harmless
+        }
     }
 
     private void transcript(ChannelInfo channel) throws Exception {

@@ -42,6 +42,10 @@ final class EmulatorCommand implements Callable<Integer> {
     @Option(names = "--no-rate-limits", description = "Disable rate limits entirely (load tests).")
     boolean noRateLimits;
 
+    @Option(names = "--no-spec-validation",
+            description = "Skip the OpenAPI schema check of requests (load tests; LINE's documented limits are still enforced).")
+    boolean noSpecValidation;
+
     @Override
     public Integer call() throws Exception {
         Emulator.Builder b = Emulator.builder().port(port);
@@ -66,6 +70,9 @@ final class EmulatorCommand implements Callable<Integer> {
         if (noRateLimits) {
             b.rateLimits(false);
         }
+        if (noSpecValidation) {
+            b.validateRequests(false);
+        }
         Emulator emulator = b.build().start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -87,6 +94,7 @@ final class EmulatorCommand implements Callable<Integer> {
         out.println();
         out.println("  control API     " + emulator.baseUrl() + "/control/v1 (see emulator/README.md)");
         out.println("  rate limits     " + (noRateLimits ? "off" : "x" + (rateLimitScale == null ? 1.0 : rateLimitScale)));
+        out.println("  spec validation " + (noSpecValidation ? "off" : "on"));
         out.println("Stop with Ctrl-C.");
         stopped.await();
         return 0;
