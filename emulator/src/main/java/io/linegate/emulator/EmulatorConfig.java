@@ -33,7 +33,10 @@ public final class EmulatorConfig {
     public String host = "127.0.0.1";
     public int port = 0;
     public RateLimits rateLimits = new RateLimits();
-    /** Validate Messaging API requests against LINE's OpenAPI spec (on by default; off for the last bit of speed). */
+    /**
+     * Validate Messaging API requests against LINE's OpenAPI spec. On by default; schema validation
+     * costs most of a push's CPU time, so load tests may turn it off (the documented limits stay).
+     */
     public boolean validateRequests = true;
     /** Bounded memory: entries kept per chat inbox, per channel delivery log, per channel retry keys. */
     public int inboxLimit = 1000;
