@@ -31,7 +31,7 @@ import org.sqlite.SQLiteDataSource;
  * write survives a crash of the process and of the machine. Reads use a small pool of separate
  * connections, which WAL lets run while the writer commits.
  */
-public final class SqliteStore implements EventJournal, OperatorControls, ApiRequestLog {
+public final class SqliteStore implements EventJournal, OperatorControls, ApiRequestLog, TokenStore {
     public static final String FILE_NAME = "linegate.db";
 
     private final HikariDataSource readers;
@@ -370,6 +370,112 @@ public final class SqliteStore implements EventJournal, OperatorControls, ApiReq
             ps.setLong(1, before.toEpochMilli());
             return ps.executeUpdate();
         });
+    }
+
+    // ---- channel tokens and leases --------------------------------------------------------------
+
+    private static final String TOKEN_COLUMNS =
+            "id, channel_id, kind, token, key_id, issued_at, expires_at, superseded_at";
+
+    private static StoredToken token(ResultSet rs) throws SQLException {
+        long superseded = rs.getLong(8);
+        Instant supersededAt = rs.wasNull() ? null : Instant.ofEpochMilli(superseded);
+        return new StoredToken(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                Instant.ofEpochMilli(rs.getLong(6)), Instant.ofEpochMilli(rs.getLong(7)), supersededAt);
+    }
+
+    @Override
+    public Optional<StoredToken> newest(String channelId, String kind, Instant at) {
+        return query("SELECT " + TOKEN_COLUMNS + " FROM channel_tokens WHERE channel_id = ? AND kind = ?"
+                        + " AND revoked_at IS NULL AND expires_at > ? ORDER BY id DESC LIMIT 1",
+                ps -> {
+                    ps.setString(1, channelId);
+                    ps.setString(2, kind);
+                    ps.setLong(3, at.toEpochMilli());
+                }, SqliteStore::token).stream().findFirst();
+    }
+
+    @Override
+    public StoredToken saveIssued(String channelId, String kind, String token, String keyId, Instant issuedAt,
+                                  Instant expiresAt) {
+        return writer.submit(tx -> {
+            PreparedStatement supersede = tx.prepare("UPDATE channel_tokens SET superseded_at = ? WHERE channel_id = ?"
+                    + " AND kind = ? AND superseded_at IS NULL");
+            supersede.setLong(1, issuedAt.toEpochMilli());
+            supersede.setString(2, channelId);
+            supersede.setString(3, kind);
+            supersede.executeUpdate();
+            PreparedStatement insert = tx.prepare("INSERT INTO channel_tokens (channel_id, kind, token, key_id,"
+                    + " issued_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)");
+            insert.setString(1, channelId);
+            insert.setString(2, kind);
+            insert.setString(3, token);
+            insert.setString(4, keyId);
+            insert.setLong(5, issuedAt.toEpochMilli());
+            insert.setLong(6, expiresAt.toEpochMilli());
+            insert.executeUpdate();
+            return new StoredToken(lastRowId(tx), channelId, kind, token, keyId, issuedAt, expiresAt, null);
+        }).join();
+    }
+
+    @Override
+    public List<StoredToken> toRevoke(String channelId, String kind, Instant before) {
+        return query("SELECT " + TOKEN_COLUMNS + " FROM channel_tokens WHERE channel_id = ? AND kind = ?"
+                        + " AND revoked_at IS NULL AND (superseded_at < ? OR expires_at <= ?) ORDER BY id",
+                ps -> {
+                    ps.setString(1, channelId);
+                    ps.setString(2, kind);
+                    ps.setLong(3, before.toEpochMilli());
+                    ps.setLong(4, before.toEpochMilli());
+                }, SqliteStore::token);
+    }
+
+    @Override
+    public List<StoredToken> live(String channelId, String kind, Instant at) {
+        return query("SELECT " + TOKEN_COLUMNS + " FROM channel_tokens WHERE channel_id = ? AND kind = ?"
+                        + " AND revoked_at IS NULL AND expires_at > ? ORDER BY id",
+                ps -> {
+                    ps.setString(1, channelId);
+                    ps.setString(2, kind);
+                    ps.setLong(3, at.toEpochMilli());
+                }, SqliteStore::token);
+    }
+
+    @Override
+    public void markRevoked(long id, Instant at) {
+        writer.submit(tx -> {
+            PreparedStatement ps = tx.prepare("UPDATE channel_tokens SET revoked_at = ? WHERE id = ?");
+            ps.setLong(1, at.toEpochMilli());
+            ps.setLong(2, id);
+            ps.executeUpdate();
+            return null;
+        }).join();
+    }
+
+    @Override
+    public boolean tryLease(String name, String holder, Instant now, java.time.Duration ttl) {
+        return writer.submit(tx -> {
+            // Take a free or expired lease, or renew our own, in one statement.
+            PreparedStatement ps = tx.prepare("INSERT INTO leases (name, holder, until) VALUES (?, ?, ?)"
+                    + " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until"
+                    + " WHERE leases.until <= ? OR leases.holder = excluded.holder");
+            ps.setString(1, name);
+            ps.setString(2, holder);
+            ps.setLong(3, now.plus(ttl).toEpochMilli());
+            ps.setLong(4, now.toEpochMilli());
+            return ps.executeUpdate() == 1;
+        }).join();
+    }
+
+    @Override
+    public void releaseLease(String name, String holder) {
+        writer.submit(tx -> {
+            PreparedStatement ps = tx.prepare("DELETE FROM leases WHERE name = ? AND holder = ?");
+            ps.setString(1, name);
+            ps.setString(2, holder);
+            ps.executeUpdate();
+            return null;
+        }).join();
     }
 
     // ---- plumbing ------------------------------------------------------------------------------

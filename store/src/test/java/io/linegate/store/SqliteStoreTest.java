@@ -141,4 +141,33 @@ class SqliteStoreTest {
             assertThat(store.query(t0, 0, 999, null, 10)).hasSize(1);
         }
     }
+
+    @Test
+    void aLeaseHasOneHolderAtATimeUntilItExpires() {
+        try (SqliteStore a = SqliteStore.open(dir); SqliteStore b = SqliteStore.open(dir)) {
+            Instant t = Instant.parse("2026-11-01T00:00:00Z");
+            assertThat(a.tryLease("issue", "process-a", t, java.time.Duration.ofSeconds(30))).isTrue();
+            assertThat(b.tryLease("issue", "process-b", t.plusSeconds(1), java.time.Duration.ofSeconds(30))).isFalse();
+            assertThat(a.tryLease("issue", "process-a", t.plusSeconds(2), java.time.Duration.ofSeconds(30))).isTrue();
+            assertThat(b.tryLease("issue", "process-b", t.plusSeconds(33), java.time.Duration.ofSeconds(30))).isTrue();
+            a.releaseLease("issue", "process-a"); // not a's any more: no effect
+            assertThat(a.tryLease("issue", "process-a", t.plusSeconds(34), java.time.Duration.ofSeconds(30))).isFalse();
+        }
+    }
+
+    @Test
+    void issuingATokenSupersedesTheOlderOnes() {
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            Instant t = Instant.parse("2026-11-01T00:00:00Z");
+            var first = store.saveIssued("123", "v2.1", "token-one", "kid1", t, t.plusSeconds(3600));
+            var second = store.saveIssued("123", "v2.1", "token-two", "kid2", t.plusSeconds(60), t.plusSeconds(3660));
+            assertThat(store.newest("123", "v2.1", t.plusSeconds(61))).contains(second);
+            assertThat(store.toRevoke("123", "v2.1", t.plusSeconds(59))).isEmpty();
+            assertThat(store.toRevoke("123", "v2.1", t.plusSeconds(61))).extracting(TokenStore.StoredToken::id)
+                    .containsExactly(first.id());
+            store.markRevoked(first.id(), t.plusSeconds(62));
+            assertThat(store.live("123", "v2.1", t.plusSeconds(63))).containsExactly(second);
+            assertThat(second.toString()).doesNotContain("token-two");
+        }
+    }
 }
