@@ -8,7 +8,10 @@ import com.linecorp.bot.messaging.model.PushMessageRequest;
 import com.linecorp.bot.messaging.model.PushMessageResponse;
 import com.linecorp.bot.messaging.model.ReplyMessageRequest;
 import com.linecorp.bot.messaging.model.ReplyMessageResponse;
+import com.linecorp.bot.client.base.channel.ChannelTokenSupplier;
 import io.linegate.core.Secret;
+import io.linegate.messaging.token.TokenManager;
+import java.io.UncheckedIOException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -36,8 +39,8 @@ import org.slf4j.LoggerFactory;
  *   <li>the SDK's wire logger is off (it logs the bearer token).</li>
  * </ul>
  * Requests wait for LINE's per-endpoint rate limits on the client side ({@link RateLimits}); with
- * {@link Builder#requestLog} every attempt is recorded in the API request log. The token lifecycle
- * is not part of this class yet: it sends with the token it was given.
+ * {@link Builder#requestLog} every attempt is recorded in the API request log. The token
+ * comes from a {@link TokenManager}, or is a fixed token given to the builder.
  */
 public final class MessageSender {
     private static final Logger log = LoggerFactory.getLogger(MessageSender.class);
@@ -47,8 +50,18 @@ public final class MessageSender {
     private final Duration firstBackoff;
     private final Duration maxBackoff;
 
+    private final TokenManager tokens; // null with a fixed token
+
     private MessageSender(Builder b) {
-        var client = MessagingApiClient.builder(b.accessToken::reveal)
+        this.tokens = b.tokens;
+        ChannelTokenSupplier supplier = b.tokens == null ? b.accessToken::reveal : () -> {
+            try {
+                return b.tokens.current().reveal();
+            } catch (IOException e) {
+                throw new UncheckedIOException("no channel access token: " + e.getMessage(), e);
+            }
+        };
+        var client = MessagingApiClient.builder(supplier)
                 .apiEndPoint(b.apiBase)
                 .usingDefaultLogger(false)
                 .connectTimeout(b.connectTimeout)
@@ -70,7 +83,12 @@ public final class MessageSender {
     }
 
     public static Builder builder(URI apiBase, Secret accessToken) {
-        return new Builder(apiBase, accessToken);
+        return new Builder(apiBase, accessToken, null);
+    }
+
+    /** A sender whose token is kept valid by {@code tokens} (renewed before expiry, shared between processes). */
+    public static Builder builder(URI apiBase, TokenManager tokens) {
+        return new Builder(apiBase, null, tokens);
     }
 
     /** Replies once; see the class comment for when a reply is retried. */
@@ -83,7 +101,10 @@ public final class MessageSender {
                 return new SendResult(r.requestId(), null, sent(r.body() == null ? null : r.body().sentMessages()),
                         null, attempt);
             } catch (MessagingApiClientException e) {
-                throw typed(e);
+                if (!freshTokenAfter401(e, attempt)) {
+                    throw typed(e);
+                }
+                continue;
             } catch (ConnectException e) {
                 if (attempt >= maxAttempts) {
                     throw e;
@@ -115,6 +136,9 @@ public final class MessageSender {
                     return new SendResult(e.getRequestId(), e.getHeader("x-line-accepted-request-id"),
                             sent(e.getSentMessages()), retryKey, attempt);
                 }
+                if (freshTokenAfter401(e, attempt)) {
+                    continue;
+                }
                 boolean retryable = e.getCode() >= 500 || e.getCode() == 429;
                 if (!retryable || attempt >= maxAttempts) {
                     throw typed(e);
@@ -131,6 +155,19 @@ public final class MessageSender {
             }
             sleep(backoff(attempt));
         }
+    }
+
+    /**
+     * A 401 means the request was not accepted; if the token came from a {@link TokenManager} it may
+     * have been revoked elsewhere, so the first 401 is retried at once with a freshly obtained token.
+     */
+    private boolean freshTokenAfter401(MessagingApiClientException e, int attempt) {
+        if (e.getCode() != 401 || tokens == null || attempt > 1) {
+            return false;
+        }
+        log.warn("the channel access token was refused (401); retrying once with a fresh one");
+        tokens.invalidate();
+        return true;
     }
 
     private static List<SendResult.SentMessage> sent(List<com.linecorp.bot.messaging.model.SentMessage> in) {
@@ -188,9 +225,12 @@ public final class MessageSender {
         private ApiRequestLogger.Bodies bodies = ApiRequestLogger.Bodies.OFF;
         private double rateLimitScale = 1.0;
 
-        private Builder(URI apiBase, Secret accessToken) {
+        private final TokenManager tokens;
+
+        private Builder(URI apiBase, Secret accessToken, TokenManager tokens) {
             this.apiBase = apiBase;
             this.accessToken = accessToken;
+            this.tokens = tokens;
         }
 
         public Builder retries(int maxAttempts, Duration firstBackoff, Duration maxBackoff) {
