@@ -200,4 +200,24 @@ class GuaranteesTest {
         assertThat(late.status()).isEqualTo(400);
         assertThat(late.json().path("message").asText()).isEqualTo("Invalid reply token");
     }
+
+    @Test
+    void monthlyQuotaCountsRecipientsAndAnswers429WhenReached() throws Exception {
+        String u = friend("Ivy");
+        Http.Res set = control.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(emulator.baseUrl()
+                + "/control/v1/channels/" + emulator.defaultChannel().channelId() + "/settings"))
+                .header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"quota\":2}")), false);
+        assertThat(set.status()).isEqualTo(200);
+        JsonNode quota = http.get("/v2/bot/message/quota").json();
+        assertThat(quota.path("type").asText()).isEqualTo("limited");
+        assertThat(quota.path("value").asLong()).isEqualTo(2);
+        String two = "{\"to\":\"" + u + "\",\"messages\":[{\"type\":\"text\",\"text\":\"a\"},{\"type\":\"text\",\"text\":\"b\"}]}";
+        assertThat(http.post("/v2/bot/message/push", two).status()).isEqualTo(200);
+        assertThat(http.post("/v2/bot/message/push", two).status()).isEqualTo(200);
+        assertThat(http.get("/v2/bot/message/quota/consumption").json().path("totalUsage").asLong()).isEqualTo(2);
+        Http.Res over = http.post("/v2/bot/message/push", two);
+        assertThat(over.status()).isEqualTo(429);
+        assertThat(over.json().path("message").asText()).isEqualTo("You have reached your monthly limit.");
+    }
 }

@@ -112,7 +112,7 @@ public final class MessagingApi {
         }
         Channel ch = c.channel();
         boolean reach = platform.reachable(ch, chatId);
-        chargeQuota(ch, reach ? messages.size() : 0);
+        chargeQuota(ch, reach ? 1 : 0);
         ArrayNode sent = platform.deliver(ch, chatId, "push", c.requestId(), messages, c.now());
         return Reply.ok(sentMessages(sent)).sentMessages(sent);
     }
@@ -136,7 +136,7 @@ public final class MessagingApi {
                 reachable++;
             }
         }
-        chargeQuota(ch, reachable * messages.size());
+        chargeQuota(ch, reachable);
         for (JsonNode u : to) {
             platform.deliver(ch, u.asText(), "multicast", c.requestId(), messages, c.now());
         }
@@ -148,7 +148,7 @@ public final class MessagingApi {
         JsonNode messages = MessageValidator.messages(body);
         Channel ch = c.channel();
         List<String> friends = ch.friends();
-        chargeQuota(ch, (long) friends.size() * messages.size());
+        chargeQuota(ch, friends.size());
         for (String u : friends) {
             platform.deliver(ch, u, "broadcast", c.requestId(), messages, c.now());
         }
@@ -173,7 +173,7 @@ public final class MessagingApi {
             // Accepted, then fails at delivery: too few recipients (§2.3, errorCode 2).
             n = new Narrowcast(c.requestId(), c.now(), targets.size(), 0, 2, "The number of recipients is too small");
         } else {
-            chargeQuota(ch, (long) targets.size() * messages.size());
+            chargeQuota(ch, targets.size());
             for (String u : targets) {
                 platform.deliver(ch, u, "narrowcast", c.requestId(), messages, c.now());
             }
@@ -222,6 +222,10 @@ public final class MessagingApi {
         return Reply.emptyObject();
     }
 
+    /**
+     * Counts toward the monthly limit: one per recipient reached, however many message objects the
+     * request carries (that is how LINE counts "messages"). Replies are free and never charged.
+     */
     private void chargeQuota(Channel ch, long messages) {
         Long limit = ch.quotaLimit();
         if (limit != null && ch.consumption().get() + messages > limit) {

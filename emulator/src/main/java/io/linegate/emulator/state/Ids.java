@@ -20,9 +20,16 @@ public final class Ids {
 
     /** 32 lowercase hex characters; secure when the value is a credential (secrets, tokens). */
     public static String hex32(boolean secure) {
+        byte[] b = new byte[16];
+        if (secure) {
+            SECURE.nextBytes(b); // one call: SecureRandom is synchronized and costly per call
+        } else {
+            ThreadLocalRandom.current().nextBytes(b);
+        }
         char[] c = new char[32];
-        for (int i = 0; i < 32; i++) {
-            c[i] = HEX[(secure ? SECURE.nextInt(16) : ThreadLocalRandom.current().nextInt(16))];
+        for (int i = 0; i < 16; i++) {
+            c[2 * i] = HEX[(b[i] >> 4) & 0xF];
+            c[2 * i + 1] = HEX[b[i] & 0xF];
         }
         return new String(c);
     }
@@ -45,9 +52,15 @@ public final class Ids {
     }
 
     public static String alnum(int n, boolean secure) {
+        byte[] b = new byte[n];
+        if (secure) {
+            SECURE.nextBytes(b);
+        } else {
+            ThreadLocalRandom.current().nextBytes(b);
+        }
         char[] c = new char[n];
         for (int i = 0; i < n; i++) {
-            c[i] = ALNUM[secure ? SECURE.nextInt(ALNUM.length) : ThreadLocalRandom.current().nextInt(ALNUM.length)];
+            c[i] = ALNUM[(b[i] & 0xFF) % ALNUM.length]; // 256 % 62 bias is irrelevant for opaque test tokens
         }
         return new String(c);
     }

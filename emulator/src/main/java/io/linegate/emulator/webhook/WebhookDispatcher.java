@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebhookDispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
-    private static final int MAX_IN_FLIGHT_PER_CHANNEL = 64;
+    private static final int MAX_IN_FLIGHT_PER_CHANNEL = 128;
     private static final int MAX_QUEUED_PER_CHANNEL = 100_000;
 
     /** The outcome of one request: what the test endpoint reports and what the log records. */

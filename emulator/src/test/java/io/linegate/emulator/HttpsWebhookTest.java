@@ -1,0 +1,45 @@
+package io.linegate.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.server.Server;
+import io.netty.handler.ssl.util.SelfSignedCertificate;
+import java.net.InetSocketAddress;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** https:// webhooks are called with TLS 1.2+, trusting a configured certificate (a local bot's self-signed one). */
+class HttpsWebhookTest {
+    @Test
+    void deliversOverTlsTrustingTheConfiguredCertificate() throws Exception {
+        SelfSignedCertificate cert = new SelfSignedCertificate("localhost");
+        LinkedBlockingQueue<String> protocols = new LinkedBlockingQueue<>();
+        Server bot = Server.builder()
+                .https(new InetSocketAddress("127.0.0.1", 0))
+                .tls(cert.certificate(), cert.privateKey())
+                .service("/callback", (ctx, req) -> {
+                    protocols.add(ctx.sslSession().getProtocol());
+                    return HttpResponse.of(HttpStatus.OK);
+                })
+                .build();
+        bot.start().join();
+        EmulatorConfig cfg = new EmulatorConfig();
+        cfg.webhookTrustCertificate = cert.certificate().getPath();
+        String url = "https://localhost:" + bot.activeLocalPort() + "/callback";
+        try (Emulator e = Emulator.builder().config(cfg).webhookUrl(url).build().start()) {
+            Http control = new Http(e.baseUrl(), null);
+            String u = control.post("/control/v1/users", "{\"displayName\":\"T\"}").json().path("userId").asText();
+            control.post("/control/v1/users/" + u + "/follow", "");
+            String protocol = protocols.poll(10, TimeUnit.SECONDS);
+            assertThat(protocol).isIn("TLSv1.3", "TLSv1.2");
+            Http.Res test = new Http(e.baseUrl(), e.defaultChannel().accessToken()).post("/v2/bot/channel/webhook/test", "{}");
+            assertThat(test.json().path("success").asBoolean()).isTrue();
+        } finally {
+            bot.close();
+            cert.delete();
+        }
+    }
+}
