@@ -7,7 +7,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.nio.file.Files;
+import java.time.Duration;
 import java.time.Instant;
+import com.nimbusds.jose.jwk.RSAKey;
+import io.linegate.messaging.token.TokenManager;
 import java.util.Map;
 
 /**
@@ -21,6 +25,8 @@ import java.util.Map;
  * LINE_CHANNEL_ACCESS_TOKEN           channelAccessToken
  * LINEGATE_ADMIN_TOKEN                adminToken
  * LINE_API_BASE                       apiBase                      (default https://api.line.me)
+ * LINE_CHANNEL_ID                     channelId                    (for managed tokens)
+ * LINE_ASSERTION_KEY_FILE             assertionKeyFile             (v2.1: the private RSA JWK, with its kid)
  * </pre>
  */
 final class ChannelSettings {
@@ -30,6 +36,8 @@ final class ChannelSettings {
     Secret channelAccessToken;
     Secret adminToken;
     URI apiBase = URI.create("https://api.line.me");
+    String channelId;
+    Path assertionKeyFile;
 
     /** The YAML file's shape. */
     static final class File {
@@ -39,6 +47,8 @@ final class ChannelSettings {
         @JsonProperty String channelAccessToken;
         @JsonProperty String adminToken;
         @JsonProperty String apiBase;
+        @JsonProperty String channelId;
+        @JsonProperty String assertionKeyFile;
     }
 
     static ChannelSettings load(Path configFile, Map<String, String> env) {
@@ -79,11 +89,45 @@ final class ChannelSettings {
         if (admin != null) {
             s.adminToken = Secret.of(admin, "LINEGATE_ADMIN_TOKEN");
         }
+        s.channelId = pick(env, "LINE_CHANNEL_ID", f.channelId);
+        String keyFile = pick(env, "LINE_ASSERTION_KEY_FILE", f.assertionKeyFile);
+        if (keyFile != null) {
+            s.assertionKeyFile = Path.of(keyFile);
+        }
         String base = pick(env, "LINE_API_BASE", f.apiBase);
         if (base != null) {
             s.apiBase = URI.create(base);
         }
         return s;
+    }
+
+    /**
+     * The channel's managed tokens of {@code type} (short-lived, stateless or v2.1), not yet bound to
+     * a store: the caller adds it.
+     */
+    TokenManager.Builder managedTokens(String type, Duration v21Lifetime) {
+        if (channelId == null) {
+            throw new IllegalArgumentException("managed " + type + " tokens need the channel id: set LINE_CHANNEL_ID");
+        }
+        switch (type) {
+            case "short-lived":
+                return TokenManager.shortLived(channelId, channelSecret).apiBase(apiBase);
+            case "stateless":
+                return TokenManager.stateless(channelId, channelSecret).apiBase(apiBase);
+            case "v2.1":
+                if (assertionKeyFile == null) {
+                    throw new IllegalArgumentException("v2.1 tokens need the assertion key: set LINE_ASSERTION_KEY_FILE"
+                            + " to the private RSA JWK (with the kid the console gave)");
+                }
+                try {
+                    RSAKey key = RSAKey.parse(Files.readString(assertionKeyFile));
+                    return TokenManager.v21(channelId, channelSecret, key, v21Lifetime).apiBase(apiBase);
+                } catch (IOException | java.text.ParseException e) {
+                    throw new IllegalArgumentException("cannot read the assertion key " + assertionKeyFile + ": " + e.getMessage());
+                }
+            default:
+                throw new IllegalArgumentException("token type must be long-lived, short-lived, stateless or v2.1, not " + type);
+        }
     }
 
     private static String pick(Map<String, String> env, String name, String fromFile) {

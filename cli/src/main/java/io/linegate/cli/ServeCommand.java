@@ -1,5 +1,6 @@
 package io.linegate.cli;
 
+import io.linegate.messaging.token.TokenManager;
 import io.linegate.server.LinegateServer;
 import io.linegate.server.ServerTls;
 import io.linegate.webhook.FloodPolicy;
@@ -76,6 +77,14 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--api-log-bodies", defaultValue = "off", description = "Keep request bodies in the API request log: off, redacted or full (default: ${DEFAULT-VALUE}).")
     String apiLogBodies;
 
+    @Option(names = "--token-type", description = "Channel access tokens: long-lived (LINE_CHANNEL_ACCESS_TOKEN), short-lived,"
+            + " stateless or v2.1 (managed: need LINE_CHANNEL_ID). Default: long-lived if a token is given, else stateless"
+            + " if a channel id is given, else no sending.")
+    String tokenType;
+
+    @Option(names = "--token-lifetime", defaultValue = "P30D", description = "Lifetime of v2.1 tokens (ISO-8601, at most P30D; default: ${DEFAULT-VALUE}).")
+    Duration tokenLifetime;
+
     @Override
     public Integer call() throws Exception {
         ServerTls tls = tls();
@@ -89,8 +98,15 @@ final class ServeCommand implements Callable<Integer> {
         if (settings.previousChannelSecret != null) {
             builder.previousSecret(settings.previousChannelSecret, settings.previousChannelSecretUntil);
         }
-        if (settings.channelAccessToken != null) {
-            builder.accessToken(settings.channelAccessToken);
+        String type = tokenType != null ? tokenType
+                : settings.channelAccessToken != null ? "long-lived" : settings.channelId != null ? "stateless" : null;
+        if ("long-lived".equals(type)) {
+            if (settings.channelAccessToken == null) {
+                throw new IllegalArgumentException("--token-type long-lived needs LINE_CHANNEL_ACCESS_TOKEN");
+            }
+            builder.tokens(TokenManager.longLived(settings.channelAccessToken));
+        } else if (type != null) {
+            builder.tokens(settings.managedTokens(type, tokenLifetime));
         }
         if (settings.adminToken != null) {
             builder.adminToken(settings.adminToken);

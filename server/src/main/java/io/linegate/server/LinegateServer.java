@@ -12,6 +12,7 @@ import com.linecorp.armeria.server.healthcheck.HealthCheckService;
 import io.linegate.core.Secret;
 import io.linegate.core.WebhookSignature;
 import io.linegate.messaging.MessageSender;
+import io.linegate.messaging.token.TokenManager;
 import io.linegate.store.SqliteStore;
 import io.linegate.webhook.Bot;
 import io.linegate.webhook.Dispatcher;
@@ -57,6 +58,7 @@ public final class LinegateServer implements AutoCloseable {
     private final Duration drain;
     private final boolean tls;
     private final java.util.concurrent.ScheduledExecutorService housekeeping;
+    private final TokenManager tokens;
 
     private LinegateServer(Builder b) {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -68,8 +70,11 @@ public final class LinegateServer implements AutoCloseable {
         this.drain = b.drain;
         this.tls = b.tls.isTls();
         Outbound outbound = Outbound.NONE;
-        if (b.accessToken != null) {
-            MessageSender sender = MessageSender.builder(b.apiBase, b.accessToken)
+        this.tokens = b.tokens != null ? b.tokens
+                : b.tokenBuilder != null ? b.tokenBuilder.store(store).apiBase(b.apiBase).clock(b.clock).build() : null;
+        if (b.accessToken != null || tokens != null) {
+            MessageSender sender = (tokens != null ? MessageSender.builder(b.apiBase, tokens)
+                    : MessageSender.builder(b.apiBase, b.accessToken))
                     .requestLog(store, b.apiLogBodies).build();
             outbound = new Outbound() {
                 @Override
@@ -143,8 +148,17 @@ public final class LinegateServer implements AutoCloseable {
                         log.warn("could not prune the API request log", e);
                     }
                 }), 0, 1, java.util.concurrent.TimeUnit.HOURS);
+        if (tokens != null) {
+            housekeeping.scheduleWithFixedDelay(() -> {
+                try {
+                    tokens.maintain();
+                } catch (RuntimeException e) {
+                    log.warn("token housekeeping failed; will try again", e);
+                }
+            }, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
+        }
         log.info("bot '{}' on {} {} (webhook {}; sending {}; admin API {})", b.bot.name(), b.tls, b.port,
-                b.webhookPath, b.accessToken == null ? "off" : "via " + b.apiBase,
+                b.webhookPath, b.accessToken == null && tokens == null ? "off" : "via " + b.apiBase,
                 b.adminToken == null ? "off" : "on");
     }
 
@@ -194,6 +208,8 @@ public final class LinegateServer implements AutoCloseable {
         private Secret previousSecret;
         private Instant previousSecretUntil;
         private Secret accessToken;
+        private TokenManager tokens;
+        private TokenManager.Builder tokenBuilder;
         private Secret adminToken;
         private URI apiBase = URI.create("https://api.line.me");
         private Path dataDir = Path.of("data");
@@ -222,7 +238,14 @@ public final class LinegateServer implements AutoCloseable {
             return this;
         }
 
+        /** Sends with this fixed token (the emulator's, say); see {@link #tokens} for managed ones. */
         public Builder accessToken(Secret token) { this.accessToken = token; return this; }
+
+        /** Sends with tokens from this manager (a long-lived one, typically). */
+        public Builder tokens(TokenManager tokens) { this.tokens = tokens; return this; }
+
+        /** Sends with managed tokens kept in this server's store, issued against {@link #apiBase}. */
+        public Builder tokens(TokenManager.Builder tokens) { this.tokenBuilder = tokens; return this; }
         public Builder adminToken(Secret token) { this.adminToken = token; return this; }
         public Builder apiBase(URI apiBase) { this.apiBase = apiBase; return this; }
         public Builder dataDir(Path dir) { this.dataDir = dir; return this; }
