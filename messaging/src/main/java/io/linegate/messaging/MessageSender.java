@@ -3,7 +3,11 @@ package io.linegate.messaging;
 import com.linecorp.bot.client.base.Result;
 import com.linecorp.bot.messaging.client.MessagingApiClient;
 import com.linecorp.bot.messaging.client.MessagingApiClientException;
+import com.linecorp.bot.messaging.model.BroadcastRequest;
 import com.linecorp.bot.messaging.model.Message;
+import com.linecorp.bot.messaging.model.MulticastRequest;
+import com.linecorp.bot.messaging.model.NarrowcastProgressResponse;
+import com.linecorp.bot.messaging.model.NarrowcastRequest;
 import com.linecorp.bot.messaging.model.PushMessageRequest;
 import com.linecorp.bot.messaging.model.PushMessageResponse;
 import com.linecorp.bot.messaging.model.ReplyMessageRequest;
@@ -125,12 +129,55 @@ public final class MessageSender {
      */
     public SendResult push(UUID retryKey, String to, List<Message> messages) throws LineApiException, IOException {
         PushMessageRequest request = new PushMessageRequest.Builder(to, messages).build();
+        return keyed("push", retryKey, request, () -> client.pushMessage(retryKey, request));
+    }
+
+    /** Sends to up to 500 users in one request, with {@code retryKey} on every attempt. */
+    public SendResult multicast(UUID retryKey, List<String> to, List<Message> messages) throws LineApiException, IOException {
+        MulticastRequest request = new MulticastRequest.Builder(messages, to).build();
+        return keyed("multicast", retryKey, request, () -> client.multicast(retryKey, request));
+    }
+
+    /** Sends to every friend (60 requests per hour), with {@code retryKey} on every attempt. */
+    public SendResult broadcast(UUID retryKey, List<Message> messages) throws LineApiException, IOException {
+        BroadcastRequest request = new BroadcastRequest.Builder(messages).build();
+        return keyed("broadcast", retryKey, request, () -> client.broadcast(retryKey, request));
+    }
+
+    /**
+     * Starts a narrowcast (answered 202; delivery is asynchronous): follow it with
+     * {@link #narrowcastProgress} using the accepted request's id.
+     */
+    public SendResult narrowcast(UUID retryKey, NarrowcastRequest request) throws LineApiException, IOException {
+        return keyed("narrowcast", retryKey, request, () -> client.narrowcast(retryKey, request));
+    }
+
+    /** The progress of a narrowcast, by the {@code x-line-request-id} it was accepted with. */
+    public NarrowcastProgressResponse narrowcastProgress(String requestId) throws LineApiException, IOException {
+        try {
+            return await(client.getNarrowcastProgress(requestId)).body();
+        } catch (MessagingApiClientException e) {
+            throw typed(e);
+        }
+    }
+
+    /** An attempt of a keyed send. */
+    private interface Attempt {
+        CompletableFuture<? extends Result<?>> send();
+    }
+
+    /**
+     * The retry discipline of every send that takes a retry key: the same key and the same body on
+     * every attempt; retried on 5xx, 429 and failures without a response; 409 is a success.
+     */
+    private SendResult keyed(String what, UUID retryKey, Object request, Attempt send)
+            throws LineApiException, IOException {
         RequestLimits.check(request);
         for (int attempt = 1; ; attempt++) {
             try {
-                Result<PushMessageResponse> r = await(client.pushMessage(retryKey, request));
-                return new SendResult(r.requestId(), null, sent(r.body() == null ? null : r.body().sentMessages()),
-                        retryKey, attempt);
+                Result<?> r = await(send.send());
+                List<SendResult.SentMessage> sent = r.body() instanceof PushMessageResponse p ? sent(p.sentMessages()) : List.of();
+                return new SendResult(r.requestId(), null, sent, retryKey, attempt);
             } catch (MessagingApiClientException e) {
                 if (e.getCode() == 409) {
                     return new SendResult(e.getRequestId(), e.getHeader("x-line-accepted-request-id"),
@@ -143,14 +190,14 @@ public final class MessageSender {
                 if (!retryable || attempt >= maxAttempts) {
                     throw typed(e);
                 }
-                log.warn("push attempt {} answered {} (x-line-request-id {}); retrying with the same key",
-                        attempt, e.getCode(), e.getRequestId());
+                log.warn("{} attempt {} answered {} (x-line-request-id {}); retrying with the same key",
+                        what, attempt, e.getCode(), e.getRequestId());
             } catch (IOException e) {
                 // A timeout or a broken connection: LINE may or may not have accepted it; the key makes a retry safe.
                 if (attempt >= maxAttempts) {
                     throw e;
                 }
-                log.warn("push attempt {} failed without a response ({}); retrying with the same key", attempt,
+                log.warn("{} attempt {} failed without a response ({}); retrying with the same key", what, attempt,
                         e.getClass().getSimpleName());
             }
             sleep(backoff(attempt));
@@ -194,7 +241,7 @@ public final class MessageSender {
         }
     }
 
-    private static <T> Result<T> await(CompletableFuture<Result<T>> call) throws IOException {
+    private static <R extends Result<?>> R await(CompletableFuture<R> call) throws IOException {
         try {
             return call.get();
         } catch (InterruptedException e) {
