@@ -262,7 +262,7 @@ public final class MessagingApi {
 
     private Reply deliveryCount(Call c) {
         String type = c.path("type");
-        if (!Set.of("reply", "push", "multicast", "broadcast").contains(type)) {
+        if (!Set.of("reply", "push", "multicast", "broadcast", "pnp").contains(type)) {
             throw ApiException.notFound();
         }
         String date = c.query("date");

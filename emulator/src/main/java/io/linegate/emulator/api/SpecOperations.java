@@ -38,7 +38,9 @@ public final class SpecOperations {
 
     /** Registers the operations {@code router} does not serve yet; returns how many. */
     public int register(Router router) {
-        int n = 0;
+        // Decide against the hand-written routes only, then add: otherwise a template added here
+        // (alias/{richMenuAliasId}) would hide a literal of the spec that comes later (alias/list).
+        java.util.List<Object[]> toAdd = new java.util.ArrayList<>();
         Iterator<Map.Entry<String, JsonNode>> paths = spec.path("paths").fields();
         while (paths.hasNext()) {
             Map.Entry<String, JsonNode> p = paths.next();
@@ -53,15 +55,18 @@ public final class SpecOperations {
                     continue; // "parameters" and other non-operation keys
                 }
                 String sample = template.replaceAll("\\{[^}]+}", "sample");
-                if (router.serves(method, sample)) {
-                    continue;
+                if (!router.serves(method, sample)) {
+                    toAdd.add(new Object[] {method, template, o.getValue()});
                 }
-                JsonNode op = o.getValue();
-                router.on(method, template).limit(limitFor(method, template)).to(c -> handle(c, op));
-                n++;
             }
         }
-        return n;
+        for (Object[] a : toAdd) {
+            HttpMethod method = (HttpMethod) a[0];
+            String template = (String) a[1];
+            JsonNode op = (JsonNode) a[2];
+            router.on(method, template).limit(limitFor(method, template)).to(c -> handle(c, op));
+        }
+        return toAdd.size();
     }
 
     /** The rows of api-facts §2.6 that apply to these operations. */
@@ -112,19 +117,30 @@ public final class SpecOperations {
             }
             throw ApiException.notFound();
         }
-        return Reply.json(httpStatus, synthesize(json.path("schema"), null, 0));
+        return Reply.json(httpStatus, synthesize(json.path("schema"), null, 0, false));
     }
 
     /** A value of {@code schema}: required properties only, examples and enums where the spec has them. */
-    JsonNode synthesize(JsonNode schema, String name, int depth) {
+    JsonNode synthesize(JsonNode schema, String name, int depth, boolean asParent) {
         schema = resolve(schema);
         if (schema.has("example")) {
             return schema.get("example");
         }
+        // A polymorphic type: answer with its first subtype, tagged with its discriminator value.
+        // (Not when reached as the parent inside a subtype's allOf, which would loop.)
+        JsonNode mapping = schema.path("discriminator").path("mapping");
+        if (!asParent && mapping.isObject() && !mapping.isEmpty() && depth <= 8) {
+            Map.Entry<String, JsonNode> first = mapping.fields().next();
+            JsonNode sub = synthesize(Json.mapper().createObjectNode().put("$ref", first.getValue().asText()), name, depth + 1, false);
+            if (sub.isObject()) {
+                ((ObjectNode) sub).put(schema.path("discriminator").path("propertyName").asText("type"), first.getKey());
+            }
+            return sub;
+        }
         if (schema.has("allOf")) {
             ObjectNode merged = Json.mapper().createObjectNode();
             for (JsonNode part : schema.get("allOf")) {
-                JsonNode v = synthesize(part, name, depth + 1);
+                JsonNode v = synthesize(part, name, depth + 1, true);
                 if (v.isObject()) {
                     merged.setAll((ObjectNode) v);
                 }
@@ -133,7 +149,7 @@ public final class SpecOperations {
         }
         if (schema.has("oneOf") || schema.has("anyOf")) {
             JsonNode first = (schema.has("oneOf") ? schema.get("oneOf") : schema.get("anyOf")).path(0);
-            return synthesize(first, name, depth + 1);
+            return synthesize(first, name, depth + 1, false);
         }
         if (schema.has("enum")) {
             return schema.get("enum").path(0);
@@ -149,7 +165,7 @@ public final class SpecOperations {
                 for (JsonNode req : schema.path("required")) {
                     String prop = req.asText();
                     if (props.has(prop)) {
-                        o.set(prop, synthesize(props.get(prop), prop, depth + 1));
+                        o.set(prop, synthesize(props.get(prop), prop, depth + 1, false));
                     }
                 }
                 return o;
@@ -157,7 +173,7 @@ public final class SpecOperations {
             case "array": {
                 ArrayNode a = Json.mapper().createArrayNode();
                 if (schema.path("minItems").asInt(0) > 0 && depth <= 8) {
-                    a.add(synthesize(schema.path("items"), name, depth + 1));
+                    a.add(synthesize(schema.path("items"), name, depth + 1, false));
                 }
                 return a;
             }

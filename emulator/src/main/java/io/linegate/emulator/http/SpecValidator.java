@@ -53,7 +53,7 @@ public final class SpecValidator {
      * validator's JSON Schema engine rejects as a syntax error. A discriminator is required in
      * practice (the platform cannot pick a subtype without it), so the copy is amended to say so.
      */
-    static String discriminatorsRequired(String yaml) {
+    public static String discriminatorsRequired(String yaml) {
         try {
             com.fasterxml.jackson.databind.JsonNode root = io.linegate.core.Json.yaml().readTree(yaml);
             amend(root);
@@ -98,7 +98,7 @@ public final class SpecValidator {
         }
     }
 
-    static String resource(String name) {
+    public static String resource(String name) {
         try (InputStream in = SpecValidator.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + name);
