@@ -223,7 +223,11 @@ public final class MessageSender {
     }
 
     private static LineApiException typed(MessagingApiClientException e) {
-        return LineApiException.of(e.getCode(), e.getRequestId(), e.getError());
+        String message = e.getError();
+        if (e.getDetails() != null && !e.getDetails().isEmpty()) {
+            message += " " + e.getDetails().stream().map(d -> d.property() + ": " + d.message()).toList();
+        }
+        return LineApiException.of(e.getCode(), e.getRequestId(), message);
     }
 
     /** Exponential backoff with jitter over the upper half, capped. */

@@ -31,7 +31,7 @@ import org.sqlite.SQLiteDataSource;
  * write survives a crash of the process and of the machine. Reads use a small pool of separate
  * connections, which WAL lets run while the writer commits.
  */
-public final class SqliteStore implements EventJournal, OperatorControls, ApiRequestLog, TokenStore {
+public final class SqliteStore implements EventJournal, OperatorControls, ApiRequestLog, TokenStore, CampaignStore {
     public static final String FILE_NAME = "linegate.db";
 
     private final HikariDataSource readers;
@@ -475,6 +475,111 @@ public final class SqliteStore implements EventJournal, OperatorControls, ApiReq
             ps.setString(2, holder);
             ps.executeUpdate();
             return null;
+        }).join();
+    }
+
+    // ---- campaigns ---------------------------------------------------------------------------
+
+    @Override
+    public long createCampaign(String name, String messagesJson, double recipientsPerSecond, Instant startsAt,
+                               List<NewBatch> batches, Instant now) {
+        return writer.submit(tx -> {
+            PreparedStatement c = tx.prepare("INSERT INTO campaigns (name, messages, recipients_per_sec, starts_at,"
+                    + " state, created_at) VALUES (?, ?, ?, ?, 'running', ?)");
+            c.setString(1, name);
+            c.setString(2, messagesJson);
+            c.setDouble(3, recipientsPerSecond);
+            c.setLong(4, startsAt.toEpochMilli());
+            c.setLong(5, now.toEpochMilli());
+            c.executeUpdate();
+            long id = lastRowId(tx);
+            PreparedStatement b = tx.prepare("INSERT INTO campaign_batches (campaign_id, batch_no, recipients, size,"
+                    + " retry_key, state) VALUES (?, ?, ?, ?, ?, 'pending')");
+            int no = 0;
+            for (NewBatch batch : batches) {
+                b.setLong(1, id);
+                b.setInt(2, no++);
+                b.setString(3, String.join("\n", batch.recipients()));
+                b.setInt(4, batch.recipients().size());
+                b.setString(5, batch.retryKey());
+                b.executeUpdate();
+            }
+            return id;
+        }).join();
+    }
+
+    private static final String CAMPAIGN_QUERY = "SELECT c.id, c.name, c.messages, c.recipients_per_sec, c.starts_at,"
+            + " c.state, c.detail, count(b.batch_no), coalesce(sum(b.state = 'sent'), 0), coalesce(sum(b.state = 'failed'), 0),"
+            + " coalesce(sum(b.size), 0), coalesce(sum(CASE WHEN b.state = 'sent' THEN b.size ELSE 0 END), 0)"
+            + " FROM campaigns c LEFT JOIN campaign_batches b ON b.campaign_id = c.id";
+
+    private static Campaign campaign(ResultSet rs) throws SQLException {
+        return new Campaign(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getDouble(4),
+                Instant.ofEpochMilli(rs.getLong(5)), rs.getString(6), rs.getString(7), rs.getInt(8), rs.getInt(9),
+                rs.getInt(10), rs.getLong(11), rs.getLong(12));
+    }
+
+    @Override
+    public List<Campaign> campaigns() {
+        return query(CAMPAIGN_QUERY + " GROUP BY c.id ORDER BY c.id", ps -> {}, SqliteStore::campaign);
+    }
+
+    @Override
+    public Optional<Campaign> campaign(long id) {
+        return query(CAMPAIGN_QUERY + " WHERE c.id = ? GROUP BY c.id", ps -> ps.setLong(1, id), SqliteStore::campaign)
+                .stream().findFirst();
+    }
+
+    @Override
+    public Optional<Batch> nextPendingBatch(long campaignId) {
+        return query("SELECT campaign_id, batch_no, recipients, retry_key FROM campaign_batches"
+                        + " WHERE campaign_id = ? AND state = 'pending' ORDER BY batch_no LIMIT 1",
+                ps -> ps.setLong(1, campaignId),
+                rs -> new Batch(rs.getLong(1), rs.getInt(2), List.of(rs.getString(3).split("\n")), rs.getString(4)))
+                .stream().findFirst();
+    }
+
+    @Override
+    public void markBatchSent(long campaignId, int batchNo, String requestId, String acceptedRequestId, Instant at) {
+        writer.submit(tx -> {
+            PreparedStatement ps = tx.prepare("UPDATE campaign_batches SET state = 'sent', request_id = ?,"
+                    + " accepted_request_id = ?, sent_at = ?, error = NULL WHERE campaign_id = ? AND batch_no = ?");
+            ps.setString(1, requestId);
+            ps.setString(2, acceptedRequestId);
+            ps.setLong(3, at.toEpochMilli());
+            ps.setLong(4, campaignId);
+            ps.setInt(5, batchNo);
+            ps.executeUpdate();
+            return null;
+        }).join();
+    }
+
+    @Override
+    public void markBatchFailed(long campaignId, int batchNo, String error, Instant at) {
+        writer.submit(tx -> {
+            PreparedStatement ps = tx.prepare("UPDATE campaign_batches SET state = 'failed', error = ?, sent_at = ?"
+                    + " WHERE campaign_id = ? AND batch_no = ?");
+            ps.setString(1, error);
+            ps.setLong(2, at.toEpochMilli());
+            ps.setLong(3, campaignId);
+            ps.setInt(4, batchNo);
+            ps.executeUpdate();
+            return null;
+        }).join();
+    }
+
+    @Override
+    public boolean setCampaignState(long id, String state, String detail, List<String> expected) {
+        return writer.submit(tx -> {
+            String only = expected.isEmpty() ? "" : " AND state IN (" + String.join(",", java.util.Collections.nCopies(expected.size(), "?")) + ")";
+            PreparedStatement ps = tx.prepare("UPDATE campaigns SET state = ?, detail = ? WHERE id = ?" + only);
+            ps.setString(1, state);
+            ps.setString(2, detail);
+            ps.setLong(3, id);
+            for (int i = 0; i < expected.size(); i++) {
+                ps.setString(4 + i, expected.get(i));
+            }
+            return ps.executeUpdate() == 1;
         }).join();
     }
 

@@ -1,0 +1,187 @@
+package io.linegate.messaging.campaign;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.linecorp.bot.jackson.ModelObjectMapper;
+import com.linecorp.bot.messaging.model.Message;
+import com.linecorp.bot.messaging.model.MulticastRequest;
+import io.linegate.messaging.LineApiException;
+import io.linegate.messaging.MessageSender;
+import io.linegate.messaging.RequestLimits;
+import io.linegate.messaging.SendResult;
+import io.linegate.store.CampaignStore;
+import io.linegate.store.CampaignStore.Batch;
+import io.linegate.store.CampaignStore.Campaign;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Staged delivery (guideline: for accounts with many friends, "avoid sending messages all at once ...
+ * send in stages"): one set of messages to a recipient list, as multicast batches of 500 at a
+ * configured pace from a configured time.
+ *
+ * <p>Progress is durable. Every batch gets its retry key when the campaign is created, so a batch that
+ * was in flight when the process died is sent again with the same key after a restart, and LINE
+ * answers 409 instead of delivering it twice. A batch that fails for good (a 4xx) stops the campaign
+ * with the reason, since the same request would fail for every batch.
+ */
+public final class Campaigns {
+    private static final Logger log = LoggerFactory.getLogger(Campaigns.class);
+    private static final ObjectMapper SDK = ModelObjectMapper.createNewObjectMapper();
+    /** The declared element type: without it Jackson writes each message without its "type". */
+    private static final TypeReference<List<Message>> MESSAGES = new TypeReference<>() {};
+    private static final Pattern USER_ID = Pattern.compile("^U[0-9a-f]{32}$");
+    static final int BATCH = RequestLimits.MAX_MULTICAST_RECIPIENTS;
+
+    private final CampaignStore store;
+    private final MessageSender sender;
+    private final Clock clock;
+    private final Map<Long, Instant> nextBatchAt = new ConcurrentHashMap<>();
+
+    public Campaigns(CampaignStore store, MessageSender sender, Clock clock) {
+        this.store = store;
+        this.sender = sender;
+        this.clock = clock;
+    }
+
+    /**
+     * Creates a running campaign. Recipients must be user ids; one listed twice is sent once.
+     *
+     * @throws IllegalArgumentException naming the first recipient that is not a user id, or the
+     *                                  message property that breaks a limit; nothing is created then
+     */
+    public long start(String name, List<Message> messages, List<String> recipients, double recipientsPerSecond,
+                      Instant startAt) {
+        if (!(recipientsPerSecond > 0)) {
+            throw new IllegalArgumentException("recipientsPerSecond must be positive, was " + recipientsPerSecond);
+        }
+        Set<String> unique = new LinkedHashSet<>();
+        for (int i = 0; i < recipients.size(); i++) {
+            String r = recipients.get(i).strip();
+            if (!USER_ID.matcher(r).matches()) {
+                throw new IllegalArgumentException("recipient " + (i + 1) + " is not a user id (U + 32 hex): '" + r + "'");
+            }
+            unique.add(r);
+        }
+        if (unique.isEmpty()) {
+            throw new IllegalArgumentException("a campaign needs at least one recipient");
+        }
+        List<String> all = new ArrayList<>(unique);
+        RequestLimits.check(new MulticastRequest.Builder(messages, all.subList(0, Math.min(BATCH, all.size()))).build());
+        List<CampaignStore.NewBatch> batches = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += BATCH) {
+            batches.add(new CampaignStore.NewBatch(all.subList(from, Math.min(all.size(), from + BATCH)),
+                    UUID.randomUUID().toString()));
+        }
+        String json;
+        try {
+            json = SDK.writerFor(MESSAGES).writeValueAsString(messages);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the messages cannot be serialized: " + e.getMessage(), e);
+        }
+        long id = store.createCampaign(name, json, recipientsPerSecond, startAt, batches, clock.instant());
+        log.info("campaign {} '{}' created: {} recipients in {} batches from {} at {} recipients/s", id, name,
+                all.size(), batches.size(), startAt, recipientsPerSecond);
+        return id;
+    }
+
+    public boolean pause(long id) {
+        return store.setCampaignState(id, "paused", null, List.of("running"));
+    }
+
+    public boolean resume(long id) {
+        return store.setCampaignState(id, "running", null, List.of("paused"));
+    }
+
+    public boolean cancel(long id) {
+        return store.setCampaignState(id, "cancelled", null, List.of("running", "paused"));
+    }
+
+    public Optional<Campaign> status(long id) {
+        return store.campaign(id);
+    }
+
+    public List<Campaign> all() {
+        return store.campaigns();
+    }
+
+    /**
+     * Sends every batch that is due, pacing each campaign, until no running campaign has work left
+     * (paused campaigns and those starting later are left for the next call). Safe to call again
+     * after a crash: it resumes from the first batch not marked sent.
+     */
+    public void runUntilIdle() throws InterruptedException {
+        while (true) {
+            Instant now = clock.instant();
+            Instant wakeAt = null;
+            boolean sentAny = false;
+            for (Campaign c : store.campaigns()) {
+                if (!c.state().equals("running")) {
+                    continue;
+                }
+                Instant due = later(c.startsAt(), nextBatchAt.getOrDefault(c.id(), Instant.MIN));
+                if (now.isBefore(due)) {
+                    wakeAt = wakeAt == null || due.isBefore(wakeAt) ? due : wakeAt;
+                    continue;
+                }
+                Optional<Batch> batch = store.nextPendingBatch(c.id());
+                if (batch.isEmpty()) {
+                    finish(c);
+                    continue;
+                }
+                send(c, batch.get());
+                sentAny = true;
+            }
+            if (!sentAny) {
+                if (wakeAt == null || wakeAt.isAfter(now.plus(Duration.ofMinutes(1)))) {
+                    return; // nothing due soon: the caller runs us again later
+                }
+                Thread.sleep(Math.max(1, Duration.between(clock.instant(), wakeAt).toMillis()));
+            }
+        }
+    }
+
+    private void send(Campaign c, Batch batch) {
+        nextBatchAt.put(c.id(), clock.instant().plusMillis((long) Math.ceil(batch.recipients().size() * 1000.0
+                / c.recipientsPerSecond())));
+        try {
+            List<Message> messages = SDK.readValue(c.messagesJson(), MESSAGES);
+            SendResult r = sender.multicast(UUID.fromString(batch.retryKey()), batch.recipients(), messages);
+            store.markBatchSent(c.id(), batch.batchNo(), r.requestId(), r.acceptedRequestId(), clock.instant());
+        } catch (LineApiException e) {
+            // Not retryable (the sender already retried what could be): the same request would fail for every batch.
+            store.markBatchFailed(c.id(), batch.batchNo(), e.getMessage(), clock.instant());
+            store.setCampaignState(c.id(), "failed", "batch " + batch.batchNo() + ": " + e.getMessage(), List.of("running"));
+            log.error("campaign {} stopped: batch {} failed: {}", c.id(), batch.batchNo(), e.getMessage());
+        } catch (IOException e) {
+            // It may or may not have been accepted: leave it pending; its retry key makes the next try safe.
+            nextBatchAt.put(c.id(), clock.instant().plusSeconds(30));
+            log.warn("campaign {} batch {} got no answer ({}); will send it again with the same retry key",
+                    c.id(), batch.batchNo(), e.getMessage());
+        }
+    }
+
+    private void finish(Campaign c) {
+        if (store.setCampaignState(c.id(), "done", null, List.of("running"))) {
+            nextBatchAt.remove(c.id());
+            log.info("campaign {} '{}' done: {} recipients in {} batches", c.id(), c.name(), c.recipients(), c.batches());
+        }
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+}
