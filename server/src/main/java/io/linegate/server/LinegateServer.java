@@ -12,6 +12,7 @@ import com.linecorp.armeria.server.healthcheck.HealthCheckService;
 import io.linegate.core.Secret;
 import io.linegate.core.WebhookSignature;
 import io.linegate.messaging.MessageSender;
+import io.linegate.messaging.campaign.Campaigns;
 import io.linegate.messaging.token.TokenManager;
 import io.linegate.store.SqliteStore;
 import io.linegate.webhook.Bot;
@@ -70,12 +71,14 @@ public final class LinegateServer implements AutoCloseable {
         this.drain = b.drain;
         this.tls = b.tls.isTls();
         Outbound outbound = Outbound.NONE;
+        Campaigns campaigns = null;
         this.tokens = b.tokens != null ? b.tokens
                 : b.tokenBuilder != null ? b.tokenBuilder.store(store).apiBase(b.apiBase).clock(b.clock).build() : null;
         if (b.accessToken != null || tokens != null) {
             MessageSender sender = (tokens != null ? MessageSender.builder(b.apiBase, tokens)
                     : MessageSender.builder(b.apiBase, b.accessToken))
                     .requestLog(store, b.apiLogBodies).build();
+            campaigns = new Campaigns(store, sender, b.clock);
             outbound = new Outbound() {
                 @Override
                 public void reply(String replyToken, java.util.List<com.linecorp.bot.messaging.model.Message> m)
@@ -135,7 +138,7 @@ public final class LinegateServer implements AutoCloseable {
                     .build(new AdminService(store, store, dispatcher));
         }
         this.server = sb.build();
-        this.housekeeping = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        this.housekeeping = java.util.concurrent.Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "linegate-housekeeping");
             t.setDaemon(true);
             return t;
@@ -148,6 +151,19 @@ public final class LinegateServer implements AutoCloseable {
                         log.warn("could not prune the API request log", e);
                     }
                 }), 0, 1, java.util.concurrent.TimeUnit.HOURS);
+        if (campaigns != null) {
+            // Campaigns block while they pace their batches, so they get a thread of their own.
+            Campaigns running = campaigns;
+            housekeeping.scheduleWithFixedDelay(() -> {
+                try {
+                    running.runUntilIdle();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    log.warn("campaign runner failed; will try again", e);
+                }
+            }, 5, 5, java.util.concurrent.TimeUnit.SECONDS);
+        }
         if (tokens != null) {
             housekeeping.scheduleWithFixedDelay(() -> {
                 try {

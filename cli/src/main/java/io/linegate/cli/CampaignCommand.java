@@ -1,0 +1,174 @@
+package io.linegate.cli;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.linecorp.bot.jackson.ModelObjectMapper;
+import com.linecorp.bot.messaging.model.Message;
+import com.linecorp.bot.messaging.model.TextMessage;
+import io.linegate.messaging.MessageSender;
+import io.linegate.messaging.campaign.Campaigns;
+import io.linegate.messaging.token.TokenManager;
+import io.linegate.store.CampaignStore.Campaign;
+import io.linegate.store.SqliteStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code linegate campaign}: staged delivery to a recipient list. */
+@Command(name = "campaign", mixinStandardHelpOptions = true,
+        description = "Staged delivery: multicast batches of 500 at a set pace, resumable after a crash.",
+        subcommands = {CampaignCommand.Start.class, CampaignCommand.Status.class, CampaignCommand.Pause.class,
+                CampaignCommand.Resume.class, CampaignCommand.Cancel.class, CampaignCommand.Run.class})
+final class CampaignCommand {
+    @ParentCommand
+    Linegate linegate;
+
+    abstract static class Base implements Callable<Integer> {
+        @ParentCommand
+        CampaignCommand parent;
+
+        @Option(names = "--data-dir", defaultValue = "data", description = "Data directory (default: ${DEFAULT-VALUE}).")
+        Path dataDir;
+
+        @Override
+        public Integer call() throws Exception {
+            try (SqliteStore store = SqliteStore.open(dataDir)) {
+                return run(store);
+            }
+        }
+
+        abstract int run(SqliteStore store) throws Exception;
+
+        /** Campaigns with no sender: enough for everything but running. */
+        static Campaigns offline(SqliteStore store) {
+            return new Campaigns(store, null, Clock.systemUTC());
+        }
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true,
+            description = "Create a campaign; 'linegate campaign run' or a running server sends it.")
+    static final class Start extends Base {
+        @Option(names = "--name", required = true, description = "A name for operators.")
+        String name;
+
+        @Option(names = "--recipients", required = true, description = "File with one user id per line.")
+        Path recipients;
+
+        @Option(names = "--text", description = "A text message to send.")
+        String text;
+
+        @Option(names = "--messages", description = "File with a JSON array of up to 5 message objects.")
+        Path messages;
+
+        @Option(names = "--rate", defaultValue = "500", description = "Recipients per second (default: ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(names = "--start-at", description = "When to begin (ISO-8601 instant; default: now).")
+        Instant startAt;
+
+        @Override
+        int run(SqliteStore store) throws Exception {
+            if ((text == null) == (messages == null)) {
+                throw new IllegalArgumentException("give exactly one of --text or --messages");
+            }
+            List<Message> content = text != null ? List.of(new TextMessage(text))
+                    : ModelObjectMapper.createNewObjectMapper().readValue(messages.toFile(), new TypeReference<List<Message>>() {});
+            List<String> to = Files.readAllLines(recipients).stream().filter(l -> !l.isBlank()).toList();
+            long id = offline(store).start(name, content, to, rate, startAt != null ? startAt : Instant.now());
+            System.out.println("campaign " + id + " created");
+            return 0;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Progress of every campaign, or of one.")
+    static final class Status extends Base {
+        @Parameters(arity = "0..1", paramLabel = "ID")
+        Long id;
+
+        @Override
+        int run(SqliteStore store) {
+            List<Campaign> list = id == null ? store.campaigns() : store.campaign(id).stream().toList();
+            if (list.isEmpty()) {
+                System.out.println(id == null ? "no campaigns" : "no campaign " + id);
+                return id == null ? 0 : 1;
+            }
+            for (Campaign c : list) {
+                System.out.printf("%d %-20s %-9s batches %d/%d sent (%d failed), recipients %d/%d, from %s at %.0f/s%s%n",
+                        c.id(), c.name(), c.state(), c.sentBatches(), c.batches(), c.failedBatches(), c.sentRecipients(),
+                        c.recipients(), c.startsAt(), c.recipientsPerSecond(), c.detail() == null ? "" : " - " + c.detail());
+            }
+            return 0;
+        }
+    }
+
+    abstract static class Change extends Base {
+        @Parameters(paramLabel = "ID")
+        long id;
+
+        @Override
+        int run(SqliteStore store) {
+            boolean changed = change(offline(store));
+            System.out.println(changed ? "campaign " + id + " " + verb() : "campaign " + id + " cannot be " + verb() + " now");
+            return changed ? 0 : 1;
+        }
+
+        abstract boolean change(Campaigns campaigns);
+
+        abstract String verb();
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Stop sending a running campaign.")
+    static final class Pause extends Change {
+        boolean change(Campaigns c) { return c.pause(id); }
+        String verb() { return "paused"; }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Continue a paused campaign.")
+    static final class Resume extends Change {
+        boolean change(Campaigns c) { return c.resume(id); }
+        String verb() { return "resumed"; }
+    }
+
+    @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Give up on a campaign; batches already sent stay sent.")
+    static final class Cancel extends Change {
+        boolean change(Campaigns c) { return c.cancel(id); }
+        String verb() { return "cancelled"; }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Send due batches until no running campaign has work left (a server does this by itself).")
+    static final class Run extends Base {
+        @Option(names = "--config", description = "YAML file with channel settings (environment variables win).")
+        Path config;
+
+        @Option(names = "--token-type", description = "long-lived, short-lived, stateless or v2.1 (as for serve).")
+        String tokenType;
+
+        @Option(names = "--rate-limit-scale", defaultValue = "1", hidden = true, description = "For load tests against a scaled emulator.")
+        double rateLimitScale;
+
+        @Override
+        int run(SqliteStore store) throws Exception {
+            ChannelSettings settings = ChannelSettings.load(config, parent.linegate.env);
+            String type = tokenType != null ? tokenType : settings.channelAccessToken != null ? "long-lived" : "stateless";
+            if (type.equals("long-lived") && settings.channelAccessToken == null) {
+                throw new IllegalArgumentException("--token-type long-lived needs LINE_CHANNEL_ACCESS_TOKEN");
+            }
+            MessageSender.Builder sender = type.equals("long-lived")
+                    ? MessageSender.builder(settings.apiBase, TokenManager.longLived(settings.channelAccessToken))
+                    : MessageSender.builder(settings.apiBase, settings.managedTokens(type, Duration.ofDays(30)).store(store).build());
+            Campaigns campaigns = new Campaigns(store, sender.requestLog(store, "off").rateLimitScale(rateLimitScale).build(),
+                    Clock.systemUTC());
+            campaigns.runUntilIdle();
+            new Status().run(store);
+            return 0;
+        }
+    }
+}
