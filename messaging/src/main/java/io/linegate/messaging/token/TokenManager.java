@@ -58,7 +58,7 @@ public final class TokenManager {
         }
     }
 
-    private record Cached(Secret token, Instant renewAt) {}
+    private record Cached(Secret token, Instant renewAt, long storedId) {}
 
     private final Kind kind;
     private final String channelId;
@@ -93,7 +93,7 @@ public final class TokenManager {
         log.warn("using a long-lived channel access token: the guidelines advise short-lived, v2.1 or stateless"
                 + " tokens, which linegate reissues by itself");
         TokenManager m = new Builder(Kind.LONG_LIVED, "console", null).build();
-        m.cached = new Cached(token, Instant.MAX);
+        m.cached = new Cached(token, Instant.MAX, -1);
         return m;
     }
 
@@ -138,8 +138,11 @@ public final class TokenManager {
             if (c != null && clock.instant().isBefore(c.renewAt())) {
                 return c.token();
             }
+            if (kind == Kind.V21 && !reconciled) {
+                reconcile(clock.instant()); // at start-up: forget stored tokens LINE no longer honours
+            }
             StoredToken t = obtain();
-            cached = new Cached(Secret.of(t.token(), "channel access token"), renewAt(t));
+            cached = new Cached(Secret.of(t.token(), "channel access token"), renewAt(t), t.id());
             return cached.token();
         }
     }
@@ -163,11 +166,17 @@ public final class TokenManager {
         }
     }
 
-    /** Forgets the cached token, e.g. after a 401 showed it was revoked elsewhere. */
-    public void invalidate() {
-        if (kind != Kind.LONG_LIVED) {
-            cached = null;
+    /**
+     * The current token was refused (a 401: revoked or expired elsewhere): it is marked revoked in the
+     * store, so that this and every other process obtain a new one instead of reusing it.
+     */
+    public synchronized void invalidate() {
+        Cached c = cached;
+        if (kind == Kind.LONG_LIVED || c == null) {
+            return;
         }
+        store.markRevoked(c.storedId(), clock.instant());
+        cached = null;
     }
 
     /** Tokens of this channel and kind that are valid now, as the store knows them (no token values). */

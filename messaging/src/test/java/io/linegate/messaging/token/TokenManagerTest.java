@@ -225,6 +225,32 @@ class TokenManagerTest {
     }
 
     @Test
+    void aTokenRevokedElsewhereIsReplacedOnTheFirst401() throws Exception {
+        TokenManager tokens = TokenManager.shortLived(channel.channelId(), secret()).store(process()).apiBase(api())
+                .clock(clock).build();
+        Secret first = tokens.current();
+        new TokenEndpoints(api()).revokeShortLived(first.reveal()); // an operator revoked it in the console
+        pushWith(tokens); // 401, then a fresh token, then accepted
+        assertThat(tokens.current().reveal()).isNotEqualTo(first.reveal());
+        assertThat(tokens.live()).hasSize(1);
+    }
+
+    @Test
+    void v21StartUpForgetsStoredTokensThePlatformNoLongerHonours() throws Exception {
+        RSAKey key = registeredKey();
+        SqliteStore store = process();
+        TokenManager before = TokenManager.v21(channel.channelId(), secret(), key, Duration.ofDays(1)).store(store)
+                .apiBase(api()).clock(clock).build();
+        Secret first = before.current();
+        new TokenEndpoints(api()).revokeV21(channel.channelId(), channel.channelSecret(), first.reveal());
+
+        TokenManager restarted = TokenManager.v21(channel.channelId(), secret(), key, Duration.ofDays(1)).store(store)
+                .apiBase(api()).clock(clock).build();
+        assertThat(restarted.current().reveal()).isNotEqualTo(first.reveal());
+        pushWith(restarted);
+    }
+
+    @Test
     void aLongLivedTokenIsUsedWithAWarning() throws Exception {
         TokenManager tokens = TokenManager.longLived(Secret.of(channel.accessToken(), "long-lived token"));
         pushWith(tokens);
