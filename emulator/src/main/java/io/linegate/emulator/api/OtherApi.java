@@ -110,6 +110,12 @@ public final class OtherApi {
 
     private Reply createRichMenu(Call c) {
         ObjectNode menu = richMenuBody(c).deepCopy();
+        // A channel holds at most 1,000 rich menus (LINE docs, rich menu limits); the exact error
+        // text for the 1,001st is UNCONFIRMED.
+        long count = c.channel().objects().keySet().stream().filter(k -> k.startsWith("richmenu:")).count();
+        if (count >= 1000) {
+            throw ApiException.badRequest("The maximum number of rich menus has been reached");
+        }
         String id = "richmenu-" + Ids.hex32(false);
         menu.put("richMenuId", id);
         c.channel().objects().put("richmenu:" + id, menu);
