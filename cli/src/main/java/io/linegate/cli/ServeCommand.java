@@ -85,6 +85,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--token-lifetime", defaultValue = "P30D", description = "Lifetime of v2.1 tokens (ISO-8601, at most P30D; default: ${DEFAULT-VALUE}).")
     Duration tokenLifetime;
 
+    @Option(names = "--push-when-reply-fails", description = "Push instead when a reply token is refused (costs message quota).")
+    boolean pushWhenReplyFails;
+
     @Override
     public Integer call() throws Exception {
         ServerTls tls = tls();
@@ -94,6 +97,7 @@ final class ServeCommand implements Callable<Integer> {
                 .apiBase(apiBase != null ? apiBase : settings.apiBase)
                 .floodPolicy(new FloodPolicy(floodLimit, floodAction))
                 .apiLog(apiLogRetention, apiLogBodies)
+                .pushWhenReplyFails(pushWhenReplyFails)
                 .dispatcher(d -> d.workers(workers).maxAttempts(maxAttempts).dedupeWindow(dedupeWindow));
         if (settings.previousChannelSecret != null) {
             builder.previousSecret(settings.previousChannelSecret, settings.previousChannelSecretUntil);

@@ -55,9 +55,11 @@ public final class MessageSender {
     private final Duration maxBackoff;
 
     private final TokenManager tokens; // null with a fixed token
+    private final boolean pushWhenReplyFails;
 
     private MessageSender(Builder b) {
         this.tokens = b.tokens;
+        this.pushWhenReplyFails = b.pushWhenReplyFails;
         ChannelTokenSupplier supplier = b.tokens == null ? b.accessToken::reveal : () -> {
             try {
                 return b.tokens.current().reveal();
@@ -115,6 +117,25 @@ public final class MessageSender {
                 }
                 sleep(backoff(attempt));
             }
+        }
+    }
+
+    /**
+     * Replies, and with {@link Builder#pushWhenReplyFails} falls back to a push (with a retry key) to
+     * {@code conversation} when LINE refuses the reply with a 400. Request limits are checked before
+     * sending, so a 400 on a reply means the reply token was expired, used or invalid; a push costs
+     * message quota where a reply does not, which is why the fallback is off by default.
+     */
+    public SendResult reply(String replyToken, String conversation, List<Message> messages)
+            throws LineApiException, IOException {
+        try {
+            return reply(replyToken, messages);
+        } catch (LineApiException.BadRequest e) {
+            if (!pushWhenReplyFails || conversation == null) {
+                throw e;
+            }
+            log.info("reply refused (400, x-line-request-id {}); pushing instead as configured", e.requestId());
+            return push(conversation, messages);
         }
     }
 
@@ -275,6 +296,7 @@ public final class MessageSender {
         private io.linegate.store.ApiRequestLog requestLog;
         private ApiRequestLogger.Bodies bodies = ApiRequestLogger.Bodies.OFF;
         private double rateLimitScale = 1.0;
+        private boolean pushWhenReplyFails;
 
         private final TokenManager tokens;
 
@@ -312,6 +334,12 @@ public final class MessageSender {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("request bodies must be off, redacted or full, was " + requestBodies);
             }
+            return this;
+        }
+
+        /** Falls back to a push when a reply is refused with a 400 (off by default: a push costs quota). */
+        public Builder pushWhenReplyFails(boolean on) {
+            this.pushWhenReplyFails = on;
             return this;
         }
 

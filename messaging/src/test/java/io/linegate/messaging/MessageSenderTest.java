@@ -112,6 +112,18 @@ class MessageSenderTest {
     }
 
     @Test
+    void anExpiredReplyTokenCanFallBackToAPushWhenConfigured() throws Exception {
+        MessageSender strict = sender;
+        MessageSender lenient = MessageSender.builder(URI.create(emulator.baseUrl()),
+                Secret.of(emulator.defaultChannel().accessToken(), "token")).pushWhenReplyFails(true).build();
+        assertThatThrownBy(() -> strict.reply("expired-token", user, List.of(new TextMessage("strict"))))
+                .isInstanceOf(LineApiException.BadRequest.class);
+        SendResult pushed = lenient.reply("expired-token", user, List.of(new TextMessage("pushed instead")));
+        assertThat(pushed.retryKey()).isNotNull();
+        assertThat(inboxTexts()).containsExactly("pushed instead");
+    }
+
+    @Test
     void aRequestBreakingALimitIsNeverSent() throws Exception {
         assertThatThrownBy(() -> sender.push(user, List.of(new TextMessage(""))))
                 .isInstanceOf(RequestLimitException.class)

@@ -77,13 +77,13 @@ public final class LinegateServer implements AutoCloseable {
         if (b.accessToken != null || tokens != null) {
             MessageSender sender = (tokens != null ? MessageSender.builder(b.apiBase, tokens)
                     : MessageSender.builder(b.apiBase, b.accessToken))
-                    .requestLog(store, b.apiLogBodies).build();
+                    .requestLog(store, b.apiLogBodies).pushWhenReplyFails(b.pushWhenReplyFails).build();
             campaigns = new Campaigns(store, sender, b.clock);
             outbound = new Outbound() {
                 @Override
-                public void reply(String replyToken, java.util.List<com.linecorp.bot.messaging.model.Message> m)
-                        throws Exception {
-                    sender.reply(replyToken, m);
+                public void reply(String replyToken, String conversation,
+                                  java.util.List<com.linecorp.bot.messaging.model.Message> m) throws Exception {
+                    sender.reply(replyToken, conversation, m);
                 }
 
                 @Override
@@ -241,6 +241,7 @@ public final class LinegateServer implements AutoCloseable {
         private UnaryOperator<Dispatcher.Builder> dispatcherOptions = UnaryOperator.identity();
         private Duration apiLogRetention = Duration.ofDays(30);
         private String apiLogBodies = "off";
+        private boolean pushWhenReplyFails;
 
         private Builder(Bot bot, Secret channelSecret) {
             this.bot = Objects.requireNonNull(bot, "bot");
@@ -282,6 +283,12 @@ public final class LinegateServer implements AutoCloseable {
         public Builder apiLog(Duration retention, String requestBodies) {
             this.apiLogRetention = retention;
             this.apiLogBodies = requestBodies;
+            return this;
+        }
+
+        /** Push when a reply is refused (expired reply token); off by default since a push costs quota. */
+        public Builder pushWhenReplyFails(boolean on) {
+            this.pushWhenReplyFails = on;
             return this;
         }
 

@@ -77,18 +77,24 @@ final class DispatchedEvent implements EventContext, ConversationState {
         checkSendingAllowed();
         String token = replyToken().orElseThrow(() -> new IllegalStateException(
                 "event " + stored.eventId() + " (" + raw.path("type").asText() + ") has no reply token"));
-        outbound.reply(token, messages);
+        outbound.reply(token, conversation(), messages);
     }
 
     @Override
     public void push(List<Message> messages) throws Exception {
         checkSendingAllowed();
-        JsonNode source = raw.path("source");
-        String to = source.path("groupId").asText(source.path("roomId").asText(source.path("userId").asText("")));
-        if (to.isEmpty()) {
+        String to = conversation();
+        if (to == null) {
             throw new IllegalStateException("event " + stored.eventId() + " has no source to push to");
         }
         outbound.push(to, messages);
+    }
+
+    /** The group, room or user the event came from; null for events without a source. */
+    private String conversation() {
+        JsonNode source = raw.path("source");
+        String to = source.path("groupId").asText(source.path("roomId").asText(source.path("userId").asText("")));
+        return to.isEmpty() ? null : to;
     }
 
     private void checkSendingAllowed() {

@@ -8,14 +8,18 @@ import java.util.List;
  * two calls a conversation needs so that the webhook module does not depend on the sending stack.
  */
 public interface Outbound {
-    void reply(String replyToken, List<Message> messages) throws Exception;
+    /**
+     * Replies with {@code replyToken}; {@code conversation} is the user, group or room it came from,
+     * for a sender whose policy falls back to a push when the reply token is no longer valid.
+     */
+    void reply(String replyToken, String conversation, List<Message> messages) throws Exception;
 
     void push(String to, List<Message> messages) throws Exception;
 
     /** For bots that never send: every call fails clearly. */
     Outbound NONE = new Outbound() {
         @Override
-        public void reply(String replyToken, List<Message> messages) {
+        public void reply(String replyToken, String conversation, List<Message> messages) {
             throw new IllegalStateException("no sending is configured (set LINE_CHANNEL_ACCESS_TOKEN)");
         }
 

@@ -244,7 +244,7 @@ class DispatcherTest {
     void standbyEventsReachTheHandlerWithSendingDisabled() {
         List<Message> sent = new CopyOnWriteArrayList<>();
         Outbound outbound = new Outbound() {
-            @Override public void reply(String token, List<Message> m) { sent.addAll(m); }
+            @Override public void reply(String token, String to, List<Message> m) { sent.addAll(m); }
             @Override public void push(String to, List<Message> m) { sent.addAll(m); }
         };
         List<Boolean> standby = new CopyOnWriteArrayList<>();

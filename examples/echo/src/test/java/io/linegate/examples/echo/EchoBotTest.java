@@ -39,7 +39,7 @@ class EchoBotTest {
         List<String> replies = new CopyOnWriteArrayList<>();
         Outbound outbound = new Outbound() {
             @Override
-            public void reply(String token, List<Message> messages) {
+            public void reply(String token, String to, List<Message> messages) {
                 for (Message m : messages) {
                     replies.add(token + " " + (m instanceof TextMessage ? ((TextMessage) m).text()
                             : "sticker " + ((StickerMessage) m).packageId() + "/" + ((StickerMessage) m).stickerId()));
