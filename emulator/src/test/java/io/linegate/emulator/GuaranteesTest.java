@@ -220,4 +220,33 @@ class GuaranteesTest {
         assertThat(over.status()).isEqualTo(429);
         assertThat(over.json().path("message").asText()).isEqualTo("You have reached your monthly limit.");
     }
+
+    @Test
+    void accountLinkOkForTheTokensUserFailedForAnotherNoneWhenExpired() throws Exception {
+        String u = friend("Jo");
+        String other = friend("Mallory");
+        String nonce = "bm9uY2Utbm9uY2Utbm9uY2U=";
+        String t1 = http.post("/v2/bot/user/" + u + "/linkToken", "").json().path("linkToken").asText();
+        assertThat(control.post("/control/v1/users/" + u + "/accountLink", "{\"linkToken\":\"" + t1 + "\",\"nonce\":\"" + nonce + "\"}").status()).isEqualTo(200);
+        JsonNode ok = Json().readTree(receiver.take().contentUtf8()).path("events").get(0);
+        assertThat(ok.path("type").asText()).isEqualTo("accountLink");
+        assertThat(ok.path("link").path("result").asText()).isEqualTo("ok");
+        assertThat(ok.path("link").path("nonce").asText()).isEqualTo(nonce);
+        assertThat(ok.path("source").path("userId").asText()).isEqualTo(u);
+        assertThat(ok.path("replyToken").asText()).isNotEmpty();
+        // single use
+        assertThat(control.post("/control/v1/users/" + u + "/accountLink", "{\"linkToken\":\"" + t1 + "\",\"nonce\":\"" + nonce + "\"}").status()).isEqualTo(400);
+
+        String t2 = http.post("/v2/bot/user/" + u + "/linkToken", "").json().path("linkToken").asText();
+        control.post("/control/v1/users/" + other + "/accountLink", "{\"linkToken\":\"" + t2 + "\",\"nonce\":\"" + nonce + "\"}");
+        JsonNode failed = Json().readTree(receiver.take().contentUtf8()).path("events").get(0);
+        assertThat(failed.path("link").path("result").asText()).isEqualTo("failed");
+        assertThat(failed.has("source")).isFalse();
+        assertThat(failed.has("replyToken")).isFalse();
+
+        String t3 = http.post("/v2/bot/user/" + u + "/linkToken", "").json().path("linkToken").asText();
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(control.post("/control/v1/users/" + u + "/accountLink", "{\"linkToken\":\"" + t3 + "\",\"nonce\":\"" + nonce + "\"}").status()).isEqualTo(400);
+        assertThat(receiver.requests.poll(300, java.util.concurrent.TimeUnit.MILLISECONDS)).isNull();
+    }
 }

@@ -59,6 +59,7 @@ public final class ControlApi {
         r.on(POST, PREFIX + "/users/{userId}/messages").control().to(c -> userMessage(c, null));
         r.on(POST, PREFIX + "/users/{userId}/postback").control().to(this::postback);
         r.on(POST, PREFIX + "/users/{userId}/unsend").control().to(this::unsend);
+        r.on(POST, PREFIX + "/users/{userId}/accountLink").control().to(this::accountLink);
         r.on(GET, PREFIX + "/users/{userId}/inbox").control().to(c -> inbox(c, c.path("userId")));
         r.on(POST, PREFIX + "/events").control().to(this::rawEvents);
         r.on(POST, PREFIX + "/groups").control().to(this::createGroup);
@@ -289,6 +290,33 @@ public final class ControlApi {
         platform.state().content().markUnsent(messageId);
         ObjectNode e = platform.event("unsend", Platform.userSource(u.userId()));
         e.putObject("unsend").put("messageId", messageId);
+        platform.emit(ch, List.of(e));
+        return Reply.ok(eventSummary(e, null));
+    }
+
+    /**
+     * The user opens {@code access.line.me/dialog/bot/accountLink?linkToken&nonce} (api-facts §6):
+     * the token's own user gets an {@code ok} event with a reply token; anyone else a {@code failed}
+     * event without source or reply token; an unknown, expired or used token no webhook at all.
+     */
+    private Reply accountLink(Call c) {
+        User u = user(c);
+        Channel ch = channel(c);
+        JsonNode b = c.jsonObject();
+        String token = b.path("linkToken").asText("");
+        String nonce = b.path("nonce").asText("");
+        if (nonce.length() < 10 || nonce.length() > 255) {
+            throw ApiException.invalid(List.of(new Detail("Length must be between 10 and 255", "nonce")));
+        }
+        io.linegate.emulator.state.LinkToken link = ch.linkTokens().remove(token);
+        if (link == null || !c.now().isBefore(link.expiresAt())) {
+            throw ApiException.badRequest("The link token is invalid, expired or already used");
+        }
+        boolean ok = link.userId().equals(u.userId());
+        ObjectNode e = platform.event("accountLink", ok ? Platform.userSource(u.userId()) : null);
+        ObjectNode l = e.putObject("link");
+        l.put("result", ok ? "ok" : "failed");
+        l.put("nonce", nonce);
         platform.emit(ch, List.of(e));
         return Reply.ok(eventSummary(e, null));
     }

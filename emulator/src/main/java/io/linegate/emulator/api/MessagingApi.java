@@ -474,7 +474,7 @@ public final class MessagingApi {
         if (ch.linkTokens().size() > 100_000) {
             ch.linkTokens().clear();
         }
-        ch.linkTokens().put(token, userId);
+        ch.linkTokens().put(token, new io.linegate.emulator.state.LinkToken(userId, c.now().plus(io.linegate.emulator.state.LinkToken.VALIDITY)));
         ObjectNode b = Json.mapper().createObjectNode();
         b.put("linkToken", token);
         return Reply.ok(b);

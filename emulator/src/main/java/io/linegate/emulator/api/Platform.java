@@ -119,7 +119,8 @@ public final class Platform {
                 e.remove("replyToken"); // no reply token in standby (§1.4, §2.4)
             } else if (e.hasNonNull("replyToken")) {
                 token = e.get("replyToken").asText();
-            } else if (REPLYABLE.contains(e.path("type").asText())) {
+            } else if (REPLYABLE.contains(e.path("type").asText()) && e.has("source")) {
+                // (a failed accountLink event has neither source nor reply token, §6)
                 token = Ids.hex32(true);
                 e.put("replyToken", token);
             }

@@ -33,7 +33,7 @@ public final class Channel {
     private final BoundedLog<DeliveryRecord> deliveries;
     private final WebhookErrorStats errorStats = new WebhookErrorStats();
     private final Map<String, Instant> markAsReadTokens = new ConcurrentHashMap<>();
-    private final Map<String, String> linkTokens = new ConcurrentHashMap<>();
+    private final Map<String, LinkToken> linkTokens = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> deliveryCounts = new ConcurrentHashMap<>();
     private final AtomicLong consumption = new AtomicLong();
     private volatile Long quotaLimit; // null: "type":"none"
@@ -151,7 +151,7 @@ public final class Channel {
         return markAsReadTokens;
     }
 
-    public Map<String, String> linkTokens() {
+    public Map<String, LinkToken> linkTokens() {
         return linkTokens;
     }
 
