@@ -58,8 +58,14 @@ final class CampaignCommand {
         @Option(names = "--name", required = true, description = "A name for operators.")
         String name;
 
-        @Option(names = "--recipients", required = true, description = "File with one user id per line.")
+        @Option(names = "--recipients", description = "File with one user id per line (multicast batches of 500).")
         Path recipients;
+
+        @Option(names = "--narrowcast", description = "Send one narrowcast instead: to every friend, or to --audience.")
+        boolean narrowcast;
+
+        @Option(names = "--audience", description = "With --narrowcast: the audience group id.")
+        Long audience;
 
         @Option(names = "--text", description = "A text message to send.")
         String text;
@@ -80,8 +86,13 @@ final class CampaignCommand {
             }
             List<Message> content = text != null ? List.of(new TextMessage(text))
                     : ModelObjectMapper.createNewObjectMapper().readValue(messages.toFile(), new TypeReference<List<Message>>() {});
-            List<String> to = Files.readAllLines(recipients).stream().filter(l -> !l.isBlank()).toList();
-            long id = offline(store).start(name, content, to, rate, startAt != null ? startAt : Instant.now());
+            Instant when = startAt != null ? startAt : Instant.now();
+            if (narrowcast == (recipients != null)) {
+                throw new IllegalArgumentException("give exactly one of --recipients or --narrowcast");
+            }
+            long id = narrowcast ? offline(store).startNarrowcast(name, content, audience, when)
+                    : offline(store).start(name, content,
+                            Files.readAllLines(recipients).stream().filter(l -> !l.isBlank()).toList(), rate, when);
             System.out.println("campaign " + id + " created");
             return 0;
         }
@@ -100,8 +111,8 @@ final class CampaignCommand {
                 return id == null ? 0 : 1;
             }
             for (Campaign c : list) {
-                System.out.printf("%d %-20s %-9s batches %d/%d sent (%d failed), recipients %d/%d, from %s at %.0f/s%s%n",
-                        c.id(), c.name(), c.state(), c.sentBatches(), c.batches(), c.failedBatches(), c.sentRecipients(),
+                System.out.printf("%d %-20s %-10s %-9s batches %d/%d sent (%d failed), recipients %d/%d, from %s at %.0f/s%s%n",
+                        c.id(), c.name(), c.mode(), c.state(), c.sentBatches(), c.batches(), c.failedBatches(), c.sentRecipients(),
                         c.recipients(), c.startsAt(), c.recipientsPerSecond(), c.detail() == null ? "" : " - " + c.detail());
             }
             return 0;

@@ -73,7 +73,14 @@ final class EmulatorCommand implements Callable<Integer> {
         if (noSpecValidation) {
             b.validateRequests(false);
         }
-        Emulator emulator = b.build().start();
+        Emulator emulator;
+        try {
+            emulator = b.build().start();
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            // A configuration mistake: say what is wrong, without a stack trace.
+            System.err.println("linegate emulator: " + e.getMessage());
+            return 2;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             emulator.close();

@@ -7,9 +7,16 @@ import java.util.Optional;
 /** Durable progress of staged campaigns: which batch went out, with which retry key and request id. */
 public interface CampaignStore {
 
-    /** Creates a running campaign and all its batches, each with its retry key, in one transaction. */
-    long createCampaign(String name, String messagesJson, double recipientsPerSecond, Instant startsAt,
-                        List<NewBatch> batches, Instant now);
+    /**
+     * Creates a running campaign and all its batches, each with its retry key, in one transaction.
+     * {@code mode} is {@code multicast} (batches of user ids) or {@code narrowcast} (one batch with no
+     * ids, sent to {@code audienceGroupId}, or to every friend when null).
+     */
+    long createCampaign(String name, String mode, Long audienceGroupId, String messagesJson, double recipientsPerSecond,
+                        Instant startsAt, List<NewBatch> batches, Instant now);
+
+    /** The request id LINE accepted a sent batch with (the accepted one after a 409). */
+    Optional<String> acceptedRequestId(long campaignId, int batchNo);
 
     List<Campaign> campaigns();
 
@@ -31,5 +38,5 @@ public interface CampaignStore {
 
     record Campaign(long id, String name, String messagesJson, double recipientsPerSecond, Instant startsAt,
                     String state, String detail, int batches, int sentBatches, int failedBatches,
-                    long recipients, long sentRecipients) {}
+                    long recipients, long sentRecipients, String mode, Long audienceGroupId) {}
 }

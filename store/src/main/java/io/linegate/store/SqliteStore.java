@@ -481,16 +481,22 @@ public final class SqliteStore implements EventJournal, OperatorControls, ApiReq
     // ---- campaigns ---------------------------------------------------------------------------
 
     @Override
-    public long createCampaign(String name, String messagesJson, double recipientsPerSecond, Instant startsAt,
-                               List<NewBatch> batches, Instant now) {
+    public long createCampaign(String name, String mode, Long audienceGroupId, String messagesJson,
+                               double recipientsPerSecond, Instant startsAt, List<NewBatch> batches, Instant now) {
         return writer.submit(tx -> {
             PreparedStatement c = tx.prepare("INSERT INTO campaigns (name, messages, recipients_per_sec, starts_at,"
-                    + " state, created_at) VALUES (?, ?, ?, ?, 'running', ?)");
+                    + " state, created_at, mode, audience_group_id) VALUES (?, ?, ?, ?, 'running', ?, ?, ?)");
             c.setString(1, name);
             c.setString(2, messagesJson);
             c.setDouble(3, recipientsPerSecond);
             c.setLong(4, startsAt.toEpochMilli());
             c.setLong(5, now.toEpochMilli());
+            c.setString(6, mode);
+            if (audienceGroupId == null) {
+                c.setNull(7, java.sql.Types.INTEGER);
+            } else {
+                c.setLong(7, audienceGroupId);
+            }
             c.executeUpdate();
             long id = lastRowId(tx);
             PreparedStatement b = tx.prepare("INSERT INTO campaign_batches (campaign_id, batch_no, recipients, size,"
@@ -510,13 +516,28 @@ public final class SqliteStore implements EventJournal, OperatorControls, ApiReq
 
     private static final String CAMPAIGN_QUERY = "SELECT c.id, c.name, c.messages, c.recipients_per_sec, c.starts_at,"
             + " c.state, c.detail, count(b.batch_no), coalesce(sum(b.state = 'sent'), 0), coalesce(sum(b.state = 'failed'), 0),"
-            + " coalesce(sum(b.size), 0), coalesce(sum(CASE WHEN b.state = 'sent' THEN b.size ELSE 0 END), 0)"
-            + " FROM campaigns c LEFT JOIN campaign_batches b ON b.campaign_id = c.id";
+            + " coalesce(sum(b.size), 0), coalesce(sum(CASE WHEN b.state = 'sent' THEN b.size ELSE 0 END), 0),"
+            + " c.mode, c.audience_group_id FROM campaigns c LEFT JOIN campaign_batches b ON b.campaign_id = c.id";
 
     private static Campaign campaign(ResultSet rs) throws SQLException {
         return new Campaign(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getDouble(4),
                 Instant.ofEpochMilli(rs.getLong(5)), rs.getString(6), rs.getString(7), rs.getInt(8), rs.getInt(9),
-                rs.getInt(10), rs.getLong(11), rs.getLong(12));
+                rs.getInt(10), rs.getLong(11), rs.getLong(12), rs.getString(13), audience(rs));
+    }
+
+    private static Long audience(ResultSet rs) throws SQLException {
+        long v = rs.getLong(14);
+        return rs.wasNull() ? null : v;
+    }
+
+    @Override
+    public Optional<String> acceptedRequestId(long campaignId, int batchNo) {
+        return query("SELECT coalesce(accepted_request_id, request_id) FROM campaign_batches WHERE campaign_id = ?"
+                        + " AND batch_no = ? AND state = 'sent'",
+                ps -> {
+                    ps.setLong(1, campaignId);
+                    ps.setInt(2, batchNo);
+                }, rs -> rs.getString(1)).stream().filter(java.util.Objects::nonNull).findFirst();
     }
 
     @Override
@@ -535,7 +556,8 @@ public final class SqliteStore implements EventJournal, OperatorControls, ApiReq
         return query("SELECT campaign_id, batch_no, recipients, retry_key FROM campaign_batches"
                         + " WHERE campaign_id = ? AND state = 'pending' ORDER BY batch_no LIMIT 1",
                 ps -> ps.setLong(1, campaignId),
-                rs -> new Batch(rs.getLong(1), rs.getInt(2), List.of(rs.getString(3).split("\n")), rs.getString(4)))
+                rs -> new Batch(rs.getLong(1), rs.getInt(2),
+                        rs.getString(3).isEmpty() ? List.of() : List.of(rs.getString(3).split("\n")), rs.getString(4)))
                 .stream().findFirst();
     }
 

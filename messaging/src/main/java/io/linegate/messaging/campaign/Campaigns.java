@@ -4,7 +4,11 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.linecorp.bot.jackson.ModelObjectMapper;
 import com.linecorp.bot.messaging.model.Message;
+import com.linecorp.bot.messaging.model.AudienceRecipient;
+import com.linecorp.bot.messaging.model.BroadcastRequest;
 import com.linecorp.bot.messaging.model.MulticastRequest;
+import com.linecorp.bot.messaging.model.NarrowcastProgressResponse;
+import com.linecorp.bot.messaging.model.NarrowcastRequest;
 import io.linegate.messaging.LineApiException;
 import io.linegate.messaging.MessageSender;
 import io.linegate.messaging.RequestLimits;
@@ -45,6 +49,7 @@ public final class Campaigns {
     private static final TypeReference<List<Message>> MESSAGES = new TypeReference<>() {};
     private static final Pattern USER_ID = Pattern.compile("^U[0-9a-f]{32}$");
     static final int BATCH = RequestLimits.MAX_MULTICAST_RECIPIENTS;
+    static final Duration NARROWCAST_POLL = Duration.ofSeconds(5);
 
     private final CampaignStore store;
     private final MessageSender sender;
@@ -86,16 +91,33 @@ public final class Campaigns {
             batches.add(new CampaignStore.NewBatch(all.subList(from, Math.min(all.size(), from + BATCH)),
                     UUID.randomUUID().toString()));
         }
-        String json;
-        try {
-            json = SDK.writerFor(MESSAGES).writeValueAsString(messages);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("the messages cannot be serialized: " + e.getMessage(), e);
-        }
-        long id = store.createCampaign(name, json, recipientsPerSecond, startAt, batches, clock.instant());
+        String json = messagesJson(messages);
+        long id = store.createCampaign(name, "multicast", null, json, recipientsPerSecond, startAt, batches, clock.instant());
         log.info("campaign {} '{}' created: {} recipients in {} batches from {} at {} recipients/s", id, name,
                 all.size(), batches.size(), startAt, recipientsPerSecond);
         return id;
+    }
+
+    /**
+     * Creates a running campaign sent by one narrowcast (to {@code audienceGroupId}, or to every friend
+     * when null) at {@code startAt}; its progress is then polled until {@code succeeded} or
+     * {@code failed}. The narrowcast's retry key is stored with it, like a batch's.
+     */
+    public long startNarrowcast(String name, List<Message> messages, Long audienceGroupId, Instant startAt) {
+        RequestLimits.check(new BroadcastRequest.Builder(messages).build());
+        long id = store.createCampaign(name, "narrowcast", audienceGroupId, messagesJson(messages), 1, startAt,
+                List.of(new CampaignStore.NewBatch(List.of(), UUID.randomUUID().toString())), clock.instant());
+        log.info("campaign {} '{}' created: one narrowcast to {} from {}", id, name,
+                audienceGroupId == null ? "every friend" : "audience " + audienceGroupId, startAt);
+        return id;
+    }
+
+    private static String messagesJson(List<Message> messages) {
+        try {
+            return SDK.writerFor(MESSAGES).writeValueAsString(messages);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the messages cannot be serialized: " + e.getMessage(), e);
+        }
     }
 
     public boolean pause(long id) {
@@ -139,7 +161,12 @@ public final class Campaigns {
                 }
                 Optional<Batch> batch = store.nextPendingBatch(c.id());
                 if (batch.isEmpty()) {
-                    finish(c);
+                    if (c.mode().equals("narrowcast")) {
+                        pollNarrowcast(c);
+                        sentAny = true;
+                    } else {
+                        finish(c, null);
+                    }
                     continue;
                 }
                 send(c, batch.get());
@@ -159,7 +186,9 @@ public final class Campaigns {
                 / c.recipientsPerSecond())));
         try {
             List<Message> messages = SDK.readValue(c.messagesJson(), MESSAGES);
-            SendResult r = sender.multicast(UUID.fromString(batch.retryKey()), batch.recipients(), messages);
+            UUID key = UUID.fromString(batch.retryKey());
+            SendResult r = c.mode().equals("narrowcast") ? sender.narrowcast(key, narrowcast(messages, c.audienceGroupId()))
+                    : sender.multicast(key, batch.recipients(), messages);
             store.markBatchSent(c.id(), batch.batchNo(), r.requestId(), r.acceptedRequestId(), clock.instant());
         } catch (LineApiException e) {
             // Not retryable (the sender already retried what could be): the same request would fail for every batch.
@@ -174,8 +203,39 @@ public final class Campaigns {
         }
     }
 
-    private void finish(Campaign c) {
-        if (store.setCampaignState(c.id(), "done", null, List.of("running"))) {
+    private static NarrowcastRequest narrowcast(List<Message> messages, Long audienceGroupId) {
+        NarrowcastRequest.Builder b = new NarrowcastRequest.Builder(messages);
+        if (audienceGroupId != null) {
+            b.recipient(new AudienceRecipient.Builder().audienceGroupId(audienceGroupId).build());
+        }
+        return b.build();
+    }
+
+    /** A sent narrowcast: asks LINE how far it got, every few seconds, until it has finished. */
+    private void pollNarrowcast(Campaign c) {
+        nextBatchAt.put(c.id(), clock.instant().plus(NARROWCAST_POLL));
+        Optional<String> requestId = store.acceptedRequestId(c.id(), 0);
+        if (requestId.isEmpty()) {
+            return;
+        }
+        try {
+            NarrowcastProgressResponse p = sender.narrowcastProgress(requestId.get());
+            String phase = p == null || p.phase() == null ? "" : p.phase().toString().toLowerCase(java.util.Locale.ROOT);
+            String counts = p == null ? "" : "success " + p.successCount() + ", failure " + p.failureCount()
+                    + " of " + p.targetCount();
+            if (phase.equals("succeeded")) {
+                finish(c, counts);
+            } else if (phase.equals("failed")) {
+                store.setCampaignState(c.id(), "failed", "narrowcast failed: " + p.failedDescription() + " (errorCode "
+                        + p.errorCode() + ")", List.of("running"));
+            }
+        } catch (LineApiException | IOException e) {
+            log.warn("could not read the progress of campaign {}: {}", c.id(), e.getMessage());
+        }
+    }
+
+    private void finish(Campaign c, String detail) {
+        if (store.setCampaignState(c.id(), "done", detail, List.of("running"))) {
             nextBatchAt.remove(c.id());
             log.info("campaign {} '{}' done: {} recipients in {} batches", c.id(), c.name(), c.recipients(), c.batches());
         }

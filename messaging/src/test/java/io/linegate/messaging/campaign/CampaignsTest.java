@@ -150,4 +150,19 @@ class CampaignsTest {
                 .hasMessageContaining("messages[0].text");
         assertThat(c.all()).hasSize(2);
     }
+
+    @Test
+    void aNarrowcastCampaignIsFollowedUntilLineReportsItSucceeded() throws Exception {
+        List<String> users = friends(3);
+        Campaigns c = new Campaigns(store(), sender(3), Clock.systemUTC());
+        long id = c.startNarrowcast("to every friend", List.of(new TextMessage("Hello, friends")), null, Instant.now());
+        c.runUntilIdle();
+        Campaign done = c.status(id).orElseThrow();
+        assertThat(done.state()).isEqualTo("done");
+        assertThat(done.mode()).isEqualTo("narrowcast");
+        assertThat(done.detail()).startsWith("success ");
+        for (String u : users) {
+            assertThat(received(u)).isEqualTo(1);
+        }
+    }
 }
