@@ -174,6 +174,10 @@ public final class Emulator implements AutoCloseable {
             if (s.refusal() != null) {
                 throw new IllegalArgumentException("channel " + id + ": " + s.refusal());
             }
+            if (cc.webhookUrl != null && !MessagingApi.validWebhookUrl(cc.webhookUrl, config.allowPlainHttpWebhooks)) {
+                throw new IllegalArgumentException("channel " + id + ": webhook URL must be https:// (plain http:// only on"
+                        + " loopback unless allowPlainHttpWebhooks is set), at most 500 characters: " + cc.webhookUrl);
+            }
             String basicId = cc.basicId != null ? cc.basicId : "@" + Ids.alnum(7, false).toLowerCase(java.util.Locale.ROOT);
             Channel ch = new Channel(id, Secret.of(secret, "channel secret"), bot, basicId, cc.displayName,
                     p == null ? (cc.provider == null ? "Default provider" : cc.provider) : p.name,

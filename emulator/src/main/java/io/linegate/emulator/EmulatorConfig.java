@@ -51,6 +51,11 @@ public final class EmulatorConfig {
     public int maxEventsPerWebhook = 100;
     /** Targeted narrowcasts below this many recipients fail with errorCode 2 (api-facts §2.3). */
     public int narrowcastMinRecipients = 50;
+    /**
+     * Webhook URLs must be https://, except plain http:// on loopback; set this to allow plain http
+     * anywhere (a bot in another container on a private network).
+     */
+    public boolean allowPlainHttpWebhooks;
     /** PEM certificate trusted for https:// webhook URLs (a local bot's self-signed certificate). */
     public String webhookTrustCertificate;
     public List<Provider> providers = new ArrayList<>();

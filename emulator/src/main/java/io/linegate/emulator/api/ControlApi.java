@@ -121,7 +121,7 @@ public final class ControlApi {
         JsonNode b = c.jsonObject();
         ChannelSettings s = ch.settings();
         String url = b.has("webhookUrl") ? b.get("webhookUrl").asText(null) : s.webhookUrl();
-        if (b.has("webhookUrl") && url != null && !MessagingApi.validWebhookUrl(url)) {
+        if (b.has("webhookUrl") && url != null && !MessagingApi.validWebhookUrl(url, platform.config().allowPlainHttpWebhooks)) {
             throw ApiException.badRequest("Invalid webhook endpoint URL");
         }
         ChannelSettings next = new ChannelSettings(url,

@@ -407,7 +407,7 @@ public final class MessagingApi {
 
     private Reply putWebhook(Call c) {
         String url = c.jsonObject().path("endpoint").asText("");
-        if (!validWebhookUrl(url)) {
+        if (!validWebhookUrl(url, platform.config().allowPlainHttpWebhooks)) {
             throw ApiException.badRequest("Invalid webhook endpoint URL");
         }
         Channel ch = c.channel();
@@ -422,7 +422,7 @@ public final class MessagingApi {
             JsonNode endpoint = c.jsonObject().get("endpoint");
             if (endpoint != null && !endpoint.isNull()) {
                 url = endpoint.asText();
-                if (!validWebhookUrl(url)) {
+                if (!validWebhookUrl(url, platform.config().allowPlainHttpWebhooks)) {
                     throw ApiException.badRequest("Invalid webhook endpoint URL");
                 }
             }
@@ -441,8 +441,11 @@ public final class MessagingApi {
         });
     }
 
-    /** HTTPS, at most 500 characters; plain http only for loopback bots (a local bot has no public certificate). */
-    public static boolean validWebhookUrl(String url) {
+    /**
+     * HTTPS, at most 500 characters; plain http only for loopback bots (a local bot has no public
+     * certificate), or anywhere when {@code anyHttp} (a bot in another container).
+     */
+    public static boolean validWebhookUrl(String url, boolean anyHttp) {
         if (url == null || url.isEmpty() || url.length() > 500) {
             return false;
         }
@@ -456,7 +459,7 @@ public final class MessagingApi {
             }
             String h = u.getHost();
             return "http".equalsIgnoreCase(u.getScheme())
-                    && (h.equals("localhost") || h.equals("127.0.0.1") || h.equals("[::1]") || h.startsWith("127."));
+                    && (anyHttp || h.equals("localhost") || h.equals("127.0.0.1") || h.equals("[::1]") || h.startsWith("127."));
         } catch (java.net.URISyntaxException e) {
             return false;
         }
