@@ -5,9 +5,11 @@
 #   RUNS=3 bench/run.sh                            # three repetitions, medians in the summary
 #   SCENARIOS=burst DURATION=10 bench/run.sh       # quick smoke test of one scenario
 #
-# Scenarios (SCENARIOS, space-separated, default "throughput compare burst"):
+# Scenarios (SCENARIOS, space-separated, default "throughput ceiling compare burst"):
 #   throughput  wrk closed loop, handler 0 ms: signed ~700-byte webhooks acknowledged after the durable
 #               append (group commit, synchronous=FULL). Target >= 20,000 req/s, p99 ack <= 25 ms.
+#   ceiling     reference point, not a target: a bare Armeria server that only checks the HMAC and
+#               answers 200 (no journal, access log or metrics), same wrk load (CEILING_CONNECTIONS [64]).
 #   compare     wrk closed loop, handler 50 ms, same settings against linegate and against the baseline
 #               (plain Jetty 12 + line-bot-parser 9.14.0, handler on the request thread): req/s, p99, ratio.
 #   burst       open loop (fixed rate, latency from intended send time) at 10x what the handlers can
@@ -22,6 +24,8 @@
 #   CONNECTIONS       wrk connection counts, throughput, one server each ["64 128 256"]
 #   COMPARE_CONNECTIONS  wrk connections, compare [200 = the baseline's thread pool]
 #   WRK_THREADS       wrk threads [2]                      BODIES   distinct signed bodies for wrk [600000]
+#   BURST_WARMUP_KIND "events" (warm-up webhooks carry events, which join the backlog) or "empty"
+#                     (Verify-button webhooks: the ack path only) [events]
 #   BURST_RATE        burst req/s [10 * WORKERS * 1000 / 50]  BURST_CONNECTIONS  open-loop connections [256]
 #   DRAIN_TIMEOUT     max seconds to wait for the burst backlog to drain [1500]
 #   BOT_JAVA_OPTS     JVM options of the linegate server [-Xmx256m for burst, none otherwise]
@@ -33,7 +37,7 @@ BENCH="$ROOT/bench"
 JAR="$BENCH/target/linegate-bench.jar"
 PROM="python3 $BENCH/promtool.py"
 
-SCENARIOS="${SCENARIOS:-throughput compare burst}"
+SCENARIOS="${SCENARIOS:-throughput ceiling compare burst}"
 RUN_SECONDS="${DURATION:-30}"
 BURST_DURATION="${BURST_DURATION:-${DURATION:-60}}"
 WARMUP="${WARMUP:-10}"
@@ -143,10 +147,10 @@ row() { # scenario run key=value...
   local k v
   declare -A vals=()
   for kvp in "$@"; do k="${kvp%%=*}"; v="${kvp#*=}"; vals[$k]="$v"; done
-  local header="scenario	run	rps	p50_ms	p99_ms	server_p99_ms	non200	ratio	burst_rate	achieved_rps	max_heap_mib	max_queue_depth	drain_s	lost	duplicates"
+  local header="scenario	run	rps	p50_ms	p99_ms	cold_p99_ms	server_p99_ms	non200	ratio	burst_rate	achieved_rps	max_heap_mib	max_queue_depth	drain_s	lost	duplicates"
   [[ -f "$TSV" ]] || echo "$header" >"$TSV"
   local line="$scen	$run"
-  for k in rps p50_ms p99_ms server_p99_ms non200 ratio burst_rate achieved_rps max_heap_mib max_queue_depth drain_s lost duplicates; do
+  for k in rps p50_ms p99_ms cold_p99_ms server_p99_ms non200 ratio burst_rate achieved_rps max_heap_mib max_queue_depth drain_s lost duplicates; do
     line+="	${vals[$k]:-}"
   done
   echo "$line" >>"$TSV"
@@ -170,7 +174,7 @@ wait_drained() { # timeout seconds, metrics file prefix
 
 WARM_BODIES="$RESULTS/warmup-bodies.txt"
 MAIN_BODIES="$RESULTS/bodies.txt"
-if [[ " $SCENARIOS " == *" throughput "* || " $SCENARIOS " == *" compare "* ]]; then
+if [[ " $SCENARIOS " == *" throughput "* || " $SCENARIOS " == *" compare "* || " $SCENARIOS " == *" ceiling "* ]]; then
   log "generating $BODIES signed bodies (+20000 for warm-up)"
   java -jar "$JAR" gen --out="$MAIN_BODIES" --first=0 --count="$BODIES" | tee -a "$RESULTS/run.log"
   java -jar "$JAR" gen --out="$WARM_BODIES" --first=$WARM_FIRST --count=20000 | tee -a "$RESULTS/run.log"
@@ -222,6 +226,23 @@ throughput_at() { # run connections
   log "  acked $acked, events received $received, deduplicated $dup (wrk repeats bodies), handled $handled, distinct handled $distinct, handler runs $runs, run twice $hdup, lost $lost, processing caught up after ${drain} s"
   row "throughput-c$C" "$r" rps="$(kv "$d/wrk.txt" rps)" p50_ms="$(kv "$d/wrk.txt" p50_ms)" p99_ms="$(kv "$d/wrk.txt" p99_ms)" \
     server_p99_ms="$sp99" non200="$(kv "$d/wrk.txt" non200)" drain_s="$drain" lost="$lost" duplicates="$hdup"
+  stop_server
+}
+
+scenario_ceiling() { # run: a reference point, bare Armeria + HMAC, nothing stored
+  local r="$1" C="${CEILING_CONNECTIONS:-64}" d="$RESULTS/ceiling-$1"
+  mkdir -p "$d"
+  log "ceiling #$r: bare Armeria + HMAC check, no journal/log/metrics, wrk -t$WRK_THREADS -c$C, ${WARMUP}s warm-up + ${RUN_SECONDS}s"
+  java -jar "$JAR" ceiling --port=$BOT_PORT >"$d/server.log" 2>&1 &
+  SERVER_PID=$!
+  SERVER_DATA=""
+  wait_port $BOT_PORT 60
+  run_wrk $BOT_PORT "$C" "$WARMUP" "$WARM_BODIES" "$d/wrk-warmup.txt"
+  sleep 1
+  run_wrk $BOT_PORT "$C" "$RUN_SECONDS" "$MAIN_BODIES" "$d/wrk.txt"
+  log "  ceiling: $(kv "$d/wrk.txt" rps) req/s, p50 $(kv "$d/wrk.txt" p50_ms) ms, p99 $(kv "$d/wrk.txt" p99_ms) ms"
+  row "ceiling-c$C" "$r" rps="$(kv "$d/wrk.txt" rps)" p50_ms="$(kv "$d/wrk.txt" p50_ms)" p99_ms="$(kv "$d/wrk.txt" p99_ms)" \
+    non200="$(kv "$d/wrk.txt" non200)"
   stop_server
 }
 
@@ -282,12 +303,12 @@ scenario_burst() { # run
   scrape "$d/before.prom"
   timeout $((BURST_DURATION + WARMUP + 300)) java -Xmx3g -jar "$JAR" openloop --url="http://127.0.0.1:$BOT_PORT/webhook" \
     --rate="$BURST_RATE" --duration="$BURST_DURATION" --warmup="$WARMUP" --first=$BURST_FIRST \
-    --warmup-first=$BURST_WARM_FIRST --connections="$BURST_CONNECTIONS" | tee "$d/openloop.txt" >&2
+    --warmup-first=$BURST_WARM_FIRST --warmup-kind="${BURST_WARMUP_KIND:-events}" --connections="$BURST_CONNECTIONS" | tee "$d/openloop.txt" >&2
   t_end=$(date +%s)
   scrape "$d/after.prom"
   local ok sent end_id drain distinct hdup lost sp99 t0 i
   ok=$(kv "$d/openloop.txt" ok); sent=$(kv "$d/openloop.txt" sent); end_id=$(kv "$d/openloop.txt" end_id)
-  log "  acked $ok of $sent in ${BURST_DURATION}s (achieved $(kv "$d/openloop.txt" achieved_rps) req/s), p50 $(kv "$d/openloop.txt" p50_ms) ms, p99 $(kv "$d/openloop.txt" p99_ms) ms, p99.9 $(kv "$d/openloop.txt" p999_ms) ms, max $(kv "$d/openloop.txt" max_ms) ms; backlog $($PROM value "$d/after.prom" linegate_queue_depth)"
+  log "  acked $ok of $sent in ${BURST_DURATION}s (achieved $(kv "$d/openloop.txt" achieved_rps) req/s), p50 $(kv "$d/openloop.txt" p50_ms) ms, p99 $(kv "$d/openloop.txt" p99_ms) ms, p99.9 $(kv "$d/openloop.txt" p999_ms) ms, max $(kv "$d/openloop.txt" max_ms) ms; p99 of warm-up + burst from a cold JVM $(kv "$d/openloop.txt" with_warmup_p99_ms) ms; backlog $($PROM value "$d/after.prom" linegate_queue_depth)"
   log "  waiting for the backlog to drain (at most ${DRAIN_TIMEOUT}s)"
   t0=$(date +%s)
   drain=timeout
@@ -314,7 +335,8 @@ scenario_burst() { # run
   maxq=$(awk -F, 'NR > 1 && $3 > m {m = $3} END {printf "%d", m}' "$d/samples.csv")
   log "  drained in ${drain}s after the burst; burst events handled $distinct of $ok acked: lost $lost, handled twice $hdup (warm-up events handled $(kv "$d/counts-warmup.txt" distinct_in_range))"
   log "  heap used max ${maxheap_burst} MiB during the burst, ${maxheap} MiB over burst + drain; queue depth max $maxq; server-side p99 (incl. warm-up) $sp99 ms"
-  row burst "$r" p50_ms="$(kv "$d/openloop.txt" p50_ms)" p99_ms="$(kv "$d/openloop.txt" p99_ms)" server_p99_ms="$sp99" \
+  row burst "$r" p50_ms="$(kv "$d/openloop.txt" p50_ms)" p99_ms="$(kv "$d/openloop.txt" p99_ms)" \
+    cold_p99_ms="$(kv "$d/openloop.txt" with_warmup_p99_ms)" server_p99_ms="$sp99" \
     non200="$(( $(kv "$d/openloop.txt" non200) + $(kv "$d/openloop.txt" errors) + $(kv "$d/openloop.txt" unanswered) ))" \
     burst_rate="$BURST_RATE" achieved_rps="$(kv "$d/openloop.txt" achieved_rps)" max_heap_mib="$maxheap" \
     max_queue_depth="$maxq" drain_s="$drain" lost="$lost" duplicates="$hdup"
@@ -326,6 +348,7 @@ for ((run = 1; run <= RUNS; run++)); do
     case "$s" in
       throughput) scenario_throughput "$run" ;;
       compare) scenario_compare "$run" ;;
+      ceiling) scenario_ceiling "$run" ;;
       burst) scenario_burst "$run" ;;
       *) echo "unknown scenario $s" >&2; exit 2 ;;
     esac

@@ -43,6 +43,11 @@ final class Bodies {
         }
     }
 
+    /** A webhook without events, as the console's Verify button sends. */
+    static byte[] verify() {
+        return ("{\"destination\":\"" + DESTINATION + "\",\"events\":[]}").getBytes(StandardCharsets.UTF_8);
+    }
+
     /** One webhook with one event, from user {@code n % users}. */
     static byte[] body(long n, int users) {
         long user = Math.floorMod(n, (long) users);
