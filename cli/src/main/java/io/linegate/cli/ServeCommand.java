@@ -98,6 +98,7 @@ final class ServeCommand implements Callable<Integer> {
                 .floodPolicy(new FloodPolicy(floodLimit, floodAction))
                 .apiLog(apiLogRetention, apiLogBodies)
                 .pushWhenReplyFails(pushWhenReplyFails)
+                .channelId(settings.channelId)
                 .dispatcher(d -> d.workers(workers).maxAttempts(maxAttempts).dedupeWindow(dedupeWindow));
         if (settings.previousChannelSecret != null) {
             builder.previousSecret(settings.previousChannelSecret, settings.previousChannelSecretUntil);

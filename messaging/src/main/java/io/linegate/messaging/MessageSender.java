@@ -73,7 +73,7 @@ public final class MessageSender {
                 .connectTimeout(b.connectTimeout)
                 .readTimeout(b.readTimeout);
         // Outermost first: the log records what was sent, after the wait for the rate limit.
-        client.addInterceptor(new RateLimits(b.rateLimitScale));
+        client.addInterceptor(new RateLimits(b.rateLimitScale, b.sharedBuckets, b.channelId));
         if (b.requestLog != null) {
             client.addInterceptor(new ApiRequestLogger(b.requestLog, b.bodies, java.time.Clock.systemUTC()));
         }
@@ -297,6 +297,8 @@ public final class MessageSender {
         private ApiRequestLogger.Bodies bodies = ApiRequestLogger.Bodies.OFF;
         private double rateLimitScale = 1.0;
         private boolean pushWhenReplyFails;
+        private io.linegate.store.RateBucketStore sharedBuckets;
+        private String channelId;
 
         private final TokenManager tokens;
 
@@ -334,6 +336,17 @@ public final class MessageSender {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("request bodies must be off, redacted or full, was " + requestBodies);
             }
+            return this;
+        }
+
+        /**
+         * Shares the rate-limit buckets of {@code channelId} with every process using {@code store},
+         * so that together they stay under LINE's limits (each process alone would otherwise get the
+         * whole limit).
+         */
+        public Builder shareRateLimits(io.linegate.store.RateBucketStore store, String channelId) {
+            this.sharedBuckets = store;
+            this.channelId = channelId;
             return this;
         }
 

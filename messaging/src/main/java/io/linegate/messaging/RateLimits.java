@@ -8,7 +8,9 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import io.linegate.store.RateBucketStore;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,15 +64,29 @@ final class RateLimits implements HttpInterceptor {
 
     private static final Pattern ID_SEGMENT = Pattern.compile("/(?:[UCR][0-9a-f]{32}|\\d+|richmenu-[0-9a-f]+)(?=/|$)");
 
-    private final double scale;
-    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    /** A bucket, local to this process or shared through the store. */
+    private interface Gate {
+        void acquire() throws InterruptedException;
 
-    /** {@code scale} multiplies every limit (1 in production; lower to match a scaled emulator). */
-    RateLimits(double scale) {
+        void backOff();
+    }
+
+    private final double scale;
+    private final RateBucketStore shared; // null: buckets are this process's own
+    private final String channel;
+    private final Map<String, Gate> buckets = new ConcurrentHashMap<>();
+
+    /**
+     * {@code scale} multiplies every limit (1 in production; lower to match a scaled emulator). With a
+     * {@code shared} store, the processes sending for {@code channel} share one bucket per endpoint.
+     */
+    RateLimits(double scale, RateBucketStore shared, String channel) {
         if (!(scale > 0)) {
             throw new IllegalArgumentException("rate limit scale must be positive, was " + scale);
         }
         this.scale = scale;
+        this.shared = shared;
+        this.channel = channel;
     }
 
     private static Rule rule(String method, String path, Limit limit) {
@@ -96,9 +112,9 @@ final class RateLimits implements HttpInterceptor {
     public HttpResponse intercept(HttpChain chain) throws IOException {
         String method = chain.request().method();
         String path = chain.request().url().getPath();
-        Bucket bucket = buckets.computeIfAbsent(endpointOf(method, path), k -> newBucket(limitOf(method, path)));
+        Gate bucket = buckets.computeIfAbsent(endpointOf(method, path), k -> newGate(k, limitOf(method, path)));
         try {
-            bucket.asBlocking().consume(1);
+            bucket.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for the rate limit");
@@ -106,28 +122,77 @@ final class RateLimits implements HttpInterceptor {
         try {
             HttpResponse response = chain.proceed(chain.request());
             if (response.code() == 429) {
-                backOff(bucket);
+                bucket.backOff();
             }
             return response;
         } catch (AbstractLineClientException e) {
             if (e.getCode() == 429) {
-                backOff(bucket);
+                bucket.backOff();
             }
             throw e;
         }
     }
 
-    private Bucket newBucket(Limit limit) {
+    private Gate newGate(String endpoint, Limit limit) {
         long requests = Math.max(1, Math.round(limit.requests() * scale));
         long capacity = Math.max(1, requests / 10);
-        return Bucket.builder()
+        if (shared != null) {
+            double perSecond = requests * 1e9 / limit.period().toNanos();
+            return new SharedGate(shared, channel + " " + endpoint, capacity, perSecond);
+        }
+        Bucket bucket = Bucket.builder()
                 .addLimit(Bandwidth.builder().capacity(capacity).refillGreedy(requests, limit.period()).build())
                 .build();
+        return new Gate() {
+            @Override
+            public void acquire() throws InterruptedException {
+                bucket.asBlocking().consume(1);
+            }
+
+            /** Empties the bucket: whoever sends next on this endpoint waits for a refill. */
+            @Override
+            public void backOff() {
+                bucket.consumeIgnoringRateLimits(Math.max(1, bucket.getAvailableTokens() + 1));
+            }
+        };
     }
 
-    /** Empties the bucket: whoever sends next on this endpoint waits for a refill. */
-    private static void backOff(Bucket bucket) {
-        long available = bucket.getAvailableTokens();
-        bucket.consumeIgnoringRateLimits(Math.max(1, available + 1));
+    /**
+     * A bucket in the store, shared by every process sending for the channel. Tokens are taken in
+     * small chunks (a twentieth of a second's worth), so the store sees a write per chunk, not per
+     * request; a chunk a process does not use before it stops is lost, which errs on the safe side.
+     */
+    private static final class SharedGate implements Gate {
+        private final RateBucketStore store;
+        private final String key;
+        private final double capacity;
+        private final double perSecond;
+        private final int chunk;
+        private int allowance;
+
+        SharedGate(RateBucketStore store, String key, double capacity, double perSecond) {
+            this.store = store;
+            this.key = key;
+            this.capacity = capacity;
+            this.perSecond = perSecond;
+            this.chunk = (int) Math.max(1, Math.min(capacity, perSecond / 20));
+        }
+
+        @Override
+        public synchronized void acquire() throws InterruptedException {
+            while (allowance == 0) {
+                allowance = store.take(key, capacity, perSecond, chunk, Instant.now());
+                if (allowance == 0) {
+                    Thread.sleep(Math.max(1, (long) Math.ceil(1000.0 / perSecond)));
+                }
+            }
+            allowance--;
+        }
+
+        @Override
+        public synchronized void backOff() {
+            allowance = 0;
+            store.take(key, capacity, perSecond, Integer.MAX_VALUE, Instant.now());
+        }
     }
 }

@@ -86,4 +86,43 @@ class RateLimitsTest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(2_000));
         }
     }
+
+    @Test
+    void processesSharingTheStoreShareTheLimit(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        double scale = 0.005; // push: 10 per second
+        try (Emulator emulator = Emulator.builder().port(0).rateLimitScale(scale).start();
+             io.linegate.store.SqliteStore a = io.linegate.store.SqliteStore.open(dir);
+             io.linegate.store.SqliteStore b = io.linegate.store.SqliteStore.open(dir)) {
+            Secret token = Secret.of(emulator.defaultChannel().accessToken(), "token");
+            URI api = URI.create(emulator.baseUrl());
+            String channel = emulator.defaultChannel().channelId();
+            String user = "U0123456789abcdef0123456789abcdef";
+
+            // Control: two processes each keeping the limit on their own send twice the limit together.
+            MessageSender alone1 = MessageSender.builder(api, token).retries(1, Duration.ofMillis(1), Duration.ofMillis(1))
+                    .rateLimitScale(scale).build();
+            MessageSender alone2 = MessageSender.builder(api, token).retries(1, Duration.ofMillis(1), Duration.ofMillis(1))
+                    .rateLimitScale(scale).build();
+            assertThat(together(alone1, alone2, user, 40)).isGreaterThan(0);
+            Thread.sleep(1_100);
+
+            MessageSender shared1 = MessageSender.builder(api, token).retries(1, Duration.ofMillis(1), Duration.ofMillis(1))
+                    .rateLimitScale(scale).shareRateLimits(a, channel).build();
+            MessageSender shared2 = MessageSender.builder(api, token).retries(1, Duration.ofMillis(1), Duration.ofMillis(1))
+                    .rateLimitScale(scale).shareRateLimits(b, channel).build();
+            assertThat(together(shared1, shared2, user, 30)).isZero();
+        }
+    }
+
+    /** Both senders push {@code each} messages at the same time; returns how many got a 429. */
+    static int together(MessageSender one, MessageSender two, String user, int each) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Integer> f1 = pool.submit(() -> pushFlat(one, user, each));
+            Future<Integer> f2 = pool.submit(() -> pushFlat(two, user, each));
+            return f1.get() + f2.get();
+        } finally {
+            pool.shutdown();
+        }
+    }
 }

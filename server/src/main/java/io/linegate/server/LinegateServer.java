@@ -77,7 +77,8 @@ public final class LinegateServer implements AutoCloseable {
         if (b.accessToken != null || tokens != null) {
             MessageSender sender = (tokens != null ? MessageSender.builder(b.apiBase, tokens)
                     : MessageSender.builder(b.apiBase, b.accessToken))
-                    .requestLog(store, b.apiLogBodies).pushWhenReplyFails(b.pushWhenReplyFails).build();
+                    .requestLog(store, b.apiLogBodies).pushWhenReplyFails(b.pushWhenReplyFails)
+                    .shareRateLimits(b.channelId == null ? null : store, b.channelId).build();
             campaigns = new Campaigns(store, sender, b.clock);
             outbound = new Outbound() {
                 @Override
@@ -242,6 +243,7 @@ public final class LinegateServer implements AutoCloseable {
         private Duration apiLogRetention = Duration.ofDays(30);
         private String apiLogBodies = "off";
         private boolean pushWhenReplyFails;
+        private String channelId;
 
         private Builder(Bot bot, Secret channelSecret) {
             this.bot = Objects.requireNonNull(bot, "bot");
@@ -283,6 +285,15 @@ public final class LinegateServer implements AutoCloseable {
         public Builder apiLog(Duration retention, String requestBodies) {
             this.apiLogRetention = retention;
             this.apiLogBodies = requestBodies;
+            return this;
+        }
+
+        /**
+         * The channel's id: with it, rate-limit buckets are kept in the store and shared by every
+         * process of this deployment, so that together they stay under LINE's limits.
+         */
+        public Builder channelId(String channelId) {
+            this.channelId = channelId;
             return this;
         }
 

@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * transaction and commits once: concurrent webhook requests share an fsync (group commit) instead of
  * queueing for one each. If a transaction fails, its writes are retried one by one so that one bad
  * write fails alone.
+ *
+ * <p>Transactions are begun explicitly with {@code BEGIN IMMEDIATE}: the write lock is taken when a
+ * group starts, so a read-then-write (a lease, a shared rate bucket) cannot interleave with another
+ * process's writer, and no lock is held between groups (the driver's own transaction handling would
+ * begin the next transaction at once and hold the lock while idle).
  */
 final class GroupCommitWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -62,12 +67,17 @@ final class GroupCommitWriter implements AutoCloseable {
     private final Connection connection;
     private final Tx tx;
     private final Thread thread;
+    private final PreparedStatement begin;
+    private final PreparedStatement commit;
+    private final PreparedStatement rollback;
     private volatile boolean running = true;
 
     GroupCommitWriter(Connection connection, String name) throws SQLException {
         this.connection = connection;
-        this.connection.setAutoCommit(false);
         this.tx = new Tx(connection);
+        this.begin = connection.prepareStatement("BEGIN IMMEDIATE");
+        this.commit = connection.prepareStatement("COMMIT");
+        this.rollback = connection.prepareStatement("ROLLBACK");
         this.thread = new Thread(this::loop, name);
         this.thread.setDaemon(true);
         this.thread.start();
@@ -107,10 +117,11 @@ final class GroupCommitWriter implements AutoCloseable {
     private void commitGroup(List<Task<?>> batch) {
         Object[] results = new Object[batch.size()];
         try {
+            begin.execute();
             for (int i = 0; i < batch.size(); i++) {
                 results[i] = batch.get(i).work().run(tx);
             }
-            connection.commit();
+            commit.execute();
         } catch (SQLException | RuntimeException e) {
             rollback();
             if (batch.size() == 1) {
@@ -129,9 +140,10 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private void rollback() {
         try {
-            connection.rollback();
+            rollback.execute();
         } catch (SQLException e) {
-            log.error("rollback failed", e);
+            // No transaction was open (BEGIN itself failed): nothing to undo.
+            log.debug("rollback: {}", e.getMessage());
         }
     }
 
@@ -155,6 +167,9 @@ final class GroupCommitWriter implements AutoCloseable {
             for (PreparedStatement ps : tx.statements.values()) {
                 ps.close();
             }
+            begin.close();
+            commit.close();
+            rollback.close();
             connection.close();
         } catch (SQLException e) {
             log.warn("closing the writer connection failed", e);

@@ -31,7 +31,7 @@ import org.sqlite.SQLiteDataSource;
  * write survives a crash of the process and of the machine. Reads use a small pool of separate
  * connections, which WAL lets run while the writer commits.
  */
-public final class SqliteStore implements EventJournal, OperatorControls, ApiRequestLog, TokenStore, CampaignStore {
+public final class SqliteStore implements EventJournal, OperatorControls, ApiRequestLog, TokenStore, CampaignStore, RateBucketStore {
     public static final String FILE_NAME = "linegate.db";
 
     private final HikariDataSource readers;
@@ -602,6 +602,31 @@ public final class SqliteStore implements EventJournal, OperatorControls, ApiReq
                 ps.setString(4 + i, expected.get(i));
             }
             return ps.executeUpdate() == 1;
+        }).join();
+    }
+
+    // ---- shared rate-limit buckets ---------------------------------------------------------------
+
+    @Override
+    public int take(String endpoint, double capacity, double perSecond, int wanted, Instant now) {
+        return writer.submit(tx -> {
+            PreparedStatement read = tx.prepare("SELECT tokens, updated_at FROM rate_buckets WHERE endpoint = ?");
+            read.setString(1, endpoint);
+            double tokens = capacity;
+            try (ResultSet rs = read.executeQuery()) {
+                if (rs.next()) {
+                    long elapsed = Math.max(0, now.toEpochMilli() - rs.getLong(2));
+                    tokens = Math.min(capacity, rs.getDouble(1) + elapsed * perSecond / 1000.0);
+                }
+            }
+            int taken = (int) Math.min(wanted, Math.floor(tokens));
+            PreparedStatement write = tx.prepare("INSERT OR REPLACE INTO rate_buckets (endpoint, tokens, updated_at)"
+                    + " VALUES (?, ?, ?)");
+            write.setString(1, endpoint);
+            write.setDouble(2, tokens - taken);
+            write.setLong(3, now.toEpochMilli());
+            write.executeUpdate();
+            return taken;
         }).join();
     }
 

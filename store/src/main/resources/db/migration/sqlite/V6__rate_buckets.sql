@@ -1,0 +1,6 @@
+-- Rate-limit buckets shared by the processes of one deployment, per endpoint (api-facts §2.6).
+CREATE TABLE rate_buckets (
+    endpoint   TEXT    PRIMARY KEY,
+    tokens     REAL    NOT NULL,
+    updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
