@@ -200,14 +200,11 @@ public final class SqliteStore implements EventJournal, OperatorControls, ApiReq
 
     @Override
     public CompletableFuture<Void> recordFailure(long seq, int attempts, String error) {
-        return writer.submit(tx -> {
-            PreparedStatement ps = tx.prepare("UPDATE events SET attempts = ?, last_error = ? WHERE seq = ?");
+        return update("UPDATE events SET attempts = ?, last_error = ? WHERE seq = ?", ps -> {
             ps.setInt(1, attempts);
             ps.setString(2, error);
             ps.setLong(3, seq);
-            ps.executeUpdate();
-            return null;
-        });
+        }).thenApply(n -> null);
     }
 
     @Override
@@ -280,11 +277,7 @@ public final class SqliteStore implements EventJournal, OperatorControls, ApiReq
 
     @Override
     public CompletableFuture<Integer> forgetSeenBefore(Instant before) {
-        return writer.submit(tx -> {
-            PreparedStatement ps = tx.prepare("DELETE FROM seen_events WHERE seen_at < ?");
-            ps.setLong(1, before.toEpochMilli());
-            return ps.executeUpdate();
-        });
+        return update("DELETE FROM seen_events WHERE seen_at < ?", ps -> ps.setLong(1, before.toEpochMilli()));
     }
 
     @Override
@@ -306,17 +299,13 @@ public final class SqliteStore implements EventJournal, OperatorControls, ApiReq
     @Override
     public void setControl(String kind, String subject, boolean on) {
         long now = clock.millis();
-        writer.submit(tx -> {
-            PreparedStatement ps = on
-                    ? tx.prepare("INSERT OR REPLACE INTO operator_controls (kind, subject, updated_at) VALUES (?, ?, ?)")
-                    : tx.prepare("DELETE FROM operator_controls WHERE kind = ? AND subject = ?");
+        update(on ? "INSERT OR REPLACE INTO operator_controls (kind, subject, updated_at) VALUES (?, ?, ?)"
+                : "DELETE FROM operator_controls WHERE kind = ? AND subject = ?", ps -> {
             ps.setString(1, kind);
             ps.setString(2, subject);
             if (on) {
                 ps.setLong(3, now);
             }
-            ps.executeUpdate();
-            return null;
         }).join();
     }
 
@@ -365,11 +354,7 @@ public final class SqliteStore implements EventJournal, OperatorControls, ApiReq
 
     @Override
     public CompletableFuture<Integer> pruneApiRequests(Instant before) {
-        return writer.submit(tx -> {
-            PreparedStatement ps = tx.prepare("DELETE FROM api_requests WHERE at < ?");
-            ps.setLong(1, before.toEpochMilli());
-            return ps.executeUpdate();
-        });
+        return update("DELETE FROM api_requests WHERE at < ?", ps -> ps.setLong(1, before.toEpochMilli()));
     }
 
     // ---- channel tokens and leases --------------------------------------------------------------
@@ -443,38 +428,30 @@ public final class SqliteStore implements EventJournal, OperatorControls, ApiReq
 
     @Override
     public void markRevoked(long id, Instant at) {
-        writer.submit(tx -> {
-            PreparedStatement ps = tx.prepare("UPDATE channel_tokens SET revoked_at = ? WHERE id = ?");
+        update("UPDATE channel_tokens SET revoked_at = ? WHERE id = ?", ps -> {
             ps.setLong(1, at.toEpochMilli());
             ps.setLong(2, id);
-            ps.executeUpdate();
-            return null;
         }).join();
     }
 
     @Override
     public boolean tryLease(String name, String holder, Instant now, java.time.Duration ttl) {
-        return writer.submit(tx -> {
-            // Take a free or expired lease, or renew our own, in one statement.
-            PreparedStatement ps = tx.prepare("INSERT INTO leases (name, holder, until) VALUES (?, ?, ?)"
-                    + " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until"
-                    + " WHERE leases.until <= ? OR leases.holder = excluded.holder");
+        // Take a free or expired lease, or renew our own, in one statement.
+        return update("INSERT INTO leases (name, holder, until) VALUES (?, ?, ?)"
+                + " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until"
+                + " WHERE leases.until <= ? OR leases.holder = excluded.holder", ps -> {
             ps.setString(1, name);
             ps.setString(2, holder);
             ps.setLong(3, now.plus(ttl).toEpochMilli());
             ps.setLong(4, now.toEpochMilli());
-            return ps.executeUpdate() == 1;
-        }).join();
+        }).join() == 1;
     }
 
     @Override
     public void releaseLease(String name, String holder) {
-        writer.submit(tx -> {
-            PreparedStatement ps = tx.prepare("DELETE FROM leases WHERE name = ? AND holder = ?");
+        update("DELETE FROM leases WHERE name = ? AND holder = ?", ps -> {
             ps.setString(1, name);
             ps.setString(2, holder);
-            ps.executeUpdate();
-            return null;
         }).join();
     }
 
@@ -563,31 +540,25 @@ public final class SqliteStore implements EventJournal, OperatorControls, ApiReq
 
     @Override
     public void markBatchSent(long campaignId, int batchNo, String requestId, String acceptedRequestId, Instant at) {
-        writer.submit(tx -> {
-            PreparedStatement ps = tx.prepare("UPDATE campaign_batches SET state = 'sent', request_id = ?,"
-                    + " accepted_request_id = ?, sent_at = ?, error = NULL WHERE campaign_id = ? AND batch_no = ?");
+        update("UPDATE campaign_batches SET state = 'sent', request_id = ?, accepted_request_id = ?, sent_at = ?,"
+                + " error = NULL WHERE campaign_id = ? AND batch_no = ?", ps -> {
             ps.setString(1, requestId);
             ps.setString(2, acceptedRequestId);
             ps.setLong(3, at.toEpochMilli());
             ps.setLong(4, campaignId);
             ps.setInt(5, batchNo);
-            ps.executeUpdate();
-            return null;
         }).join();
     }
 
     @Override
     public void markBatchFailed(long campaignId, int batchNo, String error, Instant at) {
-        writer.submit(tx -> {
-            PreparedStatement ps = tx.prepare("UPDATE campaign_batches SET state = 'failed', error = ?, sent_at = ?"
-                    + " WHERE campaign_id = ? AND batch_no = ?");
-            ps.setString(1, error);
-            ps.setLong(2, at.toEpochMilli());
-            ps.setLong(3, campaignId);
-            ps.setInt(4, batchNo);
-            ps.executeUpdate();
-            return null;
-        }).join();
+        update("UPDATE campaign_batches SET state = 'failed', error = ?, sent_at = ? WHERE campaign_id = ? AND batch_no = ?",
+                ps -> {
+                    ps.setString(1, error);
+                    ps.setLong(2, at.toEpochMilli());
+                    ps.setLong(3, campaignId);
+                    ps.setInt(4, batchNo);
+                }).join();
     }
 
     @Override
@@ -645,6 +616,15 @@ public final class SqliteStore implements EventJournal, OperatorControls, ApiReq
 
     private interface RowMapper<T> {
         T map(ResultSet rs) throws SQLException;
+    }
+
+    /** One statement on the writer; completes with the number of rows it changed, once durable. */
+    private CompletableFuture<Integer> update(String sql, Binder binder) {
+        return writer.submit(tx -> {
+            PreparedStatement ps = tx.prepare(sql);
+            binder.bind(ps);
+            return ps.executeUpdate();
+        });
     }
 
     private <T> List<T> query(String sql, Binder binder, RowMapper<T> mapper) {
