@@ -185,7 +185,7 @@ public final class Emulator implements AutoCloseable {
             String basicId = cc.basicId != null ? cc.basicId : "@" + Ids.alnum(7, false).toLowerCase(java.util.Locale.ROOT);
             Channel ch = new Channel(id, Secret.of(secret, "channel secret"), bot, basicId, cc.displayName,
                     p == null ? (cc.provider == null ? "Default provider" : cc.provider) : p.name,
-                    p != null && p.certified, s, config.inboxLimit, config.logLimit, config.retryKeyLimit);
+                    p != null && p.certified, s, config.inboxLimit, config.logLimit, config.retryKeyLimit, config.replyTokenLimit);
             ch.quotaLimit(cc.quota);
             for (EmulatorConfig.AssertionKey k : cc.assertionKeys) {
                 try {

@@ -42,6 +42,8 @@ public final class EmulatorConfig {
     public int inboxLimit = 1000;
     public int logLimit = 1000;
     public int retryKeyLimit = 100_000;
+    /** Reply tokens kept per channel; beyond it the oldest are forgotten (load tests at thousands of events/s). */
+    public int replyTokenLimit = 200_000;
     /** The platform counts a webhook as failed without a 2xx within 2 seconds (api-facts §1.10). */
     public long webhookTimeoutMs = 2000;
     /** Redelivery attempts after a failed delivery, when a channel has redelivery on, and the pause between. */

@@ -474,9 +474,6 @@ public final class MessagingApi {
         }
         String token = Ids.alnum(32, true);
         Channel ch = c.channel();
-        if (ch.linkTokens().size() > 100_000) {
-            ch.linkTokens().clear();
-        }
         ch.linkTokens().put(token, new io.linegate.emulator.state.LinkToken(userId, c.now().plus(io.linegate.emulator.state.LinkToken.VALIDITY)));
         ObjectNode b = Json.mapper().createObjectNode();
         b.put("linkToken", token);

@@ -222,9 +222,6 @@ public final class Platform {
 
     public String newMarkAsReadToken(Channel channel, String chatId) {
         String t = Ids.alnum(40, false);
-        if (channel.markAsReadTokens().size() > 100_000) {
-            channel.markAsReadTokens().clear(); // bounded; old tokens simply stop working
-        }
         channel.markAsReadTokens().put(t, clock().instant());
         return t;
     }

@@ -32,8 +32,8 @@ public final class Channel {
     private final Map<String, RSAKey> assertionKeys = new ConcurrentHashMap<>();
     private final BoundedLog<DeliveryRecord> deliveries;
     private final WebhookErrorStats errorStats = new WebhookErrorStats();
-    private final Map<String, Instant> markAsReadTokens = new ConcurrentHashMap<>();
-    private final Map<String, LinkToken> linkTokens = new ConcurrentHashMap<>();
+    private final Map<String, Instant> markAsReadTokens = BoundedMap.of(100_000);
+    private final Map<String, LinkToken> linkTokens = BoundedMap.of(100_000);
     private final Map<String, AtomicLong> deliveryCounts = new ConcurrentHashMap<>();
     private final AtomicLong consumption = new AtomicLong();
     private volatile Long quotaLimit; // null: "type":"none"
@@ -42,7 +42,7 @@ public final class Channel {
 
     public Channel(String channelId, Secret secret, String botUserId, String basicId, String displayName,
             String providerName, boolean certifiedProvider, ChannelSettings settings, int inboxLimit,
-            int logLimit, int retryKeyLimit) {
+            int logLimit, int retryKeyLimit, int replyTokenLimit) {
         this.channelId = channelId;
         this.secret = secret;
         this.botUserId = botUserId;
@@ -54,7 +54,7 @@ public final class Channel {
         this.inboxLimit = inboxLimit;
         this.deliveries = new BoundedLog<>(logLimit);
         this.retryKeys = new RetryKeys(retryKeyLimit);
-        this.replyTokens = new ReplyTokens(Math.max(10_000, retryKeyLimit));
+        this.replyTokens = new ReplyTokens(replyTokenLimit);
     }
 
     public String channelId() {

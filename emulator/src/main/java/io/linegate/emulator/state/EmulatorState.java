@@ -17,7 +17,7 @@ public final class EmulatorState {
     private final Map<String, User> users = new ConcurrentHashMap<>();
     private final Map<String, Group> groups = new ConcurrentHashMap<>();
     /** messageId -> the user who sent it, for unsend and quote checks. */
-    private final Map<String, String> userMessages = new ConcurrentHashMap<>();
+    private final Map<String, String> userMessages = BoundedMap.of(1_000_000);
     private final ContentStore content = new ContentStore(256L * 1024 * 1024);
     private volatile Channel defaultChannel;
 

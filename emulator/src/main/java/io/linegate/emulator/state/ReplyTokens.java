@@ -32,6 +32,9 @@ public final class ReplyTokens {
     }
 
     private final Map<String, Entry> tokens = new ConcurrentHashMap<>();
+    /** Issue order, so that the oldest tokens go first when a load test exceeds the bound. */
+    private final java.util.Queue<String> order = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger ordered = new java.util.concurrent.atomic.AtomicInteger();
     private final int maxEntries;
 
     public ReplyTokens(int maxEntries) {
@@ -39,10 +42,18 @@ public final class ReplyTokens {
     }
 
     public void issue(String token, String chatId, Instant eventTime) {
-        if (tokens.size() >= maxEntries) {
-            sweep(eventTime);
-        }
         tokens.put(token, new Entry(chatId, eventTime));
+        order.add(token);
+        // Hard bound: beyond maxEntries the oldest tokens are forgotten (they are invalid from then on).
+        ordered.incrementAndGet();
+        while (ordered.get() > maxEntries) {
+            String oldest = order.poll();
+            if (oldest == null) {
+                break;
+            }
+            ordered.decrementAndGet();
+            tokens.remove(oldest);
+        }
     }
 
     /** The webhook carrying {@code token} was sent at {@code now}. */
@@ -88,5 +99,7 @@ public final class ReplyTokens {
 
     public void clear() {
         tokens.clear();
+        order.clear();
+        ordered.set(0);
     }
 }
