@@ -85,6 +85,16 @@ class BadInputTest {
     }
 
     @Test
+    void chunkedBodyOver2MbIs413Too() {
+        byte[] big = ("{\"to\":\"U" + "0".repeat(32) + "\",\"messages\":[{\"type\":\"text\",\"text\":\""
+                + "a".repeat(3 * 1024 * 1024) + "\"}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Http.Res r = http.send(HttpRequest.newBuilder(URI.create(emulator.baseUrl() + "/v2/bot/message/push"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))), true);
+        lineShape(r, 413);
+    }
+
+    @Test
     void tooManyMessagesAndTooLongTextAreReportedInDetails() {
         String six = "{\"type\":\"text\",\"text\":\"x\"},".repeat(5) + "{\"type\":\"text\",\"text\":\"x\"}";
         Http.Res r = http.post("/v2/bot/message/push", "{\"to\":\"U" + "0".repeat(32) + "\",\"messages\":[" + six + "]}");

@@ -132,9 +132,13 @@ class FaultsAndControlTest {
     @Test
     void resetForgetsUsersButKeepsTheChannel() throws Exception {
         String u = friend("Zed");
+        JsonNode users = control.get("/control/v1/users").json().path("users");
+        assertThat(users).hasSize(1);
+        assertThat(users.get(0).path("relation").asText()).isEqualTo("FRIEND");
         assertThat(control.post("/control/v1/reset", "").status()).isEqualTo(200);
         assertThat(http.get("/v2/bot/profile/" + u).status()).isEqualTo(404);
         assertThat(http.get("/v2/bot/info").status()).isEqualTo(200);
+        assertThat(control.get("/control/v1/users").json().path("users")).isEmpty();
     }
 
     @Test

@@ -53,6 +53,7 @@ public final class ControlApi {
         r.on(GET, PREFIX + "/channels").control().to(this::channels);
         r.on(PUT, PREFIX + "/channels/{channelId}/settings").control().to(this::settings);
         r.on(POST, PREFIX + "/users").control().to(this::createUser);
+        r.on(GET, PREFIX + "/users").control().to(this::listUsers);
         r.on(POST, PREFIX + "/users/{userId}/follow").control().to(c -> follow(c, false));
         r.on(POST, PREFIX + "/users/{userId}/unblock").control().to(c -> follow(c, true));
         r.on(POST, PREFIX + "/users/{userId}/block").control().to(this::block);
@@ -156,6 +157,22 @@ public final class ControlApi {
         platform.state().users().put(id, u);
         ObjectNode out = Json.mapper().createObjectNode();
         out.put("userId", id);
+        return Reply.ok(out);
+    }
+
+    /** Every user with their relation to the selected channel ({@code NONE}, {@code FRIEND}, {@code BLOCKED}). */
+    private Reply listUsers(Call c) {
+        Channel ch = channel(c);
+        ObjectNode out = Json.mapper().createObjectNode();
+        ArrayNode a = out.putArray("users");
+        platform.state().users().values().stream()
+                .sorted(java.util.Comparator.comparing(User::userId))
+                .forEach(u -> {
+                    ObjectNode o = a.addObject();
+                    o.put("userId", u.userId());
+                    o.put("displayName", u.displayName());
+                    o.put("relation", ch.relation(u.userId()).name());
+                });
         return Reply.ok(out);
     }
 
