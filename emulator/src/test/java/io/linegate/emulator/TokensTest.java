@@ -154,6 +154,22 @@ class TokensTest {
         assertThat(botInfoStatus(t)).isEqualTo(200);
         anon.form("/v2/oauth/revoke", "access_token=" + enc(t));
         assertThat(botInfoStatus(t)).isEqualTo(200);
+        RSAKey key;
+        try {
+            key = new RSAKeyGenerator(2048).generate();
+        } catch (com.nimbusds.jose.JOSEException e) {
+            throw new AssertionError(e);
+        }
+        String kid = emulator.registerAssertionKey(ch.channelId(), key.toPublicJWK());
+        String byJwt;
+        try {
+            byJwt = anon.form("/oauth2/v3/token", "grant_type=client_credentials&client_assertion_type=" + enc(ASSERTION_TYPE)
+                    + "&client_assertion=" + assertion(key, kid, ch.channelId(), 600, 86400)).json().path("access_token").asText();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        assertThat(botInfoStatus(byJwt)).isEqualTo(200);
+        assertThat(anon.get("/oauth2/v2.1/verify?access_token=" + enc(byJwt)).json().path("expires_in").asLong()).isBetween(890L, 900L);
         clock.advance(Duration.ofMinutes(15));
         assertThat(botInfoStatus(t)).isEqualTo(401);
         JsonNode err = anon.form("/oauth2/v3/token", "grant_type=client_credentials&client_id=" + ch.channelId() + "&client_secret=x").json();
