@@ -1,0 +1,11 @@
+package io.linegate.login;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A verified ID token's claims (api-facts §5.5). {@code subject} is the LINE user id; trust it only
+ * because the token was verified, never because a client sent it.
+ */
+public record IdToken(String subject, String audience, Instant issuedAt, Instant expiresAt, String nonce,
+                      List<String> amr, String name, String picture, String email) {}
