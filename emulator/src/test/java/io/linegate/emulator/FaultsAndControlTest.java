@@ -192,4 +192,27 @@ class FaultsAndControlTest {
             assertThat(h.get("/v2/bot/profile/" + bob).json().path("displayName").asText()).isEqualTo("Bob");
         }
     }
+
+    @Test
+    void certifiedProviderAdminsAreNotifiedOfRequestTimeouts() throws Exception {
+        EmulatorConfig cfg = new EmulatorConfig();
+        EmulatorConfig.Provider p = new EmulatorConfig.Provider();
+        p.name = "Certified";
+        p.certified = true;
+        cfg.providers.add(p);
+        EmulatorConfig.ChannelConfig c = new EmulatorConfig.ChannelConfig();
+        c.provider = "Certified";
+        c.webhookUrl = receiver.url();
+        cfg.channels.add(c);
+        cfg.webhookTimeoutMs = 300;
+        receiver.delayMs = 600;
+        try (Emulator e = Emulator.builder().config(cfg).build().start()) {
+            Http ctl = new Http(e.baseUrl(), null);
+            String u = ctl.post("/control/v1/users", "{\"displayName\":\"N\"}").json().path("userId").asText();
+            ctl.post("/control/v1/users/" + u + "/follow", "");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                    .until(() -> ctl.get("/control/v1/webhook-errors").json().path("adminNotifications").size() == 1);
+            assertThat(ctl.get("/control/v1/webhook-errors").json().path("adminNotifications").get(0).asText()).contains("request_timeout");
+        }
+    }
 }

@@ -167,9 +167,11 @@ class WebhookDeliveryTest {
         control.post("/control/v1/users/" + u + "/follow", "");
         receiver.take();
         await().atMost(Duration.ofSeconds(6)).until(() -> control.get("/control/v1/webhook-errors").json().path("total").asLong() == 1);
-        JsonNode row = control.get("/control/v1/webhook-errors").json().path("errors").get(0);
+        JsonNode errors = control.get("/control/v1/webhook-errors").json();
+        JsonNode row = errors.path("errors").get(0);
         assertThat(row.path("reason").asText()).isEqualTo("request_timeout");
         assertThat(row.path("detail").asText()).isEqualTo("Request timeout");
+        assertThat(errors.path("adminNotifications")).isEmpty(); // the default provider is not certified
     }
 
     @Test

@@ -444,6 +444,8 @@ public final class ControlApi {
         Channel ch = channel(c);
         ObjectNode out = Json.mapper().createObjectNode();
         out.put("total", ch.errorStats().total());
+        ArrayNode notices = out.putArray("adminNotifications");
+        ch.adminNotices().last(100).forEach(notices::add);
         ArrayNode a = out.putArray("errors");
         for (WebhookErrorStats.Row r : ch.errorStats().rows()) {
             ObjectNode o = a.addObject();

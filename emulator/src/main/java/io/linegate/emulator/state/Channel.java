@@ -32,6 +32,8 @@ public final class Channel {
     private final Map<String, RSAKey> assertionKeys = new ConcurrentHashMap<>();
     private final BoundedLog<DeliveryRecord> deliveries;
     private final WebhookErrorStats errorStats = new WebhookErrorStats();
+    /** Notices the platform sends the channel's admins (certified providers: request_timeout, §1.10). */
+    private final BoundedLog<String> adminNotices = new BoundedLog<>(1000);
     private final Map<String, Instant> markAsReadTokens = BoundedMap.of(100_000);
     private final Map<String, LinkToken> linkTokens = BoundedMap.of(100_000);
     private final Map<String, AtomicLong> deliveryCounts = new ConcurrentHashMap<>();
@@ -147,6 +149,10 @@ public final class Channel {
         return errorStats;
     }
 
+    public BoundedLog<String> adminNotices() {
+        return adminNotices;
+    }
+
     public Map<String, Instant> markAsReadTokens() {
         return markAsReadTokens;
     }
@@ -189,6 +195,7 @@ public final class Channel {
         narrowcasts.clear();
         deliveries.clear();
         errorStats.clear();
+        adminNotices.clear();
         markAsReadTokens.clear();
         linkTokens.clear();
         deliveryCounts.clear();

@@ -163,6 +163,11 @@ public final class WebhookDispatcher implements AutoCloseable {
                 if (channel.settings().errorStatistics()) {
                     channel.errorStats().record(o.reason(), o.detail(), o.at());
                 }
+                if (channel.certifiedProvider() && "REQUEST_TIMEOUT".equals(o.reason())) {
+                    // Under a certified provider the admins are notified when no 2xx came within 2 s.
+                    channel.adminNotices().add(o.at() + " request_timeout: the bot server did not answer " + url
+                            + " with a 2xx within " + config.webhookTimeoutMs + " ms");
+                }
                 scheduleRedelivery(channel, batch);
             }
             return o;
