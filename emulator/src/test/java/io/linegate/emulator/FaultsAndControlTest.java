@@ -215,4 +215,19 @@ class FaultsAndControlTest {
             assertThat(ctl.get("/control/v1/webhook-errors").json().path("adminNotifications").get(0).asText()).contains("request_timeout");
         }
     }
+
+    @Test
+    void manyEventsWithoutAWebhookAreDroppedQuietly() {
+        EmulatorConfig cfg = new EmulatorConfig();
+        cfg.maxEventsPerWebhook = 1;
+        try (Emulator e = Emulator.builder().config(cfg).build().start()) {
+            Http ctl = new Http(e.baseUrl(), null);
+            StringBuilder events = new StringBuilder("{\"events\":[");
+            for (int i = 0; i < 20_000; i++) {
+                events.append(i == 0 ? "" : ",").append("{\"type\":\"things\"}");
+            }
+            assertThat(ctl.post("/control/v1/events", events.append("]}").toString()).status()).isEqualTo(200);
+            assertThat(ctl.get("/control/v1/deliveries").json().path("deliveries")).isEmpty();
+        }
+    }
 }

@@ -131,7 +131,14 @@ public final class WebhookDispatcher implements AutoCloseable {
                 lane.inFlight.decrementAndGet();
                 return;
             }
-            send(lane.channel, batch).whenComplete((o, t) -> {
+            CompletableFuture<Outcome> sent = send(lane.channel, batch);
+            if (sent.isDone()) {
+                // No webhook to call (or a URL that can't be called): keep looping here rather than
+                // recursing through the completion callback, which could overflow the stack.
+                lane.inFlight.decrementAndGet();
+                continue;
+            }
+            sent.whenComplete((o, t) -> {
                 lane.inFlight.decrementAndGet();
                 pump(lane);
             });
