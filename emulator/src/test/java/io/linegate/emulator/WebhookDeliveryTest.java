@@ -218,4 +218,26 @@ class WebhookDeliveryTest {
         assertThat(inbox.get(0).path("via").asText()).isEqualTo("greeting");
         assertThat(inbox.get(0).path("message").path("text").asText()).isEqualTo("Welcome!");
     }
+
+    @Test
+    void textWithEmojisAndMentionsAndLocationsReachTheBotAsSent() throws Exception {
+        String u = newUser("Gail");
+        String text = "{\"type\":\"text\",\"text\":\"@bot hi (love)\","
+                + "\"emojis\":[{\"index\":8,\"length\":6,\"productId\":\"5ac1bfd5040ab15980c9b435\",\"emojiId\":\"001\"}],"
+                + "\"mention\":{\"mentionees\":[{\"index\":0,\"length\":4,\"type\":\"user\",\"isSelf\":true}]}}";
+        control.post("/control/v1/users/" + u + "/messages", text);
+        JsonNode m = verified(receiver.take()).path("events").get(0).path("message");
+        assertThat(m.path("emojis").get(0).path("emojiId").asText()).isEqualTo("001");
+        assertThat(m.path("mention").path("mentionees").get(0).path("isSelf").asBoolean()).isTrue();
+        assertThat(m.path("quoteToken").asText()).isNotEmpty();
+        control.post("/control/v1/users/" + u + "/messages",
+                "{\"type\":\"location\",\"title\":\"Tower\",\"address\":\"Tokyo\",\"latitude\":35.65,\"longitude\":139.74}");
+        JsonNode loc = verified(receiver.take()).path("events").get(0).path("message");
+        assertThat(loc.path("type").asText()).isEqualTo("location");
+        assertThat(loc.path("latitude").asDouble()).isEqualTo(35.65);
+        control.post("/control/v1/users/" + u + "/postback", "{\"data\":\"action=buy&item=1\"}");
+        JsonNode pb = verified(receiver.take()).path("events").get(0);
+        assertThat(pb.path("postback").path("data").asText()).isEqualTo("action=buy&item=1");
+        assertThat(pb.path("replyToken").asText()).isNotEmpty();
+    }
 }
