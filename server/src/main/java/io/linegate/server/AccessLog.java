@@ -6,7 +6,6 @@ import com.linecorp.armeria.server.logging.AccessLogWriter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +33,13 @@ final class AccessLog implements AccessLogWriter {
                 .register(registry);
     }
 
+    /** Nanoseconds as milliseconds with three decimals, without String.format's cost. */
+    static String millis(long nanos) {
+        long micros = nanos / 1_000;
+        long frac = micros % 1_000;
+        return (micros / 1_000) + (frac < 10 ? ".00" : frac < 100 ? ".0" : ".") + frac;
+    }
+
     @Override
     public void log(RequestLog log) {
         ServiceRequestContext ctx = (ServiceRequestContext) log.context();
@@ -47,9 +53,9 @@ final class AccessLog implements AccessLogWriter {
             ackLatency.record(nanos, TimeUnit.NANOSECONDS);
         }
         if (access.isInfoEnabled()) {
-            access.info("{} {} {} {} {} {}ms {}", Instant.ofEpochMilli(log.requestStartTimeMillis()),
-                    ctx.clientAddress().getHostAddress(), ctx.method(), path, status,
-                    String.format("%.3f", nanos / 1e6), ctx.id().text());
+            // The line's own timestamp is the time; formatting here stays cheap because it runs per request.
+            access.info("{} {} {} {} {}ms {}", ctx.clientAddress().getHostAddress(), ctx.method(), path, status,
+                    millis(nanos), ctx.id().text());
         }
     }
 }

@@ -3,11 +3,8 @@ package io.linegate.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.bot.messaging.model.Message;
 import com.linecorp.bot.webhook.model.Event;
-import io.linegate.core.Json;
 import io.linegate.store.EventJournal;
 import io.linegate.store.EventJournal.StoredEvent;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -30,18 +27,15 @@ final class DispatchedEvent implements EventContext, ConversationState {
     private Map<String, String> loadedState;
     private final Map<String, String> changes = new LinkedHashMap<>();
 
-    DispatchedEvent(StoredEvent stored, Event event, int attempt, EventJournal journal, Outbound outbound, Clock clock) {
+    DispatchedEvent(StoredEvent stored, JsonNode raw, Event event, int attempt, EventJournal journal, Outbound outbound,
+                    Clock clock) {
         this.stored = stored;
+        this.raw = raw;
         this.event = event;
         this.attempt = attempt;
         this.journal = journal;
         this.outbound = outbound;
         this.clock = clock;
-        try {
-            this.raw = Json.mapper().readTree(stored.payload());
-        } catch (IOException e) {
-            throw new UncheckedIOException("stored event is not JSON", e);
-        }
     }
 
     @Override public Event event() { return event; }

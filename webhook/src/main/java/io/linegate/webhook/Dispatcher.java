@@ -1,11 +1,11 @@
 package io.linegate.webhook;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.bot.jackson.ModelObjectMapper;
 import com.linecorp.bot.webhook.model.Event;
 import com.linecorp.bot.webhook.model.EventMode;
 import com.linecorp.bot.webhook.model.UnknownEvent;
-import io.linegate.core.Json;
 import io.linegate.store.EventJournal;
 import io.linegate.store.EventJournal.InboxEntry;
 import io.linegate.store.EventJournal.NewEvent;
@@ -33,6 +33,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +54,8 @@ import org.slf4j.LoggerFactory;
 public final class Dispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     private static final ObjectMapper SDK = ModelObjectMapper.createNewObjectMapper();
-    private static final int SPLIT_BATCH = 500;
+    // Small enough that a split shares a commit with acknowledgements without holding them up.
+    private static final int SPLIT_BATCH = 100;
 
     private final EventJournal journal;
     private final OperatorControls controlStore;
@@ -71,7 +73,6 @@ public final class Dispatcher implements AutoCloseable {
     private final ExecutorService workers;
     private final ScheduledExecutorService timer;
     private final Thread pump;
-    private final Object signal = new Object();
     private final Metrics metrics;
 
     // Guarded by "this".
@@ -79,7 +80,6 @@ public final class Dispatcher implements AutoCloseable {
     private int loaded;
     private long loadCursor;
     private long inboxCursor;
-    private boolean wakeRequested;
 
     private volatile boolean running = true;
     private volatile Set<String> muted = Set.of();
@@ -136,10 +136,7 @@ public final class Dispatcher implements AutoCloseable {
 
     /** Tells the dispatcher there may be new work (a replayed dead letter, say); cheap and idempotent. */
     public void wake() {
-        synchronized (signal) {
-            wakeRequested = true;
-            signal.notifyAll();
-        }
+        LockSupport.unpark(pump); // runs per acknowledged webhook: no lock, and an early unpark is not lost
     }
 
     /** Re-reads the operator controls now instead of at the next periodic refresh. */
@@ -167,17 +164,9 @@ public final class Dispatcher implements AutoCloseable {
             try {
                 boolean worked = splitInbox();
                 worked |= loadPending();
-                if (!worked) {
-                    synchronized (signal) {
-                        if (!wakeRequested && running) {
-                            signal.wait(100);
-                        }
-                        wakeRequested = false;
-                    }
+                if (!worked && running) {
+                    LockSupport.parkNanos(100_000_000L);
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             } catch (RuntimeException e) {
                 log.error("dispatch pump failed; retrying in 1 s", e);
                 sleepQuietly(1000);
@@ -283,7 +272,8 @@ public final class Dispatcher implements AutoCloseable {
                 lane.attempts = head.attempts();
             }
         }
-        Event event = parse(head.payload());
+        JsonNode tree = tree(head.payload());
+        Event event = parse(tree);
         String userKey = event.source() == null || event.source().userId() == null
                 ? null : "user:" + event.source().userId();
         if (muted.contains(lane.key) || (userKey != null && muted.contains(userKey))) {
@@ -320,7 +310,7 @@ public final class Dispatcher implements AutoCloseable {
             }
         }
         int attempt = lane.attempts + 1;
-        DispatchedEvent ctx = new DispatchedEvent(head, event, attempt, journal, outbound, clock);
+        DispatchedEvent ctx = new DispatchedEvent(head, tree, event, attempt, journal, outbound, clock);
         inFlight.incrementAndGet();
         try {
             chosen.handle(ctx);
@@ -337,22 +327,25 @@ public final class Dispatcher implements AutoCloseable {
         finish(lane, head, outcome, ctx.stateChanges());
     }
 
-    private static Event parse(String payload) {
+    /** The stored event as a tree, read once and shared by the typed event and the context. */
+    private static JsonNode tree(String payload) {
         try {
-            Event e = SDK.readValue(payload, Event.class);
+            return SDK.readTree(payload);
+        } catch (Exception e) {
+            return SDK.createObjectNode(); // stored events were split from valid JSON; this is only a guard
+        }
+    }
+
+    private static Event parse(JsonNode tree) {
+        try {
+            Event e = SDK.treeToValue(tree, Event.class);
             if (e != null) {
                 return e;
             }
         } catch (Exception | LinkageError ignored) {
             // An event the SDK cannot read (new type, new enum value) still reaches the fallback.
         }
-        String type;
-        try {
-            type = Json.mapper().readTree(payload).path("type").asText("unknown");
-        } catch (Exception e) {
-            type = "unknown";
-        }
-        return new UnknownEvent(type, null, null, EventMode.UNDEFINED, null, null);
+        return new UnknownEvent(tree.path("type").asText("unknown"), null, null, EventMode.UNDEFINED, null, null);
     }
 
     private void finish(Lane lane, StoredEvent head, String outcome, Map<String, String> changes) {
