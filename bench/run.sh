@@ -3,7 +3,7 @@
 #
 #   bench/run.sh                                   # full run: all scenarios, issue figures, 1 repetition
 #   RUNS=3 bench/run.sh                            # three repetitions, medians in the summary
-#   SCENARIOS=burst DURATION=10 bench/run.sh       # quick smoke test of one scenario
+#   SCENARIOS=burst DURATION=10 BURST_WARMUP=5 bench/run.sh   # quick smoke test of one scenario
 #
 # Scenarios (SCENARIOS, space-separated, default "throughput ceiling compare burst"):
 #   throughput  wrk closed loop, handler 0 ms: signed ~700-byte webhooks acknowledged after the durable
@@ -13,13 +13,15 @@
 #   compare     wrk closed loop, handler 50 ms, same settings against linegate and against the baseline
 #               (plain Jetty 12 + line-bot-parser 9.14.0, handler on the request thread): req/s, p99, ratio.
 #   burst       open loop (fixed rate, latency from intended send time) at 10x what the handlers can
-#               process (WORKERS / 50 ms), for 60 s: p99 ack < 100 ms, heap < 256 MiB sampled every
+#               process (WORKERS / 50 ms), for 60 s after BURST_WARMUP s at the same rate: p99 ack < 100 ms, heap < 256 MiB sampled every
 #               second from /metrics, then waits for the backlog to drain and checks nothing was lost
 #               or handled twice.
 #
 # Environment (defaults in brackets):
 #   DURATION          seconds per measured run of every scenario [throughput/compare 30, burst 60]
-#   BURST_DURATION    burst seconds [DURATION or 60]      WARMUP   warm-up seconds before each run [10]
+#   BURST_DURATION    burst seconds [DURATION or 60]      WARMUP   warm-up seconds before each wrk run [10]
+#   BURST_WARMUP      seconds at the burst rate before the measured burst [30]: a JVM that has just
+#                     started needs 15-25 s on this machine before it keeps up (see docs/benchmarks.md)
 #   RUNS              repetitions [1]                      WORKERS  linegate handler threads [32]
 #   CONNECTIONS       wrk connection counts, throughput, one server each ["64 128 256"]
 #   COMPARE_CONNECTIONS  wrk connections, compare [200 = the baseline's thread pool]
@@ -41,6 +43,7 @@ SCENARIOS="${SCENARIOS:-throughput ceiling compare burst}"
 RUN_SECONDS="${DURATION:-30}"
 BURST_DURATION="${BURST_DURATION:-${DURATION:-60}}"
 WARMUP="${WARMUP:-10}"
+BURST_WARMUP="${BURST_WARMUP:-30}"
 RUNS="${RUNS:-1}"
 WORKERS="${WORKERS:-32}"
 HANDLER_MS=50
@@ -188,7 +191,13 @@ fi
   echo "java: $(java -version 2>&1 | head -1)"
   echo "wrk: $(wrk -v 2>&1 | head -1)"
   echo "loadavg at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "settings: SCENARIOS='$SCENARIOS' RUN_SECONDS=$RUN_SECONDS BURST_DURATION=$BURST_DURATION WARMUP=$WARMUP RUNS=$RUNS WORKERS=$WORKERS CONNECTIONS=$CONNECTIONS COMPARE_CONNECTIONS=$COMPARE_CONNECTIONS WRK_THREADS=$WRK_THREADS BODIES=$BODIES BURST_RATE=$BURST_RATE"
+  # The runtime under test is what ~/.m2 held when the jar above was built: record which build that was.
+  echo "repo HEAD: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'); uncommitted runtime files: $(git -C "$ROOT" status --porcelain -- core store webhook server 2>/dev/null | wc -l)"
+  for m in core store webhook server; do
+    f="$M2/linegate-$m/0.1.0-SNAPSHOT/linegate-$m-0.1.0-SNAPSHOT.jar"
+    [[ -f "$f" ]] && echo "runtime jar: linegate-$m installed $(date -u -r "$f" +%FT%TZ) sha256 $(sha256sum "$f" | cut -c1-16)"
+  done
+  echo "settings: SCENARIOS='$SCENARIOS' RUN_SECONDS=$RUN_SECONDS BURST_DURATION=$BURST_DURATION WARMUP=$WARMUP BURST_WARMUP=$BURST_WARMUP RUNS=$RUNS WORKERS=$WORKERS CONNECTIONS=$CONNECTIONS COMPARE_CONNECTIONS=$COMPARE_CONNECTIONS WRK_THREADS=$WRK_THREADS BODIES=$BODIES BURST_RATE=$BURST_RATE"
 } | tee "$RESULTS/machine.txt"
 
 # ---- scenarios ------------------------------------------------------------------------------------
@@ -280,7 +289,7 @@ scenario_compare() { # run
 sampler() { # out csv, stop file; one scrape a second, bounded
   local i ts f="$RESULTS/.sample.prom"
   echo "epoch_s,heap_used_bytes,queue_depth,handled" >"$1"
-  for ((i = 0; i < DRAIN_TIMEOUT + BURST_DURATION + WARMUP + 120; i++)); do
+  for ((i = 0; i < DRAIN_TIMEOUT + BURST_DURATION + BURST_WARMUP + 120; i++)); do
     [[ -f "$2" ]] && break
     ts=$(date +%s)
     if curl -fsS --max-time 2 "http://127.0.0.1:$BOT_PORT/metrics" >"$f" 2>/dev/null; then
@@ -293,7 +302,7 @@ sampler() { # out csv, stop file; one scrape a second, bounded
 scenario_burst() { # run
   local r="$1" d="$RESULTS/burst-$1"
   mkdir -p "$d"
-  log "burst #$r: open loop at $BURST_RATE req/s = 10 x ($WORKERS workers / ${HANDLER_MS} ms) for ${BURST_DURATION}s after ${WARMUP}s warm-up at the same rate; server ${BOT_JAVA_OPTS:--Xmx256m}"
+  log "burst #$r: open loop at $BURST_RATE req/s = 10 x ($WORKERS workers / ${HANDLER_MS} ms) for ${BURST_DURATION}s after ${BURST_WARMUP}s warm-up at the same rate; server ${BOT_JAVA_OPTS:--Xmx256m}"
   start_bot $HANDLER_MS "${BOT_JAVA_OPTS:--Xmx256m}" "$d/server.log"
   rm -f "$d/stop"
   sampler "$d/samples.csv" "$d/stop" &
@@ -301,8 +310,8 @@ scenario_burst() { # run
   local t_start t_end
   t_start=$(date +%s)
   scrape "$d/before.prom"
-  timeout $((BURST_DURATION + WARMUP + 300)) java -Xmx3g -jar "$JAR" openloop --url="http://127.0.0.1:$BOT_PORT/webhook" \
-    --rate="$BURST_RATE" --duration="$BURST_DURATION" --warmup="$WARMUP" --first=$BURST_FIRST \
+  timeout $((BURST_DURATION + BURST_WARMUP + 300)) java -Xmx3g -jar "$JAR" openloop --url="http://127.0.0.1:$BOT_PORT/webhook" \
+    --rate="$BURST_RATE" --duration="$BURST_DURATION" --warmup="$BURST_WARMUP" --first=$BURST_FIRST \
     --warmup-first=$BURST_WARM_FIRST --warmup-kind="${BURST_WARMUP_KIND:-events}" --connections="$BURST_CONNECTIONS" | tee "$d/openloop.txt" >&2
   t_end=$(date +%s)
   scrape "$d/after.prom"
@@ -325,7 +334,7 @@ scenario_burst() { # run
   touch "$d/stop"; wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=""
   scrape "$d/end.prom"
   counts $BOT_STATS "?from=$BURST_FIRST&to=$end_id" >"$d/counts.txt"
-  counts $BOT_STATS "?from=$BURST_WARM_FIRST&to=$((BURST_WARM_FIRST + BURST_RATE * WARMUP))" >"$d/counts-warmup.txt"
+  counts $BOT_STATS "?from=$BURST_WARM_FIRST&to=$((BURST_WARM_FIRST + BURST_RATE * BURST_WARMUP))" >"$d/counts-warmup.txt"
   distinct=$(kv "$d/counts.txt" distinct_in_range); hdup=$(kv "$d/counts.txt" duplicates)
   lost=$((ok - distinct))
   sp99=$($PROM quantile "$d/before.prom" "$d/after.prom" 0.99)
