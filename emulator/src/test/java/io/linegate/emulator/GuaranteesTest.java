@@ -36,10 +36,7 @@ class GuaranteesTest {
     }
 
     String friend(String name) throws InterruptedException {
-        String u = control.post("/control/v1/users", "{\"displayName\":\"" + name + "\"}").json().path("userId").asText();
-        control.post("/control/v1/users/" + u + "/follow", "");
-        receiver.take();
-        return u;
+        return receiver.friend(control, name);
     }
 
     Map<String, String> withKey(String key) {

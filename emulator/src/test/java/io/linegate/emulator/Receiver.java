@@ -49,6 +49,14 @@ final class Receiver implements AutoCloseable {
         return r;
     }
 
+    /** Creates a user who befriends the bot, and takes the follow webhook this receiver gets for it. */
+    String friend(Http control, String name) throws InterruptedException {
+        String u = control.post("/control/v1/users", "{\"displayName\":\"" + name + "\"}").json().path("userId").asText();
+        control.post("/control/v1/users/" + u + "/follow", "");
+        take();
+        return u;
+    }
+
     @Override
     public void close() {
         server.close();
