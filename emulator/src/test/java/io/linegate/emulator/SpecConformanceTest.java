@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * conform to the spec's response schema (read from the shared specs at test time).
  */
 class SpecConformanceTest {
-    static final Path SPEC = Path.of("/work/shared/line-platform/openapi/messaging-api.yml");
+    static final Path SPEC = SharedSpecs.file("messaging-api.yml");
 
     record Step(String method, String path, String body, String contentType) {}
 

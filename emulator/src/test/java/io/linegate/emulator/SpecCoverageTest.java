@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** Every operation of the two spec files is served, read from the shared specs at test time. */
 class SpecCoverageTest {
-    static final Path SPECS = Path.of("/work/shared/line-platform/openapi");
+    static final Path SPECS = SharedSpecs.dir();
     static Emulator emulator;
     static Http anon;
     static Http http;

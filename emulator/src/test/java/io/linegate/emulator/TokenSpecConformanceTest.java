@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** Every operation of channel-access-token.yml answered 2xx, in the shape of the spec's response. */
 class TokenSpecConformanceTest {
-    static final Path SPEC = Path.of("/work/shared/line-platform/openapi/channel-access-token.yml");
+    static final Path SPEC = SharedSpecs.file("channel-access-token.yml");
 
     @Test
     void everyTokenOperationConforms() throws Exception {
