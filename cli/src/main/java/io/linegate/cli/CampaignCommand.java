@@ -168,9 +168,9 @@ final class CampaignCommand {
         @Override
         int run(SqliteStore store) throws Exception {
             ChannelSettings settings = ChannelSettings.load(config, parent.linegate.env);
-            String type = tokenType != null ? tokenType : settings.channelAccessToken != null ? "long-lived" : "stateless";
-            if (type.equals("long-lived") && settings.channelAccessToken == null) {
-                throw new IllegalArgumentException("--token-type long-lived needs LINE_CHANNEL_ACCESS_TOKEN");
+            String type = settings.tokenType(tokenType);
+            if (type == null) {
+                throw new IllegalArgumentException("sending needs LINE_CHANNEL_ACCESS_TOKEN or LINE_CHANNEL_ID");
             }
             MessageSender.Builder sender = type.equals("long-lived")
                     ? MessageSender.builder(settings.apiBase, TokenManager.longLived(settings.channelAccessToken))

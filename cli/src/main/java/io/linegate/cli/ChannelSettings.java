@@ -102,6 +102,20 @@ final class ChannelSettings {
     }
 
     /**
+     * The kind of channel access token to send with: {@code requested} if given, else long-lived when
+     * LINE_CHANNEL_ACCESS_TOKEN is set, else stateless when LINE_CHANNEL_ID is; null when neither
+     * (no sending).
+     */
+    String tokenType(String requested) {
+        String type = requested != null ? requested
+                : channelAccessToken != null ? "long-lived" : channelId != null ? "stateless" : null;
+        if ("long-lived".equals(type) && channelAccessToken == null) {
+            throw new IllegalArgumentException("--token-type long-lived needs LINE_CHANNEL_ACCESS_TOKEN");
+        }
+        return type;
+    }
+
+    /**
      * The channel's managed tokens of {@code type} (short-lived, stateless or v2.1), not yet bound to
      * a store: the caller adds it.
      */

@@ -103,12 +103,8 @@ final class ServeCommand implements Callable<Integer> {
         if (settings.previousChannelSecret != null) {
             builder.previousSecret(settings.previousChannelSecret, settings.previousChannelSecretUntil);
         }
-        String type = tokenType != null ? tokenType
-                : settings.channelAccessToken != null ? "long-lived" : settings.channelId != null ? "stateless" : null;
+        String type = settings.tokenType(tokenType);
         if ("long-lived".equals(type)) {
-            if (settings.channelAccessToken == null) {
-                throw new IllegalArgumentException("--token-type long-lived needs LINE_CHANNEL_ACCESS_TOKEN");
-            }
             builder.tokens(TokenManager.longLived(settings.channelAccessToken));
         } else if (type != null) {
             builder.tokens(settings.managedTokens(type, tokenLifetime));
