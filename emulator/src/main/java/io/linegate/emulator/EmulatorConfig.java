@@ -51,6 +51,10 @@ public final class EmulatorConfig {
     public long redeliveryIntervalMs = 1000;
     /** Events queued for one channel at the same moment go out together, up to this many per request. */
     public int maxEventsPerWebhook = 100;
+    /** Events waiting for one channel's webhook; beyond it the control API refuses new events (503). */
+    public int webhookQueueLimit = 100_000;
+    /** The signature header's name as sent; LINE warns its case may change (api-facts §1.1). */
+    public String webhookSignatureHeader = "x-line-signature";
     /** Targeted narrowcasts below this many recipients fail with errorCode 2 (api-facts §2.3). */
     public int narrowcastMinRecipients = 50;
     /**
