@@ -318,23 +318,9 @@ public final class ControlApi {
      */
     private Reply accountLink(Call c) {
         User u = user(c);
-        Channel ch = channel(c);
         JsonNode b = c.jsonObject();
-        String token = b.path("linkToken").asText("");
-        String nonce = b.path("nonce").asText("");
-        if (nonce.length() < 10 || nonce.length() > 255) {
-            throw ApiException.invalid(List.of(new Detail("Length must be between 10 and 255", "nonce")));
-        }
-        io.linegate.emulator.state.LinkToken link = ch.linkTokens().remove(token);
-        if (link == null || !c.now().isBefore(link.expiresAt())) {
-            throw ApiException.badRequest("The link token is invalid, expired or already used");
-        }
-        boolean ok = link.userId().equals(u.userId());
-        ObjectNode e = platform.event("accountLink", ok ? Platform.userSource(u.userId()) : null);
-        ObjectNode l = e.putObject("link");
-        l.put("result", ok ? "ok" : "failed");
-        l.put("nonce", nonce);
-        platform.emit(ch, List.of(e));
+        ObjectNode e = io.linegate.emulator.login.AccountLink.link(platform, channel(c), u.userId(),
+                b.path("linkToken").asText(""), b.path("nonce").asText(""), c.now());
         return Reply.ok(eventSummary(e, null));
     }
 
