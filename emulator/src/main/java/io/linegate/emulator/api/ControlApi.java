@@ -20,6 +20,7 @@ import io.linegate.emulator.http.Router;
 import io.linegate.emulator.state.Channel;
 import io.linegate.emulator.state.ChannelSettings;
 import io.linegate.emulator.state.DeliveryRecord;
+import io.linegate.emulator.state.DeliverySummary;
 import io.linegate.emulator.state.Group;
 import io.linegate.emulator.state.Ids;
 import io.linegate.emulator.state.Inbox;
@@ -39,6 +40,7 @@ import java.util.List;
  */
 public final class ControlApi {
     public static final String PREFIX = "/control/v1";
+    static final int MAX_BULK_USERS = 1_000_000;
     private final Platform platform;
     private final Faults faults;
     private final RateLimiter limiter;
@@ -54,6 +56,7 @@ public final class ControlApi {
         r.on(PUT, PREFIX + "/channels/{channelId}/settings").control().to(this::settings);
         r.on(POST, PREFIX + "/users").control().to(this::createUser);
         r.on(GET, PREFIX + "/users").control().to(this::listUsers);
+        r.on(POST, PREFIX + "/users/bulk").control().to(this::bulkUsers);
         r.on(POST, PREFIX + "/users/{userId}/follow").control().to(c -> follow(c, false));
         r.on(POST, PREFIX + "/users/{userId}/unblock").control().to(c -> follow(c, true));
         r.on(POST, PREFIX + "/users/{userId}/block").control().to(this::block);
@@ -67,6 +70,7 @@ public final class ControlApi {
         r.on(POST, PREFIX + "/groups/{groupId}/messages").control().to(this::groupMessage);
         r.on(GET, PREFIX + "/groups/{groupId}/inbox").control().to(c -> inbox(c, c.path("groupId")));
         r.on(GET, PREFIX + "/deliveries").control().to(this::deliveries);
+        r.on(GET, PREFIX + "/deliveries/summary").control().to(this::deliverySummary);
         r.on(GET, PREFIX + "/webhook-errors").control().to(this::webhookErrors);
         r.on(POST, PREFIX + "/faults").control().to(this::addFault);
         r.on(DELETE, PREFIX + "/faults").control().to(c -> {
@@ -157,6 +161,65 @@ public final class ControlApi {
         platform.state().users().put(id, u);
         ObjectNode out = Json.mapper().createObjectNode();
         out.put("userId", id);
+        return Reply.ok(out);
+    }
+
+    /**
+     * Users for campaign load tests: ids {@code "U" + %032x of (start + i)} for i in [0, count), friends
+     * of {@code friendOf} (default: the selected channel) without follow events. Idempotent: existing
+     * users keep their profile, and one who blocked a bot stays blocked. Everything is checked before
+     * anything is created.
+     */
+    private Reply bulkUsers(Call c) {
+        JsonNode b = body(c);
+        List<Detail> d = new ArrayList<>();
+        long start = b.hasNonNull("start") ? integer(b.get("start"), -1) : 0;
+        if (start < 0) {
+            d.add(new Detail("Must be an integer >= 0", "start"));
+        }
+        long count = integer(b.path("count"), 0);
+        if (count < 1 || count > MAX_BULK_USERS) {
+            d.add(new Detail("Must be between 1 and " + MAX_BULK_USERS, "count"));
+        } else if (start >= 0 && start > Long.MAX_VALUE - count) {
+            d.add(new Detail("start + count must not exceed " + Long.MAX_VALUE, "start"));
+        }
+        List<Channel> channels = new ArrayList<>();
+        if (b.has("friendOf")) {
+            if (!b.get("friendOf").isArray()) {
+                d.add(new Detail("Must be an array of channel ids", "friendOf"));
+            }
+            for (JsonNode id : b.path("friendOf")) {
+                Channel ch = platform.state().channel(id.asText());
+                if (ch == null) {
+                    d.add(new Detail("Channel not found: " + id.asText(), "friendOf"));
+                }
+                channels.add(ch);
+            }
+        } else {
+            channels.add(channel(c));
+        }
+        if (!d.isEmpty()) {
+            throw ApiException.invalid(d);
+        }
+        String name = b.path("displayName").asText("User"); // one shared String: no per-user copy
+        java.util.Map<String, User> users = platform.state().users();
+        long existed = 0;
+        for (long i = 0; i < count; i++) {
+            String id = Ids.userIdOf(start + i);
+            User old = users.putIfAbsent(id, new User(id, name, null, null, "en"));
+            if (old != null) {
+                existed++;
+                id = old.userId(); // share the existing key's String
+            }
+            for (Channel ch : channels) {
+                ch.befriendIfNew(id);
+            }
+        }
+        ObjectNode out = Json.mapper().createObjectNode();
+        out.put("created", count);
+        out.put("alreadyExisted", existed);
+        out.put("firstUserId", Ids.userIdOf(start));
+        out.put("lastUserId", Ids.userIdOf(start + count - 1));
         return Reply.ok(out);
     }
 
@@ -426,6 +489,17 @@ public final class ControlApi {
         return Reply.ok(out);
     }
 
+    /** Per-recipient counts of what the channel delivered, not bounded by the inbox limit (campaign checks). */
+    private Reply deliverySummary(Call c) {
+        DeliverySummary.Totals t = channel(c).deliverySummary().totals();
+        ObjectNode out = Json.mapper().createObjectNode();
+        out.put("recipients", t.recipients());
+        out.put("messages", t.messages());
+        out.put("maxPerRecipient", t.maxPerRecipient());
+        out.put("duplicatedRecipients", t.duplicatedRecipients());
+        return Reply.ok(out);
+    }
+
     private Reply webhookErrors(Call c) {
         Channel ch = channel(c);
         ObjectNode out = Json.mapper().createObjectNode();
@@ -503,6 +577,10 @@ public final class ControlApi {
         if ("standby".equals(from.path("mode").asText())) {
             e.put("mode", "standby");
         }
+    }
+
+    private static long integer(JsonNode n, long otherwise) {
+        return n.isIntegralNumber() && n.canConvertToLong() ? n.asLong() : otherwise;
     }
 
     private static String text(JsonNode b, String field) {

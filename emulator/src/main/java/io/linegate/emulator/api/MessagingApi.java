@@ -137,9 +137,9 @@ public final class MessagingApi {
             }
         }
         chargeQuota(ch, reachable);
-        for (JsonNode u : to) {
-            platform.deliver(ch, u.asText(), "multicast", c.requestId(), messages, c.now());
-        }
+        List<String> ids = new ArrayList<>(to.size());
+        to.forEach(u -> ids.add(u.asText()));
+        platform.deliverAll(ch, ids, "multicast", c.requestId(), messages, c.now());
         return Reply.emptyObject();
     }
 
@@ -149,9 +149,7 @@ public final class MessagingApi {
         Channel ch = c.channel();
         List<String> friends = ch.friends();
         chargeQuota(ch, friends.size());
-        for (String u : friends) {
-            platform.deliver(ch, u, "broadcast", c.requestId(), messages, c.now());
-        }
+        platform.deliverAll(ch, friends, "broadcast", c.requestId(), messages, c.now());
         return Reply.emptyObject();
     }
 
@@ -174,9 +172,7 @@ public final class MessagingApi {
             n = new Narrowcast(c.requestId(), c.now(), targets.size(), 0, 2, "The number of recipients is too small");
         } else {
             chargeQuota(ch, targets.size());
-            for (String u : targets) {
-                platform.deliver(ch, u, "narrowcast", c.requestId(), messages, c.now());
-            }
+            platform.deliverAll(ch, targets, "narrowcast", c.requestId(), messages, c.now());
             n = new Narrowcast(c.requestId(), c.now(), targets.size(), targets.size(), null, null);
         }
         if (ch.narrowcasts().size() > 10_000) {

@@ -7,6 +7,7 @@ import io.linegate.core.Json;
 import io.linegate.core.Ulid;
 import io.linegate.emulator.EmulatorConfig;
 import io.linegate.emulator.state.Channel;
+import io.linegate.emulator.state.DeliverySummary;
 import io.linegate.emulator.state.EmulatorState;
 import io.linegate.emulator.state.Group;
 import io.linegate.emulator.state.Ids;
@@ -161,21 +162,60 @@ public final class Platform {
      */
     public ArrayNode deliver(Channel channel, String chatId, String via, String requestId, JsonNode messages, Instant now) {
         ArrayNode sent = Json.mapper().createArrayNode();
-        boolean reach = reachable(channel, chatId);
-        Inbox inbox = reach ? channel.inbox(chatId) : null;
-        for (JsonNode m : messages) {
-            String id = Ids.messageId();
-            ObjectNode s = sent.addObject();
-            s.put("id", id);
-            s.put("quoteToken", Ids.alnum(40, false));
-            if (inbox != null) {
-                inbox.add(new Inbox.Entry(via, now, requestId, id, m));
-            }
-        }
-        if (reach) {
+        if (deliverOne(channel, chatId, via, requestId, messages, contentHashes(messages), now, sent)) {
             channel.countDelivery(via, JST_DATE.format(now), 1);
         }
         return sent;
+    }
+
+    /**
+     * Sends the same {@code messages} to many chats (multicast, broadcast, narrowcast), whose responses
+     * carry no sentMessages: the per-request work (content hashes, the date) is done once, not per
+     * recipient. Returns how many chats were reached.
+     */
+    public long deliverAll(Channel channel, Iterable<String> chatIds, String via, String requestId, JsonNode messages, Instant now) {
+        long[] hashes = contentHashes(messages);
+        long reached = 0;
+        for (String chatId : chatIds) {
+            if (deliverOne(channel, chatId, via, requestId, messages, hashes, now, null)) {
+                reached++;
+            }
+        }
+        if (reached > 0) {
+            channel.countDelivery(via, JST_DATE.format(now), reached);
+        }
+        return reached;
+    }
+
+    private boolean deliverOne(Channel channel, String chatId, String via, String requestId, JsonNode messages,
+            long[] hashes, Instant now, ArrayNode sent) {
+        boolean reach = reachable(channel, chatId);
+        Inbox inbox = reach ? channel.inbox(chatId) : null;
+        if (sent != null || inbox != null) {
+            for (JsonNode m : messages) {
+                String id = Ids.messageId();
+                if (sent != null) {
+                    ObjectNode s = sent.addObject();
+                    s.put("id", id);
+                    s.put("quoteToken", Ids.alnum(40, false));
+                }
+                if (inbox != null) {
+                    inbox.add(new Inbox.Entry(via, now, requestId, id, m));
+                }
+            }
+        }
+        if (reach && Ids.isUserId(chatId)) {
+            channel.deliverySummary().record(chatId, hashes);
+        }
+        return reach;
+    }
+
+    private static long[] contentHashes(JsonNode messages) {
+        long[] h = new long[messages.size()];
+        for (int i = 0; i < h.length; i++) {
+            h[i] = DeliverySummary.contentHash(messages.get(i).toString());
+        }
+        return h;
     }
 
     /** Counts toward the monthly quota: sends to users except replies (replies are free). */

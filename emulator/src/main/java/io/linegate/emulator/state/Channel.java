@@ -37,6 +37,7 @@ public final class Channel {
     private final Map<String, Instant> markAsReadTokens = BoundedMap.of(100_000);
     private final Map<String, LinkToken> linkTokens = BoundedMap.of(100_000);
     private final Map<String, AtomicLong> deliveryCounts = new ConcurrentHashMap<>();
+    private final DeliverySummary deliverySummary = new DeliverySummary();
     private final AtomicLong consumption = new AtomicLong();
     private volatile Long quotaLimit; // null: "type":"none"
     /** Objects of the operations that are stored rather than simulated (rich menus, audiences...). */
@@ -103,6 +104,11 @@ public final class Channel {
         relations.put(userId, r);
     }
 
+    /** Makes a user with no relation yet a friend, silently (bulk users); a blocking user stays blocked. */
+    public void befriendIfNew(String userId) {
+        relations.putIfAbsent(userId, Relation.FRIEND);
+    }
+
     public boolean isFriend(String userId) {
         return relations.get(userId) == Relation.FRIEND;
     }
@@ -117,8 +123,9 @@ public final class Channel {
         return out;
     }
 
+    /** The chat's inbox, or null with {@code inboxLimit: 0} (load tests that only count, see {@link #deliverySummary()}). */
     public Inbox inbox(String chatId) {
-        return inboxes.computeIfAbsent(chatId, k -> new Inbox(inboxLimit));
+        return inboxLimit <= 0 ? null : inboxes.computeIfAbsent(chatId, k -> new Inbox(inboxLimit));
     }
 
     public Inbox inboxIfPresent(String chatId) {
@@ -182,6 +189,10 @@ public final class Channel {
         return c == null ? 0 : c.get();
     }
 
+    public DeliverySummary deliverySummary() {
+        return deliverySummary;
+    }
+
     public Map<String, JsonNode> objects() {
         return objects;
     }
@@ -199,6 +210,7 @@ public final class Channel {
         markAsReadTokens.clear();
         linkTokens.clear();
         deliveryCounts.clear();
+        deliverySummary.clear();
         consumption.set(0);
         objects.clear();
     }

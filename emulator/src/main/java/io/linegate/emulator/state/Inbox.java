@@ -12,10 +12,12 @@ public final class Inbox {
     public record Entry(String via, Instant sentAt, String requestId, String messageId, JsonNode message) {}
 
     private final int limit;
-    private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+    private final ArrayDeque<Entry> entries;
 
     public Inbox(int limit) {
         this.limit = Math.max(1, limit);
+        // Small at first: a campaign creates one inbox per recipient, most of which get one message.
+        this.entries = new ArrayDeque<>(Math.min(this.limit, 2));
     }
 
     public synchronized void add(Entry e) {
