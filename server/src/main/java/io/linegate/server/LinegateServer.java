@@ -92,6 +92,11 @@ public final class LinegateServer implements AutoCloseable {
                         throws Exception {
                     sender.push(to, m);
                 }
+
+                @Override
+                public String issueLinkToken(String userId) throws Exception {
+                    return sender.issueLinkToken(userId);
+                }
             };
         }
         this.dispatcher = b.dispatcherOptions.apply(Dispatcher.builder(store, b.bot.handler())

@@ -84,6 +84,15 @@ final class DispatchedEvent implements EventContext, ConversationState {
         outbound.push(to, messages);
     }
 
+    @Override
+    public String issueLinkToken() throws Exception {
+        String user = raw.path("source").path("userId").asText("");
+        if (user.isEmpty()) {
+            throw new IllegalStateException("event " + stored.eventId() + " has no user to issue a link token for");
+        }
+        return outbound.issueLinkToken(user);
+    }
+
     /** The group, room or user the event came from; null for events without a source. */
     private String conversation() {
         JsonNode source = raw.path("source");

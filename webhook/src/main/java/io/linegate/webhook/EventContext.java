@@ -48,6 +48,12 @@ public interface EventContext {
     /** Pushes to this conversation (the group, the room or the user). */
     void push(List<Message> messages) throws Exception;
 
+    /**
+     * Issues a link token for the event's user (account linking, api-facts §6): valid 10 minutes,
+     * single use. Send it to the user as a link to your site, which starts the link there.
+     */
+    String issueLinkToken() throws Exception;
+
     default void reply(Message... messages) throws Exception {
         reply(List.of(messages));
     }

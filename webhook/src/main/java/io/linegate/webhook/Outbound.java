@@ -16,6 +16,11 @@ public interface Outbound {
 
     void push(String to, List<Message> messages) throws Exception;
 
+    /** Issues a link token for {@code userId}, the first step of account linking (api-facts §6). */
+    default String issueLinkToken(String userId) throws Exception {
+        throw new IllegalStateException("no sending is configured (set LINE_CHANNEL_ACCESS_TOKEN)");
+    }
+
     /** For bots that never send: every call fails clearly. */
     Outbound NONE = new Outbound() {
         @Override
