@@ -12,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * ID linking through the Messaging API's account-link flow (api-facts §6), with unlinking at any time.
+ * ID linking (api-facts §5.6, §6): through the Messaging API's account-link flow or at LINE Login, with
+ * unlinking at any time from either side.
  *
  * <ol>
  *   <li>The bot issues a link token for the LINE user and sends them a link to the site.</li>
@@ -77,6 +78,15 @@ public final class AccountLinks {
         }
         store.link(lineUserId, member.get(), "account-link", now);
         return Outcome.LINKED;
+    }
+
+    /**
+     * Links at LINE Login (flow b): the member, logged in on the site, logged in with LINE too, and
+     * {@code lineUserId} comes from that login's verified ID token ({@link LineLogin.LoggedIn}),
+     * never from the browser.
+     */
+    public void linkAtLogin(String memberId, LineLogin.LoggedIn login) {
+        store.link(login.lineUserId(), memberId, "line-login", clock.instant());
     }
 
     /** The member unlinks on the site. */

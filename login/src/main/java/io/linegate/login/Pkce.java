@@ -32,8 +32,8 @@ public final class Pkce {
         }
     }
 
-    /** {@code bytes} from a secure random source, base64url without padding: for state, nonce and verifier. */
-    static String randomToken(int bytes) {
+    /** A URL-safe token of {@code bytes} bytes from a {@link SecureRandom}: base64url without padding, for states, nonces and session ids. */
+    public static String randomToken(int bytes) {
         byte[] b = new byte[bytes];
         RANDOM.nextBytes(b);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
