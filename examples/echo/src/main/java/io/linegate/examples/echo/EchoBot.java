@@ -2,10 +2,15 @@ package io.linegate.examples.echo;
 
 import com.linecorp.bot.messaging.model.StickerMessage;
 import com.linecorp.bot.messaging.model.TextMessage;
+import com.linecorp.bot.webhook.model.AccountLinkEvent;
 import com.linecorp.bot.webhook.model.FollowEvent;
+import com.linecorp.bot.webhook.model.LinkContent;
+import com.linecorp.bot.webhook.model.UserSource;
 import com.linecorp.bot.webhook.model.StickerMessageContent;
 import com.linecorp.bot.webhook.model.TextMessageContent;
+import io.linegate.login.AccountLinks;
 import io.linegate.webhook.Bot;
+import io.linegate.webhook.EventContext;
 import io.linegate.webhook.EventHandler;
 import io.linegate.webhook.EventRouter;
 import org.slf4j.Logger;
@@ -14,9 +19,36 @@ import org.slf4j.LoggerFactory;
 /**
  * The smallest useful bot: it echoes text, answers stickers with a sticker, greets new friends and
  * logs events it does not know. Run it with {@code linegate serve --bot echo}.
+ *
+ * <p>With {@link #withAccountLinking} it also links LINE users to a site's members through the
+ * Messaging API's account-link flow (api-facts §6): "link my account" issues a link token and sends
+ * the user to the site with it, the {@code accountLink} event completes the link, and "unlink my
+ * account" removes it (the guidelines: a member must be able to unlink, and be told so).
  */
 public final class EchoBot implements Bot {
     private static final Logger log = LoggerFactory.getLogger(EchoBot.class);
+    static final String LINK_COMMAND = "link my account";
+    static final String UNLINK_COMMAND = "unlink my account";
+
+    private final String siteLinkUrl;
+    private final AccountLinks links;
+
+    public EchoBot() {
+        this(null, null);
+    }
+
+    private EchoBot(String siteLinkUrl, AccountLinks links) {
+        this.siteLinkUrl = siteLinkUrl;
+        this.links = links;
+    }
+
+    /**
+     * @param siteLinkUrl the site's page that starts a link, for example {@code https://example.com/link};
+     *                    the bot adds {@code ?linkToken=...}
+     */
+    public static EchoBot withAccountLinking(String siteLinkUrl, AccountLinks links) {
+        return new EchoBot(siteLinkUrl, links);
+    }
 
     /** A sticker from LINE's list of stickers a bot may send (api-facts §8.1). */
     static final StickerMessage THUMBS_UP = new StickerMessage("446", "1988");
@@ -29,11 +61,41 @@ public final class EchoBot implements Bot {
     @Override
     public EventHandler handler() {
         return EventRouter.builder()
-                .onMessage(TextMessageContent.class, (ctx, text) -> ctx.reply(new TextMessage(text.text())))
+                .onMessage(TextMessageContent.class, this::onText)
                 .onMessage(StickerMessageContent.class, (ctx, sticker) -> ctx.reply(THUMBS_UP))
                 .on(FollowEvent.class, (ctx, follow) -> ctx.reply(new TextMessage(
                         "Thanks for adding me! Send me a message and I will send it back.")))
+                .on(AccountLinkEvent.class, this::onAccountLink)
                 .fallback(ctx -> log.info("no route for this event; ignored: {}", ctx.rawJson()))
                 .build();
+    }
+
+    private void onText(EventContext ctx, TextMessageContent text) throws Exception {
+        String command = text.text().strip().toLowerCase(java.util.Locale.ROOT);
+        if (links != null && command.equals(LINK_COMMAND)) {
+            String url = siteLinkUrl + "?linkToken=" + java.net.URLEncoder.encode(ctx.issueLinkToken(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            ctx.reply(new TextMessage("Sign in to link your account (this link works for 10 minutes): " + url));
+        } else if (links != null && command.equals(UNLINK_COMMAND) && ctx.event().source() instanceof UserSource u) {
+            ctx.reply(new TextMessage(links.unlinkLineUser(u.userId())
+                    ? "Your account is unlinked." : "Your LINE account is not linked to a member account."));
+        } else {
+            ctx.reply(new TextMessage(text.text()));
+        }
+    }
+
+    private void onAccountLink(EventContext ctx, AccountLinkEvent event) throws Exception {
+        if (links == null) {
+            return;
+        }
+        LinkContent link = event.link();
+        String user = event.source() instanceof UserSource u ? u.userId() : null;
+        String result = link == null || link.result() == null ? null : link.result().name().toLowerCase(java.util.Locale.ROOT);
+        AccountLinks.Outcome outcome = links.onAccountLinkEvent(result, link == null ? null : link.nonce(), user);
+        if (ctx.replyToken().isPresent()) { // a failed event has no source and no reply token
+            ctx.reply(new TextMessage(outcome == AccountLinks.Outcome.LINKED
+                    ? "Your account is linked. Send \"" + UNLINK_COMMAND + "\" to unlink it at any time."
+                    : "The link did not complete; send \"" + LINK_COMMAND + "\" to try again."));
+        }
     }
 }
