@@ -189,6 +189,22 @@ public final class MessageSender {
         }
     }
 
+    /**
+     * Issues a link token for {@code userId} (account linking, api-facts §6). Not retried once the
+     * request may have reached LINE: a second token would be harmless, but the caller decides.
+     */
+    public String issueLinkToken(String userId) throws LineApiException, IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return await(client.issueLinkToken(userId)).body().linkToken();
+            } catch (MessagingApiClientException e) {
+                if (!freshTokenAfter401(e, attempt)) {
+                    throw typed(e);
+                }
+            }
+        }
+    }
+
     /** An attempt of a keyed send. */
     private interface Attempt {
         CompletableFuture<? extends Result<?>> send();
