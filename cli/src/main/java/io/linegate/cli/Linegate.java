@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "linegate", mixinStandardHelpOptions = true, version = "linegate 0.1.0",
         description = "A guideline-compliant runtime for LINE bots, and a local LINE Platform emulator.",
         subcommands = {ServeCommand.class, DemoCommand.class, EmulatorCommand.class, EventsCommand.class,
-                AdminCommand.class, LogsCommand.class, TokensCommand.class, CampaignCommand.class})
+                AdminCommand.class, LogsCommand.class, TokensCommand.class, CampaignCommand.class,
+                LinksCommand.class})
 public final class Linegate implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
