@@ -60,6 +60,7 @@ public final class LinegateServer implements AutoCloseable {
     private final boolean tls;
     private final java.util.concurrent.ScheduledExecutorService housekeeping;
     private final TokenManager tokens;
+    private final boolean ownsStore;
 
     private LinegateServer(Builder b) {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -67,7 +68,8 @@ public final class LinegateServer implements AutoCloseable {
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
-        this.store = SqliteStore.open(b.dataDir, b.clock);
+        this.ownsStore = b.store == null;
+        this.store = ownsStore ? SqliteStore.open(b.dataDir, b.clock) : b.store;
         this.drain = b.drain;
         this.tls = b.tls.isTls();
         Outbound outbound = Outbound.NONE;
@@ -213,14 +215,16 @@ public final class LinegateServer implements AutoCloseable {
 
     /**
      * Graceful stop: stop accepting, answer the requests in flight (their bodies are journaled first),
-     * let running handlers finish, close the store. Events not yet handled stay in the journal.
+     * let running handlers finish, close the store (if it opened it). Events not yet handled stay in the journal.
      */
     @Override
     public void close() {
         server.stop().join();
         housekeeping.shutdownNow();
         dispatcher.close(drain);
-        store.close();
+        if (ownsStore) {
+            store.close();
+        }
         registry.close();
     }
 
@@ -235,6 +239,7 @@ public final class LinegateServer implements AutoCloseable {
         private Secret adminToken;
         private URI apiBase = URI.create("https://api.line.me");
         private Path dataDir = Path.of("data");
+        private SqliteStore store;
         private String host = "0.0.0.0";
         private int port = 8443;
         private ServerTls tls = ServerTls.selfSigned();
@@ -273,6 +278,12 @@ public final class LinegateServer implements AutoCloseable {
         public Builder adminToken(Secret token) { this.adminToken = token; return this; }
         public Builder apiBase(URI apiBase) { this.apiBase = apiBase; return this; }
         public Builder dataDir(Path dir) { this.dataDir = dir; return this; }
+
+        /**
+         * Uses a store the caller opened instead of opening one in {@link #dataDir}, for a process that
+         * also serves a site on the same data (account links, logins); the caller closes it.
+         */
+        public Builder store(SqliteStore store) { this.store = store; return this; }
         public Builder host(String host) { this.host = host; return this; }
         public Builder port(int port) { this.port = port; return this; }
         public Builder tls(ServerTls tls) { this.tls = tls; return this; }
