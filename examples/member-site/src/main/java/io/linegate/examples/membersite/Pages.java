@@ -1,0 +1,102 @@
+package io.linegate.examples.membersite;
+
+import io.linegate.store.LinkStore.Link;
+
+/** The site's HTML. Every value from outside is escaped; element ids are stable for the browser test. */
+final class Pages {
+    private Pages() {}
+
+    static String signIn(String notice, String next) {
+        return layout("Sign in", (notice == null ? "" : "<p id=\"notice\">" + esc(notice) + "</p>") + """
+                <form id="signin" method="post" action="/signin">
+                  <input type="hidden" name="next" value="%s">
+                  <label>Member id <input id="member" name="member" autocomplete="username"></label>
+                  <label>Password <input id="password" name="password" type="password" autocomplete="current-password"></label>
+                  <button id="sign-in" type="submit">Sign in</button>
+                </form>
+                <p>or <a id="login-with-line" href="/login/line">Log in with LINE</a> (once your LINE account is linked)</p>
+                """.formatted(esc(next == null ? "/" : next)));
+    }
+
+    static String member(String memberId, Link link, String csrf, String notice) {
+        String linked = link == null
+                ? """
+                  <p id="link-status">No LINE account is linked.</p>
+                  <p><a id="link-line" href="/login/line">Link your LINE account</a> (you log in with LINE once),
+                  or send "link my account" to our official account in LINE.</p>
+                  """
+                : """
+                  <p id="link-status">Linked LINE account: <span id="line-user">%s</span> (linked %s, via %s).</p>
+                  <p>You can unlink it at any time, here or by sending "unlink my account" to our official account.</p>
+                  <form id="unlink" method="post" action="/unlink"><input type="hidden" name="csrf" value="%s">
+                  <button id="unlink-button" type="submit">Unlink my LINE account</button></form>
+                  """.formatted(esc(link.lineUserId()), esc(link.linkedAt().toString()), esc(link.via()), esc(csrf));
+        return layout("Your membership", (notice == null ? "" : "<p id=\"notice\">" + esc(notice) + "</p>")
+                + "<p>Signed in as <strong id=\"member-id\">" + esc(memberId) + "</strong>.</p>" + linked + """
+                <form method="post" action="/signout"><input type="hidden" name="csrf" value="%s">
+                <button id="sign-out" type="submit">Sign out</button></form>
+                """.formatted(esc(csrf)));
+    }
+
+    /** LINE sent the user back with an error: say what happened in words, and offer to try again. */
+    static String loginError(String error, String description) {
+        String words = switch (error) {
+            case "ACCESS_DENIED" -> "You cancelled the login or did not allow access. Nothing was changed.";
+            case "INVALID_SCOPE" -> "The site asked LINE for permissions it may not request.";
+            case "LOGIN_REQUIRED", "INTERACTION_REQUIRED" -> "LINE needs you to log in again.";
+            default -> "LINE could not complete the login.";
+        };
+        return layout("Login not completed", "<p id=\"login-error\" data-error=\"" + esc(error) + "\">" + esc(words)
+                + "</p><p>(" + esc(error) + (description.isEmpty() ? "" : ": " + esc(description)) + ")</p>"
+                + "<p><a href=\"/\">Back</a></p>");
+    }
+
+    static String message(String title, String text) {
+        return layout(title, "<p id=\"message\">" + esc(text) + "</p><p><a href=\"/\">Back</a></p>");
+    }
+
+    /** The LIFF app: the SDK gets the ID token inside LINE; the page sends only that to the server. */
+    static String liff(String liffId, String sdkUrl) {
+        return layout("LIFF", """
+                <p id="liff-user">Checking who you are...</p>
+                <script src="%s"></script>
+                <script>
+                  liff.init({ liffId: "%s" }).then(() => {
+                    if (!liff.isLoggedIn()) { liff.login(); return; }
+                    return fetch("/api/liff/verify", { method: "POST", headers: { "Content-Type": "application/json" },
+                        body: JSON.stringify({ idToken: liff.getIDToken() }) })
+                      .then(r => r.json().then(b => ({ ok: r.ok, b })))
+                      .then(({ ok, b }) => {
+                        document.getElementById("liff-user").textContent = ok
+                          ? "Verified LINE user " + b.userId + (b.memberId ? " (member " + b.memberId + ")" : " (not linked)")
+                          : "Not verified: " + b.message;
+                        document.getElementById("liff-user").dataset.userId = ok ? b.userId : "";
+                      });
+                  }).catch(e => { document.getElementById("liff-user").textContent = "LIFF failed: " + e; });
+                </script>
+                """.formatted(esc(sdkUrl), esc(liffId == null ? "" : liffId)));
+    }
+
+    private static String layout(String title, String body) {
+        return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + esc(title)
+                + " - Example member site</title></head><body><h1>" + esc(title) + "</h1>" + body + "</body></html>";
+    }
+
+    static String esc(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '&' -> b.append("&amp;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+}
