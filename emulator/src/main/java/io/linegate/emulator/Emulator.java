@@ -14,6 +14,9 @@ import io.linegate.emulator.http.Faults;
 import io.linegate.emulator.http.LineErrorHandler;
 import io.linegate.emulator.http.RateLimiter;
 import io.linegate.emulator.http.Router;
+import io.linegate.emulator.login.LiffApp;
+import io.linegate.emulator.login.LineLogin;
+import io.linegate.emulator.login.LoginChannel;
 import io.linegate.emulator.state.Channel;
 import io.linegate.emulator.state.ChannelSettings;
 import io.linegate.emulator.state.EmulatorState;
@@ -39,7 +42,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A local LINE Platform: the Messaging API and channel-access-token paths of {@code api.line.me} and
- * {@code api-data.line.me}, webhook delivery to the bot, and a control API, on one port.
+ * {@code api-data.line.me}, webhook delivery to the bot, LINE Login, LIFF and the account-link dialog
+ * of {@code access.line.me}, and a control API, on one port.
  *
  * <pre>
  * try (Emulator e = Emulator.builder().webhookUrl("http://127.0.0.1:8080/callback").build().start()) {
@@ -49,6 +53,8 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  */
 public final class Emulator implements AutoCloseable {
+    /** The provider of channels that name none. */
+    static final String DEFAULT_PROVIDER = "Default provider";
     private final EmulatorConfig config;
     private final Clock clock;
     private final Path stateDir;
@@ -59,6 +65,8 @@ public final class Emulator implements AutoCloseable {
     private final Faults faults = new Faults();
     private final Platform platform;
     private final Map<String, ChannelInfo> infos = new LinkedHashMap<>();
+    private final LineLogin login;
+    private final Map<String, LoginChannelInfo> loginInfos = new LinkedHashMap<>();
     private final Server server;
     private final ScheduledExecutorService housekeeping;
     private volatile boolean started;
@@ -84,7 +92,9 @@ public final class Emulator implements AutoCloseable {
         this.webhooks = new WebhookDispatcher(config, clock);
         this.limiter = new RateLimiter(clock, config.rateLimits.enabled, config.rateLimits.scale);
         this.platform = new Platform(state, tokens, webhooks, config);
+        this.login = new LineLogin(platform, tokens);
         createChannels(b);
+        createLoginChannels(b);
         createUsers();
         if (stateDir != null) {
             StateSnapshot.load(stateDir, state);
@@ -92,7 +102,8 @@ public final class Emulator implements AutoCloseable {
 
         Router router = new Router();
         new MessagingApi(platform).register(router);
-        new OAuthApi(tokens).register(router);
+        new OAuthApi(tokens, login.api()).register(router);
+        login.register(router);
         new OtherApi(platform).register(router);
         new ControlApi(platform, faults, limiter).register(router);
         // Last: whatever messaging-api.yml defines and nothing above simulates.
@@ -162,6 +173,18 @@ public final class Emulator implements AutoCloseable {
                 target.webhookUrl = b.webhookUrl;
             }
         }
+        if (b.providerCertified != null) {
+            // The default channel's provider (and so the default Login channel's).
+            String name = list.get(0).provider != null ? list.get(0).provider : DEFAULT_PROVIDER;
+            EmulatorConfig.Provider p = providers.get(name);
+            if (p == null) {
+                p = new EmulatorConfig.Provider();
+                p.name = name;
+                config.providers.add(p);
+                providers.put(name, p);
+            }
+            p.certified = b.providerCertified;
+        }
         for (EmulatorConfig.ChannelConfig cc : list) {
             String id = cc.channelId != null ? cc.channelId : Ids.channelId();
             if (!id.matches("\\d{1,20}")) {
@@ -172,7 +195,7 @@ public final class Emulator implements AutoCloseable {
             if (!Ids.isUserId(bot)) {
                 throw new IllegalArgumentException("bot user id must be U + 32 hex characters");
             }
-            EmulatorConfig.Provider p = cc.provider == null ? null : providers.get(cc.provider);
+            EmulatorConfig.Provider p = providers.get(cc.provider == null ? DEFAULT_PROVIDER : cc.provider);
             ChannelSettings s = new ChannelSettings(cc.webhookUrl, cc.webhookActive, cc.redelivery, cc.autoReply,
                     cc.autoReplyText, cc.greeting, cc.greetingText, cc.errorStatistics);
             if (s.refusal() != null) {
@@ -184,7 +207,7 @@ public final class Emulator implements AutoCloseable {
             }
             String basicId = cc.basicId != null ? cc.basicId : "@" + Ids.alnum(7, false).toLowerCase(java.util.Locale.ROOT);
             Channel ch = new Channel(id, Secret.of(secret, "channel secret"), bot, basicId, cc.displayName,
-                    p == null ? (cc.provider == null ? "Default provider" : cc.provider) : p.name,
+                    p == null ? (cc.provider == null ? DEFAULT_PROVIDER : cc.provider) : p.name,
                     p != null && p.certified, s, config.inboxLimit, config.logLimit, config.retryKeyLimit, config.replyTokenLimit);
             ch.quotaLimit(cc.quota);
             for (EmulatorConfig.AssertionKey k : cc.assertionKeys) {
@@ -200,10 +223,83 @@ public final class Emulator implements AutoCloseable {
         }
     }
 
+    /**
+     * LINE Login channels from the config; with none, one default Login channel under the default
+     * channel's provider, linked to the default channel, with one LIFF app. The builder's Login options
+     * apply to the first.
+     */
+    private void createLoginChannels(Builder b) {
+        List<EmulatorConfig.LoginChannelConfig> list = new ArrayList<>(config.loginChannels);
+        Channel bot = state.defaultChannel();
+        if (list.isEmpty()) {
+            EmulatorConfig.LoginChannelConfig d = new EmulatorConfig.LoginChannelConfig();
+            d.linkedBotChannelId = bot.channelId();
+            d.liffApps.add(new EmulatorConfig.LiffAppConfig());
+            list.add(d);
+        }
+        EmulatorConfig.LoginChannelConfig first = list.get(0);
+        first.callbackUrls.addAll(b.loginCallbackUrls);
+        if (b.liffEndpointUrl != null) {
+            if (first.liffApps.isEmpty()) {
+                first.liffApps.add(new EmulatorConfig.LiffAppConfig());
+            }
+            first.liffApps.get(0).endpointUrl = b.liffEndpointUrl;
+        }
+        for (EmulatorConfig.LoginChannelConfig lc : list) {
+            String id = lc.channelId != null ? lc.channelId : Ids.channelId();
+            if (!id.matches("\\d{1,20}")) {
+                throw new IllegalArgumentException("Login channel id must be digits: " + id);
+            }
+            String secret = lc.channelSecret != null ? lc.channelSecret : Ids.hex32(true);
+            if (secret.length() < 32) { // HS256 ID tokens are signed with it: at least 256 bits
+                throw new IllegalArgumentException("Login channel " + id + ": the channel secret must have at least 32 characters");
+            }
+            String provider = lc.provider != null ? lc.provider : bot.providerName();
+            if (lc.linkedBotChannelId != null) {
+                Channel linked = state.channel(lc.linkedBotChannelId);
+                if (linked == null || !linked.providerName().equals(provider)) {
+                    throw new IllegalArgumentException("Login channel " + id + ": linkedBotChannelId must be a Messaging API"
+                            + " channel of the same provider (" + provider + ")");
+                }
+            }
+            if (lc.callbackUrls.size() > LoginChannel.MAX_CALLBACK_URLS) {
+                throw new IllegalArgumentException("Login channel " + id + ": at most " + LoginChannel.MAX_CALLBACK_URLS + " callback URLs");
+            }
+            if (lc.appTypes.isEmpty() || !List.of("web", "mobile").containsAll(lc.appTypes)) {
+                throw new IllegalArgumentException("Login channel " + id + ": appTypes must be web and/or mobile");
+            }
+            boolean certified = config.providers.stream().anyMatch(p -> p.name.equals(provider) && p.certified);
+            LoginChannel ch = new LoginChannel(id, io.linegate.core.Secret.of(secret, "Login channel secret"), provider,
+                    certified, lc.linkedBotChannelId, java.util.Set.copyOf(lc.appTypes).equals(java.util.Set.of("web")),
+                    lc.emailPermission);
+            switch (lc.status) {
+                case "published" -> ch.status(LoginChannel.Status.PUBLISHED);
+                case "developing" -> ch.status(LoginChannel.Status.DEVELOPING);
+                default -> throw new IllegalArgumentException("Login channel " + id + ": status must be published or developing");
+            }
+            ch.admins().addAll(lc.admins);
+            ch.testers().addAll(lc.testers);
+            for (String url : lc.callbackUrls) {
+                ch.addCallbackUrl(url);
+            }
+            login.add(ch);
+            List<String> liffIds = new ArrayList<>();
+            for (EmulatorConfig.LiffAppConfig la : lc.liffApps) {
+                String liffId = la.liffId != null ? la.liffId : id + "-" + Ids.alnum(8, false);
+                login.addLiffApp(new LiffApp(liffId, ch, la.scopes, la.endpointUrl));
+                liffIds.add(liffId);
+            }
+            loginInfos.put(id, new LoginChannelInfo(id, secret, liffIds));
+        }
+    }
+
     private void createUsers() {
         for (EmulatorConfig.UserConfig u : config.users) {
             String id = u.userId != null ? u.userId : Ids.userId();
             state.users().put(id, new User(id, u.displayName, u.pictureUrl, u.statusMessage, u.language));
+            if (u.email != null || u.password != null) {
+                login.credentials().set(id, u.email, u.password);
+            }
             for (Channel ch : state.channels()) {
                 if (u.friendOf.contains("*") || u.friendOf.contains(ch.channelId())) {
                     ch.relation(id, Relation.FRIEND);
@@ -238,17 +334,25 @@ public final class Emulator implements AutoCloseable {
         return List.copyOf(infos.values());
     }
 
+    /** The default LINE Login channel (the first configured one). */
+    public LoginChannelInfo defaultLoginChannel() {
+        return loginInfos.values().iterator().next();
+    }
+
+    /** Every LINE Login channel, the default first. */
+    public List<LoginChannelInfo> loginChannels() {
+        return List.copyOf(loginInfos.values());
+    }
+
     /**
-     * Registers a public key for JWT assertions of {@code channelId}, as on the console's Basic
-     * settings tab, and returns its kid.
+     * Registers a public key for JWT assertions of {@code channelId} (a Messaging API or LINE Login
+     * channel), as on the console's Basic settings tab, and returns its kid.
      */
     public String registerAssertionKey(String channelId, RSAKey publicKey) {
-        Channel ch = state.channel(channelId);
-        if (ch == null) {
+        String kid = Ids.alnum(22, false);
+        if (!tokens.registerAssertionKey(channelId, kid, publicKey)) {
             throw new IllegalArgumentException("unknown channel " + channelId);
         }
-        String kid = Ids.alnum(22, false);
-        tokens.registerAssertionKey(ch, kid, publicKey);
         return kid;
     }
 
@@ -293,6 +397,9 @@ public final class Emulator implements AutoCloseable {
         private Boolean rateLimits;
         private Double rateLimitScale;
         private Boolean validateRequests;
+        private Boolean providerCertified;
+        private final List<String> loginCallbackUrls = new ArrayList<>();
+        private String liffEndpointUrl;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {}
@@ -359,7 +466,28 @@ public final class Emulator implements AutoCloseable {
             return this;
         }
 
-        /** The clock used for every expiry (tokens, reply tokens, retry keys, narrowcast phases). */
+        /**
+         * Whether the default channel's provider is certified: its admins get request_timeout notices,
+         * and {@code bot_prompt=normal} pre-checks the add-friend option.
+         */
+        public Builder providerCertified(boolean certified) {
+            this.providerCertified = certified;
+            return this;
+        }
+
+        /** Registers a callback URL on the default LINE Login channel; repeatable. */
+        public Builder loginCallbackUrl(String url) {
+            this.loginCallbackUrls.add(url);
+            return this;
+        }
+
+        /** The endpoint URL of the default LINE Login channel's first LIFF app (https, or http on loopback). */
+        public Builder liffEndpointUrl(String url) {
+            this.liffEndpointUrl = url;
+            return this;
+        }
+
+        /** The clock used for every expiry (tokens, reply tokens, retry keys, narrowcast phases, codes). */
         public Builder clock(Clock clock) {
             this.clock = clock;
             return this;

@@ -24,7 +24,14 @@ import java.util.Map;
  *     redelivery: true
  *     assertionKeys: [ { kid: my-kid, jwk: { kty: RSA, e: AQAB, n: ..., alg: RS256, use: sig } } ]
  * users:
- *   - { userId: U0123..., displayName: Alice, friendOf: ["1234567890"] }
+ *   - { userId: U0123..., displayName: Alice, friendOf: ["1234567890"], email: alice@example.com, password: pw }
+ * loginChannels:
+ *   - channelId: "2000000001"
+ *     channelSecret: 0123456789abcdef0123456789abcdef
+ *     provider: Example
+ *     callbackUrls: [ http://127.0.0.1:8081/callback ]
+ *     linkedBotChannelId: "1234567890"
+ *     liffApps: [ { liffId: 2000000001-AbcdEfgh, endpointUrl: http://127.0.0.1:8081/liff } ]
  * </pre>
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -67,6 +74,11 @@ public final class EmulatorConfig {
     public List<Provider> providers = new ArrayList<>();
     public List<ChannelConfig> channels = new ArrayList<>();
     public List<UserConfig> users = new ArrayList<>();
+    /**
+     * LINE Login channels (api-facts §5-7). Empty: one default Login channel under the default
+     * provider, linked to the default Messaging API channel, with one LIFF app.
+     */
+    public List<LoginChannelConfig> loginChannels = new ArrayList<>();
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public static final class RateLimits {
@@ -120,6 +132,45 @@ public final class EmulatorConfig {
         public String language = "en";
         /** Channel ids this user is a friend of at start; {@code "*"} for all. */
         public List<String> friendOf = new ArrayList<>();
+        /**
+         * What the user types on the emulated LINE Login page. Absent: {@code <userId>@emulator.local}
+         * and {@code password}.
+         */
+        public String email;
+        public String password;
+    }
+
+    /**
+     * A LINE Login channel. {@code linkedBotChannelId} is the Messaging API channel offered by
+     * {@code bot_prompt}; it must be under the same provider.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public static final class LoginChannelConfig {
+        public String channelId;
+        public String channelSecret;
+        /** Absent: the default Messaging API channel's provider. */
+        public String provider;
+        /** Registered callback URLs (at most 400); a redirect_uri must be one, optionally with added query parameters. */
+        public List<String> callbackUrls = new ArrayList<>();
+        /** {@code published}, or {@code developing}: only admins and testers can log in. */
+        public String status = "published";
+        public List<String> admins = new ArrayList<>();
+        public List<String> testers = new ArrayList<>();
+        public String linkedBotChannelId;
+        /** {@code web}, {@code mobile}: refresh and revoke need the client secret only for web-only channels. */
+        public List<String> appTypes = new ArrayList<>(List.of("web"));
+        /** Whether the email permission application is approved, so that the {@code email} scope is allowed. */
+        public boolean emailPermission = true;
+        public List<LiffAppConfig> liffApps = new ArrayList<>();
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public static final class LiffAppConfig {
+        /** {@code <login channel id>-<8 letters>}; generated when absent. */
+        public String liffId;
+        /** https (plain http only on loopback); may be set later through the control API. */
+        public String endpointUrl;
+        public List<String> scopes = new ArrayList<>(List.of("openid", "profile"));
     }
 
     public static EmulatorConfig load(Path yaml) throws IOException {

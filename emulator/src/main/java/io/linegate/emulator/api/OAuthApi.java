@@ -4,30 +4,54 @@ import static com.linecorp.armeria.common.HttpMethod.GET;
 import static com.linecorp.armeria.common.HttpMethod.POST;
 
 import com.linecorp.armeria.common.QueryParams;
+import io.linegate.emulator.http.Call;
 import io.linegate.emulator.http.RateLimiter.Limit;
+import io.linegate.emulator.http.Reply;
 import io.linegate.emulator.http.Router;
+import io.linegate.emulator.login.LoginApi;
 import io.linegate.emulator.tokens.TokenService;
 
-/** The operations of {@code channel-access-token.yml}: issue, verify and revoke the four token types. */
+/**
+ * The operations of {@code channel-access-token.yml}: issue, verify and revoke the four token types.
+ * {@code /oauth2/v2.1/token}, {@code verify} and {@code revoke} are shared with LINE Login (api-facts
+ * §4.2, §10): the grant type, the method and the kind of token decide which side answers.
+ */
 public final class OAuthApi {
     private final TokenService tokens;
+    private final LoginApi login;
 
-    public OAuthApi(TokenService tokens) {
+    public OAuthApi(TokenService tokens, LoginApi login) {
         this.tokens = tokens;
+        this.login = login;
     }
 
     public void register(Router r) {
         r.on(POST, "/v2/oauth/accessToken").noAuth().limit(Limit.SHORT_LIVED_TOKEN).to(c -> tokens.shortLived(c.form(), c.now()));
         r.on(POST, "/v2/oauth/verify").noAuth().limit(Limit.NONE).to(c -> tokens.verifyV2(c.form(), c.now()));
         r.on(POST, "/v2/oauth/revoke").noAuth().limit(Limit.NONE).to(c -> tokens.revokeV2(c.form()));
-        r.on(POST, "/oauth2/v2.1/token").noAuth().limit(Limit.NONE).to(c -> tokens.v21(c.form(), c.now()));
-        r.on(GET, "/oauth2/v2.1/verify").noAuth().limit(Limit.NONE).to(c -> tokens.verifyV21(c.query("access_token"), c.now()));
-        r.on(POST, "/oauth2/v2.1/revoke").noAuth().limit(Limit.NONE).to(c -> tokens.revokeV21(c.form()));
+        r.on(POST, "/oauth2/v2.1/token").noAuth().limit(Limit.NONE).to(this::token);
+        r.on(GET, "/oauth2/v2.1/verify").noAuth().limit(Limit.NONE).to(this::verify);
+        r.on(POST, "/oauth2/v2.1/revoke").noAuth().limit(Limit.NONE).to(this::revoke);
         r.on(GET, "/oauth2/v2.1/tokens/kid").noAuth().limit(Limit.NONE).to(c -> tokens.kids(query(c), c.now()));
         r.on(POST, "/oauth2/v3/token").noAuth().limit(Limit.NONE).to(c -> tokens.stateless(c.form(), c.now()));
     }
 
-    private static QueryParams query(io.linegate.emulator.http.Call c) {
+    private Reply token(Call c) {
+        QueryParams form = c.form();
+        return login.handlesGrant(form.get("grant_type")) ? login.token(form, c.now()) : tokens.v21(form, c.now());
+    }
+
+    private Reply verify(Call c) {
+        String value = c.query("access_token");
+        return login.isUserToken(value) ? login.verifyAccessToken(value, c.now()) : tokens.verifyV21(value, c.now());
+    }
+
+    private Reply revoke(Call c) {
+        QueryParams form = c.form();
+        return login.isUserToken(form.get("access_token")) ? login.revoke(form) : tokens.revokeV21(form);
+    }
+
+    private static QueryParams query(Call c) {
         String q = c.ctx().query();
         return q == null ? QueryParams.of() : QueryParams.fromQueryString(q);
     }

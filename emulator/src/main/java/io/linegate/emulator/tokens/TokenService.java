@@ -13,6 +13,7 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.linegate.core.Secret;
 import io.linegate.emulator.http.ApiException;
 import io.linegate.emulator.http.Reply;
 import io.linegate.emulator.state.Channel;
@@ -38,6 +39,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>stateless: 15 minutes, unlimited, not revocable, so not stored at all: they are JWS that the
  *   emulator verifies with its own key.</li>
  * </ul>
+ * LINE Login channels issue channel access tokens too (§4.1: short-lived for the LIFF Server API,
+ * v2.1 and stateless for {@code /user/v1/deauthorize}); they are registered as clients here, but
+ * their tokens never authenticate Messaging API calls, because they have no bot.
  */
 public final class TokenService {
     public enum Type { LONG_LIVED, SHORT_LIVED, V2_1, STATELESS }
@@ -81,7 +85,11 @@ public final class TokenService {
         }
     }
 
+    /** Who may ask for channel access tokens: a Messaging API channel or a LINE Login channel. */
+    private record Client(String channelId, Secret secret, Map<String, RSAKey> assertionKeys) {}
+
     private final EmulatorState state;
+    private final Map<String, Client> loginClients = new ConcurrentHashMap<>();
     private final Map<String, Token> byValue = new ConcurrentHashMap<>();
     private final Map<String, Deque<Token>> shortLived = new ConcurrentHashMap<>();
     private final Map<String, Deque<Token>> v21 = new ConcurrentHashMap<>();
@@ -129,6 +137,22 @@ public final class TokenService {
         return stateless == null ? null : state.channel(stateless.getSubject());
     }
 
+    /**
+     * The channel id (Messaging API or Login) of a valid v2.1 or stateless channel access token, else
+     * null: what {@code /user/v1/deauthorize} accepts (§4.1).
+     */
+    public String v21OrStatelessOwner(String value, Instant now) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        Token t = byValue.get(value);
+        if (t != null) {
+            return t.type == Type.V2_1 && t.valid(now) ? t.channelId : null;
+        }
+        JWTClaimsSet stateless = statelessClaims(value, now);
+        return stateless == null ? null : stateless.getSubject();
+    }
+
     private JWTClaimsSet statelessClaims(String value, Instant now) {
         if (!value.startsWith("eyJ")) {
             return null;
@@ -169,10 +193,10 @@ public final class TokenService {
         if (!"client_credentials".equals(form.get("grant_type"))) {
             throw ApiException.oauth(HttpStatus.BAD_REQUEST, "unsupported_grant_type", "unsupported grant_type");
         }
-        Channel c = clientCredentials(form, "invalid_client", "invalid client_id", "invalid client_secret");
+        String channelId = clientCredentials(form, "invalid_client", "invalid client_id", "invalid client_secret");
         String value = Ids.alnum(172, true);
-        Token t = new Token(value, c.channelId(), Type.SHORT_LIVED, now.plus(SHORT_LIVED), null);
-        Deque<Token> list = shortLived.computeIfAbsent(c.channelId(), k -> new ArrayDeque<>());
+        Token t = new Token(value, channelId, Type.SHORT_LIVED, now.plus(SHORT_LIVED), null);
+        Deque<Token> list = shortLived.computeIfAbsent(channelId, k -> new ArrayDeque<>());
         synchronized (list) {
             prune(list, now);
             if (list.size() >= MAX_SHORT_LIVED) { // the 31st revokes the oldest (§4.1)
@@ -200,7 +224,7 @@ public final class TokenService {
         if (tokenExp <= 0 || tokenExp > MAX_V21.toSeconds()) {
             throw ApiException.oauth(HttpStatus.BAD_REQUEST, "invalid_request", "Invalid token_exp");
         }
-        Deque<Token> list = v21.computeIfAbsent(a.channel.channelId(), k -> new ArrayDeque<>());
+        Deque<Token> list = v21.computeIfAbsent(a.channelId, k -> new ArrayDeque<>());
         Token t;
         synchronized (list) {
             prune(list, now);
@@ -209,7 +233,7 @@ public final class TokenService {
             }
             Instant exp = now.plusSeconds(tokenExp);
             String keyId = Ids.alnum(22, false);
-            t = new Token(jws(a.channel.channelId(), exp, "v2.1", keyId), a.channel.channelId(), Type.V2_1, exp, keyId);
+            t = new Token(jws(a.channelId, exp, "v2.1", keyId), a.channelId, Type.V2_1, exp, keyId);
             list.addLast(t);
         }
         byValue.put(t.value, t);
@@ -226,7 +250,7 @@ public final class TokenService {
         Assertion a = assertion(query.get("client_assertion_type"), query.get("client_assertion"), now);
         ObjectNode b = F.objectNode();
         var arr = b.putArray("kids");
-        Deque<Token> list = v21.get(a.channel.channelId());
+        Deque<Token> list = v21.get(a.channelId);
         if (list != null) {
             synchronized (list) {
                 prune(list, now);
@@ -241,15 +265,15 @@ public final class TokenService {
         if (!"client_credentials".equals(form.get("grant_type"))) {
             throw ApiException.oauth(HttpStatus.BAD_REQUEST, "invalid_request", "Invalid 'client_credentials'.");
         }
-        Channel c;
+        String channelId;
         if (form.get("client_assertion") != null) {
-            c = assertion(form.get("client_assertion_type"), form.get("client_assertion"), now).channel;
+            channelId = assertion(form.get("client_assertion_type"), form.get("client_assertion"), now).channelId;
         } else {
-            c = clientCredentials(form, "invalid_request", "Invalid 'client_credentials'.", "Invalid 'client_credentials'.");
+            channelId = clientCredentials(form, "invalid_request", "Invalid 'client_credentials'.", "Invalid 'client_credentials'.");
         }
         ObjectNode b = F.objectNode();
         b.put("token_type", "Bearer");
-        b.put("access_token", jws(c.channelId(), now.plus(STATELESS), "stateless", null));
+        b.put("access_token", jws(channelId, now.plus(STATELESS), "stateless", null));
         b.put("expires_in", STATELESS.toSeconds());
         return Reply.ok(b);
     }
@@ -313,9 +337,9 @@ public final class TokenService {
         if (!value.startsWith("eyJ")) {
             throw ApiException.oauth(HttpStatus.BAD_REQUEST, "invalid_request", "The access token not JWS");
         }
-        Channel c = clientCredentials(form, "invalid_client", "invalid client_id", "invalid client_secret");
+        String channelId = clientCredentials(form, "invalid_client", "invalid client_id", "invalid client_secret");
         Token t = byValue.get(value);
-        if (t != null && t.type == Type.V2_1 && t.channelId.equals(c.channelId())) {
+        if (t != null && t.type == Type.V2_1 && t.channelId.equals(channelId)) {
             revoke(t);
         }
         return Reply.emptyBody();
@@ -346,15 +370,29 @@ public final class TokenService {
         return Reply.ok(b);
     }
 
-    private Channel clientCredentials(QueryParams form, String error, String badId, String badSecret) {
-        Channel c = state.channel(form.get("client_id"));
+    /** The id of the channel whose client_id and client_secret are in {@code form}. */
+    private String clientCredentials(QueryParams form, String error, String badId, String badSecret) {
+        Client c = client(form.get("client_id"));
         if (c == null) {
             throw ApiException.oauth(HttpStatus.BAD_REQUEST, error, badId);
         }
         if (!c.secret().matches(form.get("client_secret"))) {
             throw ApiException.oauth(HttpStatus.BAD_REQUEST, error, badSecret);
         }
-        return c;
+        return c.channelId();
+    }
+
+    private Client client(String channelId) {
+        Channel c = state.channel(channelId);
+        if (c != null) {
+            return new Client(c.channelId(), c.secret(), c.assertionKeys());
+        }
+        return channelId == null ? null : loginClients.get(channelId);
+    }
+
+    /** A LINE Login channel, so that it can issue channel access tokens with its own id and secret. */
+    public void registerLoginClient(String channelId, Secret secret) {
+        loginClients.put(channelId, new Client(channelId, secret, new ConcurrentHashMap<>()));
     }
 
     private static void prune(Deque<Token> list, Instant now) {
@@ -381,7 +419,7 @@ public final class TokenService {
         }
     }
 
-    private record Assertion(Channel channel, Long tokenExp) {}
+    private record Assertion(String channelId, Long tokenExp) {}
 
     /** Checks a client assertion as §4.3 describes: RS256 by a registered kid, iss=sub, aud, exp ≤ 30 min. */
     private Assertion assertion(String type, String assertion, Instant now) {
@@ -398,22 +436,29 @@ public final class TokenService {
         }
         String kid = jwt.getHeader().getKeyID();
         String iss = claims.getIssuer();
-        Channel owner = null;
+        String owner = null;
         RSAKey key = null;
         if (kid != null) {
             for (Channel c : state.channels()) {
                 RSAKey k = c.assertionKeys().get(kid);
                 if (k != null) {
-                    owner = c;
+                    owner = c.channelId();
                     key = k;
                     break;
+                }
+            }
+            for (Client c : loginClients.values()) {
+                RSAKey k = owner == null ? c.assertionKeys().get(kid) : null;
+                if (k != null) {
+                    owner = c.channelId();
+                    key = k;
                 }
             }
         }
         if (owner == null) {
             throw ApiException.line(HttpStatus.NOT_FOUND, "Cannot find channel key that satisfies the conditions");
         }
-        if (!owner.channelId().equals(iss)) {
+        if (!owner.equals(iss)) {
             throw ApiException.oauth(HttpStatus.BAD_REQUEST, "invalid_client", "iss and clientId of key do not match");
         }
         if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm())) {
@@ -449,5 +494,15 @@ public final class TokenService {
 
     public void registerAssertionKey(Channel c, String kid, RSAKey publicKey) {
         c.assertionKeys().put(kid, publicKey.toPublicJWK());
+    }
+
+    /** Registers an assertion key for a Messaging API or Login channel; false if the channel is unknown. */
+    public boolean registerAssertionKey(String channelId, String kid, RSAKey publicKey) {
+        Client c = client(channelId);
+        if (c == null) {
+            return false;
+        }
+        c.assertionKeys().put(kid, publicKey.toPublicJWK());
+        return true;
     }
 }
