@@ -62,6 +62,8 @@ public final class EmulatorConfig {
     public int webhookQueueLimit = 100_000;
     /** The signature header's name as sent; LINE warns its case may change (api-facts §1.1). */
     public String webhookSignatureHeader = "x-line-signature";
+    /** For plain http:// webhook URLs: h1c (HTTP/1.1, what most frameworks expect), h2c (HTTP/2 prior knowledge), or http (try h2c, fall back). */
+    public String plainHttpWebhookProtocol = "h1c";
     /** Targeted narrowcasts below this many recipients fail with errorCode 2 (api-facts §2.3). */
     public int narrowcastMinRecipients = 50;
     /**
