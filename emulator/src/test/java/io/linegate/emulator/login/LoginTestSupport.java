@@ -123,7 +123,7 @@ final class LoginTestSupport {
             return URI.create(pathOrUrl.startsWith("http") ? pathOrUrl : base + pathOrUrl);
         }
 
-        private Res send(HttpRequest.Builder b) {
+        Res send(HttpRequest.Builder b) {
             try {
                 java.net.http.HttpResponse<String> r = client.send(b.timeout(Duration.ofSeconds(10)).build(), BodyHandlers.ofString());
                 return new Res(r.statusCode(), r.body(), r);
