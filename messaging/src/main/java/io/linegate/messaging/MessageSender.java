@@ -79,6 +79,7 @@ public final class MessageSender {
                 // push limit, and requests waiting for a rate-limit bucket hold those slots too.
                 .maxRequests(b.maxConcurrentRequests)
                 .maxRequestsPerHost(b.maxConcurrentRequests);
+        client.setEventListener(new NoDelay());
         // Outermost first: the log records what was sent, after the wait for the rate limit.
         client.addInterceptor(new RateLimits(b.rateLimitScale, b.sharedBuckets, b.channelId));
         if (b.requestLog != null) {
@@ -201,6 +202,26 @@ public final class MessageSender {
                 if (!freshTokenAfter401(e, attempt)) {
                     throw typed(e);
                 }
+            }
+        }
+    }
+
+    /**
+     * Turns Nagle's algorithm off on every connection the client uses. OkHttp leaves it on, so a request
+     * body that ends in a partly filled segment (a multicast to 500 users is about 17 KB) waits for the
+     * server's delayed ACK before its last bytes go out: about 40 ms per request on Linux, which made a
+     * campaign (one multicast at a time) take 45 ms per batch on loopback instead of 7 ms.
+     */
+    static final class NoDelay extends okhttp3.EventListener {
+        @Override
+        public void connectionAcquired(okhttp3.Call call, okhttp3.Connection connection) {
+            try {
+                java.net.Socket socket = connection.socket();
+                if (!socket.getTcpNoDelay()) {
+                    socket.setTcpNoDelay(true);
+                }
+            } catch (java.net.SocketException e) {
+                log.debug("could not set TCP_NODELAY: {}", e.toString());
             }
         }
     }
