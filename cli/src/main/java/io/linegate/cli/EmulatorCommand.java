@@ -2,8 +2,11 @@ package io.linegate.cli;
 
 import io.linegate.emulator.ChannelInfo;
 import io.linegate.emulator.Emulator;
+import io.linegate.emulator.LoginChannelInfo;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -15,7 +18,7 @@ import picocli.CommandLine.Option;
  * random per run unless fixed with options or the config file.
  */
 @Command(name = "emulator", mixinStandardHelpOptions = true,
-        description = "Run a local LINE Platform (Messaging API, webhooks, channel tokens, control API) until interrupted.")
+        description = "Run a local LINE Platform (Messaging API, webhooks, channel tokens, LINE Login, LIFF, control API) until interrupted.")
 final class EmulatorCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "Port for the api.line.me and api-data.line.me paths (default: ${DEFAULT-VALUE}; 0 = any free port).")
     int port;
@@ -34,6 +37,14 @@ final class EmulatorCommand implements Callable<Integer> {
 
     @Option(names = "--webhook-url", description = "The default channel's webhook URL (plain http only on loopback).")
     String webhookUrl;
+
+    @Option(names = "--login-callback-url", paramLabel = "URL",
+            description = "Register a callback URL on the default LINE Login channel (repeatable).")
+    List<String> loginCallbackUrls = new ArrayList<>();
+
+    @Option(names = "--liff-endpoint-url", paramLabel = "URL",
+            description = "The endpoint URL of the default LINE Login channel's LIFF app (https, or http on loopback).")
+    String liffEndpointUrl;
 
     @Option(names = "--rate-limit-scale", paramLabel = "FACTOR",
             description = "Multiply LINE's rate limits by FACTOR (default: 1, as on the platform).")
@@ -63,6 +74,10 @@ final class EmulatorCommand implements Callable<Integer> {
         }
         if (webhookUrl != null) {
             b.webhookUrl(webhookUrl);
+        }
+        loginCallbackUrls.forEach(b::loginCallbackUrl);
+        if (liffEndpointUrl != null) {
+            b.liffEndpointUrl(liffEndpointUrl);
         }
         if (rateLimitScale != null) {
             b.rateLimitScale(rateLimitScale);
@@ -98,6 +113,16 @@ final class EmulatorCommand implements Callable<Integer> {
             out.println("  access token    " + c.accessToken());
             out.println("  bot user id     " + c.botUserId());
         }
+        for (LoginChannelInfo c : emulator.loginChannels()) {
+            out.println();
+            out.println("  LINE Login channel id      " + c.channelId());
+            out.println("  LINE Login channel secret  " + c.channelSecret()); // local and throwaway, as above
+            for (String liffId : c.liffIds()) {
+                out.println("  LIFF app                   " + liffId + " (open " + emulator.baseUrl() + "/liff/" + liffId + ")");
+            }
+        }
+        out.println("  LINE Login      " + emulator.baseUrl() + "/oauth2/v2.1/authorize (as https://access.line.me);"
+                + " users log in as <userId>@emulator.local / password unless given credentials");
         out.println();
         out.println("  control API     " + emulator.baseUrl() + "/control/v1 (see emulator/README.md)");
         out.println("  rate limits     " + (noRateLimits ? "off" : "x" + (rateLimitScale == null ? 1.0 : rateLimitScale)));
