@@ -272,7 +272,7 @@ public final class Emulator implements AutoCloseable {
             LoginChannel ch = new LoginChannel(id, io.linegate.core.Secret.of(secret, "Login channel secret"), provider,
                     certified, lc.linkedBotChannelId, java.util.Set.copyOf(lc.appTypes).equals(java.util.Set.of("web")),
                     lc.emailPermission);
-            switch (lc.status) {
+            switch (String.valueOf(lc.status)) {
                 case "published" -> ch.status(LoginChannel.Status.PUBLISHED);
                 case "developing" -> ch.status(LoginChannel.Status.DEVELOPING);
                 default -> throw new IllegalArgumentException("Login channel " + id + ": status must be published or developing");
