@@ -390,6 +390,14 @@ public final class TokenService {
         return channelId == null ? null : loginClients.get(channelId);
     }
 
+    /** Messaging API channels, then Login channels. */
+    private java.util.List<Client> clients() {
+        java.util.List<Client> all = new java.util.ArrayList<>();
+        state.channels().forEach(c -> all.add(new Client(c.channelId(), c.secret(), c.assertionKeys())));
+        all.addAll(loginClients.values());
+        return all;
+    }
+
     /** A LINE Login channel, so that it can issue channel access tokens with its own id and secret. */
     public void registerLoginClient(String channelId, Secret secret) {
         loginClients.put(channelId, new Client(channelId, secret, new ConcurrentHashMap<>()));
@@ -439,19 +447,12 @@ public final class TokenService {
         String owner = null;
         RSAKey key = null;
         if (kid != null) {
-            for (Channel c : state.channels()) {
+            for (Client c : clients()) {
                 RSAKey k = c.assertionKeys().get(kid);
                 if (k != null) {
                     owner = c.channelId();
                     key = k;
                     break;
-                }
-            }
-            for (Client c : loginClients.values()) {
-                RSAKey k = owner == null ? c.assertionKeys().get(kid) : null;
-                if (k != null) {
-                    owner = c.channelId();
-                    key = k;
                 }
             }
         }

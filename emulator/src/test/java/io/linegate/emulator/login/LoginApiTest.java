@@ -168,6 +168,22 @@ class LoginApiTest {
     }
 
     @Test
+    void deauthorizeWithTheLoginChannelsV21Token() throws Exception {
+        com.nimbusds.jose.jwk.RSAKey key = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).generate();
+        String kid = emulator.registerAssertionKey(ch.channelId(), key.toPublicJWK());
+        SignedJWT assertion = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).build(),
+                new JWTClaimsSet.Builder().issuer(ch.channelId()).subject(ch.channelId()).audience("https://api.line.me/")
+                        .expirationTime(Date.from(clock.instant().plusSeconds(600))).claim("token_exp", 3600).build());
+        assertion.sign(new com.nimbusds.jose.crypto.RSASSASigner(key));
+        Res v21 = b.post("/oauth2/v2.1/token", Map.of("grant_type", "client_credentials", "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", "client_assertion", assertion.serialize()));
+        assertThat(v21.status()).as(v21.body()).isEqualTo(200);
+        Res d = b.postJson("/user/v1/deauthorize", "{\"userAccessToken\":\"" + tokens.path("access_token").asText() + "\"}",
+                v21.json().path("access_token").asText());
+        assertThat(d.status()).isEqualTo(204);
+    }
+
+    @Test
     void idTokenVerificationAnswersWithThePlatformsDescriptions() throws Exception {
         String idToken = tokens.path("id_token").asText();
         Res ok = verifyId(idToken, ch.channelId(), "n-123", dave);
