@@ -1,0 +1,236 @@
+package io.linegate.login;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.linegate.core.Json;
+import io.linegate.core.Secret;
+import io.linegate.emulator.Emulator;
+import io.linegate.emulator.LoginChannelInfo;
+import io.linegate.login.LoginApi.LoginTokens;
+import io.linegate.store.SqliteStore;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * LINE Login end to end against the emulator's authorize, login and consent pages and its token
+ * endpoints: the happy path, and each attack on the code and the callback.
+ */
+class LineLoginTest {
+    static final String CALLBACK = "https://member.example/callback";
+    static final String EMAIL = "taro@example.com";
+    static final String PASSWORD = "a long and secret password";
+
+    @TempDir
+    Path dir;
+    Emulator emulator;
+    LoginChannelInfo channel;
+    SqliteStore store;
+    LineLogin login;
+    String user;
+    final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        logs.start();
+        root().addAppender(logs);
+        emulator = Emulator.builder().port(0).loginCallbackUrl(CALLBACK).start();
+        channel = emulator.defaultLoginChannel();
+        store = SqliteStore.open(dir);
+        login = LineLogin.builder(channel.channelId(), Secret.of(channel.channelSecret(), "login secret"), store)
+                .callbackUrls(CallbackUrls.of(List.of(CALLBACK))).platform(URI.create(emulator.baseUrl())).build();
+        user = control("POST", "/users", "{\"displayName\":\"Taro\"}").path("userId").asText();
+        control("PUT", "/login/users/" + user + "/credentials", "{\"email\":\"" + EMAIL + "\",\"password\":\"" + PASSWORD + "\"}");
+    }
+
+    @AfterEach
+    void stop() {
+        root().detachAppender(logs);
+        store.close();
+        emulator.close();
+    }
+
+    @Test
+    void logsInWithAVerifiedIdTokenThenRefreshesAndRevokes() throws Exception {
+        LoginFlow.Begin begin = login.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"));
+        Browser browser = consent(begin, "allow");
+        LineLogin.Result r = login.complete(cookie(begin), browser.query());
+
+        assertThat(r.refused()).isNull();
+        LineLogin.LoggedIn in = r.loggedIn();
+        assertThat(in.lineUserId()).isEqualTo(user);
+        assertThat(in.idToken().name()).isEqualTo("Taro");
+        assertThat(in.idToken().audience()).isEqualTo(channel.channelId());
+        assertThat(in.tokens().scope()).contains("profile").doesNotContain("email");
+        assertThat(in.tokens().toString()).doesNotContain(in.tokens().accessToken());
+
+        LoginApi api = login.api();
+        assertThat(api.profile(in.tokens().accessToken()).userId()).isEqualTo(user);
+        assertThat(api.verifyAccessToken(in.tokens().accessToken()).clientId()).isEqualTo(channel.channelId());
+        LoginTokens refreshed = api.refresh(in.tokens().refreshToken());
+        assertThat(refreshed.accessToken()).isNotEqualTo(in.tokens().accessToken());
+        assertThat(refreshed.refreshToken()).isEqualTo(in.tokens().refreshToken()); // LINE keeps the refresh token
+        api.revoke(refreshed.accessToken());
+        assertThatThrownBy(() -> api.verifyAccessToken(refreshed.accessToken()))
+                .isInstanceOf(LoginApiException.class).hasMessageContaining("400");
+    }
+
+    @Test
+    void deauthorizeWithdrawsTheUsersConsentWhenAMemberUnregisters() throws Exception {
+        LoginFlow.Begin begin = login.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"));
+        String userToken = login.complete(cookie(begin), consent(begin, "allow").query()).loggedIn().tokens().accessToken();
+        HttpResponse<String> issued = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(emulator.baseUrl() + "/oauth2/v3/token")).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id=" + channel.channelId()
+                        + "&client_secret=" + channel.channelSecret())).build(), HttpResponse.BodyHandlers.ofString());
+        Secret channelToken = Secret.of(Json.mapper().readTree(issued.body()).path("access_token").asText(), "channel token");
+
+        login.api().deauthorize(channelToken, userToken);
+        assertThatThrownBy(() -> login.api().verifyAccessToken(userToken)).isInstanceOf(LoginApiException.class);
+        assertThatThrownBy(() -> login.api().deauthorize(channelToken, userToken))
+                .isInstanceOfSatisfying(LoginApiException.class, e -> assertThat(e.status()).isEqualTo(400));
+    }
+
+    @Test
+    void aReplayedCallbackIsRefused() throws Exception {
+        LoginFlow.Begin begin = login.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"));
+        Map<String, String> callback = consent(begin, "allow").query();
+        assertThat(login.complete(cookie(begin), callback).loggedIn()).isNotNull();
+        assertThat(login.complete(cookie(begin), callback).refused().reason()).contains("already completed");
+    }
+
+    @Test
+    void anAuthorizationCodeIsExchangedOnceOnly() throws Exception {
+        LoginFlow flow = new LoginFlow(channel.channelId(), emulator.baseUrl(), CallbackUrls.of(List.of(CALLBACK)), store,
+                Clock.systemUTC());
+        LoginFlow.Begin begin = flow.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"));
+        LoginFlow.Authorized authorized = flow.callback(cookie(begin), consent(begin, "allow").query()).authorized();
+        LoginApi api = login.api();
+        assertThat(api.exchange(authorized).idToken()).isNotNull();
+        assertThatThrownBy(() -> api.exchange(authorized))
+                .isInstanceOfSatisfying(LoginApiException.class, e -> assertThat(e.error()).isEqualTo("invalid_grant"));
+    }
+
+    @Test
+    void theExchangeNeedsTheRedirectUriOfTheRequestAndThenTheCodeIsSpent() throws Exception {
+        LoginFlow flow = new LoginFlow(channel.channelId(), emulator.baseUrl(), CallbackUrls.of(List.of(CALLBACK)), store,
+                Clock.systemUTC());
+        LoginFlow.Begin begin = flow.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"));
+        LoginFlow.Authorized a = flow.callback(cookie(begin), consent(begin, "allow").query()).authorized();
+        LoginFlow.Authorized elsewhere = new LoginFlow.Authorized(a.code(), CALLBACK + "?next=/evil", a.codeVerifier(),
+                a.nonce(), null);
+        assertThatThrownBy(() -> login.api().exchange(elsewhere))
+                .isInstanceOfSatisfying(LoginApiException.class, e -> assertThat(e.error()).isEqualTo("invalid_grant"));
+        assertThatThrownBy(() -> login.api().exchange(a)) // single use, whether or not the exchange succeeded
+                .isInstanceOfSatisfying(LoginApiException.class, e -> assertThat(e.error()).isEqualTo("invalid_grant"));
+    }
+
+    @Test
+    void aDeclinedConsentComesBackAsLinesErrorForTheUser() throws Exception {
+        LoginFlow.Begin begin = login.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"));
+        LineLogin.Result r = login.complete(cookie(begin), consent(begin, "deny").query());
+        assertThat(r.loggedIn()).isNull();
+        assertThat(r.lineError().error()).isEqualTo("ACCESS_DENIED");
+    }
+
+    @Test
+    void anAccessTokenOfAnotherChannelProvesNothing() throws Exception {
+        LoginFlow.Begin begin = login.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"));
+        String token = login.complete(cookie(begin), consent(begin, "allow").query()).loggedIn().tokens().accessToken();
+        LoginApi otherSite = new LoginApi(URI.create(emulator.baseUrl()), "1999999999", Secret.of("another-secret", "s"));
+        assertThatThrownBy(() -> otherSite.verifyAccessToken(token)).hasMessageContaining("another channel");
+    }
+
+    @Test
+    void liffTokensIdentifyTheUserOnTheServer() throws Exception {
+        JsonNode session = control("POST", "/login/liff/" + channel.liffId() + "/sessions", "{\"userId\":\"" + user + "\"}");
+        LoginApi api = login.api();
+        LiffAuth liff = new LiffAuth(new IdTokenVerifier(channel.channelId(), Secret.of(channel.channelSecret(), "s"),
+                new LineJwks(URI.create(emulator.baseUrl()), Clock.systemUTC()), Clock.systemUTC(), Duration.ofMinutes(1)), api);
+        assertThat(liff.fromIdToken(session.path("idToken").asText()).userId()).isEqualTo(user);
+        assertThat(liff.fromAccessToken(session.path("accessToken").asText()).userId()).isEqualTo(user);
+        // A web-login (HS256) token is not a LIFF token, whatever it says.
+        LoginFlow.Begin begin = login.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"));
+        String webToken = login.complete(cookie(begin), consent(begin, "allow").query()).loggedIn().tokens().idToken();
+        assertThatThrownBy(() -> liff.fromIdToken(webToken)).isInstanceOf(InvalidIdTokenException.class)
+                .hasMessageContaining("HS256");
+    }
+
+    @Test
+    void noSecretTokenNonceOrCodeAppearsInTheLogs() throws Exception {
+        List<String> secrets = new ArrayList<>(List.of(channel.channelSecret(), PASSWORD));
+        LoginFlow flow = new LoginFlow(channel.channelId(), emulator.baseUrl(), CallbackUrls.of(List.of(CALLBACK)), store,
+                Clock.systemUTC());
+        LoginFlow.Begin begin = flow.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"));
+        Map<String, String> callback = consent(begin, "allow").query();
+        LoginFlow.Authorized a = flow.callback(cookie(begin), callback).authorized();
+        secrets.addAll(List.of(a.code(), a.codeVerifier(), a.nonce(), callback.get("state"), cookie(begin)));
+        LoginTokens tokens = login.api().exchange(a);
+        secrets.addAll(List.of(tokens.accessToken(), tokens.idToken(), tokens.refreshToken()));
+        assertThatThrownBy(() -> login.api().exchange(a)).isInstanceOf(LoginApiException.class); // failures log too
+        LoginFlow.Begin again = login.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"));
+        Map<String, String> spent = new java.util.HashMap<>(consent(again, "allow").query());
+        secrets.add(spent.get("code"));
+        spent.put("code", a.code()); // a valid state with a spent code: LINE refuses it, and linegate logs that
+        assertThat(login.complete(cookie(again), spent).refused()).isNotNull();
+        assertThat(login.complete(cookie(again), spent).refused()).isNotNull();
+
+        assertThat(logs.list).isNotEmpty();
+        for (ILoggingEvent e : logs.list) {
+            String line = e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy()));
+            for (String s : secrets) {
+                assertThat(line).as("log line of %s", e.getLoggerName()).doesNotContain(s);
+            }
+        }
+    }
+
+    /**
+     * The user logs in on the emulator's page and answers the consent screen with {@code button}
+     * (LINE remembers a consent, so a later login with the same scopes goes straight back).
+     */
+    private Browser consent(LoginFlow.Begin begin, String button) throws Exception {
+        Browser b = new Browser(emulator.baseUrl()).open(begin.authorizationUrl());
+        b.submit("login", Map.of("email", EMAIL, "password", PASSWORD));
+        if (!b.location.toString().startsWith(CALLBACK)) {
+            b.submit(button, Map.of());
+        }
+        assertThat(b.location.toString()).as(b.page).startsWith(CALLBACK);
+        return b;
+    }
+
+    private static String cookie(LoginFlow.Begin begin) {
+        String c = begin.setCookie();
+        return c.substring(c.indexOf('=') + 1, c.indexOf(';'));
+    }
+
+    private JsonNode control(String method, String path, String body) throws Exception {
+        HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(emulator.baseUrl() + "/control/v1" + path)).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode()).as(res.body()).isBetween(200, 299);
+        return res.body().isBlank() ? Json.mapper().createObjectNode() : Json.mapper().readTree(res.body());
+    }
+
+    private static Logger root() {
+        return ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    }
+}
