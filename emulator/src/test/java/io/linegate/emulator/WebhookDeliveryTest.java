@@ -240,4 +240,28 @@ class WebhookDeliveryTest {
         assertThat(pb.path("postback").path("data").asText()).isEqualTo("action=buy&item=1");
         assertThat(pb.path("replyToken").asText()).isNotEmpty();
     }
+    @Test
+    void signatureHeaderNameInTheConfiguredCaseOverHttp1() throws Exception {
+        // A raw socket: HTTP libraries normalize header names, and the case is what is tested here.
+        try (java.net.ServerSocket bot = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            EmulatorConfig cfg = new EmulatorConfig();
+            cfg.webhookSignatureHeader = "X-Line-Signature";
+            try (Emulator e = Emulator.builder().config(cfg).webhookUrl("http://127.0.0.1:" + bot.getLocalPort() + "/cb").build().start()) {
+                Http api = new Http(e.baseUrl(), e.defaultChannel().accessToken());
+                // The test endpoint answers once the bot has: call it aside while the socket plays the bot.
+                var tested = java.util.concurrent.CompletableFuture.supplyAsync(() -> api.post("/v2/bot/channel/webhook/test", "{}"));
+                bot.setSoTimeout(10_000);
+                try (java.net.Socket s = bot.accept()) {
+                    java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), "US-ASCII"));
+                    StringBuilder head = new StringBuilder();
+                    for (String line; (line = in.readLine()) != null && !line.isEmpty(); ) {
+                        head.append(line).append('\n');
+                    }
+                    s.getOutputStream().write("HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n".getBytes("US-ASCII"));
+                    assertThat(head.toString()).contains("\nX-Line-Signature: ").doesNotContain("x-line-signature");
+                }
+                assertThat(tested.get().json().path("success").asBoolean()).isTrue();
+            }
+        }
+    }
 }

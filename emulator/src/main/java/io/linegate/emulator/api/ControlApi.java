@@ -57,17 +57,17 @@ public final class ControlApi {
         r.on(POST, PREFIX + "/users").control().to(this::createUser);
         r.on(GET, PREFIX + "/users").control().to(this::listUsers);
         r.on(POST, PREFIX + "/users/bulk").control().to(this::bulkUsers);
-        r.on(POST, PREFIX + "/users/{userId}/follow").control().to(c -> follow(c, false));
-        r.on(POST, PREFIX + "/users/{userId}/unblock").control().to(c -> follow(c, true));
-        r.on(POST, PREFIX + "/users/{userId}/block").control().to(this::block);
-        r.on(POST, PREFIX + "/users/{userId}/messages").control().to(c -> userMessage(c, null));
-        r.on(POST, PREFIX + "/users/{userId}/postback").control().to(this::postback);
-        r.on(POST, PREFIX + "/users/{userId}/unsend").control().to(this::unsend);
-        r.on(POST, PREFIX + "/users/{userId}/accountLink").control().to(this::accountLink);
+        r.on(POST, PREFIX + "/users/{userId}/follow").control().to(admitting(c -> follow(c, false)));
+        r.on(POST, PREFIX + "/users/{userId}/unblock").control().to(admitting(c -> follow(c, true)));
+        r.on(POST, PREFIX + "/users/{userId}/block").control().to(admitting(this::block));
+        r.on(POST, PREFIX + "/users/{userId}/messages").control().to(admitting(c -> userMessage(c, null)));
+        r.on(POST, PREFIX + "/users/{userId}/postback").control().to(admitting(this::postback));
+        r.on(POST, PREFIX + "/users/{userId}/unsend").control().to(admitting(this::unsend));
+        r.on(POST, PREFIX + "/users/{userId}/accountLink").control().to(admitting(this::accountLink));
         r.on(GET, PREFIX + "/users/{userId}/inbox").control().to(c -> inbox(c, c.path("userId")));
         r.on(POST, PREFIX + "/events").control().to(this::rawEvents);
-        r.on(POST, PREFIX + "/groups").control().to(this::createGroup);
-        r.on(POST, PREFIX + "/groups/{groupId}/messages").control().to(this::groupMessage);
+        r.on(POST, PREFIX + "/groups").control().to(admitting(this::createGroup));
+        r.on(POST, PREFIX + "/groups/{groupId}/messages").control().to(admitting(this::groupMessage));
         r.on(GET, PREFIX + "/groups/{groupId}/inbox").control().to(c -> inbox(c, c.path("groupId")));
         r.on(GET, PREFIX + "/deliveries").control().to(this::deliveries);
         r.on(GET, PREFIX + "/deliveries/summary").control().to(this::deliverySummary);
@@ -78,6 +78,17 @@ public final class ControlApi {
             return Reply.emptyObject();
         });
         r.on(POST, PREFIX + "/reset").control().to(this::reset);
+    }
+
+    /**
+     * An action that creates one webhook event: refused (503) before it changes anything when the
+     * channel's webhook queue is full. (Raw events are admitted by their count.)
+     */
+    private Router.Handler admitting(Router.Handler h) {
+        return c -> {
+            platform.admit(channel(c), 1);
+            return h.handle(c);
+        };
     }
 
     private Channel channel(Call c) {
@@ -399,9 +410,10 @@ public final class ControlApi {
             if (!e.isObject() || !e.hasNonNull("type")) {
                 throw ApiException.invalid(List.of(new Detail("May not be empty", "events[" + i + "].type")));
             }
-            list.add(((ObjectNode) e).deepCopy());
+            list.add((ObjectNode) e); // the parsed body is this call's own: completed in place
         }
         Channel ch = channel(c);
+        platform.admit(ch, list.size());
         platform.emit(ch, list);
         ObjectNode out = Json.mapper().createObjectNode();
         ArrayNode a = out.putArray("events");
@@ -504,6 +516,8 @@ public final class ControlApi {
         Channel ch = channel(c);
         ObjectNode out = Json.mapper().createObjectNode();
         out.put("total", ch.errorStats().total());
+        out.put("queuedEvents", platform.webhooks().queued(ch));
+        out.put("refusedEvents", platform.webhooks().refused(ch));
         ArrayNode notices = out.putArray("adminNotifications");
         ch.adminNotices().last(100).forEach(notices::add);
         ArrayNode a = out.putArray("errors");

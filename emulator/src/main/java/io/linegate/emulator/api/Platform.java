@@ -3,9 +3,11 @@ package io.linegate.emulator.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.linecorp.armeria.common.HttpStatus;
 import io.linegate.core.Json;
 import io.linegate.core.Ulid;
 import io.linegate.emulator.EmulatorConfig;
+import io.linegate.emulator.http.ApiException;
 import io.linegate.emulator.state.Channel;
 import io.linegate.emulator.state.DeliverySummary;
 import io.linegate.emulator.state.EmulatorState;
@@ -92,6 +94,17 @@ public final class Platform {
             e.set("source", source);
         }
         return e;
+    }
+
+    /**
+     * Refuses, before anything changes, an action that would create {@code n} webhook events while the
+     * channel's webhook queue is full: {@code 503} with LINE's error shape, counted in the refusals.
+     */
+    public void admit(Channel channel, int n) {
+        if (!webhooks.admit(channel, n)) {
+            throw ApiException.line(HttpStatus.SERVICE_UNAVAILABLE, "The webhook queue of channel " + channel.channelId()
+                    + " is full (webhookQueueLimit " + config.webhookQueueLimit + " events); retry when the bot has caught up");
+        }
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.linegate.emulator.webhook;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.client.ResponseTimeoutException;
@@ -9,6 +8,8 @@ import com.linecorp.armeria.client.UnprocessedRequestException;
 import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.ClosedSessionException;
+import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.MediaType;
@@ -24,10 +25,13 @@ import java.io.File;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -38,6 +42,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,11 +54,17 @@ import org.slf4j.LoggerFactory;
  * the channel secret, {@code Content-Type: application/json; charset=utf-8}, events queued together
  * batched into one request, a 2-second limit for a 2xx, failures classified as in the error
  * statistics, and redelivery with {@code isRedelivery: true}, the same id and the same reply token.
+ *
+ * <p>Built for load tests (thousands of deliveries a second): each event is serialized once when it
+ * is queued and a request body is the concatenation of its events' bytes; the HMAC and the parsed
+ * webhook URL are kept per channel; the queue is bounded, and callers ask {@link #admit} before
+ * creating events, so that a flood is refused where it starts instead of being dropped silently.
  */
 public final class WebhookDispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
     private static final int MAX_IN_FLIGHT_PER_CHANNEL = 128;
-    private static final int MAX_QUEUED_PER_CHANNEL = 100_000;
+    private static final byte[] EVENTS = "\",\"events\":[".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] DESTINATION = "{\"destination\":\"".getBytes(StandardCharsets.UTF_8);
 
     /** The outcome of one request: what the test endpoint reports and what the log records. */
     public record Outcome(int statusCode, String reason, String detail, Instant at, long durationMs) {
@@ -60,22 +73,48 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
     }
 
-    private record Pending(ObjectNode event, String replyToken, int attempt) {}
+    /** One queued event: its JSON as sent (serialized once), its id for the log, its reply token. */
+    private record Pending(byte[] json, String eventId, String replyToken, int attempt) {}
+
+    /** A parsed webhook URL and the client for its origin; {@code invalid} when it cannot be called. */
+    private record Target(String url, WebClient client, String path, boolean invalid) {}
 
     private final class Lane {
         final Channel channel;
         final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
+        /** Events queued or waiting for a redelivery: what the bound counts. */
         final AtomicInteger queued = new AtomicInteger();
         final AtomicInteger inFlight = new AtomicInteger();
+        final AtomicLong refused = new AtomicLong();
+        final ThreadLocal<Mac> mac;
+        volatile Target target;
+        volatile boolean dropped; // forgotten by a reset: stop sending
 
         Lane(Channel channel) {
             this.channel = channel;
+            SecretKeySpec key = new SecretKeySpec(channel.secret().bytes(), "HmacSHA256");
+            // Mac is not thread-safe, and Mac.getInstance costs more than signing a small body.
+            this.mac = ThreadLocal.withInitial(() -> {
+                try {
+                    Mac m = Mac.getInstance("HmacSHA256");
+                    m.init(key);
+                    return m;
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalStateException("HmacSHA256 is unavailable", e);
+                }
+            });
+        }
+
+        String sign(byte[] body) {
+            return Base64.getEncoder().encodeToString(mac.get().doFinal(body));
         }
     }
 
     private final EmulatorConfig config;
     private final Clock clock;
     private final ClientFactory factory;
+    private final String signatureHeader;
+    private final String plainHttpScheme;
     private final Map<String, WebClient> clients = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
@@ -84,9 +123,19 @@ public final class WebhookDispatcher implements AutoCloseable {
     public WebhookDispatcher(EmulatorConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
+        this.signatureHeader = config.webhookSignatureHeader == null ? WebhookSignature.HEADER : config.webhookSignatureHeader;
+        if (!signatureHeader.equalsIgnoreCase(WebhookSignature.HEADER)) {
+            throw new IllegalArgumentException("webhookSignatureHeader may change the case of x-line-signature only");
+        }
+        this.plainHttpScheme = config.plainHttpWebhookProtocol == null ? "h1c" : config.plainHttpWebhookProtocol;
+        if (!List.of("h1c", "h2c", "http").contains(plainHttpScheme)) {
+            throw new IllegalArgumentException("plainHttpWebhookProtocol must be h1c, h2c or http");
+        }
         this.factory = ClientFactory.builder()
                 .connectTimeout(Duration.ofMillis(config.webhookTimeoutMs))
                 .idleTimeout(Duration.ofSeconds(30))
+                // Armeria lower-cases header names; HTTP/1.1 bots may be sent the configured case (§1.1: it may change).
+                .http1HeaderNaming(name -> WebhookSignature.HEADER.contentEquals(name) ? signatureHeader : name.toString())
                 .tlsCustomizer(b -> {
                     // The platform calls webhooks with TLS 1.2 or 1.3 only (§1.1).
                     b.protocols("TLSv1.3", "TLSv1.2");
@@ -102,36 +151,65 @@ public final class WebhookDispatcher implements AutoCloseable {
         });
     }
 
-    /** Queues events (already complete, reply tokens registered) for the channel's webhook. */
+    private Lane lane(Channel channel) {
+        Lane l = lanes.get(channel.channelId());
+        return l != null ? l : lanes.computeIfAbsent(channel.channelId(), k -> new Lane(channel));
+    }
+
+    /**
+     * Whether {@code n} more events fit in the channel's queue ({@code webhookQueueLimit}); if not they
+     * are counted as refused. Asked before anything is changed, so a refusal leaves nothing half-done.
+     * Concurrent callers may overshoot the bound by what they create at once: it bounds memory, not
+     * an exact count.
+     */
+    public boolean admit(Channel channel, int n) {
+        Lane lane = lane(channel);
+        if (lane.queued.get() + n > config.webhookQueueLimit) {
+            lane.refused.addAndGet(n);
+            return false;
+        }
+        return true;
+    }
+
+    /** Events waiting for the channel's webhook (queued or awaiting a redelivery). */
+    public int queued(Channel channel) {
+        return lane(channel).queued.get();
+    }
+
+    /** Events refused since the last reset because the channel's queue was full. */
+    public long refused(Channel channel) {
+        return lane(channel).refused.get();
+    }
+
+    /** Queues events (already complete, reply tokens registered, admitted) for the channel's webhook. */
     public void enqueue(Channel channel, List<ObjectNode> events, List<String> replyTokens) {
-        Lane lane = lanes.computeIfAbsent(channel.channelId(), k -> new Lane(channel));
+        Lane lane = lane(channel);
+        lane.queued.addAndGet(events.size());
         for (int i = 0; i < events.size(); i++) {
-            if (lane.queued.incrementAndGet() > MAX_QUEUED_PER_CHANNEL) {
-                lane.queued.decrementAndGet(); // bounded memory: a flooded lane drops, like a suspended webhook
-                continue;
-            }
-            lane.queue.add(new Pending(events.get(i), replyTokens.get(i), 0));
+            ObjectNode e = events.get(i);
+            lane.queue.add(new Pending(serialize(e), e.path("webhookEventId").asText(), replyTokens.get(i), 0));
         }
         pump(lane);
     }
 
     private void pump(Lane lane) {
-        while (!closed && !lane.queue.isEmpty()) {
+        int max = Math.max(1, config.maxEventsPerWebhook);
+        while (!closed && !lane.dropped && !lane.queue.isEmpty()) {
             if (lane.inFlight.incrementAndGet() > MAX_IN_FLIGHT_PER_CHANNEL) {
                 lane.inFlight.decrementAndGet();
                 return; // a completion will pump again
             }
-            List<Pending> batch = new ArrayList<>();
+            List<Pending> batch = new ArrayList<>(Math.min(max, 16));
             Pending p;
-            while (batch.size() < Math.max(1, config.maxEventsPerWebhook) && (p = lane.queue.poll()) != null) {
-                lane.queued.decrementAndGet();
+            while (batch.size() < max && (p = lane.queue.poll()) != null) {
                 batch.add(p);
             }
+            lane.queued.addAndGet(-batch.size());
             if (batch.isEmpty()) {
                 lane.inFlight.decrementAndGet();
                 return;
             }
-            CompletableFuture<Outcome> sent = send(lane.channel, batch);
+            CompletableFuture<Outcome> sent = send(lane, batch);
             if (sent.isDone()) {
                 // No webhook to call (or a URL that can't be called): keep looping here rather than
                 // recursing through the completion callback, which could overflow the stack.
@@ -145,27 +223,28 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<Outcome> send(Channel channel, List<Pending> batch) {
+    private CompletableFuture<Outcome> send(Lane lane, List<Pending> batch) {
+        Channel channel = lane.channel;
         String url = channel.settings().webhookUrl();
-        boolean redelivery = batch.get(0).attempt() > 0;
-        ObjectNode body = Json.mapper().createObjectNode();
-        body.put("destination", channel.botUserId());
-        ArrayNode events = body.putArray("events");
-        List<String> ids = new ArrayList<>(batch.size());
+        int attempt = batch.get(0).attempt();
         Instant now = clock.instant();
         for (Pending p : batch) {
-            events.add(p.event());
-            ids.add(p.event().path("webhookEventId").asText());
             if (p.replyToken() != null) {
-                channel.replyTokens().delivered(p.replyToken(), now, redelivery);
+                channel.replyTokens().delivered(p.replyToken(), now, attempt > 0);
             }
         }
         if (url == null || !channel.settings().webhookActive()) {
             return CompletableFuture.completedFuture(null);
         }
-        return post(channel, url, serialize(body)).thenApply(o -> {
+        Target target = lane.target;
+        if (target == null || !target.url().equals(url)) {
+            lane.target = target = target(url);
+        }
+        return post(lane, target, body(channel, batch)).thenApply(o -> {
+            List<String> ids = new ArrayList<>(batch.size());
+            batch.forEach(p -> ids.add(p.eventId()));
             channel.deliveries().add(new DeliveryRecord(o.at(), url, o.statusCode(), o.reason(), o.detail(),
-                    ids, redelivery, o.durationMs(), batch.get(0).attempt() + 1));
+                    ids, attempt > 0, o.durationMs(), attempt + 1));
             if (!o.success()) {
                 if (channel.settings().errorStatistics()) {
                     channel.errorStats().record(o.reason(), o.detail(), o.at());
@@ -175,14 +254,41 @@ public final class WebhookDispatcher implements AutoCloseable {
                     channel.adminNotices().add(o.at() + " request_timeout: the bot server did not answer " + url
                             + " with a 2xx within " + config.webhookTimeoutMs + " ms");
                 }
-                scheduleRedelivery(channel, batch);
+                scheduleRedelivery(lane, batch);
             }
             return o;
         });
     }
 
-    private void scheduleRedelivery(Channel channel, List<Pending> batch) {
-        if (!channel.settings().redelivery() || closed) {
+    /** {@code {"destination":"U...","events":[e1,e2...]}} from the events' bytes, without a JSON tree. */
+    private static byte[] body(Channel channel, List<Pending> batch) {
+        byte[] bot = channel.botUserId().getBytes(StandardCharsets.UTF_8);
+        int size = DESTINATION.length + bot.length + EVENTS.length + 2 + Math.max(0, batch.size() - 1);
+        for (Pending p : batch) {
+            size += p.json().length;
+        }
+        byte[] b = new byte[size];
+        int at = put(b, 0, DESTINATION);
+        at = put(b, at, bot);
+        at = put(b, at, EVENTS);
+        for (int i = 0; i < batch.size(); i++) {
+            if (i > 0) {
+                b[at++] = ',';
+            }
+            at = put(b, at, batch.get(i).json());
+        }
+        b[at++] = ']';
+        b[at] = '}';
+        return b;
+    }
+
+    private static int put(byte[] to, int at, byte[] from) {
+        System.arraycopy(from, 0, to, at, from.length);
+        return at + from.length;
+    }
+
+    private void scheduleRedelivery(Lane lane, List<Pending> batch) {
+        if (!lane.channel.settings().redelivery() || closed || lane.dropped) {
             return;
         }
         int next = batch.get(0).attempt() + 1;
@@ -191,54 +297,69 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
         List<Pending> again = new ArrayList<>(batch.size());
         for (Pending p : batch) {
-            ObjectNode copy = p.event().deepCopy();
-            copy.putObject("deliveryContext").put("isRedelivery", true);
-            again.add(new Pending(copy, p.replyToken(), next));
+            again.add(new Pending(next == 1 ? redelivered(p.json()) : p.json(), p.eventId(), p.replyToken(), next));
         }
+        lane.queued.addAndGet(again.size()); // held for the redelivery: counted by the bound
         scheduler.schedule(() -> {
-            Lane lane = lanes.computeIfAbsent(channel.channelId(), k -> new Lane(channel));
+            lane.queued.addAndGet(-again.size());
+            if (lane.dropped || closed) {
+                return;
+            }
             lane.inFlight.incrementAndGet();
-            send(channel, again).whenComplete((o, t) -> {
+            send(lane, again).whenComplete((o, t) -> {
                 lane.inFlight.decrementAndGet();
                 pump(lane);
             });
         }, config.redeliveryIntervalMs, TimeUnit.MILLISECONDS);
     }
 
-    /** The test endpoint's request: {@code {"destination","events":[]}}, signed, not counted in the statistics. */
-    public CompletableFuture<Outcome> test(Channel channel, String url) {
-        ObjectNode body = Json.mapper().createObjectNode();
-        body.put("destination", channel.botUserId());
-        body.putArray("events");
-        return post(channel, url, serialize(body));
+    /** The same event with {@code deliveryContext.isRedelivery: true} (failures only: a re-parse is fine). */
+    private static byte[] redelivered(byte[] json) {
+        try {
+            ObjectNode e = (ObjectNode) Json.mapper().readTree(json);
+            e.putObject("deliveryContext").put("isRedelivery", true);
+            return serialize(e);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e); // our own serialization
+        }
     }
 
-    private CompletableFuture<Outcome> post(Channel channel, String url, byte[] body) {
-        Instant start = clock.instant();
-        long t0 = System.nanoTime();
+    /** The test endpoint's request: {@code {"destination","events":[]}}, signed, not counted in the statistics. */
+    public CompletableFuture<Outcome> test(Channel channel, String url) {
+        return post(lane(channel), target(url), body(channel, List.of()));
+    }
+
+    private Target target(String url) {
         URI uri;
         try {
             uri = URI.create(url);
             if (uri.getHost() == null || uri.getScheme() == null) {
                 throw new IllegalArgumentException("no host");
             }
-        } catch (IllegalArgumentException e) {
+            // Plain http is only for loopback bots: HTTP/1.1 unless configured otherwise.
+            String scheme = "http".equalsIgnoreCase(uri.getScheme()) ? plainHttpScheme : "https";
+            String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+            return new Target(url, clientFor(scheme + "://" + uri.getRawAuthority()), path, false);
+        } catch (RuntimeException e) {
+            return new Target(url, null, null, true);
+        }
+    }
+
+    private CompletableFuture<Outcome> post(Lane lane, Target target, byte[] body) {
+        Instant start = clock.instant();
+        if (target.invalid()) {
             return CompletableFuture.completedFuture(new Outcome(0, "COULD_NOT_CONNECT", "Invalid URL syntax", start, 0));
         }
-        // Plain http is only for loopback bots; speak HTTP/1.1 to them, as most frameworks expect.
-        String scheme = "http".equalsIgnoreCase(uri.getScheme()) ? "h1c" : "https";
-        String authority = uri.getRawAuthority();
-        String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
-                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        RequestHeaders headers = RequestHeaders.builder(HttpMethod.POST, path)
+        long t0 = System.nanoTime();
+        RequestHeaders headers = RequestHeaders.builder(HttpMethod.POST, target.path())
                 .contentType(MediaType.JSON_UTF_8)
-                .add(WebhookSignature.HEADER, WebhookSignature.sign(channel.secret(), body))
-                .add("user-agent", "LineBotWebhook/2.0")
+                .add(WebhookSignature.HEADER, lane.sign(body))
+                .add(HttpHeaderNames.USER_AGENT, "LineBotWebhook/2.0")
                 .build();
         CompletableFuture<AggregatedHttpResponse> res;
         try {
-            res = clientFor(scheme + "://" + authority)
-                    .execute(HttpRequest.of(headers, com.linecorp.armeria.common.HttpData.wrap(body))).aggregate();
+            res = target.client().execute(HttpRequest.of(headers, HttpData.wrap(body))).aggregate();
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(new Outcome(0, "COULD_NOT_CONNECT", "Invalid URL syntax", start, 0));
         }
@@ -308,10 +429,12 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
     }
 
+    /** Forgets queued events, pending redeliveries and the counters (control API reset). */
     public void clear() {
-        lanes.values().forEach(l -> {
+        lanes.values().removeIf(l -> {
+            l.dropped = true;
             l.queue.clear();
-            l.queued.set(0);
+            return true;
         });
     }
 
