@@ -111,6 +111,23 @@ class LineLoginTest {
     }
 
     @Test
+    void lineCanVerifyTheIdTokenAndTellsTheFriendship() throws Exception {
+        LoginFlow flow = new LoginFlow(channel.channelId(), emulator.baseUrl(), CallbackUrls.of(List.of(CALLBACK)), store,
+                Clock.systemUTC());
+        LoginFlow.Begin begin = flow.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"));
+        LoginFlow.Authorized a = flow.callback(cookie(begin), consent(begin, "allow").query()).authorized();
+        LoginTokens tokens = login.api().exchange(a);
+
+        assertThat(login.api().verifyIdTokenAtLine(tokens.idToken(), a.nonce()).subject()).isEqualTo(user);
+        assertThatThrownBy(() -> login.api().verifyIdTokenAtLine(tokens.idToken(), "another-nonce"))
+                .isInstanceOfSatisfying(LoginApiException.class, e -> assertThat(e.getMessage()).contains("Nonce"));
+
+        assertThat(login.api().isFriend(tokens.accessToken())).isFalse();
+        control("POST", "/users/" + user + "/follow", "{}");
+        assertThat(login.api().isFriend(tokens.accessToken())).isTrue();
+    }
+
+    @Test
     void aReplayedCallbackIsRefused() throws Exception {
         LoginFlow.Begin begin = login.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"));
         Map<String, String> callback = consent(begin, "allow").query();
