@@ -5,8 +5,8 @@ import io.linegate.core.Json;
 import io.linegate.core.Secret;
 import io.linegate.emulator.ChannelInfo;
 import io.linegate.emulator.Emulator;
-import io.linegate.server.LinegateServer;
-import io.linegate.server.ServerTls;
+import io.linegate.emulator.LoginChannelInfo;
+import io.linegate.examples.membersite.MemberSiteApp;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code linegate demo}: the emulator and the echo bot wired to each other on loopback, a scripted
- * conversation printed as a transcript, then both left running to talk to.
+ * conversation printed as a transcript, then both left running to talk to, with the example member
+ * site (LINE Login, ID linking, LIFF) beside them.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the LINE Platform emulator and the echo bot together and show a conversation.")
@@ -35,12 +37,18 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--bot-port", defaultValue = "8081", description = "Bot port (default: ${DEFAULT-VALUE}).")
     int botPort;
 
+    @Option(names = "--site-port", defaultValue = "8082", description = "Example member site port (default: ${DEFAULT-VALUE}).")
+    int sitePort;
+
     @Option(names = "--data-dir", description = "Bot data directory (default: a fresh temporary one).")
     Path dataDir;
 
     @Option(names = "--exit", description = "Exit after the scripted conversation instead of staying up.")
     boolean exit;
 
+    static final String DEMO_MEMBER = "alice";
+    static final String DEMO_PASSWORD = "alice-demo";
+    private String alice;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final PrintStream out = System.out;
     private String base;
@@ -52,14 +60,18 @@ final class DemoCommand implements Callable<Integer> {
         System.setProperty("LINEGATE_LOG_LEVEL", System.getenv().getOrDefault("LINEGATE_LOG_LEVEL", "WARN"));
         Path data = dataDir != null ? dataDir : Files.createTempDirectory("linegate-demo");
 
-        Emulator emulator = Emulator.builder().port(port).start();
+        // The member site's callback URL must be registered before the emulator starts, so its port is chosen now.
+        int site = sitePort != 0 ? sitePort : freePort();
+        String siteUrl = "http://localhost:" + site; // localhost: browsers keep Secure cookies over http there only
+        Emulator emulator = Emulator.builder().port(port).loginCallbackUrl(siteUrl + "/callback")
+                .liffEndpointUrl(siteUrl + "/liff").start();
         ChannelInfo channel = emulator.defaultChannel();
+        LoginChannelInfo login = emulator.defaultLoginChannel();
         base = emulator.baseUrl();
-        LinegateServer bot = LinegateServer.builder(Bots.named("echo"), Secret.of(channel.channelSecret(), "channel secret"))
-                .host("127.0.0.1").port(botPort).tls(ServerTls.insecureHttp()).dataDir(data)
-                .accessToken(Secret.of(channel.accessToken(), "channel access token"))
-                .apiBase(URI.create(base))
-                .build().start();
+        MemberSiteApp bot = MemberSiteApp.start(new MemberSiteApp.Settings(data, URI.create(base),
+                Secret.of(channel.channelSecret(), "channel secret"), Secret.of(channel.accessToken(), "channel access token"),
+                login.channelId(), Secret.of(login.channelSecret(), "login channel secret"), login.liffId(),
+                URI.create(siteUrl), site, botPort, Map.of(DEMO_MEMBER, Secret.of(DEMO_PASSWORD, "demo member password"))));
         boolean temporary = dataDir == null;
         Runnable stop = () -> {
             bot.close();
@@ -69,20 +81,25 @@ final class DemoCommand implements Callable<Integer> {
             }
         };
         try {
-            String webhook = bot.baseUri() + "/webhook";
+            String webhook = bot.webhookUrl().toString();
             call("PUT", "/v2/bot/channel/webhook/endpoint", "{\"endpoint\":\"" + webhook + "\"}", channel.accessToken());
 
             out.println("linegate demo: LINE Platform emulator on " + base + ", echo bot on " + webhook);
             out.println();
-            transcript(channel);
+            alice = transcript(channel);
             out.println();
             out.println("Both keep running. Talk to the bot through the emulator's control API, for example:");
             out.println("  curl -s -X POST " + base + "/control/v1/users -d '{\"displayName\":\"Bob\"}'");
             out.println("  curl -s -X POST " + base + "/control/v1/users/USER_ID/follow");
             out.println("  curl -s -X POST " + base + "/control/v1/users/USER_ID/messages -d '{\"type\":\"text\",\"text\":\"hi\"}'");
             out.println("  curl -s " + base + "/control/v1/users/USER_ID/inbox");
-            out.println("Channel " + channel.channelId() + "; its secret and token are printed by 'linegate emulator'."
-                    + " Stop with Ctrl-C.");
+            out.println("Channel " + channel.channelId() + "; its secret and token are printed by 'linegate emulator'.");
+            out.println();
+            out.println("The example member site (LINE Login, ID linking, LIFF) is on " + siteUrl + "/ :");
+            out.println("  sign in as member '" + DEMO_MEMBER + "' with password '" + DEMO_PASSWORD + "', then 'Link your LINE account';");
+            out.println("  on the emulator's LINE login page, Alice is " + alice + "@emulator.local with password 'password'.");
+            out.println("  Or send \"link my account\" as Alice through the control API and open the link the bot answers.");
+            out.println("Stop with Ctrl-C.");
         } catch (Exception e) {
             stop.run();
             throw e;
@@ -108,7 +125,8 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void transcript(ChannelInfo channel) throws Exception {
+    /** Plays the conversation; returns the user id of Alice. */
+    private String transcript(ChannelInfo channel) throws Exception {
         String user = call("POST", "/control/v1/users", "{\"displayName\":\"Alice\"}", null).path("userId").asText();
 
         say("Alice", "(adds the bot as a friend)");
@@ -130,6 +148,13 @@ final class DemoCommand implements Callable<Integer> {
         JsonNode delivery = awaitDelivery();
         say("bot", "(acknowledged with " + delivery.path("statusCode").asInt() + " and passed to the fallback handler;"
                 + " no reply)");
+        return user;
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     private int shown;

@@ -16,7 +16,7 @@ class DemoCommandTest {
         System.setOut(new PrintStream(out, true));
         int code;
         try {
-            code = Cli.run(Map.of(), "demo", "--port", "0", "--bot-port", "0", "--exit").exitCode;
+            code = Cli.run(Map.of(), "demo", "--port", "0", "--bot-port", "0", "--site-port", "0", "--exit").exitCode;
         } finally {
             System.setOut(original);
         }
@@ -28,6 +28,8 @@ class DemoCommandTest {
                 .contains("Alice > Hello, linegate!")
                 .contains("bot   > Hello, linegate!   (reply)")
                 .contains("bot   > [sticker 446/1988]   (reply)")
-                .contains("acknowledged with 200");
+                .contains("acknowledged with 200")
+                .containsPattern("member site \\(LINE Login, ID linking, LIFF\\) is on http://localhost:\\d+/")
+                .contains("@emulator.local with password");
     }
 }
