@@ -16,6 +16,14 @@
 #               process (WORKERS / 50 ms), for 60 s after BURST_WARMUP s at the same rate: p99 ack < 100 ms, heap < 256 MiB sampled every
 #               second from /metrics, then waits for the backlog to drain and checks nothing was lost
 #               or handled twice.
+#   emulator-push     (issue 3) the emulator's push endpoint, rate limits and spec validation off, 128 in
+#                     flight from an Armeria client in the same JVM, after a warm-up: req/s. Target >= 20,000.
+#   emulator-webhook  (issue 3) signed webhook deliveries to a trivial receiver (same JVM), one event per
+#                     request, events created through the control API in batches of 1,000 (waiting on its
+#                     503 when the queue is full), after EMULATOR_WARMUP events, once per protocol in
+#                     EMULATOR_PROTOCOLS: deliveries/s and events/s end to end, and the drain rate of the
+#                     backlog once creation stops (the sender alone). Target >= 20,000 deliveries/s.
+#                     Neither needs wrk; the default SCENARIOS leave them out: SCENARIOS="emulator-push emulator-webhook".
 #
 # Environment (defaults in brackets):
 #   DURATION          seconds per measured run of every scenario [throughput/compare 30, burst 60]
@@ -31,6 +39,10 @@
 #   BURST_RATE        burst req/s [10 * WORKERS * 1000 / 50]  BURST_CONNECTIONS  open-loop connections [256]
 #   DRAIN_TIMEOUT     max seconds to wait for the burst backlog to drain [1500]
 #   BOT_JAVA_OPTS     JVM options of the linegate server [-Xmx256m for burst, none otherwise]
+#   EMULATOR_EVENTS   webhook events measured [400000]   EMULATOR_WARMUP  events before measuring [50000]
+#   EMULATOR_PROTOCOLS  receiver protocols ["h1c h2c"]   PUSH_REQUESTS  pushes measured [400000]
+#   EMULATOR_SECONDS  time bound of one emulator run [120]
+#   EMULATOR_JAVA_OPTS  JVM options of the emulator runs [-Xmx512m: the queue bound keeps the heap bounded]
 #   RESULTS           output directory [bench/results/<UTC timestamp>]
 set -euo pipefail
 
@@ -55,6 +67,12 @@ BURST_RATE="${BURST_RATE:-$((10 * WORKERS * 1000 / HANDLER_MS))}"
 BURST_CONNECTIONS="${BURST_CONNECTIONS:-256}"
 DRAIN_TIMEOUT="${DRAIN_TIMEOUT:-1500}"
 RESULTS="${RESULTS:-$BENCH/results/$(date -u +%Y%m%dT%H%M%SZ)}"
+EMULATOR_EVENTS="${EMULATOR_EVENTS:-400000}"
+EMULATOR_WARMUP="${EMULATOR_WARMUP:-50000}"
+EMULATOR_PROTOCOLS="${EMULATOR_PROTOCOLS:-h1c h2c}"
+PUSH_REQUESTS="${PUSH_REQUESTS:-400000}"
+EMULATOR_SECONDS="${EMULATOR_SECONDS:-120}"
+EMULATOR_JAVA_OPTS="${EMULATOR_JAVA_OPTS:--Xmx512m}"
 BOT_PORT=18080; BOT_STATS=18090; BASE_PORT=18081; BASE_STATS=18091
 BURST_FIRST=1000000      # event ids of the burst
 BURST_WARM_FIRST=3000000 # event ids of the burst's warm-up
@@ -85,9 +103,9 @@ for c in java mvn curl python3 ss; do
   command -v "$c" >/dev/null 2>&1 || { echo "missing: $c" >&2; exit 1; }
 done
 M2="${HOME}/.m2/repository/io/linegate"
-if [[ ! -f "$M2/linegate-server/0.1.0-SNAPSHOT/linegate-server-0.1.0-SNAPSHOT.jar" ]]; then
+if [[ ! -f "$M2/linegate-server/0.1.0-SNAPSHOT/linegate-server-0.1.0-SNAPSHOT.jar" || ! -f "$M2/linegate-emulator/0.1.0-SNAPSHOT/linegate-emulator-0.1.0-SNAPSHOT.jar" ]]; then
   log "installing the linegate modules into ~/.m2 (mvn install -DskipTests)"
-  mvn -q -f "$ROOT/pom.xml" install -DskipTests -pl server -am
+  mvn -q -f "$ROOT/pom.xml" install -DskipTests -pl server,emulator -am
 fi
 log "building $JAR"
 mvn -q -f "$BENCH/pom.xml" package
@@ -150,10 +168,10 @@ row() { # scenario run key=value...
   local k v
   declare -A vals=()
   for kvp in "$@"; do k="${kvp%%=*}"; v="${kvp#*=}"; vals[$k]="$v"; done
-  local header="scenario	run	rps	p50_ms	p99_ms	cold_p99_ms	server_p99_ms	non200	ratio	burst_rate	achieved_rps	max_heap_mib	max_queue_depth	drain_s	lost	duplicates"
+  local header="scenario	run	rps	p50_ms	p99_ms	cold_p99_ms	server_p99_ms	non200	ratio	burst_rate	achieved_rps	max_heap_mib	max_queue_depth	drain_s	lost	duplicates	events_per_s	drain_events_per_s"
   [[ -f "$TSV" ]] || echo "$header" >"$TSV"
   local line="$scen	$run"
-  for k in rps p50_ms p99_ms cold_p99_ms server_p99_ms non200 ratio burst_rate achieved_rps max_heap_mib max_queue_depth drain_s lost duplicates; do
+  for k in rps p50_ms p99_ms cold_p99_ms server_p99_ms non200 ratio burst_rate achieved_rps max_heap_mib max_queue_depth drain_s lost duplicates events_per_s drain_events_per_s; do
     line+="	${vals[$k]:-}"
   done
   echo "$line" >>"$TSV"
@@ -193,7 +211,7 @@ fi
   echo "loadavg at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   # The runtime under test is what ~/.m2 held when the jar above was built: record which build that was.
   echo "repo HEAD: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'); uncommitted runtime files: $(git -C "$ROOT" status --porcelain -- core store webhook server 2>/dev/null | wc -l)"
-  for m in core store webhook server; do
+  for m in core store webhook server emulator; do
     f="$M2/linegate-$m/0.1.0-SNAPSHOT/linegate-$m-0.1.0-SNAPSHOT.jar"
     [[ -f "$f" ]] && echo "runtime jar: linegate-$m installed $(date -u -r "$f" +%FT%TZ) sha256 $(sha256sum "$f" | cut -c1-16)"
   done
@@ -352,6 +370,34 @@ scenario_burst() { # run
   stop_server
 }
 
+scenario_emulator_push() { # run
+  local r="$1" d="$RESULTS/emulator-push-$1"
+  mkdir -p "$d"
+  log "emulator-push #$r: $PUSH_REQUESTS pushes, 128 in flight, rate limits and spec validation off ($EMULATOR_JAVA_OPTS)"
+  # shellcheck disable=SC2086
+  timeout $((EMULATOR_SECONDS + 60)) java $EMULATOR_JAVA_OPTS -jar "$JAR" emulator-push --requests="$PUSH_REQUESTS" \
+    --seconds="$EMULATOR_SECONDS" >"$d/out.txt" 2>&1 || true
+  log "  $(kv "$d/out.txt" requests_per_s) req/s ($(kv "$d/out.txt" requests) ok, $(kv "$d/out.txt" failed) failed), heap used max $(kv "$d/out.txt" max_heap_mib) MiB"
+  row emulator-push "$r" rps="$(kv "$d/out.txt" requests_per_s)" max_heap_mib="$(kv "$d/out.txt" max_heap_mib)" \
+    ratio="$(python3 -c "print(round(float('$(kv "$d/out.txt" requests_per_s)' or 0) / 20000, 2))")"
+}
+
+scenario_emulator_webhook() { # run
+  local r="$1" p d
+  for p in $EMULATOR_PROTOCOLS; do
+    d="$RESULTS/emulator-webhook-$p-$r"
+    mkdir -p "$d"
+    log "emulator-webhook $p #$r: $EMULATOR_EVENTS events after $EMULATOR_WARMUP, one per request, receiver in the same JVM ($EMULATOR_JAVA_OPTS)"
+    # shellcheck disable=SC2086
+    timeout $((2 * EMULATOR_SECONDS + 60)) java $EMULATOR_JAVA_OPTS -jar "$JAR" emulator-webhook --events="$EMULATOR_EVENTS" \
+      --warmup="$EMULATOR_WARMUP" --protocol="$p" --seconds="$EMULATOR_SECONDS" >"$d/out.txt" 2>&1 || true
+    log "  $(kv "$d/out.txt" requests_per_s) deliveries/s, $(kv "$d/out.txt" events_per_s) events/s end to end; sender alone on the backlog $(kv "$d/out.txt" drain_events_per_s) events/s; heap used max $(kv "$d/out.txt" max_heap_mib) MiB; lost $(kv "$d/out.txt" lost)"
+    row "emulator-webhook-$p" "$r" rps="$(kv "$d/out.txt" requests_per_s)" events_per_s="$(kv "$d/out.txt" events_per_s)" \
+      drain_events_per_s="$(kv "$d/out.txt" drain_events_per_s)" max_heap_mib="$(kv "$d/out.txt" max_heap_mib)" \
+      lost="$(kv "$d/out.txt" lost)" ratio="$(python3 -c "print(round(float('$(kv "$d/out.txt" requests_per_s)' or 0) / 20000, 2))")"
+  done
+}
+
 for ((run = 1; run <= RUNS; run++)); do
   for s in $SCENARIOS; do
     case "$s" in
@@ -359,6 +405,8 @@ for ((run = 1; run <= RUNS; run++)); do
       compare) scenario_compare "$run" ;;
       ceiling) scenario_ceiling "$run" ;;
       burst) scenario_burst "$run" ;;
+      emulator-push) scenario_emulator_push "$run" ;;
+      emulator-webhook) scenario_emulator_webhook "$run" ;;
       *) echo "unknown scenario $s" >&2; exit 2 ;;
     esac
   done
@@ -372,4 +420,5 @@ rm -f "$MAIN_BODIES" "$WARM_BODIES" "$RESULTS/.sample.prom"
   $PROM summary "$TSV"
   echo
   echo "Targets: throughput >= 20000 req/s with p99 <= 25 ms; burst p99 < 100 ms, heap < 256 MiB, lost 0, duplicates 0."
+  echo "Emulator: push >= 20000 req/s, webhook >= 20000 deliveries/s (ratio = rps / 20000)."
 } | tee "$RESULTS/summary.txt"

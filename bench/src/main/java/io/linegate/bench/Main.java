@@ -1,13 +1,15 @@
 package io.linegate.bench;
 
-/** {@code java -jar linegate-bench.jar bot|baseline|ceiling|gen|openloop --key=value ...} */
+import io.linegate.bench.emulator.EmulatorBench;
+
+/** {@code java -jar linegate-bench.jar bot|baseline|ceiling|gen|openloop|emulator-webhook|emulator-push --key=value ...} */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: bot|baseline|ceiling|gen|openloop --key=value ...");
+            System.err.println("usage: bot|baseline|ceiling|gen|openloop|emulator-webhook|emulator-push --key=value ...");
             System.exit(2);
         }
         Args a = new Args(args, 1);
@@ -17,6 +19,9 @@ public final class Main {
             case "gen" -> GenBodies.run(a);
             case "openloop" -> OpenLoop.run(a);
             case "ceiling" -> Ceiling.run(a);
+            case "emulator-webhook" -> EmulatorBench.webhook(a.lng("events", 400_000), a.lng("warmup", 50_000), a.integer("batch", 1000),
+                    a.integer("per-request", 1), a.str("protocol", "h1c"), a.lng("seconds", 120));
+            case "emulator-push" -> EmulatorBench.push(a.lng("requests", 400_000), a.lng("warmup", 50_000), a.integer("in-flight", 128), a.lng("seconds", 60));
             default -> {
                 System.err.println("unknown command " + args[0]);
                 System.exit(2);
