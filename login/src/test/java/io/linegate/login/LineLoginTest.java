@@ -112,10 +112,7 @@ class LineLoginTest {
 
     @Test
     void lineCanVerifyTheIdTokenAndTellsTheFriendship() throws Exception {
-        LoginFlow flow = new LoginFlow(channel.channelId(), emulator.baseUrl(), CallbackUrls.of(List.of(CALLBACK)), store,
-                Clock.systemUTC());
-        LoginFlow.Begin begin = flow.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"));
-        LoginFlow.Authorized a = flow.callback(cookie(begin), consent(begin, "allow").query()).authorized();
+        LoginFlow.Authorized a = authorize();
         LoginTokens tokens = login.api().exchange(a);
 
         assertThat(login.api().verifyIdTokenAtLine(tokens.idToken(), a.nonce()).subject()).isEqualTo(user);
@@ -137,10 +134,7 @@ class LineLoginTest {
 
     @Test
     void anAuthorizationCodeIsExchangedOnceOnly() throws Exception {
-        LoginFlow flow = new LoginFlow(channel.channelId(), emulator.baseUrl(), CallbackUrls.of(List.of(CALLBACK)), store,
-                Clock.systemUTC());
-        LoginFlow.Begin begin = flow.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"));
-        LoginFlow.Authorized authorized = flow.callback(cookie(begin), consent(begin, "allow").query()).authorized();
+        LoginFlow.Authorized authorized = authorize();
         LoginApi api = login.api();
         assertThat(api.exchange(authorized).idToken()).isNotNull();
         assertThatThrownBy(() -> api.exchange(authorized))
@@ -149,10 +143,7 @@ class LineLoginTest {
 
     @Test
     void theExchangeNeedsTheRedirectUriOfTheRequestAndThenTheCodeIsSpent() throws Exception {
-        LoginFlow flow = new LoginFlow(channel.channelId(), emulator.baseUrl(), CallbackUrls.of(List.of(CALLBACK)), store,
-                Clock.systemUTC());
-        LoginFlow.Begin begin = flow.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"));
-        LoginFlow.Authorized a = flow.callback(cookie(begin), consent(begin, "allow").query()).authorized();
+        LoginFlow.Authorized a = authorize();
         LoginFlow.Authorized elsewhere = new LoginFlow.Authorized(a.code(), CALLBACK + "?next=/evil", a.codeVerifier(),
                 a.nonce(), null);
         assertThatThrownBy(() -> login.api().exchange(elsewhere))
@@ -218,6 +209,14 @@ class LineLoginTest {
                 assertThat(line).as("log line of %s", e.getLoggerName()).doesNotContain(s);
             }
         }
+    }
+
+    /** A callback that passed the flow's checks, ready for the exchange, as {@link LineLogin} would get it. */
+    private LoginFlow.Authorized authorize() throws Exception {
+        LoginFlow flow = new LoginFlow(channel.channelId(), emulator.baseUrl(), CallbackUrls.of(List.of(CALLBACK)), store,
+                Clock.systemUTC());
+        LoginFlow.Begin begin = flow.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"));
+        return flow.callback(cookie(begin), consent(begin, "allow").query()).authorized();
     }
 
     /**
