@@ -391,7 +391,7 @@ scenario_emulator_webhook() { # run
     # shellcheck disable=SC2086
     timeout $((2 * EMULATOR_SECONDS + 60)) java $EMULATOR_JAVA_OPTS -jar "$JAR" emulator-webhook --events="$EMULATOR_EVENTS" \
       --warmup="$EMULATOR_WARMUP" --protocol="$p" --seconds="$EMULATOR_SECONDS" >"$d/out.txt" 2>&1 || true
-    log "  $(kv "$d/out.txt" requests_per_s) deliveries/s, $(kv "$d/out.txt" events_per_s) events/s end to end; sender alone on the backlog $(kv "$d/out.txt" drain_events_per_s) events/s; heap used max $(kv "$d/out.txt" max_heap_mib) MiB; lost $(kv "$d/out.txt" lost)"
+    log "  $(kv "$d/out.txt" requests_per_s) deliveries/s, $(kv "$d/out.txt" events_per_s) events/s end to end; sender alone on the backlog $(kv "$d/out.txt" drain_events_per_s) events/s; heap used max $(kv "$d/out.txt" max_heap_mib) MiB; not arrived $(kv "$d/out.txt" lost), webhook errors $(kv "$d/out.txt" webhook_errors)"
     row "emulator-webhook-$p" "$r" rps="$(kv "$d/out.txt" requests_per_s)" events_per_s="$(kv "$d/out.txt" events_per_s)" \
       drain_events_per_s="$(kv "$d/out.txt" drain_events_per_s)" max_heap_mib="$(kv "$d/out.txt" max_heap_mib)" \
       lost="$(kv "$d/out.txt" lost)" ratio="$(python3 -c "print(round(float('$(kv "$d/out.txt" requests_per_s)' or 0) / 20000, 2))")"

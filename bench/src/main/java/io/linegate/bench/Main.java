@@ -20,7 +20,8 @@ public final class Main {
             case "openloop" -> OpenLoop.run(a);
             case "ceiling" -> Ceiling.run(a);
             case "emulator-webhook" -> EmulatorBench.webhook(a.lng("events", 400_000), a.lng("warmup", 50_000), a.integer("batch", 1000),
-                    a.integer("per-request", 1), a.str("protocol", "h1c"), a.lng("seconds", 120));
+                    a.integer("per-request", 1), a.str("protocol", "h1c"),
+                    a.integer("queue-limit", 100_000), a.lng("seconds", 120));
             case "emulator-push" -> EmulatorBench.push(a.lng("requests", 400_000), a.lng("warmup", 50_000), a.integer("in-flight", 128), a.lng("seconds", 60));
             default -> {
                 System.err.println("unknown command " + args[0]);
