@@ -21,12 +21,15 @@
 #             once (emulator's per-recipient summary); reports duration and the sender's peak heap.
 #   jmh       JMH (1.37): the bare official MessagingApiClient vs linegate's MessageSender (with and
 #             without the API request log) pushing to a trivial loopback Armeria server. Per-op time with
-#             1 thread and throughput with JMH_THREADS threads; ratio and overhead in microseconds.
+#             1 thread and throughput with JMH_THREADS threads; ratio and overhead in microseconds, in
+#             wall time (JMH's score) and in CPU time of the benchmark JVM per push.
 #
 # Environment (defaults in brackets):
 #   RUNS [3]  RESULTS [bench/results/sending-<UTC timestamp>]
 #   PUSH_THREADS [64]  PUSH_WARMUP [10]  PUSH_DURATION [30]  PUSH_VALIDATE [false]  PUSH_USERS [100]
 #   RECIPIENTS [1000000]  CAMPAIGN_RATE [100000 = LINE's multicast limit, 200 requests/s x 500]
+#   KILL_MODE inflight (the kill lands while an already delivered batch waits for its answer, held back 3 s
+#             by the emulator, so the restart must rely on the retry key) or anytime [inflight]
 #   KILL_AT [0.5]  SENDER_HEAP [256m]  EMULATOR_HEAP [2g]  RATE_LIMIT_SCALE [1]  CAMPAIGN_TIMEOUT [1800]
 #   RUNNER    bench (the bench jar's campaign-start/run, the CLI's classes and settings) or cli
 #             (java -jar cli/target/linegate.jar campaign start/run; built with ./linegate if missing) [bench]
@@ -51,6 +54,7 @@ PUSH_USERS="${PUSH_USERS:-100}"
 RECIPIENTS="${RECIPIENTS:-1000000}"
 CAMPAIGN_RATE="${CAMPAIGN_RATE:-100000}"
 KILL_AT="${KILL_AT:-0.5}"
+KILL_MODE="${KILL_MODE:-inflight}"
 SENDER_HEAP="${SENDER_HEAP:-256m}"
 EMULATOR_HEAP="${EMULATOR_HEAP:-2g}"
 RATE_LIMIT_SCALE="${RATE_LIMIT_SCALE:-1}"
@@ -87,7 +91,12 @@ fi
 
 {
   echo "date: $(date -u +%FT%TZ)"
-  echo "commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet -- messaging store emulator 2>/dev/null || echo ' (+ uncommitted changes in messaging/store/emulator)')"
+  if c=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null); then
+    git -C "$ROOT" diff --quiet HEAD -- messaging store emulator core bench/src 2>/dev/null || c="$c (+ uncommitted changes under messaging, store, emulator, core or bench/src)"
+  else
+    c="unknown (not a git checkout)"
+  fi
+  echo "commit: $c"
   echo "nproc: $(nproc)"
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
   free -g | sed 's/^/free -g: /'
@@ -97,7 +106,7 @@ fi
     f="$M2/linegate-$m/0.1.0-SNAPSHOT/linegate-$m-0.1.0-SNAPSHOT.jar"
     [[ -f "$f" ]] && echo "jar: linegate-$m installed $(date -u -r "$f" +%FT%TZ) sha256 $(sha256sum "$f" | cut -c1-16)"
   done
-  echo "settings: SCENARIOS='$SCENARIOS' RUNS=$RUNS PUSH_THREADS=$PUSH_THREADS PUSH_WARMUP=$PUSH_WARMUP PUSH_DURATION=$PUSH_DURATION PUSH_VALIDATE=$PUSH_VALIDATE RECIPIENTS=$RECIPIENTS CAMPAIGN_RATE=$CAMPAIGN_RATE KILL_AT=$KILL_AT SENDER_HEAP=$SENDER_HEAP RUNNER=$RUNNER JMH_THREADS=$JMH_THREADS JMH_QUICK=$JMH_QUICK"
+  echo "settings: SCENARIOS='$SCENARIOS' RUNS=$RUNS PUSH_THREADS=$PUSH_THREADS PUSH_WARMUP=$PUSH_WARMUP PUSH_DURATION=$PUSH_DURATION PUSH_VALIDATE=$PUSH_VALIDATE RECIPIENTS=$RECIPIENTS CAMPAIGN_RATE=$CAMPAIGN_RATE KILL_AT=$KILL_AT KILL_MODE=$KILL_MODE SENDER_HEAP=$SENDER_HEAP RUNNER=$RUNNER JMH_THREADS=$JMH_THREADS JMH_QUICK=$JMH_QUICK"
 } | tee "$RESULTS/machine.txt"
 
 # ---- scenarios ------------------------------------------------------------------------------------
@@ -117,9 +126,9 @@ scenario_push() { # run
 
 scenario_campaign() { # run
   local out="$RESULTS/campaign-$1.txt" work="$RESULTS/campaign-$1"
-  log "campaign #$1: $RECIPIENTS recipients at $CAMPAIGN_RATE/s, kill -9 at $KILL_AT, sender -Xmx$SENDER_HEAP, runner $RUNNER (load average $(cut -d' ' -f1 /proc/loadavg))"
+  log "campaign #$1: $RECIPIENTS recipients at $CAMPAIGN_RATE/s, kill -9 at $KILL_AT ($KILL_MODE), sender -Xmx$SENDER_HEAP, runner $RUNNER (load average $(cut -d' ' -f1 /proc/loadavg))"
   timeout $((CAMPAIGN_TIMEOUT + 60)) java -Xmx512m -cp "$JAR" $MAIN campaign --recipients="$RECIPIENTS" \
-    --rate="$CAMPAIGN_RATE" --kill-at="$KILL_AT" --sender-heap="$SENDER_HEAP" --emulator-heap="$EMULATOR_HEAP" \
+    --rate="$CAMPAIGN_RATE" --kill-at="$KILL_AT" --kill-mode="$KILL_MODE" --sender-heap="$SENDER_HEAP" --emulator-heap="$EMULATOR_HEAP" \
     --rate-limit-scale="$RATE_LIMIT_SCALE" --runner="$RUNNER" --cli-jar="$ROOT/cli/target/linegate.jar" \
     --timeout="$CAMPAIGN_TIMEOUT" --work="$work" >"$out" 2>"$RESULTS/campaign-$1.log" \
     || log "  campaign run $1 did not meet its checks (exit $?), see $out"
@@ -135,19 +144,28 @@ scenario_jmh() { # run
   local iters=(-wi 5 -w 2 -i 5 -r 2) mode
   [[ "$JMH_QUICK" == 1 ]] && iters=(-wi 2 -w 1 -i 3 -r 1)
   for mode in avgt thrpt; do
-    local threads=1 out="$RESULTS/jmh-$mode-$1"
-    [[ $mode == thrpt ]] && threads=$JMH_THREADS
+    local threads=1 unit=us out="$RESULTS/jmh-$mode-$1"
+    [[ $mode == thrpt ]] && threads=$JMH_THREADS && unit=s
     log "jmh #$1: $mode, $threads thread(s) (load average $(cut -d' ' -f1 /proc/loadavg))"
     timeout 1200 java -cp "$JAR" org.openjdk.jmh.Main ClientOverhead -f 1 -t "$threads" -bm "$mode" \
-      -tu us "${iters[@]}" -rf json -rff "$out.json" >"$out.txt" 2>&1 || log "  jmh failed, see $out.txt"
-    python3 - "$out.json" "$mode" "$1" "$TSV" <<'EOF'
-import json, sys
-path, mode, run, tsv = sys.argv[1:]
+      -tu "$unit" "${iters[@]}" -rf json -rff "$out.json" >"$out.txt" 2>&1 || log "  jmh failed, see $out.txt"
+    python3 - "$out.json" "$out.txt" "$mode" "$1" "$TSV" <<'EOF'
+import json, statistics, sys
+from collections import defaultdict
+path, text, mode, run, tsv = sys.argv[1:]
 res = {r["benchmark"].rsplit(".", 1)[1]: r["primaryMetric"] for r in json.load(open(path))}
+cpu = defaultdict(list)  # "cpu_us_per_op <benchmark> <value>" per measurement iteration
+for line in open(text):
+    f = line.split()
+    if len(f) == 3 and f[0] == "cpu_us_per_op":
+        cpu[f[1]].append(float(f[2]))
 with open(tsv, "a") as t:
     for name, m in res.items():
         t.write(f"jmh-{mode}\t{run}\t{name}\t{m['score']}\n")
-        print(f"  {name:14s} {m['score']:12.3f} ± {m['scoreError']:.3f} {m['scoreUnit']}", file=sys.stderr)
+        c = statistics.median(cpu[name]) if cpu[name] else float("nan")
+        t.write(f"jmh-cpu-{mode}\t{run}\t{name}\t{c}\n")
+        print(f"  {name:14s} {m['score']:12.3f} ± {m['scoreError']:.3f} {m['scoreUnit']}, CPU {c:.1f} us per push (process)",
+              file=sys.stderr)
 EOF
   done
 }
@@ -208,7 +226,7 @@ if "campaign" in rows:
               "retry_409s", "peak_heap_mib"]:
         print(f"  {k:22s} {med(c[k])}")
     print(f"  verdicts               {' '.join(c['verdict'])}")
-for mode, unit in (("avgt", "us/op"), ("thrpt", "ops/us")):
+for mode, unit in (("avgt", "us/op"), ("thrpt", "ops/s")):
     j = rows.get(f"jmh-{mode}")
     if not j:
         continue
@@ -225,7 +243,16 @@ for mode, unit in (("avgt", "us/op"), ("thrpt", "ops/us")):
                   + (f" ({nolog - bare:.1f} us without the request log)" if nolog else ""))
         else:
             print(f"  ratio linegate/bare    {lg / bare:.2f} (pushes per second; 1.00 = no overhead)")
-            print(f"  throughput             bare {bare * 1e6:,.0f}/s, linegate {lg * 1e6:,.0f}/s"
-                  + (f", without the request log {nolog * 1e6:,.0f}/s" if nolog else ""))
+            print(f"  throughput             bare {bare:,.0f}/s, linegate {lg:,.0f}/s"
+                  + (f", without the request log {nolog:,.0f}/s" if nolog else ""))
+    c = rows.get(f"jmh-cpu-{mode}")
+    if c and "bare" in c and "linegate" in c:
+        cb, cl = statistics.median(num(c["bare"])), statistics.median(num(c["linegate"]))
+        cn = statistics.median(num(c["linegateNoLog"])) if "linegateNoLog" in c else None
+        print(f"  CPU us per push        bare {med(c['bare'])}, linegate {med(c['linegate'])}"
+              + (f", without the request log {med(c['linegateNoLog'])}" if cn else ""))
+        print(f"  CPU ratio linegate/bare {cl / cb:.2f}; overhead {cl - cb:.1f} us of CPU per push"
+              + (f" ({cn - cb:.1f} us without the request log)" if cn else "")
+              + " (whole JVM: client, server, SQLite writer)")
 EOF
 log "results in $RESULTS"

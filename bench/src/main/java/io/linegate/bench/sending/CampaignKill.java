@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
  * Benchmark 2 of issue 4: a campaign to N recipients (default 1,000,000) against the emulator, each in its
  * own JVM: the emulator, the campaign's creation, and the sending process, which is killed with SIGKILL
  * ({@link Process#destroyForcibly()}) when the emulator has delivered to {@code --kill-at} of the
- * recipients, then started again. Afterwards the emulator's per-recipient summary must show every
+ * recipients, then started again. With {@code --kill-mode=inflight} (the default) the kill lands while a batch
+ * the emulator has already delivered is waiting for its answer (an injected 3 s response delay), so that the
+ * restart must send it again and rely on its retry key; {@code anytime} kills at once. Afterwards the emulator's per-recipient summary must show every
  * recipient reached exactly once. Reports the duration and the sending processes' peak heap (the largest
  * heap occupancy before a GC in their {@code -Xlog:gc} logs), under {@code --sender-heap} (default -Xmx256m).
  *
@@ -33,6 +35,8 @@ import java.util.regex.Pattern;
 final class CampaignKill {
     private static final Pattern GC_LINE = Pattern.compile("(\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
     private static final Pattern KV = Pattern.compile("^(\\w+)=(.*)$");
+    /** How long the emulator holds back the answer to the batch in flight when the sender is killed. */
+    private static final int HOLD_MS = 3000;
 
     private CampaignKill() {
     }
@@ -53,6 +57,7 @@ final class CampaignKill {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String benchJar = Path.of(CampaignKill.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         boolean cli = runner.equals("cli");
+        boolean inflight = o.str("kill-mode", "inflight").equals("inflight");
 
         System.out.printf(Locale.ROOT, "campaign to %,d recipients at %,.0f recipients/s (multicast batches of 500), emulator rate limits x%s,"
                         + " sending process -Xmx%s (%s), kill -9 at %.0f%%, work dir %s%n", n, rate, scale, senderHeap,
@@ -127,11 +132,29 @@ final class CampaignKill {
                         throw new IllegalStateException("the sending process ended (" + sender.exitValue() + ") before "
                                 + (int) (killAt * 100) + "% of the recipients were reached (" + seen + "); see " + work);
                     }
+                    String when = "between batches";
+                    if (inflight) {
+                        // The hard case: the platform has delivered the next batch, but its answer has not reached
+                        // the sender, so the batch is not marked sent. The emulator holds that one response back.
+                        control.post("/control/v1/faults", "{\"endpoint\":\"/v2/bot/message/multicast\",\"latencyMs\":"
+                                + HOLD_MS + ",\"count\":1}", Duration.ofSeconds(10));
+                        long before = control.get("/control/v1/deliveries/summary?channelId=" + channel).path("recipients").asLong();
+                        long until = System.nanoTime() + Duration.ofMillis(HOLD_MS / 2).toNanos();
+                        while (System.nanoTime() < until && control.get("/control/v1/deliveries/summary?channelId=" + channel)
+                                .path("recipients").asLong() == before) {
+                            Thread.sleep(5);
+                        }
+                        Thread.sleep(100);
+                        when = "while a delivered batch's answer was held back";
+                    }
                     sender.destroyForcibly();
                     sender.waitFor(30, TimeUnit.SECONDS);
+                    if (inflight) {
+                        control.delete("/control/v1/faults");
+                    }
                     killedAt = control.get("/control/v1/deliveries/summary?channelId=" + channel).path("recipients").asLong();
-                    System.out.printf(Locale.ROOT, "run 1: killed with SIGKILL after %.1f s, %,d recipients reached (%.1f%%)%n",
-                            secs(r0), killedAt, 100.0 * killedAt / n);
+                    System.out.printf(Locale.ROOT, "run 1: killed with SIGKILL after %.1f s, %,d recipients reached (%.1f%%), %s%n",
+                            secs(r0), killedAt, 100.0 * killedAt / n, when);
                 } else {
                     rc = waitFor(sender, deadline);
                     System.out.printf(Locale.ROOT, "run 2: restarted, exited %d after %.1f s%n", rc, secs(r0));
@@ -165,6 +188,7 @@ final class CampaignKill {
             System.out.printf(Locale.ROOT, "max_per_recipient=%d%n", maxPer);
             System.out.printf(Locale.ROOT, "duplicated_recipients=%d%n", dups);
             System.out.printf(Locale.ROOT, "killed_at_recipients=%d%n", killedAt);
+            System.out.printf(Locale.ROOT, "kill_mode=%s%n", inflight ? "inflight" : "anytime");
             System.out.printf(Locale.ROOT, "retry_key_409s=%d%n", conflicts);
             System.out.printf(Locale.ROOT, "batches_sent=%d/%d%n", sentBatches, batches);
             System.out.printf(Locale.ROOT, "duration_s=%.1f%n", duration);

@@ -27,6 +27,10 @@ final class ControlApi {
                 .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
+    void delete(String path) throws IOException, InterruptedException {
+        send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).DELETE().build());
+    }
+
     JsonNode get(String path) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60)).GET();
         if (path.startsWith("/v2/")) {
