@@ -66,6 +66,27 @@ public final class SqliteStore implements EventJournal, OperatorControls, ApiReq
         return open(dataDir, Clock.systemUTC());
     }
 
+    /**
+     * Brings the schema up to date, one process at a time: Flyway's own lock does not hold on SQLite,
+     * and processes of one deployment starting together on a new store would otherwise race to create
+     * the same tables. An OS file lock beside the database serializes them (SQLite is shared only by
+     * processes of one host, which all see the lock).
+     */
+    private static synchronized void migrate(SQLiteDataSource ds, Path dataDir) { // synchronized: a JVM may hold a file lock once
+        try (java.nio.channels.FileChannel lockFile = java.nio.channels.FileChannel.open(dataDir.resolve(FILE_NAME + ".migrate-lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock ignored = lockFile.lock()) {
+            Flyway.configure()
+                    .dataSource(ds)
+                    .locations("classpath:db/migration/sqlite")
+                    .loggers("slf4j")
+                    .load()
+                    .migrate();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + dataDir + " for the schema migration", e);
+        }
+    }
+
     public static SqliteStore open(Path dataDir, Clock clock) {
         try {
             Files.createDirectories(dataDir);
@@ -73,12 +94,7 @@ public final class SqliteStore implements EventJournal, OperatorControls, ApiReq
             throw new UncheckedIOException("cannot create data directory " + dataDir, e);
         }
         SQLiteDataSource ds = dataSource(dataDir.resolve(FILE_NAME));
-        Flyway.configure()
-                .dataSource(ds)
-                .locations("classpath:db/migration/sqlite")
-                .loggers("slf4j")
-                .load()
-                .migrate();
+        migrate(ds, dataDir);
         HikariConfig pool = new HikariConfig();
         pool.setDataSource(ds);
         pool.setMaximumPoolSize(4);
