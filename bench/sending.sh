@@ -205,8 +205,9 @@ def med(vs):
     if not n:
         return "-" if not vs else "/".join(vs)
     m = statistics.median(n)
-    rng = f" ({min(n):g} .. {max(n):g})" if len(n) > 1 else ""
-    return f"{m:g}{rng}"
+    f = (lambda x: f"{x:.0f}") if all(x == int(x) for x in n) else (lambda x: f"{x:g}")
+    rng = f" ({f(min(n))} .. {f(max(n))})" if len(n) > 1 else ""
+    return f"{f(m)}{rng}"
 
 print()
 print("Summary: medians over runs (min .. max)")
