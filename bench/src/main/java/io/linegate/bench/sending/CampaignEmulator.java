@@ -6,7 +6,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The emulator in a JVM of its own for the sending benchmarks (what {@code linegate emulator} does, without
  * needing the CLI jar): {@code --port --channel-id --channel-secret --rate-limit-scale --validate --inbox-limit}. Prints
- * {@code base_url=}, {@code channel_id=} and {@code access_token=} lines, then runs until killed.
+ * {@code base_url=}, {@code channel_id=}, {@code channel_secret=} and {@code access_token=} lines, then runs until killed.
  */
 final class CampaignEmulator {
     private CampaignEmulator() {
@@ -36,6 +36,7 @@ final class CampaignEmulator {
         // A local, throwaway credential of the test channel: the driver passes it to the sending process.
         System.out.println("base_url=" + e.baseUrl());
         System.out.println("channel_id=" + e.defaultChannel().channelId());
+        System.out.println("channel_secret=" + e.defaultChannel().channelSecret());
         System.out.println("access_token=" + e.defaultChannel().accessToken());
         System.out.flush();
         stopped.await();

@@ -116,6 +116,7 @@ final class CampaignKill {
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("run" + run + ".log").toFile()));
                 pb.environment().put("LINE_CHANNEL_ACCESS_TOKEN", token);
                 pb.environment().put("LINE_API_BASE", url);
+                pb.environment().put("LINE_CHANNEL_SECRET", info.get("channel_secret")); // linegate's CLI requires it
                 long r0 = System.nanoTime();
                 Process sender = pb.start();
                 if (run == 1) {
@@ -230,7 +231,7 @@ final class CampaignKill {
                             info.put(m.group(1), m.group(2));
                             info.notifyAll();
                         }
-                        if (m.group(1).equals("access_token")) {
+                        if (m.group(1).equals("access_token") || m.group(1).equals("channel_secret")) {
                             continue; // not into the log file
                         }
                     }
