@@ -170,4 +170,27 @@ class SqliteStoreTest {
             assertThat(second.toString()).doesNotContain("token-two");
         }
     }
+
+    @Test
+    void campaignProgressQueriesUseTheBatchStateIndexNotTheRecipients() throws Exception {
+        SqliteStore.open(dir).close(); // migrated
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteStore.FILE_NAME))) {
+            assertThat(plan(c, SqliteStore.NEXT_PENDING_BATCH)).contains("campaign_batches_by_state");
+            assertThat(plan(c, SqliteStore.CAMPAIGN_QUERY + " WHERE c.id = ? GROUP BY c.id"))
+                    .contains("COVERING INDEX campaign_batches_by_state");
+        }
+    }
+
+    private static String plan(java.sql.Connection c, String sql) throws Exception {
+        StringBuilder plan = new StringBuilder();
+        try (java.sql.PreparedStatement ps = c.prepareStatement("EXPLAIN QUERY PLAN " + sql)) {
+            ps.setLong(1, 1);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    plan.append(rs.getString("detail")).append('\n');
+                }
+            }
+        }
+        return plan.toString();
+    }
 }
