@@ -75,7 +75,7 @@ public final class LoginApi {
         form.put("client_id", channelId);
         form.put("client_secret", channelSecret.reveal());
         form.put("code_verifier", authorized.codeVerifier());
-        return tokens(post("oauth2/v2.1/token", form, null));
+        return tokens(post("oauth2/v2.1/token", form));
     }
 
     /** A new access token; LINE returns the same refresh token, which keeps its original expiry. */
@@ -85,7 +85,7 @@ public final class LoginApi {
         form.put("refresh_token", refreshToken);
         form.put("client_id", channelId);
         form.put("client_secret", channelSecret.reveal());
-        return tokens(post("oauth2/v2.1/token", form, null));
+        return tokens(post("oauth2/v2.1/token", form));
     }
 
     /** Logs the user out of this channel: the access token (and its refresh token) stop working. */
@@ -94,7 +94,7 @@ public final class LoginApi {
         form.put("access_token", accessToken);
         form.put("client_id", channelId);
         form.put("client_secret", channelSecret.reveal());
-        post("oauth2/v2.1/revoke", form, null);
+        post("oauth2/v2.1/revoke", form);
     }
 
     /**
@@ -126,7 +126,7 @@ public final class LoginApi {
         if (nonce != null) {
             form.put("nonce", nonce);
         }
-        JsonNode b = post("oauth2/v2.1/verify", form, null);
+        JsonNode b = post("oauth2/v2.1/verify", form);
         List<String> amr = new ArrayList<>();
         b.path("amr").forEach(m -> amr.add(m.asText()));
         return new IdToken(b.path("sub").asText(), b.path("aud").asText(), Instant.ofEpochSecond(b.path("iat").asLong()),
@@ -164,16 +164,12 @@ public final class LoginApi {
                 text(b, "refresh_token"), b.path("scope").asText(""));
     }
 
-    private JsonNode post(String path, Map<String, String> form, String bearer) throws IOException, LoginApiException {
+    private JsonNode post(String path, Map<String, String> form) throws IOException, LoginApiException {
         String body = form.entrySet().stream().map(e -> e.getKey() + "=" + encode(e.getValue()))
                 .collect(Collectors.joining("&"));
-        HttpRequest.Builder r = HttpRequest.newBuilder(resolve(path))
+        return send(HttpRequest.newBuilder(resolve(path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (bearer != null) {
-            r.header("Authorization", "Bearer " + bearer);
-        }
-        return send(r);
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     private JsonNode send(HttpRequest.Builder request) throws IOException, LoginApiException {
