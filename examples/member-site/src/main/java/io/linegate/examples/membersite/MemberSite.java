@@ -55,12 +55,13 @@ public final class MemberSite implements AutoCloseable {
     private final Map<String, Secret> members;
     private final LineLogin login;
     private final AccountLinks links;
+    private final String base;
     private final String callbackUrl;
     private final String liffId;
     private final String liffSdkUrl;
 
     private MemberSite(Builder b) {
-        String base = b.publicUrl.toString().replaceAll("/+$", "");
+        this.base = b.publicUrl.toString().replaceAll("/+$", "");
         this.callbackUrl = base + "/callback";
         this.members = b.members;
         this.sessions = new Sessions(b.clock, base.startsWith("https:"));
@@ -106,7 +107,7 @@ public final class MemberSite implements AutoCloseable {
 
     /** The page the bot's "link my account" message points to (flow a). */
     public String linkPageUrl() {
-        return callbackUrl.substring(0, callbackUrl.length() - "/callback".length()) + "/link";
+        return base + "/link";
     }
 
     @Override
