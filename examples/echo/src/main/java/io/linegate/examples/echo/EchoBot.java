@@ -72,7 +72,10 @@ public final class EchoBot implements Bot {
 
     private void onText(EventContext ctx, TextMessageContent text) throws Exception {
         String command = text.text().strip().toLowerCase(java.util.Locale.ROOT);
-        if (links != null && command.equals(LINK_COMMAND)) {
+        if (links != null && command.equals(LINK_COMMAND) && !(ctx.event().source() instanceof UserSource)) {
+            // A link token is the user's own: never post it where other members of a group can see it.
+            ctx.reply(new TextMessage("Send \"" + LINK_COMMAND + "\" to me in a one-to-one chat."));
+        } else if (links != null && command.equals(LINK_COMMAND)) {
             String url = siteLinkUrl + "?linkToken=" + java.net.URLEncoder.encode(ctx.issueLinkToken(),
                     java.nio.charset.StandardCharsets.UTF_8);
             ctx.reply(new TextMessage("Sign in to link your account (this link works for 10 minutes): " + url));

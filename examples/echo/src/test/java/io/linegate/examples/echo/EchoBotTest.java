@@ -72,4 +72,48 @@ class EchoBotTest {
                     "r3 sticker 446/1988");
         }
     }
+
+    @Test
+    void aLinkTokenIsIssuedInAOneToOneChatOnlyNeverShownToAGroup() {
+        List<String> replies = new CopyOnWriteArrayList<>();
+        List<String> issuedFor = new CopyOnWriteArrayList<>();
+        Outbound outbound = new Outbound() {
+            @Override
+            public void reply(String token, String to, List<Message> messages) {
+                messages.forEach(m -> replies.add(token + " " + ((TextMessage) m).text()));
+            }
+
+            @Override
+            public void push(String to, List<Message> messages) {
+                throw new AssertionError("echo never pushes");
+            }
+
+            @Override
+            public String issueLinkToken(String userId) {
+                issuedFor.add(userId);
+                return "LINKTOKEN" + issuedFor.size();
+            }
+        };
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            Bot bot = EchoBot.withAccountLinking("https://member.example/link",
+                    new io.linegate.login.AccountLinks(store, "https://access.line.me", Clock.systemUTC()));
+            try (Dispatcher dispatcher = Dispatcher.builder(store, bot.handler()).outbound(outbound).build().start()) {
+                WebhookReceiver receiver = new WebhookReceiver(WebhookSignature.of(SECRET), store, dispatcher::appended,
+                        Clock.systemUTC());
+                String message = "\"message\":{\"type\":\"text\",\"id\":\"1\",\"quoteToken\":\"q\",\"text\":\"Link my account\"},"
+                        + "\"timestamp\":1,\"mode\":\"active\",\"deliveryContext\":{\"isRedelivery\":false}";
+                byte[] body = ("{\"destination\":\"Ubot\",\"events\":["
+                        + "{\"type\":\"message\",\"replyToken\":\"g1\",\"webhookEventId\":\"01J00000000000000000000011\","
+                        + message + ",\"source\":{\"type\":\"group\",\"groupId\":\"C1\",\"userId\":\"" + USER + "\"}},"
+                        + "{\"type\":\"message\",\"replyToken\":\"u1\",\"webhookEventId\":\"01J00000000000000000000012\","
+                        + message + ",\"source\":{\"type\":\"user\",\"userId\":\"" + USER + "\"}}"
+                        + "]}").getBytes(StandardCharsets.UTF_8);
+                assertThat(receiver.receive(body, WebhookSignature.sign(SECRET, body)).join().accepted()).isTrue();
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> replies.size() == 2);
+            }
+        }
+        assertThat(issuedFor).containsExactly(USER);
+        assertThat(replies).anySatisfy(r -> assertThat(r).startsWith("g1 ").contains("one-to-one").doesNotContain("LINKTOKEN"));
+        assertThat(replies).anySatisfy(r -> assertThat(r).startsWith("u1 ").contains("https://member.example/link?linkToken=LINKTOKEN1"));
+    }
 }
