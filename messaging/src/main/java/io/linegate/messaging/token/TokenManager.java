@@ -257,7 +257,9 @@ public final class TokenManager {
         List<String> kids = endpoints.v21KeyIds(assertion(now));
         if (!reconciled) {
             for (StoredToken t : store.live(channelId, kind.stored, now)) {
-                if (t.keyId() != null && !kids.contains(t.keyId())) {
+                // Only tokens older than the question: one another process issued meanwhile may be missing
+                // from the answer, and revoking it here made two processes starting together issue two.
+                if (t.keyId() != null && !kids.contains(t.keyId()) && t.issuedAt().isBefore(now)) {
                     log.info("v2.1 token {} of channel {} is no longer valid on the platform", t.keyId(), channelId);
                     store.markRevoked(t.id(), now);
                 }

@@ -243,6 +243,7 @@ class TokenManagerTest {
                 .apiBase(api()).clock(clock).build();
         Secret first = before.current();
         new TokenEndpoints(api()).revokeV21(channel.channelId(), channel.channelSecret(), first.reveal());
+        clock.advance(Duration.ofSeconds(5)); // the restart comes later: tokens issued at that very instant are kept
 
         TokenManager restarted = TokenManager.v21(channel.channelId(), secret(), key, Duration.ofDays(1)).store(store)
                 .apiBase(api()).clock(clock).build();
