@@ -16,7 +16,7 @@ import io.linegate.emulator.Emulator;
 import io.linegate.emulator.LoginChannelInfo;
 import io.linegate.emulator.login.LoginTestSupport.Browser;
 import io.linegate.emulator.login.LoginTestSupport.Res;
-import io.linegate.emulator.login.LoginTestSupport.TestClock;
+import io.linegate.emulator.MutableClock;
 import java.time.Duration;
 import java.util.Date;
 import java.util.Map;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /** The Login API around the tokens (api-facts §5.3, §5.4): refresh, verify, revoke, userinfo, profile, friendship, deauthorize, discovery. */
 class LoginApiTest {
     static final String CALLBACK = "http://127.0.0.1:9/callback";
-    TestClock clock;
+    MutableClock clock;
     Emulator emulator;
     LoginChannelInfo ch;
     Browser b;
@@ -36,7 +36,7 @@ class LoginApiTest {
 
     @BeforeEach
     void start() {
-        clock = new TestClock();
+        clock = MutableClock.now();
         emulator = Emulator.builder().clock(clock).loginCallbackUrl(CALLBACK).build().start();
         ch = emulator.defaultLoginChannel();
         b = new Browser(emulator.baseUrl());

@@ -13,7 +13,7 @@ import io.linegate.emulator.Emulator;
 import io.linegate.emulator.LoginChannelInfo;
 import io.linegate.emulator.login.LoginTestSupport.Browser;
 import io.linegate.emulator.login.LoginTestSupport.Res;
-import io.linegate.emulator.login.LoginTestSupport.TestClock;
+import io.linegate.emulator.MutableClock;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +26,7 @@ class LoginCodeFlowTest {
     static final String VERIFIER = "wJKN8qz5t8SSI9lMFhBB6qwNkQBkuPZoCxzRhwLRUo1"; // the docs' test vector (§5.5)
     static final String CHALLENGE = "BSCQwo_m8Wf0fpjmwkIKmPAJ1A7tiuRSNDnXzODS7QI";
 
-    TestClock clock;
+    MutableClock clock;
     Emulator emulator;
     LoginChannelInfo ch;
     Browser browser;
@@ -34,7 +34,7 @@ class LoginCodeFlowTest {
 
     @BeforeEach
     void start() {
-        clock = new TestClock();
+        clock = MutableClock.now();
         emulator = Emulator.builder().clock(clock).loginCallbackUrl(CALLBACK).build().start();
         ch = emulator.defaultLoginChannel();
         browser = new Browser(emulator.baseUrl());
