@@ -3,11 +3,11 @@ package io.linegate.bench;
 import java.util.HashMap;
 import java.util.Map;
 
-/** {@code --key=value} arguments. */
-final class Args {
+/** {@code --key=value} arguments, of every benchmark main. */
+public final class Args {
     private final Map<String, String> values = new HashMap<>();
 
-    Args(String[] args, int from) {
+    public Args(String[] args, int from) {
         for (int i = from; i < args.length; i++) {
             String a = args[i];
             if (!a.startsWith("--") || !a.contains("=")) {
@@ -18,7 +18,7 @@ final class Args {
         }
     }
 
-    String str(String key, String dflt) {
+    public String str(String key, String dflt) {
         String v = values.get(key);
         if (v == null && dflt == null) {
             throw new IllegalArgumentException("--" + key + " is required");
@@ -26,12 +26,20 @@ final class Args {
         return v == null ? dflt : v;
     }
 
-    int integer(String key, int dflt) {
+    public int integer(String key, int dflt) {
         return Integer.parseInt(str(key, String.valueOf(dflt)));
     }
 
-    long lng(String key, long dflt) {
+    public long lng(String key, long dflt) {
         return Long.parseLong(str(key, String.valueOf(dflt)));
+    }
+
+    public double dbl(String key, double dflt) {
+        return Double.parseDouble(str(key, String.valueOf(dflt)));
+    }
+
+    public boolean bool(String key, boolean dflt) {
+        return Boolean.parseBoolean(str(key, String.valueOf(dflt)));
     }
 
     /** The channel secret of the benchmark: a fixed test value unless BENCH_CHANNEL_SECRET is set. */

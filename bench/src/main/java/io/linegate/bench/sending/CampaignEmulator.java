@@ -1,5 +1,7 @@
 package io.linegate.bench.sending;
 
+import io.linegate.bench.Args;
+
 import io.linegate.emulator.Emulator;
 import java.util.concurrent.CountDownLatch;
 
@@ -12,7 +14,7 @@ final class CampaignEmulator {
     private CampaignEmulator() {
     }
 
-    static int run(Opts o) throws Exception {
+    static int run(Args o) throws Exception {
         io.linegate.emulator.EmulatorConfig config = new io.linegate.emulator.EmulatorConfig();
         // 0 keeps no inboxes: a million-recipient campaign then costs the emulator only its delivery summary.
         config.inboxLimit = o.integer("inbox-limit", 1000);

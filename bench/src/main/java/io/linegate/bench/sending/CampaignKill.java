@@ -1,5 +1,7 @@
 package io.linegate.bench.sending;
 
+import io.linegate.bench.Args;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.linegate.store.SqliteStore;
 import java.io.BufferedReader;
@@ -41,7 +43,7 @@ final class CampaignKill {
     private CampaignKill() {
     }
 
-    static int run(Opts o) throws Exception {
+    static int run(Args o) throws Exception {
         int n = o.integer("recipients", 1_000_000);
         double rate = o.dbl("rate", 100_000);
         double killAt = o.dbl("kill-at", 0.5);

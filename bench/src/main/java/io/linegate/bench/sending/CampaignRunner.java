@@ -1,5 +1,7 @@
 package io.linegate.bench.sending;
 
+import io.linegate.bench.Args;
+
 import com.linecorp.bot.messaging.model.TextMessage;
 import io.linegate.core.Secret;
 import io.linegate.messaging.MessageSender;
@@ -28,7 +30,7 @@ final class CampaignRunner {
     private CampaignRunner() {
     }
 
-    static int start(Opts o) throws Exception {
+    static int start(Args o) throws Exception {
         Path dataDir = Path.of(o.str("data-dir", null));
         List<String> recipients = Files.readAllLines(Path.of(o.str("recipients", null))).stream()
                 .filter(l -> !l.isBlank()).toList();
@@ -40,7 +42,7 @@ final class CampaignRunner {
         return 0;
     }
 
-    static int run(Opts o) throws Exception {
+    static int run(Args o) throws Exception {
         Path dataDir = Path.of(o.str("data-dir", null));
         String token = System.getenv("LINE_CHANNEL_ACCESS_TOKEN");
         if (token == null || token.isEmpty()) {

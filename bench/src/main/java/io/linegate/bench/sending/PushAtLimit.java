@@ -1,5 +1,7 @@
 package io.linegate.bench.sending;
 
+import io.linegate.bench.Args;
+
 import com.linecorp.bot.messaging.model.Message;
 import com.linecorp.bot.messaging.model.TextMessage;
 import io.linegate.core.Secret;
@@ -30,7 +32,7 @@ final class PushAtLimit {
     private PushAtLimit() {
     }
 
-    static int run(Opts o) throws Exception {
+    static int run(Args o) throws Exception {
         int threads = o.integer("threads", 64);
         int warmup = o.integer("warmup", 10);
         int duration = o.integer("duration", 30);

@@ -1,5 +1,7 @@
 package io.linegate.bench.sending;
 
+import io.linegate.bench.Args;
+
 /**
  * The sending benchmarks of issue 4 ({@code bench/sending.sh}):
  * {@code java -cp linegate-bench.jar io.linegate.bench.sending.SendingMain push|campaign|campaign-emulator|campaign-start|campaign-run --key=value ...};
@@ -14,7 +16,7 @@ public final class SendingMain {
             System.err.println("usage: push|campaign|campaign-emulator|campaign-start|campaign-run --key=value ...");
             System.exit(2);
         }
-        Opts o = new Opts(args, 1);
+        Args o = new Args(args, 1);
         int rc = switch (args[0]) {
             case "push" -> PushAtLimit.run(o);
             case "campaign" -> CampaignKill.run(o);
