@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -34,12 +35,12 @@ final class CampaignCommand {
         @ParentCommand
         CampaignCommand parent;
 
-        @Option(names = "--data-dir", defaultValue = "data", description = "Data directory (default: ${DEFAULT-VALUE}).")
-        Path dataDir;
+        @Mixin
+        DataDir dataDir;
 
         @Override
         public Integer call() throws Exception {
-            try (SqliteStore store = SqliteStore.open(dataDir)) {
+            try (SqliteStore store = dataDir.open()) {
                 return run(store);
             }
         }

@@ -2,10 +2,10 @@ package io.linegate.cli;
 
 import io.linegate.store.EventJournal.DeadLetter;
 import io.linegate.store.SqliteStore;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -16,15 +16,15 @@ final class EventsCommand {
 
     @Command(name = "dead", mixinStandardHelpOptions = true, description = "List dead-lettered events, newest first.")
     static final class Dead implements Callable<Integer> {
-        @Option(names = "--data-dir", defaultValue = "data", description = "Data directory (default: ${DEFAULT-VALUE}).")
-        Path dataDir;
+        @Mixin
+        DataDir dataDir;
 
         @Option(names = "--limit", defaultValue = "50", description = "How many (default: ${DEFAULT-VALUE}).")
         int limit;
 
         @Override
         public Integer call() {
-            try (SqliteStore store = SqliteStore.open(dataDir)) {
+            try (SqliteStore store = dataDir.open()) {
                 List<DeadLetter> letters = store.deadLetters(limit);
                 if (letters.isEmpty()) {
                     System.out.println("no dead letters");
@@ -43,15 +43,15 @@ final class EventsCommand {
     @Command(name = "replay", mixinStandardHelpOptions = true,
             description = "Put a dead letter back in its conversation's queue; a running server picks it up.")
     static final class Replay implements Callable<Integer> {
-        @Option(names = "--data-dir", defaultValue = "data", description = "Data directory (default: ${DEFAULT-VALUE}).")
-        Path dataDir;
+        @Mixin
+        DataDir dataDir;
 
         @Parameters(paramLabel = "ID", description = "Dead letter id, from 'linegate events dead'.")
         long id;
 
         @Override
         public Integer call() {
-            try (SqliteStore store = SqliteStore.open(dataDir)) {
+            try (SqliteStore store = dataDir.open()) {
                 return store.replay(id).join().map(seq -> {
                     System.out.println("dead letter " + id + " replayed as event " + seq);
                     return 0;

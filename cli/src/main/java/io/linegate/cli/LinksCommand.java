@@ -3,12 +3,12 @@ package io.linegate.cli;
 import io.linegate.store.LinkStore.AuditEntry;
 import io.linegate.store.LinkStore.Link;
 import io.linegate.store.SqliteStore;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,8 +25,8 @@ final class LinksCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Links, oldest first: LINE user, member, how, when.")
     static final class ListLinks implements Callable<Integer> {
-        @Option(names = "--data-dir", defaultValue = "data", description = "Data directory (default: ${DEFAULT-VALUE}).")
-        Path dataDir;
+        @Mixin
+        DataDir dataDir;
 
         @Option(names = "--linked-before", description = "Only links made longer ago than this: 30d, 12h.")
         String linkedBefore;
@@ -34,7 +34,7 @@ final class LinksCommand {
         @Override
         public Integer call() {
             Instant cutoff = linkedBefore == null ? Instant.MAX : Instant.now().minus(LogsCommand.Api.duration(linkedBefore));
-            try (SqliteStore store = SqliteStore.open(dataDir)) {
+            try (SqliteStore store = dataDir.open()) {
                 List<Link> links = store.links().stream().filter(l -> l.linkedAt().isBefore(cutoff)).toList();
                 links.forEach(l -> System.out.printf("%s line-user=%s member=%s via=%s%n", l.linkedAt(), l.lineUserId(),
                         l.memberId(), l.via()));
@@ -46,15 +46,15 @@ final class LinksCommand {
 
     @Command(name = "audit", mixinStandardHelpOptions = true, description = "The audit trail of links, unlinks and refusals, newest first.")
     static final class Audit implements Callable<Integer> {
-        @Option(names = "--data-dir", defaultValue = "data", description = "Data directory (default: ${DEFAULT-VALUE}).")
-        Path dataDir;
+        @Mixin
+        DataDir dataDir;
 
         @Option(names = "--limit", defaultValue = "100", description = "At most this many (default: ${DEFAULT-VALUE}).")
         int limit;
 
         @Override
         public Integer call() {
-            try (SqliteStore store = SqliteStore.open(dataDir)) {
+            try (SqliteStore store = dataDir.open()) {
                 for (AuditEntry e : store.auditTrail(limit)) {
                     System.out.printf("%s %-8s line-user=%s member=%s %s%n", e.at(), e.action(), e.lineUserId(),
                             e.memberId(), e.detail() == null ? "" : e.detail());
@@ -66,8 +66,8 @@ final class LinksCommand {
 
     @Command(name = "unlink", mixinStandardHelpOptions = true, description = "Remove the link of a member or a LINE user.")
     static final class Unlink implements Callable<Integer> {
-        @Option(names = "--data-dir", defaultValue = "data", description = "Data directory (default: ${DEFAULT-VALUE}).")
-        Path dataDir;
+        @Mixin
+        DataDir dataDir;
 
         @ArgGroup(exclusive = true, multiplicity = "1")
         Who who;
@@ -82,7 +82,7 @@ final class LinksCommand {
 
         @Override
         public Integer call() {
-            try (SqliteStore store = SqliteStore.open(dataDir)) {
+            try (SqliteStore store = dataDir.open()) {
                 boolean had = store.unlink(who.lineUser, who.member, "operator", Instant.now());
                 System.out.println(had ? "unlinked" : "no such link");
                 return had ? 0 : 1;

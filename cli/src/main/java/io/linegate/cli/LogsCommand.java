@@ -2,12 +2,12 @@ package io.linegate.cli;
 
 import io.linegate.store.ApiRequestLog.ApiCall;
 import io.linegate.store.SqliteStore;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code linegate logs api}: query the API request log of a data directory. */
@@ -18,8 +18,8 @@ final class LogsCommand {
     @Command(name = "api", mixinStandardHelpOptions = true,
             description = "Requests to the LINE Platform, newest first: one line per attempt.")
     static final class Api implements Callable<Integer> {
-        @Option(names = "--data-dir", defaultValue = "data", description = "Data directory (default: ${DEFAULT-VALUE}).")
-        Path dataDir;
+        @Mixin
+        DataDir dataDir;
 
         @Option(names = "--since", defaultValue = "1h", description = "How far back: 30m, 1h, 7d (default: ${DEFAULT-VALUE}).")
         String since;
@@ -37,7 +37,7 @@ final class LogsCommand {
         public Integer call() {
             Instant from = Instant.now().minus(duration(since));
             int[] range = statusRange(status);
-            try (SqliteStore store = SqliteStore.open(dataDir)) {
+            try (SqliteStore store = dataDir.open()) {
                 var calls = store.query(from, range[0], range[1], requestId, limit);
                 if (calls.isEmpty()) {
                     System.out.println("no API requests match");

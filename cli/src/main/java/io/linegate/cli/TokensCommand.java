@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -24,8 +25,8 @@ final class TokensCommand {
         @ParentCommand
         TokensCommand tokens;
 
-        @Option(names = "--data-dir", defaultValue = "data", description = "Data directory (default: ${DEFAULT-VALUE}).")
-        Path dataDir;
+        @Mixin
+        DataDir dataDir;
 
         @Option(names = "--config", description = "YAML file with channel settings (environment variables win).")
         Path config;
@@ -39,7 +40,7 @@ final class TokensCommand {
         @Override
         public Integer call() throws Exception {
             ChannelSettings settings = ChannelSettings.load(config, tokens.linegate.env);
-            try (SqliteStore store = SqliteStore.open(dataDir)) {
+            try (SqliteStore store = dataDir.open()) {
                 return run(settings.managedTokens(type, lifetime).store(store).build());
             }
         }

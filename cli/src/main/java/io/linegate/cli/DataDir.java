@@ -1,0 +1,20 @@
+package io.linegate.cli;
+
+import io.linegate.store.SqliteStore;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The {@code --data-dir} option of the operator commands that open a data directory's store. */
+final class DataDir {
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data", description = "Data directory (default: ${DEFAULT-VALUE}).")
+    Path path;
+
+    SqliteStore open() {
+        return SqliteStore.open(path);
+    }
+
+    @Override
+    public String toString() {
+        return path.toString();
+    }
+}
