@@ -3,31 +3,17 @@ package io.linegate.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Bulk users for campaign load tests, and the per-recipient delivery summary that checks a campaign. */
-class BulkUsersTest {
-    Receiver receiver;
-    Emulator emulator;
-    Http http;
-    Http control;
+class BulkUsersTest extends ReceiverFixture {
 
     @BeforeEach
     void start() {
-        receiver = new Receiver();
         EmulatorConfig cfg = new EmulatorConfig();
         cfg.inboxLimit = 1; // the summary must not depend on the inbox bound
-        emulator = Emulator.builder().config(cfg).webhookUrl(receiver.url()).rateLimits(false).build().start();
-        http = new Http(emulator.baseUrl(), emulator.defaultChannel().accessToken());
-        control = new Http(emulator.baseUrl(), null);
-    }
-
-    @AfterEach
-    void stop() {
-        emulator.close();
-        receiver.close();
+        startEmulator(b -> b.config(cfg).rateLimits(false));
     }
 
     static String id(long n) {

@@ -15,34 +15,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Fault injection, groups, rate-limit switches, config and state snapshot, reset. */
-class FaultsAndControlTest {
-    Receiver receiver;
-    Emulator emulator;
-    Http http;
-    Http control;
+class FaultsAndControlTest extends ReceiverFixture {
 
     @BeforeEach
     void start() {
-        receiver = new Receiver();
-        emulator = Emulator.builder().webhookUrl(receiver.url()).build().start();
-        http = new Http(emulator.baseUrl(), emulator.defaultChannel().accessToken());
-        control = new Http(emulator.baseUrl(), null);
-    }
-
-    @AfterEach
-    void stop() {
-        emulator.close();
-        receiver.close();
-    }
-
-    String friend(String name) throws InterruptedException {
-        return receiver.friend(control, name);
+        startEmulator(b -> b);
     }
 
     @Test

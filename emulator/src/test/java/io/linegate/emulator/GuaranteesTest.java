@@ -6,37 +6,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Retry keys, reply-token expiry, non-friend sends, narrowcast progress, rate limits: one test per guarantee. */
-class GuaranteesTest {
+class GuaranteesTest extends ReceiverFixture {
     MutableClock clock;
-    Receiver receiver;
-    Emulator emulator;
-    Http http;
-    Http control;
     String token;
 
     @BeforeEach
     void start() {
         clock = MutableClock.now();
-        receiver = new Receiver();
-        emulator = Emulator.builder().clock(clock).webhookUrl(receiver.url()).build().start();
+        startEmulator(b -> b.clock(clock));
         token = emulator.defaultChannel().accessToken();
-        http = new Http(emulator.baseUrl(), token);
-        control = new Http(emulator.baseUrl(), null);
-    }
-
-    @AfterEach
-    void stop() {
-        emulator.close();
-        receiver.close();
-    }
-
-    String friend(String name) throws InterruptedException {
-        return receiver.friend(control, name);
     }
 
     Map<String, String> withKey(String key) {

@@ -11,31 +11,17 @@ import io.linegate.core.Ulid;
 import io.linegate.core.WebhookSignature;
 import java.time.Duration;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Webhook delivery: signing, headers, event shapes, batching, reply tokens, errors and redelivery. */
-class WebhookDeliveryTest {
-    Receiver receiver;
-    Emulator emulator;
-    Http http;
-    Http control;
+class WebhookDeliveryTest extends ReceiverFixture {
 
     @BeforeEach
     void start() {
-        receiver = new Receiver();
         EmulatorConfig cfg = new EmulatorConfig();
         cfg.redeliveryIntervalMs = 100;
-        emulator = Emulator.builder().config(cfg).webhookUrl(receiver.url()).build().start();
-        http = new Http(emulator.baseUrl(), emulator.defaultChannel().accessToken());
-        control = new Http(emulator.baseUrl(), null);
-    }
-
-    @AfterEach
-    void stop() {
-        emulator.close();
-        receiver.close();
+        startEmulator(b -> b.config(cfg));
     }
 
     String newUser(String name) {
