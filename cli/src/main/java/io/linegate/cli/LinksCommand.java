@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  *
  * <p>Why an operator needs this: when a user removes the channel under Settings > Account >
  * Authorized apps in the LINE app, LINE withdraws the consent but does not tell the site, and the link
- * stays (api-facts §5.6). {@code links list --linked-before} finds old links to re-confirm; the audit
+ * stays (LINE Login docs, "Secure your login process"). {@code links list --linked-before} finds old links to re-confirm; the audit
  * trail shows who linked and unlinked what, and when.
  */
 @Command(name = "links", mixinStandardHelpOptions = true, description = "Review ID links between LINE users and members.",

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 /**
  * The JSON and YAML set-up shared by linegate's own documents (config, admin API, stored records).
  * LINE payloads are read with the SDK's mapper instead; this one tolerates unknown fields because
- * the platform adds fields without notice (api-facts §1.3).
+ * the platform adds fields without notice (Messaging API docs, development guidelines, "Assume non-breaking changes").
  */
 public final class Json {
     private static final ObjectMapper JSON = configure(JsonMapper.builder().build());

@@ -12,7 +12,7 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The {@code x-line-signature} of a webhook: Base64(HMAC-SHA256(channel secret, raw body bytes)).
  *
- * <p>Verification works on the raw bytes as received (api-facts §1.2: never re-serialize first) and
+ * <p>Verification works on the raw bytes as received (Messaging API docs, "Verify webhook signature": never re-serialize first) and
  * compares digests in constant time. During a channel-secret rotation a previous secret stays valid
  * until a configured instant, so that webhooks signed while the console change propagates are not
  * rejected.

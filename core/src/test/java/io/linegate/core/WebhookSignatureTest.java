@@ -10,7 +10,7 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class WebhookSignatureTest {
-    // The official vector, api-facts §1.2.
+    // The official vector, Messaging API docs, "Verify webhook signature"
     static final byte[] BODY = "{\"destination\":\"U8e742f61d673b39c7fff3cecb7536ef0\",\"events\":[]}"
             .getBytes(StandardCharsets.UTF_8);
     static final Secret SECRET = Secret.of("8c570fa6dd201bb328f1c1eac23a96d8", "secret");

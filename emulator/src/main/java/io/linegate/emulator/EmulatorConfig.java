@@ -51,7 +51,7 @@ public final class EmulatorConfig {
     public int retryKeyLimit = 100_000;
     /** Reply tokens kept per channel; beyond it the oldest are forgotten (load tests at thousands of events/s). */
     public int replyTokenLimit = 200_000;
-    /** The platform counts a webhook as failed without a 2xx within 2 seconds (api-facts §1.10). */
+    /** The platform counts a webhook as failed without a 2xx within 2 seconds (Messaging API docs, "Receive messages (webhook)" and "Check webhook error statistics"). */
     public long webhookTimeoutMs = 2000;
     /** Redelivery attempts after a failed delivery, when a channel has redelivery on, and the pause between. */
     public int redeliveryAttempts = 3;
@@ -60,11 +60,11 @@ public final class EmulatorConfig {
     public int maxEventsPerWebhook = 100;
     /** Events waiting for one channel's webhook; beyond it the control API refuses new events (503). */
     public int webhookQueueLimit = 100_000;
-    /** The signature header's name as sent; LINE warns its case may change (api-facts §1.1). */
+    /** The signature header's name as sent; LINE warns its case may change (Messaging API reference, "Webhooks": request headers). */
     public String webhookSignatureHeader = "x-line-signature";
     /** For plain http:// webhook URLs: h1c (HTTP/1.1, what most frameworks expect), h2c (HTTP/2 prior knowledge), or http (try h2c, fall back). */
     public String plainHttpWebhookProtocol = "h1c";
-    /** Targeted narrowcasts below this many recipients fail with errorCode 2 (api-facts §2.3). */
+    /** Targeted narrowcasts below this many recipients fail with errorCode 2 (Messaging API reference, "Message objects" and the sending endpoints' request bodies). */
     public int narrowcastMinRecipients = 50;
     /**
      * Webhook URLs must be https://, except plain http:// on loopback; set this to allow plain http
@@ -77,7 +77,7 @@ public final class EmulatorConfig {
     public List<ChannelConfig> channels = new ArrayList<>();
     public List<UserConfig> users = new ArrayList<>();
     /**
-     * LINE Login channels (api-facts §5-7). Empty: one default Login channel under the default
+     * LINE Login channels (LINE Login docs and LINE Login v2.1 API reference; Messaging API docs, "Link user accounts"; LIFF docs, "Using user data in LIFF apps and servers"). Empty: one default Login channel under the default
      * provider, linked to the default Messaging API channel, with one LIFF app.
      */
     public List<LoginChannelConfig> loginChannels = new ArrayList<>();
@@ -85,7 +85,7 @@ public final class EmulatorConfig {
     @JsonIgnoreProperties(ignoreUnknown = true)
     public static final class RateLimits {
         public boolean enabled = true;
-        /** Multiplies every limit of api-facts §2.6 (10 = ten times the platform's allowance). */
+        /** Multiplies every limit of Messaging API reference, "Rate limits" (10 = ten times the platform's allowance). */
         public double scale = 1.0;
     }
 

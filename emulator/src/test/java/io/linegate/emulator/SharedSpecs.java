@@ -4,21 +4,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The official OpenAPI specs in {@code shared/line-platform/openapi}, which sits beside the
- * repository (on a developer's machine and in CI alike), found relative to the working directory.
+ * LINE's official OpenAPI specs (github.com/line/line-openapi, Apache-2.0) as bundled with the
+ * emulator, read from the module's resources (tests run with the module as working directory).
  */
 final class SharedSpecs {
     private SharedSpecs() {}
 
     static Path dir() {
-        for (String candidate : new String[] {"../../shared/line-platform/openapi", "../shared/line-platform/openapi"}) {
-            Path p = Path.of(candidate).toAbsolutePath().normalize();
-            if (Files.isDirectory(p)) {
-                return p;
-            }
+        Path p = Path.of("src/main/resources/openapi").toAbsolutePath().normalize();
+        if (!Files.isDirectory(p)) {
+            throw new IllegalStateException("the bundled OpenAPI specs were not found at " + p);
         }
-        throw new IllegalStateException("the shared OpenAPI specs were not found beside the repository"
-                + " (expected shared/line-platform/openapi next to the checkout)");
+        return p;
     }
 
     static Path file(String name) {

@@ -41,7 +41,7 @@ class SpecConformanceTest {
                 .createForInlineApiSpecification(SpecValidator.discriminatorsRequired(yaml))
                 .withResolveCombinators(true)
                 // The spec declares no content for 200s that the platform answers with "{}"
-                // (api-facts §1.10, §2.2: set webhook endpoint, markAsRead, leave...).
+                // (Messaging API docs, "Receive messages (webhook)" and "Check webhook error statistics"; Messaging API reference: set webhook endpoint, markAsRead, leave...).
                 .withLevelResolver(com.atlassian.oai.validator.report.LevelResolver.create()
                         .withLevel("validation.response.body.unexpected", ValidationReport.Level.IGNORE)
                         .build())

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Every operation of the two spec files is served, read from the shared specs at test time. */
+/** Every operation of the two spec files is served, read from the bundled specs at test time. */
 class SpecCoverageTest {
     static final Path SPECS = SharedSpecs.dir();
     static Emulator emulator;
@@ -41,9 +41,6 @@ class SpecCoverageTest {
 
     static List<Op> operations(String file) throws Exception {
         Path p = SPECS.resolve(file);
-        if (!p.toFile().exists()) { // the copy bundled with the emulator, when the shared folder is absent
-            p = Path.of("src/main/resources/openapi").resolve(file);
-        }
         JsonNode spec = Json.yaml().readTree(p.toFile());
         List<Op> ops = new ArrayList<>();
         Iterator<Map.Entry<String, JsonNode>> paths = spec.path("paths").fields();

@@ -26,7 +26,7 @@ class TokenSpecConformanceTest {
         OpenApiInteractionValidator validator = OpenApiInteractionValidator
                 .createForInlineApiSpecification(SpecValidator.discriminatorsRequired(yaml))
                 .withResolveCombinators(true)
-                // The revoke endpoints answer 200 with an empty body (api-facts §4.2).
+                // The revoke endpoints answer 200 with an empty body (Messaging API reference, "Channel access token").
                 .withLevelResolver(LevelResolver.create()
                         .withLevel("validation.response.body.unexpected", ValidationReport.Level.IGNORE).build())
                 .build();

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The four channel-access-token types with their lifetimes and issuance limits (api-facts §4). */
+/** The four channel-access-token types with their lifetimes and issuance limits (Messaging API docs, "Channel access token"). */
 class TokensTest {
     static final String ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
     MutableClock clock;

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * ID linking (api-facts §5.6, §6): through the Messaging API's account-link flow or at LINE Login, with
+ * ID linking (LINE Login docs, "Secure your login process"; Messaging API docs, "Link user accounts"): through the Messaging API's account-link flow or at LINE Login, with
  * unlinking at any time from either side.
  *
  * <ol>

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The channel's registered callback URLs (at most 400, api-facts §5.1). A {@code redirect_uri} is
+ * The channel's registered callback URLs (at most 400, LINE Login docs, "Integrating LINE Login with your web app"). A {@code redirect_uri} is
  * allowed when it is a registered URL, or a registered URL with query parameters added; its scheme,
  * host, port and path must match exactly, the registered URL's own parameters must keep their
  * values, and it may carry no fragment.

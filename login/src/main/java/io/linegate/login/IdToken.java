@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A verified ID token's claims (api-facts §5.5). {@code subject} is the LINE user id; trust it only
+ * A verified ID token's claims (LINE Login docs, "Verify ID token"). {@code subject} is the LINE user id; trust it only
  * because the token was verified, never because a client sent it.
  */
 public record IdToken(String subject, String audience, Instant issuedAt, Instant expiresAt, String nonce,

@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Verifies LINE ID tokens locally (api-facts §5.5, OIDC Core "ID Token Validation").
+ * Verifies LINE ID tokens locally (LINE Login docs, "Verify ID token", OIDC Core "ID Token Validation").
  *
  * <p>The algorithm is fixed by where the token comes from, never taken from the token: web login
  * tokens are HS256 with the channel secret; LIFF and native-app tokens are ES256 with LINE's

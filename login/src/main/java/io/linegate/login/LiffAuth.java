@@ -4,7 +4,7 @@ import java.io.IOException;
 
 /**
  * Who the user of a LIFF app is, established on the server from a token the LIFF SDK obtained
- * (api-facts §7): an ID token from {@code liff.getIDToken()}, checked locally as ES256 against LINE's
+ * (LIFF docs, "Using user data in LIFF apps and servers"): an ID token from {@code liff.getIDToken()}, checked locally as ES256 against LINE's
  * keys with the LINE Login channel as audience, or an access token from {@code liff.getAccessToken()},
  * checked with LINE's verify endpoint (issued to this channel, not expired) before the profile is read
  * with it. There is deliberately no way to pass a user id: a client-sent id proves nothing.

@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * LINE Login's server-to-server endpoints (api-facts §5.3–5.4) for one LINE Login channel: the code
+ * LINE Login's server-to-server endpoints (LINE Login v2.1 API reference) for one LINE Login channel: the code
  * exchange, refresh, revoke, access-token and ID-token verification, profile, friendship status and
  * deauthorize.
  *

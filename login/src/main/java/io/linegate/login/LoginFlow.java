@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The browser side of LINE Login (api-facts §5.1–5.2): the authorization URL, and the callback's
+ * The browser side of LINE Login (LINE Login docs, "Integrating LINE Login with your web app"): the authorization URL, and the callback's
  * checks before any code is exchanged.
  *
  * <p>{@link #begin} makes a random {@code state}, {@code nonce} and PKCE {@code code_verifier},

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * URLs the guidelines and api-facts §9 describe: where a link opens, and the LINE URL scheme. Every
+ * URLs the guidelines and LINE docs, "Opening a URL in an external browser" and "Using LINE features with the LINE URL scheme" describe: where a link opens, and the LINE URL scheme. Every
  * builder percent-encodes in UTF-8 (spaces as {@code %20}, as LINE requires) and uses the
  * {@code https://line.me/R/} form; {@code line://} is deprecated because of takeover attacks.
  */

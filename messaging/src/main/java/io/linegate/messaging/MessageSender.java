@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reply and push over the official {@link MessagingApiClient}, following the guidelines' rules for
- * sending (api-facts §3):
+ * sending (Messaging API docs, "Retrying a failed API request"):
  * <ul>
  *   <li>requests that break LINE's limits are refused before sending ({@link RequestLimits});</li>
  *   <li>every push carries an {@code X-Line-Retry-Key} from its first attempt, and is retried with
@@ -191,7 +191,7 @@ public final class MessageSender {
     }
 
     /**
-     * Issues a link token for {@code userId} (account linking, api-facts §6). Not retried once the
+     * Issues a link token for {@code userId} (account linking, Messaging API docs, "Link user accounts"). Not retried once the
      * request may have reached LINE: a second token would be harmless, but the caller decides.
      */
     public String issueLinkToken(String userId) throws LineApiException, IOException {

@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * LINE's rate limits (api-facts §2.6) on the client side: a token bucket per endpoint (method and
+ * LINE's rate limits (Messaging API reference, "Rate limits") on the client side: a token bucket per endpoint (method and
  * path template), so that a bot sending at full speed waits for its turn instead of collecting 429s.
  * Buckets refill continuously, as LINE's do, and start with a tenth of their limit so that a burst at
  * start-up cannot run ahead of a platform bucket that is already partly used. A 429 empties the

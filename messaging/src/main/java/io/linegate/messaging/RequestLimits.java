@@ -14,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * LINE's request limits (api-facts §2.3, §8), checked on the JSON that would be sent, so that a
+ * LINE's request limits (Messaging API reference, "Message objects" and the sending endpoints' request bodies; Messaging API reference, "Text message" (LINE emoji) and "Sticker message"), checked on the JSON that would be sent, so that a
  * request that would fail is refused before it is sent and before it uses a retry key or a rate-limit
  * token: at most 5 messages; at most 500 multicast recipients; text and textV2 at most 5,000 UTF-16
  * code units; at most 20 LINE emojis, each {@code index} on a {@code $}; textV2 placeholders paired

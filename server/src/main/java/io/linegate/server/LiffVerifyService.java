@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server endpoint a LIFF app posts its token to (api-facts §7): {@code {"idToken": "..."}} or
+ * The server endpoint a LIFF app posts its token to (LIFF docs, "Using user data in LIFF apps and servers"): {@code {"idToken": "..."}} or
  * {@code {"accessToken": "..."}}, nothing else. It answers the user the token proves, or 401.
  *
  * <p>The body is checked field by field: a request that carries a {@code userId} (or a profile, or

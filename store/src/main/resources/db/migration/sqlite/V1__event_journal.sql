@@ -1,4 +1,4 @@
--- The webhook path (DESIGN.md, path 1 and 2). Times are epoch milliseconds.
+-- The webhook path: raw bodies in, split events out. Times are epoch milliseconds.
 
 -- Raw webhook bodies, appended before the 200. Nothing is parsed before the acknowledgement.
 CREATE TABLE inbox (

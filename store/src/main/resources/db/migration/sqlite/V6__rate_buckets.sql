@@ -1,4 +1,4 @@
--- Rate-limit buckets shared by the processes of one deployment, per endpoint (api-facts §2.6).
+-- Rate-limit buckets shared by the processes of one deployment, per endpoint (Messaging API reference, "Rate limits").
 CREATE TABLE rate_buckets (
     endpoint   TEXT    PRIMARY KEY,
     tokens     REAL    NOT NULL,

@@ -38,7 +38,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Processes journaled webhooks (DESIGN.md, path 2): split into events, dedupe, then a lane per
+ * Processes journaled webhooks: split into events, dedupe, then a lane per
  * conversation, one event at a time per lane, lanes in parallel on a bounded pool.
  *
  * <p>Guarantees:

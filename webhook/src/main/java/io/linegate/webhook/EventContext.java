@@ -49,7 +49,7 @@ public interface EventContext {
     void push(List<Message> messages) throws Exception;
 
     /**
-     * Issues a link token for the event's user (account linking, api-facts §6): valid 10 minutes,
+     * Issues a link token for the event's user (account linking, Messaging API docs, "Link user accounts"): valid 10 minutes,
      * single use. Send it to the user as a link to your site, which starts the link there.
      */
     String issueLinkToken() throws Exception;

@@ -16,7 +16,7 @@ public interface Outbound {
 
     void push(String to, List<Message> messages) throws Exception;
 
-    /** Issues a link token for {@code userId}, the first step of account linking (api-facts §6). */
+    /** Issues a link token for {@code userId}, the first step of account linking (Messaging API docs, "Link user accounts"). */
     default String issueLinkToken(String userId) throws Exception {
         throw new IllegalStateException("no sending is configured (set LINE_CHANNEL_ACCESS_TOKEN)");
     }

@@ -7,7 +7,7 @@ import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The acknowledgement path (DESIGN.md, path 1): check the signature on the raw bytes, append the
+ * The acknowledgement path: check the signature on the raw bytes, append the
  * body durably, and nothing else. Parsing and handling happen later in the {@link Dispatcher}, so
  * that the {@code 200} costs an HMAC and a share of one fsync, whatever the handlers do.
  */

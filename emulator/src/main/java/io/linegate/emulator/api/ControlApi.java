@@ -386,7 +386,7 @@ public final class ControlApi {
     }
 
     /**
-     * The user opens {@code access.line.me/dialog/bot/accountLink?linkToken&nonce} (api-facts §6):
+     * The user opens {@code access.line.me/dialog/bot/accountLink?linkToken&nonce} (Messaging API docs, "Link user accounts"):
      * the token's own user gets an {@code ok} event with a reply token; anyone else a {@code failed}
      * event without source or reply token; an unknown, expired or used token no webhook at all.
      */

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The limits of message objects that the OpenAPI spec does not encode (api-facts §2.3) plus the
+ * The limits of message objects that the OpenAPI spec does not encode (Messaging API reference, "Message objects" and the sending endpoints' request bodies) plus the
  * required fields of each type: 1 to 5 messages, text up to 5,000 UTF-16 code units, every emoji
  * {@code index} pointing at a {@code $}, at most 13 quick-reply items. Problems are reported all at
  * once in LINE's {@code details} shape.

@@ -13,8 +13,8 @@ import io.linegate.emulator.tokens.TokenService;
 
 /**
  * The operations of {@code channel-access-token.yml}: issue, verify and revoke the four token types.
- * {@code /oauth2/v2.1/token}, {@code verify} and {@code revoke} are shared with LINE Login (api-facts
- * §4.2, §10): the grant type, the method and the kind of token decide which side answers.
+ * {@code /oauth2/v2.1/token}, {@code verify} and {@code revoke} are shared with LINE Login (Messaging API
+ * reference, "Channel access token"; LINE Login v2.1 API reference): the grant type, the method and the kind of token decide which side answers.
  */
 public final class OAuthApi {
     private final TokenService tokens;

@@ -69,7 +69,7 @@ public final class SpecOperations {
         return toAdd.size();
     }
 
-    /** The rows of api-facts §2.6 that apply to these operations. */
+    /** The rows of Messaging API reference, "Rate limits" that apply to these operations. */
     static Limit limitFor(HttpMethod method, String path) {
         if (path.equals("/v2/bot/richmenu/batch")) {
             return Limit.RICH_MENU_BATCH;

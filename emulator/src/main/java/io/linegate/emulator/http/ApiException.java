@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * A failure answered with the platform's status and body. Handlers throw it; the router turns it
- * into a response, so that no bad input ever reaches a 500 or a stack trace (api-facts §3.3, §3.4).
+ * into a response, so that no bad input ever reaches a 500 or a stack trace (Messaging API reference, "Error responses"; Messaging API reference, "Status codes").
  * Stack traces are not filled in: this is control flow, and it is thrown on hot paths.
  */
 public final class ApiException extends RuntimeException {
@@ -76,7 +76,7 @@ public final class ApiException extends RuntimeException {
         return line(HttpStatus.NOT_FOUND, "Not found");
     }
 
-    /** The OAuth endpoints' shape: {@code {"error","error_description"}} (api-facts §4.2). */
+    /** The OAuth endpoints' shape: {@code {"error","error_description"}} (Messaging API reference, "Channel access token"). */
     public static ApiException oauth(HttpStatus status, String error, String description) {
         ObjectNode b = F.objectNode();
         b.put("error", error);

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The platform's rate limits (api-facts §2.6): a token bucket per channel, endpoint and HTTP method,
+ * The platform's rate limits (Messaging API reference, "Rate limits"): a token bucket per channel, endpoint and HTTP method,
  * refilled continuously rather than reset per interval. {@code scale} multiplies every limit; a
  * disabled limiter lets everything through (load tests).
  */

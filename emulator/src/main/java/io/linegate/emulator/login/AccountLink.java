@@ -10,8 +10,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What the platform does when a user confirms {@code access.line.me/dialog/bot/accountLink} (api-facts
- * §6). One implementation for the control API (tests that play the user) and the dialog page (browsers).
+ * What the platform does when a user confirms {@code access.line.me/dialog/bot/accountLink} (Messaging API
+ * docs, "Link user accounts"). One implementation for the control API (tests that play the user) and the dialog page (browsers).
  */
 public final class AccountLink {
     private AccountLink() {}

@@ -14,7 +14,7 @@ import io.linegate.emulator.http.Router;
 import io.linegate.emulator.state.Channel;
 
 /**
- * {@code access.line.me/dialog/bot/accountLink?linkToken&nonce} (api-facts §6) as a browser page: the
+ * {@code access.line.me/dialog/bot/accountLink?linkToken&nonce} (Messaging API docs, "Link user accounts") as a browser page: the
  * LINE session is required (the login page first), then the user links or cancels. Linking does what
  * the control API's accountLink does ({@link AccountLink}); cancelling sends nothing.
  */

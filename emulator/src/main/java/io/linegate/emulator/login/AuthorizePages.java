@@ -21,7 +21,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * {@code access.line.me/oauth2/v2.1/authorize} (api-facts §5.1, §5.2): the request's checks, then
+ * {@code access.line.me/oauth2/v2.1/authorize} (LINE Login docs, "Integrating LINE Login with your web app"): the request's checks, then
  * login (or the SSO session), the developing-channel gate, consent with the {@code bot_prompt=normal}
  * option, the {@code aggressive} add-friend screen, and the redirect to the callback with a code.
  * The request is kept server-side as a flow between the pages; forms carry only its random id.

@@ -28,7 +28,7 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * ID tokens (api-facts §5.5): HS256 with the channel secret for web login, ES256 with a key published
+ * ID tokens (LINE Login docs, "Verify ID token"): HS256 with the channel secret for web login, ES256 with a key published
  * at {@code /oauth2/v2.1/certs} for LIFF. The ES256 key is generated at start; its kid is in every
  * ES256 header.
  */

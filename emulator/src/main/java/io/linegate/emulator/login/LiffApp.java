@@ -42,7 +42,7 @@ public final class LiffApp {
     }
 
     /**
-     * The console requires https and no fragment (api-facts §7); plain http is accepted on loopback,
+     * The console requires https and no fragment (LIFF docs, "Using user data in LIFF apps and servers"); plain http is accepted on loopback,
      * so that a member site under test can run locally.
      */
     public void endpointUrl(String url) {

@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The LIFF browser, for browsers outside LINE (api-facts §7). {@code GET /liff/{liffId}[/path][?query]}
+ * The LIFF browser, for browsers outside LINE (LIFF docs, "Using user data in LIFF apps and servers"). {@code GET /liff/{liffId}[/path][?query]}
  * is opening {@code https://liff.line.me/{liffId}...}: with the LINE session (else the login page
  * first), it issues the ID token and access token and redirects to the endpoint URL plus the
  * secondary-redirect path and query, with the tokens in the fragment. {@code GET /liff/sdk.js} is a

@@ -18,7 +18,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 
 /**
- * The LINE Login side of the emulated platform (api-facts §5-7): Login channels and their LIFF apps,
+ * The LINE Login side of the emulated platform (LINE Login docs and LINE Login v2.1 API reference; Messaging API docs, "Link user accounts"; LIFF docs, "Using user data in LIFF apps and servers"): Login channels and their LIFF apps,
  * users' login credentials, codes and tokens, ID tokens, and the pages a browser walks through. The
  * parts are wired here; {@link #register(Router)} adds their routes.
  */

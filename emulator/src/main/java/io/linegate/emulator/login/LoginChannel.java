@@ -10,7 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /** One LINE Login channel and what the platform keeps for it: callback URLs, roles, LIFF apps, consents. */
 public final class LoginChannel {
-    /** The console accepts at most 400 callback URLs (api-facts §5.1). */
+    /** The console accepts at most 400 callback URLs (LINE Login docs, "Integrating LINE Login with your web app"). */
     public static final int MAX_CALLBACK_URLS = 400;
 
     public enum Status { PUBLISHED, DEVELOPING }

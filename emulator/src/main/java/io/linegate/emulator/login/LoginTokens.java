@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Authorization codes and users' access and refresh tokens (api-facts §5.2, §5.3, §7, §10). Bounded:
+ * Authorization codes and users' access and refresh tokens (LINE Login docs, "Integrating LINE Login with your web app"; LINE Login v2.1 API reference; LIFF docs, "Using user data in LIFF apps and servers"; Messaging API reference, "Webhook event objects" and "Send reply message"). Bounded:
  * under a load test the oldest are forgotten. Values never appear in {@code toString()}.
  */
 public final class LoginTokens {

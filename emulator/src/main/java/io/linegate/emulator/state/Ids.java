@@ -4,7 +4,7 @@ import java.security.SecureRandom;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Identifier shapes the platform uses (api-facts §10): numeric message ids, U/C/R + 32 hex, opaque tokens. */
+/** Identifier shapes the platform uses (Messaging API reference, "Webhook event objects" and "Send reply message"): numeric message ids, U/C/R + 32 hex, opaque tokens. */
 public final class Ids {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     private static final char[] ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * One accepted narrowcast (api-facts §2.5). The phase is derived from the clock so that it advances
+ * One accepted narrowcast (Messaging API reference, "Get narrowcast message status"). The phase is derived from the clock so that it advances
  * without a scheduler: {@code waiting} for {@link #WAITING}, then {@code sending} for {@link #SENDING},
  * then {@code succeeded} (or {@code failed} with an error code).
  */

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Reply tokens of one channel (api-facts §2.4): single use; valid for 1 minute after the webhook that
+ * Reply tokens of one channel (Messaging API reference, "Send reply message": reply token): single use; valid for 1 minute after the webhook that
  * carried it was delivered; a redelivery opens a new minute but never beyond 20 minutes after the
  * event occurred. A token whose event was never delivered is not valid yet.
  */

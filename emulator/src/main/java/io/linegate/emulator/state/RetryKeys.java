@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The retry keys one channel has seen (api-facts §3.1). A key is remembered for 24 hours after the
+ * The retry keys one channel has seen (Messaging API docs, "Retrying a failed API request"). A key is remembered for 24 hours after the
  * request that was accepted with it; a key whose request failed without being accepted is forgotten,
  * so that the retry is processed normally.
  */

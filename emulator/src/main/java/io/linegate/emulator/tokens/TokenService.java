@@ -31,7 +31,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Channel access tokens, all four types with their lifetimes and issuance limits (api-facts §4.1):
+ * Channel access tokens, all four types with their lifetimes and issuance limits (Messaging API docs, "Channel access token"):
  * <ul>
  *   <li>long-lived: no expiry, one per channel, reissue invalidates the previous one;</li>
  *   <li>short-lived: 30 days, 30 per channel, issuing a 31st revokes the oldest;</li>

@@ -50,7 +50,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends webhooks as the platform does (api-facts §1): {@code {"destination","events"}} signed with
+ * Sends webhooks as the platform does (LINE Developers, Messaging API reference, "Webhooks"): {@code {"destination","events"}} signed with
  * the channel secret, {@code Content-Type: application/json; charset=utf-8}, events queued together
  * batched into one request, a 2-second limit for a 2xx, failures classified as in the error
  * statistics, and redelivery with {@code isRedelivery: true}, the same id and the same reply token.

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The account-link dialog as a browser page (api-facts §6): ok for the token's user, failed for another, nothing on cancel. */
+/** The account-link dialog as a browser page (Messaging API docs, "Link user accounts"): ok for the token's user, failed for another, nothing on cancel. */
 class LoginAccountLinkDialogTest {
     static final String NONCE = "bm9uY2UtMTIzNDU2Nzg5MA";
     Webhook webhook = new Webhook();

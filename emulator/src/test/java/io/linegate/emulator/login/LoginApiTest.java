@@ -24,7 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The Login API around the tokens (api-facts §5.3, §5.4): refresh, verify, revoke, userinfo, profile, friendship, deauthorize, discovery. */
+/** The Login API around the tokens (LINE Login v2.1 API reference): refresh, verify, revoke, userinfo, profile, friendship, deauthorize, discovery. */
 class LoginApiTest {
     static final String CALLBACK = "http://127.0.0.1:9/callback";
     MutableClock clock;

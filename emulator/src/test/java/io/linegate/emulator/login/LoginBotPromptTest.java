@@ -14,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** {@code bot_prompt} (api-facts §5.1, §5.2): the add-friend option, its default, and friendship_status_changed. */
+/** {@code bot_prompt} (LINE Login docs, "Integrating LINE Login with your web app"): the add-friend option, its default, and friendship_status_changed. */
 class LoginBotPromptTest {
     static final String CALLBACK = "http://127.0.0.1:9/callback";
     Emulator emulator;

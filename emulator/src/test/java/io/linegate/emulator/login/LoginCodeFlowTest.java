@@ -20,7 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The authorization code flow with PKCE through the HTML pages, and the token endpoint's refusals (api-facts §5.1-5.3, §5.5). */
+/** The authorization code flow with PKCE through the HTML pages, and the token endpoint's refusals (LINE Login docs, "Integrating LINE Login with your web app"; LINE Login v2.1 API reference; LINE Login docs, "Verify ID token"). */
 class LoginCodeFlowTest {
     static final String CALLBACK = "http://127.0.0.1:9/callback";
     static final String VERIFIER = "wJKN8qz5t8SSI9lMFhBB6qwNkQBkuPZoCxzRhwLRUo1"; // the docs' test vector (§5.5)

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** LIFF (api-facts §7): ES256 ID tokens verifiable against the certs, 12-hour access tokens, the LIFF browser's redirect. */
+/** LIFF (LIFF docs, "Using user data in LIFF apps and servers"): ES256 ID tokens verifiable against the certs, 12-hour access tokens, the LIFF browser's redirect. */
 class LoginLiffTest {
     static final String ENDPOINT = "http://127.0.0.1:9/liff/app";
     Emulator emulator;

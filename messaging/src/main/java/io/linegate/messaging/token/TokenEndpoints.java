@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The channel access token endpoints (api-facts §4.2). The SDK's token client is not available
+ * The channel access token endpoints (Messaging API reference, "Channel access token"). The SDK's token client is not available
  * here, so these are plain form posts. Error bodies are reported by status and OAuth error code
  * only; they never echo what was sent.
  */

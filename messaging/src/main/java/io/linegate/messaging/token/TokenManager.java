@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The channel access token a bot sends with, kept valid (guideline: "build a process to reissue
- * new channel access tokens on a regular basis", api-facts §4):
+ * new channel access tokens on a regular basis", Messaging API docs, "Channel access token"):
  * <ul>
  *   <li>a token is reused while valid and reissued {@code renewBefore} its expiry, never extended;</li>
  *   <li>processes sharing a store share the token: one of them issues, under a lease, and the others

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * logs events it does not know. Run it with {@code linegate serve --bot echo}.
  *
  * <p>With {@link #withAccountLinking} it also links LINE users to a site's members through the
- * Messaging API's account-link flow (api-facts §6): "link my account" issues a link token and sends
+ * Messaging API's account-link flow (Messaging API docs, "Link user accounts"): "link my account" issues a link token and sends
  * the user to the site with it, the {@code accountLink} event completes the link, and "unlink my
  * account" removes it (the guidelines: a member must be able to unlink, and be told so).
  */
@@ -50,7 +50,7 @@ public final class EchoBot implements Bot {
         return new EchoBot(siteLinkUrl, links);
     }
 
-    /** A sticker from LINE's list of stickers a bot may send (api-facts §8.1). */
+    /** A sticker from LINE's list of stickers a bot may send (Messaging API docs, "List of available stickers"). */
     static final StickerMessage THUMBS_UP = new StickerMessage("446", "1988");
 
     @Override
