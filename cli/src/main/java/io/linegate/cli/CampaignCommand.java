@@ -8,7 +8,7 @@ import io.linegate.messaging.MessageSender;
 import io.linegate.messaging.campaign.Campaigns;
 import io.linegate.messaging.token.TokenManager;
 import io.linegate.store.CampaignStore.Campaign;
-import io.linegate.store.SqliteStore;
+import io.linegate.store.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,16 +40,16 @@ final class CampaignCommand {
 
         @Override
         public Integer call() throws Exception {
-            try (SqliteStore store = dataDir.open()) {
+            try (Store store = dataDir.open()) {
                 return run(store);
             }
         }
 
-        abstract int run(SqliteStore store) throws Exception;
+        abstract int run(Store store) throws Exception;
 
         /** Campaigns with no sender: enough for everything but running. */
-        static Campaigns offline(SqliteStore store) {
-            return new Campaigns(store, null, Clock.systemUTC());
+        static Campaigns offline(Store store) {
+            return new Campaigns(store.campaigns(), null, Clock.systemUTC());
         }
     }
 
@@ -81,7 +81,7 @@ final class CampaignCommand {
         Instant startAt;
 
         @Override
-        int run(SqliteStore store) throws Exception {
+        int run(Store store) throws Exception {
             if ((text == null) == (messages == null)) {
                 throw new IllegalArgumentException("give exactly one of --text or --messages");
             }
@@ -105,8 +105,8 @@ final class CampaignCommand {
         Long id;
 
         @Override
-        int run(SqliteStore store) {
-            List<Campaign> list = id == null ? store.campaigns() : store.campaign(id).stream().toList();
+        int run(Store store) {
+            List<Campaign> list = id == null ? store.campaigns().campaigns() : store.campaigns().campaign(id).stream().toList();
             if (list.isEmpty()) {
                 System.out.println(id == null ? "no campaigns" : "no campaign " + id);
                 return id == null ? 0 : 1;
@@ -125,7 +125,7 @@ final class CampaignCommand {
         long id;
 
         @Override
-        int run(SqliteStore store) {
+        int run(Store store) {
             boolean changed = change(offline(store));
             System.out.println(changed ? "campaign " + id + " " + verb() : "campaign " + id + " cannot be " + verb() + " now");
             return changed ? 0 : 1;
@@ -167,7 +167,7 @@ final class CampaignCommand {
         double rateLimitScale;
 
         @Override
-        int run(SqliteStore store) throws Exception {
+        int run(Store store) throws Exception {
             ChannelSettings settings = ChannelSettings.load(config, parent.linegate.env);
             String type = settings.tokenType(tokenType);
             if (type == null) {
@@ -175,8 +175,8 @@ final class CampaignCommand {
             }
             MessageSender.Builder sender = type.equals("long-lived")
                     ? MessageSender.builder(settings.apiBase, TokenManager.longLived(settings.channelAccessToken))
-                    : MessageSender.builder(settings.apiBase, settings.managedTokens(type, Duration.ofDays(30)).store(store).build());
-            Campaigns campaigns = new Campaigns(store, sender.requestLog(store, "off").rateLimitScale(rateLimitScale).build(),
+                    : MessageSender.builder(settings.apiBase, settings.managedTokens(type, Duration.ofDays(30)).store(store.tokens()).build());
+            Campaigns campaigns = new Campaigns(store.campaigns(), sender.requestLog(store.apiRequests(), "off").rateLimitScale(rateLimitScale).build(),
                     Clock.systemUTC());
             campaigns.runUntilIdle();
             new Status().run(store);

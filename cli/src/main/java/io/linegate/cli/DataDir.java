@@ -1,6 +1,6 @@
 package io.linegate.cli;
 
-import io.linegate.store.SqliteStore;
+import io.linegate.store.Store;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -9,8 +9,8 @@ final class DataDir {
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data", description = "Data directory (default: ${DEFAULT-VALUE}).")
     Path path;
 
-    SqliteStore open() {
-        return SqliteStore.open(path);
+    Store open() {
+        return Store.sqlite(path);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.linegate.cli;
 
-import io.linegate.store.EventJournal.DeadLetter;
-import io.linegate.store.SqliteStore;
+import io.linegate.store.DeadLetters.DeadLetter;
+import io.linegate.store.Store;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,8 +24,8 @@ final class EventsCommand {
 
         @Override
         public Integer call() {
-            try (SqliteStore store = dataDir.open()) {
-                List<DeadLetter> letters = store.deadLetters(limit);
+            try (Store store = dataDir.open()) {
+                List<DeadLetter> letters = store.deadLetters().list(limit);
                 if (letters.isEmpty()) {
                     System.out.println("no dead letters");
                     return 0;
@@ -51,8 +51,8 @@ final class EventsCommand {
 
         @Override
         public Integer call() {
-            try (SqliteStore store = dataDir.open()) {
-                return store.replay(id).join().map(seq -> {
+            try (Store store = dataDir.open()) {
+                return store.deadLetters().replay(id).join().map(seq -> {
                     System.out.println("dead letter " + id + " replayed as event " + seq);
                     return 0;
                 }).orElseGet(() -> {

@@ -2,7 +2,7 @@ package io.linegate.cli;
 
 import io.linegate.store.LinkStore.AuditEntry;
 import io.linegate.store.LinkStore.Link;
-import io.linegate.store.SqliteStore;
+import io.linegate.store.Store;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,8 +34,8 @@ final class LinksCommand {
         @Override
         public Integer call() {
             Instant cutoff = linkedBefore == null ? Instant.MAX : Instant.now().minus(LogsCommand.Api.duration(linkedBefore));
-            try (SqliteStore store = dataDir.open()) {
-                List<Link> links = store.links().stream().filter(l -> l.linkedAt().isBefore(cutoff)).toList();
+            try (Store store = dataDir.open()) {
+                List<Link> links = store.links().links().stream().filter(l -> l.linkedAt().isBefore(cutoff)).toList();
                 links.forEach(l -> System.out.printf("%s line-user=%s member=%s via=%s%n", l.linkedAt(), l.lineUserId(),
                         l.memberId(), l.via()));
                 System.out.println(links.size() + " link(s)");
@@ -54,8 +54,8 @@ final class LinksCommand {
 
         @Override
         public Integer call() {
-            try (SqliteStore store = dataDir.open()) {
-                for (AuditEntry e : store.auditTrail(limit)) {
+            try (Store store = dataDir.open()) {
+                for (AuditEntry e : store.links().auditTrail(limit)) {
                     System.out.printf("%s %-8s line-user=%s member=%s %s%n", e.at(), e.action(), e.lineUserId(),
                             e.memberId(), e.detail() == null ? "" : e.detail());
                 }
@@ -82,8 +82,8 @@ final class LinksCommand {
 
         @Override
         public Integer call() {
-            try (SqliteStore store = dataDir.open()) {
-                boolean had = store.unlink(who.lineUser, who.member, "operator", Instant.now());
+            try (Store store = dataDir.open()) {
+                boolean had = store.links().unlink(who.lineUser, who.member, "operator", Instant.now());
                 System.out.println(had ? "unlinked" : "no such link");
                 return had ? 0 : 1;
             }

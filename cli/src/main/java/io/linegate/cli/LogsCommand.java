@@ -1,7 +1,7 @@
 package io.linegate.cli;
 
 import io.linegate.store.ApiRequestLog.ApiCall;
-import io.linegate.store.SqliteStore;
+import io.linegate.store.Store;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -37,8 +37,8 @@ final class LogsCommand {
         public Integer call() {
             Instant from = Instant.now().minus(duration(since));
             int[] range = statusRange(status);
-            try (SqliteStore store = dataDir.open()) {
-                var calls = store.query(from, range[0], range[1], requestId, limit);
+            try (Store store = dataDir.open()) {
+                var calls = store.apiRequests().query(from, range[0], range[1], requestId, limit);
                 if (calls.isEmpty()) {
                     System.out.println("no API requests match");
                     return 0;

@@ -1,7 +1,7 @@
 package io.linegate.cli;
 
 import io.linegate.messaging.token.TokenManager;
-import io.linegate.store.SqliteStore;
+import io.linegate.store.Store;
 import io.linegate.store.TokenStore.StoredToken;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,8 +40,8 @@ final class TokensCommand {
         @Override
         public Integer call() throws Exception {
             ChannelSettings settings = ChannelSettings.load(config, tokens.linegate.env);
-            try (SqliteStore store = dataDir.open()) {
-                return run(settings.managedTokens(type, lifetime).store(store).build());
+            try (Store store = dataDir.open()) {
+                return run(settings.managedTokens(type, lifetime).store(store.tokens()).build());
             }
         }
 

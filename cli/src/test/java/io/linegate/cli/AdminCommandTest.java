@@ -31,13 +31,13 @@ class AdminCommandTest {
             assertThat(mute.exitCode).as(mute.err).isZero();
             Cli on = Cli.run(env, "admin", "--url", url, "--trust-self-signed", "maintenance", "on");
             assertThat(on.exitCode).as(on.err).isZero();
-            assertThat(server.store().controls(OperatorControls.MUTE)).containsExactly("user:U0123456789abcdef0123456789abcdef");
-            assertThat(server.store().controls(OperatorControls.MAINTENANCE)).containsExactly("on");
+            assertThat(server.store().controls().controls(OperatorControls.MUTE)).containsExactly("user:U0123456789abcdef0123456789abcdef");
+            assertThat(server.store().controls().controls(OperatorControls.MAINTENANCE)).containsExactly("on");
 
             Cli wrongToken = Cli.run(Map.of("LINEGATE_ADMIN_TOKEN", "not-the-token-123"), "admin", "--url", url,
                     "--trust-self-signed", "maintenance", "off");
             assertThat(wrongToken.exitCode).isEqualTo(1);
-            assertThat(server.store().controls(OperatorControls.MAINTENANCE)).containsExactly("on");
+            assertThat(server.store().controls().controls(OperatorControls.MAINTENANCE)).containsExactly("on");
 
             assertThat(Cli.run(env, "admin", "--url", url, "--trust-self-signed", "maintenance", "sideways").exitCode)
                     .isEqualTo(2);

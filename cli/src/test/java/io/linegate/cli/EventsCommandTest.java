@@ -3,7 +3,7 @@ package io.linegate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.linegate.store.EventJournal.NewEvent;
-import io.linegate.store.SqliteStore;
+import io.linegate.store.Store;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -19,10 +19,10 @@ class EventsCommandTest {
 
     @Test
     void listsAndReplaysDeadLetters() {
-        try (SqliteStore store = SqliteStore.open(dir)) {
-            store.split(List.of(), List.of(new NewEvent("01JDEAD0000000000000000001", "user:U1", "Ubot", "{}",
+        try (Store store = Store.sqlite(dir)) {
+            store.journal().split(List.of(), List.of(new NewEvent("01JDEAD0000000000000000001", "user:U1", "Ubot", "{}",
                     Instant.now())), List.of()).join();
-            store.deadLetter(store.pending(0, 1).get(0).seq(), 5, "java.lang.IllegalStateException: downstream down").join();
+            store.journal().deadLetter(store.journal().pending(0, 1).get(0).seq(), 5, "java.lang.IllegalStateException: downstream down").join();
         }
         PrintStream original = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -35,8 +35,8 @@ class EventsCommandTest {
         } finally {
             System.setOut(original);
         }
-        try (SqliteStore store = SqliteStore.open(dir)) {
-            assertThat(store.pending(0, 10)).singleElement()
+        try (Store store = Store.sqlite(dir)) {
+            assertThat(store.journal().pending(0, 10)).singleElement()
                     .satisfies(e -> assertThat(e.eventId()).isEqualTo("01JDEAD0000000000000000001"));
         }
     }

@@ -2,7 +2,7 @@ package io.linegate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.linegate.store.SqliteStore;
+import io.linegate.store.Store;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,9 +19,9 @@ class LinksCommandTest {
 
     @Test
     void listsOldLinksForReviewAndUnlinksWithAnAuditTrail() {
-        try (SqliteStore store = SqliteStore.open(dir)) {
-            store.link(OLD_USER, "alice", "line-login", Instant.now().minus(Duration.ofDays(100)));
-            store.link(NEW_USER, "bob", "account-link", Instant.now());
+        try (Store store = Store.sqlite(dir)) {
+            store.links().link(OLD_USER, "alice", "line-login", Instant.now().minus(Duration.ofDays(100)));
+            store.links().link(NEW_USER, "bob", "account-link", Instant.now());
         }
         assertThat(LogsCommandTest.run("links", "list", "--data-dir", dir.toString(), "--linked-before", "90d"))
                 .contains("line-user=" + OLD_USER + " member=alice via=line-login").doesNotContain("bob").contains("1 link(s)");

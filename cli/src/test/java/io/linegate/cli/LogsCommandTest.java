@@ -3,7 +3,7 @@ package io.linegate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.linegate.store.ApiRequestLog.ApiCall;
-import io.linegate.store.SqliteStore;
+import io.linegate.store.Store;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -18,9 +18,9 @@ class LogsCommandTest {
 
     @Test
     void filtersByStatusClassAndRequestId() {
-        try (SqliteStore store = SqliteStore.open(dir)) {
-            store.record(new ApiCall(Instant.now(), "POST", "/v2/bot/message/push", 500, 10, "req-500", null, "key-1", 1, "boom", null)).join();
-            store.record(new ApiCall(Instant.now(), "POST", "/v2/bot/message/push", 409, 5, "req-409", "req-accepted", "key-1", 2, null, null)).join();
+        try (Store store = Store.sqlite(dir)) {
+            store.apiRequests().record(new ApiCall(Instant.now(), "POST", "/v2/bot/message/push", 500, 10, "req-500", null, "key-1", 1, "boom", null)).join();
+            store.apiRequests().record(new ApiCall(Instant.now(), "POST", "/v2/bot/message/push", 409, 5, "req-409", "req-accepted", "key-1", 2, null, null)).join();
         }
         assertThat(run("logs", "api", "--data-dir", dir.toString(), "--status", "5xx")).contains("req-500").doesNotContain("req-409");
         assertThat(run("logs", "api", "--data-dir", dir.toString(), "--request-id", "req-accepted"))

@@ -12,7 +12,7 @@ import io.linegate.core.Json;
 import io.linegate.emulator.Emulator;
 import io.linegate.login.AccountLinks.Outcome;
 import io.linegate.store.LinkStore.AuditEntry;
-import io.linegate.store.SqliteStore;
+import io.linegate.store.Store;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -34,7 +34,7 @@ class AccountLinksTest {
     Path dir;
     Emulator emulator;
     Server bot;
-    SqliteStore store;
+    Store store;
     AccountLinks links;
     final List<JsonNode> events = new CopyOnWriteArrayList<>();
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -53,8 +53,8 @@ class AccountLinksTest {
                 }))).build();
         bot.start().join();
         api("PUT", "/v2/bot/channel/webhook/endpoint", "{\"endpoint\":\"http://127.0.0.1:" + bot.activeLocalPort() + "/webhook\"}");
-        store = SqliteStore.open(dir);
-        links = new AccountLinks(store, "https://access.line.me", Clock.systemUTC());
+        store = Store.sqlite(dir);
+        links = new AccountLinks(store.links(), "https://access.line.me", Clock.systemUTC());
     }
 
     @AfterEach
@@ -109,7 +109,7 @@ class AccountLinksTest {
         assertThat(dialog.replaceAll(".*nonce=", "")).matches("[A-Za-z0-9_-]{43}"); // 256 bits
         assertThat(handle(openDialog(user, dialog))).isEqualTo(Outcome.LINKED);
         assertThat(links.linkOfMember("member-42")).hasValueSatisfying(l -> assertThat(l.lineUserId()).isEqualTo(user));
-        assertThat(store.auditTrail(10)).extracting(AuditEntry::action).containsExactly("linked");
+        assertThat(store.links().auditTrail(10)).extracting(AuditEntry::action).containsExactly("linked");
     }
 
     @Test
@@ -144,7 +144,7 @@ class AccountLinksTest {
         assertThat(event.has("source")).isFalse();
         assertThat(handle(event)).isEqualTo(Outcome.FAILED_AT_LINE);
         assertThat(links.linkOfMember("member-7")).isEmpty();
-        assertThat(store.links()).isEmpty();
+        assertThat(store.links().links()).isEmpty();
     }
 
     @Test
@@ -155,7 +155,7 @@ class AccountLinksTest {
         assertThat(links.unlinkLineUser(user)).isFalse();
         handle(openDialog(user, links.startLink("member-9", linkToken(user))));
         assertThat(links.unlinkMember("member-9")).isTrue();
-        assertThat(store.auditTrail(10)).extracting(AuditEntry::action)
+        assertThat(store.links().auditTrail(10)).extracting(AuditEntry::action)
                 .containsExactly("unlinked", "linked", "unlinked", "linked");
         assertThatThrownBy(() -> links.startLink("", "token")).hasMessageContaining("logged-in member");
     }

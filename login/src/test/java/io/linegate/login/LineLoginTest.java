@@ -14,7 +14,7 @@ import io.linegate.core.Secret;
 import io.linegate.emulator.Emulator;
 import io.linegate.emulator.LoginChannelInfo;
 import io.linegate.login.LoginApi.LoginTokens;
-import io.linegate.store.SqliteStore;
+import io.linegate.store.Store;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,7 +44,7 @@ class LineLoginTest {
     Path dir;
     Emulator emulator;
     LoginChannelInfo channel;
-    SqliteStore store;
+    Store store;
     LineLogin login;
     String user;
     final ListAppender<ILoggingEvent> logs = new ListAppender<>();
@@ -55,8 +55,8 @@ class LineLoginTest {
         root().addAppender(logs);
         emulator = Emulator.builder().port(0).loginCallbackUrl(CALLBACK).start();
         channel = emulator.defaultLoginChannel();
-        store = SqliteStore.open(dir);
-        login = LineLogin.builder(channel.channelId(), Secret.of(channel.channelSecret(), "login secret"), store)
+        store = Store.sqlite(dir);
+        login = LineLogin.builder(channel.channelId(), Secret.of(channel.channelSecret(), "login secret"), store.pendingLogins())
                 .callbackUrls(CallbackUrls.of(List.of(CALLBACK))).platform(URI.create(emulator.baseUrl())).build();
         user = control("POST", "/users", "{\"displayName\":\"Taro\"}").path("userId").asText();
         control("PUT", "/login/users/" + user + "/credentials", "{\"email\":\"" + EMAIL + "\",\"password\":\"" + PASSWORD + "\"}");
@@ -186,7 +186,7 @@ class LineLoginTest {
     @Test
     void noSecretTokenNonceOrCodeAppearsInTheLogs() throws Exception {
         List<String> secrets = new ArrayList<>(List.of(channel.channelSecret(), PASSWORD));
-        LoginFlow flow = new LoginFlow(channel.channelId(), emulator.baseUrl(), CallbackUrls.of(List.of(CALLBACK)), store,
+        LoginFlow flow = new LoginFlow(channel.channelId(), emulator.baseUrl(), CallbackUrls.of(List.of(CALLBACK)), store.pendingLogins(),
                 Clock.systemUTC());
         LoginFlow.Begin begin = flow.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"));
         Map<String, String> callback = consent(begin, "allow").query();
@@ -213,7 +213,7 @@ class LineLoginTest {
 
     /** A callback that passed the flow's checks, ready for the exchange, as {@link LineLogin} would get it. */
     private LoginFlow.Authorized authorize() throws Exception {
-        LoginFlow flow = new LoginFlow(channel.channelId(), emulator.baseUrl(), CallbackUrls.of(List.of(CALLBACK)), store,
+        LoginFlow flow = new LoginFlow(channel.channelId(), emulator.baseUrl(), CallbackUrls.of(List.of(CALLBACK)), store.pendingLogins(),
                 Clock.systemUTC());
         LoginFlow.Begin begin = flow.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"));
         return flow.callback(cookie(begin), consent(begin, "allow").query()).authorized();

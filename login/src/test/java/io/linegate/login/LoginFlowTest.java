@@ -3,7 +3,7 @@ package io.linegate.login;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.linegate.store.SqliteStore;
+import io.linegate.store.Store;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -35,14 +35,14 @@ class LoginFlowTest {
 
     @TempDir
     Path dir;
-    SqliteStore store;
+    Store store;
     final TestClock clock = new TestClock();
     LoginFlow flow;
 
     @BeforeEach
     void start() {
-        store = SqliteStore.open(dir);
-        flow = new LoginFlow("1234567890", "https://access.line.me", CallbackUrls.of(List.of(CALLBACK)), store, clock);
+        store = Store.sqlite(dir);
+        flow = new LoginFlow("1234567890", "https://access.line.me", CallbackUrls.of(List.of(CALLBACK)), store.pendingLogins(), clock);
     }
 
     @AfterEach

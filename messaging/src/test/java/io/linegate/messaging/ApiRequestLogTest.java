@@ -8,7 +8,7 @@ import io.linegate.core.Json;
 import io.linegate.core.Secret;
 import io.linegate.emulator.Emulator;
 import io.linegate.store.ApiRequestLog.ApiCall;
-import io.linegate.store.SqliteStore;
+import io.linegate.store.Store;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,11 +27,11 @@ class ApiRequestLogTest {
 
     @Test
     void everyAttemptIsLoggedWithItsIdsAndNeverTheToken() throws Exception {
-        try (Emulator emulator = Emulator.builder().port(0).start(); SqliteStore store = SqliteStore.open(dir)) {
+        try (Emulator emulator = Emulator.builder().port(0).start(); Store store = Store.sqlite(dir)) {
             String token = emulator.defaultChannel().accessToken();
             MessageSender sender = MessageSender.builder(URI.create(emulator.baseUrl()), Secret.of(token, "token"))
                     .retries(3, Duration.ofMillis(10), Duration.ofMillis(50))
-                    .requestLog(store, "redacted")
+                    .requestLog(store.apiRequests(), "redacted")
                     .build();
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             String user = Json.mapper().readTree(http.send(HttpRequest.newBuilder(URI.create(emulator.baseUrl() + "/control/v1/users"))
@@ -48,8 +48,8 @@ class ApiRequestLogTest {
                 // logged as well
             }
 
-            await().atMost(Duration.ofSeconds(5)).until(() -> store.query(Instant.EPOCH, 0, 999, null, 10).size() == 3);
-            List<ApiCall> calls = store.query(Instant.EPOCH, 0, 999, null, 10); // newest first
+            await().atMost(Duration.ofSeconds(5)).until(() -> store.apiRequests().query(Instant.EPOCH, 0, 999, null, 10).size() == 3);
+            List<ApiCall> calls = store.apiRequests().query(Instant.EPOCH, 0, 999, null, 10); // newest first
             ApiCall failed = calls.get(2);
             ApiCall retried = calls.get(1);
             ApiCall reply = calls.get(0);
@@ -65,8 +65,8 @@ class ApiRequestLogTest {
             assertThat(reply.status()).isEqualTo(400);
             assertThat(reply.retryKey()).isNull();
 
-            assertThat(store.query(Instant.EPOCH, 500, 599, null, 10)).containsExactly(failed);
-            assertThat(store.query(Instant.EPOCH, 0, 999, result.requestId(), 10)).containsExactly(retried);
+            assertThat(store.apiRequests().query(Instant.EPOCH, 500, 599, null, 10)).containsExactly(failed);
+            assertThat(store.apiRequests().query(Instant.EPOCH, 0, 999, result.requestId(), 10)).containsExactly(retried);
             for (ApiCall c : calls) {
                 assertThat(c.toString()).doesNotContain(token).doesNotContain(user).doesNotContain("a private message");
             }

@@ -11,7 +11,7 @@ import io.linegate.core.Secret;
 import io.linegate.emulator.Emulator;
 import io.linegate.messaging.token.TokenManager;
 import io.linegate.store.ApiRequestLog.ApiCall;
-import io.linegate.store.SqliteStore;
+import io.linegate.store.Store;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,7 +39,7 @@ class NoSecretsInLogsTest {
         logs.start();
         root.addAppender(logs);
         List<String> secrets = new ArrayList<>();
-        try (Emulator emulator = Emulator.builder().port(0).start(); SqliteStore store = SqliteStore.open(dir)) {
+        try (Emulator emulator = Emulator.builder().port(0).start(); Store store = Store.sqlite(dir)) {
             secrets.add(emulator.defaultChannel().channelSecret());
             secrets.add(emulator.defaultChannel().accessToken());
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -48,10 +48,10 @@ class NoSecretsInLogsTest {
                     .build(), HttpResponse.BodyHandlers.discarding());
 
             TokenManager tokens = TokenManager.shortLived(emulator.defaultChannel().channelId(),
-                    Secret.of(emulator.defaultChannel().channelSecret(), "secret")).store(store)
+                    Secret.of(emulator.defaultChannel().channelSecret(), "secret")).store(store.tokens())
                     .apiBase(URI.create(emulator.baseUrl())).build();
             MessageSender sender = MessageSender.builder(URI.create(emulator.baseUrl()), tokens)
-                    .retries(3, Duration.ofMillis(5), Duration.ofMillis(20)).requestLog(store, "full").build();
+                    .retries(3, Duration.ofMillis(5), Duration.ofMillis(20)).requestLog(store.apiRequests(), "full").build();
             sender.push("U0123456789abcdef0123456789abcdef", List.of(new TextMessage("retried once")));
             secrets.add(tokens.current().reveal());
             try {
@@ -67,7 +67,7 @@ class NoSecretsInLogsTest {
                 // logged
             }
             Thread.sleep(300); // asynchronous API-log writes
-            List<ApiCall> calls = store.query(Instant.EPOCH, 0, 999, null, 100);
+            List<ApiCall> calls = store.apiRequests().query(Instant.EPOCH, 0, 999, null, 100);
             assertThat(calls).isNotEmpty();
             for (ApiCall c : calls) {
                 for (String s : secrets) {

@@ -91,8 +91,8 @@ class RateLimitsTest {
     void processesSharingTheStoreShareTheLimit(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         double scale = 0.005; // push: 10 per second
         try (Emulator emulator = Emulator.builder().port(0).rateLimitScale(scale).start();
-             io.linegate.store.SqliteStore a = io.linegate.store.SqliteStore.open(dir);
-             io.linegate.store.SqliteStore b = io.linegate.store.SqliteStore.open(dir)) {
+             io.linegate.store.Store a = io.linegate.store.Store.sqlite(dir);
+             io.linegate.store.Store b = io.linegate.store.Store.sqlite(dir)) {
             Secret token = Secret.of(emulator.defaultChannel().accessToken(), "token");
             URI api = URI.create(emulator.baseUrl());
             String channel = emulator.defaultChannel().channelId();
@@ -107,9 +107,9 @@ class RateLimitsTest {
             Thread.sleep(1_100);
 
             MessageSender shared1 = MessageSender.builder(api, token).retries(1, Duration.ofMillis(1), Duration.ofMillis(1))
-                    .rateLimitScale(scale).shareRateLimits(a, channel).build();
+                    .rateLimitScale(scale).shareRateLimits(a.rateBuckets(), channel).build();
             MessageSender shared2 = MessageSender.builder(api, token).retries(1, Duration.ofMillis(1), Duration.ofMillis(1))
-                    .rateLimitScale(scale).shareRateLimits(b, channel).build();
+                    .rateLimitScale(scale).shareRateLimits(b.rateBuckets(), channel).build();
             assertThat(together(shared1, shared2, user, 30)).isZero();
         }
     }

@@ -8,7 +8,7 @@ import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
 import com.linecorp.armeria.server.annotation.ProducesJson;
 import com.linecorp.armeria.server.annotation.Put;
-import io.linegate.store.EventJournal;
+import io.linegate.store.DeadLetters;
 import io.linegate.store.OperatorControls;
 import io.linegate.webhook.Dispatcher;
 import java.util.LinkedHashMap;
@@ -26,12 +26,12 @@ import java.util.regex.Pattern;
 final class AdminService {
     private static final Pattern SOURCE = Pattern.compile("^(user|group|room):[A-Za-z0-9]{1,64}$");
     private final OperatorControls controls;
-    private final EventJournal journal;
+    private final DeadLetters deadLetters;
     private final Dispatcher dispatcher;
 
-    AdminService(OperatorControls controls, EventJournal journal, Dispatcher dispatcher) {
+    AdminService(OperatorControls controls, DeadLetters deadLetters, Dispatcher dispatcher) {
         this.controls = controls;
-        this.journal = journal;
+        this.deadLetters = deadLetters;
         this.dispatcher = dispatcher;
     }
 
@@ -89,13 +89,13 @@ final class AdminService {
     }
 
     @Get("/admin/events/dead")
-    public List<EventJournal.DeadLetter> dead(@Param("limit") @com.linecorp.armeria.server.annotation.Default("50") int limit) {
-        return journal.deadLetters(Math.max(1, Math.min(limit, 1000)));
+    public List<DeadLetters.DeadLetter> dead(@Param("limit") @com.linecorp.armeria.server.annotation.Default("50") int limit) {
+        return deadLetters.list(Math.max(1, Math.min(limit, 1000)));
     }
 
     @Post("/admin/events/dead/{id}/replay")
     public HttpResponse replay(@Param("id") long id) {
-        return HttpResponse.of(journal.replay(id).thenApply(seq -> {
+        return HttpResponse.of(deadLetters.replay(id).thenApply(seq -> {
             if (seq.isEmpty()) {
                 return JsonErrors.response(HttpStatus.NOT_FOUND, "No dead letter " + id + " waiting for replay");
             }

@@ -14,7 +14,7 @@ import io.linegate.core.WebhookSignature;
 import io.linegate.messaging.MessageSender;
 import io.linegate.messaging.campaign.Campaigns;
 import io.linegate.messaging.token.TokenManager;
-import io.linegate.store.SqliteStore;
+import io.linegate.store.Store;
 import io.linegate.webhook.Bot;
 import io.linegate.webhook.Dispatcher;
 import io.linegate.webhook.FloodPolicy;
@@ -53,7 +53,7 @@ public final class LinegateServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LinegateServer.class);
 
     private final Server server;
-    private final SqliteStore store;
+    private final Store store;
     private final Dispatcher dispatcher;
     private final PrometheusMeterRegistry registry;
     private final Duration drain;
@@ -69,19 +69,19 @@ public final class LinegateServer implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         this.ownsStore = b.store == null;
-        this.store = ownsStore ? SqliteStore.open(b.dataDir, b.clock) : b.store;
+        this.store = ownsStore ? Store.open("sqlite:" + b.dataDir, b.clock, true) : b.store;
         this.drain = b.drain;
         this.tls = b.tls.isTls();
         Outbound outbound = Outbound.NONE;
         Campaigns campaigns = null;
         this.tokens = b.tokens != null ? b.tokens
-                : b.tokenBuilder != null ? b.tokenBuilder.store(store).apiBase(b.apiBase).clock(b.clock).build() : null;
+                : b.tokenBuilder != null ? b.tokenBuilder.store(store.tokens()).apiBase(b.apiBase).clock(b.clock).build() : null;
         if (b.accessToken != null || tokens != null) {
             MessageSender sender = (tokens != null ? MessageSender.builder(b.apiBase, tokens)
                     : MessageSender.builder(b.apiBase, b.accessToken))
-                    .requestLog(store, b.apiLogBodies).pushWhenReplyFails(b.pushWhenReplyFails)
-                    .shareRateLimits(b.channelId == null ? null : store, b.channelId).build();
-            campaigns = new Campaigns(store, sender, b.clock);
+                    .requestLog(store.apiRequests(), b.apiLogBodies).pushWhenReplyFails(b.pushWhenReplyFails)
+                    .shareRateLimits(b.channelId == null ? null : store.rateBuckets(), b.channelId).build();
+            campaigns = new Campaigns(store.campaigns(), sender, b.clock);
             outbound = new Outbound() {
                 @Override
                 public void reply(String replyToken, String conversation,
@@ -103,7 +103,6 @@ public final class LinegateServer implements AutoCloseable {
         }
         this.dispatcher = b.dispatcherOptions.apply(Dispatcher.builder(store, b.bot.handler())
                         .bot(b.bot)
-                        .controls(store)
                         .outbound(outbound)
                         .clock(b.clock)
                         .floodPolicy(b.floodPolicy)
@@ -113,7 +112,7 @@ public final class LinegateServer implements AutoCloseable {
         if (b.previousSecret != null) {
             signature = signature.withPrevious(b.previousSecret, b.previousSecretUntil);
         }
-        WebhookReceiver receiver = new WebhookReceiver(signature, store, dispatcher::appended, b.clock);
+        WebhookReceiver receiver = new WebhookReceiver(signature, store.journal(), dispatcher::appended, b.clock);
 
         ServerBuilder sb = Server.builder();
         SessionProtocol protocol = tls ? SessionProtocol.HTTPS : SessionProtocol.HTTP;
@@ -143,7 +142,7 @@ public final class LinegateServer implements AutoCloseable {
                         }
                         return delegate.serve(ctx, req);
                     })
-                    .build(new AdminService(store, store, dispatcher));
+                    .build(new AdminService(store.controls(), store.deadLetters(), dispatcher));
         }
         this.server = sb.build();
         this.housekeeping = java.util.concurrent.Executors.newScheduledThreadPool(2, r -> {
@@ -153,7 +152,7 @@ public final class LinegateServer implements AutoCloseable {
         });
         Duration retention = b.apiLogRetention;
         Clock clock = b.clock;
-        housekeeping.scheduleWithFixedDelay(() -> store.pruneApiRequests(clock.instant().minus(retention))
+        housekeeping.scheduleWithFixedDelay(() -> store.apiRequests().pruneApiRequests(clock.instant().minus(retention))
                 .whenComplete((n, e) -> {
                     if (e != null) {
                         log.warn("could not prune the API request log", e);
@@ -209,7 +208,7 @@ public final class LinegateServer implements AutoCloseable {
         return dispatcher;
     }
 
-    public SqliteStore store() {
+    public Store store() {
         return store;
     }
 
@@ -239,7 +238,7 @@ public final class LinegateServer implements AutoCloseable {
         private Secret adminToken;
         private URI apiBase = URI.create("https://api.line.me");
         private Path dataDir = Path.of("data");
-        private SqliteStore store;
+        private Store store;
         private String host = "0.0.0.0";
         private int port = 8443;
         private ServerTls tls = ServerTls.selfSigned();
@@ -283,7 +282,7 @@ public final class LinegateServer implements AutoCloseable {
          * Uses a store the caller opened instead of opening one in {@link #dataDir}, for a process that
          * also serves a site on the same data (account links, logins); the caller closes it.
          */
-        public Builder store(SqliteStore store) { this.store = store; return this; }
+        public Builder store(Store store) { this.store = store; return this; }
         public Builder host(String host) { this.host = host; return this; }
         public Builder port(int port) { this.port = port; return this; }
         public Builder tls(ServerTls tls) { this.tls = tls; return this; }

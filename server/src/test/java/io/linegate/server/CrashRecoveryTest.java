@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.linegate.core.Ulid;
 import io.linegate.core.WebhookSignature;
-import io.linegate.store.SqliteStore;
+import io.linegate.store.Store;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -109,14 +109,14 @@ class CrashRecoveryTest {
 
         List<String> effects = Files.readAllLines(data.resolve("effects.log"));
         assertThat(effects).containsAll(acked.keySet()); // at least once
-        try (SqliteStore store = SqliteStore.open(data)) {
+        try (Store store = Store.sqlite(data)) {
             Map<String, Map<String, String>> states = new HashMap<>();
             for (Map.Entry<String, String> e : acked.entrySet()) {
-                Map<String, String> state = states.computeIfAbsent(e.getValue(), u -> store.state("user:" + u));
+                Map<String, String> state = states.computeIfAbsent(e.getValue(), u -> store.conversations().state("user:" + u));
                 assertThat(state.get("n:" + e.getKey())).as("event %s handled exactly once", e.getKey()).isEqualTo("1");
             }
             states.values().forEach(s -> assertThat(s.values()).allMatch("1"::equals));
-            assertThat(store.pending(0, 10)).isEmpty();
+            assertThat(store.journal().pending(0, 10)).isEmpty();
         }
     }
 

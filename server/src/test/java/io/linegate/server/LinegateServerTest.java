@@ -106,8 +106,8 @@ class LinegateServerTest {
         assertThat(malformed.body()).contains("Malformed");
         Thread.sleep(200);
         assertThat(bot.handled).isEmpty();
-        assertThat(server.store().inbox(0, 10)).isEmpty();
-        assertThat(server.store().pending(0, 10)).isEmpty();
+        assertThat(server.store().journal().inbox(0, 10)).isEmpty();
+        assertThat(server.store().journal().pending(0, 10)).isEmpty();
     }
 
     @Test
@@ -132,7 +132,7 @@ class LinegateServerTest {
         var res = post(big, "x-line-signature", WebhookSignature.sign(SECRET, big));
         assertThat(res.statusCode()).isEqualTo(413);
         assertThat(res.body()).contains("\"message\"");
-        assertThat(server.store().inbox(0, 10)).isEmpty();
+        assertThat(server.store().journal().inbox(0, 10)).isEmpty();
     }
 
     @Test

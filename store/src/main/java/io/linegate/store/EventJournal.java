@@ -3,17 +3,18 @@ package io.linegate.store;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The durable path of webhook events: raw bodies in, split events out, done-marks, dead letters.
+ * The durable path of webhook events: raw bodies in, split events out, done-marks.
  *
- * <p>Writes return futures that complete once the change is durable (committed and synced). They
- * complete on the store's writer thread: continue with {@code *Async} on your own executor rather
- * than doing real work in a dependent stage.
+ * <p>Contract for every backend: a write's future completes only once the change is committed and
+ * would survive a crash of the process (and, where the backend can promise it, of the machine); a
+ * future that completes exceptionally means the change may not have happened, so the caller must not
+ * act as if it had (no {@code 200} for a webhook). Futures may complete on a store thread: continue
+ * with {@code *Async} on your own executor rather than doing real work in a dependent stage.
  */
-public interface EventJournal extends AutoCloseable {
+public interface EventJournal {
 
     /** Appends a raw webhook body. The future completes when it would survive a crash. */
     CompletableFuture<Void> append(byte[] body, Instant receivedAt);
@@ -35,28 +36,19 @@ public interface EventJournal extends AutoCloseable {
     long pendingCount();
 
     /**
-     * Marks an event done and applies the handler's state changes in the same transaction, so that a
-     * handler whose effects are state changes takes effect exactly once.
+     * Marks an event done and applies the handler's state changes (see {@link ConversationStates}) in
+     * the same transaction, so that a handler whose effects are state changes takes effect exactly
+     * once. A value of {@code null} removes the key.
      */
     CompletableFuture<Void> complete(long seq, String lane, Map<String, String> stateChanges);
 
     CompletableFuture<Void> recordFailure(long seq, int attempts, String error);
 
+    /** Moves a pending event to the dead letters (see {@link DeadLetters}) in one transaction. */
     CompletableFuture<Void> deadLetter(long seq, int attempts, String error);
-
-    List<DeadLetter> deadLetters(int limit);
-
-    /** Puts a dead letter back as a new pending event; empty if there is no such unreplayed letter. */
-    CompletableFuture<Optional<Long>> replay(long deadLetterId);
 
     /** Forgets event ids first seen before {@code before}; returns how many. */
     CompletableFuture<Integer> forgetSeenBefore(Instant before);
-
-    /** The state of one conversation (lane): all keys. */
-    Map<String, String> state(String lane);
-
-    @Override
-    void close();
 
     record InboxEntry(long seq, Instant receivedAt, byte[] body) {}
 
@@ -70,7 +62,4 @@ public interface EventJournal extends AutoCloseable {
                        Instant receivedAt, int attempts) {}
 
     record SplitResult(int accepted, int duplicates, int unparseable) {}
-
-    record DeadLetter(long id, String eventId, String lane, String payload, int attempts, String error,
-                      Instant failedAt, Instant replayedAt) {}
 }

@@ -3,7 +3,7 @@ package io.linegate.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.bot.messaging.model.Message;
 import com.linecorp.bot.webhook.model.Event;
-import io.linegate.store.EventJournal;
+import io.linegate.store.ConversationStates;
 import io.linegate.store.EventJournal.StoredEvent;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,19 +21,19 @@ final class DispatchedEvent implements EventContext, ConversationState {
     private final Event event;
     private final JsonNode raw;
     private final int attempt;
-    private final EventJournal journal;
+    private final ConversationStates states;
     private final Outbound outbound;
     private final Clock clock;
     private Map<String, String> loadedState;
     private final Map<String, String> changes = new LinkedHashMap<>();
 
-    DispatchedEvent(StoredEvent stored, JsonNode raw, Event event, int attempt, EventJournal journal, Outbound outbound,
+    DispatchedEvent(StoredEvent stored, JsonNode raw, Event event, int attempt, ConversationStates states, Outbound outbound,
                     Clock clock) {
         this.stored = stored;
         this.raw = raw;
         this.event = event;
         this.attempt = attempt;
-        this.journal = journal;
+        this.states = states;
         this.outbound = outbound;
         this.clock = clock;
     }
@@ -115,7 +115,7 @@ final class DispatchedEvent implements EventContext, ConversationState {
             return Optional.ofNullable(changes.get(key));
         }
         if (loadedState == null) {
-            loadedState = journal.state(stored.lane());
+            loadedState = states.state(stored.lane());
         }
         return Optional.ofNullable(loadedState.get(key));
     }

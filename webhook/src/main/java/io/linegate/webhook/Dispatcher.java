@@ -10,7 +10,9 @@ import io.linegate.store.EventJournal;
 import io.linegate.store.EventJournal.InboxEntry;
 import io.linegate.store.EventJournal.NewEvent;
 import io.linegate.store.EventJournal.StoredEvent;
+import io.linegate.store.ConversationStates;
 import io.linegate.store.OperatorControls;
+import io.linegate.store.Store;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -58,6 +60,7 @@ public final class Dispatcher implements AutoCloseable {
     private static final int SPLIT_BATCH = 100;
 
     private final EventJournal journal;
+    private final ConversationStates states;
     private final OperatorControls controlStore;
     private final EventHandler handler;
     private final EventHandler floodHandler;
@@ -88,8 +91,9 @@ public final class Dispatcher implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
 
     private Dispatcher(Builder b) {
-        this.journal = b.journal;
-        this.controlStore = b.controls;
+        this.journal = b.store.journal();
+        this.states = b.store.conversations();
+        this.controlStore = b.store.controls();
         this.handler = b.handler;
         this.floodHandler = b.floodHandler;
         this.maintenanceHandler = b.maintenanceHandler;
@@ -114,8 +118,9 @@ public final class Dispatcher implements AutoCloseable {
         this.pump = daemon(this::pumpLoop, "linegate-dispatch-pump");
     }
 
-    public static Builder builder(EventJournal journal, EventHandler handler) {
-        return new Builder(journal, handler);
+    /** A dispatcher of the events journaled in {@code store}, switched by its operator controls. */
+    public static Builder builder(Store store, EventHandler handler) {
+        return new Builder(store, handler);
     }
 
     /** Starts dispatching, beginning with whatever the journal holds from before a restart. */
@@ -141,9 +146,6 @@ public final class Dispatcher implements AutoCloseable {
 
     /** Re-reads the operator controls now instead of at the next periodic refresh. */
     public void refreshControls() {
-        if (controlStore == null) {
-            return;
-        }
         try {
             muted = Set.copyOf(controlStore.controls(OperatorControls.MUTE));
             maintenance = controlStore.controls(OperatorControls.MAINTENANCE).contains("on");
@@ -310,7 +312,7 @@ public final class Dispatcher implements AutoCloseable {
             }
         }
         int attempt = lane.attempts + 1;
-        DispatchedEvent ctx = new DispatchedEvent(head, tree, event, attempt, journal, outbound, clock);
+        DispatchedEvent ctx = new DispatchedEvent(head, tree, event, attempt, states, outbound, clock);
         inFlight.incrementAndGet();
         try {
             chosen.handle(ctx);
@@ -497,9 +499,8 @@ public final class Dispatcher implements AutoCloseable {
 
     /** Options with defaults suited to a production bot. */
     public static final class Builder {
-        private final EventJournal journal;
+        private final Store store;
         private final EventHandler handler;
-        private OperatorControls controls;
         private EventHandler floodHandler;
         private EventHandler maintenanceHandler;
         private Outbound outbound = Outbound.NONE;
@@ -513,8 +514,8 @@ public final class Dispatcher implements AutoCloseable {
         private FloodPolicy floodPolicy = FloodPolicy.defaults();
         private MeterRegistry registry = new SimpleMeterRegistry();
 
-        private Builder(EventJournal journal, EventHandler handler) {
-            this.journal = journal;
+        private Builder(Store store, EventHandler handler) {
+            this.store = store;
             this.handler = handler;
         }
 
@@ -524,7 +525,6 @@ public final class Dispatcher implements AutoCloseable {
             return this;
         }
 
-        public Builder controls(OperatorControls controls) { this.controls = controls; return this; }
         public Builder floodHandler(EventHandler h) { this.floodHandler = h; return this; }
         public Builder maintenanceHandler(EventHandler h) { this.maintenanceHandler = h; return this; }
         public Builder outbound(Outbound outbound) { this.outbound = outbound; return this; }

@@ -13,7 +13,7 @@ import com.linecorp.bot.webhook.model.TextMessageContent;
 import io.linegate.core.Secret;
 import io.linegate.core.WebhookSignature;
 import io.linegate.store.OperatorControls;
-import io.linegate.store.SqliteStore;
+import io.linegate.store.Store;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,16 +40,16 @@ class DispatcherTest {
     @TempDir
     Path dir;
 
-    SqliteStore store;
+    Store store;
     Dispatcher dispatcher;
     WebhookReceiver receiver;
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     void start(EventHandler handler, UnaryOperator<Dispatcher.Builder> options) {
-        store = SqliteStore.open(dir);
-        dispatcher = options.apply(Dispatcher.builder(store, handler).controls(store).registry(registry)
+        store = Store.sqlite(dir);
+        dispatcher = options.apply(Dispatcher.builder(store, handler).registry(registry)
                 .backoff(Duration.ofMillis(10), Duration.ofMillis(50))).build().start();
-        receiver = new WebhookReceiver(WebhookSignature.of(SECRET), store, dispatcher::appended, Clock.systemUTC());
+        receiver = new WebhookReceiver(WebhookSignature.of(SECRET), store.journal(), dispatcher::appended, Clock.systemUTC());
     }
 
     void stop() {
@@ -161,7 +161,7 @@ class DispatcherTest {
         send(body());
         Thread.sleep(300);
         assertThat(calls).hasValue(0);
-        assertThat(store.inbox(0, 10)).isEmpty();
+        assertThat(store.journal().inbox(0, 10)).isEmpty();
     }
 
     @Test
@@ -207,8 +207,8 @@ class DispatcherTest {
             }
         }, b -> b.maxAttempts(3));
         send(body(text(user(1), "x"), text(user(1), "behind it")));
-        await().atMost(Duration.ofSeconds(5)).until(() -> store.deadLetters(10).size() == 1);
-        var letter = store.deadLetters(10).get(0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.deadLetters().list(10).size() == 1);
+        var letter = store.deadLetters().list(10).get(0);
         assertThat(letter.attempts()).isEqualTo(3);
         assertThat(letter.error()).contains("downstream is down");
         assertThat(attempts.subList(0, 3)).containsExactly(1, 2, 3);
@@ -217,10 +217,10 @@ class DispatcherTest {
         assertThat(calls).hasValue(3);
 
         failUntil.set(0);
-        assertThat(store.replay(letter.id()).join()).isPresent();
+        assertThat(store.deadLetters().replay(letter.id()).join()).isPresent();
         dispatcher.wake();
-        await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() == 4 && store.pending(0, 10).isEmpty());
-        assertThat(store.deadLetters(10).get(0).replayedAt()).isNotNull();
+        await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() == 4 && store.journal().pending(0, 10).isEmpty());
+        assertThat(store.deadLetters().list(10).get(0).replayedAt()).isNotNull();
     }
 
     @Test
@@ -237,7 +237,7 @@ class DispatcherTest {
         send(body(text(user(1), "first"), text(user(1), "later")));
         await().atMost(Duration.ofSeconds(5)).until(() -> later.size() == 1);
         assertThat(calls).hasValue(2);
-        assertThat(store.deadLetters(10)).isEmpty();
+        assertThat(store.deadLetters().list(10)).isEmpty();
     }
 
     @Test
@@ -259,7 +259,7 @@ class DispatcherTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> processed("standby_send_blocked") == 1);
         assertThat(standby).containsExactlyInAnyOrder(true, false);
         assertThat(sent).hasSize(1);
-        assertThat(store.deadLetters(10)).isEmpty();
+        assertThat(store.deadLetters().list(10)).isEmpty();
     }
 
     @Test
@@ -281,7 +281,7 @@ class DispatcherTest {
         assertThat(fallback).anySatisfy(j -> assertThat(j).contains("smell"));
         // A new value in a known field does not make a known event unknown: it still reaches its route.
         assertThat(texts).singleElement().satisfies(j -> assertThat(j).contains("dreaming"));
-        assertThat(store.deadLetters(10)).isEmpty();
+        assertThat(store.deadLetters().list(10)).isEmpty();
     }
 
     @Test
@@ -294,7 +294,7 @@ class DispatcherTest {
             send(body(text(user(1), "t" + i)));
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> processed("handled") == 20);
-        assertThat(store.state("user:" + user(1))).containsEntry("count", "20");
+        assertThat(store.conversations().state("user:" + user(1))).containsEntry("count", "20");
     }
 
     @Test
@@ -309,7 +309,7 @@ class DispatcherTest {
         }, b -> b);
         send(body(text(user(1), "t")));
         await().atMost(Duration.ofSeconds(5)).until(() -> processed("handled") == 1);
-        assertThat(store.state("user:" + user(1))).containsEntry("count", "1");
+        assertThat(store.conversations().state("user:" + user(1))).containsEntry("count", "1");
     }
 
     @Test
@@ -350,7 +350,7 @@ class DispatcherTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 3);
         Thread.sleep(300);
         assertThat(handled).hasSize(3);
-        assertThat(store.pending(0, 10)).hasSize(2); // waiting durably, not lost
+        assertThat(store.journal().pending(0, 10)).hasSize(2); // waiting durably, not lost
         assertThat(registry.get("linegate.events.throttled").counter().count()).isGreaterThanOrEqualTo(1);
     }
 
@@ -358,13 +358,13 @@ class DispatcherTest {
     void mutedSourcesAreSkippedWithoutARestart() {
         List<String> handled = new CopyOnWriteArrayList<>();
         start(ctx -> handled.add(ctx.sourceKey()), b -> b);
-        store.setControl(OperatorControls.MUTE, "user:" + user(1), true);
+        store.controls().setControl(OperatorControls.MUTE, "user:" + user(1), true);
         dispatcher.refreshControls();
         send(body(text(user(1), "muted"), text(user(2), "not muted"), Webhooks.groupText("Cg", user(1), "muted in group")));
         await().atMost(Duration.ofSeconds(5)).until(() -> processed("muted") == 2);
         assertThat(handled).containsExactly("user:" + user(2));
 
-        store.setControl(OperatorControls.MUTE, "user:" + user(1), false);
+        store.controls().setControl(OperatorControls.MUTE, "user:" + user(1), false);
         dispatcher.refreshControls();
         send(body(text(user(1), "back")));
         await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 2);
@@ -374,12 +374,12 @@ class DispatcherTest {
     void maintenanceModeHoldsEventsUntilItEnds() throws Exception {
         List<String> handled = new CopyOnWriteArrayList<>();
         start(ctx -> handled.add(ctx.sourceKey()), b -> b);
-        store.setControl(OperatorControls.MAINTENANCE, "on", true);
+        store.controls().setControl(OperatorControls.MAINTENANCE, "on", true);
         dispatcher.refreshControls();
         send(body(text(user(1), "during maintenance")));
         Thread.sleep(500);
         assertThat(handled).isEmpty();
-        store.setControl(OperatorControls.MAINTENANCE, "on", false);
+        store.controls().setControl(OperatorControls.MAINTENANCE, "on", false);
         dispatcher.refreshControls();
         await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 1);
     }
@@ -389,7 +389,7 @@ class DispatcherTest {
         List<String> main = new CopyOnWriteArrayList<>();
         List<String> maintenance = new CopyOnWriteArrayList<>();
         start(ctx -> main.add("x"), b -> b.maintenanceHandler(ctx -> maintenance.add(ctx.sourceKey())));
-        store.setControl(OperatorControls.MAINTENANCE, "on", true);
+        store.controls().setControl(OperatorControls.MAINTENANCE, "on", true);
         dispatcher.refreshControls();
         send(body(text(user(1), "during maintenance")));
         await().atMost(Duration.ofSeconds(5)).until(() -> maintenance.size() == 1);
@@ -407,8 +407,8 @@ class DispatcherTest {
         for (int i = 0; i < 100; i++) {
             send(body(text(user(i), "e")));
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> store.inbox(0, 1000).isEmpty());
-        assertThat(store.pending(0, 1000)).hasSize(100);
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.journal().inbox(0, 1000).isEmpty());
+        assertThat(store.journal().pending(0, 1000)).hasSize(100);
         release.countDown();
         await().atMost(Duration.ofSeconds(20)).until(() -> handled.get() == 100);
         await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.backlog() == 0);

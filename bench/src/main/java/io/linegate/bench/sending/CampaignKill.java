@@ -3,7 +3,7 @@ package io.linegate.bench.sending;
 import io.linegate.bench.Args;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.linegate.store.SqliteStore;
+import io.linegate.store.Store;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -171,9 +171,9 @@ final class CampaignKill {
             int conflicts;
             long sentBatches;
             long batches;
-            try (SqliteStore store = SqliteStore.open(data)) {
-                conflicts = store.query(Instant.EPOCH, 409, 409, null, 100_000).size();
-                var c = store.campaigns().get(0);
+            try (Store store = Store.sqlite(data)) {
+                conflicts = store.apiRequests().query(Instant.EPOCH, 409, 409, null, 100_000).size();
+                var c = store.campaigns().campaigns().get(0);
                 sentBatches = c.sentBatches();
                 batches = c.batches();
                 System.out.printf(Locale.ROOT, "store: campaign %s, batches %d/%d sent, %d failed, recipients %,d/%,d%n", c.state(),

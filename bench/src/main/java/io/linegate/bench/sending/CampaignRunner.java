@@ -8,7 +8,7 @@ import io.linegate.messaging.MessageSender;
 import io.linegate.messaging.campaign.Campaigns;
 import io.linegate.messaging.token.TokenManager;
 import io.linegate.store.CampaignStore.Campaign;
-import io.linegate.store.SqliteStore;
+import io.linegate.store.Store;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +34,8 @@ final class CampaignRunner {
         Path dataDir = Path.of(o.str("data-dir", null));
         List<String> recipients = Files.readAllLines(Path.of(o.str("recipients", null))).stream()
                 .filter(l -> !l.isBlank()).toList();
-        try (SqliteStore store = SqliteStore.open(dataDir)) {
-            long id = new Campaigns(store, null, Clock.systemUTC()).start(o.str("name", "bench"),
+        try (Store store = Store.sqlite(dataDir)) {
+            long id = new Campaigns(store.campaigns(), null, Clock.systemUTC()).start(o.str("name", "bench"),
                     List.of(new TextMessage(o.str("text", "Sale!"))), recipients, o.dbl("rate", 500), Instant.now());
             System.out.println("campaign " + id + " created");
         }
@@ -48,12 +48,12 @@ final class CampaignRunner {
         if (token == null || token.isEmpty()) {
             throw new IllegalArgumentException("LINE_CHANNEL_ACCESS_TOKEN is required");
         }
-        try (SqliteStore store = SqliteStore.open(dataDir)) {
+        try (Store store = Store.sqlite(dataDir)) {
             MessageSender sender = MessageSender.builder(URI.create(o.str("api-base", null)),
                             TokenManager.longLived(Secret.of(token, "channel access token")))
-                    .requestLog(store, "off").rateLimitScale(o.dbl("rate-limit-scale", 1)).build();
-            new Campaigns(store, sender, Clock.systemUTC()).runUntilIdle();
-            for (Campaign c : store.campaigns()) {
+                    .requestLog(store.apiRequests(), "off").rateLimitScale(o.dbl("rate-limit-scale", 1)).build();
+            new Campaigns(store.campaigns(), sender, Clock.systemUTC()).runUntilIdle();
+            for (Campaign c : store.campaigns().campaigns()) {
                 System.out.printf("campaign %d %s %s: batches %d/%d sent (%d failed), recipients %d/%d%n", c.id(), c.name(),
                         c.state(), c.sentBatches(), c.batches(), c.failedBatches(), c.sentRecipients(), c.recipients());
             }

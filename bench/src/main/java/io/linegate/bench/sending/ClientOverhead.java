@@ -13,7 +13,7 @@ import com.linecorp.bot.messaging.model.TextMessage;
 import io.linegate.core.Secret;
 import io.linegate.messaging.MessageSender;
 import io.linegate.messaging.SendResult;
-import io.linegate.store.SqliteStore;
+import io.linegate.store.Store;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +70,7 @@ public class ClientOverhead {
 
     private Server server;
     private Path dir;
-    private SqliteStore store;
+    private Store store;
     private MessagingApiClient bare;
     private MessageSender linegate;
     private MessageSender linegateNoLog;
@@ -96,9 +96,9 @@ public class ClientOverhead {
         // ("com.linecorp.bot.client.wire"); linegate turns that off, so the bare client does too.
         bare = MessagingApiClient.builder(token).apiEndPoint(api).usingDefaultLogger(false).build();
         dir = Files.createTempDirectory("linegate-jmh");
-        store = SqliteStore.open(dir);
+        store = Store.sqlite(dir);
         Secret secret = Secret.of(token, "channel access token");
-        linegate = MessageSender.builder(api, secret).requestLog(store, "off").rateLimitScale(1_000).build();
+        linegate = MessageSender.builder(api, secret).requestLog(store.apiRequests(), "off").rateLimitScale(1_000).build();
         linegateNoLog = MessageSender.builder(api, secret).rateLimitScale(1_000).build();
     }
 

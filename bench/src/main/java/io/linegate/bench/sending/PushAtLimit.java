@@ -8,7 +8,7 @@ import io.linegate.core.Secret;
 import io.linegate.emulator.Emulator;
 import io.linegate.messaging.LineApiException;
 import io.linegate.messaging.MessageSender;
-import io.linegate.store.SqliteStore;
+import io.linegate.store.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,14 +52,14 @@ final class PushAtLimit {
             token = emulator.defaultChannel().accessToken();
         }
         Path dir = Files.createTempDirectory("linegate-push-bench");
-        SqliteStore store = requestLog ? SqliteStore.open(dir) : null;
+        Store store = requestLog ? Store.sqlite(dir) : null;
         try {
             ControlApi control = new ControlApi(url, token);
             List<String> to = new ArrayList<>();
             for (int i = 0; i < users; i++) {
                 to.add(control.friend(i));
             }
-            CountingLog log = new CountingLog(store);
+            CountingLog log = new CountingLog(store.apiRequests());
             MessageSender sender = MessageSender.builder(java.net.URI.create(url), Secret.of(token, "channel access token"))
                     .requestLog(log, "off").build();
             System.out.printf(Locale.ROOT, "push at the rate limit: %s (%s), %d threads, %d friends, warm-up %d s, measured %d s,"

@@ -11,7 +11,7 @@ import io.linegate.core.Secret;
 import io.linegate.emulator.Emulator;
 import io.linegate.messaging.MessageSender;
 import io.linegate.store.CampaignStore.Campaign;
-import io.linegate.store.SqliteStore;
+import io.linegate.store.Store;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,7 +32,7 @@ class CampaignsTest {
     Path dir;
     Emulator emulator;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    final List<SqliteStore> stores = new ArrayList<>();
+    final List<Store> stores = new ArrayList<>();
 
     @BeforeEach
     void start() {
@@ -41,12 +41,12 @@ class CampaignsTest {
 
     @AfterEach
     void stop() {
-        stores.forEach(SqliteStore::close);
+        stores.forEach(Store::close);
         emulator.close();
     }
 
-    SqliteStore store() {
-        SqliteStore s = SqliteStore.open(dir);
+    Store store() {
+        Store s = Store.sqlite(dir);
         stores.add(s);
         return s;
     }
@@ -82,8 +82,8 @@ class CampaignsTest {
     @Test
     void aCampaignResumedAfterACrashDeliversEveryBatchExactlyOnce() throws Exception {
         List<String> users = friends(1_100); // batches of 500, 500 and 100
-        SqliteStore storeA = store();
-        Campaigns a = new Campaigns(storeA, sender(1), Clock.systemUTC());
+        Store storeA = store();
+        Campaigns a = new Campaigns(storeA.campaigns(), sender(1), Clock.systemUTC());
         long id = a.start("winter sale", List.of(new TextMessage("Winter sale!")), users, 100_000, Instant.now());
         // The first batch reaches LINE but its answer is lost, and this process dies before recording it.
         control("POST", "/faults", "{\"endpoint\":\"/v2/bot/message/multicast\",\"acceptedButLostRate\":1.0,\"count\":1}");
@@ -99,11 +99,11 @@ class CampaignsTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> received(users.get(0)) == 1);
         first.interrupt();
         first.join(10_000);
-        Campaign afterCrash = storeA.campaign(id).orElseThrow();
+        Campaign afterCrash = storeA.campaigns().campaign(id).orElseThrow();
         assertThat(afterCrash.state()).isEqualTo("running");
         assertThat(afterCrash.sentBatches()).isZero(); // delivered, but not recorded as sent
 
-        Campaigns b = new Campaigns(store(), sender(3), Clock.systemUTC()); // the restarted process
+        Campaigns b = new Campaigns(store().campaigns(), sender(3), Clock.systemUTC()); // the restarted process
         b.runUntilIdle();
         Campaign done = b.status(id).orElseThrow();
         assertThat(done.state()).isEqualTo("done");
@@ -119,7 +119,7 @@ class CampaignsTest {
         List<String> users = friends(30);
         List<String> twice = new ArrayList<>(users);
         twice.addAll(users); // listed twice, sent once
-        Campaigns c = new Campaigns(store(), sender(3), Clock.systemUTC());
+        Campaigns c = new Campaigns(store().campaigns(), sender(3), Clock.systemUTC());
         long id = c.start("paced", List.of(new TextMessage("hi")), twice, 20, Instant.now());
         long start = System.nanoTime();
         c.runUntilIdle();
@@ -132,7 +132,7 @@ class CampaignsTest {
     @Test
     void pausedAndCancelledCampaignsSendNothingAndBadInputIsRefusedUpFront() throws Exception {
         List<String> users = friends(3);
-        Campaigns c = new Campaigns(store(), sender(3), Clock.systemUTC());
+        Campaigns c = new Campaigns(store().campaigns(), sender(3), Clock.systemUTC());
         long paused = c.start("paused", List.of(new TextMessage("p")), users, 1_000, Instant.now());
         long cancelled = c.start("cancelled", List.of(new TextMessage("c")), users, 1_000, Instant.now());
         assertThat(c.pause(paused)).isTrue();
@@ -154,7 +154,7 @@ class CampaignsTest {
     @Test
     void aNarrowcastCampaignIsFollowedUntilLineReportsItSucceeded() throws Exception {
         List<String> users = friends(3);
-        Campaigns c = new Campaigns(store(), sender(3), Clock.systemUTC());
+        Campaigns c = new Campaigns(store().campaigns(), sender(3), Clock.systemUTC());
         long id = c.startNarrowcast("to every friend", List.of(new TextMessage("Hello, friends")), null, Instant.now());
         c.runUntilIdle();
         Campaign done = c.status(id).orElseThrow();

@@ -13,7 +13,7 @@ import io.linegate.core.Secret;
 import io.linegate.emulator.ChannelInfo;
 import io.linegate.emulator.Emulator;
 import io.linegate.messaging.MessageSender;
-import io.linegate.store.SqliteStore;
+import io.linegate.store.Store;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -55,7 +55,7 @@ class TokenManagerTest {
     final TestClock clock = new TestClock();
     Emulator emulator;
     ChannelInfo channel;
-    final List<SqliteStore> stores = new ArrayList<>();
+    final List<Store> stores = new ArrayList<>();
     final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
     @BeforeEach
@@ -68,7 +68,7 @@ class TokenManagerTest {
 
     @AfterEach
     void stop() {
-        stores.forEach(SqliteStore::close);
+        stores.forEach(Store::close);
         emulator.close();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
         for (ILoggingEvent e : logs.list) {
@@ -77,12 +77,12 @@ class TokenManagerTest {
     }
 
     /** A store as one process would open it. */
-    SqliteStore process() {
+    Store process() {
         return storeAt(dir);
     }
 
-    SqliteStore storeAt(Path path) {
-        SqliteStore s = SqliteStore.open(path);
+    Store storeAt(Path path) {
+        Store s = Store.sqlite(path);
         stores.add(s);
         return s;
     }
@@ -101,7 +101,7 @@ class TokenManagerTest {
 
     @Test
     void aStatelessTokenIsIssuedOnceForManyThreadsAndRenewedBeforeItExpires() throws Exception {
-        TokenManager tokens = TokenManager.stateless(channel.channelId(), secret()).store(process()).apiBase(api())
+        TokenManager tokens = TokenManager.stateless(channel.channelId(), secret()).store(process().tokens()).apiBase(api())
                 .clock(clock).build();
         ExecutorService pool = Executors.newFixedThreadPool(16);
         List<Future<String>> got = new ArrayList<>();
@@ -128,7 +128,7 @@ class TokenManagerTest {
     void processesSharingAStoreShareOneToken() throws Exception {
         List<TokenManager> managers = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            managers.add(TokenManager.shortLived(channel.channelId(), secret()).store(process()).apiBase(api())
+            managers.add(TokenManager.shortLived(channel.channelId(), secret()).store(process().tokens()).apiBase(api())
                     .clock(clock).build());
         }
         ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -147,7 +147,7 @@ class TokenManagerTest {
 
     @Test
     void aSupersededShortLivedTokenIsRevokedAfterItsGracePeriod() throws Exception {
-        TokenManager tokens = TokenManager.shortLived(channel.channelId(), secret()).store(process()).apiBase(api())
+        TokenManager tokens = TokenManager.shortLived(channel.channelId(), secret()).store(process().tokens()).apiBase(api())
                 .clock(clock).revokeAfter(Duration.ofMinutes(5)).build();
         Secret first = tokens.current();
         clock.advance(Duration.ofDays(29).plusHours(1)); // inside the last day of 30
@@ -173,7 +173,7 @@ class TokenManagerTest {
     @Test
     void v21TokensAreIssuedByAssertionStoredWithTheirKeyIdAndWorkForSending() throws Exception {
         TokenManager tokens = TokenManager.v21(channel.channelId(), secret(), registeredKey(), Duration.ofDays(1))
-                .store(process()).apiBase(api()).clock(clock).build();
+                .store(process().tokens()).apiBase(api()).clock(clock).build();
         pushWith(tokens);
         assertThat(tokens.live()).singleElement().satisfies(t -> assertThat(t.keyId()).isNotBlank());
     }
@@ -183,7 +183,7 @@ class TokenManagerTest {
         RSAKey key = registeredKey();
         List<TokenManager> processes = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            processes.add(TokenManager.v21(channel.channelId(), secret(), key, Duration.ofHours(1)).store(process())
+            processes.add(TokenManager.v21(channel.channelId(), secret(), key, Duration.ofHours(1)).store(process().tokens())
                     .apiBase(api()).clock(clock).renewBefore(Duration.ofMinutes(10)).revokeAfter(Duration.ofMinutes(1))
                     .build());
         }
@@ -213,20 +213,20 @@ class TokenManagerTest {
     void issuingIsRefusedBeforeLinesLimitWouldBeHit() throws Exception {
         RSAKey key = registeredKey();
         TokenManager elsewhere = TokenManager.v21(channel.channelId(), secret(), key, Duration.ofDays(1))
-                .store(storeAt(dir.resolve("another-system"))).apiBase(api()).clock(clock).build();
+                .store(storeAt(dir.resolve("another-system")).tokens()).apiBase(api()).clock(clock).build();
         TokenEndpoints endpoints = new TokenEndpoints(api());
         for (int i = 0; i < 30; i++) {
             endpoints.v21(assertionFor(elsewhere)); // another system used the whole allowance
         }
         TokenManager tokens = TokenManager.v21(channel.channelId(), secret(), key, Duration.ofDays(1))
-                .store(process()).apiBase(api()).clock(clock).build();
+                .store(process().tokens()).apiBase(api()).clock(clock).build();
         assertThatThrownBy(tokens::current).isInstanceOf(TokenLimitException.class).hasMessageContaining("30");
         assertThat(endpoints.v21KeyIds(assertionFor(tokens))).hasSize(30);
     }
 
     @Test
     void aTokenRevokedElsewhereIsReplacedOnTheFirst401() throws Exception {
-        TokenManager tokens = TokenManager.shortLived(channel.channelId(), secret()).store(process()).apiBase(api())
+        TokenManager tokens = TokenManager.shortLived(channel.channelId(), secret()).store(process().tokens()).apiBase(api())
                 .clock(clock).build();
         Secret first = tokens.current();
         new TokenEndpoints(api()).revokeShortLived(first.reveal()); // an operator revoked it in the console
@@ -238,14 +238,14 @@ class TokenManagerTest {
     @Test
     void v21StartUpForgetsStoredTokensThePlatformNoLongerHonours() throws Exception {
         RSAKey key = registeredKey();
-        SqliteStore store = process();
-        TokenManager before = TokenManager.v21(channel.channelId(), secret(), key, Duration.ofDays(1)).store(store)
+        Store store = process();
+        TokenManager before = TokenManager.v21(channel.channelId(), secret(), key, Duration.ofDays(1)).store(store.tokens())
                 .apiBase(api()).clock(clock).build();
         Secret first = before.current();
         new TokenEndpoints(api()).revokeV21(channel.channelId(), channel.channelSecret(), first.reveal());
         clock.advance(Duration.ofSeconds(5)); // the restart comes later: tokens issued at that very instant are kept
 
-        TokenManager restarted = TokenManager.v21(channel.channelId(), secret(), key, Duration.ofDays(1)).store(store)
+        TokenManager restarted = TokenManager.v21(channel.channelId(), secret(), key, Duration.ofDays(1)).store(store.tokens())
                 .apiBase(api()).clock(clock).build();
         assertThat(restarted.current().reveal()).isNotEqualTo(first.reveal());
         pushWith(restarted);

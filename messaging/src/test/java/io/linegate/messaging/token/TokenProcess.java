@@ -2,7 +2,7 @@ package io.linegate.messaging.token;
 
 import com.nimbusds.jose.jwk.RSAKey;
 import io.linegate.core.Secret;
-import io.linegate.store.SqliteStore;
+import io.linegate.store.Store;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,8 +28,8 @@ public final class TokenProcess {
         Instant until = Instant.now().plusSeconds(Long.parseLong(args[4]));
         Secret secret = Secret.of(System.getenv("LINE_CHANNEL_SECRET"), "LINE_CHANNEL_SECRET");
         Set<String> used = new LinkedHashSet<>();
-        try (SqliteStore store = SqliteStore.open(data)) {
-            TokenManager tokens = TokenManager.v21(channelId, secret, key, Duration.ofSeconds(12)).store(store).apiBase(api)
+        try (Store store = Store.sqlite(data)) {
+            TokenManager tokens = TokenManager.v21(channelId, secret, key, Duration.ofSeconds(12)).store(store.tokens()).apiBase(api)
                     .renewBefore(Duration.ofSeconds(8)).revokeAfter(Duration.ofSeconds(2)).build();
             long lastMaintenance = 0;
             while (Instant.now().isBefore(until)) {

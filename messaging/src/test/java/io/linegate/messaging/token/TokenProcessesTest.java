@@ -7,7 +7,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import io.linegate.core.Secret;
 import io.linegate.emulator.ChannelInfo;
 import io.linegate.emulator.Emulator;
-import io.linegate.store.SqliteStore;
+import io.linegate.store.Store;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +37,7 @@ class TokenProcessesTest {
     @Test
     void severalProcessesShareOneV21TokenAndNeverApproachTheLimitOf30() throws Exception {
         try (Emulator emulator = Emulator.builder().port(0).rateLimits(false).start();
-             SqliteStore observerStore = SqliteStore.open(dir.resolve("observer"))) {
+             Store observerStore = Store.sqlite(dir.resolve("observer"))) {
             ChannelInfo channel = emulator.defaultChannel();
             RSAKey generated = new RSAKeyGenerator(2048).generate();
             RSAKey key = new RSAKey.Builder(generated)
@@ -60,7 +60,7 @@ class TokenProcessesTest {
 
             // Watch the platform's side while they run: the live v2.1 tokens of the channel.
             TokenManager observer = TokenManager.v21(channel.channelId(), Secret.of(channel.channelSecret(), "secret"), key,
-                    Duration.ofMinutes(1)).store(observerStore).apiBase(URI.create(emulator.baseUrl())).build();
+                    Duration.ofMinutes(1)).store(observerStore.tokens()).apiBase(URI.create(emulator.baseUrl())).build();
             TokenEndpoints endpoints = new TokenEndpoints(URI.create(emulator.baseUrl()));
             int maxLive = 0;
             Instant end = Instant.now().plusSeconds(SECONDS + 30);

@@ -7,7 +7,7 @@ import com.linecorp.bot.messaging.model.StickerMessage;
 import com.linecorp.bot.messaging.model.TextMessage;
 import io.linegate.core.Secret;
 import io.linegate.core.WebhookSignature;
-import io.linegate.store.SqliteStore;
+import io.linegate.store.Store;
 import io.linegate.webhook.Bot;
 import io.linegate.webhook.Dispatcher;
 import io.linegate.webhook.Outbound;
@@ -51,9 +51,9 @@ class EchoBotTest {
                 throw new AssertionError("echo never pushes");
             }
         };
-        try (SqliteStore store = SqliteStore.open(dir);
+        try (Store store = Store.sqlite(dir);
              Dispatcher dispatcher = Dispatcher.builder(store, new EchoBot().handler()).outbound(outbound).build().start()) {
-            WebhookReceiver receiver = new WebhookReceiver(WebhookSignature.of(SECRET), store, dispatcher::appended,
+            WebhookReceiver receiver = new WebhookReceiver(WebhookSignature.of(SECRET), store.journal(), dispatcher::appended,
                     Clock.systemUTC());
             String common = ",\"timestamp\":1,\"mode\":\"active\",\"deliveryContext\":{\"isRedelivery\":false},"
                     + "\"source\":{\"type\":\"user\",\"userId\":\"" + USER + "\"}";
@@ -65,7 +65,7 @@ class EchoBotTest {
                     + "]}").getBytes(StandardCharsets.UTF_8);
             assertThat(receiver.receive(body, WebhookSignature.sign(SECRET, body)).join().accepted()).isTrue();
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> replies.size() == 3
-                    && store.pending(0, 10).isEmpty());
+                    && store.journal().pending(0, 10).isEmpty());
             assertThat(replies).containsExactly(
                     "r1 Thanks for adding me! Send me a message and I will send it back.",
                     "r2 hello",
@@ -94,11 +94,11 @@ class EchoBotTest {
                 return "LINKTOKEN" + issuedFor.size();
             }
         };
-        try (SqliteStore store = SqliteStore.open(dir)) {
+        try (Store store = Store.sqlite(dir)) {
             Bot bot = EchoBot.withAccountLinking("https://member.example/link",
-                    new io.linegate.login.AccountLinks(store, "https://access.line.me", Clock.systemUTC()));
+                    new io.linegate.login.AccountLinks(store.links(), "https://access.line.me", Clock.systemUTC()));
             try (Dispatcher dispatcher = Dispatcher.builder(store, bot.handler()).outbound(outbound).build().start()) {
-                WebhookReceiver receiver = new WebhookReceiver(WebhookSignature.of(SECRET), store, dispatcher::appended,
+                WebhookReceiver receiver = new WebhookReceiver(WebhookSignature.of(SECRET), store.journal(), dispatcher::appended,
                         Clock.systemUTC());
                 String message = "\"message\":{\"type\":\"text\",\"id\":\"1\",\"quoteToken\":\"q\",\"text\":\"Link my account\"},"
                         + "\"timestamp\":1,\"mode\":\"active\",\"deliveryContext\":{\"isRedelivery\":false}";

@@ -25,7 +25,7 @@ import io.linegate.login.LoginApi;
 import io.linegate.login.LoginFlow;
 import io.linegate.server.LiffVerifyService;
 import io.linegate.store.LinkStore.Link;
-import io.linegate.store.SqliteStore;
+import io.linegate.store.Store;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
@@ -65,10 +65,10 @@ public final class MemberSite implements AutoCloseable {
         this.callbackUrl = base + "/callback";
         this.members = b.members;
         this.sessions = new Sessions(b.clock, base.startsWith("https:"));
-        this.login = LineLogin.builder(b.channelId, b.channelSecret, b.store)
+        this.login = LineLogin.builder(b.channelId, b.channelSecret, b.store.pendingLogins())
                 .callbackUrls(CallbackUrls.of(List.of(callbackUrl)))
                 .platform(b.platform).clock(b.clock).build();
-        this.links = new AccountLinks(b.store, b.platform.toString(), b.clock);
+        this.links = new AccountLinks(b.store.links(), b.platform.toString(), b.clock);
         this.liffId = b.liffId;
         this.liffSdkUrl = b.platform.toString().replaceAll("/+$", "") + "/liff/sdk.js";
         LiffAuth liff = new LiffAuth(new IdTokenVerifier(b.channelId, b.channelSecret, new LineJwks(b.platform, b.clock),
@@ -92,7 +92,7 @@ public final class MemberSite implements AutoCloseable {
                 .build();
     }
 
-    public static Builder builder(SqliteStore store, String loginChannelId, Secret loginChannelSecret) {
+    public static Builder builder(Store store, String loginChannelId, Secret loginChannelSecret) {
         return new Builder(store, loginChannelId, loginChannelSecret);
     }
 
@@ -267,7 +267,7 @@ public final class MemberSite implements AutoCloseable {
     }
 
     public static final class Builder {
-        private final SqliteStore store;
+        private final Store store;
         private final String channelId;
         private final Secret channelSecret;
         private URI platform = URI.create("https://access.line.me");
@@ -278,7 +278,7 @@ public final class MemberSite implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Map<String, Secret> members = Map.of();
 
-        private Builder(SqliteStore store, String channelId, Secret channelSecret) {
+        private Builder(Store store, String channelId, Secret channelSecret) {
             this.store = store;
             this.channelId = channelId;
             this.channelSecret = channelSecret;

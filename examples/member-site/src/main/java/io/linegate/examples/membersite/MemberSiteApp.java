@@ -5,7 +5,7 @@ import io.linegate.examples.echo.EchoBot;
 import io.linegate.login.AccountLinks;
 import io.linegate.server.LinegateServer;
 import io.linegate.server.ServerTls;
-import io.linegate.store.SqliteStore;
+import io.linegate.store.Store;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,16 +21,16 @@ public final class MemberSiteApp implements AutoCloseable {
                            String loginChannelId, Secret loginChannelSecret, String liffId,
                            URI siteUrl, int sitePort, int botPort, Map<String, Secret> members) {}
 
-    private final SqliteStore store;
+    private final Store store;
     private final LinegateServer bot;
     private final MemberSite site;
 
     private MemberSiteApp(Settings s) {
-        this.store = SqliteStore.open(s.dataDir(), Clock.systemUTC());
+        this.store = Store.sqlite(s.dataDir());
         this.site = MemberSite.builder(store, s.loginChannelId(), s.loginChannelSecret())
                 .platform(s.platform()).publicUrl(s.siteUrl()).listen("127.0.0.1", s.sitePort())
                 .liffId(s.liffId()).members(s.members()).build();
-        AccountLinks links = new AccountLinks(store, s.platform().toString(), Clock.systemUTC());
+        AccountLinks links = new AccountLinks(store.links(), s.platform().toString(), Clock.systemUTC());
         this.bot = LinegateServer.builder(EchoBot.withAccountLinking(site.linkPageUrl(), links), s.botChannelSecret())
                 .store(store).accessToken(s.botAccessToken()).apiBase(s.platform())
                 .host("127.0.0.1").port(s.botPort()).tls(ServerTls.insecureHttp()).build();
@@ -47,7 +47,7 @@ public final class MemberSiteApp implements AutoCloseable {
         return bot.baseUri().resolve("/webhook");
     }
 
-    public SqliteStore store() {
+    public Store store() {
         return store;
     }
 

@@ -182,7 +182,7 @@ class MemberSiteBrowserTest {
     }
 
     private Optional<Link> link() {
-        return app.store().linkOfUser(lineUser);
+        return app.store().links().linkOfUser(lineUser);
     }
 
     private String inbox(String userId) throws Exception {

@@ -1,4 +1,4 @@
-package io.linegate.store;
+package io.linegate.store.sqlite;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,0 +1,27 @@
+package io.linegate.store;
+
+import java.time.Clock;
+
+/**
+ * A storage backend, found with {@link java.util.ServiceLoader} by {@link Store#open}. Register an
+ * implementation in {@code META-INF/services/io.linegate.store.StoreProvider}.
+ */
+public interface StoreProvider {
+
+    /** Whether this backend opens {@code location} (by its scheme, typically). */
+    boolean accepts(String location);
+
+    /** An example location, shown when no backend accepts one. */
+    String example();
+
+    /** Opens (and migrates) the store; see {@link Store#open(String, Clock, boolean)} for {@code create}. */
+    Store open(String location, Clock clock, boolean create);
+
+    /** {@code location} with any password in it replaced, for messages and logs. */
+    static String redact(String location) {
+        if (location == null) {
+            return null;
+        }
+        return location.replaceAll("(?i)(password=)[^&]*", "$1***").replaceAll("(//[^/@:]*:)[^/@]*@", "$1***@");
+    }
+}

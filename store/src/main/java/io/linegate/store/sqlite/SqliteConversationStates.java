@@ -1,0 +1,23 @@
+package io.linegate.store.sqlite;
+
+import io.linegate.store.ConversationStates;
+import io.linegate.store.DeadLetters.DeadLetter;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The {@link ConversationStates} on SQLite; {@link SqliteEventJournal#complete} writes them. */
+final class SqliteConversationStates implements ConversationStates {
+    private final SqliteDatabase db;
+
+    SqliteConversationStates(SqliteDatabase db) {
+        this.db = db;
+    }
+
+    @Override
+    public Map<String, String> state(String lane) {
+        Map<String, String> out = new HashMap<>();
+        db.query("SELECT key, value FROM conversation_state WHERE lane = ?", ps -> ps.setString(1, lane),
+                rs -> out.put(rs.getString(1), rs.getString(2)));
+        return out;
+    }
+}

@@ -1,0 +1,195 @@
+package io.linegate.store.sqlite;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.linegate.store.StoreException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The database under every SQLite store class: one file in WAL mode under the data directory, one
+ * {@link GroupCommitWriter} for all writes ({@code synchronous=FULL}, so a completed write survives a
+ * crash of the process and of the machine), and a small pool of reader connections, which WAL lets
+ * run while the writer commits.
+ */
+final class SqliteDatabase implements AutoCloseable {
+    static final String FILE_NAME = "linegate.db";
+    private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
+
+    private final Path dataDir;
+    private final HikariDataSource readers;
+    private final GroupCommitWriter writer;
+    private final Clock clock;
+    private final ScheduledExecutorService checkpointer;
+
+    private SqliteDatabase(Path dataDir, HikariDataSource readers, GroupCommitWriter writer, Clock clock) {
+        this.dataDir = dataDir;
+        this.readers = readers;
+        this.writer = writer;
+        this.clock = clock;
+        this.checkpointer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "linegate-store-checkpointer");
+            t.setDaemon(true);
+            return t;
+        });
+        checkpointer.scheduleWithFixedDelay(this::checkpoint, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Opens (creating and migrating if needed, unless {@code create} is false) the database under {@code dataDir}. */
+    static SqliteDatabase open(Path dataDir, Clock clock, boolean create) {
+        Path file = dataDir.resolve(FILE_NAME);
+        if (!create && !Files.isRegularFile(file)) {
+            throw new StoreException("no linegate store in " + dataDir + " (no " + FILE_NAME + " there)", null);
+        }
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + dataDir, e);
+        }
+        SQLiteDataSource ds = dataSource(file);
+        migrate(ds, dataDir);
+        HikariConfig pool = new HikariConfig();
+        pool.setDataSource(ds);
+        pool.setMaximumPoolSize(4);
+        pool.setPoolName("linegate-store-readers");
+        HikariDataSource readers = new HikariDataSource(pool);
+        try {
+            Connection writes = ds.getConnection();
+            try (Statement st = writes.createStatement()) {
+                // Checkpoints copy the WAL into the database file and fsync it: tens of milliseconds that
+                // would stall every acknowledgement in the group. The checkpointer thread does them instead.
+                st.execute("PRAGMA wal_autocheckpoint=0");
+            }
+            return new SqliteDatabase(dataDir, readers, new GroupCommitWriter(writes, "linegate-store-writer"), clock);
+        } catch (SQLException e) {
+            readers.close();
+            throw new StoreException("cannot open the writer connection", e);
+        }
+    }
+
+    /**
+     * Brings the schema up to date, one process at a time: Flyway's own lock does not hold on SQLite,
+     * and processes of one deployment starting together on a new store would otherwise race to create
+     * the same tables. An OS file lock beside the database serializes them (SQLite is shared only by
+     * processes of one host, which all see the lock).
+     */
+    private static synchronized void migrate(SQLiteDataSource ds, Path dataDir) { // synchronized: a JVM may hold a file lock once
+        try (FileChannel lockFile = FileChannel.open(dataDir.resolve(FILE_NAME + ".migrate-lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = lockFile.lock()) {
+            Flyway.configure()
+                    .dataSource(ds)
+                    .locations("classpath:db/migration/sqlite")
+                    .loggers("slf4j")
+                    .load()
+                    .migrate();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + dataDir + " for the schema migration", e);
+        }
+    }
+
+    private static SQLiteDataSource dataSource(Path file) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        // FULL: in WAL mode the log is synced at every commit, so an acknowledged webhook survives
+        // power loss, not only a crash of the process.
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.setBusyTimeout(10_000);
+        config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        SQLiteDataSource ds = new SQLiteDataSource(config);
+        ds.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+        return ds;
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    /** A PASSIVE checkpoint never waits for the writer or readers; it copies what it can. */
+    private void checkpoint() {
+        try (Connection c = readers.getConnection(); Statement st = c.createStatement()) {
+            st.execute("PRAGMA wal_checkpoint(PASSIVE)");
+        } catch (SQLException | RuntimeException e) {
+            log.warn("WAL checkpoint failed; will try again", e);
+        }
+    }
+
+    interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    /** Work in the writer's next group commit; completes once durable. */
+    <T> CompletableFuture<T> write(GroupCommitWriter.Work<T> work) {
+        return writer.submit(work);
+    }
+
+    /** One statement on the writer; completes with the number of rows it changed, once durable. */
+    CompletableFuture<Integer> update(String sql, Binder binder) {
+        return writer.submit(tx -> {
+            PreparedStatement ps = tx.prepare(sql);
+            binder.bind(ps);
+            return ps.executeUpdate();
+        });
+    }
+
+    /** A read on one of the reader connections. */
+    <T> List<T> query(String sql, Binder binder, RowMapper<T> mapper) {
+        try (Connection c = readers.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(mapper.map(rs));
+                }
+                return out;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("query failed: " + sql, e);
+        }
+    }
+
+    static long lastRowId(GroupCommitWriter.Tx tx) throws SQLException {
+        try (ResultSet rs = tx.prepare("SELECT last_insert_rowid()").executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Override
+    public void close() {
+        checkpointer.shutdownNow();
+        writer.close();
+        checkpoint();
+        readers.close();
+    }
+}
