@@ -3,6 +3,9 @@ package io.linegate.store.sqlite;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.linegate.store.StoreException;
+import io.linegate.store.jdbc.Database;
+import io.linegate.store.jdbc.Dialect;
+import io.linegate.store.jdbc.GroupCommitWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -11,17 +14,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,26 +29,25 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * The database under every SQLite store class: one file in WAL mode under the data directory, one
- * {@link GroupCommitWriter} for all writes ({@code synchronous=FULL}, so a completed write survives a
- * crash of the process and of the machine), and a small pool of reader connections, which WAL lets
- * run while the writer commits.
+ * One SQLite file in WAL mode under the data directory. SQLite has one writer at a time, so every
+ * write goes through one {@link GroupCommitWriter} ({@code synchronous=FULL}: a completed write
+ * survives a crash of the process and of the machine); reads use a small pool of connections, which
+ * WAL lets run while the writer commits.
  */
-final class SqliteDatabase implements AutoCloseable {
+final class SqliteDatabase extends Database {
     static final String FILE_NAME = "linegate.db";
     private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
 
     private final Path dataDir;
     private final HikariDataSource readers;
     private final GroupCommitWriter writer;
-    private final Clock clock;
     private final ScheduledExecutorService checkpointer;
 
     private SqliteDatabase(Path dataDir, HikariDataSource readers, GroupCommitWriter writer, Clock clock) {
+        super(Dialect.SQLITE, clock);
         this.dataDir = dataDir;
         this.readers = readers;
         this.writer = writer;
-        this.clock = clock;
         this.checkpointer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "linegate-store-checkpointer");
             t.setDaemon(true);
@@ -76,13 +75,16 @@ final class SqliteDatabase implements AutoCloseable {
         pool.setPoolName("linegate-store-readers");
         HikariDataSource readers = new HikariDataSource(pool);
         try {
-            Connection writes = ds.getConnection();
-            try (Statement st = writes.createStatement()) {
-                // Checkpoints copy the WAL into the database file and fsync it: tens of milliseconds that
-                // would stall every acknowledgement in the group. The checkpointer thread does them instead.
-                st.execute("PRAGMA wal_autocheckpoint=0");
-            }
-            return new SqliteDatabase(dataDir, readers, new GroupCommitWriter(writes, "linegate-store-writer"), clock);
+            GroupCommitWriter writer = new GroupCommitWriter(() -> {
+                Connection writes = ds.getConnection();
+                try (Statement st = writes.createStatement()) {
+                    // Checkpoints copy the WAL into the database file and fsync it: tens of milliseconds that
+                    // would stall every acknowledgement in the group. The checkpointer thread does them instead.
+                    st.execute("PRAGMA wal_autocheckpoint=0");
+                }
+                return writes;
+            }, "linegate-store-writer", "BEGIN IMMEDIATE");
+            return new SqliteDatabase(dataDir, readers, writer, clock);
         } catch (SQLException e) {
             readers.close();
             throw new StoreException("cannot open the writer connection", e);
@@ -123,14 +125,6 @@ final class SqliteDatabase implements AutoCloseable {
         return ds;
     }
 
-    Path dataDir() {
-        return dataDir;
-    }
-
-    Clock clock() {
-        return clock;
-    }
-
     /** A PASSIVE checkpoint never waits for the writer or readers; it copies what it can. */
     private void checkpoint() {
         try (Connection c = readers.getConnection(); Statement st = c.createStatement()) {
@@ -140,49 +134,24 @@ final class SqliteDatabase implements AutoCloseable {
         }
     }
 
-    interface Binder {
-        void bind(PreparedStatement ps) throws SQLException;
-    }
-
-    interface RowMapper<T> {
-        T map(ResultSet rs) throws SQLException;
-    }
-
-    /** Work in the writer's next group commit; completes once durable. */
-    <T> CompletableFuture<T> write(GroupCommitWriter.Work<T> work) {
+    @Override
+    public <T> CompletableFuture<T> write(GroupCommitWriter.Work<T> work) {
         return writer.submit(work);
     }
 
-    /** One statement on the writer; completes with the number of rows it changed, once durable. */
-    CompletableFuture<Integer> update(String sql, Binder binder) {
-        return writer.submit(tx -> {
-            PreparedStatement ps = tx.prepare(sql);
-            binder.bind(ps);
-            return ps.executeUpdate();
-        });
+    @Override
+    public <T> CompletableFuture<T> writeGrouped(GroupCommitWriter.Work<T> work) {
+        return writer.submit(work);
     }
 
-    /** A read on one of the reader connections. */
-    <T> List<T> query(String sql, Binder binder, RowMapper<T> mapper) {
-        try (Connection c = readers.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            try (ResultSet rs = ps.executeQuery()) {
-                List<T> out = new ArrayList<>();
-                while (rs.next()) {
-                    out.add(mapper.map(rs));
-                }
-                return out;
-            }
-        } catch (SQLException e) {
-            throw new StoreException("query failed: " + sql, e);
-        }
+    @Override
+    protected DataSource readers() {
+        return readers;
     }
 
-    static long lastRowId(GroupCommitWriter.Tx tx) throws SQLException {
-        try (ResultSet rs = tx.prepare("SELECT last_insert_rowid()").executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
+    @Override
+    public String location() {
+        return "sqlite:" + dataDir;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.linegate.store.sqlite;
 
 import io.linegate.store.Store;
 import io.linegate.store.StoreProvider;
+import io.linegate.store.jdbc.JdbcStore;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -28,6 +29,6 @@ public final class SqliteStoreProvider implements StoreProvider {
         if (dir.isBlank()) {
             throw new IllegalArgumentException("the store location 'sqlite:' needs a directory, e.g. " + example());
         }
-        return new SqliteStore(Path.of(dir), clock, create);
+        return new JdbcStore(SqliteDatabase.open(Path.of(dir), clock, create));
     }
 }

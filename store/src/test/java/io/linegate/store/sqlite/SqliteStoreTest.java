@@ -8,10 +8,6 @@ import io.linegate.store.StoreContractTest;
 import io.linegate.store.StoreException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,28 +36,5 @@ class SqliteStoreTest extends StoreContractTest {
         assertThatThrownBy(() -> Store.open("sqlite:" + typo, Clock.systemUTC(), false))
                 .isInstanceOf(StoreException.class).hasMessageContaining("no linegate store in " + typo);
         assertThat(Files.exists(typo)).isFalse();
-    }
-
-    @Test
-    void campaignProgressQueriesUseTheBatchStateIndexNotTheRecipients() throws Exception {
-        open().close(); // migrated
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteDatabase.FILE_NAME))) {
-            assertThat(plan(c, SqliteCampaignStore.NEXT_PENDING_BATCH)).contains("campaign_batches_by_state");
-            assertThat(plan(c, SqliteCampaignStore.CAMPAIGN_QUERY + " WHERE c.id = ? GROUP BY c.id"))
-                    .contains("COVERING INDEX campaign_batches_by_state");
-        }
-    }
-
-    private static String plan(Connection c, String sql) throws Exception {
-        StringBuilder plan = new StringBuilder();
-        try (PreparedStatement ps = c.prepareStatement("EXPLAIN QUERY PLAN " + sql)) {
-            ps.setLong(1, 1);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    plan.append(rs.getString("detail")).append('\n');
-                }
-            }
-        }
-        return plan.toString();
     }
 }

@@ -1,4 +1,4 @@
-package io.linegate.store.sqlite;
+package io.linegate.store.jdbc;
 
 import io.linegate.store.ApiRequestLog;
 import io.linegate.store.CampaignStore;
@@ -11,12 +11,10 @@ import io.linegate.store.PendingLogins;
 import io.linegate.store.RateBucketStore;
 import io.linegate.store.Store;
 import io.linegate.store.TokenStore;
-import java.nio.file.Path;
-import java.time.Clock;
 
-/** The embedded store: one SQLite file under a data directory, one class per storage interface. */
-final class SqliteStore implements Store {
-    private final SqliteDatabase db;
+/** A store in a SQL database: one class per storage interface over one {@link Database}. */
+public final class JdbcStore implements Store {
+    private final Database db;
     private final EventJournal journal;
     private final DeadLetters deadLetters;
     private final ConversationStates conversations;
@@ -28,18 +26,18 @@ final class SqliteStore implements Store {
     private final PendingLogins pendingLogins;
     private final LinkStore links;
 
-    SqliteStore(Path dataDir, Clock clock, boolean create) {
-        this.db = SqliteDatabase.open(dataDir, clock, create);
-        this.journal = new SqliteEventJournal(db);
-        this.deadLetters = new SqliteDeadLetters(db);
-        this.conversations = new SqliteConversationStates(db);
-        this.controls = new SqliteOperatorControls(db);
-        this.tokens = new SqliteTokenStore(db);
-        this.rateBuckets = new SqliteRateBuckets(db);
-        this.apiRequests = new SqliteApiRequestLog(db);
-        this.campaigns = new SqliteCampaignStore(db);
-        this.pendingLogins = new SqlitePendingLogins(db);
-        this.links = new SqliteLinkStore(db);
+    public JdbcStore(Database db) {
+        this.db = db;
+        this.journal = new JdbcEventJournal(db);
+        this.deadLetters = new JdbcDeadLetters(db);
+        this.conversations = new JdbcConversationStates(db);
+        this.controls = new JdbcOperatorControls(db);
+        this.tokens = new JdbcTokenStore(db);
+        this.rateBuckets = new JdbcRateBuckets(db);
+        this.apiRequests = new JdbcApiRequestLog(db);
+        this.campaigns = new JdbcCampaignStore(db);
+        this.pendingLogins = new JdbcPendingLogins(db);
+        this.links = new JdbcLinkStore(db);
     }
 
     @Override public EventJournal journal() { return journal; }
@@ -55,7 +53,7 @@ final class SqliteStore implements Store {
 
     @Override
     public String location() {
-        return "sqlite:" + db.dataDir();
+        return db.location();
     }
 
     @Override

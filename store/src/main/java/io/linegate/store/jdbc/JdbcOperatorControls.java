@@ -1,14 +1,14 @@
-package io.linegate.store.sqlite;
+package io.linegate.store.jdbc;
 
 import io.linegate.store.OperatorControls;
 import java.util.HashSet;
 import java.util.Set;
 
-/** The {@link OperatorControls} on SQLite. */
-final class SqliteOperatorControls implements OperatorControls {
-    private final SqliteDatabase db;
+/** The {@link OperatorControls} in SQL. */
+final class JdbcOperatorControls implements OperatorControls {
+    private final Database db;
 
-    SqliteOperatorControls(SqliteDatabase db) {
+    JdbcOperatorControls(Database db) {
         this.db = db;
     }
 
@@ -21,7 +21,8 @@ final class SqliteOperatorControls implements OperatorControls {
     @Override
     public void setControl(String kind, String subject, boolean on) {
         long now = db.clock().millis();
-        db.update(on ? "INSERT OR REPLACE INTO operator_controls (kind, subject, updated_at) VALUES (?, ?, ?)"
+        db.update(on ? "INSERT INTO operator_controls (kind, subject, updated_at) VALUES (?, ?, ?)"
+                + " ON CONFLICT (kind, subject) DO UPDATE SET updated_at = excluded.updated_at"
                 : "DELETE FROM operator_controls WHERE kind = ? AND subject = ?", ps -> {
             ps.setString(1, kind);
             ps.setString(2, subject);

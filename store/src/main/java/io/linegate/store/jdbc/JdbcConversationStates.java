@@ -1,15 +1,15 @@
-package io.linegate.store.sqlite;
+package io.linegate.store.jdbc;
 
 import io.linegate.store.ConversationStates;
 import io.linegate.store.DeadLetters.DeadLetter;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The {@link ConversationStates} on SQLite; {@link SqliteEventJournal#complete} writes them. */
-final class SqliteConversationStates implements ConversationStates {
-    private final SqliteDatabase db;
+/** The {@link ConversationStates} in SQL; {@link JdbcEventJournal#complete} writes them. */
+final class JdbcConversationStates implements ConversationStates {
+    private final Database db;
 
-    SqliteConversationStates(SqliteDatabase db) {
+    JdbcConversationStates(Database db) {
         this.db = db;
     }
 

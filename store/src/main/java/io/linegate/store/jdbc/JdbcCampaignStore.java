@@ -1,4 +1,4 @@
-package io.linegate.store.sqlite;
+package io.linegate.store.jdbc;
 
 import io.linegate.store.CampaignStore;
 import io.linegate.store.CampaignStore.Batch;
@@ -11,11 +11,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** The {@link CampaignStore} on SQLite. */
-final class SqliteCampaignStore implements CampaignStore {
-    private final SqliteDatabase db;
+/** The {@link CampaignStore} in SQL. */
+final class JdbcCampaignStore implements CampaignStore {
+    private final Database db;
 
-    SqliteCampaignStore(SqliteDatabase db) {
+    JdbcCampaignStore(Database db) {
         this.db = db;
     }
 
@@ -24,7 +24,7 @@ final class SqliteCampaignStore implements CampaignStore {
                                double recipientsPerSecond, Instant startsAt, List<NewBatch> batches, Instant now) {
         return db.write(tx -> {
             PreparedStatement c = tx.prepare("INSERT INTO campaigns (name, messages, recipients_per_sec, starts_at,"
-                    + " state, created_at, mode, audience_group_id) VALUES (?, ?, ?, ?, 'running', ?, ?, ?)");
+                    + " state, created_at, mode, audience_group_id) VALUES (?, ?, ?, ?, 'running', ?, ?, ?) RETURNING id");
             c.setString(1, name);
             c.setString(2, messagesJson);
             c.setDouble(3, recipientsPerSecond);
@@ -32,13 +32,12 @@ final class SqliteCampaignStore implements CampaignStore {
             c.setLong(5, now.toEpochMilli());
             c.setString(6, mode);
             if (audienceGroupId == null) {
-                c.setNull(7, java.sql.Types.INTEGER);
+                c.setNull(7, java.sql.Types.BIGINT);
             } else {
                 c.setLong(7, audienceGroupId);
             }
-            c.executeUpdate();
-            long id = SqliteDatabase.lastRowId(tx);
-            PreparedStatement b = tx.prepare("INSERT INTO campaign_batches (campaign_id, batch_no, recipients, size,"
+            long id = Database.returningId(c);
+            PreparedStatement b = tx.batch("INSERT INTO campaign_batches (campaign_id, batch_no, recipients, size,"
                     + " retry_key, state) VALUES (?, ?, ?, ?, ?, 'pending')");
             int no = 0;
             for (NewBatch batch : batches) {
@@ -47,18 +46,22 @@ final class SqliteCampaignStore implements CampaignStore {
                 b.setString(3, String.join("\n", batch.recipients()));
                 b.setInt(4, batch.recipients().size());
                 b.setString(5, batch.retryKey());
-                b.executeUpdate();
+                b.addBatch();
             }
             return id;
         }).join();
     }
 
-    static final String CAMPAIGN_QUERY = "SELECT c.id, c.name, c.messages, c.recipients_per_sec, c.starts_at,"
-            + " c.state, c.detail, count(b.batch_no), coalesce(sum(b.state = 'sent'), 0), coalesce(sum(b.state = 'failed'), 0),"
-            + " coalesce(sum(b.size), 0), coalesce(sum(CASE WHEN b.state = 'sent' THEN b.size ELSE 0 END), 0),"
-            + " c.mode, c.audience_group_id FROM campaigns c"
-            // INDEXED BY: without statistics SQLite walks the primary key, reading every batch's recipients.
-            + " LEFT JOIN campaign_batches b INDEXED BY campaign_batches_by_state ON b.campaign_id = c.id";
+    /** Campaigns with their progress counted from the batch index (no recipients are read). */
+    static String campaignQuery(Dialect dialect) {
+        return "SELECT c.id, c.name, c.messages, c.recipients_per_sec, c.starts_at,"
+                + " c.state, c.detail, count(b.batch_no), coalesce(sum(CASE WHEN b.state = 'sent' THEN 1 ELSE 0 END), 0),"
+                + " coalesce(sum(CASE WHEN b.state = 'failed' THEN 1 ELSE 0 END), 0),"
+                + " coalesce(sum(b.size), 0), coalesce(sum(CASE WHEN b.state = 'sent' THEN b.size ELSE 0 END), 0),"
+                + " c.mode, c.audience_group_id FROM campaigns c"
+                // Without statistics SQLite walks the primary key, reading every batch's recipients.
+                + " LEFT JOIN campaign_batches b" + dialect.indexedBy("campaign_batches_by_state") + " ON b.campaign_id = c.id";
+    }
 
     private static Campaign campaign(ResultSet rs) throws SQLException {
         return new Campaign(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getDouble(4),
@@ -83,21 +86,24 @@ final class SqliteCampaignStore implements CampaignStore {
 
     @Override
     public List<Campaign> campaigns() {
-        return db.query(CAMPAIGN_QUERY + " GROUP BY c.id ORDER BY c.id", ps -> {}, SqliteCampaignStore::campaign);
+        return db.query(campaignQuery(db.dialect()) + " GROUP BY c.id ORDER BY c.id", ps -> {}, JdbcCampaignStore::campaign);
     }
 
     @Override
     public Optional<Campaign> campaign(long id) {
-        return db.query(CAMPAIGN_QUERY + " WHERE c.id = ? GROUP BY c.id", ps -> ps.setLong(1, id), SqliteCampaignStore::campaign)
+        return db.query(campaignQuery(db.dialect()) + " WHERE c.id = ? GROUP BY c.id", ps -> ps.setLong(1, id), JdbcCampaignStore::campaign)
                 .stream().findFirst();
     }
 
-    static final String NEXT_PENDING_BATCH = "SELECT campaign_id, batch_no, recipients, retry_key"
-            + " FROM campaign_batches INDEXED BY campaign_batches_by_state WHERE campaign_id = ? AND state = 'pending' ORDER BY batch_no LIMIT 1";
+    static String nextPendingBatch(Dialect dialect) {
+        return "SELECT campaign_id, batch_no, recipients, retry_key FROM campaign_batches"
+                + dialect.indexedBy("campaign_batches_by_state")
+                + " WHERE campaign_id = ? AND state = 'pending' ORDER BY batch_no LIMIT 1";
+    }
 
     @Override
     public Optional<Batch> nextPendingBatch(long campaignId) {
-        return db.query(NEXT_PENDING_BATCH,
+        return db.query(nextPendingBatch(db.dialect()),
                 ps -> ps.setLong(1, campaignId),
                 rs -> new Batch(rs.getLong(1), rs.getInt(2),
                         rs.getString(3).isEmpty() ? List.of() : List.of(rs.getString(3).split("\n")), rs.getString(4)))

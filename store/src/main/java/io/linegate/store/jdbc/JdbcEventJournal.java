@@ -1,4 +1,4 @@
-package io.linegate.store.sqlite;
+package io.linegate.store.jdbc;
 
 import io.linegate.store.EventJournal;
 import io.linegate.store.EventJournal.InboxEntry;
@@ -11,22 +11,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** The {@link EventJournal} on SQLite: the inbox, split events and dedupe table, all written by the group-commit writer. */
-final class SqliteEventJournal implements EventJournal {
-    private final SqliteDatabase db;
+/** The {@link EventJournal} in SQL: the inbox (appended in groups), the split events and the dedupe table. */
+final class JdbcEventJournal implements EventJournal {
+    private final Database db;
 
-    SqliteEventJournal(SqliteDatabase db) {
+    JdbcEventJournal(Database db) {
         this.db = db;
     }
 
     @Override
     public CompletableFuture<Void> append(byte[] body, Instant receivedAt) {
-        // The hot path: one statement on the writer thread, nothing more.
-        return db.write(tx -> {
-            PreparedStatement ps = tx.prepare("INSERT INTO inbox (received_at, body) VALUES (?, ?)");
+        // The hot path: one batched insert in the next group commit, nothing more.
+        return db.writeGrouped(tx -> {
+            PreparedStatement ps = tx.batch("INSERT INTO inbox (received_at, body) VALUES (?, ?)");
             ps.setLong(1, receivedAt.toEpochMilli());
             ps.setBytes(2, body);
-            ps.executeUpdate();
+            ps.addBatch();
             return null;
         });
     }
@@ -48,7 +48,7 @@ final class SqliteEventJournal implements EventJournal {
         return db.write(tx -> {
             int accepted = 0;
             int duplicates = 0;
-            PreparedStatement seen = tx.prepare("INSERT OR IGNORE INTO seen_events (event_id, seen_at) VALUES (?, ?)");
+            PreparedStatement seen = tx.prepare("INSERT INTO seen_events (event_id, seen_at) VALUES (?, ?) ON CONFLICT DO NOTHING");
             PreparedStatement insert = tx.prepare(
                     "INSERT INTO events (event_id, lane, destination, payload, received_at) VALUES (?, ?, ?, ?, ?)");
             for (NewEvent e : events) {
@@ -67,7 +67,7 @@ final class SqliteEventJournal implements EventJournal {
                 accepted++;
             }
             for (NewEvent e : unparseable) {
-                SqliteDeadLetters.insert(tx, e.eventId(), e.lane(), e.destination(), e.payload(),
+                JdbcDeadLetters.insert(tx, e.eventId(), e.lane(), e.destination(), e.payload(),
                         e.receivedAt().toEpochMilli(), 0, "the webhook body is not a valid webhook document", now);
             }
             PreparedStatement delete = tx.prepare("DELETE FROM inbox WHERE seq = ?");

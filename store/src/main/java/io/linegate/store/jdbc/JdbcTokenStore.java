@@ -1,4 +1,4 @@
-package io.linegate.store.sqlite;
+package io.linegate.store.jdbc;
 
 import io.linegate.store.TokenStore;
 import io.linegate.store.TokenStore.StoredToken;
@@ -9,11 +9,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** The {@link TokenStore} on SQLite; the lease is one row updated by one statement. */
-final class SqliteTokenStore implements TokenStore {
-    private final SqliteDatabase db;
+/** The {@link TokenStore} in SQL; the lease is one row changed by one conditional statement. */
+final class JdbcTokenStore implements TokenStore {
+    private final Database db;
 
-    SqliteTokenStore(SqliteDatabase db) {
+    JdbcTokenStore(Database db) {
         this.db = db;
     }
 
@@ -35,7 +35,7 @@ final class SqliteTokenStore implements TokenStore {
                     ps.setString(1, channelId);
                     ps.setString(2, kind);
                     ps.setLong(3, at.toEpochMilli());
-                }, SqliteTokenStore::token).stream().findFirst();
+                }, JdbcTokenStore::token).stream().findFirst();
     }
 
     @Override
@@ -49,15 +49,14 @@ final class SqliteTokenStore implements TokenStore {
             supersede.setString(3, kind);
             supersede.executeUpdate();
             PreparedStatement insert = tx.prepare("INSERT INTO channel_tokens (channel_id, kind, token, key_id,"
-                    + " issued_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)");
+                    + " issued_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
             insert.setString(1, channelId);
             insert.setString(2, kind);
             insert.setString(3, token);
             insert.setString(4, keyId);
             insert.setLong(5, issuedAt.toEpochMilli());
             insert.setLong(6, expiresAt.toEpochMilli());
-            insert.executeUpdate();
-            return new StoredToken(SqliteDatabase.lastRowId(tx), channelId, kind, token, keyId, issuedAt, expiresAt, null);
+            return new StoredToken(Database.returningId(insert), channelId, kind, token, keyId, issuedAt, expiresAt, null);
         }).join();
     }
 
@@ -70,7 +69,7 @@ final class SqliteTokenStore implements TokenStore {
                     ps.setString(2, kind);
                     ps.setLong(3, before.toEpochMilli());
                     ps.setLong(4, before.toEpochMilli());
-                }, SqliteTokenStore::token);
+                }, JdbcTokenStore::token);
     }
 
     @Override
@@ -81,7 +80,7 @@ final class SqliteTokenStore implements TokenStore {
                     ps.setString(1, channelId);
                     ps.setString(2, kind);
                     ps.setLong(3, at.toEpochMilli());
-                }, SqliteTokenStore::token);
+                }, JdbcTokenStore::token);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.linegate.store.sqlite;
+package io.linegate.store.jdbc;
 
 import io.linegate.store.LinkStore;
 import io.linegate.store.LinkStore.AuditEntry;
@@ -10,11 +10,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** The {@link LinkStore} on SQLite. */
-final class SqliteLinkStore implements LinkStore {
-    private final SqliteDatabase db;
+/** The {@link LinkStore} in SQL. */
+final class JdbcLinkStore implements LinkStore {
+    private final Database db;
 
-    SqliteLinkStore(SqliteDatabase db) {
+    JdbcLinkStore(Database db) {
         this.db = db;
     }
 
@@ -69,7 +69,7 @@ final class SqliteLinkStore implements LinkStore {
     public boolean unlink(String lineUserId, String memberId, String requestedBy, Instant at) {
         return db.write(tx -> {
             PreparedStatement find = tx.prepare("SELECT line_user_id, member_id FROM account_links WHERE line_user_id = ?"
-                    + " OR member_id = ?");
+                    + " OR member_id = ?" + db.dialect().forUpdate());
             find.setString(1, lineUserId);
             find.setString(2, memberId);
             String user;
@@ -98,18 +98,18 @@ final class SqliteLinkStore implements LinkStore {
     @Override
     public Optional<Link> linkOfUser(String lineUserId) {
         return db.query("SELECT " + LINK_COLUMNS + " FROM account_links WHERE line_user_id = ?",
-                ps -> ps.setString(1, lineUserId), SqliteLinkStore::linkRow).stream().findFirst();
+                ps -> ps.setString(1, lineUserId), JdbcLinkStore::linkRow).stream().findFirst();
     }
 
     @Override
     public Optional<Link> linkOfMember(String memberId) {
         return db.query("SELECT " + LINK_COLUMNS + " FROM account_links WHERE member_id = ?",
-                ps -> ps.setString(1, memberId), SqliteLinkStore::linkRow).stream().findFirst();
+                ps -> ps.setString(1, memberId), JdbcLinkStore::linkRow).stream().findFirst();
     }
 
     @Override
     public List<Link> links() {
-        return db.query("SELECT " + LINK_COLUMNS + " FROM account_links ORDER BY linked_at", ps -> {}, SqliteLinkStore::linkRow);
+        return db.query("SELECT " + LINK_COLUMNS + " FROM account_links ORDER BY linked_at", ps -> {}, JdbcLinkStore::linkRow);
     }
 
     @Override

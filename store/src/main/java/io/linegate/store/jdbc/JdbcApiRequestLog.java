@@ -1,4 +1,4 @@
-package io.linegate.store.sqlite;
+package io.linegate.store.jdbc;
 
 import io.linegate.store.ApiRequestLog;
 import io.linegate.store.ApiRequestLog.ApiCall;
@@ -7,11 +7,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** The {@link ApiRequestLog} on SQLite. */
-final class SqliteApiRequestLog implements ApiRequestLog {
-    private final SqliteDatabase db;
+/** The {@link ApiRequestLog} in SQL. */
+final class JdbcApiRequestLog implements ApiRequestLog {
+    private final Database db;
 
-    SqliteApiRequestLog(SqliteDatabase db) {
+    JdbcApiRequestLog(Database db) {
         this.db = db;
     }
 
@@ -41,7 +41,7 @@ final class SqliteApiRequestLog implements ApiRequestLog {
     public List<ApiCall> query(Instant since, int statusFrom, int statusTo, String requestId, int limit) {
         return db.query("SELECT at, method, endpoint, status, latency_ms, request_id, accepted_request_id, retry_key,"
                         + " attempt, error, request_body FROM api_requests WHERE at >= ? AND status BETWEEN ? AND ?"
-                        + " AND (? IS NULL OR request_id = ? OR accepted_request_id = ?) ORDER BY id DESC LIMIT ?",
+                        + " AND (CAST(? AS TEXT) IS NULL OR request_id = ? OR accepted_request_id = ?) ORDER BY id DESC LIMIT ?",
                 ps -> {
                     ps.setLong(1, since.toEpochMilli());
                     ps.setInt(2, statusFrom);

@@ -1,19 +1,20 @@
-package io.linegate.store.sqlite;
+package io.linegate.store.jdbc;
 
 import io.linegate.store.DeadLetters;
 import io.linegate.store.DeadLetters.DeadLetter;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-/** The {@link DeadLetters} on SQLite; the journal moves failed events here in its own transactions. */
-final class SqliteDeadLetters implements DeadLetters {
-    private final SqliteDatabase db;
+/** The {@link DeadLetters} in SQL; the journal moves failed events here in its own transactions. */
+final class JdbcDeadLetters implements DeadLetters {
+    private final Database db;
 
-    SqliteDeadLetters(SqliteDatabase db) {
+    JdbcDeadLetters(Database db) {
         this.db = db;
     }
 
@@ -36,12 +37,15 @@ final class SqliteDeadLetters implements DeadLetters {
         return db.write(tx -> {
             PreparedStatement copy = tx.prepare("INSERT INTO events (event_id, lane, destination, payload, received_at)"
                     + " SELECT event_id, lane, destination, payload, received_at FROM dead_letters"
-                    + " WHERE id = ? AND replayed_at IS NULL");
+                    + " WHERE id = ? AND replayed_at IS NULL RETURNING seq");
             copy.setLong(1, deadLetterId);
-            if (copy.executeUpdate() == 0) {
-                return Optional.<Long>empty();
+            long seq;
+            try (ResultSet rs = copy.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.<Long>empty();
+                }
+                seq = rs.getLong(1);
             }
-            long seq = SqliteDatabase.lastRowId(tx);
             PreparedStatement mark = tx.prepare("UPDATE dead_letters SET replayed_at = ? WHERE id = ?");
             mark.setLong(1, now);
             mark.setLong(2, deadLetterId);

@@ -1,4 +1,4 @@
-package io.linegate.store.sqlite;
+package io.linegate.store.jdbc;
 
 import io.linegate.store.PendingLogins;
 import io.linegate.store.PendingLogins.PendingLogin;
@@ -7,11 +7,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
 
-/** The {@link PendingLogins} on SQLite. */
-final class SqlitePendingLogins implements PendingLogins {
-    private final SqliteDatabase db;
+/** The {@link PendingLogins} in SQL. */
+final class JdbcPendingLogins implements PendingLogins {
+    private final Database db;
 
-    SqlitePendingLogins(SqliteDatabase db) {
+    JdbcPendingLogins(Database db) {
         this.db = db;
     }
 
@@ -32,7 +32,7 @@ final class SqlitePendingLogins implements PendingLogins {
     public Use usePendingLogin(String sessionId, String state, Instant notBefore, Instant now) {
         return db.write(tx -> {
             PreparedStatement read = tx.prepare("SELECT state, nonce, code_verifier, redirect_uri, created_at, used_at"
-                    + " FROM login_sessions WHERE id = ?");
+                    + " FROM login_sessions WHERE id = ?" + db.dialect().forUpdate());
             read.setString(1, sessionId);
             PendingLogin login;
             boolean used;

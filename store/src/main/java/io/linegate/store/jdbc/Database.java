@@ -1,0 +1,99 @@
+package io.linegate.store.jdbc;
+
+import io.linegate.store.StoreException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import javax.sql.DataSource;
+
+/**
+ * The database under the JDBC store classes: how a backend reads, writes and commits. The store
+ * classes ({@code Jdbc*}) hold the SQL, written in the dialect both backends accept
+ * ({@code ON CONFLICT}, {@code RETURNING}); {@link Dialect} covers the rest.
+ *
+ * <p>Writes on a server database run concurrently with other processes' writes: a read followed by
+ * a write must lock what it read ({@link Dialect#forUpdate()}) or be one conditional statement.
+ */
+public abstract class Database implements AutoCloseable {
+    private final Dialect dialect;
+    private final Clock clock;
+
+    protected Database(Dialect dialect, Clock clock) {
+        this.dialect = dialect;
+        this.clock = clock;
+    }
+
+    public final Dialect dialect() {
+        return dialect;
+    }
+
+    public final Clock clock() {
+        return clock;
+    }
+
+    /** Runs {@code work} in one transaction; the future completes once it is committed and durable. */
+    public abstract <T> CompletableFuture<T> write(GroupCommitWriter.Work<T> work);
+
+    /**
+     * Like {@link #write}, for small latency-sensitive writes (acknowledgements): they are committed
+     * in groups, so that concurrent ones share one durable commit.
+     */
+    public abstract <T> CompletableFuture<T> writeGrouped(GroupCommitWriter.Work<T> work);
+
+    /** Where reads go. */
+    protected abstract DataSource readers();
+
+    /** Where the data lives, for messages: never a password. */
+    public abstract String location();
+
+    @Override
+    public abstract void close();
+
+    public interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    public interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    /** One statement in its own transaction; completes with the number of rows it changed, once durable. */
+    public final CompletableFuture<Integer> update(String sql, Binder binder) {
+        return write(tx -> {
+            PreparedStatement ps = tx.prepare(sql);
+            binder.bind(ps);
+            return ps.executeUpdate();
+        });
+    }
+
+    /** A read outside any write transaction. */
+    public final <T> List<T> query(String sql, Binder binder, RowMapper<T> mapper) {
+        try (Connection c = readers().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(mapper.map(rs));
+                }
+                return out;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("the store could not be read (" + location() + ")", e);
+        }
+    }
+
+    /** Runs an {@code INSERT ... RETURNING id} and gives the id. */
+    public static long returningId(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new SQLException("the insert returned no id");
+            }
+            return rs.getLong(1);
+        }
+    }
+}

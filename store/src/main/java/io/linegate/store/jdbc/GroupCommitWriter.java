@@ -1,0 +1,306 @@
+package io.linegate.store.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection committing queued writes in groups.
+ *
+ * <p>Every durable commit costs an fsync. This writer takes whatever is queued, runs it in one
+ * transaction and commits once: concurrent webhook requests share an fsync (group commit) instead of
+ * queueing for one each. If a transaction fails, its writes are retried one by one so that one bad
+ * write fails alone. Statements added with {@link Tx#batch} are sent as one batch just before the
+ * commit, so that a group of inserts costs one round trip on a server database.
+ *
+ * <p>With a {@code beginSql} (SQLite: {@code BEGIN IMMEDIATE}) each group begins explicitly: the
+ * write lock is taken when a group starts, so a read-then-write cannot interleave with another
+ * process's writer, and no lock is held between groups. Without one, the connection runs with
+ * auto-commit off and each group ends with a commit.
+ */
+public final class GroupCommitWriter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+    private static final int MAX_BATCH = 2_000;
+
+    /** A unit of work inside a transaction. */
+    public interface Work<T> {
+        T run(Tx tx) throws SQLException;
+    }
+
+    /** A transaction: statements are prepared once per connection and reused. */
+    public static final class Tx {
+        private final Connection connection;
+        private final Map<String, PreparedStatement> statements = new HashMap<>();
+        private final Map<String, PreparedStatement> batches = new java.util.LinkedHashMap<>();
+
+        Tx(Connection connection) {
+            this.connection = connection;
+        }
+
+        public PreparedStatement prepare(String sql) throws SQLException {
+            PreparedStatement ps = statements.get(sql);
+            if (ps == null) {
+                ps = connection.prepareStatement(sql);
+                statements.put(sql, ps);
+            }
+            return ps;
+        }
+
+        /**
+         * A statement whose executions are batched: bind, then {@code addBatch()}; the batch runs
+         * before the transaction commits. Use it for writes whose results nobody reads.
+         */
+        public PreparedStatement batch(String sql) throws SQLException {
+            PreparedStatement ps = prepare(sql);
+            batches.put(sql, ps);
+            return ps;
+        }
+
+        void flushBatches() throws SQLException {
+            for (PreparedStatement ps : batches.values()) {
+                ps.executeBatch();
+            }
+            batches.clear();
+        }
+
+        void discardBatches() {
+            for (PreparedStatement ps : batches.values()) {
+                try {
+                    ps.clearBatch();
+                } catch (SQLException e) {
+                    log.debug("clearBatch: {}", e.getMessage());
+                }
+            }
+            batches.clear();
+        }
+
+        void closeStatements() {
+            for (PreparedStatement ps : statements.values()) {
+                try {
+                    ps.close();
+                } catch (SQLException e) {
+                    log.debug("close: {}", e.getMessage());
+                }
+            }
+            statements.clear();
+        }
+    }
+
+    private record Task<T>(Work<T> work, CompletableFuture<T> result) {
+        void complete(Object value) {
+            @SuppressWarnings("unchecked") T t = (T) value;
+            result.complete(t);
+        }
+    }
+
+    /** Opens the writer's connection (again, after it broke). */
+    public interface Connector {
+        Connection open() throws SQLException;
+    }
+
+    /** One open connection with its prepared statements. */
+    private static final class Session {
+        final Connection connection;
+        final Tx tx;
+        final PreparedStatement begin;
+        final PreparedStatement commit;
+        final PreparedStatement rollback;
+
+        Session(Connection connection, String beginSql) throws SQLException {
+            this.connection = connection;
+            this.tx = new Tx(connection);
+            if (beginSql != null) {
+                this.begin = connection.prepareStatement(beginSql);
+                this.commit = connection.prepareStatement("COMMIT");
+                this.rollback = connection.prepareStatement("ROLLBACK");
+            } else {
+                connection.setAutoCommit(false);
+                this.begin = null;
+                this.commit = null;
+                this.rollback = null;
+            }
+        }
+
+        void begin() throws SQLException {
+            if (begin != null) {
+                begin.execute();
+            }
+        }
+
+        void commit() throws SQLException {
+            tx.flushBatches();
+            if (commit != null) {
+                commit.execute();
+            } else {
+                connection.commit();
+            }
+        }
+
+        void rollback() {
+            tx.discardBatches();
+            try {
+                if (rollback != null) {
+                    rollback.execute();
+                } else {
+                    connection.rollback();
+                }
+            } catch (SQLException e) {
+                // No transaction was open (BEGIN itself failed), or the connection is gone: nothing to undo.
+                log.debug("rollback: {}", e.getMessage());
+            }
+        }
+
+        boolean broken() {
+            try {
+                return connection.isClosed() || !connection.isValid(2);
+            } catch (SQLException e) {
+                return true;
+            }
+        }
+
+        void close() {
+            tx.closeStatements();
+            try {
+                if (begin != null) {
+                    begin.close();
+                    commit.close();
+                    rollback.close();
+                }
+                connection.close();
+            } catch (SQLException e) {
+                log.debug("closing the writer connection: {}", e.getMessage());
+            }
+        }
+    }
+
+    private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
+    private final Connector connector;
+    private final String beginSql;
+    private final Thread thread;
+    private Session session; // the writer thread's own
+    private volatile boolean running = true;
+
+    /**
+     * @param beginSql {@code BEGIN IMMEDIATE} for SQLite (explicit transactions), or null to run with
+     *                 auto-commit off and commit through the driver
+     */
+    public GroupCommitWriter(Connector connector, String name, String beginSql) throws SQLException {
+        this.connector = connector;
+        this.beginSql = beginSql;
+        this.session = new Session(connector.open(), beginSql);
+        this.thread = new Thread(this::loop, name);
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    public <T> CompletableFuture<T> submit(Work<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        if (!running) {
+            result.completeExceptionally(new IllegalStateException("store is closed"));
+            return result;
+        }
+        queue.add(new Task<>(work, result));
+        return result;
+    }
+
+    /** Writes queued and not yet committed. */
+    public int queued() {
+        return queue.size();
+    }
+
+    private void loop() {
+        List<Task<?>> batch = new ArrayList<>(MAX_BATCH);
+        while (running || !queue.isEmpty()) {
+            try {
+                Task<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                commitGroup(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } finally {
+                batch.clear();
+            }
+        }
+        failRemaining();
+    }
+
+    private void commitGroup(List<Task<?>> batch) {
+        Session s;
+        try {
+            s = session();
+        } catch (SQLException e) {
+            // The database is unreachable: fail fast, so that callers answer at once (a webhook gets 503).
+            batch.forEach(t -> t.result().completeExceptionally(e));
+            return;
+        }
+        Object[] results = new Object[batch.size()];
+        try {
+            s.begin();
+            for (int i = 0; i < batch.size(); i++) {
+                results[i] = batch.get(i).work().run(s.tx);
+            }
+            s.commit();
+        } catch (SQLException | RuntimeException e) {
+            s.rollback();
+            if (s.broken()) {
+                log.warn("the store's writer connection broke ({}); reconnecting", e.getMessage());
+                s.close();
+                session = null;
+                batch.forEach(t -> t.result().completeExceptionally(e));
+            } else if (batch.size() == 1) {
+                batch.get(0).result().completeExceptionally(e);
+            } else {
+                for (Task<?> task : batch) {
+                    commitGroup(new ArrayList<>(List.of(task)));
+                }
+            }
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).complete(results[i]);
+        }
+    }
+
+    private Session session() throws SQLException {
+        if (session == null) {
+            session = new Session(connector.open(), beginSql);
+        }
+        return session;
+    }
+
+    private void failRemaining() {
+        Task<?> t;
+        while ((t = queue.poll()) != null) {
+            t.result().completeExceptionally(new IllegalStateException("store is closed"));
+        }
+    }
+
+    /** Commits what is queued, then stops. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (session != null) {
+            session.close();
+        }
+    }
+}
