@@ -1,5 +1,6 @@
 package io.linegate.store;
 
+import io.linegate.core.Secret;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ServiceLoader;
@@ -54,7 +55,7 @@ public interface Store extends AutoCloseable {
 
     /** Opens the store at {@code location}, creating it if it does not exist yet. */
     static Store open(String location) {
-        return open(location, Clock.systemUTC(), true);
+        return open(location, Options.defaults());
     }
 
     /** The embedded store in {@code dataDir} (created if missing). */
@@ -62,20 +63,52 @@ public interface Store extends AutoCloseable {
         return open("sqlite:" + dataDir);
     }
 
-    /**
-     * Opens the store at {@code location}. With {@code create} false, a location that holds no
-     * linegate store is refused with a {@link StoreException} instead of being created empty, which is
-     * what operator commands want (a typo in a path must not look like an empty store).
-     */
+    /** Opens the store at {@code location}; see {@link Options#create()}. */
     static Store open(String location, Clock clock, boolean create) {
+        return open(location, Options.defaults().clock(clock).create(create));
+    }
+
+    /** Opens the store at {@code location} with {@code options}. */
+    static Store open(String location, Options options) {
         StringBuilder known = new StringBuilder();
         for (StoreProvider provider : ServiceLoader.load(StoreProvider.class, Store.class.getClassLoader())) {
             if (provider.accepts(location)) {
-                return provider.open(location, clock, create);
+                return provider.open(location, options);
             }
             known.append(known.length() == 0 ? "" : ", ").append(provider.example());
         }
         throw new IllegalArgumentException("no store accepts the location '" + StoreProvider.redact(location)
                 + "' (use one of: " + known + ")");
+    }
+
+    /**
+     * How to open a store.
+     *
+     * @param clock    the store's clock (timestamps of writes it makes itself)
+     * @param create   whether a location that holds no linegate store yet may be created; operator
+     *                 commands say false, so that a typo in a path is not taken for an empty store
+     * @param password the database password when the location names none (server databases);
+     *                 {@link #defaults()} takes it from {@code LINEGATE_STORE_PASSWORD}
+     */
+    record Options(Clock clock, boolean create, Secret password) {
+        public static final String PASSWORD_VARIABLE = "LINEGATE_STORE_PASSWORD";
+
+        public static Options defaults() {
+            String password = System.getenv(PASSWORD_VARIABLE);
+            return new Options(Clock.systemUTC(), true,
+                    password == null || password.isEmpty() ? null : Secret.of(password, PASSWORD_VARIABLE));
+        }
+
+        public Options clock(Clock c) {
+            return new Options(c, create, password);
+        }
+
+        public Options create(boolean c) {
+            return new Options(clock, c, password);
+        }
+
+        public Options password(Secret p) {
+            return new Options(clock, create, p);
+        }
     }
 }

@@ -1,7 +1,5 @@
 package io.linegate.store;
 
-import java.time.Clock;
-
 /**
  * A storage backend, found with {@link java.util.ServiceLoader} by {@link Store#open}. Register an
  * implementation in {@code META-INF/services/io.linegate.store.StoreProvider}.
@@ -14,8 +12,8 @@ public interface StoreProvider {
     /** An example location, shown when no backend accepts one. */
     String example();
 
-    /** Opens (and migrates) the store; see {@link Store#open(String, Clock, boolean)} for {@code create}. */
-    Store open(String location, Clock clock, boolean create);
+    /** Opens (and migrates) the store; see {@link Store.Options}. */
+    Store open(String location, Store.Options options);
 
     /** {@code location} with any password in it replaced, for messages and logs. */
     static String redact(String location) {

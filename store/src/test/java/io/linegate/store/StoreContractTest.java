@@ -174,4 +174,113 @@ public abstract class StoreContractTest {
             assertThat(second.toString()).doesNotContain("token-two");
         }
     }
+
+    @Test
+    void operatorSwitchesAreSeenThroughEveryHandleAtOnce() {
+        try (Store a = open(); Store b = open()) {
+            a.controls().setControl(OperatorControls.MAINTENANCE, "on", true);
+            assertThat(b.controls().controls(OperatorControls.MAINTENANCE)).containsExactly("on");
+            b.controls().setControl(OperatorControls.MAINTENANCE, "on", false);
+            assertThat(a.controls().controls(OperatorControls.MAINTENANCE)).isEmpty();
+        }
+    }
+
+    @Test
+    void rateBucketsNeverHandOutMoreThanTheyHoldUnderConcurrency() throws Exception {
+        Instant now = Instant.parse("2026-11-01T00:00:00Z");
+        try (Store a = open(); Store b = open()) {
+            java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+            List<java.util.concurrent.Future<?>> runs = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                Store s = t % 2 == 0 ? a : b;
+                runs.add(pool.submit(() -> {
+                    for (int i = 0; i < 40; i++) {
+                        taken.addAndGet(s.rateBuckets().take("POST /v2/bot/message/push", 100, 0, 1, now));
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> r : runs) {
+                r.get();
+            }
+            pool.shutdown();
+            // 320 takes of one token from a bucket of 100 that does not refill: exactly 100 succeed.
+            assertThat(taken.get()).isEqualTo(100);
+            assertThat(a.rateBuckets().take("POST /v2/bot/message/push", 100, 10, 5, now.plusSeconds(1))).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void campaignProgressIsDurableBatchByBatch() {
+        Instant t = Instant.parse("2026-11-01T00:00:00Z");
+        long id;
+        try (Store store = open()) {
+            id = store.campaigns().createCampaign("sale", "multicast", null, "[{\"type\":\"text\",\"text\":\"Sale!\"}]", 500, t,
+                    List.of(new CampaignStore.NewBatch(List.of("U1", "U2"), "k0"), new CampaignStore.NewBatch(List.of("U3"), "k1"),
+                            new CampaignStore.NewBatch(List.of("U4", "U5", "U6"), "k2")), t);
+            CampaignStore.Batch first = store.campaigns().nextPendingBatch(id).orElseThrow();
+            assertThat(first.batchNo()).isZero();
+            assertThat(first.recipients()).containsExactly("U1", "U2");
+            assertThat(first.retryKey()).isEqualTo("k0");
+            store.campaigns().markBatchSent(id, 0, "req-0", null, t.plusSeconds(1));
+        }
+        try (Store store = open()) {
+            assertThat(store.campaigns().nextPendingBatch(id)).map(CampaignStore.Batch::batchNo).contains(1);
+            store.campaigns().markBatchFailed(id, 1, "400 Bad Request", t.plusSeconds(2));
+            store.campaigns().markBatchSent(id, 2, "req-2", "req-accepted", t.plusSeconds(3));
+            assertThat(store.campaigns().nextPendingBatch(id)).isEmpty();
+            CampaignStore.Campaign c = store.campaigns().campaign(id).orElseThrow();
+            assertThat(c.batches()).isEqualTo(3);
+            assertThat(c.sentBatches()).isEqualTo(2);
+            assertThat(c.failedBatches()).isEqualTo(1);
+            assertThat(c.recipients()).isEqualTo(6);
+            assertThat(c.sentRecipients()).isEqualTo(5);
+            assertThat(c.audienceGroupId()).isNull();
+            assertThat(store.campaigns().acceptedRequestId(id, 2)).contains("req-accepted");
+            assertThat(store.campaigns().acceptedRequestId(id, 0)).contains("req-0");
+            assertThat(store.campaigns().setCampaignState(id, "paused", null, List.of("done"))).isFalse();
+            assertThat(store.campaigns().setCampaignState(id, "paused", null, List.of("running"))).isTrue();
+            assertThat(store.campaigns().campaigns()).extracting(CampaignStore.Campaign::state).containsExactly("paused");
+        }
+    }
+
+    @Test
+    void aLinkNonceIsUsedOnceEvenByConcurrentCallers() throws Exception {
+        Instant t = Instant.parse("2026-11-01T00:00:00Z");
+        try (Store a = open(); Store b = open()) {
+            a.links().saveLinkNonce("nonce-1", "member-1", t);
+            List<CompletableFuture<java.util.Optional<String>>> uses = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                Store s = i % 2 == 0 ? a : b;
+                uses.add(CompletableFuture.supplyAsync(() -> s.links().useLinkNonce("nonce-1", t.minusSeconds(600), t.plusSeconds(1))));
+            }
+            List<java.util.Optional<String>> results = new ArrayList<>();
+            for (CompletableFuture<java.util.Optional<String>> u : uses) {
+                results.add(u.get());
+            }
+            assertThat(results).filteredOn(java.util.Optional::isPresent).containsExactly(java.util.Optional.of("member-1"));
+        }
+    }
+
+    @Test
+    void aPendingLoginIsUsedOnceEvenByConcurrentCallers() throws Exception {
+        Instant t = Instant.parse("2026-11-01T00:00:00Z");
+        try (Store a = open(); Store b = open()) {
+            a.pendingLogins().savePendingLogin(new PendingLogins.PendingLogin("session-1", "state-1", "nonce-1", "verifier-1",
+                    "https://site.example/callback", t));
+            List<CompletableFuture<PendingLogins.Use>> uses = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                Store s = i % 2 == 0 ? a : b;
+                uses.add(CompletableFuture.supplyAsync(() -> s.pendingLogins().usePendingLogin("session-1", "state-1",
+                        t.minusSeconds(600), t.plusSeconds(1))));
+            }
+            List<PendingLogins.Use> results = new ArrayList<>();
+            for (CompletableFuture<PendingLogins.Use> u : uses) {
+                results.add(u.get());
+            }
+            assertThat(results).filteredOn(u -> u.login() != null).hasSize(1);
+            assertThat(results).filteredOn(u -> u.login() == null)
+                    .allSatisfy(u -> assertThat(u.refusal()).isEqualTo(PendingLogins.Use.Refusal.ALREADY_USED));
+        }
+    }
 }

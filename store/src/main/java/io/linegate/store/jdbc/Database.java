@@ -87,6 +87,33 @@ public abstract class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code work} in one transaction on {@code c} (auto-commit is turned off and restored) and
+     * commits; rolls back and rethrows on failure.
+     */
+    protected static <T> T runInTransaction(Connection c, GroupCommitWriter.Work<T> work) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        GroupCommitWriter.Tx tx = new GroupCommitWriter.Tx(c);
+        try {
+            T result = work.run(tx);
+            tx.flushBatches();
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            tx.discardBatches();
+            try {
+                c.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        } finally {
+            tx.closeStatements();
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
     /** Runs an {@code INSERT ... RETURNING id} and gives the id. */
     public static long returningId(PreparedStatement ps) throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {

@@ -4,7 +4,6 @@ import io.linegate.store.Store;
 import io.linegate.store.StoreProvider;
 import io.linegate.store.jdbc.JdbcStore;
 import java.nio.file.Path;
-import java.time.Clock;
 
 /**
  * Opens {@code sqlite:DIR} (or a bare directory path): the embedded store in {@code DIR/linegate.db}.
@@ -24,11 +23,11 @@ public final class SqliteStoreProvider implements StoreProvider {
     }
 
     @Override
-    public Store open(String location, Clock clock, boolean create) {
+    public Store open(String location, Store.Options options) {
         String dir = location.startsWith(SCHEME) ? location.substring(SCHEME.length()) : location;
         if (dir.isBlank()) {
             throw new IllegalArgumentException("the store location 'sqlite:' needs a directory, e.g. " + example());
         }
-        return new JdbcStore(SqliteDatabase.open(Path.of(dir), clock, create));
+        return new JdbcStore(SqliteDatabase.open(Path.of(dir), options.clock(), options.create()));
     }
 }

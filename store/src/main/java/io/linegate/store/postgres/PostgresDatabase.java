@@ -1,0 +1,160 @@
+package io.linegate.store.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.linegate.store.StoreException;
+import io.linegate.store.jdbc.Database;
+import io.linegate.store.jdbc.Dialect;
+import io.linegate.store.jdbc.GroupCommitWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A PostgreSQL database shared by any number of linegate processes. Acknowledgements (inbox appends)
+ * go through one {@link GroupCommitWriter} per process, so concurrent webhooks share a commit and its
+ * WAL flush, sent as one batched insert; other writes run as ordinary transactions on a pool, side by
+ * side with the other processes' (the SQL locks what it reads before it writes). Commits wait for the
+ * WAL flush ({@code synchronous_commit} is left to the server, whose default is on).
+ */
+final class PostgresDatabase extends Database {
+    private static final Logger log = LoggerFactory.getLogger(PostgresDatabase.class);
+    private static final int POOL = 12;
+
+    private final PostgresLocation location;
+    private final HikariDataSource pool;
+    private final GroupCommitWriter appender;
+    private final ExecutorService writes;
+
+    private PostgresDatabase(PostgresLocation location, HikariDataSource pool, GroupCommitWriter appender, Clock clock) {
+        super(Dialect.POSTGRESQL, clock);
+        this.location = location;
+        this.pool = pool;
+        this.appender = appender;
+        AtomicInteger n = new AtomicInteger();
+        this.writes = Executors.newFixedThreadPool(POOL - 2, r -> {
+            Thread t = new Thread(r, "linegate-store-write-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    static PostgresDatabase open(PostgresLocation location, Clock clock, boolean create) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(location.jdbcUrl());
+        if (location.user() != null) {
+            ds.setUser(location.user());
+        }
+        if (location.password() != null) {
+            ds.setPassword(location.password().reveal());
+        }
+        ds.setConnectTimeout(5);
+        ds.setLoginTimeout(5);
+        ds.setApplicationName("linegate");
+        ds.setReWriteBatchedInserts(true);
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(ds);
+        config.setPoolName("linegate-store");
+        config.setMaximumPoolSize(POOL);
+        config.setMinimumIdle(2);
+        config.setConnectionTimeout(5_000);
+        config.setInitializationFailTimeout(5_000);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot connect to the store " + location + ": " + rootMessage(e), null);
+        }
+        try {
+            if (!create && !hasSchema(pool)) {
+                pool.close();
+                throw new StoreException("no linegate store in " + location + " (the database has no linegate tables)", null);
+            }
+            Flyway.configure()
+                    .dataSource(pool)
+                    .locations("classpath:db/migration/postgresql")
+                    .loggers("slf4j")
+                    .load()
+                    .migrate(); // Flyway holds an advisory lock: nodes starting together migrate once
+            GroupCommitWriter appender = new GroupCommitWriter(ds::getConnection, "linegate-store-appender", null);
+            log.info("store {} opened", location);
+            return new PostgresDatabase(location, pool, appender, clock);
+        } catch (StoreException e) {
+            throw e;
+        } catch (SQLException | RuntimeException e) {
+            pool.close();
+            throw new StoreException("cannot open the store " + location + ": " + rootMessage(e), null);
+        }
+    }
+
+    private static boolean hasSchema(DataSource ds) throws SQLException {
+        try (Connection c = ds.getConnection(); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT to_regclass('flyway_schema_history') IS NOT NULL")) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+
+    /** The innermost message of a failure, which names the cause (refused, authentication failed, no such database). */
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    @Override
+    public <T> CompletableFuture<T> write(GroupCommitWriter.Work<T> work) {
+        return CompletableFuture.supplyAsync(() -> {
+            for (int attempt = 1; ; attempt++) {
+                try (Connection c = pool.getConnection()) {
+                    return runInTransaction(c, work);
+                } catch (SQLException e) {
+                    // Two transactions that locked rows in opposite orders, or a serialization conflict:
+                    // the server rolled one back and it is safe to run it again.
+                    if (attempt < 3 && ("40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState()))) {
+                        continue;
+                    }
+                    throw new CompletionException(new StoreException("a write to the store failed (" + location + ")", e));
+                }
+            }
+        }, writes);
+    }
+
+    @Override
+    public <T> CompletableFuture<T> writeGrouped(GroupCommitWriter.Work<T> work) {
+        return appender.submit(work);
+    }
+
+    @Override
+    protected DataSource readers() {
+        return pool;
+    }
+
+    @Override
+    public String location() {
+        return location.toString();
+    }
+
+    @Override
+    public void close() {
+        appender.close();
+        writes.shutdown();
+        try {
+            writes.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        pool.close();
+    }
+}
