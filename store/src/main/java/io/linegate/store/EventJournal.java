@@ -33,18 +33,30 @@ public interface EventJournal {
     /** Pending events after {@code afterSeq}, oldest first. */
     List<StoredEvent> pending(long afterSeq, int limit);
 
+    /**
+     * Pending events of the given partitions (see {@link Cluster}) after {@code afterSeq}, oldest
+     * first. Sequence numbers of events are given in commit order, so a reader that has seen up to
+     * {@code afterSeq} misses nothing by asking for what comes after it.
+     */
+    List<StoredEvent> pending(java.util.Set<Integer> partitions, long afterSeq, int limit);
+
     long pendingCount();
 
     /**
      * Marks an event done and applies the handler's state changes (see {@link ConversationStates}) in
      * the same transaction, so that a handler whose effects are state changes takes effect exactly
-     * once. A value of {@code null} removes the key.
+     * once. A value of {@code null} removes the key. If the event is no longer pending (another node
+     * completed it), nothing changes. On a shared store, fails with {@link Cluster.LeaseLostException}
+     * if this node no longer holds the event's partition.
      */
     CompletableFuture<Void> complete(long seq, String lane, Map<String, String> stateChanges);
 
     CompletableFuture<Void> recordFailure(long seq, int attempts, String error);
 
-    /** Moves a pending event to the dead letters (see {@link DeadLetters}) in one transaction. */
+    /**
+     * Moves a pending event to the dead letters (see {@link DeadLetters}) in one transaction; fenced
+     * like {@link #complete}.
+     */
     CompletableFuture<Void> deadLetter(long seq, int attempts, String error);
 
     /** Forgets event ids first seen before {@code before}; returns how many. */
@@ -58,8 +70,9 @@ public interface EventJournal {
      */
     record NewEvent(String eventId, String lane, String destination, String payload, Instant receivedAt) {}
 
+    /** A pending event; {@code partition} is its lane's partition (see {@link Cluster}). */
     record StoredEvent(long seq, String eventId, String lane, String destination, String payload,
-                       Instant receivedAt, int attempts) {}
+                       Instant receivedAt, int attempts, int partition) {}
 
     record SplitResult(int accepted, int duplicates, int unparseable) {}
 }

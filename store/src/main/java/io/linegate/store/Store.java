@@ -46,6 +46,9 @@ public interface Store extends AutoCloseable {
     /** ID links, their nonces and audit trail. */
     LinkStore links();
 
+    /** The nodes sharing this store and their partitions. */
+    Cluster cluster();
+
     /** Where this store lives, fit for logs: never a password. */
     String location();
 

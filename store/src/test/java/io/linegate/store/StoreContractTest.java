@@ -22,6 +22,13 @@ public abstract class StoreContractTest {
     /** Opens this test's store; each call is a new handle on the same data. */
     protected abstract Store open();
 
+    /** Opens the store as the one node that holds every partition, as a lone server would after its first heartbeat. */
+    protected Store openAsOnlyNode() {
+        Store store = open();
+        store.cluster().heartbeat(java.util.Set.of(), java.time.Duration.ofSeconds(30));
+        return store;
+    }
+
     static NewEvent event(String id, String lane) {
         return new NewEvent(id, lane, "Ubot", "{\"webhookEventId\":\"" + id + "\"}", Instant.ofEpochMilli(1000));
     }
@@ -81,7 +88,7 @@ public abstract class StoreContractTest {
 
     @Test
     void completingAppliesStateChangesInTheSameTransaction() {
-        try (Store store = open()) {
+        try (Store store = openAsOnlyNode()) {
             store.journal().split(List.of(), List.of(event("E1", "user:A")), List.of()).join();
             long seq = store.journal().pending(0, 1).get(0).seq();
             Map<String, String> changes = new java.util.HashMap<>();
@@ -96,7 +103,7 @@ public abstract class StoreContractTest {
 
     @Test
     void deadLettersCanBeReplayedOnce() {
-        try (Store store = open()) {
+        try (Store store = openAsOnlyNode()) {
             store.journal().split(List.of(), List.of(event("E1", "user:A")), List.of()).join();
             StoredEvent e = store.journal().pending(0, 1).get(0);
             store.journal().recordFailure(e.seq(), 1, "boom").join();
@@ -281,6 +288,38 @@ public abstract class StoreContractTest {
             assertThat(results).filteredOn(u -> u.login() != null).hasSize(1);
             assertThat(results).filteredOn(u -> u.login() == null)
                     .allSatisfy(u -> assertThat(u.refusal()).isEqualTo(PendingLogins.Use.Refusal.ALREADY_USED));
+        }
+    }
+
+    @Test
+    void aRepeatedDoneMarkChangesStateOnlyOnce() {
+        try (Store a = openAsOnlyNode(); Store b = open()) {
+            a.journal().split(List.of(), List.of(event("E1", "user:A")), List.of()).join();
+            StoredEvent e = a.journal().pending(0, 1).get(0);
+            a.journal().complete(e.seq(), "user:A", Map.of("count", "1")).join();
+            // A second handler run of the same event (another node, or a retry after a lost answer) commits nothing.
+            a.journal().complete(e.seq(), "user:A", Map.of("count", "2")).join();
+            assertThat(b.conversations().state("user:A")).containsExactly(Map.entry("count", "1"));
+        }
+    }
+
+    @Test
+    void pendingEventsCanBeReadByPartition() {
+        try (Store store = open()) {
+            List<NewEvent> events = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                events.add(event("E" + i, "user:U" + i));
+            }
+            store.journal().split(List.of(), events, List.of()).join();
+            List<StoredEvent> all = store.journal().pending(0, 100);
+            assertThat(all).hasSize(40).allSatisfy(e ->
+                    assertThat(e.partition()).isBetween(0, store.cluster().partitions() - 1));
+            int p = all.get(0).partition();
+            assertThat(store.journal().pending(java.util.Set.of(p), 0, 100))
+                    .isNotEmpty()
+                    .allSatisfy(e -> assertThat(e.partition()).isEqualTo(p))
+                    .extracting(StoredEvent::seq).isSorted();
+            assertThat(store.journal().pending(java.util.Set.of(), 0, 100)).isEmpty();
         }
     }
 }

@@ -45,6 +45,9 @@ public abstract class Database implements AutoCloseable {
      */
     public abstract <T> CompletableFuture<T> writeGrouped(GroupCommitWriter.Work<T> work);
 
+    /** The nodes that share this database (one, for a database only one process may open). */
+    public abstract io.linegate.store.Cluster cluster();
+
     /** Where reads go. */
     protected abstract DataSource readers();
 

@@ -13,6 +13,21 @@ public enum Dialect {
         public String indexedBy(String index) {
             return " INDEXED BY " + index;
         }
+
+        @Override
+        public String partitionColumn() {
+            return "0";
+        }
+
+        @Override
+        public String serializeEventInserts() {
+            return null; // one writer: every transaction is serialized already
+        }
+
+        @Override
+        public String nowMillis() {
+            return "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
+        }
     },
     /** Transactions run concurrently; rows read for a later write are locked with {@code FOR UPDATE}. */
     POSTGRESQL {
@@ -25,6 +40,21 @@ public enum Dialect {
         public String indexedBy(String index) {
             return "";
         }
+
+        @Override
+        public String partitionColumn() {
+            return "part";
+        }
+
+        @Override
+        public String serializeEventInserts() {
+            return "SELECT pg_advisory_xact_lock(7413001)";
+        }
+
+        @Override
+        public String nowMillis() {
+            return "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS bigint)";
+        }
     };
 
     /** Appended to a SELECT whose rows the same transaction will change. */
@@ -32,4 +62,16 @@ public enum Dialect {
 
     /** An index hint where the planner needs one (SQLite without statistics); empty elsewhere. */
     public abstract String indexedBy(String index);
+
+    /** The expression of an event's partition in the {@code events} table. */
+    public abstract String partitionColumn();
+
+    /**
+     * A statement that, run first in a transaction that inserts events, makes such transactions take
+     * turns, so that event sequence numbers are given in commit order; null where they are already.
+     */
+    public abstract String serializeEventInserts();
+
+    /** The database server's current time in epoch milliseconds (leases are timed by one clock). */
+    public abstract String nowMillis();
 }

@@ -47,6 +47,11 @@ public final class GroupCommitWriter implements AutoCloseable {
             this.connection = connection;
         }
 
+        /** The transaction's connection, for what a statement cannot do alone (arrays, say). */
+        public Connection connection() {
+            return connection;
+        }
+
         public PreparedStatement prepare(String sql) throws SQLException {
             PreparedStatement ps = statements.get(sql);
             if (ps == null) {

@@ -35,6 +35,7 @@ final class JdbcDeadLetters implements DeadLetters {
     public CompletableFuture<Optional<Long>> replay(long deadLetterId) {
         long now = db.clock().millis();
         return db.write(tx -> {
+            JdbcEventJournal.serializeEventInserts(db, tx);
             PreparedStatement copy = tx.prepare("INSERT INTO events (event_id, lane, destination, payload, received_at)"
                     + " SELECT event_id, lane, destination, payload, received_at FROM dead_letters"
                     + " WHERE id = ? AND replayed_at IS NULL RETURNING seq");

@@ -5,18 +5,34 @@ import io.linegate.store.EventJournal.InboxEntry;
 import io.linegate.store.EventJournal.NewEvent;
 import io.linegate.store.EventJournal.SplitResult;
 import io.linegate.store.EventJournal.StoredEvent;
+import io.linegate.store.Cluster;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /** The {@link EventJournal} in SQL: the inbox (appended in groups), the split events and the dedupe table. */
 final class JdbcEventJournal implements EventJournal {
     private final Database db;
+    private final String fenceHolder; // this node's id when the store is shared: done-marks need its lease
 
-    JdbcEventJournal(Database db) {
+    JdbcEventJournal(Database db, Cluster cluster) {
         this.db = db;
+        this.fenceHolder = cluster.shared() ? cluster.nodeId() : null;
+    }
+
+    /** Runs first in a transaction that inserts events, so that their sequence numbers follow commit order. */
+    static void serializeEventInserts(Database db, GroupCommitWriter.Tx tx) throws SQLException {
+        String sql = db.dialect().serializeEventInserts();
+        if (sql != null) {
+            try (ResultSet ignored = tx.prepare(sql).executeQuery()) {
+                // the lock is held until the transaction ends
+            }
+        }
     }
 
     @Override
@@ -46,6 +62,7 @@ final class JdbcEventJournal implements EventJournal {
                                                 List<NewEvent> unparseable) {
         long now = db.clock().millis();
         return db.write(tx -> {
+            serializeEventInserts(db, tx);
             int accepted = 0;
             int duplicates = 0;
             PreparedStatement seen = tx.prepare("INSERT INTO seen_events (event_id, seen_at) VALUES (?, ?) ON CONFLICT DO NOTHING");
@@ -79,16 +96,41 @@ final class JdbcEventJournal implements EventJournal {
         });
     }
 
+    private String pendingColumns() {
+        return "SELECT seq, event_id, lane, destination, payload, received_at, attempts, " + db.dialect().partitionColumn()
+                + " FROM events";
+    }
+
+    private static StoredEvent storedEvent(ResultSet rs) throws SQLException {
+        return new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)), rs.getInt(7), rs.getInt(8));
+    }
+
     @Override
     public List<StoredEvent> pending(long afterSeq, int limit) {
-        return db.query("SELECT seq, event_id, lane, destination, payload, received_at, attempts FROM events"
-                        + " WHERE seq > ? ORDER BY seq LIMIT ?",
+        return db.query(pendingColumns() + " WHERE seq > ? ORDER BY seq LIMIT ?",
                 ps -> {
                     ps.setLong(1, afterSeq);
                     ps.setInt(2, limit);
                 },
-                rs -> new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)), rs.getInt(7)));
+                JdbcEventJournal::storedEvent);
+    }
+
+    @Override
+    public List<StoredEvent> pending(Set<Integer> partitions, long afterSeq, int limit) {
+        if (partitions.isEmpty()) {
+            return List.of();
+        }
+        if (db.dialect() == Dialect.SQLITE) {
+            return partitions.contains(0) ? pending(afterSeq, limit) : List.of(); // one partition
+        }
+        return db.query(pendingColumns() + " WHERE part = ANY (?) AND seq > ? ORDER BY seq LIMIT ?",
+                ps -> {
+                    ps.setArray(1, ps.getConnection().createArrayOf("integer", partitions.toArray()));
+                    ps.setLong(2, afterSeq);
+                    ps.setInt(3, limit);
+                },
+                JdbcEventJournal::storedEvent);
     }
 
     @Override
@@ -101,9 +143,11 @@ final class JdbcEventJournal implements EventJournal {
     public CompletableFuture<Void> complete(long seq, String lane, Map<String, String> stateChanges) {
         long now = db.clock().millis();
         return db.write(tx -> {
-            PreparedStatement delete = tx.prepare("DELETE FROM events WHERE seq = ?");
-            delete.setLong(1, seq);
-            delete.executeUpdate();
+            try (ResultSet done = removeFenced(tx, seq, "")) {
+                if (done == null) {
+                    return null; // already done elsewhere: its state changes were committed then
+                }
+            }
             if (!stateChanges.isEmpty()) {
                 PreparedStatement put = tx.prepare("INSERT INTO conversation_state (lane, key, value, updated_at)"
                         + " VALUES (?, ?, ?, ?) ON CONFLICT (lane, key) DO UPDATE SET value = excluded.value,"
@@ -140,19 +184,45 @@ final class JdbcEventJournal implements EventJournal {
     public CompletableFuture<Void> deadLetter(long seq, int attempts, String error) {
         long now = db.clock().millis();
         return db.write(tx -> {
-            PreparedStatement move = tx.prepare("INSERT INTO dead_letters (event_id, lane, destination, payload,"
-                    + " received_at, attempts, error, failed_at) SELECT event_id, lane, destination, payload,"
-                    + " received_at, ?, ?, ? FROM events WHERE seq = ?");
-            move.setInt(1, attempts);
-            move.setString(2, error);
-            move.setLong(3, now);
-            move.setLong(4, seq);
-            move.executeUpdate();
-            PreparedStatement delete = tx.prepare("DELETE FROM events WHERE seq = ?");
-            delete.setLong(1, seq);
-            delete.executeUpdate();
+            try (ResultSet gone = removeFenced(tx, seq, ", event_id, lane, destination, payload, received_at")) {
+                if (gone != null) {
+                    JdbcDeadLetters.insert(tx, gone.getString(2), gone.getString(3), gone.getString(4), gone.getString(5),
+                            gone.getLong(6), attempts, error, now);
+                }
+            }
             return null;
         });
+    }
+
+    /**
+     * Deletes a pending event (only while this node holds its partition, when the store is shared)
+     * and returns the deleted row ({@code seq} and then {@code columns}), positioned on it; null if
+     * the event was gone already (done elsewhere). Throws {@link Cluster.LeaseLostException} if it is
+     * still pending but no longer this node's.
+     */
+    private ResultSet removeFenced(GroupCommitWriter.Tx tx, long seq, String columns) throws SQLException {
+        String fence = fenceHolder == null ? "" : " AND EXISTS (SELECT 1 FROM partition_leases l WHERE l.part = events.part"
+                + " AND l.holder = ? AND l.until > " + db.dialect().nowMillis() + ")";
+        PreparedStatement delete = tx.prepare("DELETE FROM events WHERE seq = ?" + fence + " RETURNING seq" + columns);
+        delete.setLong(1, seq);
+        if (fenceHolder != null) {
+            delete.setString(2, fenceHolder);
+        }
+        ResultSet rs = delete.executeQuery();
+        if (rs.next()) {
+            return rs;
+        }
+        rs.close();
+        if (fenceHolder != null) {
+            PreparedStatement still = tx.prepare("SELECT 1 FROM events WHERE seq = ?");
+            still.setLong(1, seq);
+            try (ResultSet pending = still.executeQuery()) {
+                if (pending.next()) {
+                    throw new Cluster.LeaseLostException("event " + seq + " belongs to a partition this node no longer holds");
+                }
+            }
+        }
+        return null;
     }
 
     @Override

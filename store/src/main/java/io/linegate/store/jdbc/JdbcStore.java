@@ -2,6 +2,7 @@ package io.linegate.store.jdbc;
 
 import io.linegate.store.ApiRequestLog;
 import io.linegate.store.CampaignStore;
+import io.linegate.store.Cluster;
 import io.linegate.store.ConversationStates;
 import io.linegate.store.DeadLetters;
 import io.linegate.store.EventJournal;
@@ -25,10 +26,12 @@ public final class JdbcStore implements Store {
     private final CampaignStore campaigns;
     private final PendingLogins pendingLogins;
     private final LinkStore links;
+    private final Cluster cluster;
 
     public JdbcStore(Database db) {
         this.db = db;
-        this.journal = new JdbcEventJournal(db);
+        this.cluster = db.cluster();
+        this.journal = new JdbcEventJournal(db, cluster);
         this.deadLetters = new JdbcDeadLetters(db);
         this.conversations = new JdbcConversationStates(db);
         this.controls = new JdbcOperatorControls(db);
@@ -50,6 +53,7 @@ public final class JdbcStore implements Store {
     @Override public CampaignStore campaigns() { return campaigns; }
     @Override public PendingLogins pendingLogins() { return pendingLogins; }
     @Override public LinkStore links() { return links; }
+    @Override public Cluster cluster() { return cluster; }
 
     @Override
     public String location() {

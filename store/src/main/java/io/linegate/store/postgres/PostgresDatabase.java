@@ -35,6 +35,7 @@ final class PostgresDatabase extends Database {
     private final HikariDataSource pool;
     private final GroupCommitWriter appender;
     private final ExecutorService writes;
+    private final PostgresCluster cluster = new PostgresCluster(this);
 
     private PostgresDatabase(PostgresLocation location, HikariDataSource pool, GroupCommitWriter appender, Clock clock) {
         super(Dialect.POSTGRESQL, clock);
@@ -134,6 +135,11 @@ final class PostgresDatabase extends Database {
     @Override
     public <T> CompletableFuture<T> writeGrouped(GroupCommitWriter.Work<T> work) {
         return appender.submit(work);
+    }
+
+    @Override
+    public io.linegate.store.Cluster cluster() {
+        return cluster;
     }
 
     @Override

@@ -42,6 +42,7 @@ final class SqliteDatabase extends Database {
     private final HikariDataSource readers;
     private final GroupCommitWriter writer;
     private final ScheduledExecutorService checkpointer;
+    private final io.linegate.store.Cluster cluster = new io.linegate.store.jdbc.SingleNodeCluster(this);
 
     private SqliteDatabase(Path dataDir, HikariDataSource readers, GroupCommitWriter writer, Clock clock) {
         super(Dialect.SQLITE, clock);
@@ -142,6 +143,11 @@ final class SqliteDatabase extends Database {
     @Override
     public <T> CompletableFuture<T> writeGrouped(GroupCommitWriter.Work<T> work) {
         return writer.submit(work);
+    }
+
+    @Override
+    public io.linegate.store.Cluster cluster() {
+        return cluster;
     }
 
     @Override

@@ -1,0 +1,68 @@
+package io.linegate.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The processes (nodes) that share one store, and which of them handles which events.
+ *
+ * <p>Every event belongs to one of {@link #partitions()} partitions, by a hash of its conversation
+ * (lane), so all events of one user, group or room are in one partition. A node handles only events
+ * of the partitions it holds a lease on; leases are renewed by {@link #heartbeat}. The contract:
+ * <ul>
+ *   <li>at any instant at most one node holds a partition's lease;</li>
+ *   <li>a lease not renewed within its time-to-live expires, and another node may take it;</li>
+ *   <li>each node is given a fair share: a node that holds less takes free or expired partitions,
+ *       and {@link Assignment#surplus()} tells a node that holds more how many to give back;</li>
+ *   <li>a done-mark ({@link EventJournal#complete}) or dead-lettering of an event is refused with
+ *       {@link LeaseLostException} unless the node still holds the event's partition, so that a node
+ *       that lost its lease (a long pause, a partition) cannot commit effects another node now owns.</li>
+ * </ul>
+ * A store that only one process may use (the embedded one) has one partition, always held.
+ */
+public interface Cluster {
+
+    /** The fixed number of partitions. */
+    int partitions();
+
+    /** This process's id among the nodes. */
+    String nodeId();
+
+    /** Whether other processes may share this store (leases and fencing are real). */
+    boolean shared();
+
+    /**
+     * Renews this node's membership and its leases for {@code ttl}, gives back the partitions in
+     * {@code release}, and takes free or expired partitions up to its fair share.
+     */
+    Assignment heartbeat(Set<Integer> release, Duration ttl);
+
+    /** Leaves the cluster: gives back every lease at once (a graceful stop). */
+    void leave();
+
+    /** The live nodes and what they hold. */
+    List<Node> nodes();
+
+    /** Events stored and not yet done, per partition (partitions with none are left out). */
+    java.util.Map<Integer, Long> backlog();
+
+    /**
+     * What a node holds after a heartbeat.
+     *
+     * @param held    the partitions this node now holds
+     * @param surplus how many of them it should give back (drain, then release) for a fair share
+     * @param validUntil the instant, by the store's clock, until which the leases hold
+     */
+    record Assignment(Set<Integer> held, int surplus, Instant validUntil) {}
+
+    record Node(String id, Instant lastSeen, Set<Integer> partitions) {}
+
+    /** A write refused because this node no longer holds the partition of the event it concerns. */
+    final class LeaseLostException extends RuntimeException {
+        public LeaseLostException(String message) {
+            super(message);
+        }
+    }
+}

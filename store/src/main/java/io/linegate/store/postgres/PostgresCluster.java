@@ -1,0 +1,194 @@
+package io.linegate.store.postgres;
+
+import io.linegate.store.Cluster;
+import io.linegate.store.jdbc.Database;
+import java.net.InetAddress;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Nodes and partition leases in PostgreSQL. Every time here is the database server's, so the nodes'
+ * clocks need not agree. A heartbeat is one transaction: renew this node and its leases, give back
+ * what it releases, count the live nodes, and take free or expired partitions up to
+ * {@code ceil(partitions / live nodes)}; two nodes taking the same partition at once are ordered by
+ * its row lock and the second finds it taken.
+ */
+final class PostgresCluster implements Cluster {
+    /** Fixed: the {@code events.part} column is computed with it (migration V2). */
+    static final int PARTITIONS = 64;
+
+    private final Database db;
+    private final String nodeId;
+    private final long startedAt;
+
+    PostgresCluster(Database db) {
+        this.db = db;
+        this.nodeId = host() + "/" + ProcessHandle.current().pid() + "/"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0x100000));
+        this.startedAt = db.clock().millis();
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "node";
+        }
+    }
+
+    @Override
+    public int partitions() {
+        return PARTITIONS;
+    }
+
+    @Override
+    public String nodeId() {
+        return nodeId;
+    }
+
+    @Override
+    public boolean shared() {
+        return true;
+    }
+
+    @Override
+    public Assignment heartbeat(Set<Integer> release, Duration ttl) {
+        return db.write(tx -> {
+            long now;
+            try (ResultSet rs = tx.prepare("SELECT " + db.dialect().nowMillis()).executeQuery()) {
+                rs.next();
+                now = rs.getLong(1);
+            }
+            long until = now + ttl.toMillis();
+            PreparedStatement node = tx.prepare("INSERT INTO cluster_nodes (node_id, started_at, seen_at, until)"
+                    + " VALUES (?, ?, ?, ?) ON CONFLICT (node_id) DO UPDATE SET seen_at = excluded.seen_at, until = excluded.until");
+            node.setString(1, nodeId);
+            node.setLong(2, startedAt);
+            node.setLong(3, now);
+            node.setLong(4, until);
+            node.executeUpdate();
+            if (!release.isEmpty()) {
+                PreparedStatement give = tx.prepare("DELETE FROM partition_leases WHERE holder = ? AND part = ANY (?)");
+                give.setString(1, nodeId);
+                give.setArray(2, tx.connection().createArrayOf("integer", release.toArray()));
+                give.executeUpdate();
+            }
+            // Renew only leases still ours: one that expired and was taken by another node stays theirs.
+            PreparedStatement renew = tx.prepare("UPDATE partition_leases SET until = ? WHERE holder = ? AND until > ?");
+            renew.setLong(1, until);
+            renew.setString(2, nodeId);
+            renew.setLong(3, now);
+            renew.executeUpdate();
+            PreparedStatement forget = tx.prepare("DELETE FROM cluster_nodes WHERE until < ?");
+            forget.setLong(1, now - Duration.ofHours(1).toMillis());
+            forget.executeUpdate();
+            int live;
+            PreparedStatement count = tx.prepare("SELECT count(*) FROM cluster_nodes WHERE until > ?");
+            count.setLong(1, now);
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                live = Math.max(1, rs.getInt(1));
+            }
+            Set<Integer> held = held(tx, now);
+            int share = (PARTITIONS + live - 1) / live;
+            if (held.size() < share) {
+                PreparedStatement free = tx.prepare("SELECT p FROM generate_series(0, " + (PARTITIONS - 1) + ") AS p"
+                        + " WHERE NOT EXISTS (SELECT 1 FROM partition_leases l WHERE l.part = p AND l.until > ?)"
+                        + " ORDER BY random() LIMIT ?");
+                free.setLong(1, now);
+                free.setInt(2, share - held.size());
+                List<Integer> candidates = new ArrayList<>();
+                try (ResultSet rs = free.executeQuery()) {
+                    while (rs.next()) {
+                        candidates.add(rs.getInt(1));
+                    }
+                }
+                PreparedStatement take = tx.prepare("INSERT INTO partition_leases (part, holder, until) VALUES (?, ?, ?)"
+                        + " ON CONFLICT (part) DO UPDATE SET holder = excluded.holder, until = excluded.until"
+                        + " WHERE partition_leases.until <= ?");
+                for (int p : candidates) {
+                    take.setInt(1, p);
+                    take.setString(2, nodeId);
+                    take.setLong(3, until);
+                    take.setLong(4, now);
+                    if (take.executeUpdate() == 1) {
+                        held.add(p);
+                    }
+                }
+            }
+            return new Assignment(Set.copyOf(held), Math.max(0, held.size() - share), Instant.ofEpochMilli(until));
+        }).join();
+    }
+
+    private Set<Integer> held(io.linegate.store.jdbc.GroupCommitWriter.Tx tx, long now) throws java.sql.SQLException {
+        PreparedStatement mine = tx.prepare("SELECT part FROM partition_leases WHERE holder = ? AND until > ?");
+        mine.setString(1, nodeId);
+        mine.setLong(2, now);
+        Set<Integer> held = new HashSet<>();
+        try (ResultSet rs = mine.executeQuery()) {
+            while (rs.next()) {
+                held.add(rs.getInt(1));
+            }
+        }
+        return held;
+    }
+
+    @Override
+    public void leave() {
+        db.write(tx -> {
+            PreparedStatement leases = tx.prepare("DELETE FROM partition_leases WHERE holder = ?");
+            leases.setString(1, nodeId);
+            leases.executeUpdate();
+            PreparedStatement node = tx.prepare("DELETE FROM cluster_nodes WHERE node_id = ?");
+            node.setString(1, nodeId);
+            node.executeUpdate();
+            return null;
+        }).join();
+    }
+
+    @Override
+    public List<Node> nodes() {
+        Map<String, Node> nodes = new LinkedHashMap<>();
+        String now = db.dialect().nowMillis();
+        db.query("SELECT n.node_id, n.seen_at, l.part FROM cluster_nodes n LEFT JOIN partition_leases l"
+                        + " ON l.holder = n.node_id AND l.until > " + now + " WHERE n.until > " + now
+                        + " ORDER BY n.started_at, n.node_id, l.part",
+                ps -> {},
+                rs -> {
+                    String id = rs.getString(1);
+                    Node n = nodes.computeIfAbsent(id, k -> {
+                        try {
+                            return new Node(k, Instant.ofEpochMilli(rs.getLong(2)), new TreeSet<>());
+                        } catch (java.sql.SQLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+                    int part = rs.getInt(3);
+                    if (!rs.wasNull()) {
+                        n.partitions().add(part);
+                    }
+                    return null;
+                });
+        List<Node> out = new ArrayList<>();
+        nodes.values().forEach(n -> out.add(new Node(n.id(), n.lastSeen(), Set.copyOf(n.partitions()))));
+        return out;
+    }
+
+    @Override
+    public Map<Integer, Long> backlog() {
+        Map<Integer, Long> out = new LinkedHashMap<>();
+        db.query("SELECT part, count(*) FROM events GROUP BY part ORDER BY part", ps -> {},
+                rs -> out.put(rs.getInt(1), rs.getLong(2)));
+        return out;
+    }
+}

@@ -1,0 +1,108 @@
+package io.linegate.store.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.linegate.store.Cluster;
+import io.linegate.store.Cluster.Assignment;
+import io.linegate.store.EventJournal.NewEvent;
+import io.linegate.store.EventJournal.StoredEvent;
+import io.linegate.store.Store;
+import io.linegate.store.TestPostgres;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Nodes sharing one PostgreSQL store: partition leases, fair shares, takeover, fencing. */
+class PostgresClusterTest {
+    static final Duration TTL = Duration.ofSeconds(30);
+    String location;
+    final List<Store> stores = new ArrayList<>();
+
+    @BeforeEach
+    void database() {
+        location = TestPostgres.server().newDatabase();
+    }
+
+    @AfterEach
+    void close() {
+        stores.forEach(Store::close);
+    }
+
+    Store node() {
+        Store s = Store.open(location, PostgresStoreTest.options());
+        stores.add(s);
+        return s;
+    }
+
+    @Test
+    void eachNodeHasItsOwnIdAndTheNodesShareThePartitionsFairly() {
+        Store a = node();
+        Store b = node();
+        Store c = node();
+        assertThat(Set.of(a.cluster().nodeId(), b.cluster().nodeId(), c.cluster().nodeId())).hasSize(3);
+
+        Assignment first = a.cluster().heartbeat(Set.of(), TTL);
+        assertThat(first.held()).hasSize(64); // alone: everything
+        assertThat(b.cluster().heartbeat(Set.of(), TTL).held()).isEmpty(); // nothing is free yet
+        assertThat(c.cluster().heartbeat(Set.of(), TTL).held()).isEmpty();
+
+        Assignment crowded = a.cluster().heartbeat(Set.of(), TTL);
+        assertThat(crowded.surplus()).isEqualTo(64 - 22); // three live nodes: 22 each at most
+        Set<Integer> giveBack = new HashSet<>(List.copyOf(crowded.held()).subList(0, crowded.surplus()));
+        Set<Integer> kept = a.cluster().heartbeat(giveBack, TTL).held();
+        Set<Integer> ofB = b.cluster().heartbeat(Set.of(), TTL).held();
+        Set<Integer> ofC = c.cluster().heartbeat(Set.of(), TTL).held();
+
+        assertThat(kept).hasSize(22);
+        assertThat(ofB).hasSize(22);
+        assertThat(ofC).hasSize(20);
+        Set<Integer> all = new HashSet<>(kept);
+        all.addAll(ofB);
+        all.addAll(ofC);
+        assertThat(all).hasSize(64); // disjoint and complete
+        assertThat(a.cluster().nodes()).extracting(Cluster.Node::id)
+                .containsExactlyInAnyOrder(a.cluster().nodeId(), b.cluster().nodeId(), c.cluster().nodeId());
+    }
+
+    @Test
+    void anExpiredLeaseIsTakenOverAndTheOldHolderCanNoLongerCommitItsEvents() throws Exception {
+        Store a = node();
+        Store b = node();
+        a.journal().split(List.of(), List.of(new NewEvent("E1", "user:U1", "Ubot", "{}", Instant.now())), List.of()).join();
+        StoredEvent e = a.journal().pending(0, 1).get(0);
+        assertThat(a.cluster().heartbeat(Set.of(), Duration.ofMillis(800)).held()).contains(e.partition());
+        assertThat(b.cluster().heartbeat(Set.of(), TTL).held()).doesNotContain(e.partition());
+
+        Thread.sleep(1_000); // a stops renewing (it is paused, or cut off) and its leases run out
+        assertThat(b.cluster().heartbeat(Set.of(), TTL).held()).contains(e.partition());
+
+        assertThatThrownBy(() -> a.journal().complete(e.seq(), e.lane(), Map.of("count", "1")).join())
+                .isInstanceOf(CompletionException.class).hasCauseInstanceOf(Cluster.LeaseLostException.class);
+        assertThatThrownBy(() -> a.journal().deadLetter(e.seq(), 5, "boom").join())
+                .hasCauseInstanceOf(Cluster.LeaseLostException.class);
+        assertThat(a.cluster().heartbeat(Set.of(), TTL).held()).doesNotContain(e.partition()); // renewing does not take it back
+
+        b.journal().complete(e.seq(), e.lane(), Map.of("count", "1")).join();
+        assertThat(a.conversations().state("user:U1")).containsExactly(Map.entry("count", "1"));
+        assertThat(a.deadLetters().list(10)).isEmpty();
+    }
+
+    @Test
+    void aNodeThatLeavesGivesItsPartitionsBackAtOnce() {
+        Store a = node();
+        Store b = node();
+        a.cluster().heartbeat(Set.of(), TTL);
+        a.cluster().leave();
+        assertThat(b.cluster().heartbeat(Set.of(), TTL).held()).hasSize(64);
+        assertThat(b.cluster().nodes()).extracting(Cluster.Node::id).containsExactly(b.cluster().nodeId());
+    }
+}
