@@ -29,8 +29,8 @@ final class AccountLinkDialog {
     }
 
     void register(Router r) {
-        r.on(GET, PATH).noAuth().limit(Limit.NONE).to(this::show);
-        r.on(POST, PATH).noAuth().limit(Limit.NONE).to(this::submit);
+        r.on(GET, PATH).noAuth().limit(Limit.NONE).to(Html.guard(this::show));
+        r.on(POST, PATH).noAuth().limit(Limit.NONE).to(Html.guard(this::submit));
     }
 
     private Reply show(Call c) {

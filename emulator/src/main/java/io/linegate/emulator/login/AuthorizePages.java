@@ -101,13 +101,13 @@ final class AuthorizePages {
     }
 
     void register(Router r) {
-        r.on(GET, AUTHORIZE).noAuth().limit(Limit.NONE).to(this::authorize);
-        r.on(GET, RESUME).noAuth().limit(Limit.NONE).to(c -> {
+        r.on(GET, AUTHORIZE).noAuth().limit(Limit.NONE).to(Html.guard(this::authorize));
+        r.on(GET, RESUME).noAuth().limit(Limit.NONE).to(Html.guard(c -> {
             Flow f = flow(c.query("flow"), c.now());
             return f == null ? expired() : advance(c, f);
-        });
-        r.on(POST, CONSENT).noAuth().limit(Limit.NONE).to(this::consent);
-        r.on(POST, ADD_FRIEND).noAuth().limit(Limit.NONE).to(this::addFriend);
+        }));
+        r.on(POST, CONSENT).noAuth().limit(Limit.NONE).to(Html.guard(this::consent));
+        r.on(POST, ADD_FRIEND).noAuth().limit(Limit.NONE).to(Html.guard(this::addFriend));
     }
 
     private Reply authorize(Call c) {

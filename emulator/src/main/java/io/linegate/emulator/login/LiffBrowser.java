@@ -39,7 +39,7 @@ final class LiffBrowser {
                 MediaType.JAVASCRIPT_UTF_8, SDK.getBytes(StandardCharsets.UTF_8)).header("cache-control", "no-cache"));
         String template = PREFIX + "{liffId}";
         for (int i = 0; i <= MAX_EXTRA_SEGMENTS; i++) {
-            r.on(GET, template).noAuth().limit(Limit.NONE).to(this::open);
+            r.on(GET, template).noAuth().limit(Limit.NONE).to(Html.guard(this::open));
             template += "/{p" + i + "}";
         }
     }

@@ -44,7 +44,7 @@ final class Sessions {
     }
 
     void register(Router r) {
-        r.on(POST, LOGIN_PATH).noAuth().limit(Limit.NONE).to(this::submit);
+        r.on(POST, LOGIN_PATH).noAuth().limit(Limit.NONE).to(Html.guard(this::submit));
     }
 
     /** The session of the browser that sent {@code c}, if its user still exists. */

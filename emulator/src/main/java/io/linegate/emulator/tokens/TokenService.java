@@ -310,7 +310,11 @@ public final class TokenService {
         }
         JWTClaimsSet c = statelessClaims(value, now);
         if (c == null) {
-            throw ApiException.oauth(HttpStatus.BAD_REQUEST, "invalid_request", "The access token expired");
+            // "expired" only for a token this platform issued that has expired; one it never issued (or
+            // cannot verify) is not called expired. UNCONFIRMED: the reference documents "not JWS",
+            // "expired" and "revoked" only; this text follows their pattern.
+            throw ApiException.oauth(HttpStatus.BAD_REQUEST, "invalid_request",
+                    statelessClaims(value, Instant.MIN) != null ? "The access token expired" : "The access token invalid");
         }
         return verified(c.getSubject(), c.getExpirationTime().toInstant(), now, "profile chat_message.write");
     }

@@ -49,9 +49,11 @@ class LoginCodeFlowTest {
         emulator.close();
     }
 
+    /** An authorization URL with PKCE (the tests' exchanges send {@link #VERIFIER}), unless {@code extra} sets its own challenge. */
     String authorizeUrl(String extra) {
+        String pkce = extra.contains("code_challenge") ? "" : "&code_challenge=" + CHALLENGE + "&code_challenge_method=S256";
         return "/oauth2/v2.1/authorize?response_type=code&client_id=" + ch.channelId() + "&redirect_uri=" + enc(CALLBACK)
-                + "&state=st4te-123&scope=profile%20openid%20email&nonce=n0nce-xyz" + extra;
+                + "&state=st4te-123&scope=profile%20openid%20email&nonce=n0nce-xyz" + pkce + extra;
     }
 
     /** Logs in and allows; returns the redirect to the callback. */
