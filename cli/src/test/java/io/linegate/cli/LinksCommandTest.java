@@ -20,8 +20,8 @@ class LinksCommandTest {
     @Test
     void listsOldLinksForReviewAndUnlinksWithAnAuditTrail() {
         try (Store store = Store.sqlite(dir)) {
-            store.links().link(OLD_USER, "alice", "line-login", Instant.now().minus(Duration.ofDays(100)));
-            store.links().link(NEW_USER, "bob", "account-link", Instant.now());
+            store.links().link(OLD_USER, "alice", "line-login", false, Instant.now().minus(Duration.ofDays(100)));
+            store.links().link(NEW_USER, "bob", "account-link", false, Instant.now());
         }
         assertThat(LogsCommandTest.run("links", "list", "--data-dir", dir.toString(), "--linked-before", "90d"))
                 .contains("line-user=" + OLD_USER + " member=alice via=line-login").doesNotContain("bob").contains("1 link(s)");

@@ -1,58 +1,129 @@
 package io.linegate.login;
 
+import io.linegate.store.Digests;
 import io.linegate.store.LinkStore;
 import io.linegate.store.LinkStore.Link;
+import io.linegate.store.LinkStore.LinkNonce;
+import io.linegate.store.LinkStore.LinkResult;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * ID linking (LINE Login docs, "Secure your login process"; Messaging API docs, "Link user accounts"): through the Messaging API's account-link flow or at LINE Login, with
- * unlinking at any time from either side.
+ * ID linking (LINE Login docs, "Secure your login process"; Messaging API docs, "Link user
+ * accounts"), designed against spoofing: through the Messaging API's account-link flow or at LINE
+ * Login, with unlinking at any time from either side.
  *
+ * <p>The account-link flow:
  * <ol>
- *   <li>The bot issues a link token for the LINE user and sends them a link to the site.</li>
- *   <li>The member logs in on the site; {@link #startLink} makes a nonce (256 random bits, single
- *       use, 10 minutes) stored with the member id, and returns the account-link dialog URL.</li>
- *   <li>LINE checks the user is the one the link token was issued for and sends an
- *       {@code accountLink} event; {@link #onAccountLinkEvent} links the event's user to the
- *       nonce's member on {@code ok}, and links nothing on {@code failed} (which has no source).</li>
+ *   <li>The bot issues a link token for the LINE user ({@code EventContext.issueLinkToken()}), which
+ *       records in the store which user it was issued for, and sends them a link to the site.</li>
+ *   <li>The member signs in on the site and confirms; the site posts {@link #startLink} with the CSRF
+ *       token of the member's session. A link token the bot did not issue, or that expired, is
+ *       refused. The nonce (256 random bits, single use, 10 minutes) is stored as a digest with the
+ *       member, the link token and the LINE user it was issued for.</li>
+ *   <li>LINE sends an {@code accountLink} event; {@link #onAccountLinkEvent} links the event's user to
+ *       the nonce's member only if the event's user is the one the nonce's link token was issued for,
+ *       and links nothing on {@code failed} (which has no source).</li>
  * </ol>
- * The link always goes to the member the nonce was issued for, never to one named by the request, so
- * a user cannot attach their LINE account to someone else's membership. Every link, unlink and
- * refusal is in the audit trail. Note: when a user removes the channel's permission in the LINE app,
- * LINE does not remove the link here; review such links with {@link LinkStore#links()}.
+ * Linking at LINE Login: the member posts {@link LineLogin#beginLink}; after the callback,
+ * {@link #propose} describes the link for the member to confirm, and {@link #confirm} (a POST with
+ * the CSRF token) makes it.
+ *
+ * <p>In both flows the link goes to the member who started it in their own session, never to one
+ * named by a request, and a link never silently replaces another: if the member or the LINE user
+ * is already linked to someone else, it is refused unless the member confirmed replacing it, and
+ * then both the old and the new link are in the audit trail. Every link, unlink and refusal is
+ * audited. Run {@link #purgeExpired} every minute or so (the server's housekeeping does) so that
+ * unused nonces and link tokens do not pile up.
  */
 public final class AccountLinks {
     private static final Logger log = LoggerFactory.getLogger(AccountLinks.class);
     static final Duration NONCE_VALIDITY = Duration.ofMinutes(10); // as long as the link token lives
+    static final Duration PROPOSAL_VALIDITY = Duration.ofMinutes(10);
 
     /** What an accountLink event did. */
-    public enum Outcome { LINKED, FAILED_AT_LINE, REFUSED }
+    public enum Outcome { LINKED, FAILED_AT_LINE, REFUSED, WOULD_REPLACE }
+
+    /**
+     * A link at LINE Login for the member to confirm: the LINE user the login verified, the links it
+     * would replace (of the member, of the LINE user), and the sealed ticket the confirmation posts back.
+     */
+    public record LinkProposal(String memberId, String lineUserId, Optional<Link> memberLink, Optional<Link> lineUserLink,
+                               String ticket) {
+        /** Whether confirming this needs the member to agree to replace an existing link. */
+        public boolean replaces() {
+            return memberLink.filter(l -> !l.lineUserId().equals(lineUserId)).isPresent()
+                    || lineUserLink.filter(l -> !l.memberId().equals(memberId)).isPresent();
+        }
+
+        @Override
+        public String toString() {
+            return "LinkProposal[member=" + memberId + ", lineUser=" + lineUserId + "]";
+        }
+    }
 
     private final LinkStore store;
     private final String dialogBase;
     private final Clock clock;
+    private final CsrfTokens csrf;
+    private final StartLimit starts;
 
-    /** {@code accessBase} is {@code https://access.line.me}, or the emulator's URL. */
-    public AccountLinks(LinkStore store, String accessBase, Clock clock) {
-        this.store = store;
-        this.dialogBase = accessBase.replaceAll("/+$", "") + "/dialog/bot/accountLink";
-        this.clock = clock;
+    private AccountLinks(Builder b) {
+        this.store = b.store;
+        this.dialogBase = b.accessBase.replaceAll("/+$", "") + "/dialog/bot/accountLink";
+        this.clock = b.clock;
+        this.csrf = b.csrf;
+        this.starts = new StartLimit(b.startsPerClientPerMinute, b.maxTrackedClients);
     }
 
-    /** The member {@code memberId} (logged in on the site) links the LINE user the link token was issued for. */
-    public String startLink(String memberId, String linkToken) {
-        if (memberId == null || memberId.isBlank() || linkToken == null || linkToken.isBlank()) {
-            throw new IllegalArgumentException("a logged-in member and the link token from the bot are both required");
+    public static Builder builder(LinkStore store) {
+        return new Builder(store);
+    }
+
+    // ---- the account-link flow --------------------------------------------------------------------
+
+    /** The LINE user the bot issued {@code linkToken} for, while it is valid: for the site's confirmation page. */
+    public Optional<String> linkTokenUser(String linkToken) {
+        if (linkToken == null || linkToken.isBlank()) {
+            return Optional.empty();
+        }
+        return store.linkTokenUser(Digests.sha256(linkToken), clock.instant());
+    }
+
+    /**
+     * The signed-in member confirmed linking the LINE user the link token was issued for: returns the
+     * account-link dialog URL to send the browser to.
+     *
+     * @param replaceConfirmed the member confirmed replacing their current link, or the LINE user's
+     * @throws RequestRefusedException 403 without a matching CSRF token; 400 for a link token the bot
+     *                                 did not issue or that expired; 429 for too many starts
+     */
+    public String startLink(LinkRequest request, String linkToken, boolean replaceConfirmed) {
+        LineLogin.checkMember(csrf, request);
+        if (!starts.tryStart(request.clientAddress(), clock.instant())) {
+            log.warn("a client started too many account links this minute; refused with 429");
+            throw RequestRefusedException.tooMany();
+        }
+        Instant now = clock.instant();
+        String tokenHash = linkToken == null || linkToken.isBlank() ? null : Digests.sha256(linkToken);
+        Optional<String> lineUser = tokenHash == null ? Optional.empty() : store.linkTokenUser(tokenHash, now);
+        if (lineUser.isEmpty()) {
+            store.audit("refused", null, request.memberId(), "a link was started with a link token the bot did not issue"
+                    + " or that expired", now);
+            throw RequestRefusedException.badRequest("This link has expired or did not come from our official account;"
+                    + " send \"link my account\" to it again.");
         }
         String nonce = Pkce.randomToken(32);
-        store.saveLinkNonce(nonce, memberId, clock.instant());
+        store.saveLinkNonce(new LinkNonce(Digests.sha256(nonce), request.memberId(), tokenHash, lineUser.get(),
+                replaceConfirmed, now, now.plus(NONCE_VALIDITY)));
         return dialogBase + "?linkToken=" + URLEncoder.encode(linkToken, StandardCharsets.UTF_8) + "&nonce=" + nonce;
     }
 
@@ -70,26 +141,93 @@ public final class AccountLinks {
             log.info("an account link failed at LINE (result {}); nothing linked", result);
             return Outcome.FAILED_AT_LINE;
         }
-        Optional<String> member = nonce == null ? Optional.empty() : store.useLinkNonce(nonce, now.minus(NONCE_VALIDITY), now);
-        if (member.isEmpty()) {
+        Optional<LinkNonce> issued = nonce == null || nonce.isEmpty() ? Optional.empty()
+                : store.useLinkNonce(Digests.sha256(nonce), now);
+        if (issued.isEmpty()) {
             store.audit("refused", lineUserId, null, "unknown, used or expired link nonce", now);
             log.warn("an accountLink event carried an unknown, used or expired nonce; nothing linked");
             return Outcome.REFUSED;
         }
-        store.link(lineUserId, member.get(), "account-link", now);
+        LinkNonce n = issued.get();
+        if (!n.lineUserId().equals(lineUserId)) {
+            store.audit("refused", lineUserId, n.memberId(), "the nonce was issued with the link token of another LINE user ("
+                    + n.lineUserId() + ")", now);
+            log.warn("an accountLink event's user is not the one the nonce's link token was issued for; nothing linked");
+            return Outcome.REFUSED;
+        }
+        LinkResult r = store.link(lineUserId, n.memberId(), "account-link", n.mayReplace(), now);
+        if (!r.linked()) {
+            log.info("an account link would replace an existing link the member did not confirm replacing; nothing linked");
+            return Outcome.WOULD_REPLACE;
+        }
         return Outcome.LINKED;
     }
 
+    // ---- linking at LINE Login ----------------------------------------------------------------------
+
     /**
-     * Links at LINE Login (flow b): the member, logged in on the site, logged in with LINE too, and
-     * {@code lineUserId} comes from that login's verified ID token ({@link LineLogin.LoggedIn}),
-     * never from the browser.
+     * The link a login started with {@link LineLogin#beginLink} would make, for the member to confirm.
+     *
+     * @throws IllegalArgumentException for a sign-in login: it was never meant to link anything
      */
-    public void linkAtLogin(String memberId, LineLogin.LoggedIn login) {
-        store.link(login.lineUserId(), memberId, "line-login", clock.instant());
+    public LinkProposal propose(LineLogin.LoggedIn login) {
+        if (login.linkMemberId() == null) {
+            throw new IllegalArgumentException("this login was a sign-in, not started to link a member (use beginLink)");
+        }
+        return proposal(login.linkMemberId(), login.lineUserId(), clock.instant().plus(PROPOSAL_VALIDITY).getEpochSecond());
     }
 
-    /** The member unlinks on the site. */
+    private LinkProposal proposal(String memberId, String lineUserId, long expires) {
+        String body = b64(memberId) + "." + b64(lineUserId) + "." + expires;
+        return new LinkProposal(memberId, lineUserId, store.linkOfMember(memberId), store.linkOfUser(lineUserId),
+                body + "." + csrf.seal("link-proposal", body));
+    }
+
+    /**
+     * The proposal a confirmation page shows, read back from its ticket, if the ticket is genuine,
+     * unexpired and is for {@code memberId}.
+     */
+    public Optional<LinkProposal> proposal(String memberId, String ticket) {
+        if (ticket == null || memberId == null) {
+            return Optional.empty();
+        }
+        int mac = ticket.lastIndexOf('.');
+        if (mac < 0 || !CsrfTokens.equal(csrf.seal("link-proposal", ticket.substring(0, mac)), ticket.substring(mac + 1))) {
+            return Optional.empty();
+        }
+        String[] parts = ticket.substring(0, mac).split("\\.");
+        if (parts.length != 3) {
+            return Optional.empty();
+        }
+        try {
+            String member = unb64(parts[0]);
+            long expires = Long.parseLong(parts[2]);
+            if (!member.equals(memberId) || clock.instant().getEpochSecond() >= expires) {
+                return Optional.empty();
+            }
+            return Optional.of(proposal(member, unb64(parts[1]), expires));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The member confirmed the link of {@code ticket} ({@link #propose}) in a POST with their CSRF token.
+     *
+     * @param replaceConfirmed the member confirmed replacing their current link, or the LINE user's
+     * @throws RequestRefusedException 403 without a matching CSRF token, or for a ticket that is not
+     *                                 this member's or has expired
+     */
+    public LinkResult confirm(LinkRequest request, String ticket, boolean replaceConfirmed) {
+        LineLogin.checkMember(csrf, request);
+        LinkProposal p = proposal(request.memberId(), ticket).orElseThrow(() -> RequestRefusedException.forbidden(
+                "This confirmation has expired or is not yours; link your LINE account again from your page."));
+        return store.link(p.lineUserId(), p.memberId(), "line-login", replaceConfirmed, clock.instant());
+    }
+
+    // ---- either side --------------------------------------------------------------------------------
+
+    /** The member unlinks on the site (after a POST with their CSRF token). */
     public boolean unlinkMember(String memberId) {
         return store.unlink(null, memberId, "member " + memberId, clock.instant());
     }
@@ -105,5 +243,55 @@ public final class AccountLinks {
 
     public Optional<Link> linkOfLineUser(String lineUserId) {
         return store.linkOfUser(lineUserId);
+    }
+
+    /** The tokens that guard starting and confirming links. */
+    public CsrfTokens csrfTokens() {
+        return csrf;
+    }
+
+    /** Deletes link nonces and link-token records that expired, used or not; returns how many. */
+    public int purgeExpired(Instant now) {
+        return store.purgeExpired(now);
+    }
+
+    private static String b64(String s) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String unb64(String s) {
+        return new String(Base64.getUrlDecoder().decode(s), StandardCharsets.UTF_8);
+    }
+
+    public static final class Builder {
+        private final LinkStore store;
+        private String accessBase = "https://access.line.me";
+        private Clock clock = Clock.systemUTC();
+        private CsrfTokens csrf = CsrfTokens.random();
+        private int startsPerClientPerMinute = 20;
+        private int maxTrackedClients = 10_000;
+
+        private Builder(LinkStore store) {
+            this.store = Objects.requireNonNull(store, "link store");
+        }
+
+        /** {@code https://access.line.me} [default], or the emulator's URL. */
+        public Builder accessBase(String accessBase) { this.accessBase = accessBase; return this; }
+
+        public Builder clock(Clock clock) { this.clock = clock; return this; }
+
+        /** The tokens that guard starting and confirming links: the same as {@link LineLogin}'s. */
+        public Builder csrfTokens(CsrfTokens csrf) { this.csrf = Objects.requireNonNull(csrf, "csrf"); return this; }
+
+        /** How many links one client address may start a minute [20], and how many addresses are counted [10,000]. */
+        public Builder startLimit(int perClientPerMinute, int maxClients) {
+            this.startsPerClientPerMinute = perClientPerMinute;
+            this.maxTrackedClients = maxClients;
+            return this;
+        }
+
+        public AccountLinks build() {
+            return new AccountLinks(this);
+        }
     }
 }

@@ -7,30 +7,45 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * LINE Login for a website, whole (DESIGN path 4): {@link #begin} sends the browser to LINE with
- * state, nonce and PKCE bound to it; {@link #complete} checks the callback, exchanges the code with
- * the same {@code redirect_uri}, and verifies the ID token locally, so that what it returns is a LINE
- * user id the site may trust.
+ * LINE Login for a website, whole: {@link #begin} sends the browser to LINE with state, nonce and
+ * PKCE bound to it; {@link #complete} checks the callback, exchanges the code with the same
+ * {@code redirect_uri}, and verifies the ID token locally, so that what it returns is a LINE user id
+ * the site may trust.
  *
  * <pre>{@code
- * LineLogin login = LineLogin.builder(channelId, channelSecret, pendingLogins)
+ * LineLogin login = LineLogin.builder(channelId, channelSecret, store.pendingLogins())
  *         .callbackUrls(CallbackUrls.of("https://example.com/callback")).build();
- * Begin b = login.begin("https://example.com/callback", Options.scopes("openid", "profile"));
+ * Begin b = login.begin("https://example.com/callback", Options.scopes("openid", "profile"), clientAddress);
  * // redirect to b.authorizationUrl() with Set-Cookie: b.setCookie(); then, on the callback:
- * Result r = login.complete(cookieValue, queryParameters);
+ * Result r = login.complete(cookieValue, queryParameters);   // and Set-Cookie: LoginFlow.clearCookie()
  * }</pre>
+ *
+ * <p>Safe by default: a sign-in ({@link #begin}) never links anything. Linking at LINE Login starts
+ * only with {@link #beginLink}, a POST of the signed-in member carrying the CSRF token of their
+ * session ({@link CsrfTokens}); its callback names the member ({@link LoggedIn#linkMemberId()}), and
+ * {@link AccountLinks#propose} and {@link AccountLinks#confirm} then link only that member, only
+ * after they confirmed, and never over an existing link unless they confirmed replacing it. Each
+ * client address may start a limited number of logins a minute ({@link RequestRefusedException} with
+ * 429 beyond), and {@link #purgeExpired} (run it every minute or so; the server's housekeeping does)
+ * deletes logins that were never completed.
  */
 public final class LineLogin {
     private static final Logger log = LoggerFactory.getLogger(LineLogin.class);
 
-    /** A member who logged in: the verified LINE user id, with the claims and tokens behind it. */
-    public record LoggedIn(String lineUserId, IdToken idToken, LoginTokens tokens, Boolean friendshipStatusChanged) {}
+    /**
+     * A member who logged in: the verified LINE user id, with the claims and tokens behind it;
+     * {@code linkMemberId} is the member who started this login to link it ({@link #beginLink}), null
+     * for a sign-in.
+     */
+    public record LoggedIn(String lineUserId, IdToken idToken, LoginTokens tokens, Boolean friendshipStatusChanged,
+                           String linkMemberId) {}
 
     /** How a callback ended. Exactly one part is set; show {@code lineError} and {@code refused} to the user. */
     public record Result(LoggedIn loggedIn, LoginFlow.LineError lineError, LoginFlow.Refused refused) {
@@ -42,9 +57,17 @@ public final class LineLogin {
     private final LoginFlow flow;
     private final LoginApi api;
     private final IdTokenVerifier verifier;
+    private final PendingLogins pending;
+    private final CsrfTokens csrf;
+    private final StartLimit starts;
+    private final Clock clock;
 
     private LineLogin(Builder b) {
         this.flow = new LoginFlow(b.channelId, b.accessBase.toString(), b.callbacks, b.pending, b.clock);
+        this.pending = b.pending;
+        this.csrf = b.csrf;
+        this.starts = new StartLimit(b.startsPerClientPerMinute, b.maxTrackedClients);
+        this.clock = b.clock;
         this.api = new LoginApi(b.apiBase, b.channelId, b.channelSecret);
         this.verifier = new IdTokenVerifier(b.channelId, b.channelSecret, new LineJwks(b.apiBase, b.clock), b.clock, b.skew);
     }
@@ -53,8 +76,54 @@ public final class LineLogin {
         return new Builder(channelId, channelSecret, pending);
     }
 
-    public LoginFlow.Begin begin(String redirectUri, LoginFlow.Options options) {
-        return flow.begin(redirectUri, options);
+    /**
+     * Starts a sign-in with LINE for the client at {@code clientAddress}. It never links: its callback
+     * gives a verified LINE user id and nothing else.
+     *
+     * @throws RequestRefusedException 429 when this client started too many logins this minute
+     */
+    public LoginFlow.Begin begin(String redirectUri, LoginFlow.Options options, String clientAddress) {
+        admit(clientAddress);
+        return flow.begin(redirectUri, options, null);
+    }
+
+    /**
+     * Starts a login that links the signed-in member's LINE account: call it for a POST whose CSRF
+     * token ({@link CsrfTokens#issue}) matches the member's session.
+     *
+     * @throws RequestRefusedException 403 without a matching CSRF token; 429 when this client started
+     *                                 too many logins this minute
+     */
+    public LoginFlow.Begin beginLink(String redirectUri, LoginFlow.Options options, LinkRequest request) {
+        checkMember(csrf, request);
+        admit(request.clientAddress());
+        return flow.begin(redirectUri, options, request.memberId());
+    }
+
+    static void checkMember(CsrfTokens csrf, LinkRequest request) {
+        if (request == null || request.memberId() == null || request.memberId().isBlank()) {
+            throw RequestRefusedException.forbidden("Sign in first, then link your LINE account from your page.");
+        }
+        if (!csrf.matches(request.siteSessionId(), request.csrfToken())) {
+            throw RequestRefusedException.forbidden("The form is stale or did not come from this site; reload the page.");
+        }
+    }
+
+    private void admit(String clientAddress) {
+        if (!starts.tryStart(clientAddress, clock.instant())) {
+            log.warn("a client started too many logins this minute; refused with 429");
+            throw RequestRefusedException.tooMany();
+        }
+    }
+
+    /** The tokens that guard {@link #beginLink}; give the same to {@link AccountLinks}. */
+    public CsrfTokens csrfTokens() {
+        return csrf;
+    }
+
+    /** Deletes the logins that expired, completed or not; returns how many. */
+    public int purgeExpired(Instant now) {
+        return pending.purgeExpired(now);
     }
 
     /**
@@ -83,7 +152,8 @@ public final class LineLogin {
             } else { // no openid scope: the profile endpoint names the user the token belongs to
                 userId = api.profile(tokens.accessToken()).userId();
             }
-            return new Result(new LoggedIn(userId, idToken, tokens, authorized.friendshipStatusChanged()), null, null);
+            return new Result(new LoggedIn(userId, idToken, tokens, authorized.friendshipStatusChanged(),
+                    authorized.linkMemberId()), null, null);
         } catch (InvalidIdTokenException e) {
             log.warn("the ID token of a login was refused: {}", e.getMessage());
             return Result.refused("the login could not be verified (" + e.getMessage() + "); start again");
@@ -106,6 +176,9 @@ public final class LineLogin {
         private URI apiBase = URI.create("https://api.line.me");
         private Clock clock = Clock.systemUTC();
         private Duration skew = Duration.ofMinutes(2);
+        private CsrfTokens csrf = CsrfTokens.random();
+        private int startsPerClientPerMinute = 20;
+        private int maxTrackedClients = 10_000;
 
         private Builder(String channelId, Secret channelSecret, PendingLogins pending) {
             this.channelId = Objects.requireNonNull(channelId, "channelId");
@@ -127,6 +200,19 @@ public final class LineLogin {
 
         /** How far apart LINE's clock and ours may be when checking {@code iat} and {@code exp} [2 minutes]. */
         public Builder clockSkew(Duration skew) { this.skew = skew; return this; }
+
+        /** The tokens that guard starting a link [a random key: share one between processes with {@link CsrfTokens#withKey}]. */
+        public Builder csrfTokens(CsrfTokens csrf) { this.csrf = Objects.requireNonNull(csrf, "csrf"); return this; }
+
+        /**
+         * How many logins one client address may start a minute [20], and how many addresses are
+         * counted at most in a minute [10,000]; beyond either, {@code 429}.
+         */
+        public Builder startLimit(int perClientPerMinute, int maxClients) {
+            this.startsPerClientPerMinute = perClientPerMinute;
+            this.maxTrackedClients = maxClients;
+            return this;
+        }
 
         public LineLogin build() {
             Objects.requireNonNull(callbacks, "callbackUrls");

@@ -1,5 +1,6 @@
 package io.linegate.login;
 
+import io.linegate.store.Digests;
 import io.linegate.store.PendingLogins;
 import io.linegate.store.PendingLogins.PendingLogin;
 import java.net.URLEncoder;
@@ -19,11 +20,17 @@ import java.util.stream.Collectors;
  *
  * <p>{@link #begin} makes a random {@code state}, {@code nonce} and PKCE {@code code_verifier},
  * stores them server-side under a random login id, and returns the cookie that binds that id to
- * this browser (HttpOnly, Secure, SameSite=Lax, 10 minutes). {@link #callback} accepts a code only
- * for the browser that started the login, with the same {@code state}, once, within 10 minutes:
- * a forged callback (CSRF), a replayed one, a stale one and one from another browser are refused.
- * LINE's error responses ({@code ACCESS_DENIED}, {@code INVALID_SCOPE}, ...) come back as such, for
- * the site to show the user.
+ * this browser (HttpOnly, Secure, 10 minutes; SameSite=Lax, because LINE's redirect to the callback
+ * is a cross-site navigation, which a Strict cookie would not follow). The store keeps only SHA-256
+ * digests of the login id and the state; the nonce and the verifier are kept as they are, because
+ * the callback needs them (the nonce is compared with the ID token's claim, the verifier goes to the
+ * token endpoint). {@link #callback} accepts a code only for the browser that started the login,
+ * with the same {@code state}, once, within 10 minutes: a forged callback (CSRF), a replayed one, a
+ * stale one and one from another browser are refused. LINE's error responses ({@code ACCESS_DENIED},
+ * {@code INVALID_SCOPE}, ...) come back as such, for the site to show the user.
+ *
+ * <p>A login started to link a member's LINE account carries that member id through to
+ * {@link Authorized#linkMemberId()}; a plain sign-in carries none, and can never link.
  */
 public final class LoginFlow {
     public static final String COOKIE = "linegate_login";
@@ -51,12 +58,13 @@ public final class LoginFlow {
     /** What the callback found. Exactly one of the three parts is set. */
     public record Callback(Authorized authorized, LineError lineError, Refused refused) {}
 
-    /** A code that may be exchanged, with what the exchange needs. */
+    /** A code that may be exchanged, with what the exchange needs; {@code linkMemberId} if the login was started as a link. */
     public record Authorized(String code, String redirectUri, String codeVerifier, String nonce,
-                             Boolean friendshipStatusChanged) {
+                             Boolean friendshipStatusChanged, String linkMemberId) {
         @Override
         public String toString() {
-            return "Authorized[redirectUri=" + redirectUri + ", friendshipStatusChanged=" + friendshipStatusChanged + "]";
+            return "Authorized[redirectUri=" + redirectUri + ", friendshipStatusChanged=" + friendshipStatusChanged
+                    + ", link=" + (linkMemberId != null) + "]";
         }
     }
 
@@ -72,7 +80,7 @@ public final class LoginFlow {
     private final PendingLogins pending;
     private final Clock clock;
 
-    public LoginFlow(String channelId, String authorizeBase, CallbackUrls callbacks, PendingLogins pending, Clock clock) {
+    LoginFlow(String channelId, String authorizeBase, CallbackUrls callbacks, PendingLogins pending, Clock clock) {
         this.channelId = Objects.requireNonNull(channelId, "channel id");
         this.authorizeUrl = authorizeBase.replaceAll("/+$", "") + "/oauth2/v2.1/authorize";
         this.callbacks = callbacks;
@@ -80,7 +88,13 @@ public final class LoginFlow {
         this.clock = clock;
     }
 
-    public Begin begin(String redirectUri, Options options) {
+    /** A sign-in; see {@link #begin(String, Options, String)}. */
+    Begin begin(String redirectUri, Options options) {
+        return begin(redirectUri, options, null);
+    }
+
+    /** Starts a login; {@code linkMemberId} is the member it links, null for a sign-in. */
+    Begin begin(String redirectUri, Options options, String linkMemberId) {
         if (!callbacks.allows(redirectUri)) {
             throw new IllegalArgumentException("redirect_uri is not a registered callback URL: " + redirectUri);
         }
@@ -92,7 +106,9 @@ public final class LoginFlow {
         String state = Pkce.randomToken(32);
         String nonce = Pkce.randomToken(32);
         String verifier = Pkce.newVerifier();
-        pending.savePendingLogin(new PendingLogin(id, state, nonce, verifier, redirectUri, clock.instant()));
+        Instant now = clock.instant();
+        pending.savePendingLogin(new PendingLogin(Digests.sha256(id), Digests.sha256(state), nonce, verifier, redirectUri,
+                linkMemberId, now, now.plus(VALIDITY)));
 
         Map<String, String> q = new LinkedHashMap<>();
         q.put("response_type", "code");
@@ -120,7 +136,7 @@ public final class LoginFlow {
      * @param loginId the value of the {@link #COOKIE} cookie the browser sent (null if none)
      * @param query   the callback's query parameters
      */
-    public Callback callback(String loginId, Map<String, String> query) {
+    Callback callback(String loginId, Map<String, String> query) {
         String state = query.get("state");
         if (loginId == null || loginId.isEmpty()) {
             return refused("no login in progress in this browser (the login cookie is missing)");
@@ -129,7 +145,7 @@ public final class LoginFlow {
             return refused("the callback has no state");
         }
         Instant now = clock.instant();
-        PendingLogins.Use use = pending.usePendingLogin(loginId, state, now.minus(VALIDITY), now);
+        PendingLogins.Use use = pending.usePendingLogin(Digests.sha256(loginId), Digests.sha256(state), now);
         if (use.refusal() != null) {
             switch (use.refusal()) {
                 case STATE_MISMATCH: return refused("the state does not match this browser's login");
@@ -149,7 +165,12 @@ public final class LoginFlow {
         PendingLogin login = use.login();
         String changed = query.get("friendship_status_changed");
         return new Callback(new Authorized(code, login.redirectUri(), login.codeVerifier(), login.nonce(),
-                changed == null ? null : Boolean.valueOf(changed)), null, null);
+                changed == null ? null : Boolean.valueOf(changed), login.linkMemberId()), null, null);
+    }
+
+    /** The {@code Set-Cookie} value that removes the login cookie: send it with the callback's answer. */
+    public static String clearCookie() {
+        return COOKIE + "=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax";
     }
 
     private static Callback refused(String reason) {

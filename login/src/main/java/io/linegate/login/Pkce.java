@@ -1,8 +1,6 @@
 package io.linegate.login;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.linegate.store.Digests;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -24,12 +22,7 @@ public final class Pkce {
         if (verifier == null || !verifier.matches("[A-Za-z0-9\\-._~]{43,128}")) {
             throw new IllegalArgumentException("code_verifier must be 43 to 128 characters of [A-Za-z0-9-._~]");
         }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.sha256(verifier); // the verifier is ASCII, so its UTF-8 bytes are its ASCII bytes
     }
 
     /** A URL-safe token of {@code bytes} bytes from a {@link SecureRandom}: base64url without padding, for states, nonces and session ids. */

@@ -11,6 +11,7 @@ import com.linecorp.armeria.server.Server;
 import io.linegate.core.Json;
 import io.linegate.emulator.Emulator;
 import io.linegate.login.AccountLinks.Outcome;
+import io.linegate.store.Digests;
 import io.linegate.store.LinkStore.AuditEntry;
 import io.linegate.store.Store;
 import java.net.URI;
@@ -20,7 +21,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -28,14 +30,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Messaging API account-link flow against the emulator's link tokens and account-link dialog. */
+/**
+ * The Messaging API account-link flow against the emulator's link tokens and account-link dialog,
+ * and the attacks on it: another member's nonce, a replayed event, a nonce used with another user's
+ * link token, a link token the bot never issued, a start without the session's CSRF token, and a link
+ * that would silently replace another.
+ */
 class AccountLinksTest {
+    static final String CLIENT = "203.0.113.9";
     @TempDir
     Path dir;
     Emulator emulator;
     Server bot;
     Store store;
     AccountLinks links;
+    final CsrfTokens csrf = CsrfTokens.random();
     final List<JsonNode> events = new CopyOnWriteArrayList<>();
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -54,7 +63,7 @@ class AccountLinksTest {
         bot.start().join();
         api("PUT", "/v2/bot/channel/webhook/endpoint", "{\"endpoint\":\"http://127.0.0.1:" + bot.activeLocalPort() + "/webhook\"}");
         store = Store.sqlite(dir);
-        links = new AccountLinks(store.links(), "https://access.line.me", Clock.systemUTC());
+        links = AccountLinks.builder(store.links()).accessBase("https://access.line.me").csrfTokens(csrf).build();
     }
 
     @AfterEach
@@ -97,14 +106,27 @@ class AccountLinksTest {
                 event.path("source").path("userId").asText(null));
     }
 
+    /** A link token LINE issued for {@code userId}, recorded with its user as the bot does when it issues one. */
     String linkToken(String userId) throws Exception {
-        return api("POST", "/v2/bot/user/" + userId + "/linkToken", null).path("linkToken").asText();
+        String token = api("POST", "/v2/bot/user/" + userId + "/linkToken", null).path("linkToken").asText();
+        store.links().recordLinkToken(Digests.sha256(token), userId, Instant.now(), Instant.now().plus(Duration.ofMinutes(10)));
+        return token;
+    }
+
+    /** The member, signed in on the site in a session of their own, posting the form with that session's CSRF token. */
+    LinkRequest member(String memberId) {
+        String session = "session-of-" + memberId;
+        return new LinkRequest(memberId, session, csrf.issue(session), CLIENT);
+    }
+
+    String start(String memberId, String linkToken) {
+        return links.startLink(member(memberId), linkToken, false);
     }
 
     @Test
     void theUserTheLinkTokenWasIssuedForIsLinkedToTheNoncesMember() throws Exception {
         String user = friend();
-        String dialog = links.startLink("member-42", linkToken(user));
+        String dialog = start("member-42", linkToken(user));
         assertThat(dialog).startsWith("https://access.line.me/dialog/bot/accountLink?linkToken=");
         assertThat(dialog.replaceAll(".*nonce=", "")).matches("[A-Za-z0-9_-]{43}"); // 256 bits
         assertThat(handle(openDialog(user, dialog))).isEqualTo(Outcome.LINKED);
@@ -115,7 +137,7 @@ class AccountLinksTest {
     @Test
     void aReusedNonceLinksNothing() throws Exception {
         String user = friend();
-        String dialog = links.startLink("member-1", linkToken(user));
+        String dialog = start("member-1", linkToken(user));
         JsonNode event = openDialog(user, dialog);
         assertThat(handle(event)).isEqualTo(Outcome.LINKED);
         links.unlinkMember("member-1");
@@ -126,8 +148,8 @@ class AccountLinksTest {
     @Test
     void aNonceIssuedForAnotherMemberLinksThatMemberOnly() throws Exception {
         String user = friend();
-        String forMember1 = links.startLink("member-1", linkToken(user));
-        links.startLink("member-2", linkToken(user)); // started, never completed
+        String forMember1 = start("member-1", linkToken(user));
+        start("member-2", linkToken(user)); // started, never completed
         assertThat(handle(openDialog(user, forMember1))).isEqualTo(Outcome.LINKED);
         assertThat(links.linkOfMember("member-1")).isPresent();
         assertThat(links.linkOfMember("member-2")).isEmpty();
@@ -138,7 +160,7 @@ class AccountLinksTest {
     void aFailedEventFromAnotherUserLinksNothing() throws Exception {
         String victim = friend();
         String attacker = friend();
-        String dialog = links.startLink("member-7", linkToken(victim));
+        String dialog = start("member-7", linkToken(victim));
         JsonNode event = openDialog(attacker, dialog); // the attacker opens the victim's link
         assertThat(event.path("link").path("result").asText()).isEqualTo("failed");
         assertThat(event.has("source")).isFalse();
@@ -150,13 +172,85 @@ class AccountLinksTest {
     @Test
     void membersAndUsersCanUnlinkAtAnyTimeWithAnAuditTrail() throws Exception {
         String user = friend();
-        handle(openDialog(user, links.startLink("member-9", linkToken(user))));
+        handle(openDialog(user, start("member-9", linkToken(user))));
         assertThat(links.unlinkLineUser(user)).isTrue();
         assertThat(links.unlinkLineUser(user)).isFalse();
-        handle(openDialog(user, links.startLink("member-9", linkToken(user))));
+        handle(openDialog(user, start("member-9", linkToken(user))));
         assertThat(links.unlinkMember("member-9")).isTrue();
         assertThat(store.links().auditTrail(10)).extracting(AuditEntry::action)
                 .containsExactly("unlinked", "linked", "unlinked", "linked");
-        assertThatThrownBy(() -> links.startLink("", "token")).hasMessageContaining("logged-in member");
+    }
+
+    @Test
+    void aNonceUsedWithAnotherUsersLinkTokenLinksNothingAndIsAudited() throws Exception {
+        String attacker = friend();
+        String victim = friend();
+        // The attacker, a member of the site, starts a link with their own link token: the nonce is bound to them.
+        String attackersDialog = start("mallory", linkToken(attacker));
+        String nonce = attackersDialog.replaceAll(".*nonce=", "");
+        // The victim opens LINE's dialog with their own link token and the attacker's nonce.
+        String victimsToken = linkToken(victim);
+        JsonNode event = openDialog(victim, "https://access.line.me/dialog/bot/accountLink?linkToken="
+                + java.net.URLEncoder.encode(victimsToken, StandardCharsets.UTF_8) + "&nonce=" + nonce);
+        assertThat(event.path("link").path("result").asText()).as("LINE itself sees nothing wrong").isEqualTo("ok");
+        assertThat(handle(event)).isEqualTo(Outcome.REFUSED);
+        assertThat(store.links().links()).isEmpty();
+        assertThat(store.links().auditTrail(1)).singleElement().satisfies(a -> {
+            assertThat(a.action()).isEqualTo("refused");
+            assertThat(a.lineUserId()).isEqualTo(victim);
+            assertThat(a.memberId()).isEqualTo("mallory");
+            assertThat(a.detail()).contains("another LINE user");
+        });
+        assertThat(handle(event)).as("the nonce is spent by the attempt").isEqualTo(Outcome.REFUSED);
+    }
+
+    @Test
+    void aLinkTokenTheBotNeverIssuedStartsNothing() throws Exception {
+        String user = friend();
+        String unrecorded = api("POST", "/v2/bot/user/" + user + "/linkToken", null).path("linkToken").asText();
+        for (String token : new String[] {"anything", unrecorded, "", null}) {
+            assertThatThrownBy(() -> start("mallory", token)).isInstanceOfSatisfying(RequestRefusedException.class,
+                    e -> assertThat(e.status()).isEqualTo(400));
+        }
+        assertThat(store.links().auditTrail(10)).extracting(AuditEntry::action).containsOnly("refused");
+    }
+
+    @Test
+    void startingALinkNeedsTheCsrfTokenOfTheMembersOwnSession() throws Exception {
+        String token = linkToken(friend());
+        LinkRequest alice = member("alice");
+        for (LinkRequest forged : List.of(new LinkRequest("alice", alice.siteSessionId(), null, CLIENT),
+                new LinkRequest("alice", alice.siteSessionId(), "guess", CLIENT),
+                new LinkRequest("alice", "another-session", alice.csrfToken(), CLIENT),
+                new LinkRequest("alice", alice.siteSessionId(), member("bob").csrfToken(), CLIENT),
+                new LinkRequest("", alice.siteSessionId(), alice.csrfToken(), CLIENT))) {
+            assertThatThrownBy(() -> links.startLink(forged, token, false)).isInstanceOfSatisfying(RequestRefusedException.class,
+                    e -> assertThat(e.status()).isEqualTo(403));
+        }
+        assertThat(links.startLink(alice, token, false)).contains("nonce=");
+    }
+
+    @Test
+    void aLinkThatWouldReplaceAnotherNeedsTheMembersConfirmation() throws Exception {
+        String first = friend();
+        String second = friend();
+        assertThat(handle(openDialog(first, start("member-5", linkToken(first))))).isEqualTo(Outcome.LINKED);
+        // The member links another LINE account without confirming the replacement: nothing changes.
+        assertThat(handle(openDialog(second, start("member-5", linkToken(second))))).isEqualTo(Outcome.WOULD_REPLACE);
+        assertThat(links.linkOfMember("member-5")).hasValueSatisfying(l -> assertThat(l.lineUserId()).isEqualTo(first));
+        // Confirmed: the old link goes, and both are in the audit trail.
+        String confirmed = links.startLink(member("member-5"), linkToken(second), true);
+        assertThat(handle(openDialog(second, confirmed))).isEqualTo(Outcome.LINKED);
+        assertThat(links.linkOfMember("member-5")).hasValueSatisfying(l -> assertThat(l.lineUserId()).isEqualTo(second));
+        assertThat(store.links().auditTrail(2)).extracting(AuditEntry::action, AuditEntry::lineUserId).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("linked", second), org.assertj.core.groups.Tuple.tuple("replaced", first));
+    }
+
+    @Test
+    void theNonceIsKeptOnlyAsADigest() throws Exception {
+        String user = friend();
+        String nonce = start("member-3", linkToken(user)).replaceAll(".*nonce=", "");
+        assertThat(store.links().useLinkNonce(nonce, Instant.now())).as("the clear nonce is no key").isEmpty();
+        assertThat(store.links().useLinkNonce(Digests.sha256(nonce), Instant.now())).isPresent();
     }
 }

@@ -71,6 +71,24 @@ final class Browser {
         throw new AssertionError("no form with button #" + buttonId + " on " + location + ":\n" + page);
     }
 
+    /**
+     * A user with {@code email} and {@code password} opens the authorization URL in a fresh browser,
+     * logs in to LINE and answers the consent screen with {@code button} (LINE remembers a consent, so
+     * a later login with the same scopes goes straight back); the browser stops at {@code callback}.
+     */
+    static Browser logInAndAnswer(String platform, String authorizationUrl, String email, String password, String button,
+                                  String callback) throws Exception {
+        Browser b = new Browser(platform).open(authorizationUrl);
+        b.submit("login", Map.of("email", email, "password", password));
+        if (!b.location.toString().startsWith(callback)) {
+            b.submit(button, Map.of());
+        }
+        if (!b.location.toString().startsWith(callback)) {
+            throw new AssertionError("not back at " + callback + ": " + b.location + "\n" + b.page);
+        }
+        return b;
+    }
+
     /** The query parameters of where the browser was sent last (the site's callback). */
     Map<String, String> query() {
         Map<String, String> q = new LinkedHashMap<>();

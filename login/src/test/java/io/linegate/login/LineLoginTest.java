@@ -36,12 +36,13 @@ import org.slf4j.LoggerFactory;
  * endpoints: the happy path, and each attack on the code and the callback.
  */
 class LineLoginTest {
-    static final String CALLBACK = "https://member.example/callback";
-    static final String EMAIL = "taro@example.com";
-    static final String PASSWORD = "a long and secret password";
+    static final String CALLBACK = LoginEmulator.CALLBACK;
+    static final String PASSWORD = LoginEmulator.PASSWORD;
+    static final String CLIENT = "203.0.113.7";
 
     @TempDir
     Path dir;
+    LoginEmulator fixture;
     Emulator emulator;
     LoginChannelInfo channel;
     Store store;
@@ -53,25 +54,23 @@ class LineLoginTest {
     void start() throws Exception {
         logs.start();
         root().addAppender(logs);
-        emulator = Emulator.builder().port(0).loginCallbackUrl(CALLBACK).start();
-        channel = emulator.defaultLoginChannel();
-        store = Store.sqlite(dir);
-        login = LineLogin.builder(channel.channelId(), Secret.of(channel.channelSecret(), "login secret"), store.pendingLogins())
-                .callbackUrls(CallbackUrls.of(List.of(CALLBACK))).platform(URI.create(emulator.baseUrl())).build();
-        user = control("POST", "/users", "{\"displayName\":\"Taro\"}").path("userId").asText();
-        control("PUT", "/login/users/" + user + "/credentials", "{\"email\":\"" + EMAIL + "\",\"password\":\"" + PASSWORD + "\"}");
+        fixture = new LoginEmulator(dir);
+        emulator = fixture.emulator;
+        channel = fixture.channel;
+        store = fixture.store;
+        user = fixture.user;
+        login = fixture.login().build();
     }
 
     @AfterEach
     void stop() {
         root().detachAppender(logs);
-        store.close();
-        emulator.close();
+        fixture.close();
     }
 
     @Test
     void logsInWithAVerifiedIdTokenThenRefreshesAndRevokes() throws Exception {
-        LoginFlow.Begin begin = login.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"));
+        LoginFlow.Begin begin = login.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"), CLIENT);
         Browser browser = consent(begin, "allow");
         LineLogin.Result r = login.complete(cookie(begin), browser.query());
 
@@ -96,7 +95,7 @@ class LineLoginTest {
 
     @Test
     void deauthorizeWithdrawsTheUsersConsentWhenAMemberUnregisters() throws Exception {
-        LoginFlow.Begin begin = login.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"));
+        LoginFlow.Begin begin = login.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"), CLIENT);
         String userToken = login.complete(cookie(begin), consent(begin, "allow").query()).loggedIn().tokens().accessToken();
         HttpResponse<String> issued = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(emulator.baseUrl() + "/oauth2/v3/token")).header("Content-Type", "application/x-www-form-urlencoded")
@@ -126,7 +125,7 @@ class LineLoginTest {
 
     @Test
     void aReplayedCallbackIsRefused() throws Exception {
-        LoginFlow.Begin begin = login.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"));
+        LoginFlow.Begin begin = login.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"), CLIENT);
         Map<String, String> callback = consent(begin, "allow").query();
         assertThat(login.complete(cookie(begin), callback).loggedIn()).isNotNull();
         assertThat(login.complete(cookie(begin), callback).refused().reason()).contains("already completed");
@@ -145,7 +144,7 @@ class LineLoginTest {
     void theExchangeNeedsTheRedirectUriOfTheRequestAndThenTheCodeIsSpent() throws Exception {
         LoginFlow.Authorized a = authorize();
         LoginFlow.Authorized elsewhere = new LoginFlow.Authorized(a.code(), CALLBACK + "?next=/evil", a.codeVerifier(),
-                a.nonce(), null);
+                a.nonce(), null, null);
         assertThatThrownBy(() -> login.api().exchange(elsewhere))
                 .isInstanceOfSatisfying(LoginApiException.class, e -> assertThat(e.error()).isEqualTo("invalid_grant"));
         assertThatThrownBy(() -> login.api().exchange(a)) // single use, whether or not the exchange succeeded
@@ -154,7 +153,7 @@ class LineLoginTest {
 
     @Test
     void aDeclinedConsentComesBackAsLinesErrorForTheUser() throws Exception {
-        LoginFlow.Begin begin = login.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"));
+        LoginFlow.Begin begin = login.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"), CLIENT);
         LineLogin.Result r = login.complete(cookie(begin), consent(begin, "deny").query());
         assertThat(r.loggedIn()).isNull();
         assertThat(r.lineError().error()).isEqualTo("ACCESS_DENIED");
@@ -162,7 +161,7 @@ class LineLoginTest {
 
     @Test
     void anAccessTokenOfAnotherChannelProvesNothing() throws Exception {
-        LoginFlow.Begin begin = login.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"));
+        LoginFlow.Begin begin = login.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"), CLIENT);
         String token = login.complete(cookie(begin), consent(begin, "allow").query()).loggedIn().tokens().accessToken();
         LoginApi otherSite = new LoginApi(URI.create(emulator.baseUrl()), "1999999999", Secret.of("another-secret", "s"));
         assertThatThrownBy(() -> otherSite.verifyAccessToken(token)).hasMessageContaining("another channel");
@@ -177,7 +176,7 @@ class LineLoginTest {
         assertThat(liff.fromIdToken(session.path("idToken").asText()).userId()).isEqualTo(user);
         assertThat(liff.fromAccessToken(session.path("accessToken").asText()).userId()).isEqualTo(user);
         // A web-login (HS256) token is not a LIFF token, whatever it says.
-        LoginFlow.Begin begin = login.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"));
+        LoginFlow.Begin begin = login.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"), CLIENT);
         String webToken = login.complete(cookie(begin), consent(begin, "allow").query()).loggedIn().tokens().idToken();
         assertThatThrownBy(() -> liff.fromIdToken(webToken)).isInstanceOf(InvalidIdTokenException.class)
                 .hasMessageContaining("HS256");
@@ -195,7 +194,7 @@ class LineLoginTest {
         LoginTokens tokens = login.api().exchange(a);
         secrets.addAll(List.of(tokens.accessToken(), tokens.idToken(), tokens.refreshToken()));
         assertThatThrownBy(() -> login.api().exchange(a)).isInstanceOf(LoginApiException.class); // failures log too
-        LoginFlow.Begin again = login.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"));
+        LoginFlow.Begin again = login.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"), CLIENT);
         Map<String, String> spent = new java.util.HashMap<>(consent(again, "allow").query());
         secrets.add(spent.get("code"));
         spent.put("code", a.code()); // a valid state with a spent code: LINE refuses it, and linegate logs that
@@ -224,26 +223,15 @@ class LineLoginTest {
      * (LINE remembers a consent, so a later login with the same scopes goes straight back).
      */
     private Browser consent(LoginFlow.Begin begin, String button) throws Exception {
-        Browser b = new Browser(emulator.baseUrl()).open(begin.authorizationUrl());
-        b.submit("login", Map.of("email", EMAIL, "password", PASSWORD));
-        if (!b.location.toString().startsWith(CALLBACK)) {
-            b.submit(button, Map.of());
-        }
-        assertThat(b.location.toString()).as(b.page).startsWith(CALLBACK);
-        return b;
+        return fixture.consent(begin, button);
     }
 
     private static String cookie(LoginFlow.Begin begin) {
-        String c = begin.setCookie();
-        return c.substring(c.indexOf('=') + 1, c.indexOf(';'));
+        return LoginEmulator.cookie(begin);
     }
 
     private JsonNode control(String method, String path, String body) throws Exception {
-        HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(emulator.baseUrl() + "/control/v1" + path)).header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(res.statusCode()).as(res.body()).isBetween(200, 299);
-        return res.body().isBlank() ? Json.mapper().createObjectNode() : Json.mapper().readTree(res.body());
+        return fixture.control(method, path, body);
     }
 
     private static Logger root() {

@@ -8,11 +8,8 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,18 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 class LoginFlowTest {
     static final String CALLBACK = "https://members.example.com/login/callback";
 
-    /** A clock the test moves by hand. */
-    static final class TestClock extends Clock {
-        volatile Instant now = Instant.parse("2026-11-24T00:00:00Z");
-        @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(ZoneId zone) { return this; }
-        @Override public Instant instant() { return now; }
-    }
-
     @TempDir
     Path dir;
     Store store;
-    final TestClock clock = new TestClock();
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T00:00:00Z"));
     LoginFlow flow;
 
     @BeforeEach
@@ -130,7 +119,7 @@ class LoginFlowTest {
     @Test
     void anExpiredStateIsRefused() {
         LoginFlow.Begin b = begin();
-        clock.now = clock.now.plus(Duration.ofMinutes(11));
+        clock.advance(Duration.ofMinutes(11));
         assertThat(flow.callback(cookieValue(b.setCookie()), Map.of("code", "c", "state", query(b.authorizationUrl()).get("state")))
                 .refused().reason()).contains("10 minutes");
     }
@@ -142,5 +131,23 @@ class LoginFlowTest {
                 "error_description", "The resource owner denied the request.", "state", query(b.authorizationUrl()).get("state")));
         assertThat(denied.lineError().error()).isEqualTo("ACCESS_DENIED");
         assertThat(denied.lineError().description()).contains("denied");
+    }
+
+    @Test
+    void theStoreKeepsOnlyDigestsOfTheLoginIdAndTheState() {
+        LoginFlow.Begin b = begin();
+        String id = cookieValue(b.setCookie());
+        String state = query(b.authorizationUrl()).get("state");
+        assertThat(store.pendingLogins().usePendingLogin(id, io.linegate.store.Digests.sha256(state), clock.instant()).refusal())
+                .as("the clear login id is no key").isEqualTo(io.linegate.store.PendingLogins.Use.Refusal.NO_SUCH_LOGIN);
+        assertThat(store.pendingLogins().usePendingLogin(io.linegate.store.Digests.sha256(id), state, clock.instant()).refusal())
+                .as("the clear state does not match").isEqualTo(io.linegate.store.PendingLogins.Use.Refusal.STATE_MISMATCH);
+        assertThat(flow.callback(id, Map.of("code", "c", "state", state)).authorized()).isNotNull();
+    }
+
+    @Test
+    void theCookieThatEndsTheLoginExpiresItAtOnce() {
+        assertThat(LoginFlow.clearCookie()).startsWith(LoginFlow.COOKIE + "=;").contains("Max-Age=0").contains("Path=/")
+                .contains("HttpOnly").contains("Secure");
     }
 }

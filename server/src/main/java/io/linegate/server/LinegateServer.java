@@ -158,6 +158,17 @@ public final class LinegateServer implements AutoCloseable {
                         log.warn("could not prune the API request log", e);
                     }
                 }), 0, 1, java.util.concurrent.TimeUnit.HOURS);
+        // Logins never completed and link nonces or tokens never used expire; anonymous visitors create
+        // them, so they are purged here rather than left to grow (LinkStore, PendingLogins).
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                Instant now = clock.instant();
+                store.links().purgeExpired(now);
+                store.pendingLogins().purgeExpired(now);
+            } catch (RuntimeException e) {
+                log.warn("could not purge expired logins and link nonces; will try again", e);
+            }
+        }, 0, 1, java.util.concurrent.TimeUnit.MINUTES);
         if (campaigns != null) {
             // Campaigns block while they pace their batches, so they get a thread of their own.
             Campaigns running = campaigns;

@@ -252,46 +252,6 @@ public abstract class StoreContractTest {
     }
 
     @Test
-    void aLinkNonceIsUsedOnceEvenByConcurrentCallers() throws Exception {
-        Instant t = Instant.parse("2026-11-01T00:00:00Z");
-        try (Store a = open(); Store b = open()) {
-            a.links().saveLinkNonce("nonce-1", "member-1", t);
-            List<CompletableFuture<java.util.Optional<String>>> uses = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                Store s = i % 2 == 0 ? a : b;
-                uses.add(CompletableFuture.supplyAsync(() -> s.links().useLinkNonce("nonce-1", t.minusSeconds(600), t.plusSeconds(1))));
-            }
-            List<java.util.Optional<String>> results = new ArrayList<>();
-            for (CompletableFuture<java.util.Optional<String>> u : uses) {
-                results.add(u.get());
-            }
-            assertThat(results).filteredOn(java.util.Optional::isPresent).containsExactly(java.util.Optional.of("member-1"));
-        }
-    }
-
-    @Test
-    void aPendingLoginIsUsedOnceEvenByConcurrentCallers() throws Exception {
-        Instant t = Instant.parse("2026-11-01T00:00:00Z");
-        try (Store a = open(); Store b = open()) {
-            a.pendingLogins().savePendingLogin(new PendingLogins.PendingLogin("session-1", "state-1", "nonce-1", "verifier-1",
-                    "https://site.example/callback", t));
-            List<CompletableFuture<PendingLogins.Use>> uses = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                Store s = i % 2 == 0 ? a : b;
-                uses.add(CompletableFuture.supplyAsync(() -> s.pendingLogins().usePendingLogin("session-1", "state-1",
-                        t.minusSeconds(600), t.plusSeconds(1))));
-            }
-            List<PendingLogins.Use> results = new ArrayList<>();
-            for (CompletableFuture<PendingLogins.Use> u : uses) {
-                results.add(u.get());
-            }
-            assertThat(results).filteredOn(u -> u.login() != null).hasSize(1);
-            assertThat(results).filteredOn(u -> u.login() == null)
-                    .allSatisfy(u -> assertThat(u.refusal()).isEqualTo(PendingLogins.Use.Refusal.ALREADY_USED));
-        }
-    }
-
-    @Test
     void aRepeatedDoneMarkChangesStateOnlyOnce() {
         try (Store a = openAsOnlyNode(); Store b = open()) {
             a.journal().split(List.of(), List.of(event("E1", "user:A")), List.of()).join();
@@ -320,6 +280,149 @@ public abstract class StoreContractTest {
                     .allSatisfy(e -> assertThat(e.partition()).isEqualTo(p))
                     .extracting(StoredEvent::seq).isSorted();
             assertThat(store.journal().pending(java.util.Set.of(), 0, 100)).isEmpty();
+        }
+    }
+
+    // ---- logins and links ------------------------------------------------------------------------
+
+    static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
+
+    static PendingLogins.PendingLogin login(String idHash, String linkMember) {
+        return new PendingLogins.PendingLogin(idHash, "state-digest", "nonce", "verifier", "https://example.com/cb",
+                linkMember, T0, T0.plusSeconds(600));
+    }
+
+    @Test
+    void aPendingLoginIsUsedOnceAmongConcurrentCallersOfTwoProcesses() throws Exception {
+        try (Store a = open(); Store b = open()) {
+            a.pendingLogins().savePendingLogin(login("id-1", "member-7"));
+            List<CompletableFuture<PendingLogins.Use>> uses = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                Store s = i % 2 == 0 ? a : b;
+                uses.add(CompletableFuture.supplyAsync(() -> s.pendingLogins().usePendingLogin("id-1", "state-digest",
+                        T0.plusSeconds(1))));
+            }
+            List<PendingLogins.Use> done = uses.stream().map(CompletableFuture::join).toList();
+            assertThat(done).filteredOn(u -> u.login() != null).singleElement()
+                    .satisfies(u -> assertThat(u.login().linkMemberId()).isEqualTo("member-7"));
+            assertThat(done).filteredOn(u -> u.login() == null).extracting(PendingLogins.Use::refusal)
+                    .containsOnly(PendingLogins.Use.Refusal.ALREADY_USED);
+        }
+    }
+
+    @Test
+    void aPendingLoginNeedsItsStateAndRefusesOnceExpired() {
+        try (Store store = open()) {
+            store.pendingLogins().savePendingLogin(login("id-1", null));
+            store.pendingLogins().savePendingLogin(login("id-2", null));
+            assertThat(store.pendingLogins().usePendingLogin("id-1", "other-digest", T0).refusal())
+                    .isEqualTo(PendingLogins.Use.Refusal.STATE_MISMATCH);
+            assertThat(store.pendingLogins().usePendingLogin("nope", "state-digest", T0).refusal())
+                    .isEqualTo(PendingLogins.Use.Refusal.NO_SUCH_LOGIN);
+            assertThat(store.pendingLogins().usePendingLogin("id-1", "state-digest", T0.plusSeconds(599)).login()).isNotNull();
+            assertThat(store.pendingLogins().usePendingLogin("id-2", "state-digest", T0.plusSeconds(600)).refusal())
+                    .isEqualTo(PendingLogins.Use.Refusal.EXPIRED);
+            assertThat(login("x", null).toString()).doesNotContain("verifier", "nonce=", "state-digest");
+        }
+    }
+
+    @Test
+    void purgingDeletesExpiredLoginsUsedOrNotAndKeepsLiveOnes() {
+        try (Store store = open()) {
+            store.pendingLogins().savePendingLogin(login("old-used", null));
+            store.pendingLogins().savePendingLogin(login("old-unused", null));
+            store.pendingLogins().usePendingLogin("old-used", "state-digest", T0.plusSeconds(1));
+            store.pendingLogins().savePendingLogin(new PendingLogins.PendingLogin("live", "state-digest", "n", "v", "u", null,
+                    T0.plusSeconds(300), T0.plusSeconds(900)));
+            assertThat(store.pendingLogins().purgeExpired(T0.plusSeconds(600))).isEqualTo(2);
+            assertThat(store.pendingLogins().purgeExpired(T0.plusSeconds(600))).isZero();
+            assertThat(store.pendingLogins().usePendingLogin("old-unused", "state-digest", T0.plusSeconds(601)).refusal())
+                    .isEqualTo(PendingLogins.Use.Refusal.NO_SUCH_LOGIN);
+            assertThat(store.pendingLogins().usePendingLogin("live", "state-digest", T0.plusSeconds(601)).login()).isNotNull();
+        }
+    }
+
+    static LinkStore.LinkNonce nonce(String hash, String member, String lineUser) {
+        return new LinkStore.LinkNonce(hash, member, "token-digest", lineUser, false, T0, T0.plusSeconds(600));
+    }
+
+    @Test
+    void aLinkNonceIsUsedOnceAmongConcurrentCallersAndCarriesItsTokenAndUser() throws Exception {
+        try (Store a = open(); Store b = open()) {
+            a.links().saveLinkNonce(nonce("nonce-1", "member-1", "U1"));
+            List<CompletableFuture<java.util.Optional<LinkStore.LinkNonce>>> uses = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                Store s = i % 2 == 0 ? a : b;
+                uses.add(CompletableFuture.supplyAsync(() -> s.links().useLinkNonce("nonce-1", T0.plusSeconds(1))));
+            }
+            List<LinkStore.LinkNonce> got = uses.stream().map(CompletableFuture::join).flatMap(java.util.Optional::stream).toList();
+            assertThat(got).singleElement().satisfies(n -> {
+                assertThat(n.memberId()).isEqualTo("member-1");
+                assertThat(n.lineUserId()).isEqualTo("U1");
+                assertThat(n.linkTokenHash()).isEqualTo("token-digest");
+            });
+            a.links().saveLinkNonce(nonce("nonce-2", "member-1", "U1"));
+            assertThat(a.links().useLinkNonce("nonce-2", T0.plusSeconds(600))).as("expired").isEmpty();
+        }
+    }
+
+    @Test
+    void linkTokensAreRecordedWithTheirUserUntilTheyExpireAndArePurged() {
+        try (Store store = open()) {
+            store.links().recordLinkToken("token-digest", "U1", T0, T0.plusSeconds(600));
+            store.links().saveLinkNonce(nonce("nonce-1", "member-1", "U1"));
+            assertThat(store.links().linkTokenUser("token-digest", T0.plusSeconds(599))).contains("U1");
+            assertThat(store.links().linkTokenUser("token-digest", T0.plusSeconds(600))).isEmpty();
+            assertThat(store.links().linkTokenUser("other", T0)).isEmpty();
+            assertThat(store.links().purgeExpired(T0.plusSeconds(599))).isZero();
+            assertThat(store.links().purgeExpired(T0.plusSeconds(600))).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aLinkNeverSilentlyReplacesAnotherAndAReplacementIsAuditedOnBothSides() {
+        try (Store store = open()) {
+            LinkStore links = store.links();
+            assertThat(links.link("U1", "alice", "line-login", false, T0).outcome()).isEqualTo(LinkStore.LinkResult.Outcome.LINKED);
+            assertThat(links.link("U1", "alice", "line-login", false, T0).outcome())
+                    .isEqualTo(LinkStore.LinkResult.Outcome.ALREADY_LINKED);
+
+            LinkStore.LinkResult refusedForMember = links.link("U2", "alice", "line-login", false, T0.plusSeconds(1));
+            assertThat(refusedForMember.outcome()).isEqualTo(LinkStore.LinkResult.Outcome.WOULD_REPLACE);
+            assertThat(refusedForMember.existing()).extracting(LinkStore.Link::lineUserId).containsExactly("U1");
+            assertThat(links.link("U1", "bob", "account-link", false, T0.plusSeconds(2)).outcome())
+                    .isEqualTo(LinkStore.LinkResult.Outcome.WOULD_REPLACE);
+            assertThat(links.linkOfMember("alice")).map(LinkStore.Link::lineUserId).contains("U1");
+            assertThat(links.linkOfMember("bob")).isEmpty();
+
+            links.link("U3", "bob", "account-link", false, T0.plusSeconds(3));
+            LinkStore.LinkResult replaced = links.link("U1", "bob", "account-link", true, T0.plusSeconds(4));
+            assertThat(replaced.outcome()).isEqualTo(LinkStore.LinkResult.Outcome.REPLACED);
+            assertThat(replaced.existing()).extracting(LinkStore.Link::memberId).containsExactlyInAnyOrder("alice", "bob");
+            assertThat(links.links()).extracting(LinkStore.Link::lineUserId, LinkStore.Link::memberId)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("U1", "bob"));
+            assertThat(links.auditTrail(3)).extracting(LinkStore.AuditEntry::action, LinkStore.AuditEntry::lineUserId,
+                    LinkStore.AuditEntry::memberId).containsExactlyInAnyOrder(
+                    org.assertj.core.groups.Tuple.tuple("linked", "U1", "bob"),
+                    org.assertj.core.groups.Tuple.tuple("replaced", "U1", "alice"),
+                    org.assertj.core.groups.Tuple.tuple("replaced", "U3", "bob"));
+            assertThat(links.auditTrail(20)).extracting(LinkStore.AuditEntry::action).filteredOn("refused"::equals).hasSize(2);
+        }
+    }
+
+    @Test
+    void concurrentLinksToOneMemberLinkOneLineUserAndRefuseTheRest() throws Exception {
+        try (Store a = open(); Store b = open()) {
+            List<CompletableFuture<LinkStore.LinkResult>> links = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                Store s = i % 2 == 0 ? a : b;
+                String user = "U" + i;
+                links.add(CompletableFuture.supplyAsync(() -> s.links().link(user, "alice", "account-link", false, T0)));
+            }
+            List<LinkStore.LinkResult> done = links.stream().map(CompletableFuture::join).toList();
+            assertThat(done).extracting(LinkStore.LinkResult::outcome).containsOnly(LinkStore.LinkResult.Outcome.LINKED,
+                    LinkStore.LinkResult.Outcome.WOULD_REPLACE).filteredOn(LinkStore.LinkResult.Outcome.LINKED::equals).hasSize(1);
+            assertThat(a.links().links()).singleElement().satisfies(l -> assertThat(l.memberId()).isEqualTo("alice"));
         }
     }
 }

@@ -97,7 +97,7 @@ public final class Dispatcher implements AutoCloseable {
         this.handler = b.handler;
         this.floodHandler = b.floodHandler;
         this.maintenanceHandler = b.maintenanceHandler;
-        this.outbound = b.outbound;
+        this.outbound = new LinkTokenRecorder(b.outbound, b.store.links(), b.clock);
         this.clock = b.clock;
         this.window = b.window;
         this.maxAttempts = b.maxAttempts;

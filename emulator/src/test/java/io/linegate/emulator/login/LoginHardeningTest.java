@@ -1,5 +1,8 @@
 package io.linegate.emulator.login;
 
+import static io.linegate.emulator.login.LoginCodeFlowTest.CALLBACK;
+import static io.linegate.emulator.login.LoginCodeFlowTest.CHALLENGE;
+import static io.linegate.emulator.login.LoginCodeFlowTest.VERIFIER;
 import static io.linegate.emulator.login.LoginTestSupport.enc;
 import static io.linegate.emulator.login.LoginTestSupport.query;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,10 +39,6 @@ import org.slf4j.LoggerFactory;
  * downgrade, and what its logs and error texts give away.
  */
 class LoginHardeningTest {
-    static final String CALLBACK = "http://127.0.0.1:9/callback";
-    static final String VERIFIER = "wJKN8qz5t8SSI9lMFhBB6qwNkQBkuPZoCxzRhwLRUo1";
-    static final String CHALLENGE = "BSCQwo_m8Wf0fpjmwkIKmPAJ1A7tiuRSNDnXzODS7QI";
-
     final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     final Map<String, Level> levels = new java.util.HashMap<>();
     MutableClock clock;

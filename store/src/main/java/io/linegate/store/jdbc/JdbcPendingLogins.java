@@ -3,11 +3,13 @@ package io.linegate.store.jdbc;
 import io.linegate.store.PendingLogins;
 import io.linegate.store.PendingLogins.PendingLogin;
 import io.linegate.store.PendingLogins.Use;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
 
-/** The {@link PendingLogins} in SQL. */
+/** The {@link PendingLogins} in SQL: one row per login; the check and the use share one write transaction, the row locked. */
 final class JdbcPendingLogins implements PendingLogins {
     private final Database db;
 
@@ -17,55 +19,53 @@ final class JdbcPendingLogins implements PendingLogins {
 
     @Override
     public void savePendingLogin(PendingLogin l) {
-        db.update("INSERT INTO login_sessions (id, state, nonce, code_verifier, redirect_uri, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?)", ps -> {
-            ps.setString(1, l.sessionId());
-            ps.setString(2, l.state());
+        db.update("INSERT INTO pending_logins (id_hash, state_hash, nonce, code_verifier, redirect_uri, link_member_id,"
+                + " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+            ps.setString(1, l.idHash());
+            ps.setString(2, l.stateHash());
             ps.setString(3, l.nonce());
             ps.setString(4, l.codeVerifier());
             ps.setString(5, l.redirectUri());
-            ps.setLong(6, l.createdAt().toEpochMilli());
+            ps.setString(6, l.linkMemberId());
+            ps.setLong(7, l.createdAt().toEpochMilli());
+            ps.setLong(8, l.expiresAt().toEpochMilli());
         }).join();
     }
 
     @Override
-    public Use usePendingLogin(String sessionId, String state, Instant notBefore, Instant now) {
+    public Use usePendingLogin(String idHash, String stateHash, Instant now) {
         return db.write(tx -> {
-            PreparedStatement read = tx.prepare("SELECT state, nonce, code_verifier, redirect_uri, created_at, used_at"
-                    + " FROM login_sessions WHERE id = ?" + db.dialect().forUpdate());
-            read.setString(1, sessionId);
+            PreparedStatement read = tx.prepare("SELECT state_hash, nonce, code_verifier, redirect_uri, link_member_id,"
+                    + " created_at, expires_at, used_at FROM pending_logins WHERE id_hash = ?" + db.dialect().forUpdate());
+            read.setString(1, idHash);
             PendingLogin login;
             boolean used;
-            String expected;
             try (ResultSet rs = read.executeQuery()) {
                 if (!rs.next()) {
                     return new Use(null, Use.Refusal.NO_SUCH_LOGIN);
                 }
-                expected = rs.getString(1);
-                login = new PendingLogin(sessionId, expected, rs.getString(2), rs.getString(3), rs.getString(4),
-                        Instant.ofEpochMilli(rs.getLong(5)));
-                rs.getLong(6);
+                login = new PendingLogin(idHash, rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)), Instant.ofEpochMilli(rs.getLong(7)));
+                rs.getLong(8);
                 used = !rs.wasNull();
             }
-            // Constant-time: the state is a secret shared with the browser.
-            if (state == null || !java.security.MessageDigest.isEqual(expected.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    state.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+            if (stateHash == null || !MessageDigest.isEqual(login.stateHash().getBytes(StandardCharsets.UTF_8),
+                    stateHash.getBytes(StandardCharsets.UTF_8))) {
                 return new Use(null, Use.Refusal.STATE_MISMATCH);
             }
             if (used) {
                 return new Use(null, Use.Refusal.ALREADY_USED);
             }
-            PreparedStatement mark = tx.prepare("UPDATE login_sessions SET used_at = ? WHERE id = ?");
+            PreparedStatement mark = tx.prepare("UPDATE pending_logins SET used_at = ? WHERE id_hash = ?");
             mark.setLong(1, now.toEpochMilli());
-            mark.setString(2, sessionId);
+            mark.setString(2, idHash);
             mark.executeUpdate();
-            return login.createdAt().isBefore(notBefore) ? new Use(null, Use.Refusal.EXPIRED) : new Use(login, null);
+            return now.isBefore(login.expiresAt()) ? new Use(login, null) : new Use(null, Use.Refusal.EXPIRED);
         }).join();
     }
 
     @Override
-    public void forgetPendingLogins(Instant before) {
-        db.update("DELETE FROM login_sessions WHERE created_at < ?", ps -> ps.setLong(1, before.toEpochMilli())).join();
+    public int purgeExpired(Instant now) {
+        return db.update("DELETE FROM pending_logins WHERE expires_at <= ?", ps -> ps.setLong(1, now.toEpochMilli())).join();
     }
-
 }

@@ -96,9 +96,12 @@ public final class EchoBot implements Bot {
         String result = link == null || link.result() == null ? null : link.result().name().toLowerCase(java.util.Locale.ROOT);
         AccountLinks.Outcome outcome = links.onAccountLinkEvent(result, link == null ? null : link.nonce(), user);
         if (ctx.replyToken().isPresent()) { // a failed event has no source and no reply token
-            ctx.reply(new TextMessage(outcome == AccountLinks.Outcome.LINKED
-                    ? "Your account is linked. Send \"" + UNLINK_COMMAND + "\" to unlink it at any time."
-                    : "The link did not complete; send \"" + LINK_COMMAND + "\" to try again."));
+            ctx.reply(new TextMessage(switch (outcome) {
+                case LINKED -> "Your account is linked. Send \"" + UNLINK_COMMAND + "\" to unlink it at any time.";
+                case WOULD_REPLACE -> "Nothing was changed: your member account or this LINE account is already linked."
+                        + " Unlink it first, or confirm replacing it on the site.";
+                default -> "The link did not complete; send \"" + LINK_COMMAND + "\" to try again.";
+            }));
         }
     }
 }

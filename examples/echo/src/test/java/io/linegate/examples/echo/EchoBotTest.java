@@ -96,7 +96,7 @@ class EchoBotTest {
         };
         try (Store store = Store.sqlite(dir)) {
             Bot bot = EchoBot.withAccountLinking("https://member.example/link",
-                    new io.linegate.login.AccountLinks(store.links(), "https://access.line.me", Clock.systemUTC()));
+                    io.linegate.login.AccountLinks.builder(store.links()).build());
             try (Dispatcher dispatcher = Dispatcher.builder(store, bot.handler()).outbound(outbound).build().start()) {
                 WebhookReceiver receiver = new WebhookReceiver(WebhookSignature.of(SECRET), store.journal(), dispatcher::appended,
                         Clock.systemUTC());

@@ -2,13 +2,11 @@ package io.linegate.examples.membersite;
 
 import io.linegate.core.Secret;
 import io.linegate.examples.echo.EchoBot;
-import io.linegate.login.AccountLinks;
 import io.linegate.server.LinegateServer;
 import io.linegate.server.ServerTls;
 import io.linegate.store.Store;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -30,8 +28,7 @@ public final class MemberSiteApp implements AutoCloseable {
         this.site = MemberSite.builder(store, s.loginChannelId(), s.loginChannelSecret())
                 .platform(s.platform()).publicUrl(s.siteUrl()).listen("127.0.0.1", s.sitePort())
                 .liffId(s.liffId()).members(s.members()).build();
-        AccountLinks links = new AccountLinks(store.links(), s.platform().toString(), Clock.systemUTC());
-        this.bot = LinegateServer.builder(EchoBot.withAccountLinking(site.linkPageUrl(), links), s.botChannelSecret())
+        this.bot = LinegateServer.builder(EchoBot.withAccountLinking(site.linkPageUrl(), site.accountLinks()), s.botChannelSecret())
                 .store(store).accessToken(s.botAccessToken()).apiBase(s.platform())
                 .host("127.0.0.1").port(s.botPort()).tls(ServerTls.insecureHttp()).build();
     }

@@ -6,25 +6,28 @@ import io.linegate.store.LinkStore.Link;
 final class Pages {
     private Pages() {}
 
-    static String signIn(String notice, String next) {
+    /** The sign-in form; {@code csrf} is bound to the browser's sign-in cookie, so another site cannot post it. */
+    static String signIn(String notice, String next, String csrf) {
         return layout("Sign in", (notice == null ? "" : "<p id=\"notice\">" + esc(notice) + "</p>") + """
                 <form id="signin" method="post" action="/signin">
+                  <input type="hidden" name="csrf" value="%s">
                   <input type="hidden" name="next" value="%s">
                   <label>Member id <input id="member" name="member" autocomplete="username"></label>
                   <label>Password <input id="password" name="password" type="password" autocomplete="current-password"></label>
                   <button id="sign-in" type="submit">Sign in</button>
                 </form>
                 <p>or <a id="login-with-line" href="/login/line">Log in with LINE</a> (once your LINE account is linked)</p>
-                """.formatted(esc(next == null ? "/" : next)));
+                """.formatted(esc(csrf), esc(next == null ? "/" : next)));
     }
 
     static String member(String memberId, Link link, String csrf, String notice) {
         String linked = link == null
                 ? """
                   <p id="link-status">No LINE account is linked.</p>
-                  <p><a id="link-line" href="/login/line">Link your LINE account</a> (you log in with LINE once),
-                  or send "link my account" to our official account in LINE.</p>
-                  """
+                  <form id="link-form" method="post" action="/login/line/link"><input type="hidden" name="csrf" value="%s">
+                  <button id="link-line" type="submit">Link your LINE account</button></form>
+                  <p>(you log in with LINE once), or send "link my account" to our official account in LINE.</p>
+                  """.formatted(esc(csrf))
                 : """
                   <p id="link-status">Linked LINE account: <span id="line-user">%s</span> (linked %s, via %s).</p>
                   <p>You can unlink it at any time, here or by sending "unlink my account" to our official account.</p>
@@ -36,6 +39,49 @@ final class Pages {
                 <form method="post" action="/signout"><input type="hidden" name="csrf" value="%s">
                 <button id="sign-out" type="submit">Sign out</button></form>
                 """.formatted(esc(csrf)));
+    }
+
+    /**
+     * "Link LINE account X to member Y?": nothing is linked until the member presses Link here. When
+     * the link would replace one (of the member, or of the LINE account), the member must also tick
+     * {@code input#replace}. {@code fields} are the hidden inputs the form posts back to {@code action}.
+     */
+    static String confirmLink(String action, String lineUserId, String memberId, Link memberLink, Link lineUserLink,
+                              String csrf, java.util.Map<String, String> fields) {
+        StringBuilder b = new StringBuilder();
+        b.append("<p id=\"confirm-question\">Link LINE account <strong id=\"confirm-line-user\">").append(esc(lineUserId))
+                .append("</strong> to member <strong id=\"confirm-member\">").append(esc(memberId)).append("</strong>?</p>");
+        boolean replaces = false;
+        if (memberLink != null && !memberLink.lineUserId().equals(lineUserId)) {
+            replaces = true;
+            b.append("<p class=\"warning\">Your membership is linked to LINE account ").append(esc(memberLink.lineUserId()))
+                    .append(" now; linking replaces that link.</p>");
+        }
+        if (lineUserLink != null && !lineUserLink.memberId().equals(memberId)) {
+            replaces = true;
+            b.append("<p class=\"warning\">This LINE account is linked to another membership now; linking moves it here.</p>");
+        }
+        b.append("<form id=\"confirm-form\" method=\"post\" action=\"").append(esc(action)).append("\">")
+                .append("<input type=\"hidden\" name=\"csrf\" value=\"").append(esc(csrf)).append("\">");
+        fields.forEach((k, v) -> b.append("<input type=\"hidden\" name=\"").append(esc(k)).append("\" value=\"")
+                .append(esc(v)).append("\">"));
+        if (replaces) {
+            b.append("<p><label><input type=\"checkbox\" id=\"replace\" name=\"replace\" value=\"yes\">"
+                    + " Yes, replace the existing link</label></p>");
+        }
+        b.append("<button id=\"confirm-link\" type=\"submit\">Link</button> <a id=\"cancel-link\" href=\"/\">Cancel</a></form>");
+        return layout("Link your LINE account?", b.toString());
+    }
+
+    /**
+     * A step from a cross-site navigation (LINE's redirect, a link in a LINE message) to a same-site
+     * one: the browser withholds the SameSite=Strict session cookie on the first, and sends it on the
+     * second, which this page makes at once.
+     */
+    static String onward(String location) {
+        return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url="
+                + esc(location) + "\"><title>Continue - Example member site</title></head><body><p><a id=\"continue\" href=\""
+                + esc(location) + "\">Continue</a></p></body></html>";
     }
 
     /** LINE sent the user back with an error: say what happened in words, and offer to try again. */
@@ -56,11 +102,11 @@ final class Pages {
     }
 
     /** The LIFF app: the SDK gets the ID token inside LINE; the page sends only that to the server. */
-    static String liff(String liffId, String sdkUrl) {
+    static String liff(String liffId, String sdkUrl, String scriptNonce) {
         return layout("LIFF", """
                 <p id="liff-user">Checking who you are...</p>
                 <script src="%s"></script>
-                <script>
+                <script nonce="%s">
                   liff.init({ liffId: "%s" }).then(() => {
                     if (!liff.isLoggedIn()) { liff.login(); return; }
                     return fetch("/api/liff/verify", { method: "POST", headers: { "Content-Type": "application/json" },
@@ -74,7 +120,7 @@ final class Pages {
                       });
                   }).catch(e => { document.getElementById("liff-user").textContent = "LIFF failed: " + e; });
                 </script>
-                """.formatted(esc(sdkUrl), esc(liffId == null ? "" : liffId)));
+                """.formatted(esc(sdkUrl), esc(scriptNonce), esc(liffId == null ? "" : liffId)));
     }
 
     private static String layout(String title, String body) {

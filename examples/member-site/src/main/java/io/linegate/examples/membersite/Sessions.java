@@ -1,8 +1,6 @@
 package io.linegate.examples.membersite;
 
 import io.linegate.login.Pkce;
-import java.security.MessageDigest;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,17 +10,21 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The site's own member sessions, in memory (an example: a real site keeps them in its session
- * store). Each session has a CSRF token that every form posts back; the cookie is HttpOnly and
- * SameSite=Lax, and Secure when the site is served over https.
+ * store). The cookie is HttpOnly, {@code SameSite=Strict} (no other site can make the browser send
+ * it: a cross-site form post or navigation arrives without a session) and Secure when the site is
+ * served over https. Signing in always starts a new session and ends the one the browser had, so a
+ * session id planted before sign-in is worth nothing after it.
  */
 final class Sessions {
     static final String COOKIE = "member_session";
+    /** The sign-in form's own anti-forgery id, before there is a session (see {@link MemberSite}). */
+    static final String SIGN_IN_COOKIE = "member_signin";
     private static final Duration IDLE = Duration.ofHours(1);
 
-    record Session(String id, String memberId, String csrf, Instant lastSeen) {
-        boolean csrfMatches(String presented) {
-            return presented != null && MessageDigest.isEqual(csrf.getBytes(StandardCharsets.UTF_8),
-                    presented.getBytes(StandardCharsets.UTF_8));
+    record Session(String id, String memberId, Instant lastSeen) {
+        @Override
+        public String toString() {
+            return "Session[member=" + memberId + "]";
         }
     }
 
@@ -35,8 +37,10 @@ final class Sessions {
         this.secure = secure;
     }
 
-    Session start(String memberId) {
-        Session s = new Session(Pkce.randomToken(32), memberId, Pkce.randomToken(32), clock.instant());
+    /** Signs {@code memberId} in: a new session, and the browser's previous one ({@code previousId}, if any) ended. */
+    Session rotate(String previousId, String memberId) {
+        end(previousId);
+        Session s = new Session(Pkce.randomToken(32), memberId, clock.instant());
         sessions.put(s.id(), s);
         return s;
     }
@@ -47,7 +51,7 @@ final class Sessions {
         }
         Instant now = clock.instant();
         Session s = sessions.computeIfPresent(id, (k, v) -> v.lastSeen().plus(IDLE).isBefore(now) ? null
-                : new Session(v.id(), v.memberId(), v.csrf(), now));
+                : new Session(v.id(), v.memberId(), now));
         return Optional.ofNullable(s);
     }
 
@@ -57,11 +61,26 @@ final class Sessions {
         }
     }
 
+    /** Forgets sessions idle for longer than an hour. */
+    void purgeIdle() {
+        Instant cutoff = clock.instant().minus(IDLE);
+        sessions.values().removeIf(s -> s.lastSeen().isBefore(cutoff));
+    }
+
     String setCookie(Session s) {
-        return COOKIE + "=" + s.id() + "; Path=/; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "");
+        return cookie(COOKIE, s.id(), null);
     }
 
     String clearCookie() {
-        return COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "");
+        return cookie(COOKIE, "", Duration.ZERO);
+    }
+
+    String signInCookie(String id) {
+        return cookie(SIGN_IN_COOKIE, id, IDLE);
+    }
+
+    private String cookie(String name, String value, Duration maxAge) {
+        return name + "=" + value + "; Path=/" + (maxAge == null ? "" : "; Max-Age=" + maxAge.toSeconds())
+                + "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
     }
 }
