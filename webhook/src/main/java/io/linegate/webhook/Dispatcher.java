@@ -77,11 +77,15 @@ public final class Dispatcher implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Thread pump;
     private final Metrics metrics;
+    private final Ownership ownership;
+    private final ScheduledExecutorService heartbeats;
+    private final Duration heartbeatEvery;
 
     // Guarded by "this".
     private final Map<String, Lane> lanes = new HashMap<>();
     private int loaded;
     private long loadCursor;
+    private long catchUpCursor;
     private long inboxCursor;
 
     private volatile boolean running = true;
@@ -114,7 +118,11 @@ public final class Dispatcher implements AutoCloseable {
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "linegate-dispatch-timer"));
         t.setRemoveOnCancelPolicy(true);
         this.timer = t;
-        this.metrics = new Metrics(b.registry, backlog);
+        this.ownership = new Ownership(b.store.cluster(), b.store.tokens(), b.clock, b.leaseTime);
+        this.heartbeatEvery = b.heartbeatEvery;
+        this.heartbeats = ownership.shared() ? java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                r -> daemon(r, "linegate-cluster-heartbeat")) : null;
+        this.metrics = new Metrics(b.registry, backlog, ownership);
         this.pump = daemon(this::pumpLoop, "linegate-dispatch-pump");
     }
 
@@ -127,10 +135,52 @@ public final class Dispatcher implements AutoCloseable {
     public Dispatcher start() {
         backlog.set(journal.pendingCount());
         refreshControls();
-        timer.scheduleWithFixedDelay(this::refreshControls, 2, 2, TimeUnit.SECONDS);
+        // Several nodes: a switch flipped on one is seen by every node within a second.
+        long controlsEvery = ownership.shared() ? 500 : 2000;
+        timer.scheduleWithFixedDelay(this::refreshControls, controlsEvery, controlsEvery, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::forgetOldIds, 0, 10, TimeUnit.MINUTES);
+        if (heartbeats != null) {
+            heartbeat(); // take partitions before the first load
+            heartbeats.scheduleWithFixedDelay(this::heartbeat, heartbeatEvery.toMillis(), heartbeatEvery.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
         pump.start();
         return this;
+    }
+
+    /** Renews this node's partitions, drops the lanes of partitions it may no longer handle, and recounts the backlog. */
+    private void heartbeat() {
+        try {
+            ownership.heartbeat(this::busy);
+            dropUnowned();
+            backlog.set(journal.pendingCount()); // other nodes append and finish too: count what the store holds
+            wake();
+        } catch (RuntimeException e) {
+            log.warn("cluster heartbeat failed; will try again", e);
+        }
+    }
+
+    /** Whether this node has loaded events of {@code partition} (queued or in a handler). */
+    private synchronized boolean busy(int partition) {
+        for (Lane lane : lanes.values()) {
+            if (lane.partition == partition) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Unloads the lanes of partitions this node may no longer start events of, except a handler in flight. */
+    private synchronized void dropUnowned() {
+        lanes.values().removeIf(lane -> {
+            if (lane.running || ownership.mayHandle(lane.partition)) {
+                return false;
+            }
+            loaded -= lane.queue.size();
+            lane.queue.clear();
+            lane.scheduled = false;
+            return true;
+        });
     }
 
     /** Called after each durable append: counts it in the backlog and wakes the pump. */
@@ -177,7 +227,12 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private boolean splitInbox() {
-        List<InboxEntry> entries = journal.inbox(inboxCursor, SPLIT_BATCH);
+        if (!ownership.maySplit()) {
+            return false;
+        }
+        // Several nodes append at once, so inbox numbers are not in commit order: read from the start,
+        // which is what no splitter has consumed yet.
+        List<InboxEntry> entries = journal.inbox(ownership.shared() ? 0 : inboxCursor, SPLIT_BATCH);
         if (entries.isEmpty()) {
             return false;
         }
@@ -211,14 +266,38 @@ public final class Dispatcher implements AutoCloseable {
         if (room <= 0) {
             return false;
         }
-        List<StoredEvent> batch = journal.pending(cursor, Math.min(room, 1000));
+        int limit = Math.min(room, 1000);
+        Set<Integer> catching = ownership.catchingUp();
+        if (!catching.isEmpty()) {
+            // Partitions just taken over: load their events up to the main cursor before they join the others.
+            List<StoredEvent> older = journal.pending(catching, catchUpCursor, limit);
+            List<StoredEvent> behind = older.stream().filter(e -> e.seq() <= cursor).toList();
+            enqueue(behind);
+            if (older.size() < limit || behind.size() < older.size()) {
+                ownership.caughtUp(catching);
+                catchUpCursor = 0;
+            } else {
+                catchUpCursor = older.get(older.size() - 1).seq();
+            }
+            return true;
+        }
+        List<StoredEvent> batch = ownership.shared() ? journal.pending(ownership.steady(), cursor, limit)
+                : journal.pending(cursor, limit);
         if (batch.isEmpty()) {
             return false;
         }
+        synchronized (this) {
+            loadCursor = batch.get(batch.size() - 1).seq();
+        }
+        enqueue(batch);
+        return true;
+    }
+
+    private void enqueue(List<StoredEvent> batch) {
         List<Lane> toStart = new ArrayList<>();
         synchronized (this) {
             for (StoredEvent e : batch) {
-                Lane lane = lanes.computeIfAbsent(e.lane(), Lane::new);
+                Lane lane = lanes.computeIfAbsent(e.lane(), k -> new Lane(k, e.partition()));
                 lane.queue.addLast(e);
                 loaded++;
                 if (!lane.scheduled) {
@@ -226,10 +305,8 @@ public final class Dispatcher implements AutoCloseable {
                     toStart.add(lane);
                 }
             }
-            loadCursor = batch.get(batch.size() - 1).seq();
         }
         toStart.forEach(this::schedule);
-        return true;
     }
 
     // ---- lanes ---------------------------------------------------------------------------------
@@ -237,12 +314,15 @@ public final class Dispatcher implements AutoCloseable {
     /** A conversation's queue of loaded events. Guarded by the dispatcher's monitor. */
     private static final class Lane {
         final String key;
+        final int partition;
         final ArrayDeque<StoredEvent> queue = new ArrayDeque<>();
         boolean scheduled;
+        boolean running; // a handler (or its done-mark) is in flight
         int attempts; // of the head event, including earlier runs recorded in the journal
 
-        Lane(String key) {
+        Lane(String key, int partition) {
             this.key = key;
+            this.partition = partition;
         }
     }
 
@@ -258,6 +338,9 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private void scheduleLater(Lane lane, long delayMs) {
+        synchronized (this) {
+            lane.running = false;
+        }
         if (running) {
             timer.schedule(() -> schedule(lane), delayMs, TimeUnit.MILLISECONDS);
         }
@@ -270,6 +353,14 @@ public final class Dispatcher implements AutoCloseable {
         StoredEvent head;
         synchronized (this) {
             head = lane.queue.peekFirst();
+            if (head == null || lanes.get(lane.key) != lane) {
+                return; // unloaded: its partition went to another node
+            }
+            if (!ownership.mayHandle(lane.partition)) {
+                drop(lane);
+                return;
+            }
+            lane.running = true;
             if (lane.attempts < head.attempts()) {
                 lane.attempts = head.attempts();
             }
@@ -352,6 +443,9 @@ public final class Dispatcher implements AutoCloseable {
 
     private void finish(Lane lane, StoredEvent head, String outcome, Map<String, String> changes) {
         journal.complete(head.seq(), lane.key, changes).whenCompleteAsync((v, err) -> {
+            if (leaseLost(lane, head, err)) {
+                return;
+            }
             if (err != null) {
                 log.error("could not mark event {} done; retrying", head.eventId(), err);
                 scheduleLater(lane, 1000);
@@ -371,6 +465,9 @@ public final class Dispatcher implements AutoCloseable {
         if (attempt >= maxAttempts) {
             log.error("event {} failed {} times; dead-lettered", head.eventId(), attempt, error);
             journal.deadLetter(head.seq(), attempt, message).whenCompleteAsync((v, err) -> {
+                if (leaseLost(lane, head, err)) {
+                    return;
+                }
                 if (err != null) {
                     log.error("could not dead-letter event {}; retrying", head.eventId(), err);
                     scheduleLater(lane, 1000);
@@ -390,6 +487,35 @@ public final class Dispatcher implements AutoCloseable {
                 .whenComplete((v, err) -> scheduleLater(lane, delay));
     }
 
+    /**
+     * Whether {@code err} says another node took the event's partition while it was handled here: then
+     * nothing of this run is committed, the lane is unloaded, and the new owner handles the event.
+     */
+    private boolean leaseLost(Lane lane, StoredEvent head, Throwable err) {
+        Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+        if (!(cause instanceof io.linegate.store.Cluster.LeaseLostException)) {
+            return false;
+        }
+        log.warn("event {} was handled here after its partition {} went to another node; that node handles it again",
+                head.eventId(), lane.partition);
+        metrics.processed("lease_lost").increment();
+        synchronized (this) {
+            drop(lane);
+        }
+        return true;
+    }
+
+    /** Unloads a lane (its events stay in the store for whichever node holds the partition). Hold the monitor. */
+    private void drop(Lane lane) {
+        if (lanes.get(lane.key) == lane) {
+            lanes.remove(lane.key);
+        }
+        loaded -= lane.queue.size();
+        lane.queue.clear();
+        lane.scheduled = false;
+        lane.running = false;
+    }
+
     /** Exponential backoff with full jitter on the upper half, capped. */
     private long backoffMillis(int attempt) {
         long base = backoff.toMillis() << Math.min(attempt - 1, 20);
@@ -400,8 +526,11 @@ public final class Dispatcher implements AutoCloseable {
     private void advance(Lane lane) {
         boolean more;
         synchronized (this) {
-            lane.queue.pollFirst();
+            if (lane.queue.pollFirst() == null) {
+                return; // unloaded meanwhile
+            }
             lane.attempts = 0;
+            lane.running = false;
             loaded--;
             more = !lane.queue.isEmpty();
             if (!more) {
@@ -434,6 +563,9 @@ public final class Dispatcher implements AutoCloseable {
     public void close(Duration grace) {
         running = false;
         wake();
+        if (heartbeats != null) {
+            heartbeats.shutdownNow();
+        }
         try {
             pump.join(grace.toMillis());
         } catch (InterruptedException e) {
@@ -450,6 +582,7 @@ public final class Dispatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        ownership.leave(); // the other nodes take the partitions at their next heartbeat, not after the lease time
     }
 
     @Override
@@ -479,7 +612,7 @@ public final class Dispatcher implements AutoCloseable {
         final Counter throttled;
         final Map<String, Counter> processed = new ConcurrentHashMap<>();
 
-        Metrics(MeterRegistry registry, AtomicLong backlog) {
+        Metrics(MeterRegistry registry, AtomicLong backlog, Ownership ownership) {
             this.registry = registry;
             received = Counter.builder("linegate.events.received").description("events split out of webhooks")
                     .register(registry);
@@ -489,6 +622,8 @@ public final class Dispatcher implements AutoCloseable {
                     .description("times a source's event waited for its flood limit").register(registry);
             Gauge.builder("linegate.queue.depth", backlog, AtomicLong::get)
                     .description("events stored and not yet done").register(registry);
+            Gauge.builder("linegate.cluster.partitions", ownership, Ownership::owned)
+                    .description("event partitions this node holds").register(registry);
         }
 
         Counter processed(String outcome) {
@@ -511,6 +646,8 @@ public final class Dispatcher implements AutoCloseable {
         private Duration backoff = Duration.ofSeconds(1);
         private Duration maxBackoff = Duration.ofMinutes(5);
         private Duration dedupeWindow = Duration.ofHours(24);
+        private Duration leaseTime = Duration.ofSeconds(10);
+        private Duration heartbeatEvery = Duration.ofSeconds(1);
         private FloodPolicy floodPolicy = FloodPolicy.defaults();
         private MeterRegistry registry = new SimpleMeterRegistry();
 
@@ -544,6 +681,21 @@ public final class Dispatcher implements AutoCloseable {
         public Builder backoff(Duration first, Duration max) {
             this.backoff = first;
             this.maxBackoff = max;
+            return this;
+        }
+
+        /**
+         * On a store shared by several nodes: how long a node's partitions stay its own without a
+         * heartbeat (10 s by default), so how long a dead node's events wait before another takes
+         * them; and how often heartbeats renew them (every second).
+         */
+        public Builder leases(Duration leaseTime, Duration heartbeatEvery) {
+            if (heartbeatEvery.multipliedBy(3).compareTo(leaseTime) > 0) {
+                throw new IllegalArgumentException("the lease time (" + leaseTime + ") must be at least three heartbeats ("
+                        + heartbeatEvery + ")");
+            }
+            this.leaseTime = leaseTime;
+            this.heartbeatEvery = heartbeatEvery;
             return this;
         }
 

@@ -35,6 +35,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DispatcherTest {
+    /** The store the dispatcher runs on; each call reopens the same data (a restart). */
+    protected Store openStore() {
+        return Store.sqlite(dir);
+    }
+
     static final Secret SECRET = Secret.of("0123456789abcdef0123456789abcdef", "secret");
 
     @TempDir
@@ -46,7 +51,7 @@ class DispatcherTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     void start(EventHandler handler, UnaryOperator<Dispatcher.Builder> options) {
-        store = Store.sqlite(dir);
+        store = openStore();
         dispatcher = options.apply(Dispatcher.builder(store, handler).registry(registry)
                 .backoff(Duration.ofMillis(10), Duration.ofMillis(50))).build().start();
         receiver = new WebhookReceiver(WebhookSignature.of(SECRET), store.journal(), dispatcher::appended, Clock.systemUTC());

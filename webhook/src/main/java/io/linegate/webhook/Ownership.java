@@ -1,0 +1,174 @@
+package io.linegate.webhook;
+
+import io.linegate.store.Cluster;
+import io.linegate.store.TokenStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.IntPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which partitions of the event stream this node may handle now, kept by heartbeats (see
+ * {@link Cluster}). On a store only this process uses there is one partition, always owned, and no
+ * heartbeat. On a shared store:
+ * <ul>
+ *   <li>a partition newly taken is first caught up (its events already behind the load cursor are
+ *       loaded) before it joins the others;</li>
+ *   <li>when the cluster asks for partitions back (a node joined), the ones with the least work here
+ *       are drained: their events are no longer started, and once none is in flight the lease is
+ *       given back with the next heartbeat;</li>
+ *   <li>if heartbeats fail until the leases may have run out (by this node's own clock, with a
+ *       margin), nothing is handled until a heartbeat succeeds again;</li>
+ *   <li>one node at a time splits the inbox into events (a lease), so that events are numbered in
+ *       the order their webhooks were stored.</li>
+ * </ul>
+ * All methods are called from the dispatcher's pump or heartbeat threads; the sets are replaced,
+ * never changed in place, so readers on handler threads see a consistent set.
+ */
+final class Ownership {
+    private static final Logger log = LoggerFactory.getLogger(Ownership.class);
+    static final String SPLITTER_LEASE = "dispatch-splitter";
+
+    private final Cluster cluster;
+    private final TokenStore leases;
+    private final Clock clock;
+    private final Duration ttl;
+
+    private volatile Set<Integer> steady;       // owned, caught up, not draining
+    private volatile Set<Integer> catchingUp = Set.of();
+    private volatile Set<Integer> draining = Set.of();
+    private volatile long validUntilNanos = Long.MAX_VALUE;
+    private volatile boolean splitter;
+
+    Ownership(Cluster cluster, TokenStore leases, Clock clock, Duration ttl) {
+        this.cluster = cluster;
+        this.leases = leases;
+        this.clock = clock;
+        this.ttl = ttl;
+        this.steady = cluster.shared() ? Set.of() : Set.of(0);
+        this.splitter = !cluster.shared();
+    }
+
+    boolean shared() {
+        return cluster.shared();
+    }
+
+    /** Whether an event of {@code partition} may be started now. */
+    boolean mayHandle(int partition) {
+        return steady.contains(partition) && System.nanoTime() < validUntilNanos;
+    }
+
+    /** Partitions whose events the main load cursor reads. */
+    Set<Integer> steady() {
+        return System.nanoTime() < validUntilNanos ? steady : Set.of();
+    }
+
+    /** Partitions taken since the last catch-up, whose older events must be loaded first. */
+    Set<Integer> catchingUp() {
+        return catchingUp;
+    }
+
+    /** The catch-up of {@code partitions} reached the load cursor: they join the others. */
+    void caughtUp(Set<Integer> partitions) {
+        Set<Integer> s = new HashSet<>(steady);
+        s.addAll(partitions);
+        Set<Integer> c = new HashSet<>(catchingUp);
+        c.removeAll(partitions);
+        steady = Set.copyOf(s);
+        catchingUp = Set.copyOf(c);
+    }
+
+    boolean maySplit() {
+        return splitter && System.nanoTime() < validUntilNanos;
+    }
+
+    int owned() {
+        return steady.size() + catchingUp.size() + draining.size();
+    }
+
+    /**
+     * One heartbeat: gives back drained partitions that have no work here ({@code busy} says which
+     * do), renews, takes what is offered, and picks partitions to drain if the cluster has a surplus.
+     * Returns the partitions this node lost without giving them back (their leases ran out).
+     */
+    Set<Integer> heartbeat(IntPredicate busy) {
+        if (!cluster.shared()) {
+            return Set.of();
+        }
+        long started = System.nanoTime();
+        Set<Integer> release = new HashSet<>();
+        for (int p : draining) {
+            if (!busy.test(p)) {
+                release.add(p);
+            }
+        }
+        Cluster.Assignment a;
+        try {
+            a = cluster.heartbeat(release, ttl);
+            splitter = leases.tryLease(SPLITTER_LEASE, cluster.nodeId(), clock.instant(), ttl);
+        } catch (RuntimeException e) {
+            log.warn("cluster heartbeat failed ({}); partitions are handled until their leases may run out", e.toString());
+            return Set.of();
+        }
+        // Leases run for ttl from a moment after "started": stop a second early by this node's own clock.
+        validUntilNanos = started + ttl.toNanos() - Math.min(Duration.ofSeconds(1).toNanos(), ttl.toNanos() / 4);
+        Set<Integer> held = a.held();
+        Set<Integer> lost = new HashSet<>(steady);
+        lost.addAll(catchingUp);
+        lost.addAll(draining);
+        lost.removeAll(held);
+        lost.removeAll(release);
+        Set<Integer> newSteady = new HashSet<>(steady);
+        newSteady.retainAll(held);
+        Set<Integer> newDraining = new HashSet<>(draining);
+        newDraining.retainAll(held);
+        Set<Integer> newCatching = new HashSet<>(catchingUp);
+        newCatching.retainAll(held);
+        for (int p : held) {
+            if (!newSteady.contains(p) && !newDraining.contains(p) && !newCatching.contains(p)) {
+                newCatching.add(p);
+            }
+        }
+        int toDrain = a.surplus() - newDraining.size();
+        if (toDrain > 0) {
+            // Prefer partitions with nothing in flight here: they can be given back at the next heartbeat.
+            for (int pass = 0; pass < 2 && toDrain > 0; pass++) {
+                for (Integer p : Set.copyOf(newSteady)) {
+                    if (toDrain == 0) {
+                        break;
+                    }
+                    if (pass == 1 || !busy.test(p)) {
+                        newSteady.remove(p);
+                        newDraining.add(p);
+                        toDrain--;
+                    }
+                }
+            }
+        }
+        steady = Set.copyOf(newSteady);
+        catchingUp = Set.copyOf(newCatching);
+        draining = Set.copyOf(newDraining);
+        if (!lost.isEmpty()) {
+            log.warn("partitions {} were taken over by another node; their events here are dropped", lost);
+        }
+        return lost;
+    }
+
+    /** Gives every lease back at once (graceful stop). */
+    void leave() {
+        if (cluster.shared()) {
+            try {
+                cluster.leave();
+                leases.releaseLease(SPLITTER_LEASE, cluster.nodeId());
+            } catch (RuntimeException e) {
+                log.warn("could not leave the cluster cleanly; the leases will run out by themselves", e);
+            }
+        }
+        steady = Set.of();
+        catchingUp = Set.of();
+        draining = Set.of();
+    }
+}
