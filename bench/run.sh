@@ -24,6 +24,13 @@
 #                     EMULATOR_PROTOCOLS: deliveries/s and events/s end to end, and the drain rate of the
 #                     backlog once creation stops (the sender alone). Target >= 20,000 deliveries/s.
 #                     Neither needs wrk; the default SCENARIOS leave them out: SCENARIOS="emulator-push emulator-webhook".
+#   store       (issue 11) the durable ack at STORE_CONNECTIONS [64], handler 0 ms, side by side in one run: the
+#               no-work Armeria floor (ceiling), linegate on the embedded SQLite store, and linegate on a
+#               local PostgreSQL server (synchronous_commit on). Target: PostgreSQL >= 0.5x SQLite, p99 <= 50 ms.
+#   cluster     (issue 11) three linegate nodes on one PostgreSQL, wrk on all three at once (STORE_CONNECTIONS/3
+#               each, handler 0 ms): aggregate req/s; then one node is killed with SIGKILL and TAKEOVER_EVENTS events
+#               from as many users are sent to the two others: seconds until all are handled (the dead node's
+#               partitions wait for its lease, CLUSTER_LEASE [PT10S]). Target: <= lease + 2 s, nothing lost.
 #
 # Environment (defaults in brackets):
 #   DURATION          seconds per measured run of every scenario [throughput/compare 30, burst 60]
@@ -74,6 +81,11 @@ PUSH_REQUESTS="${PUSH_REQUESTS:-400000}"
 EMULATOR_SECONDS="${EMULATOR_SECONDS:-120}"
 EMULATOR_JAVA_OPTS="${EMULATOR_JAVA_OPTS:--Xmx512m}"
 BOT_PORT=18080; BOT_STATS=18090; BASE_PORT=18081; BASE_STATS=18091
+PG_PORT=15432            # the store scenarios' PostgreSQL server
+STORE_CONNECTIONS="${STORE_CONNECTIONS:-64}"
+CLUSTER_LEASE="${CLUSTER_LEASE:-PT10S}"
+TAKEOVER_EVENTS="${TAKEOVER_EVENTS:-640}"
+PG_STORE="postgresql://127.0.0.1:$PG_PORT/linegate?user=postgres"
 BURST_FIRST=1000000      # event ids of the burst
 BURST_WARM_FIRST=3000000 # event ids of the burst's warm-up
 WARM_FIRST=5000000       # event ids of the wrk warm-up bodies
@@ -84,12 +96,16 @@ mkdir -p "$RESULTS"
 TSV="$RESULTS/results.tsv"
 SERVER_PID=""
 SAMPLER_PID=""
+PG_PID=""
+NODE_PIDS=()
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$RESULTS/run.log" >&2; }
 
 cleanup() {
   if [[ -n "$SAMPLER_PID" ]]; then kill "$SAMPLER_PID" 2>/dev/null || true; fi
   if [[ -n "$SERVER_PID" ]]; then stop_server; fi
+  stop_nodes
+  stop_postgres
 }
 trap cleanup EXIT
 
@@ -124,10 +140,10 @@ wait_port() { # port, seconds
   echo "nothing listening on 127.0.0.1:$1 after $2 s" >&2; return 1
 }
 
-start_bot() { # handler-ms, java opts, log
+start_bot() { # handler-ms, java opts, log; on BOT_STORE if set, else a fresh SQLite data directory
   local data; data="$(mktemp -d /tmp/linegate-bench-data.XXXXXX)"
   # shellcheck disable=SC2086
-  java $2 -jar "$JAR" bot --port=$BOT_PORT --stats-port=$BOT_STATS --data-dir="$data" \
+  java $2 -jar "$JAR" bot --port=$BOT_PORT --stats-port=$BOT_STATS --data-dir="$data" ${BOT_STORE:+--store=$BOT_STORE} \
     --handler-ms="$1" --workers="$WORKERS" >"$3" 2>&1 &
   SERVER_PID=$!
   SERVER_DATA="$data"
@@ -141,6 +157,39 @@ start_baseline() { # handler-ms, log
   SERVER_DATA=""
   wait_port $BASE_STATS 60
   wait_port $BASE_PORT 60
+}
+
+start_postgres() { # log
+  PG_DIR="$(mktemp -d /tmp/linegate-bench-pg.XXXXXX)"
+  java -Xmx256m -jar "$JAR" postgres --port=$PG_PORT --dir="$PG_DIR/data" >"$1" 2>&1 &
+  PG_PID=$!
+  local i
+  for ((i = 0; i < 600; i++)); do grep -q "postgres ready" "$1" && return 0; sleep 0.1; done
+  echo "PostgreSQL did not start (see $1)" >&2; return 1
+}
+
+stop_postgres() {
+  if [[ -z "$PG_PID" ]]; then return 0; fi
+  kill "$PG_PID" 2>/dev/null || true
+  wait "$PG_PID" 2>/dev/null || true
+  PG_PID=""
+  rm -rf "$PG_DIR"
+}
+
+start_node() { # index (0..2), log: a linegate node on the PostgreSQL store
+  local port=$((18100 + $1)) stats=$((18110 + $1))
+  java -jar "$JAR" bot --port=$port --stats-port=$stats --store="$PG_STORE" --lease-time="$CLUSTER_LEASE" \
+    --handler-ms=0 --workers="$WORKERS" >"$2" 2>&1 &
+  NODE_PIDS[$1]=$!
+  wait_port $stats 60
+  wait_port $port 60
+}
+
+stop_nodes() {
+  local p
+  for p in "${NODE_PIDS[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done
+  for p in "${NODE_PIDS[@]:-}"; do [[ -n "$p" ]] && wait "$p" 2>/dev/null || true; done
+  NODE_PIDS=()
 }
 
 stop_server() {
@@ -195,7 +244,8 @@ wait_drained() { # timeout seconds, metrics file prefix
 
 WARM_BODIES="$RESULTS/warmup-bodies.txt"
 MAIN_BODIES="$RESULTS/bodies.txt"
-if [[ " $SCENARIOS " == *" throughput "* || " $SCENARIOS " == *" compare "* || " $SCENARIOS " == *" ceiling "* ]]; then
+if [[ " $SCENARIOS " == *" throughput "* || " $SCENARIOS " == *" compare "* || " $SCENARIOS " == *" ceiling "* \
+      || " $SCENARIOS " == *" store "* || " $SCENARIOS " == *" cluster "* ]]; then
   log "generating $BODIES signed bodies (+20000 for warm-up)"
   java -jar "$JAR" gen --out="$MAIN_BODIES" --first=0 --count="$BODIES" | tee -a "$RESULTS/run.log"
   java -jar "$JAR" gen --out="$WARM_BODIES" --first=$WARM_FIRST --count=20000 | tee -a "$RESULTS/run.log"
@@ -225,10 +275,10 @@ scenario_throughput() { # run
   for c in $CONNECTIONS; do throughput_at "$1" "$c"; done
 }
 
-throughput_at() { # run connections
-  local r="$1" C="$2" d="$RESULTS/throughput-c$2-$1"
+throughput_at() { # run connections [label: throughput by default; the store is BOT_STORE or a fresh SQLite directory]
+  local r="$1" C="$2" label="${3:-throughput}" d="$RESULTS/${3:-throughput}-c$2-$1"
   mkdir -p "$d"
-  log "throughput c=$C #$r: linegate, handler 0 ms, wrk -t$WRK_THREADS -c$C, ${WARMUP}s warm-up + ${RUN_SECONDS}s"
+  log "$label c=$C #$r: linegate, handler 0 ms, wrk -t$WRK_THREADS -c$C, ${WARMUP}s warm-up + ${RUN_SECONDS}s"
   start_bot 0 "${BOT_JAVA_OPTS:-}" "$d/server.log"
   run_wrk $BOT_PORT "$C" "$WARMUP" "$WARM_BODIES" "$d/wrk-warmup.txt"
   sleep 2
@@ -251,7 +301,7 @@ throughput_at() { # run connections
   lost=$(python3 -c "print(int($received - $dup - $distinct))")
   log "  wrk: $(kv "$d/wrk.txt" rps) req/s, p50 $(kv "$d/wrk.txt" p50_ms) ms, p99 $(kv "$d/wrk.txt" p99_ms) ms (server-side p99 $sp99 ms), non-200 $(kv "$d/wrk.txt" non200), socket errors $(kv "$d/wrk.txt" socket_errors)"
   log "  acked $acked, events received $received, deduplicated $dup (wrk repeats bodies), handled $handled, distinct handled $distinct, handler runs $runs, run twice $hdup, lost $lost, processing caught up after ${drain} s"
-  row "throughput-c$C" "$r" rps="$(kv "$d/wrk.txt" rps)" p50_ms="$(kv "$d/wrk.txt" p50_ms)" p99_ms="$(kv "$d/wrk.txt" p99_ms)" \
+  row "$label-c$C" "$r" rps="$(kv "$d/wrk.txt" rps)" p50_ms="$(kv "$d/wrk.txt" p50_ms)" p99_ms="$(kv "$d/wrk.txt" p99_ms)" \
     server_p99_ms="$sp99" non200="$(kv "$d/wrk.txt" non200)" drain_s="$drain" lost="$lost" duplicates="$hdup"
   stop_server
 }
@@ -370,6 +420,52 @@ scenario_burst() { # run
   stop_server
 }
 
+scenario_store() { # run: the same durable-ack load on the Armeria floor, SQLite and PostgreSQL, one after the other
+  local r="$1" d="$RESULTS/store-$1"
+  mkdir -p "$d"
+  CEILING_CONNECTIONS="$STORE_CONNECTIONS" scenario_ceiling "$r"
+  throughput_at "$r" "$STORE_CONNECTIONS" store-sqlite
+  start_postgres "$d/postgres.log"
+  BOT_STORE="$PG_STORE" throughput_at "$r" "$STORE_CONNECTIONS" store-postgres
+  stop_postgres
+  local sq pg
+  sq=$(awk -F'\t' -v k="store-sqlite-c$STORE_CONNECTIONS" -v r="$r" '$1 == k && $2 == r {print $3}' "$TSV")
+  pg=$(awk -F'\t' -v k="store-postgres-c$STORE_CONNECTIONS" -v r="$r" '$1 == k && $2 == r {print $3}' "$TSV")
+  log "  PostgreSQL / SQLite: $(python3 -c "print(round(float('$pg' or 0) / max(float('$sq' or 1), 1), 2))")"
+}
+
+scenario_cluster() { # run: three nodes on one PostgreSQL; aggregate ack rate, then kill -9 one and time the takeover
+  local r="$1" d="$RESULTS/cluster-$1" per=$((STORE_CONNECTIONS / 3)) i
+  mkdir -p "$d"
+  log "cluster #$r: 3 nodes on one PostgreSQL (lease $CLUSTER_LEASE), handler 0 ms, wrk -c$per on each, ${WARMUP}s warm-up + ${RUN_SECONDS}s"
+  start_postgres "$d/postgres.log"
+  for i in 0 1 2; do start_node $i "$d/node-$i.log"; done
+  local wrks=()
+  for i in 0 1 2; do run_wrk $((18100 + i)) "$per" "$WARMUP" "$WARM_BODIES" "$d/wrk-warmup-$i.txt" & wrks+=($!); done
+  wait "${wrks[@]}"
+  sleep 2
+  wrks=()
+  for i in 0 1 2; do run_wrk $((18100 + i)) "$per" "$RUN_SECONDS" "$MAIN_BODIES" "$d/wrk-$i.txt" & wrks+=($!); done
+  wait "${wrks[@]}"
+  local total p99 non200 rps_list="" p99_list="" non200_list=""
+  for i in 0 1 2; do
+    rps_list+=" $(kv "$d/wrk-$i.txt" rps)"; p99_list+=" $(kv "$d/wrk-$i.txt" p99_ms)"; non200_list+=" $(kv "$d/wrk-$i.txt" non200)"
+  done
+  total=$(python3 -c 'import sys; print(round(sum(float(x) for x in sys.argv[1:])))' $rps_list)
+  p99=$(python3 -c 'import sys; print(max(float(x) for x in sys.argv[1:]))' $p99_list)
+  non200=$(python3 -c 'import sys; print(sum(int(float(x)) for x in sys.argv[1:]))' $non200_list)
+  log "  aggregate $total req/s over 3 nodes, worst node p99 $p99 ms, non-200 $non200"
+  row cluster-3-nodes "$r" rps="$total" p99_ms="$p99" non200="$non200"
+  sleep 3
+  java -jar "$JAR" takeover --kill-pid="${NODE_PIDS[2]}" --urls="http://127.0.0.1:18100/webhook,http://127.0.0.1:18101/webhook" \
+    --stats=18110,18111 --events="$TAKEOVER_EVENTS" --timeout=120 | tee "$d/takeover.txt" >&2
+  NODE_PIDS[2]=""
+  log "  kill -9 of one node: $(kv "$d/takeover.txt" handled) of $(kv "$d/takeover.txt" acked) events from $TAKEOVER_EVENTS users handled $(kv "$d/takeover.txt" takeover_s) s after the kill (lease $CLUSTER_LEASE)"
+  row cluster-takeover "$r" drain_s="$(kv "$d/takeover.txt" takeover_s)" lost="$(( $(kv "$d/takeover.txt" acked) - $(kv "$d/takeover.txt" handled) ))"
+  stop_nodes
+  stop_postgres
+}
+
 scenario_emulator_push() { # run
   local r="$1" d="$RESULTS/emulator-push-$1"
   mkdir -p "$d"
@@ -407,6 +503,8 @@ for ((run = 1; run <= RUNS; run++)); do
       burst) scenario_burst "$run" ;;
       emulator-push) scenario_emulator_push "$run" ;;
       emulator-webhook) scenario_emulator_webhook "$run" ;;
+      store) scenario_store "$run" ;;
+      cluster) scenario_cluster "$run" ;;
       *) echo "unknown scenario $s" >&2; exit 2 ;;
     esac
   done
@@ -421,4 +519,5 @@ rm -f "$MAIN_BODIES" "$WARM_BODIES" "$RESULTS/.sample.prom"
   echo
   echo "Targets: throughput >= 20000 req/s with p99 <= 25 ms; burst p99 < 100 ms, heap < 256 MiB, lost 0, duplicates 0."
   echo "Emulator: push >= 20000 req/s, webhook >= 20000 deliveries/s (ratio = rps / 20000)."
+  echo "Store: PostgreSQL >= 0.5 x SQLite with p99 <= 50 ms; cluster takeover (drain_s) <= lease + 2 s, lost 0."
 } | tee "$RESULTS/summary.txt"

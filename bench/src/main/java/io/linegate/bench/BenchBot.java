@@ -19,7 +19,10 @@ final class BenchBot {
     static void run(Args a) throws Exception {
         int port = a.integer("port", 18080);
         int statsPort = a.integer("stats-port", 18090);
-        Path dataDir = Path.of(a.str("data-dir", null));
+        // --store=postgresql://... (several nodes may share it) or the embedded store in --data-dir.
+        String store = a.str("store", null);
+        String location = store != null ? store : "sqlite:" + Path.of(a.str("data-dir", null));
+        java.time.Duration lease = java.time.Duration.parse(a.str("lease-time", "PT10S"));
         long handlerMs = a.lng("handler-ms", 0);
         int workers = a.integer("workers", 32);
 
@@ -45,8 +48,9 @@ final class BenchBot {
                 .host("127.0.0.1")
                 .port(port)
                 .tls(ServerTls.insecureHttp())
-                .dataDir(dataDir)
-                .dispatcher(d -> d.workers(workers))
+                .storeLocation(location)
+                .dispatcher(d -> d.workers(workers).leases(lease, lease.dividedBy(10).compareTo(java.time.Duration.ofSeconds(1)) < 0
+                        ? lease.dividedBy(10) : java.time.Duration.ofSeconds(1)))
                 .build()
                 .start();
         var stats = counter.serve(statsPort);
@@ -56,8 +60,8 @@ final class BenchBot {
             server.close();
             stopped.countDown();
         }, "bench-shutdown"));
-        System.out.printf("bench bot ready on 127.0.0.1:%d (stats %d, handler %d ms, %d workers, data %s)%n",
-                server.port(), statsPort, handlerMs, workers, dataDir);
+        System.out.printf("bench bot ready on 127.0.0.1:%d (stats %d, handler %d ms, %d workers, store %s)%n",
+                server.port(), statsPort, handlerMs, workers, server.store().location());
         stopped.await();
     }
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -29,8 +30,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8443", description = "Port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--data-dir", defaultValue = "data", description = "Where the journal and state live (default: ${DEFAULT-VALUE}).")
-    Path dataDir;
+    @Mixin
+    DataDir store;
+
+    @Option(names = "--lease-time", defaultValue = "PT10S", description = "Several nodes on one store: how long a node's"
+            + " partitions stay its own without a heartbeat, so how soon others take over a dead node's events (default: ${DEFAULT-VALUE}).")
+    Duration leaseTime;
 
     @Option(names = "--config", description = "YAML file with channel settings (environment variables win).")
     Path config;
@@ -93,13 +98,14 @@ final class ServeCommand implements Callable<Integer> {
         ServerTls tls = tls();
         ChannelSettings settings = ChannelSettings.load(config, linegate.env);
         LinegateServer.Builder builder = LinegateServer.builder(Bots.named(bot), settings.channelSecret)
-                .host(host).port(port).dataDir(dataDir).tls(tls).webhookPath(webhookPath)
+                .host(host).port(port).storeLocation(store.location()).tls(tls).webhookPath(webhookPath)
                 .apiBase(apiBase != null ? apiBase : settings.apiBase)
                 .floodPolicy(new FloodPolicy(floodLimit, floodAction))
                 .apiLog(apiLogRetention, apiLogBodies)
                 .pushWhenReplyFails(pushWhenReplyFails)
                 .channelId(settings.channelId)
-                .dispatcher(d -> d.workers(workers).maxAttempts(maxAttempts).dedupeWindow(dedupeWindow));
+                .dispatcher(d -> d.workers(workers).maxAttempts(maxAttempts).dedupeWindow(dedupeWindow)
+                        .leases(leaseTime, heartbeat(leaseTime)));
         if (settings.previousChannelSecret != null) {
             builder.previousSecret(settings.previousChannelSecret, settings.previousChannelSecretUntil);
         }
@@ -121,6 +127,12 @@ final class ServeCommand implements Callable<Integer> {
         System.out.println("linegate: bot '" + bot + "' listening on " + server.baseUri() + webhookPath);
         stopped.await();
         return 0;
+    }
+
+    /** A heartbeat every second, or a third of a shorter lease time. */
+    private static Duration heartbeat(Duration leaseTime) {
+        Duration third = leaseTime.dividedBy(3);
+        return third.compareTo(Duration.ofSeconds(1)) < 0 ? third : Duration.ofSeconds(1);
     }
 
     private ServerTls tls() {

@@ -89,10 +89,25 @@ class RateLimitsTest {
 
     @Test
     void processesSharingTheStoreShareTheLimit(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        double scale = 0.005; // push: 10 per second
-        try (Emulator emulator = Emulator.builder().port(0).rateLimitScale(scale).start();
-             io.linegate.store.Store a = io.linegate.store.Store.sqlite(dir);
+        try (io.linegate.store.Store a = io.linegate.store.Store.sqlite(dir);
              io.linegate.store.Store b = io.linegate.store.Store.sqlite(dir)) {
+            shareTheLimit(a, b);
+        }
+    }
+
+    @Test
+    void nodesSharingAPostgresStoreShareTheLimit() throws Exception {
+        String location = io.linegate.store.TestPostgres.server().newDatabase();
+        try (io.linegate.store.Store a = io.linegate.store.Store.open(location);
+             io.linegate.store.Store b = io.linegate.store.Store.open(location)) {
+            shareTheLimit(a, b);
+        }
+    }
+
+    /** Two senders, each on its own handle of one store (two processes, or two nodes). */
+    static void shareTheLimit(io.linegate.store.Store a, io.linegate.store.Store b) throws Exception {
+        double scale = 0.005; // push: 10 per second
+        try (Emulator emulator = Emulator.builder().port(0).rateLimitScale(scale).start()) {
             Secret token = Secret.of(emulator.defaultChannel().accessToken(), "token");
             URI api = URI.create(emulator.baseUrl());
             String channel = emulator.defaultChannel().channelId();

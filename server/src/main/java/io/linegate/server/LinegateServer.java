@@ -69,7 +69,8 @@ public final class LinegateServer implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         this.ownsStore = b.store == null;
-        this.store = ownsStore ? Store.open("sqlite:" + b.dataDir, b.clock, true) : b.store;
+        this.store = ownsStore ? Store.open(b.storeLocation != null ? b.storeLocation : "sqlite:" + b.dataDir,
+                Store.Options.defaults().clock(b.clock)) : b.store;
         this.drain = b.drain;
         this.tls = b.tls.isTls();
         Outbound outbound = Outbound.NONE;
@@ -191,9 +192,10 @@ public final class LinegateServer implements AutoCloseable {
                 }
             }, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
         }
-        log.info("bot '{}' on {} {} (webhook {}; sending {}; admin API {})", b.bot.name(), b.tls, b.port,
+        log.info("bot '{}' on {} {} (webhook {}; sending {}; admin API {}; store {}{})", b.bot.name(), b.tls, b.port,
                 b.webhookPath, b.accessToken == null && tokens == null ? "off" : "via " + b.apiBase,
-                b.adminToken == null ? "off" : "on");
+                b.adminToken == null ? "off" : "on", store.location(),
+                store.cluster().shared() ? ", node " + store.cluster().nodeId() : "");
     }
 
     public static Builder builder(Bot bot, Secret channelSecret) {
@@ -249,6 +251,7 @@ public final class LinegateServer implements AutoCloseable {
         private Secret adminToken;
         private URI apiBase = URI.create("https://api.line.me");
         private Path dataDir = Path.of("data");
+        private String storeLocation;
         private Store store;
         private String host = "0.0.0.0";
         private int port = 8443;
@@ -288,6 +291,13 @@ public final class LinegateServer implements AutoCloseable {
         public Builder adminToken(Secret token) { this.adminToken = token; return this; }
         public Builder apiBase(URI apiBase) { this.apiBase = apiBase; return this; }
         public Builder dataDir(Path dir) { this.dataDir = dir; return this; }
+
+        /**
+         * Opens the store at {@code location} instead of {@link #dataDir}: {@code sqlite:DIR}, or
+         * {@code postgresql://host:5432/db?user=NAME} (password in {@code LINEGATE_STORE_PASSWORD}) for
+         * several servers sharing one store, each taking its share of the conversations.
+         */
+        public Builder storeLocation(String location) { this.storeLocation = location; return this; }
 
         /**
          * Uses a store the caller opened instead of opening one in {@link #dataDir}, for a process that

@@ -83,9 +83,11 @@ public final class Dispatcher implements AutoCloseable {
 
     // Guarded by "this".
     private final Map<String, Lane> lanes = new HashMap<>();
+    private final Set<Long> loadedSeqs = new java.util.HashSet<>(); // so that a catch-up never loads an event twice
     private int loaded;
     private long loadCursor;
     private long catchUpCursor;
+    private int catchUpGeneration; // the ownership's catch-up generation the cursor belongs to
     private long inboxCursor;
 
     private volatile boolean running = true;
@@ -172,15 +174,11 @@ public final class Dispatcher implements AutoCloseable {
 
     /** Unloads the lanes of partitions this node may no longer start events of, except a handler in flight. */
     private synchronized void dropUnowned() {
-        lanes.values().removeIf(lane -> {
-            if (lane.running || ownership.mayHandle(lane.partition)) {
-                return false;
+        for (Lane lane : List.copyOf(lanes.values())) {
+            if (!lane.running && !ownership.mayHandle(lane.partition)) {
+                drop(lane);
             }
-            loaded -= lane.queue.size();
-            lane.queue.clear();
-            lane.scheduled = false;
-            return true;
-        });
+        }
     }
 
     /** Called after each durable append: counts it in the backlog and wakes the pump. */
@@ -267,14 +265,19 @@ public final class Dispatcher implements AutoCloseable {
             return false;
         }
         int limit = Math.min(room, 1000);
+        int generation = ownership.catchUpGeneration();
         Set<Integer> catching = ownership.catchingUp();
+        if (generation != catchUpGeneration) {
+            catchUpGeneration = generation; // partitions joined (or one was unloaded again): start from the oldest event
+            catchUpCursor = 0;
+        }
         if (!catching.isEmpty()) {
             // Partitions just taken over: load their events up to the main cursor before they join the others.
             List<StoredEvent> older = journal.pending(catching, catchUpCursor, limit);
             List<StoredEvent> behind = older.stream().filter(e -> e.seq() <= cursor).toList();
             enqueue(behind);
             if (older.size() < limit || behind.size() < older.size()) {
-                ownership.caughtUp(catching);
+                ownership.caughtUp(catching, generation);
                 catchUpCursor = 0;
             } else {
                 catchUpCursor = older.get(older.size() - 1).seq();
@@ -297,6 +300,9 @@ public final class Dispatcher implements AutoCloseable {
         List<Lane> toStart = new ArrayList<>();
         synchronized (this) {
             for (StoredEvent e : batch) {
+                if (!loadedSeqs.add(e.seq())) {
+                    continue;
+                }
                 Lane lane = lanes.computeIfAbsent(e.lane(), k -> new Lane(k, e.partition()));
                 lane.queue.addLast(e);
                 loaded++;
@@ -511,7 +517,9 @@ public final class Dispatcher implements AutoCloseable {
             lanes.remove(lane.key);
         }
         loaded -= lane.queue.size();
+        lane.queue.forEach(e -> loadedSeqs.remove(e.seq()));
         lane.queue.clear();
+        ownership.recatch(lane.partition);
         lane.scheduled = false;
         lane.running = false;
     }
@@ -526,9 +534,11 @@ public final class Dispatcher implements AutoCloseable {
     private void advance(Lane lane) {
         boolean more;
         synchronized (this) {
-            if (lane.queue.pollFirst() == null) {
+            StoredEvent done = lane.queue.pollFirst();
+            if (done == null) {
                 return; // unloaded meanwhile
             }
+            loadedSeqs.remove(done.seq());
             lane.attempts = 0;
             lane.running = false;
             loaded--;

@@ -42,6 +42,7 @@ final class Ownership {
     private volatile Set<Integer> draining = Set.of();
     private volatile long validUntilNanos = Long.MAX_VALUE;
     private volatile boolean splitter;
+    private volatile int catchUpGeneration; // grows whenever a partition (re)joins the catch-up
 
     Ownership(Cluster cluster, TokenStore leases, Clock clock, Duration ttl) {
         this.cluster = cluster;
@@ -56,9 +57,9 @@ final class Ownership {
         return cluster.shared();
     }
 
-    /** Whether an event of {@code partition} may be started now. */
+    /** Whether an event of {@code partition} may be started now: owned (caught up or not), not draining, leases valid. */
     boolean mayHandle(int partition) {
-        return steady.contains(partition) && System.nanoTime() < validUntilNanos;
+        return (steady.contains(partition) || catchingUp.contains(partition)) && System.nanoTime() < validUntilNanos;
     }
 
     /** Partitions whose events the main load cursor reads. */
@@ -68,11 +69,40 @@ final class Ownership {
 
     /** Partitions taken since the last catch-up, whose older events must be loaded first. */
     Set<Integer> catchingUp() {
-        return catchingUp;
+        return System.nanoTime() < validUntilNanos ? catchingUp : Set.of();
     }
 
-    /** The catch-up of {@code partitions} reached the load cursor: they join the others. */
-    void caughtUp(Set<Integer> partitions) {
+    /**
+     * Events of {@code partition} were unloaded while this node still holds it (its leases lapsed for a
+     * moment, say): the load cursor is past them, so the partition is caught up again.
+     */
+    synchronized void recatch(int partition) {
+        if (catchingUp.contains(partition)) {
+            catchUpGeneration++; // the catch-up starts over from the oldest event
+        } else if (steady.contains(partition)) {
+            catchUpGeneration++;
+            Set<Integer> s = new HashSet<>(steady);
+            s.remove(partition);
+            Set<Integer> c = new HashSet<>(catchingUp);
+            c.add(partition);
+            steady = Set.copyOf(s);
+            catchingUp = Set.copyOf(c);
+        }
+    }
+
+    /** Changes whenever partitions join the catch-up, which must then start from the oldest event. */
+    int catchUpGeneration() {
+        return catchUpGeneration;
+    }
+
+    /**
+     * The catch-up of {@code partitions} reached the load cursor: they join the others, unless a
+     * partition (re)joined the catch-up since {@code generation}, which then goes on.
+     */
+    synchronized void caughtUp(Set<Integer> partitions, int generation) {
+        if (generation != catchUpGeneration) {
+            return;
+        }
         Set<Integer> s = new HashSet<>(steady);
         s.addAll(partitions);
         Set<Integer> c = new HashSet<>(catchingUp);
@@ -99,10 +129,18 @@ final class Ownership {
             return Set.of();
         }
         long started = System.nanoTime();
+        // Ask the dispatcher what is busy before, never while, holding this object's monitor: the
+        // dispatcher calls recatch() with its own monitor held.
         Set<Integer> release = new HashSet<>();
         for (int p : draining) {
             if (!busy.test(p)) {
                 release.add(p);
+            }
+        }
+        Set<Integer> idle = new HashSet<>();
+        for (int p : steady) {
+            if (!busy.test(p)) {
+                idle.add(p);
             }
         }
         Cluster.Assignment a;
@@ -113,6 +151,10 @@ final class Ownership {
             log.warn("cluster heartbeat failed ({}); partitions are handled until their leases may run out", e.toString());
             return Set.of();
         }
+        return apply(a, release, idle, started);
+    }
+
+    private synchronized Set<Integer> apply(Cluster.Assignment a, Set<Integer> release, Set<Integer> idle, long started) {
         // Leases run for ttl from a moment after "started": stop a second early by this node's own clock.
         validUntilNanos = started + ttl.toNanos() - Math.min(Duration.ofSeconds(1).toNanos(), ttl.toNanos() / 4);
         Set<Integer> held = a.held();
@@ -130,6 +172,7 @@ final class Ownership {
         for (int p : held) {
             if (!newSteady.contains(p) && !newDraining.contains(p) && !newCatching.contains(p)) {
                 newCatching.add(p);
+                catchUpGeneration++;
             }
         }
         int toDrain = a.surplus() - newDraining.size();
@@ -140,7 +183,7 @@ final class Ownership {
                     if (toDrain == 0) {
                         break;
                     }
-                    if (pass == 1 || !busy.test(p)) {
+                    if (pass == 1 || idle.contains(p)) {
                         newSteady.remove(p);
                         newDraining.add(p);
                         toDrain--;
