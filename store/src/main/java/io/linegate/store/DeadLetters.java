@@ -11,6 +11,9 @@ public interface DeadLetters {
     /** The newest dead letters first. */
     List<DeadLetter> list(int limit);
 
+    /** How many dead letters wait for an operator: not replayed yet. */
+    long waiting();
+
     /**
      * Puts a dead letter back as a new pending event, durably and at most once; empty if there is no
      * such letter or it was already replayed.

@@ -114,8 +114,10 @@ public abstract class StoreContractTest {
             assertThat(letter.attempts()).isEqualTo(3);
             assertThat(letter.error()).isEqualTo("boom");
             assertThat(letter.replayedAt()).isNull();
+            assertThat(store.deadLetters().waiting()).isEqualTo(1);
 
             assertThat(store.deadLetters().replay(letter.id()).join()).isPresent();
+            assertThat(store.deadLetters().waiting()).isZero();
             assertThat(store.deadLetters().replay(letter.id()).join()).isEmpty();
             assertThat(store.journal().pending(0, 10)).extracting(StoredEvent::eventId).containsExactly("E1");
             assertThat(store.deadLetters().list(10).get(0).replayedAt()).isNotNull();

@@ -106,6 +106,17 @@ public final class TokenManager {
     }
 
     /**
+     * One stateless token, not kept anywhere: for a short task that must not touch a deployment's
+     * stored tokens (such as {@code linegate preflight}). Stateless tokens last 15 minutes, count
+     * against no issuance limit and need no revocation (Messaging API reference, "Issue stateless
+     * channel access token").
+     */
+    public static Secret issueStateless(URI apiBase, String channelId, Secret channelSecret) throws IOException {
+        return Secret.of(new TokenEndpoints(apiBase).stateless(channelId, channelSecret.reveal()).accessToken(),
+                "channel access token");
+    }
+
+    /**
      * v2.1 tokens of {@code tokenLifetime} (at most 30 days), issued with JWT assertions signed by
      * {@code assertionKey} (the private RSA JWK whose public half is registered on the console, with
      * the {@code kid} the console gave). The channel secret is needed to revoke superseded tokens.

@@ -125,6 +125,17 @@ class TokenManagerTest {
     }
 
     @Test
+    void aOneOffStatelessTokenSendsAndLeavesTheStoreUntouched() throws Exception {
+        Store store = process();
+        Secret token = TokenManager.issueStateless(api(), channel.channelId(), secret());
+        assertThat(token.toString()).doesNotContain(token.reveal());
+        MessageSender.builder(api(), token).build().push("U0123456789abcdef0123456789abcdef", List.of(new TextMessage("hi")));
+        assertThat(store.tokens().live(channel.channelId(), "stateless", clock.instant())).isEmpty();
+        assertThatThrownBy(() -> TokenManager.issueStateless(api(), channel.channelId(), Secret.of("0".repeat(32), "wrong")))
+                .hasMessageContaining("answered 4").hasMessageNotContaining("0".repeat(32));
+    }
+
+    @Test
     void processesSharingAStoreShareOneToken() throws Exception {
         List<TokenManager> managers = new ArrayList<>();
         for (int i = 0; i < 4; i++) {

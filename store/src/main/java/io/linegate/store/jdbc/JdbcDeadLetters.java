@@ -32,6 +32,11 @@ final class JdbcDeadLetters implements DeadLetters {
     }
 
     @Override
+    public long waiting() {
+        return db.query("SELECT count(*) FROM dead_letters WHERE replayed_at IS NULL", ps -> { }, rs -> rs.getLong(1)).get(0);
+    }
+
+    @Override
     public CompletableFuture<Optional<Long>> replay(long deadLetterId) {
         long now = db.clock().millis();
         return db.write(tx -> {
