@@ -2,6 +2,7 @@ package io.linegate.server;
 
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.server.annotation.Blocking;
 import com.linecorp.armeria.server.annotation.Delete;
 import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
@@ -18,8 +19,8 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * The operator's switches, under {@code /admin} and behind a bearer token: mute a source, turn
- * maintenance mode on or off, list and replay dead letters. Changes apply at once, without a restart,
+ * The operator's switches, under {@code /admin} and behind a bearer token: the server's status, mute
+ * a source, turn maintenance mode on or off, list and replay dead letters. Changes apply at once, without a restart,
  * and persist in the store.
  */
 @ProducesJson
@@ -28,11 +29,23 @@ final class AdminService {
     private final OperatorControls controls;
     private final DeadLetters deadLetters;
     private final Dispatcher dispatcher;
+    private final ServerStatus serverStatus;
 
-    AdminService(OperatorControls controls, DeadLetters deadLetters, Dispatcher dispatcher) {
+    AdminService(OperatorControls controls, DeadLetters deadLetters, Dispatcher dispatcher, ServerStatus serverStatus) {
         this.controls = controls;
         this.deadLetters = deadLetters;
         this.dispatcher = dispatcher;
+        this.serverStatus = serverStatus;
+    }
+
+    /**
+     * How this server is set up and how it is doing: token type and remaining lifetime, API request
+     * log retention, retry keys and rate limits, backlog, dead letters waiting, store and disk space.
+     */
+    @Get("/admin/status")
+    @Blocking
+    public Map<String, Object> serverStatus() {
+        return serverStatus.report();
     }
 
     @Get("/admin/controls")

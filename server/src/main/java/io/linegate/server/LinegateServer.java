@@ -133,6 +133,10 @@ public final class LinegateServer implements AutoCloseable {
                 .service("/health", HealthCheckService.of())
                 .service("/metrics", (ctx, req) -> HttpResponse.of(HttpStatus.OK,
                         MediaType.parse("text/plain; version=0.0.4; charset=utf-8"), registry.scrape()));
+        ServerStatus status = new ServerStatus(b.bot.name(), b.webhookPath, b.tls.toString(),
+                b.accessToken == null && tokens == null ? null : new ServerStatus.Sending(b.apiBase, tokens,
+                        tokens == null, b.channelId != null, b.apiLogRetention, b.apiLogBodies),
+                store, ownsStore ? b.dataDir : null, dispatcher, b.clock);
         if (b.adminToken != null) {
             Secret token = b.adminToken;
             sb.annotatedService()
@@ -143,7 +147,7 @@ public final class LinegateServer implements AutoCloseable {
                         }
                         return delegate.serve(ctx, req);
                     })
-                    .build(new AdminService(store.controls(), store.deadLetters(), dispatcher));
+                    .build(new AdminService(store.controls(), store.deadLetters(), dispatcher, status));
         }
         this.server = sb.build();
         this.housekeeping = java.util.concurrent.Executors.newScheduledThreadPool(2, r -> {
