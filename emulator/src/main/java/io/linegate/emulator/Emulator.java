@@ -106,6 +106,7 @@ public final class Emulator implements AutoCloseable {
         login.register(router);
         new OtherApi(platform).register(router);
         new ControlApi(platform, faults, limiter).register(router);
+        new io.linegate.emulator.api.ConsoleApi(platform).register(router);
         // Last: whatever messaging-api.yml defines and nothing above simulates.
         new io.linegate.emulator.api.SpecOperations(Specs.messagingApiTree(), clock).register(router);
         ApiService service = new ApiService(router, tokens, limiter, faults, clock,
@@ -197,7 +198,7 @@ public final class Emulator implements AutoCloseable {
             }
             EmulatorConfig.Provider p = providers.get(cc.provider == null ? DEFAULT_PROVIDER : cc.provider);
             ChannelSettings s = new ChannelSettings(cc.webhookUrl, cc.webhookActive, cc.redelivery, cc.autoReply,
-                    cc.autoReplyText, cc.greeting, cc.greetingText, cc.errorStatistics);
+                    cc.autoReplyText, cc.greeting, cc.greetingText, cc.errorStatistics, cc.chat);
             if (s.refusal() != null) {
                 throw new IllegalArgumentException("channel " + id + ": " + s.refusal());
             }

@@ -71,7 +71,10 @@ public final class EmulatorConfig {
      * anywhere (a bot in another container on a private network).
      */
     public boolean allowPlainHttpWebhooks;
-    /** PEM certificate trusted for https:// webhook URLs (a local bot's self-signed certificate). */
+    /**
+     * PEM file of certificates trusted for https:// webhook URLs (a local bot's self-signed one, or
+     * several); read again when it changes, so a bot started later can be trusted by adding its own.
+     */
     public String webhookTrustCertificate;
     public List<Provider> providers = new ArrayList<>();
     public List<ChannelConfig> channels = new ArrayList<>();
@@ -111,6 +114,8 @@ public final class EmulatorConfig {
         public boolean greeting;
         public String greetingText;
         public boolean errorStatistics = true;
+        /** Chat on in LINE Official Account Manager: {@code GET /v2/bot/info} says {@code chatMode: chat}. */
+        public boolean chat;
         /** A fixed long-lived token, for scripts that want a stable value; random when absent. */
         public String longLivedToken;
         /** Monthly message limit; absent means {@code "type":"none"}. */

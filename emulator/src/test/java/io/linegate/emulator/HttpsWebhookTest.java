@@ -42,4 +42,45 @@ class HttpsWebhookTest {
             cert.delete();
         }
     }
+
+    @Test
+    void aCertificateAddedToTheTrustFileAfterStartIsTrustedFromThen() throws Exception {
+        SelfSignedCertificate known = new SelfSignedCertificate("localhost");
+        SelfSignedCertificate later = new SelfSignedCertificate("localhost");
+        java.nio.file.Path trust = java.nio.file.Files.createTempFile("webhook-trust", ".pem");
+        java.nio.file.Files.copy(known.certificate().toPath(), trust, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Server bot = Server.builder()
+                .https(new InetSocketAddress("127.0.0.1", 0))
+                .tls(later.certificate(), later.privateKey())
+                .service("/callback", (ctx, req) -> HttpResponse.of(HttpStatus.OK))
+                .build();
+        bot.start().join();
+        EmulatorConfig cfg = new EmulatorConfig();
+        cfg.webhookTrustCertificate = trust.toString();
+        String url = "https://localhost:" + bot.activeLocalPort() + "/callback";
+        try (Emulator e = Emulator.builder().config(cfg).webhookUrl(url).build().start()) {
+            Http api = new Http(e.baseUrl(), e.defaultChannel().accessToken());
+            Http.Res untrusted = api.post("/v2/bot/channel/webhook/test", "{}");
+            assertThat(untrusted.json().path("success").asBoolean()).isFalse();
+            assertThat(untrusted.json().path("reason").asText()).isEqualTo("COULD_NOT_CONNECT");
+
+            java.nio.file.Files.writeString(trust, java.nio.file.Files.readString(later.certificate().toPath()),
+                    java.nio.file.StandardOpenOption.APPEND);
+            Http.Res trusted = api.post("/v2/bot/channel/webhook/test", "{}");
+            assertThat(trusted.json().path("success").asBoolean()).as(trusted.body()).isTrue();
+        } finally {
+            bot.close();
+            known.delete();
+            later.delete();
+            java.nio.file.Files.deleteIfExists(trust);
+        }
+    }
+
+    @Test
+    void aMissingTrustFileIsAnErrorAtStartNamingIt() {
+        EmulatorConfig cfg = new EmulatorConfig();
+        cfg.webhookTrustCertificate = "/nonexistent/bot-cert.pem";
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Emulator.builder().config(cfg).build().close())
+                .hasStackTraceContaining("/nonexistent/bot-cert.pem");
+    }
 }

@@ -3,7 +3,6 @@ package io.linegate.emulator.api;
 import static com.linecorp.armeria.common.HttpMethod.DELETE;
 import static com.linecorp.armeria.common.HttpMethod.GET;
 import static com.linecorp.armeria.common.HttpMethod.POST;
-import static com.linecorp.armeria.common.HttpMethod.PUT;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -18,7 +17,6 @@ import io.linegate.emulator.http.RateLimiter;
 import io.linegate.emulator.http.Reply;
 import io.linegate.emulator.http.Router;
 import io.linegate.emulator.state.Channel;
-import io.linegate.emulator.state.ChannelSettings;
 import io.linegate.emulator.state.DeliveryRecord;
 import io.linegate.emulator.state.DeliverySummary;
 import io.linegate.emulator.state.Group;
@@ -53,7 +51,6 @@ public final class ControlApi {
 
     public void register(Router r) {
         r.on(GET, PREFIX + "/channels").control().to(this::channels);
-        r.on(PUT, PREFIX + "/channels/{channelId}/settings").control().to(this::settings);
         r.on(POST, PREFIX + "/users").control().to(this::createUser);
         r.on(GET, PREFIX + "/users").control().to(this::listUsers);
         r.on(POST, PREFIX + "/users/bulk").control().to(this::bulkUsers);
@@ -127,36 +124,6 @@ public final class ControlApi {
             o.set("settings", Json.mapper().valueToTree(ch.settings()));
         }
         return Reply.ok(b);
-    }
-
-    private Reply settings(Call c) {
-        Channel ch = platform.state().channel(c.path("channelId"));
-        if (ch == null) {
-            throw ApiException.line(HttpStatus.NOT_FOUND, "Channel not found");
-        }
-        JsonNode b = c.jsonObject();
-        ChannelSettings s = ch.settings();
-        String url = b.has("webhookUrl") ? b.get("webhookUrl").asText(null) : s.webhookUrl();
-        if (b.has("webhookUrl") && url != null && !MessagingApi.validWebhookUrl(url, platform.config().allowPlainHttpWebhooks)) {
-            throw ApiException.badRequest("Invalid webhook endpoint URL");
-        }
-        ChannelSettings next = new ChannelSettings(url,
-                b.path("webhookActive").asBoolean(s.webhookActive()),
-                b.path("redelivery").asBoolean(s.redelivery()),
-                b.path("autoReply").asBoolean(s.autoReply()),
-                b.has("autoReplyText") ? b.get("autoReplyText").asText() : s.autoReplyText(),
-                b.path("greeting").asBoolean(s.greeting()),
-                b.has("greetingText") ? b.get("greetingText").asText() : s.greetingText(),
-                b.path("errorStatistics").asBoolean(s.errorStatistics()));
-        String refusal = next.refusal();
-        if (refusal != null) {
-            throw ApiException.badRequest(refusal);
-        }
-        ch.settings(next);
-        if (b.has("quota")) {
-            ch.quotaLimit(b.get("quota").isNull() ? null : b.get("quota").asLong());
-        }
-        return Reply.ok(Json.mapper().valueToTree(next));
     }
 
     // ---- users ----------------------------------------------------------------------------------

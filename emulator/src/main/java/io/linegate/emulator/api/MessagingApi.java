@@ -347,8 +347,8 @@ public final class MessagingApi {
         b.put("userId", ch.botUserId());
         b.put("basicId", ch.basicId());
         b.put("displayName", ch.displayName());
-        b.put("chatMode", ch.settings().webhookActive() ? "bot" : "chat");
-        b.put("markAsReadMode", "auto");
+        b.put("chatMode", ConsoleApi.chatMode(ch.settings()));
+        b.put("markAsReadMode", ConsoleApi.markAsReadMode(ch.settings()));
         return Reply.ok(b);
     }
 

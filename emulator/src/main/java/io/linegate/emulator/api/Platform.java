@@ -247,7 +247,8 @@ public final class Platform {
         ObjectNode e = event("follow", userSource(userId));
         e.putObject("follow").put("isUnblocked", unblocked);
         emit(channel, List.of(e));
-        if (channel.settings().greeting() && !unblocked) {
+        // The guidelines: the greeting message "is also sent when unblocked".
+        if (channel.settings().greeting()) {
             ObjectNode greeting = Json.mapper().createObjectNode();
             greeting.put("type", "text");
             greeting.put("text", channel.settings().greetingText());

@@ -1,11 +1,14 @@
 package io.linegate.emulator.state;
 
 /**
- * The console settings of a Messaging API channel that change how the platform behaves. Immutable;
- * a channel swaps the whole value, so a reader never sees half an update.
+ * The console settings of a Messaging API channel that change how the platform behaves: LINE
+ * Developers Console's webhook settings (URL, "Use webhook", redelivery, error statistics) and LINE
+ * Official Account Manager's response settings (chat, greeting message, auto-reply messages), which
+ * the two consoles keep in sync. Immutable; a channel swaps the whole value, so a reader never sees
+ * half an update.
  */
 public record ChannelSettings(String webhookUrl, boolean webhookActive, boolean redelivery, boolean autoReply,
-        String autoReplyText, boolean greeting, String greetingText, boolean errorStatistics) {
+        String autoReplyText, boolean greeting, String greetingText, boolean errorStatistics, boolean chat) {
 
     public ChannelSettings {
         autoReplyText = autoReplyText == null ? "Thank you for your message." : autoReplyText;
@@ -24,6 +27,7 @@ public record ChannelSettings(String webhookUrl, boolean webhookActive, boolean 
     }
 
     public ChannelSettings withWebhookUrl(String url) {
-        return new ChannelSettings(url, webhookActive, redelivery, autoReply, autoReplyText, greeting, greetingText, errorStatistics);
+        return new ChannelSettings(url, webhookActive, redelivery, autoReply, autoReplyText, greeting, greetingText,
+                errorStatistics, chat);
     }
 }

@@ -21,7 +21,6 @@ import io.linegate.emulator.EmulatorConfig;
 import io.linegate.emulator.state.Channel;
 import io.linegate.emulator.state.DeliveryRecord;
 import io.netty.channel.ConnectTimeoutException;
-import java.io.File;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -140,7 +139,7 @@ public final class WebhookDispatcher implements AutoCloseable {
                     // The platform calls webhooks with TLS 1.2 or 1.3 only (§1.1).
                     b.protocols("TLSv1.3", "TLSv1.2");
                     if (config.webhookTrustCertificate != null) {
-                        b.trustManager(new File(config.webhookTrustCertificate));
+                        b.trustManager(ReloadingTrust.of(java.nio.file.Path.of(config.webhookTrustCertificate)));
                     }
                 })
                 .build();
