@@ -52,7 +52,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--tls-pkcs12", description = "PKCS#12 key store; its password in LINEGATE_TLS_PASSWORD.")
     Path tlsPkcs12;
 
-    @Option(names = "--dev-tls", description = "Self-signed certificate (development only).")
+    @Option(names = "--dev-tls", description = "Self-signed certificate for localhost (development only).")
     boolean devTls;
 
     @Option(names = "--insecure-http", description = "Plain HTTP: loopback tests, or behind a TLS-terminating proxy.")

@@ -1,6 +1,7 @@
 package io.linegate.server;
 
 import com.linecorp.armeria.server.ServerBuilder;
+import io.netty.handler.ssl.util.SelfSignedCertificate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.CertificateException;
 import javax.net.ssl.KeyManagerFactory;
 
 /**
@@ -54,12 +56,23 @@ public abstract class ServerTls {
         };
     }
 
-    /** A self-signed certificate made at start-up, for development only (--dev-tls). */
+    /**
+     * A self-signed certificate for {@code localhost} made at start-up, for development only
+     * (--dev-tls): a bot on this machine is then reachable as {@code https://localhost:PORT} by the
+     * emulator and by {@code linegate preflight}, both of which check host names. (Armeria's own
+     * self-signed certificate names the machine's host name, which no local client uses.)
+     */
     public static ServerTls selfSigned() {
-        return new Tls("self-signed (development only)") {
+        return new Tls("self-signed for localhost (development only)") {
             @Override
             void configure(ServerBuilder sb) {
-                sb.tlsSelfSigned();
+                try {
+                    SelfSignedCertificate c = new SelfSignedCertificate("localhost");
+                    sb.tls(c.key(), c.cert());
+                    c.delete(); // the key and certificate are in memory now; no files stay behind
+                } catch (CertificateException e) {
+                    throw new IllegalStateException("cannot make a self-signed certificate: " + e.getMessage(), e);
+                }
             }
         };
     }
