@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "A guideline-compliant runtime for LINE bots, and a local LINE Platform emulator.",
         subcommands = {ServeCommand.class, DemoCommand.class, EmulatorCommand.class, EventsCommand.class,
                 AdminCommand.class, LogsCommand.class, TokensCommand.class, CampaignCommand.class,
-                LinksCommand.class, ClusterCommand.class})
+                LinksCommand.class, ClusterCommand.class, PreflightCommand.class})
 public final class Linegate implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,94 @@
+package io.linegate.cli.preflight;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.handler.ssl.util.SelfSignedCertificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The checks' decisions on given facts, apart from the network that gathers them. */
+class PreflightDecisionsTest {
+
+    @Test
+    void theCombinationTheGuidelinesForbidFailsEvenThoughNoConsoleWouldStoreIt() {
+        var forbidden = ResponseSettingsCheck.evaluate(new ResponseSettingsCheck.Settings(false, false, false, false));
+        assertThat(forbidden.status()).isEqualTo(Status.FAIL);
+        assertThat(forbidden.reason()).contains("all off is a combination the guidelines forbid");
+
+        assertThat(ResponseSettingsCheck.evaluate(new ResponseSettingsCheck.Settings(false, true, false, false)).status())
+                .isEqualTo(Status.PASS);
+        assertThat(ResponseSettingsCheck.evaluate(new ResponseSettingsCheck.Settings(false, false, true, false)).status())
+                .isEqualTo(Status.PASS);
+        assertThat(ResponseSettingsCheck.evaluate(new ResponseSettingsCheck.Settings(true, true, true, false)).status())
+                .isEqualTo(Status.WARN);
+        var bot = ResponseSettingsCheck.evaluate(new ResponseSettingsCheck.Settings(true, false, true, true));
+        assertThat(bot.status()).isEqualTo(Status.PASS);
+        assertThat(bot.reason()).contains("chat on");
+    }
+
+    @Test
+    void wildcardsMatchExactlyOneLeftMostLabel() {
+        assertThat(HostNames.dnsMatches("*.example.com", "bot.example.com")).isTrue();
+        assertThat(HostNames.dnsMatches("*.EXAMPLE.com", "Bot.example.com.")).isTrue();
+        assertThat(HostNames.dnsMatches("*.example.com", "example.com")).isFalse();
+        assertThat(HostNames.dnsMatches("*.example.com", "a.bot.example.com")).isFalse();
+        assertThat(HostNames.dnsMatches("*.com", "example.com")).isFalse();
+        assertThat(HostNames.dnsMatches("bot.example.com", "bot.example.org")).isFalse();
+    }
+
+    @Test
+    void theNinetyNinthPercentileIsTheNearestRank() {
+        assertThat(VerifyLatencyCheck.percentile(List.of(5L, 1L, 3L, 2L, 4L), 50)).isEqualTo(3);
+        assertThat(VerifyLatencyCheck.percentile(List.of(5L, 1L, 3L, 2L, 4L), 99)).isEqualTo(5);
+        List<Long> hundred = new java.util.ArrayList<>();
+        for (long i = 1; i <= 100; i++) {
+            hundred.add(i);
+        }
+        assertThat(VerifyLatencyCheck.percentile(hundred, 99)).isEqualTo(99);
+        assertThat(VerifyLatencyCheck.percentile(List.of(), 99)).isZero();
+    }
+
+    @Test
+    void lifetimesReadAsTwoUnits() {
+        assertThat(TokenCheck.human(Duration.ofDays(30))).isEqualTo("30 d");
+        assertThat(TokenCheck.human(Duration.ofDays(30).minusSeconds(1))).isEqualTo("29 d 23 h");
+        assertThat(TokenCheck.human(Duration.ofMinutes(15).minusSeconds(1))).isEqualTo("14 min 59 s");
+        assertThat(TokenCheck.human(Duration.ofSeconds(7))).isEqualTo("7 s");
+    }
+
+    @Test
+    void aCertificateIsJudgedOnItsDatesItsNamesAndItsIssuer() throws Exception {
+        Instant now = Instant.now();
+        SelfSignedCertificate good = cert("localhost", now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90)));
+        SelfSignedCertificate stranger = cert("localhost", now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90)));
+        java.nio.file.Path trusted = java.nio.file.Files.createTempFile("trusted", ".pem");
+        java.nio.file.Files.copy(good.certificate().toPath(), trusted, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try {
+            Trust trust = Trust.of(List.of(trusted));
+            CertificateCheck check = new CertificateCheck();
+            X509Certificate[] chain = {good.cert()};
+            assertThat(check.judge(chain, "localhost", trust, now).status()).isEqualTo(Status.PASS);
+            assertThat(check.judge(chain, "LOCALHOST", trust, now).status()).isEqualTo(Status.PASS);
+            assertThat(check.judge(chain, "bot.example.com", trust, now).reason())
+                    .isEqualTo("issued for localhost, not for bot.example.com");
+            assertThat(check.judge(chain, "localhost", trust, now.plus(Duration.ofDays(70))).status()).isEqualTo(Status.WARN);
+            assertThat(check.judge(chain, "localhost", trust, now.plus(Duration.ofDays(91))).reason()).startsWith("expired on ");
+            assertThat(check.judge(new X509Certificate[] {stranger.cert()}, "localhost", trust, now).reason())
+                    .startsWith("not issued by a CA this client trusts");
+            assertThat(check.judge(new X509Certificate[] {stranger.cert()}, "localhost", Trust.of(List.of()), now).status())
+                    .isEqualTo(Status.FAIL);
+        } finally {
+            good.delete();
+            stranger.delete();
+            java.nio.file.Files.deleteIfExists(trusted);
+        }
+    }
+
+    private static SelfSignedCertificate cert(String host, Instant from, Instant to) throws Exception {
+        return new SelfSignedCertificate(host, Date.from(from), Date.from(to), "RSA", 2048);
+    }
+}
