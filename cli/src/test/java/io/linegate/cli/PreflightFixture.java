@@ -211,6 +211,17 @@ final class PreflightFixture implements AutoCloseable {
                 .build().start();
     }
 
+    /** Registers the server's webhook URL, by the name its certificates are issued for, at LINE; returns it. */
+    String registered(io.linegate.server.LinegateServer bot) {
+        String url = "https://localhost:" + bot.port() + "/webhook";
+        register(url);
+        return url;
+    }
+
+    static io.linegate.server.ServerTls tls(SelfSignedCertificate c) {
+        return io.linegate.server.ServerTls.pem(c.certificate().toPath(), c.privateKey().toPath());
+    }
+
     /** A certificate for {@code host} valid between the two instants, as PEM files on disk. */
     static SelfSignedCertificate certificate(String host, Instant notBefore, Instant notAfter) throws Exception {
         return new SelfSignedCertificate(host, Date.from(notBefore), Date.from(notAfter), "RSA", 2048);

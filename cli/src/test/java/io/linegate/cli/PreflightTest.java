@@ -142,9 +142,8 @@ class PreflightTest {
     void anExpiredCertificateFails() throws Exception {
         var expired = PreflightFixture.certificate("localhost", Instant.now().minus(Duration.ofDays(90)),
                 Instant.now().minus(Duration.ofDays(1)));
-        try (LinegateServer bot = f.bot(ServerTls.pem(expired.certificate().toPath(), expired.privateKey().toPath()), b -> b)) {
-            String url = bot.baseUri().toString().replace("127.0.0.1", "localhost") + "/webhook";
-            f.register(url);
+        try (LinegateServer bot = f.bot(PreflightFixture.tls(expired), b -> b)) {
+            String url = f.registered(bot);
             JsonNode r = f.preflightJson(f.env(), url, "--trust", expired.certificate().toString());
             JsonNode cert = check(r, "tls.certificate");
             assertThat(cert.path("status").asText()).isEqualTo("fail");
@@ -163,9 +162,8 @@ class PreflightTest {
         Path pem = dir.resolve("soon.pem");
         java.nio.file.Files.copy(soon.certificate().toPath(), pem);
         f.trust(pem);
-        try (LinegateServer bot = f.bot(ServerTls.pem(soon.certificate().toPath(), soon.privateKey().toPath()), b -> b)) {
-            String url = bot.baseUri().toString().replace("127.0.0.1", "localhost") + "/webhook";
-            f.register(url);
+        try (LinegateServer bot = f.bot(PreflightFixture.tls(soon), b -> b)) {
+            String url = f.registered(bot);
             Cli text = f.preflight(f.env(), url);
             assertThat(text.out).containsPattern("WARN  TLS certificate +expires in (9|10) days");
             assertThat(text.exitCode).as(text.out).isZero();
@@ -178,9 +176,8 @@ class PreflightTest {
     void aCertificateForAnotherHostFails() throws Exception {
         var other = PreflightFixture.certificate("bot.example.com", Instant.now().minus(Duration.ofDays(1)),
                 Instant.now().plus(Duration.ofDays(365)));
-        try (LinegateServer bot = f.bot(ServerTls.pem(other.certificate().toPath(), other.privateKey().toPath()), b -> b)) {
-            String url = bot.baseUri().toString().replace("127.0.0.1", "localhost") + "/webhook";
-            f.register(url);
+        try (LinegateServer bot = f.bot(PreflightFixture.tls(other), b -> b)) {
+            String url = f.registered(bot);
             JsonNode r = f.preflightJson(f.env(), url, "--trust", other.certificate().toString());
             assertThat(check(r, "tls.certificate").path("reason").asText())
                     .isEqualTo("issued for bot.example.com, not for localhost");
@@ -241,10 +238,9 @@ class PreflightTest {
 
     @Test
     void aLongLivedTokenWarnsWithTheGuidelinesReason() throws Exception {
-        try (LinegateServer bot = f.bot(ServerTls.pem(f.localhost.certificate().toPath(), f.localhost.privateKey().toPath()),
+        try (LinegateServer bot = f.bot(PreflightFixture.tls(f.localhost),
                 b -> b.tokens(TokenManager.longLived(Secret.of(f.channel.accessToken(), "LINE_CHANNEL_ACCESS_TOKEN"))))) {
-            String url = bot.baseUri().toString().replace("127.0.0.1", "localhost") + "/webhook";
-            f.register(url);
+            String url = f.registered(bot);
             Cli text = f.preflight(f.env(), url);
             assertThat(text.out).contains("WARN  channel access tokens").contains("a long-lived channel access token: the"
                     + " guidelines advise against them from a security standpoint");
@@ -255,10 +251,9 @@ class PreflightTest {
 
     @Test
     void aServerClockMinutesOffLinesFails() throws Exception {
-        try (LinegateServer bot = f.bot(ServerTls.pem(f.localhost.certificate().toPath(), f.localhost.privateKey().toPath()),
+        try (LinegateServer bot = f.bot(PreflightFixture.tls(f.localhost),
                 b -> b.clock(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(5))))) {
-            String url = bot.baseUri().toString().replace("127.0.0.1", "localhost") + "/webhook";
-            f.register(url);
+            String url = f.registered(bot);
             JsonNode r = f.preflightJson(f.env(), url);
             JsonNode clock = check(r, "clock.skew");
             assertThat(clock.path("status").asText()).isEqualTo("fail");

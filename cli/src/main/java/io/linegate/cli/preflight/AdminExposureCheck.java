@@ -16,12 +16,7 @@ final class AdminExposureCheck extends Check {
     static final List<String> PATHS = List.of("/admin/status", "/admin/controls", "/admin/events/dead");
 
     AdminExposureCheck() {
-        super("admin.closed", "admin API needs its token", Guidelines.SECURITY);
-    }
-
-    @Override
-    public List<String> needs() {
-        return List.of(Gates.BOT);
+        super("admin.closed", "admin API needs its token", Guidelines.SECURITY, Gates.BOT);
     }
 
     @Override

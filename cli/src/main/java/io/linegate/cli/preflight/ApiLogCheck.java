@@ -3,17 +3,11 @@ package io.linegate.cli.preflight;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 
 /** Every request to LINE and its response are logged, and kept for a set period. */
 final class ApiLogCheck extends Check {
     ApiLogCheck() {
-        super("sending.log", "API request log", Guidelines.API_LOGS);
-    }
-
-    @Override
-    public List<String> needs() {
-        return List.of(Gates.ADMIN);
+        super("sending.log", "API request log", Guidelines.API_LOGS, Gates.ADMIN);
     }
 
     @Override

@@ -1,18 +1,11 @@
 package io.linegate.cli.preflight;
 
-import java.util.List;
-
 /** The events acknowledged but not yet handled: a deep backlog means the bot is behind. */
 final class BacklogCheck extends Check {
     static final long DEEP = 1_000;
 
     BacklogCheck() {
-        super("ops.backlog", "backlog", Guidelines.MASS_DELIVERY);
-    }
-
-    @Override
-    public List<String> needs() {
-        return List.of(Gates.ADMIN);
+        super("ops.backlog", "backlog", Guidelines.MASS_DELIVERY, Gates.ADMIN);
     }
 
     @Override

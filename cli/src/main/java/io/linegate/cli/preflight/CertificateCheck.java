@@ -19,12 +19,7 @@ final class CertificateCheck extends Check {
     static final Duration SOON = Duration.ofDays(30);
 
     CertificateCheck() {
-        super("tls.certificate", "TLS certificate", Guidelines.TLS);
-    }
-
-    @Override
-    public List<String> needs() {
-        return List.of(Gates.BOT);
+        super("tls.certificate", "TLS certificate", Guidelines.TLS, Gates.BOT);
     }
 
     @Override

@@ -12,11 +12,14 @@ public abstract class Check {
     private final String id;
     private final String title;
     private final String guideline;
+    private final List<String> needs;
 
-    protected Check(String id, String title, String guideline) {
+    /** {@code needs}: the gates ({@link Gates}) that must pass before this check can run. */
+    protected Check(String id, String title, String guideline, String... needs) {
         this.id = id;
         this.title = title;
         this.guideline = guideline;
+        this.needs = List.of(needs);
     }
 
     public final String id() {
@@ -32,8 +35,8 @@ public abstract class Check {
     }
 
     /** The gates ({@link Gates}) that must pass before this check can run. */
-    public List<String> needs() {
-        return List.of();
+    public final List<String> needs() {
+        return needs;
     }
 
     public abstract CheckResult run(Deployment d) throws Exception;

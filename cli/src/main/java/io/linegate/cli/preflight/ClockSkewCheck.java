@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,12 +22,7 @@ final class ClockSkewCheck extends Check {
     record Offset(long millis, long uncertaintyMillis) {}
 
     ClockSkewCheck() {
-        super("clock.skew", "clock against LINE's", Guidelines.ID_TOKEN);
-    }
-
-    @Override
-    public List<String> needs() {
-        return List.of(Gates.BOT, Gates.LINE);
+        super("clock.skew", "clock against LINE's", Guidelines.ID_TOKEN, Gates.BOT, Gates.LINE);
     }
 
     @Override

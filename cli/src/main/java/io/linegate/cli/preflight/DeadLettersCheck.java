@@ -1,16 +1,9 @@
 package io.linegate.cli.preflight;
 
-import java.util.List;
-
 /** No dead letters wait: events that failed for good are replayed or understood before release. */
 final class DeadLettersCheck extends Check {
     DeadLettersCheck() {
-        super("ops.dead-letters", "dead letters", Guidelines.PROCESSING);
-    }
-
-    @Override
-    public List<String> needs() {
-        return List.of(Gates.ADMIN);
+        super("ops.dead-letters", "dead letters", Guidelines.PROCESSING, Gates.ADMIN);
     }
 
     @Override

@@ -9,12 +9,7 @@ import java.util.Map;
 /** The bot server answers over HTTP/1.1 and over HTTP/2, both of which LINE's webhook client may use. */
 final class HttpVersionsCheck extends Check {
     HttpVersionsCheck() {
-        super("http.versions", "HTTP/1.1 and HTTP/2", Guidelines.TLS_SPEC);
-    }
-
-    @Override
-    public List<String> needs() {
-        return List.of(Gates.BOT);
+        super("http.versions", "HTTP/1.1 and HTTP/2", Guidelines.TLS_SPEC, Gates.BOT);
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.linegate.cli.preflight;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,12 +19,7 @@ final class ResponseSettingsCheck extends Check {
     record Verdict(Status status, String reason) {}
 
     ResponseSettingsCheck() {
-        super("response.settings", "webhook and auto-reply settings", Guidelines.AUTO_REPLY);
-    }
-
-    @Override
-    public List<String> needs() {
-        return List.of(Gates.LINE);
+        super("response.settings", "webhook and auto-reply settings", Guidelines.AUTO_REPLY, Gates.LINE);
     }
 
     @Override

@@ -1,17 +1,11 @@
 package io.linegate.cli.preflight;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.List;
 
 /** Pushes and other sends carry retry keys, and rate limits are kept: by construction, as the server reports. */
 final class RetryAndRateLimitCheck extends Check {
     RetryAndRateLimitCheck() {
-        super("sending.retries", "retry keys and rate limits", Guidelines.RETRY);
-    }
-
-    @Override
-    public List<String> needs() {
-        return List.of(Gates.ADMIN);
+        super("sending.retries", "retry keys and rate limits", Guidelines.RETRY, Gates.ADMIN);
     }
 
     @Override

@@ -5,18 +5,12 @@ import io.linegate.core.WebhookSignature;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** An unsigned and a wrongly signed webhook request are refused with 401: the signature is verified. */
 final class SignatureCheck extends Check {
     SignatureCheck() {
-        super("webhook.signature", "signature verification", Guidelines.SIGNATURE);
-    }
-
-    @Override
-    public List<String> needs() {
-        return List.of(Gates.BOT);
+        super("webhook.signature", "signature verification", Guidelines.SIGNATURE, Gates.BOT);
     }
 
     @Override

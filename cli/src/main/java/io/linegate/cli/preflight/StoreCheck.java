@@ -1,7 +1,6 @@
 package io.linegate.cli.preflight;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.List;
 
 /**
  * The server's store answers and its disk has room: webhooks are acknowledged only after a durable
@@ -12,12 +11,7 @@ final class StoreCheck extends Check {
     static final long WARN_UNDER = 1024L * 1024 * 1024;
 
     StoreCheck() {
-        super("ops.store", "store and disk space", Guidelines.PROCESSING);
-    }
-
-    @Override
-    public List<String> needs() {
-        return List.of(Gates.ADMIN);
+        super("ops.store", "store and disk space", Guidelines.PROCESSING, Gates.ADMIN);
     }
 
     @Override

@@ -8,12 +8,7 @@ import java.util.Map;
 /** The bot server negotiates TLS 1.2 or 1.3 and refuses TLS 1.0 and 1.1. */
 final class TlsVersionsCheck extends Check {
     TlsVersionsCheck() {
-        super("tls.versions", "TLS versions", Guidelines.TLS);
-    }
-
-    @Override
-    public List<String> needs() {
-        return List.of(Gates.BOT);
+        super("tls.versions", "TLS versions", Guidelines.TLS, Gates.BOT);
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.linegate.cli.preflight;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * The running server sends with tokens linegate issues and reissues before they expire (short-lived,
@@ -10,12 +9,7 @@ import java.util.List;
  */
 final class TokenCheck extends Check {
     TokenCheck() {
-        super("sending.tokens", "channel access tokens", Guidelines.TOKENS);
-    }
-
-    @Override
-    public List<String> needs() {
-        return List.of(Gates.ADMIN);
+        super("sending.tokens", "channel access tokens", Guidelines.TOKENS, Gates.ADMIN);
     }
 
     @Override

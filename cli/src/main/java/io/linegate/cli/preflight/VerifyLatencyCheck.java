@@ -15,12 +15,7 @@ final class VerifyLatencyCheck extends Check {
     static final Duration LIMIT = Duration.ofSeconds(2);
 
     VerifyLatencyCheck() {
-        super("webhook.verify", "200 within 2 seconds", Guidelines.PROCESSING);
-    }
-
-    @Override
-    public List<String> needs() {
-        return List.of(Gates.BOT);
+        super("webhook.verify", "200 within 2 seconds", Guidelines.PROCESSING, Gates.BOT);
     }
 
     @Override

@@ -2,18 +2,12 @@ package io.linegate.cli.preflight;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
-import java.util.List;
 import java.util.Map;
 
 /** The webhook URL registered at LINE is the one being checked, and "Use webhook" is on. */
 final class WebhookEndpointCheck extends Check {
     WebhookEndpointCheck() {
-        super("webhook.endpoint", "webhook URL at LINE", Guidelines.RELEASE);
-    }
-
-    @Override
-    public List<String> needs() {
-        return List.of(Gates.LINE);
+        super("webhook.endpoint", "webhook URL at LINE", Guidelines.RELEASE, Gates.LINE);
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.linegate.cli.preflight;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.linegate.core.Json;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,12 +10,7 @@ import java.util.Map;
  */
 final class WebhookTestCheck extends Check {
     WebhookTestCheck() {
-        super("webhook.test", "LINE's test webhook", Guidelines.RELEASE);
-    }
-
-    @Override
-    public List<String> needs() {
-        return List.of(Gates.LINE);
+        super("webhook.test", "LINE's test webhook", Guidelines.RELEASE, Gates.LINE);
     }
 
     @Override
