@@ -11,7 +11,6 @@ import io.linegate.server.LinegateServer;
 import io.linegate.server.ServerTls;
 import io.linegate.store.Store;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,18 +25,19 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code linegate preflight} against the emulator and a real {@code linegate serve --dev-tls}: the
  * correct deployment passes, and each test breaks exactly one thing and sees that check fail.
  */
 class PreflightTest {
+    @TempDir
     static Path dir;
     static PreflightFixture f;
 
     @BeforeAll
     static void start() throws Exception {
-        dir = Files.createTempDirectory("preflight");
         f = new PreflightFixture(dir);
         f.startServe();
     }
