@@ -136,7 +136,7 @@ public final class LinegateServer implements AutoCloseable {
         ServerStatus status = new ServerStatus(b.bot.name(), b.webhookPath, b.tls.toString(),
                 b.accessToken == null && tokens == null ? null : new ServerStatus.Sending(b.apiBase, tokens,
                         tokens == null, b.channelId != null, b.apiLogRetention, b.apiLogBodies),
-                store, ownsStore ? b.dataDir : null, dispatcher, b.clock);
+                store, localStoreDir(b), dispatcher, b.clock);
         if (b.adminToken != null) {
             Secret token = b.adminToken;
             sb.annotatedService()
@@ -200,6 +200,17 @@ public final class LinegateServer implements AutoCloseable {
                 b.webhookPath, b.accessToken == null && tokens == null ? "off" : "via " + b.apiBase,
                 b.adminToken == null ? "off" : "on", store.location(),
                 store.cluster().shared() ? ", node " + store.cluster().nodeId() : "");
+    }
+
+    /** The directory this server's own SQLite store lives in (for its disk space), or null when it is not one. */
+    private static Path localStoreDir(Builder b) {
+        if (b.store != null) {
+            return null;
+        }
+        if (b.storeLocation == null) {
+            return b.dataDir;
+        }
+        return b.storeLocation.startsWith("sqlite:") ? Path.of(b.storeLocation.substring("sqlite:".length())) : null;
     }
 
     public static Builder builder(Bot bot, Secret channelSecret) {

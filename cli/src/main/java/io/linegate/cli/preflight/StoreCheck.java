@@ -22,7 +22,7 @@ final class StoreCheck extends Check {
             return fail(where + " did not answer (" + s.path("error").asText("no status") + ")");
         }
         if (!s.has("usableBytes")) {
-            return pass(where + " answers; disk space not known (the store was opened by the host application)");
+            return pass(where + " answers; its disk space is not the server's to report (not a local SQLite directory)");
         }
         long free = s.path("usableBytes").asLong();
         long total = s.path("totalBytes").asLong();
