@@ -20,8 +20,8 @@ final class BenchBot {
         int port = a.integer("port", 18080);
         int statsPort = a.integer("stats-port", 18090);
         // --store=postgresql://... (several nodes may share it) or the embedded store in --data-dir.
-        String store = a.str("store", null);
-        String location = store != null ? store : "sqlite:" + Path.of(a.str("data-dir", null));
+        String store = a.str("store", "");
+        String location = !store.isEmpty() ? store : "sqlite:" + Path.of(a.str("data-dir", null));
         java.time.Duration lease = java.time.Duration.parse(a.str("lease-time", "PT10S"));
         long handlerMs = a.lng("handler-ms", 0);
         int workers = a.integer("workers", 32);
