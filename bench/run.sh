@@ -27,6 +27,7 @@
 #   store       (issue 11) the durable ack at STORE_CONNECTIONS [64], handler 0 ms, side by side in one run: the
 #               no-work Armeria floor (ceiling), linegate on the embedded SQLite store, and linegate on a
 #               local PostgreSQL server (synchronous_commit on). Target: PostgreSQL >= 0.5x SQLite, p99 <= 50 ms.
+#               BEFORE_JAR=path/to/an/earlier/linegate-bench.jar adds that build on SQLite (before/after).
 #   cluster     (issue 11) three linegate nodes on one PostgreSQL, wrk on all three at once (STORE_CONNECTIONS/3
 #               each, handler 0 ms): aggregate req/s; then one node is killed with SIGKILL and TAKEOVER_EVENTS events
 #               from as many users are sent to the two others: seconds until all are handled (the dead node's
@@ -143,7 +144,7 @@ wait_port() { # port, seconds
 start_bot() { # handler-ms, java opts, log; on BOT_STORE if set, else a fresh SQLite data directory
   local data; data="$(mktemp -d /tmp/linegate-bench-data.XXXXXX)"
   # shellcheck disable=SC2086
-  java $2 -jar "$JAR" bot --port=$BOT_PORT --stats-port=$BOT_STATS --data-dir="$data" ${BOT_STORE:+--store=$BOT_STORE} \
+  java $2 -jar "${BOT_JAR:-$JAR}" bot --port=$BOT_PORT --stats-port=$BOT_STATS --data-dir="$data" ${BOT_STORE:+--store=$BOT_STORE} \
     --handler-ms="$1" --workers="$WORKERS" >"$3" 2>&1 &
   SERVER_PID=$!
   SERVER_DATA="$data"
@@ -424,6 +425,9 @@ scenario_store() { # run: the same durable-ack load on the Armeria floor, SQLite
   local r="$1" d="$RESULTS/store-$1"
   mkdir -p "$d"
   CEILING_CONNECTIONS="$STORE_CONNECTIONS" scenario_ceiling "$r"
+  if [[ -n "${BEFORE_JAR:-}" ]]; then # the SQLite figure of an earlier build, for before/after in one run
+    BOT_JAR="$BEFORE_JAR" throughput_at "$r" "$STORE_CONNECTIONS" store-sqlite-before
+  fi
   throughput_at "$r" "$STORE_CONNECTIONS" store-sqlite
   start_postgres "$d/postgres.log"
   BOT_STORE="$PG_STORE" throughput_at "$r" "$STORE_CONNECTIONS" store-postgres
