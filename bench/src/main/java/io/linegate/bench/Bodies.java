@@ -50,8 +50,13 @@ final class Bodies {
 
     /** One webhook with one event, from user {@code n % users}. */
     static byte[] body(long n, int users) {
+        return body(n, users, 0x5eedL);
+    }
+
+    /** One webhook with one event, from user {@code userBase + n % users}. */
+    static byte[] body(long n, int users, long userBase) {
         long user = Math.floorMod(n, (long) users);
-        String userId = String.format("U%032x", user + 0x5eedL);
+        String userId = String.format("U%032x", user + userBase);
         String replyToken = String.format("%032x", n * 2654435761L + 17);
         String json = "{\"destination\":\"" + DESTINATION + "\",\"events\":[{"
                 + "\"type\":\"message\","

@@ -16,7 +16,8 @@ import java.util.Locale;
  * {@code --events} events from as many users (so that every partition gets some) to the surviving
  * nodes ({@code --urls}, comma-separated), and time until the survivors ({@code --stats}, their
  * counter ports) have handled all of them: the events of the dead node's partitions wait until its
- * leases run out and a survivor takes them over.
+ * leases run out and a survivor takes them over. Run it with no backlog left, so that the time is the
+ * takeover's and not the drain's.
  */
 final class Takeover {
     private Takeover() {
@@ -44,7 +45,7 @@ final class Takeover {
         victim.onExit().get();
         int acked = 0;
         for (int i = 0; i < events; i++) {
-            byte[] body = Bodies.body(first + i, events); // one user per event
+            byte[] body = Bodies.body(first + i, events, 0x7a4e0000L); // one new user per event, none with a backlog
             URI to = urls.get(i % urls.size());
             for (int attempt = 0; attempt < 10; attempt++) {
                 HttpResponse<Void> res = http.send(HttpRequest.newBuilder(to).timeout(Duration.ofSeconds(5))

@@ -2,7 +2,10 @@ package io.linegate.store;
 
 import java.util.Set;
 
-/** Run-time switches an operator flips without a restart: muted sources and maintenance mode. */
+/**
+ * Run-time switches an operator flips without a restart: muted sources and maintenance mode. A
+ * change is durable on return and is what every process sharing the store reads next.
+ */
 public interface OperatorControls {
     String MUTE = "mute";
     String MAINTENANCE = "maintenance";

@@ -24,7 +24,8 @@ public interface TokenStore {
 
     /**
      * Takes (or renews) the lease {@code name} for {@code holder} until {@code ttl} from {@code now};
-     * false if another holder has it.
+     * false if another holder has it. Atomic: of any number of processes asking at once, at most one
+     * holds an unexpired lease.
      */
     boolean tryLease(String name, String holder, Instant now, Duration ttl);
 

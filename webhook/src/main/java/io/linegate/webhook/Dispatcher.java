@@ -124,7 +124,7 @@ public final class Dispatcher implements AutoCloseable {
         this.heartbeatEvery = b.heartbeatEvery;
         this.heartbeats = ownership.shared() ? java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 r -> daemon(r, "linegate-cluster-heartbeat")) : null;
-        this.metrics = new Metrics(b.registry, backlog, ownership);
+        this.metrics = new Metrics(b.registry, backlog, ownership, this::lagSeconds);
         this.pump = daemon(this::pumpLoop, "linegate-dispatch-pump");
     }
 
@@ -160,6 +160,18 @@ public final class Dispatcher implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("cluster heartbeat failed; will try again", e);
         }
+    }
+
+    /** Seconds since the oldest loaded, unfinished event was received (0 when none is waiting). */
+    private synchronized double lagSeconds() {
+        long oldest = Long.MAX_VALUE;
+        for (Lane lane : lanes.values()) {
+            StoredEvent head = lane.queue.peekFirst();
+            if (head != null) {
+                oldest = Math.min(oldest, head.receivedAt().toEpochMilli());
+            }
+        }
+        return oldest == Long.MAX_VALUE ? 0 : Math.max(0, clock.millis() - oldest) / 1000.0;
     }
 
     /** Whether this node has loaded events of {@code partition} (queued or in a handler). */
@@ -622,7 +634,7 @@ public final class Dispatcher implements AutoCloseable {
         final Counter throttled;
         final Map<String, Counter> processed = new ConcurrentHashMap<>();
 
-        Metrics(MeterRegistry registry, AtomicLong backlog, Ownership ownership) {
+        Metrics(MeterRegistry registry, AtomicLong backlog, Ownership ownership, java.util.function.DoubleSupplier lag) {
             this.registry = registry;
             received = Counter.builder("linegate.events.received").description("events split out of webhooks")
                     .register(registry);
@@ -634,6 +646,8 @@ public final class Dispatcher implements AutoCloseable {
                     .description("events stored and not yet done").register(registry);
             Gauge.builder("linegate.cluster.partitions", ownership, Ownership::owned)
                     .description("event partitions this node holds").register(registry);
+            Gauge.builder("linegate.events.lag", lag, java.util.function.DoubleSupplier::getAsDouble).baseUnit("seconds")
+                    .description("age of the oldest event this node has loaded and not finished").register(registry);
         }
 
         Counter processed(String outcome) {

@@ -79,6 +79,17 @@ class DispatcherTest {
     }
 
     @Test
+    void theLagGaugeShowsHowLongTheOldestLoadedEventHasWaited() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        start(ctx -> release.await(), b -> b);
+        assertThat(registry.get("linegate.events.lag").gauge().value()).isZero();
+        send(Webhooks.body(Webhooks.text(user(1), "waits")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> registry.get("linegate.events.lag").gauge().value() >= 0.3);
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> registry.get("linegate.events.lag").gauge().value() == 0);
+    }
+
+    @Test
     void eventsOfOneSourceAreHandledInOrderWhileSourcesRunConcurrently() throws Exception {
         Map<String, List<Integer>> seen = new ConcurrentHashMap<>();
         AtomicInteger concurrent = new AtomicInteger();
