@@ -41,7 +41,9 @@ public abstract class Database implements AutoCloseable {
 
     /**
      * Like {@link #write}, for small latency-sensitive writes (acknowledgements): they are committed
-     * in groups, so that concurrent ones share one durable commit.
+     * in groups, so that concurrent ones share one durable commit, and never wait behind writes made
+     * with {@link #write} (on SQLite they go first in the one writer; on PostgreSQL they have a
+     * connection of their own).
      */
     public abstract <T> CompletableFuture<T> writeGrouped(GroupCommitWriter.Work<T> work);
 

@@ -7,10 +7,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +24,13 @@ import org.slf4j.LoggerFactory;
  * queueing for one each. If a transaction fails, its writes are retried one by one so that one bad
  * write fails alone. Statements added with {@link Tx#batch} are sent as one batch just before the
  * commit, so that a group of inserts costs one round trip on a server database.
+ *
+ * <p>Acknowledgements come first. Writes submitted with {@link #submitUrgent} (the journal's appends,
+ * which a webhook's {@code 200} waits for) never queue behind the others: a group is formed from them
+ * whenever any wait, and a group of other writes (splits, done-marks) that is running when one arrives
+ * stops taking more of its own and lets the waiting ones join its transaction, so that they commit with
+ * the next fsync. The other writes left out go back to the front of their queue, in their order.
+ * Durability is the same for both: a future completes once its transaction is committed.
  *
  * <p>With a {@code beginSql} (SQLite: {@code BEGIN IMMEDIATE}) each group begins explicitly: the
  * write lock is taken when a group starts, so a read-then-write cannot interleave with another
@@ -188,7 +197,11 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notEmpty = lock.newCondition();
+    private final ArrayDeque<Task<?>> urgent = new ArrayDeque<>(); // guarded by lock
+    private final ArrayDeque<Task<?>> normal = new ArrayDeque<>(); // guarded by lock
+    private final AtomicInteger urgentWaiting = new AtomicInteger();
     private final Connector connector;
     private final String beginSql;
     private final Thread thread;
@@ -208,32 +221,64 @@ public final class GroupCommitWriter implements AutoCloseable {
         this.thread.start();
     }
 
+    /** Queues a write; it commits after the writes submitted before it, and after every urgent one waiting. */
     public <T> CompletableFuture<T> submit(Work<T> work) {
+        return enqueue(work, false);
+    }
+
+    /** Queues a write that someone is waiting for (an acknowledgement): it commits before every other write waiting. */
+    public <T> CompletableFuture<T> submitUrgent(Work<T> work) {
+        return enqueue(work, true);
+    }
+
+    private <T> CompletableFuture<T> enqueue(Work<T> work, boolean isUrgent) {
         CompletableFuture<T> result = new CompletableFuture<>();
         if (!running) {
             result.completeExceptionally(new IllegalStateException("store is closed"));
             return result;
         }
-        queue.add(new Task<>(work, result));
+        lock.lock();
+        try {
+            if (isUrgent) {
+                urgent.add(new Task<>(work, result));
+                urgentWaiting.incrementAndGet();
+            } else {
+                normal.add(new Task<>(work, result));
+            }
+            notEmpty.signal();
+        } finally {
+            lock.unlock();
+        }
         return result;
     }
 
     /** Writes queued and not yet committed. */
     public int queued() {
-        return queue.size();
+        lock.lock();
+        try {
+            return urgent.size() + normal.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean isEmpty() {
+        lock.lock();
+        try {
+            return urgent.isEmpty() && normal.isEmpty();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void loop() {
         List<Task<?>> batch = new ArrayList<>(MAX_BATCH);
-        while (running || !queue.isEmpty()) {
+        while (running || !isEmpty()) {
             try {
-                Task<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+                boolean ofUrgent = takeGroup(batch);
+                if (!batch.isEmpty()) {
+                    commitGroup(batch, !ofUrgent);
                 }
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                commitGroup(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -244,7 +289,57 @@ public final class GroupCommitWriter implements AutoCloseable {
         failRemaining();
     }
 
-    private void commitGroup(List<Task<?>> batch) {
+    /** Fills {@code batch} with the urgent writes if any wait, else with the others; true if urgent. */
+    private boolean takeGroup(List<Task<?>> batch) throws InterruptedException {
+        lock.lock();
+        try {
+            if (urgent.isEmpty() && normal.isEmpty()) {
+                notEmpty.await(100, TimeUnit.MILLISECONDS);
+            }
+            if (!urgent.isEmpty()) {
+                drainUrgent(batch);
+                return true;
+            }
+            while (!normal.isEmpty() && batch.size() < MAX_BATCH) {
+                batch.add(normal.poll());
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void drainUrgent(List<Task<?>> into) {
+        lock.lock();
+        try {
+            int n = 0;
+            while (n < MAX_BATCH && !urgent.isEmpty()) {
+                into.add(urgent.poll());
+                n++;
+            }
+            urgentWaiting.addAndGet(-n);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Puts writes left out of a group back at the front of their queue, in their order. */
+    private void putBack(List<Task<?>> rest) {
+        lock.lock();
+        try {
+            for (int i = rest.size() - 1; i >= 0; i--) {
+                normal.addFirst(rest.get(i));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs a group in one transaction and commits it. With {@code yieldToUrgent}, urgent writes that
+     * arrive meanwhile join the transaction and the group's writes not yet run wait for the next one.
+     */
+    private void commitGroup(List<Task<?>> batch, boolean yieldToUrgent) {
         Session s;
         try {
             s = session();
@@ -253,11 +348,29 @@ public final class GroupCommitWriter implements AutoCloseable {
             batch.forEach(t -> t.result().completeExceptionally(e));
             return;
         }
-        Object[] results = new Object[batch.size()];
+        List<Object> results = new ArrayList<>(batch.size());
         try {
             s.begin();
+            boolean yielding = yieldToUrgent;
             for (int i = 0; i < batch.size(); i++) {
-                results[i] = batch.get(i).work().run(s.tx);
+                if (yielding && urgentWaiting.get() > 0) {
+                    yielding = false;
+                    List<Task<?>> rest = batch.subList(i, batch.size());
+                    putBack(new ArrayList<>(rest));
+                    rest.clear();
+                    drainUrgent(batch);
+                    if (i == batch.size()) {
+                        break;
+                    }
+                }
+                results.add(batch.get(i).work().run(s.tx));
+            }
+            if (yielding && urgentWaiting.get() > 0) {
+                int from = batch.size();
+                drainUrgent(batch);
+                for (int i = from; i < batch.size(); i++) {
+                    results.add(batch.get(i).work().run(s.tx));
+                }
             }
             s.commit();
         } catch (SQLException | RuntimeException e) {
@@ -271,13 +384,13 @@ public final class GroupCommitWriter implements AutoCloseable {
                 batch.get(0).result().completeExceptionally(e);
             } else {
                 for (Task<?> task : batch) {
-                    commitGroup(new ArrayList<>(List.of(task)));
+                    commitGroup(new ArrayList<>(List.of(task)), false);
                 }
             }
             return;
         }
         for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).complete(results[i]);
+            batch.get(i).complete(results.get(i));
         }
     }
 
@@ -289,9 +402,17 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     private void failRemaining() {
-        Task<?> t;
-        while ((t = queue.poll()) != null) {
-            t.result().completeExceptionally(new IllegalStateException("store is closed"));
+        lock.lock();
+        try {
+            for (ArrayDeque<Task<?>> q : List.of(urgent, normal)) {
+                Task<?> t;
+                while ((t = q.poll()) != null) {
+                    t.result().completeExceptionally(new IllegalStateException("store is closed"));
+                }
+            }
+            urgentWaiting.set(0);
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -142,7 +142,7 @@ final class SqliteDatabase extends Database {
 
     @Override
     public <T> CompletableFuture<T> writeGrouped(GroupCommitWriter.Work<T> work) {
-        return writer.submit(work);
+        return writer.submitUrgent(work);
     }
 
     @Override
