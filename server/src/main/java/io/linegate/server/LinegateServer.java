@@ -113,7 +113,8 @@ public final class LinegateServer implements AutoCloseable {
         if (b.previousSecret != null) {
             signature = signature.withPrevious(b.previousSecret, b.previousSecretUntil);
         }
-        WebhookReceiver receiver = new WebhookReceiver(signature, store.journal(), dispatcher::appended, b.clock);
+        WebhookReceiver receiver = new WebhookReceiver(signature, store.journal(), dispatcher::appended, b.clock)
+                .ackDeadline(b.ackDeadline, registry);
 
         ServerBuilder sb = Server.builder();
         SessionProtocol protocol = tls ? SessionProtocol.HTTPS : SessionProtocol.HTTP;
@@ -274,6 +275,7 @@ public final class LinegateServer implements AutoCloseable {
         private String webhookPath = "/webhook";
         private long maxBodyBytes = 1024 * 1024;
         private Duration requestTimeout = Duration.ofSeconds(10);
+        private Duration ackDeadline = Duration.ofMillis(1_000);
         private Duration drain = Duration.ofSeconds(10);
         private Clock clock = Clock.systemUTC();
         private FloodPolicy floodPolicy = FloodPolicy.defaults();
@@ -325,6 +327,19 @@ public final class LinegateServer implements AutoCloseable {
         public Builder webhookPath(String path) { this.webhookPath = path; return this; }
         public Builder maxBodyBytes(long n) { this.maxBodyBytes = n; return this; }
         public Builder requestTimeout(Duration d) { this.requestTimeout = d; return this; }
+
+        /**
+         * How long a webhook may wait for the store before it is answered {@code 503} instead of a late
+         * {@code 200} (default 1 s, within LINE's 2 seconds with room for the network); while an append is
+         * late, further webhooks are refused at once until the store catches up.
+         */
+        public Builder ackDeadline(Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("ackDeadline must be positive");
+            }
+            this.ackDeadline = d;
+            return this;
+        }
         public Builder drain(Duration d) { this.drain = d; return this; }
         public Builder clock(Clock clock) { this.clock = clock; return this; }
         public Builder floodPolicy(FloodPolicy p) { this.floodPolicy = p; return this; }

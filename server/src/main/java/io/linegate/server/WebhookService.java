@@ -40,6 +40,10 @@ final class WebhookService implements HttpService {
                         && ((HttpStatusException) cause).httpStatus() == HttpStatus.REQUEST_ENTITY_TOO_LARGE) {
                     return JsonErrors.response(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "The request body is larger than the limit");
                 }
+                if (cause instanceof WebhookReceiver.OverloadedException) {
+                    // Counted and logged (rate-limited) by the receiver: not a storage failure.
+                    return JsonErrors.response(HttpStatus.SERVICE_UNAVAILABLE, "The bot server is overloaded; try again later");
+                }
                 log.error("could not journal a webhook; answering 503 so that it is not taken as received", error);
                 return JsonErrors.response(HttpStatus.SERVICE_UNAVAILABLE, "The webhook could not be stored");
             }
