@@ -37,6 +37,15 @@ final class ServeCommand implements Callable<Integer> {
             + " partitions stay its own without a heartbeat, so how soon others take over a dead node's events (default: ${DEFAULT-VALUE}).")
     Duration leaseTime;
 
+    @Option(names = "--warm-up", defaultValue = "PT20S", description = "Warm the acknowledgement path on synthetic webhooks"
+            + " (a scratch store, never the bot) before taking traffic, for at most this long; until then /health answers 503"
+            + " and so do webhooks. PT0S: off (default: ${DEFAULT-VALUE}).")
+    Duration warmUp;
+
+    @Option(names = "--ack-deadline", defaultValue = "PT1S", description = "A webhook the store has not committed within this"
+            + " is answered 503 rather than late, and new ones are refused until the store catches up (default: ${DEFAULT-VALUE}).")
+    Duration ackDeadline;
+
     @Option(names = "--config", description = "YAML file with channel settings (environment variables win).")
     Path config;
 
@@ -99,6 +108,7 @@ final class ServeCommand implements Callable<Integer> {
         ChannelSettings settings = ChannelSettings.load(config, linegate.env);
         LinegateServer.Builder builder = LinegateServer.builder(Bots.named(bot), settings.channelSecret)
                 .host(host).port(port).storeLocation(store.location()).tls(tls).webhookPath(webhookPath)
+                .warmUp(warmUp).ackDeadline(ackDeadline)
                 .apiBase(apiBase != null ? apiBase : settings.apiBase)
                 .floodPolicy(new FloodPolicy(floodLimit, floodAction))
                 .apiLog(apiLogRetention, apiLogBodies)

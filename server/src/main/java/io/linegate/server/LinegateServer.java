@@ -9,6 +9,7 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerPort;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
+import com.linecorp.armeria.server.healthcheck.SettableHealthChecker;
 import io.linegate.core.Secret;
 import io.linegate.core.WebhookSignature;
 import io.linegate.messaging.MessageSender;
@@ -61,8 +62,15 @@ public final class LinegateServer implements AutoCloseable {
     private final java.util.concurrent.ScheduledExecutorService housekeeping;
     private final TokenManager tokens;
     private final boolean ownsStore;
+    private final SettableHealthChecker ready = new SettableHealthChecker(false);
+    private final WarmUp.Settings warmUp;
+    private final ServerTls serverTls;
+    private final String webhookPath;
 
     private LinegateServer(Builder b) {
+        this.warmUp = b.warmUp;
+        this.serverTls = b.tls;
+        this.webhookPath = b.webhookPath;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
@@ -130,8 +138,12 @@ public final class LinegateServer implements AutoCloseable {
                     ctx.addAdditionalResponseHeader("x-request-id", ctx.id().text());
                     return delegate.serve(ctx, req);
                 })
-                .service(b.webhookPath, new WebhookService(receiver))
-                .service("/health", HealthCheckService.of())
+                .service(b.webhookPath, new WebhookService(receiver).decorate(delegate -> (ctx, req) -> ready.isHealthy()
+                        ? delegate.serve(ctx, req)
+                        : JsonErrors.response(HttpStatus.SERVICE_UNAVAILABLE, "The bot server is starting; try again later")))
+                // Ready: webhooks are acknowledged (after the warm-up). Live: the process answers.
+                .service("/health", HealthCheckService.builder().checkers(ready).build())
+                .service("/health/live", HealthCheckService.of())
                 .service("/metrics", (ctx, req) -> HttpResponse.of(HttpStatus.OK,
                         MediaType.parse("text/plain; version=0.0.4; charset=utf-8"), registry.scrape()));
         ServerStatus status = new ServerStatus(b.bot.name(), b.webhookPath, b.tls.toString(),
@@ -218,10 +230,32 @@ public final class LinegateServer implements AutoCloseable {
         return new Builder(bot, channelSecret);
     }
 
+    /**
+     * Starts the server. With a warm-up (see {@link Builder#warmUp}), the port opens at once but
+     * {@code /health} reports not ready and webhooks are answered {@code 503} until the
+     * acknowledgement path is warm; this method returns when the server is ready.
+     */
     public LinegateServer start() {
-        dispatcher.start();
+        if (warmUp.off()) {
+            dispatcher.start();
+            server.start().join();
+            ready.setHealthy(true);
+            return this;
+        }
         server.start().join();
+        try {
+            WarmUp.run(warmUp, serverTls, webhookPath);
+        } catch (RuntimeException e) {
+            log.warn("the warm-up failed; taking traffic without it", e);
+        }
+        dispatcher.start();
+        ready.setHealthy(true);
         return this;
+    }
+
+    /** True once the server acknowledges webhooks (after its warm-up). */
+    public boolean ready() {
+        return ready.isHealthy();
     }
 
     /** The bound port (useful with port 0). */
@@ -276,6 +310,7 @@ public final class LinegateServer implements AutoCloseable {
         private long maxBodyBytes = 1024 * 1024;
         private Duration requestTimeout = Duration.ofSeconds(10);
         private Duration ackDeadline = Duration.ofMillis(1_000);
+        private WarmUp.Settings warmUp = WarmUp.Settings.OFF;
         private Duration drain = Duration.ofSeconds(10);
         private Clock clock = Clock.systemUTC();
         private FloodPolicy floodPolicy = FloodPolicy.defaults();
@@ -327,6 +362,23 @@ public final class LinegateServer implements AutoCloseable {
         public Builder webhookPath(String path) { this.webhookPath = path; return this; }
         public Builder maxBodyBytes(long n) { this.maxBodyBytes = n; return this; }
         public Builder requestTimeout(Duration d) { this.requestTimeout = d; return this; }
+
+        /**
+         * Warm the acknowledgement path before taking traffic, for at most {@code maximum} (zero: off,
+         * the default here; {@code linegate serve} warms up by default). Until it is warm {@code /health}
+         * answers 503 and webhooks get 503; {@code /health/live} answers as long as the process does.
+         */
+        public Builder warmUp(Duration maximum) {
+            if (maximum == null || maximum.isNegative()) {
+                throw new IllegalArgumentException("warmUp must be zero (off) or positive");
+            }
+            return warmUp(WarmUp.Settings.upTo(maximum));
+        }
+
+        Builder warmUp(WarmUp.Settings settings) {
+            this.warmUp = settings;
+            return this;
+        }
 
         /**
          * How long a webhook may wait for the store before it is answered {@code 503} instead of a late

@@ -1,0 +1,185 @@
+package io.linegate.server;
+
+import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.client.WebClient;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.common.SessionProtocol;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.ServerPort;
+import io.linegate.core.Secret;
+import io.linegate.core.WebhookSignature;
+import io.linegate.store.Store;
+import io.linegate.webhook.WebhookReceiver;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Warms the acknowledgement path before a node takes traffic. A JVM that has just started interprets
+ * its code, loads classes and compiles in the background, and on a small machine that work competes
+ * with acknowledgement: a burst that meets a fresh node gets answers later than LINE's 2 seconds.
+ *
+ * <p>The warm-up runs the same path a webhook takes (TLS if the node uses it, Armeria's HTTP pipeline,
+ * the signature check, an append committed to a journal, the answer) on synthetic webhooks, over
+ * loopback, against a scratch server and a scratch SQLite store in a temporary directory that is
+ * removed afterwards: nothing reaches the node's own store or its bot. It sends rounds of requests
+ * until a round's 99th percentile settles below {@link Settings#settledP99}, at least
+ * {@link Settings#minimum} and at most {@link Settings#maximum} long.
+ */
+final class WarmUp {
+    private static final Logger log = LoggerFactory.getLogger(WarmUp.class);
+    private static final int CONCURRENCY = 32;
+    private static final int ROUND = 2_000;
+
+    /** How long the warm-up may run, and when the path counts as warm. */
+    record Settings(Duration minimum, Duration maximum, Duration settledP99) {
+        static final Settings OFF = new Settings(Duration.ZERO, Duration.ZERO, Duration.ZERO);
+
+        static Settings upTo(Duration maximum) {
+            return new Settings(Duration.ZERO, maximum, Duration.ofMillis(10));
+        }
+
+        boolean off() {
+            return maximum.isZero();
+        }
+    }
+
+    /** What a warm-up did. */
+    record Result(int requests, Duration took, Duration lastRoundP99, boolean settled) {
+    }
+
+    private WarmUp() {
+    }
+
+    static Result run(Settings settings, ServerTls tls, String webhookPath) {
+        long start = System.nanoTime();
+        Path scratch;
+        try {
+            scratch = Files.createTempDirectory("linegate-warm-up");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the warm-up's scratch directory", e);
+        }
+        byte[] secretBytes = new byte[16];
+        new SecureRandom().nextBytes(secretBytes);
+        Secret secret = Secret.of(HexFormat.of().formatHex(secretBytes), "warm-up secret");
+        try (Store store = Store.open("sqlite:" + scratch)) {
+            WebhookReceiver receiver = new WebhookReceiver(WebhookSignature.of(secret), store.journal(), () -> { },
+                    Clock.systemUTC()).ackDeadline(Duration.ofSeconds(5), new SimpleMeterRegistry());
+            ServerBuilder sb = Server.builder();
+            SessionProtocol protocol = tls.isTls() ? SessionProtocol.HTTPS : SessionProtocol.HTTP;
+            sb.port(new ServerPort(new InetSocketAddress("127.0.0.1", 0), protocol));
+            tls.apply(sb);
+            sb.errorHandler(new JsonErrors()).service(webhookPath, new WebhookService(receiver));
+            Server server = sb.build();
+            server.start().join();
+            try (ClientFactory factory = ClientFactory.builder().tlsNoVerify().build()) {
+                WebClient client = WebClient.builder(protocol.uriText() + "://127.0.0.1:" + server.activeLocalPort())
+                        .factory(factory).responseTimeoutMillis(10_000).build();
+                return rounds(settings, client, webhookPath, secret, start);
+            } finally {
+                server.stop().join();
+            }
+        } finally {
+            delete(scratch);
+        }
+    }
+
+    private static Result rounds(Settings settings, WebClient client, String path, Secret secret, long start) {
+        long minimum = start + settings.minimum().toNanos();
+        long maximum = start + settings.maximum().toNanos();
+        int requests = 0;
+        long p99 = Long.MAX_VALUE;
+        int settledRounds = 0;
+        int round = 0;
+        while (System.nanoTime() < maximum) {
+            long[] latencies = round(client, path, secret, round++, maximum);
+            requests += latencies.length;
+            if (latencies.length == 0) {
+                break;
+            }
+            Arrays.sort(latencies);
+            p99 = latencies[(int) Math.min(latencies.length - 1, Math.ceil(latencies.length * 0.99) - 1)];
+            settledRounds = p99 <= settings.settledP99().toNanos() ? settledRounds + 1 : 0;
+            if (settledRounds >= 2 && System.nanoTime() >= minimum) {
+                break;
+            }
+        }
+        Result result = new Result(requests, Duration.ofNanos(System.nanoTime() - start),
+                Duration.ofNanos(p99 == Long.MAX_VALUE ? 0 : p99), settledRounds >= 2);
+        log.info("warm-up: {} webhooks in {} ms, 99th percentile of the last round {} ms{}", result.requests(),
+                result.took().toMillis(), String.format("%.1f", result.lastRoundP99().toNanos() / 1e6),
+                result.settled() ? "" : " (not settled; the warm-up's time ran out)");
+        return result;
+    }
+
+    /** One round of synthetic webhooks, {@value #CONCURRENCY} at a time; their latencies in nanoseconds. */
+    private static long[] round(WebClient client, String path, Secret secret, int round, long deadline) {
+        long[] latencies = new long[ROUND];
+        Semaphore inFlight = new Semaphore(CONCURRENCY);
+        CompletableFuture<?>[] all = new CompletableFuture<?>[ROUND];
+        int sent = 0;
+        for (; sent < ROUND && System.nanoTime() < deadline; sent++) {
+            inFlight.acquireUninterruptibly();
+            byte[] body = body(round * ROUND + sent);
+            RequestHeaders headers = RequestHeaders.builder(HttpMethod.POST, path).contentType(MediaType.JSON_UTF_8)
+                    .add(WebhookSignature.HEADER, WebhookSignature.sign(secret, body)).build();
+            long t0 = System.nanoTime();
+            int i = sent;
+            all[i] = client.execute(HttpRequest.of(headers, com.linecorp.armeria.common.HttpData.wrap(body)))
+                    .aggregate().handle((AggregatedHttpResponse r, Throwable e) -> {
+                        latencies[i] = System.nanoTime() - t0;
+                        inFlight.release();
+                        return null;
+                    });
+        }
+        CompletableFuture.allOf(Arrays.copyOf(all, sent)).orTimeout(30, TimeUnit.SECONDS)
+                .exceptionally(e -> null).join();
+        return Arrays.copyOf(latencies, sent);
+    }
+
+    /** A webhook as LINE sends one: a text message from a user. */
+    private static byte[] body(int n) {
+        String id = String.format("01WARMUP%018d", n);
+        return ("{\"destination\":\"Uwarmup0000000000000000000000000\",\"events\":[{\"type\":\"message\","
+                + "\"message\":{\"type\":\"text\",\"id\":\"" + (100000000 + n) + "\",\"quoteToken\":\"q" + n
+                + "\",\"text\":\"warm-up " + n + "\"},\"webhookEventId\":\"" + id + "\",\"deliveryContext\":"
+                + "{\"isRedelivery\":false},\"timestamp\":" + System.currentTimeMillis() + ",\"source\":{\"type\":"
+                + "\"user\",\"userId\":\"U" + String.format("%032x", n % 64) + "\"},\"replyToken\":\"r" + n
+                + "\",\"mode\":\"active\"}]}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    log.debug("could not delete {}: {}", p, e.getMessage());
+                }
+            });
+        } catch (IOException e) {
+            log.warn("could not remove the warm-up's scratch directory {}", dir, e);
+        }
+    }
+}
