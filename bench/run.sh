@@ -32,6 +32,12 @@
 #               each, handler 0 ms): aggregate req/s; then one node is killed with SIGKILL and TAKEOVER_EVENTS events
 #               from as many users are sent to the two others: seconds until all are handled (the dead node's
 #               partitions wait for its lease, CLUSTER_LEASE [PT10S]). Target: <= lease + 2 s, nothing lost.
+#   coldburst   (issue 15) a fresh node (its warm-up at most COLD_WARM_UP [PT20S]) meets the burst rate, open loop,
+#               for COLD_DURATION s [20] starting 2 s after /health reports ready, -Xmx256m: p50/p99/max per 5 s
+#               window, then nothing lost or handled twice after the drain; then the no-work Armeria floor
+#               started (2 s after its port opens) and driven the same way. Target: no ack >= 2,000 ms, p99 <= 250 ms.
+#   coldwrk     (issue 15) wrk -c STORE_CONNECTIONS for the first 3 s after a fresh node is ready, and the same
+#               on the Armeria floor started the same way.
 #
 # Environment (defaults in brackets):
 #   DURATION          seconds per measured run of every scenario [throughput/compare 30, burst 60]
@@ -89,6 +95,9 @@ TAKEOVER_EVENTS="${TAKEOVER_EVENTS:-640}"
 PG_STORE="postgresql://127.0.0.1:$PG_PORT/linegate?user=postgres"
 BURST_FIRST=1000000      # event ids of the burst
 BURST_WARM_FIRST=3000000 # event ids of the burst's warm-up
+COLD_FIRST=7000000       # event ids of the cold burst
+COLD_DURATION="${COLD_DURATION:-20}"
+COLD_WARM_UP="${COLD_WARM_UP:-PT20S}"
 WARM_FIRST=5000000       # event ids of the wrk warm-up bodies
 # The fixed test channel secret of the benchmark (not a real channel's).
 export BENCH_CHANNEL_SECRET="${BENCH_CHANNEL_SECRET:-0123456789abcdef0123456789abcdef}"
@@ -145,11 +154,20 @@ start_bot() { # handler-ms, java opts, log; on BOT_STORE if set, else a fresh SQ
   local data; data="$(mktemp -d /tmp/linegate-bench-data.XXXXXX)"
   # shellcheck disable=SC2086
   java $2 -jar "${BOT_JAR:-$JAR}" bot --port=$BOT_PORT --stats-port=$BOT_STATS --data-dir="$data" ${BOT_STORE:+--store=$BOT_STORE} \
-    --handler-ms="$1" --workers="$WORKERS" >"$3" 2>&1 &
+    --handler-ms="$1" --workers="$WORKERS" ${BOT_WARM_UP:+--warm-up=$BOT_WARM_UP} >"$3" 2>&1 &
   SERVER_PID=$!
   SERVER_DATA="$data"
   wait_port $BOT_STATS 60
   wait_port $BOT_PORT 60
+}
+
+wait_ready() { # port, seconds: until /health answers 200 (a warming node answers 503)
+  local i
+  for ((i = 0; i < $2 * 20; i++)); do
+    curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$1/health" 2>/dev/null && return 0
+    sleep 0.05
+  done
+  echo "127.0.0.1:$1 not ready after $2 s" >&2; return 1
 }
 
 start_baseline() { # handler-ms, log
@@ -218,10 +236,10 @@ row() { # scenario run key=value...
   local k v
   declare -A vals=()
   for kvp in "$@"; do k="${kvp%%=*}"; v="${kvp#*=}"; vals[$k]="$v"; done
-  local header="scenario	run	rps	p50_ms	p99_ms	cold_p99_ms	server_p99_ms	non200	ratio	burst_rate	achieved_rps	max_heap_mib	max_queue_depth	drain_s	lost	duplicates	events_per_s	drain_events_per_s"
+  local header="scenario	run	rps	p50_ms	p99_ms	cold_p99_ms	server_p99_ms	non200	ratio	burst_rate	achieved_rps	max_heap_mib	max_queue_depth	drain_s	lost	duplicates	events_per_s	drain_events_per_s	max_ms	startup_s"
   [[ -f "$TSV" ]] || echo "$header" >"$TSV"
   local line="$scen	$run"
-  for k in rps p50_ms p99_ms cold_p99_ms server_p99_ms non200 ratio burst_rate achieved_rps max_heap_mib max_queue_depth drain_s lost duplicates events_per_s drain_events_per_s; do
+  for k in rps p50_ms p99_ms cold_p99_ms server_p99_ms non200 ratio burst_rate achieved_rps max_heap_mib max_queue_depth drain_s lost duplicates events_per_s drain_events_per_s max_ms startup_s; do
     line+="	${vals[$k]:-}"
   done
   echo "$line" >>"$TSV"
@@ -421,6 +439,76 @@ scenario_burst() { # run
   stop_server
 }
 
+scenario_coldburst() { # run: a fresh node meets the burst 2 s after it reports ready; the Armeria floor started the same way
+  local r="$1" d="$RESULTS/coldburst-$1" t0 startup ok end_id drain i distinct hdup
+  mkdir -p "$d"
+  log "coldburst #$r: a fresh linegate node (warm-up at most $COLD_WARM_UP, ${BOT_JAVA_OPTS:--Xmx256m}), open loop at $BURST_RATE req/s for ${COLD_DURATION}s from 2 s after /health is ready; then the no-work Armeria floor, started and driven the same way"
+  t0=$(date +%s%N)
+  BOT_WARM_UP="$COLD_WARM_UP" start_bot $HANDLER_MS "${BOT_JAVA_OPTS:--Xmx256m}" "$d/server.log"
+  wait_ready $BOT_PORT 120
+  startup=$(python3 -c "print(round(($(date +%s%N) - $t0) / 1e9, 1))")
+  log "  ready $startup s after launch ($(grep -o 'warm-up: .*' "$d/server.log" | head -1))"
+  sleep 2
+  timeout $((COLD_DURATION + 300)) java -Xmx3g -jar "$JAR" openloop --url="http://127.0.0.1:$BOT_PORT/webhook" \
+    --rate="$BURST_RATE" --duration="$COLD_DURATION" --warmup=0 --first=$COLD_FIRST \
+    --connections="$BURST_CONNECTIONS" | tee "$d/openloop.txt" >&2
+  ok=$(kv "$d/openloop.txt" ok); end_id=$(kv "$d/openloop.txt" end_id)
+  log "  linegate: p50 $(kv "$d/openloop.txt" p50_ms) ms, p99 $(kv "$d/openloop.txt" p99_ms) ms, max $(kv "$d/openloop.txt" max_ms) ms, acked $ok, non-200 $(kv "$d/openloop.txt" non200); by 5 s window:"
+  grep -E '^ +t=' "$d/openloop.txt" | while read -r line; do log "    $line"; done
+  t0=$(date +%s); drain=timeout
+  for ((i = 0; i < DRAIN_TIMEOUT; i++)); do
+    counts $BOT_STATS "?from=$COLD_FIRST&to=$end_id" >"$d/counts.txt"
+    if (("$(kv "$d/counts.txt" distinct_in_range)" >= ok)); then drain=$(($(date +%s) - t0)); break; fi
+    sleep 1
+  done
+  sleep 2
+  counts $BOT_STATS "?from=$COLD_FIRST&to=$end_id" >"$d/counts.txt"
+  distinct=$(kv "$d/counts.txt" distinct_in_range); hdup=$(kv "$d/counts.txt" duplicates)
+  log "  drained in ${drain}s: handled $distinct of $ok acked, lost $((ok - distinct)), handled twice $hdup"
+  row coldburst "$r" p50_ms="$(kv "$d/openloop.txt" p50_ms)" p99_ms="$(kv "$d/openloop.txt" p99_ms)" max_ms="$(kv "$d/openloop.txt" max_ms)" \
+    non200="$(( $(kv "$d/openloop.txt" non200) + $(kv "$d/openloop.txt" errors) + $(kv "$d/openloop.txt" unanswered) ))" \
+    burst_rate="$BURST_RATE" achieved_rps="$(kv "$d/openloop.txt" achieved_rps)" drain_s="$drain" \
+    lost="$((ok - distinct))" duplicates="$hdup" startup_s="$startup"
+  stop_server
+
+  t0=$(date +%s%N)
+  java ${BOT_JAVA_OPTS:--Xmx256m} -jar "$JAR" ceiling --port=$BOT_PORT >"$d/floor.log" 2>&1 &
+  SERVER_PID=$!; SERVER_DATA=""
+  wait_port $BOT_PORT 60
+  startup=$(python3 -c "print(round(($(date +%s%N) - $t0) / 1e9, 1))")
+  sleep 2
+  timeout $((COLD_DURATION + 300)) java -Xmx3g -jar "$JAR" openloop --url="http://127.0.0.1:$BOT_PORT/webhook" \
+    --rate="$BURST_RATE" --duration="$COLD_DURATION" --warmup=0 --first=$COLD_FIRST \
+    --connections="$BURST_CONNECTIONS" | tee "$d/floor-openloop.txt" >&2
+  log "  floor: p50 $(kv "$d/floor-openloop.txt" p50_ms) ms, p99 $(kv "$d/floor-openloop.txt" p99_ms) ms, max $(kv "$d/floor-openloop.txt" max_ms) ms; by 5 s window:"
+  grep -E '^ +t=' "$d/floor-openloop.txt" | while read -r line; do log "    $line"; done
+  row coldburst-floor "$r" p50_ms="$(kv "$d/floor-openloop.txt" p50_ms)" p99_ms="$(kv "$d/floor-openloop.txt" p99_ms)" \
+    max_ms="$(kv "$d/floor-openloop.txt" max_ms)" non200="$(kv "$d/floor-openloop.txt" non200)" \
+    burst_rate="$BURST_RATE" achieved_rps="$(kv "$d/floor-openloop.txt" achieved_rps)" startup_s="$startup"
+  stop_server
+}
+
+scenario_coldwrk() { # run: the first 3 s of closed-loop load on a fresh node, and on the Armeria floor started the same way
+  local r="$1" d="$RESULTS/coldwrk-$1" C="${STORE_CONNECTIONS}"
+  mkdir -p "$d"
+  log "coldwrk #$r: wrk -c$C for 3 s from the moment a fresh node is ready (warm-up at most $COLD_WARM_UP), then the Armeria floor"
+  BOT_WARM_UP="$COLD_WARM_UP" start_bot 0 "${BOT_JAVA_OPTS:--Xmx256m}" "$d/server.log"
+  wait_ready $BOT_PORT 120
+  run_wrk $BOT_PORT "$C" 3 "$MAIN_BODIES" "$d/wrk.txt"
+  log "  linegate: $(kv "$d/wrk.txt" rps) req/s, p50 $(kv "$d/wrk.txt" p50_ms) ms, p99 $(kv "$d/wrk.txt" p99_ms) ms, non-200 $(kv "$d/wrk.txt" non200)"
+  row "coldwrk-c$C" "$r" rps="$(kv "$d/wrk.txt" rps)" p50_ms="$(kv "$d/wrk.txt" p50_ms)" p99_ms="$(kv "$d/wrk.txt" p99_ms)" \
+    non200="$(kv "$d/wrk.txt" non200)"
+  stop_server
+  java ${BOT_JAVA_OPTS:--Xmx256m} -jar "$JAR" ceiling --port=$BOT_PORT >"$d/floor.log" 2>&1 &
+  SERVER_PID=$!; SERVER_DATA=""
+  wait_port $BOT_PORT 60
+  run_wrk $BOT_PORT "$C" 3 "$MAIN_BODIES" "$d/floor-wrk.txt"
+  log "  floor: $(kv "$d/floor-wrk.txt" rps) req/s, p50 $(kv "$d/floor-wrk.txt" p50_ms) ms, p99 $(kv "$d/floor-wrk.txt" p99_ms) ms"
+  row "coldwrk-floor-c$C" "$r" rps="$(kv "$d/floor-wrk.txt" rps)" p50_ms="$(kv "$d/floor-wrk.txt" p50_ms)" \
+    p99_ms="$(kv "$d/floor-wrk.txt" p99_ms)" non200="$(kv "$d/floor-wrk.txt" non200)"
+  stop_server
+}
+
 scenario_store() { # run: the same durable-ack load on the Armeria floor, SQLite and PostgreSQL, one after the other
   local r="$1" d="$RESULTS/store-$1"
   mkdir -p "$d"
@@ -518,6 +606,8 @@ for ((run = 1; run <= RUNS; run++)); do
       emulator-push) scenario_emulator_push "$run" ;;
       emulator-webhook) scenario_emulator_webhook "$run" ;;
       store) scenario_store "$run" ;;
+      coldburst) scenario_coldburst "$run" ;;
+      coldwrk) scenario_coldwrk "$run" ;;
       cluster) scenario_cluster "$run" ;;
       *) echo "unknown scenario $s" >&2; exit 2 ;;
     esac

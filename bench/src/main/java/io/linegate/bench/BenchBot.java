@@ -25,6 +25,8 @@ final class BenchBot {
         java.time.Duration lease = java.time.Duration.parse(a.str("lease-time", "PT10S"));
         long handlerMs = a.lng("handler-ms", 0);
         int workers = a.integer("workers", 32);
+        // As 'linegate serve --warm-up': off unless asked, so that the other scenarios measure what they did.
+        java.time.Duration warmUp = java.time.Duration.parse(a.str("warm-up", "PT0S"));
 
         EventCounter counter = new EventCounter();
         EventHandler handler = ctx -> {
@@ -49,6 +51,7 @@ final class BenchBot {
                 .port(port)
                 .tls(ServerTls.insecureHttp())
                 .storeLocation(location)
+                .warmUp(warmUp)
                 .dispatcher(d -> d.workers(workers).leases(lease, lease.dividedBy(10).compareTo(java.time.Duration.ofSeconds(1)) < 0
                         ? lease.dividedBy(10) : java.time.Duration.ofSeconds(1)))
                 .build()

@@ -42,6 +42,10 @@ final class ServeCommand implements Callable<Integer> {
             + " and so do webhooks. PT0S: off (default: ${DEFAULT-VALUE}).")
     Duration warmUp;
 
+    @Option(names = "--exit-when-ready", hidden = true, description = "Start, warm up, then stop: the training run"
+            + " that builds the class-data archive ./linegate starts serve with.")
+    boolean exitWhenReady;
+
     @Option(names = "--ack-deadline", defaultValue = "PT1S", description = "A webhook the store has not committed within this"
             + " is answered 503 rather than late, and new ones are refused until the store catches up (default: ${DEFAULT-VALUE}).")
     Duration ackDeadline;
@@ -129,6 +133,10 @@ final class ServeCommand implements Callable<Integer> {
             builder.adminToken(settings.adminToken);
         }
         LinegateServer server = builder.build().start();
+        if (exitWhenReady) {
+            server.close();
+            return 0;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
