@@ -114,8 +114,7 @@ log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$RESULTS/run.log"
 cleanup() {
   if [[ -n "$SAMPLER_PID" ]]; then kill "$SAMPLER_PID" 2>/dev/null || true; fi
   if [[ -n "$SERVER_PID" ]]; then stop_server; fi
-  stop_nodes
-  stop_postgres
+  if declare -F stop_nodes >/dev/null; then stop_nodes; stop_postgres; fi
 }
 trap cleanup EXIT
 
@@ -128,11 +127,9 @@ fi
 for c in java mvn curl python3 ss; do
   command -v "$c" >/dev/null 2>&1 || { echo "missing: $c" >&2; exit 1; }
 done
-M2="${HOME}/.m2/repository/io/linegate"
-if [[ ! -f "$M2/linegate-server/0.1.0-SNAPSHOT/linegate-server-0.1.0-SNAPSHOT.jar" || ! -f "$M2/linegate-emulator/0.1.0-SNAPSHOT/linegate-emulator-0.1.0-SNAPSHOT.jar" ]]; then
-  log "installing the linegate modules into ~/.m2 (mvn install -DskipTests)"
-  mvn -q -f "$ROOT/pom.xml" install -DskipTests -pl server,emulator -am
-fi
+# Always the modules of this checkout: a jar left in ~/.m2 by an earlier build would be measured instead.
+log "installing the linegate modules of $ROOT into ~/.m2 (mvn install -DskipTests)"
+mvn -q -f "$ROOT/pom.xml" install -DskipTests -pl server,emulator -am
 log "building $JAR"
 mvn -q -f "$BENCH/pom.xml" package
 for p in $BOT_PORT $BOT_STATS $BASE_PORT $BASE_STATS; do
