@@ -128,6 +128,7 @@ for c in java mvn curl python3 ss; do
   command -v "$c" >/dev/null 2>&1 || { echo "missing: $c" >&2; exit 1; }
 done
 # Always the modules of this checkout: a jar left in ~/.m2 by an earlier build would be measured instead.
+M2="${HOME}/.m2/repository/io/linegate"
 log "installing the linegate modules of $ROOT into ~/.m2 (mvn install -DskipTests)"
 mvn -q -f "$ROOT/pom.xml" install -DskipTests -pl server,emulator -am
 log "building $JAR"
