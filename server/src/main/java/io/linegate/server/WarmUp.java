@@ -14,6 +14,7 @@ import com.linecorp.armeria.server.ServerPort;
 import io.linegate.core.Secret;
 import io.linegate.core.WebhookSignature;
 import io.linegate.store.Store;
+import io.linegate.webhook.Dispatcher;
 import io.linegate.webhook.WebhookReceiver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -43,13 +44,14 @@ import org.slf4j.LoggerFactory;
  * <p>The warm-up runs the same path a webhook takes (TLS if the node uses it, Armeria's HTTP pipeline,
  * the signature check, an append committed to a journal, the answer) on synthetic webhooks, over
  * loopback, against a scratch server and a scratch SQLite store in a temporary directory that is
- * removed afterwards: nothing reaches the node's own store or its bot. It sends rounds of requests
+ * removed afterwards, with a dispatcher splitting and completing the events (its handler does
+ * nothing): nothing reaches the node's own store or its bot. It sends rounds of requests
  * until a round's 99th percentile settles below {@link Settings#settledP99}, at least
  * {@link Settings#minimum} and at most {@link Settings#maximum} long.
  */
 final class WarmUp {
     private static final Logger log = LoggerFactory.getLogger(WarmUp.class);
-    private static final int CONCURRENCY = 32;
+    private static final int CONCURRENCY = 64;
     private static final int ROUND = 2_000;
 
     /** How long the warm-up may run, and when the path counts as warm. */
@@ -84,8 +86,12 @@ final class WarmUp {
         new SecureRandom().nextBytes(secretBytes);
         Secret secret = Secret.of(HexFormat.of().formatHex(secretBytes), "warm-up secret");
         try (Store store = Store.open("sqlite:" + scratch)) {
-            WebhookReceiver receiver = new WebhookReceiver(WebhookSignature.of(secret), store.journal(), () -> { },
-                    Clock.systemUTC()).ackDeadline(Duration.ofSeconds(5), new SimpleMeterRegistry());
+            // The dispatcher's side too (split, parse, load, done-marks), with a handler that does nothing:
+            // once traffic comes, it runs beside the acknowledgements and would otherwise compile meanwhile.
+            Dispatcher dispatcher = Dispatcher.builder(store, ctx -> { }).registry(new SimpleMeterRegistry()).build();
+            dispatcher.start();
+            WebhookReceiver receiver = new WebhookReceiver(WebhookSignature.of(secret), store.journal(),
+                    dispatcher::appended, Clock.systemUTC()).ackDeadline(Duration.ofSeconds(5), new SimpleMeterRegistry());
             ServerBuilder sb = Server.builder();
             SessionProtocol protocol = tls.isTls() ? SessionProtocol.HTTPS : SessionProtocol.HTTP;
             sb.port(new ServerPort(new InetSocketAddress("127.0.0.1", 0), protocol));
@@ -99,6 +105,7 @@ final class WarmUp {
                 return rounds(settings, client, webhookPath, secret, start);
             } finally {
                 server.stop().join();
+                dispatcher.close(Duration.ofSeconds(2));
             }
         } finally {
             delete(scratch);
