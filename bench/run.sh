@@ -262,7 +262,7 @@ wait_drained() { # timeout seconds, metrics file prefix
 WARM_BODIES="$RESULTS/warmup-bodies.txt"
 MAIN_BODIES="$RESULTS/bodies.txt"
 if [[ " $SCENARIOS " == *" throughput "* || " $SCENARIOS " == *" compare "* || " $SCENARIOS " == *" ceiling "* \
-      || " $SCENARIOS " == *" store "* || " $SCENARIOS " == *" cluster "* ]]; then
+      || " $SCENARIOS " == *" store "* || " $SCENARIOS " == *" cluster "* || " $SCENARIOS " == *" coldwrk "* ]]; then
   log "generating $BODIES signed bodies (+20000 for warm-up)"
   java -jar "$JAR" gen --out="$MAIN_BODIES" --first=0 --count="$BODIES" | tee -a "$RESULTS/run.log"
   java -jar "$JAR" gen --out="$WARM_BODIES" --first=$WARM_FIRST --count=20000 | tee -a "$RESULTS/run.log"
