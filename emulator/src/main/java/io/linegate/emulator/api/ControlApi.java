@@ -21,7 +21,7 @@ import io.linegate.emulator.state.DeliveryRecord;
 import io.linegate.emulator.state.DeliverySummary;
 import io.linegate.emulator.state.Group;
 import io.linegate.emulator.state.Ids;
-import io.linegate.emulator.state.Inbox;
+import io.linegate.emulator.state.Conversation;
 import io.linegate.emulator.state.Relation;
 import io.linegate.emulator.state.User;
 import io.linegate.emulator.state.WebhookErrorStats;
@@ -58,13 +58,20 @@ public final class ControlApi {
         r.on(POST, PREFIX + "/users/{userId}/unblock").control().to(admitting(c -> follow(c, true)));
         r.on(POST, PREFIX + "/users/{userId}/block").control().to(admitting(this::block));
         r.on(POST, PREFIX + "/users/{userId}/messages").control().to(admitting(c -> userMessage(c, null)));
-        r.on(POST, PREFIX + "/users/{userId}/postback").control().to(admitting(this::postback));
-        r.on(POST, PREFIX + "/users/{userId}/unsend").control().to(admitting(this::unsend));
+        r.on(POST, PREFIX + "/users/{userId}/postback").control().to(admitting(c -> postback(c, null)));
+        r.on(POST, PREFIX + "/users/{userId}/unsend").control().to(admitting(c -> unsend(c, null)));
         r.on(POST, PREFIX + "/users/{userId}/accountLink").control().to(admitting(this::accountLink));
         r.on(GET, PREFIX + "/users/{userId}/inbox").control().to(c -> inbox(c, c.path("userId")));
         r.on(POST, PREFIX + "/events").control().to(this::rawEvents);
         r.on(POST, PREFIX + "/groups").control().to(admitting(this::createGroup));
+        r.on(GET, PREFIX + "/groups").control().to(this::listGroups);
         r.on(POST, PREFIX + "/groups/{groupId}/messages").control().to(admitting(this::groupMessage));
+        r.on(POST, PREFIX + "/groups/{groupId}/postback").control().to(admitting(c -> postback(c, group(c))));
+        r.on(POST, PREFIX + "/groups/{groupId}/unsend").control().to(admitting(c -> unsend(c, group(c))));
+        r.on(POST, PREFIX + "/groups/{groupId}/members").control().to(admitting(this::membersJoin));
+        r.on(DELETE, PREFIX + "/groups/{groupId}/members/{userId}").control().to(admitting(this::memberLeave));
+        r.on(POST, PREFIX + "/groups/{groupId}/bot").control().to(admitting(c -> botJoinsOrLeaves(c, true)));
+        r.on(DELETE, PREFIX + "/groups/{groupId}/bot").control().to(admitting(c -> botJoinsOrLeaves(c, false)));
         r.on(GET, PREFIX + "/groups/{groupId}/inbox").control().to(c -> inbox(c, c.path("groupId")));
         r.on(GET, PREFIX + "/deliveries").control().to(this::deliveries);
         r.on(GET, PREFIX + "/deliveries/summary").control().to(this::deliverySummary);
@@ -239,9 +246,16 @@ public final class ControlApi {
         return Reply.ok(eventSummary(platform.block(ch, u.userId()), null));
     }
 
-    /** A message as a user sends it, turned into a message event (and its content, for media). */
+    /**
+     * A message as a user sends it, turned into a message event (and its content, for media). The
+     * body is the message as JSON, media as {@code contentBase64}; or, with {@code ?type=image|video|audio|file}
+     * (and {@code fileName}, {@code duration}, and {@code userId} in a group), the media's bytes
+     * themselves under their own content type, as the chat page uploads them.
+     */
     private Reply userMessage(Call c, Group group) {
-        JsonNode b = c.jsonObject();
+        String rawType = c.query("type");
+        boolean raw = rawType != null;
+        JsonNode b = raw ? rawMediaMessage(c, rawType) : c.jsonObject();
         String userId = group == null ? user(c).userId() : b.path("userId").asText("");
         Channel ch = channel(c);
         if (group == null && ch.relation(userId) == Relation.BLOCKED) {
@@ -274,10 +288,14 @@ public final class ControlApi {
             }
             case "image", "video", "audio", "file" -> {
                 byte[] content;
-                try {
-                    content = Base64.getDecoder().decode(b.path("contentBase64").asText(""));
-                } catch (IllegalArgumentException e) {
-                    throw ApiException.invalid(List.of(new Detail("Must be Base64", "contentBase64")));
+                if (raw) {
+                    content = c.body();
+                } else {
+                    try {
+                        content = Base64.getDecoder().decode(b.path("contentBase64").asText(""));
+                    } catch (IllegalArgumentException e) {
+                        throw ApiException.invalid(List.of(new Detail("Must be Base64", "contentBase64")));
+                    }
                 }
                 String ct = b.path("contentType").asText(switch (type) {
                     case "image" -> "image/jpeg";
@@ -320,33 +338,73 @@ public final class ControlApi {
         return Reply.ok(eventSummary(e, messageId));
     }
 
-    private Reply postback(Call c) {
-        User u = user(c);
-        Channel ch = channel(c);
+    /** The JSON a raw media upload stands for: its type and content type, the rest from the query. */
+    private static JsonNode rawMediaMessage(Call c, String type) {
+        if (!List.of("image", "video", "audio", "file").contains(type)) {
+            throw ApiException.invalid(List.of(new Detail("Must be one of the following values: [image, video, audio, file]", "type")));
+        }
+        if (c.body().length == 0) {
+            throw ApiException.invalid(List.of(new Detail("May not be empty", "body")));
+        }
+        ObjectNode b = Json.mapper().createObjectNode();
+        b.put("type", type);
+        com.linecorp.armeria.common.MediaType ct = c.request().contentType();
+        if (ct != null) {
+            b.put("contentType", ct.withoutParameters().toString());
+        }
+        for (String q : List.of("fileName", "userId", "mode")) {
+            if (c.query(q) != null) {
+                b.put(q, c.query(q));
+            }
+        }
+        if (c.query("duration") != null) {
+            try {
+                b.put("duration", Long.parseLong(c.query("duration")));
+            } catch (NumberFormatException e) {
+                throw ApiException.invalid(List.of(new Detail("Must be a number of milliseconds", "duration")));
+            }
+        }
+        return b;
+    }
+
+    /**
+     * A postback (a postback action, a datetime picker's answer in {@code params}) in the user's chat
+     * or, with {@code group}, from member {@code userId} of it. {@code displayText} is what the chat
+     * shows for it; it is not sent to the bot (the event carries the postback only).
+     */
+    private Reply postback(Call c, Group group) {
         JsonNode b = c.jsonObject();
+        String userId = group == null ? user(c).userId() : member(group, b);
+        Channel ch = channel(c);
         if (!b.hasNonNull("data")) {
             throw ApiException.invalid(List.of(new Detail("May not be empty", "data")));
         }
-        ObjectNode e = platform.event("postback", Platform.userSource(u.userId()));
+        if (b.has("params") && !b.get("params").isObject()) {
+            throw ApiException.invalid(List.of(new Detail("Must be an object", "params")));
+        }
+        ObjectNode e = platform.event("postback", group == null ? Platform.userSource(userId) : Platform.chatSource(group, userId));
         ObjectNode p = e.putObject("postback");
         p.put("data", b.get("data").asText());
         if (b.has("params")) {
             p.set("params", b.get("params"));
         }
         copyMode(b, e);
-        platform.emit(ch, List.of(e));
+        String displayText = b.hasNonNull("displayText") ? b.get("displayText").asText() : null;
+        platform.emit(ch, List.of(e), displayText);
         return Reply.ok(eventSummary(e, null));
     }
 
-    private Reply unsend(Call c) {
-        User u = user(c);
+    /** The user (or, with {@code group}, member {@code userId}) unsends one of their messages. */
+    private Reply unsend(Call c, Group group) {
+        JsonNode b = c.jsonObject();
+        String userId = group == null ? user(c).userId() : member(group, b);
         Channel ch = channel(c);
-        String messageId = c.jsonObject().path("messageId").asText("");
-        if (!u.userId().equals(platform.state().userMessages().get(messageId))) {
+        String messageId = b.path("messageId").asText("");
+        if (!userId.equals(platform.state().userMessages().get(messageId))) {
             throw ApiException.line(HttpStatus.NOT_FOUND, "Message not found");
         }
         platform.state().content().markUnsent(messageId);
-        ObjectNode e = platform.event("unsend", Platform.userSource(u.userId()));
+        ObjectNode e = platform.event("unsend", group == null ? Platform.userSource(userId) : Platform.chatSource(group, userId));
         e.putObject("unsend").put("messageId", messageId);
         platform.emit(ch, List.of(e));
         return Reply.ok(eventSummary(e, null));
@@ -411,22 +469,121 @@ public final class ControlApi {
         return Reply.ok(out);
     }
 
-    private Reply groupMessage(Call c) {
+    private Group group(Call c) {
         Group g = platform.state().groups().get(c.path("groupId"));
         if (g == null) {
             throw ApiException.line(HttpStatus.NOT_FOUND, "Group not found");
         }
-        return userMessage(c, g);
+        return g;
+    }
+
+    /** The body's {@code userId}, a member of the group. */
+    private static String member(Group g, JsonNode b) {
+        String userId = b.path("userId").asText("");
+        if (!g.members().contains(userId)) {
+            throw ApiException.invalid(List.of(new Detail("Not a member of the group", "userId")));
+        }
+        return userId;
+    }
+
+    private Reply groupMessage(Call c) {
+        return userMessage(c, group(c));
+    }
+
+    /** Groups and rooms with their members and whether the selected channel's bot is in them. */
+    private Reply listGroups(Call c) {
+        Channel ch = channel(c);
+        ObjectNode out = Json.mapper().createObjectNode();
+        ArrayNode a = out.putArray("groups");
+        platform.state().groups().values().stream()
+                .sorted(java.util.Comparator.comparing(Group::id))
+                .forEach(g -> {
+                    ObjectNode o = a.addObject();
+                    o.put("groupId", g.id());
+                    o.put("type", g.sourceType());
+                    o.put("name", g.name());
+                    ArrayNode members = o.putArray("members");
+                    g.members().forEach(members::add);
+                    o.put("botIsMember", g.botChannels().contains(ch.channelId()));
+                });
+        return Reply.ok(out);
+    }
+
+    /**
+     * Users join the group ({@code {"userIds":[...]}}): a {@code memberJoined} event when the bot is
+     * in it (Messaging API reference, "Member join event"). Users already in it are refused.
+     */
+    private Reply membersJoin(Call c) {
+        Group g = group(c);
+        JsonNode ids = c.jsonObject().get("userIds");
+        if (ids == null || !ids.isArray() || ids.isEmpty()) {
+            throw ApiException.invalid(List.of(new Detail("May not be empty", "userIds")));
+        }
+        List<String> joining = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            String id = ids.get(i).asText();
+            if (!platform.state().users().containsKey(id)) {
+                throw ApiException.line(HttpStatus.NOT_FOUND, "User not found: " + id);
+            }
+            if (g.members().contains(id) || joining.contains(id)) {
+                throw ApiException.invalid(List.of(new Detail("Already a member of the group", "userIds[" + i + "]")));
+            }
+            joining.add(id);
+        }
+        g.members().addAll(joining);
+        return Reply.ok(memberEvent(c, g, "memberJoined", "joined", joining));
+    }
+
+    /** A member leaves: a {@code memberLeft} event (no reply token) when the bot is in the group. */
+    private Reply memberLeave(Call c) {
+        Group g = group(c);
+        String userId = c.path("userId");
+        if (!g.members().remove(userId)) {
+            throw ApiException.line(HttpStatus.NOT_FOUND, "Not a member of the group");
+        }
+        return Reply.ok(memberEvent(c, g, "memberLeft", "left", List.of(userId)));
+    }
+
+    private ObjectNode memberEvent(Call c, Group g, String type, String field, List<String> userIds) {
+        Channel ch = channel(c);
+        if (!g.botChannels().contains(ch.channelId())) {
+            return Json.mapper().createObjectNode(); // the bot is not there to hear of it
+        }
+        ObjectNode e = platform.event(type, Platform.chatSource(g, null));
+        ArrayNode members = e.putObject(field).putArray("members");
+        for (String id : userIds) {
+            members.addObject().put("type", "user").put("userId", id);
+        }
+        platform.emit(ch, List.of(e));
+        return eventSummary(e, null);
+    }
+
+    /** A member invites the selected channel's bot ({@code join} event) or removes it ({@code leave} event). */
+    private Reply botJoinsOrLeaves(Call c, boolean join) {
+        Group g = group(c);
+        Channel ch = channel(c);
+        boolean in = g.botChannels().contains(ch.channelId());
+        if (join == in) {
+            throw ApiException.badRequest(join ? "The bot is already in the group" : "The bot is not in the group");
+        }
+        if (join) {
+            g.botChannels().add(ch.channelId());
+        } else {
+            g.botChannels().remove(ch.channelId());
+        }
+        ObjectNode e = platform.event(join ? "join" : "leave", Platform.chatSource(g, null));
+        platform.emit(ch, List.of(e));
+        return Reply.ok(eventSummary(e, null));
     }
 
     // ---- reading back ----------------------------------------------------------------------------
 
     private Reply inbox(Call c, String chatId) {
-        Inbox inbox = channel(c).inboxIfPresent(chatId);
+        Conversation chat = channel(c).conversationIfPresent(chatId);
         ObjectNode out = Json.mapper().createObjectNode();
         ArrayNode a = out.putArray("messages");
-        if (inbox != null) {
-            for (Inbox.Entry e : inbox.snapshot()) {
+        if (chat != null) {
+            for (Conversation.BotMessage e : chat.inbox()) {
                 ObjectNode o = a.addObject();
                 o.put("via", e.via());
                 o.put("sentAt", MessagingApi.iso(e.sentAt()));

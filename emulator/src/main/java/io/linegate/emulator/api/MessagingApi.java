@@ -95,7 +95,7 @@ public final class MessagingApi {
         if (e == null) {
             throw ApiException.badRequest("Invalid reply token");
         }
-        ArrayNode sent = platform.deliver(ch, e.chatId(), "reply", c.requestId(), body.get("messages"), c.now());
+        ArrayNode sent = platform.deliver(ch, e.chatId(), sending(c, "reply"), body.get("messages"), c.now());
         return Reply.ok(sentMessages(sent));
     }
 
@@ -113,7 +113,7 @@ public final class MessagingApi {
         Channel ch = c.channel();
         boolean reach = platform.reachable(ch, chatId);
         chargeQuota(ch, reach ? 1 : 0);
-        ArrayNode sent = platform.deliver(ch, chatId, "push", c.requestId(), messages, c.now());
+        ArrayNode sent = platform.deliver(ch, chatId, sending(c, "push"), messages, c.now());
         return Reply.ok(sentMessages(sent)).sentMessages(sent);
     }
 
@@ -139,7 +139,7 @@ public final class MessagingApi {
         chargeQuota(ch, reachable);
         List<String> ids = new ArrayList<>(to.size());
         to.forEach(u -> ids.add(u.asText()));
-        platform.deliverAll(ch, ids, "multicast", c.requestId(), messages, c.now());
+        platform.deliverAll(ch, ids, sending(c, "multicast"), messages, c.now());
         return Reply.emptyObject();
     }
 
@@ -149,7 +149,7 @@ public final class MessagingApi {
         Channel ch = c.channel();
         List<String> friends = ch.friends();
         chargeQuota(ch, friends.size());
-        platform.deliverAll(ch, friends, "broadcast", c.requestId(), messages, c.now());
+        platform.deliverAll(ch, friends, sending(c, "broadcast"), messages, c.now());
         return Reply.emptyObject();
     }
 
@@ -172,7 +172,7 @@ public final class MessagingApi {
             n = new Narrowcast(c.requestId(), c.now(), targets.size(), 0, 2, "The number of recipients is too small");
         } else {
             chargeQuota(ch, targets.size());
-            platform.deliverAll(ch, targets, "narrowcast", c.requestId(), messages, c.now());
+            platform.deliverAll(ch, targets, sending(c, "narrowcast"), messages, c.now());
             n = new Narrowcast(c.requestId(), c.now(), targets.size(), targets.size(), null, null);
         }
         if (ch.narrowcasts().size() > 10_000) {
@@ -228,6 +228,11 @@ public final class MessagingApi {
             throw ApiException.line(HttpStatus.TOO_MANY_REQUESTS, "You have reached your monthly limit.");
         }
         platform.consume(ch, messages);
+    }
+
+    /** The call as the chat page shows it beside the messages it sent. */
+    private static Platform.Sending sending(Call c, String via) {
+        return new Platform.Sending(via, c.requestId(), c.header(io.linegate.emulator.http.ApiService.RETRY_KEY));
     }
 
     private static ObjectNode sentMessages(ArrayNode sent) {

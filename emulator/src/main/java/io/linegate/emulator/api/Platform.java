@@ -13,7 +13,7 @@ import io.linegate.emulator.state.DeliverySummary;
 import io.linegate.emulator.state.EmulatorState;
 import io.linegate.emulator.state.Group;
 import io.linegate.emulator.state.Ids;
-import io.linegate.emulator.state.Inbox;
+import io.linegate.emulator.state.Conversation;
 import io.linegate.emulator.state.Relation;
 import io.linegate.emulator.tokens.TokenService;
 import io.linegate.emulator.webhook.WebhookDispatcher;
@@ -110,11 +110,20 @@ public final class Platform {
     /**
      * Completes events as the platform would (webhookEventId ULID, timestamp in ms, mode active,
      * deliveryContext, a reply token where the type has one and the mode is active), registers their
-     * reply tokens, and queues them for the channel's webhook as one batch.
+     * reply tokens, records them in their chat's conversation, and queues them for the channel's
+     * webhook as one batch.
      */
     public List<ObjectNode> emit(Channel channel, List<ObjectNode> events) {
+        return emit(channel, events, null);
+    }
+
+    /**
+     * {@link #emit(Channel, List)}, with what the user's chat shows for the events instead of
+     * nothing (a postback action's {@code displayText}, which LINE shows but does not send).
+     */
+    public List<ObjectNode> emit(Channel channel, List<ObjectNode> events, String displayText) {
         Instant now = clock().instant();
-        List<String> replyTokens = new ArrayList<>(events.size());
+        List<WebhookDispatcher.Event> queued = new ArrayList<>(events.size());
         for (ObjectNode e : events) {
             if (!e.hasNonNull("timestamp")) {
                 e.put("timestamp", now.toEpochMilli());
@@ -128,6 +137,7 @@ public final class Platform {
             if (!e.has("deliveryContext")) {
                 e.putObject("deliveryContext").put("isRedelivery", false);
             }
+            String chatId = e.has("source") ? chatIdOf(e.get("source")) : null;
             String token = null;
             if ("standby".equals(e.path("mode").asText())) {
                 e.remove("replyToken"); // no reply token in standby (§1.4, §2.4)
@@ -139,12 +149,26 @@ public final class Platform {
                 e.put("replyToken", token);
             }
             if (token != null) {
-                channel.replyTokens().issue(token, chatIdOf(e.path("source")), Instant.ofEpochMilli(e.get("timestamp").asLong()));
+                channel.replyTokens().issue(token, chatId, Instant.ofEpochMilli(e.get("timestamp").asLong()));
             }
-            replyTokens.add(token);
+            // Serialized once: these bytes are what the webhook carries and what the chat page shows.
+            byte[] json = serialize(e);
+            String eventId = e.get("webhookEventId").asText();
+            Conversation chat = chatId == null ? null : channel.conversation(chatId);
+            Conversation.UserEvent entry = chat == null ? null
+                    : chat.addUserEvent(channel.nextSeq(), eventId, json, displayText);
+            queued.add(new WebhookDispatcher.Event(json, eventId, token, entry));
         }
-        webhooks.enqueue(channel, events, replyTokens);
+        webhooks.enqueue(channel, queued);
         return events;
+    }
+
+    private static byte[] serialize(ObjectNode event) {
+        try {
+            return Json.mapper().writeValueAsBytes(event);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e); // a tree of our own
+        }
     }
 
     /** The chat a reply to an event goes to: its group or room, else its user. */
@@ -160,6 +184,16 @@ public final class Platform {
 
     // ---- delivery of what the bot sends --------------------------------------------------
 
+    /**
+     * How messages came to be sent: {@code via} reply, push, multicast, broadcast, narrowcast (the API
+     * call) or greeting, autoReply (the platform itself, without a request), with the request id and
+     * the {@code X-Line-Retry-Key} of the call.
+     */
+    public record Sending(String via, String requestId, String retryKey) {
+        public static final Sending PLATFORM_GREETING = new Sending("greeting", null, null);
+        public static final Sending PLATFORM_AUTO_REPLY = new Sending("autoReply", null, null);
+    }
+
     /** Whether a message to {@code chatId} reaches anyone: a friend, or a group/room the bot is in. */
     public boolean reachable(Channel channel, String chatId) {
         if (Ids.isUserId(chatId)) {
@@ -173,10 +207,10 @@ public final class Platform {
      * Sends {@code messages} to one chat. Returns sentMessages ({@code id}, {@code quoteToken}) whether
      * or not anything was delivered: the platform does not tell a bot that a user blocked it (§2.3).
      */
-    public ArrayNode deliver(Channel channel, String chatId, String via, String requestId, JsonNode messages, Instant now) {
+    public ArrayNode deliver(Channel channel, String chatId, Sending sending, JsonNode messages, Instant now) {
         ArrayNode sent = Json.mapper().createArrayNode();
-        if (deliverOne(channel, chatId, via, requestId, messages, contentHashes(messages), now, sent)) {
-            channel.countDelivery(via, JST_DATE.format(now), 1);
+        if (deliverOne(channel, chatId, sending, messages, contentHashes(messages), now, sent)) {
+            channel.countDelivery(sending.via(), JST_DATE.format(now), 1);
         }
         return sent;
     }
@@ -186,24 +220,24 @@ public final class Platform {
      * carry no sentMessages: the per-request work (content hashes, the date) is done once, not per
      * recipient. Returns how many chats were reached.
      */
-    public long deliverAll(Channel channel, Iterable<String> chatIds, String via, String requestId, JsonNode messages, Instant now) {
+    public long deliverAll(Channel channel, Iterable<String> chatIds, Sending sending, JsonNode messages, Instant now) {
         long[] hashes = contentHashes(messages);
         long reached = 0;
         for (String chatId : chatIds) {
-            if (deliverOne(channel, chatId, via, requestId, messages, hashes, now, null)) {
+            if (deliverOne(channel, chatId, sending, messages, hashes, now, null)) {
                 reached++;
             }
         }
         if (reached > 0) {
-            channel.countDelivery(via, JST_DATE.format(now), reached);
+            channel.countDelivery(sending.via(), JST_DATE.format(now), reached);
         }
         return reached;
     }
 
-    private boolean deliverOne(Channel channel, String chatId, String via, String requestId, JsonNode messages,
+    private boolean deliverOne(Channel channel, String chatId, Sending sending, JsonNode messages,
             long[] hashes, Instant now, ArrayNode sent) {
         boolean reach = reachable(channel, chatId);
-        Inbox inbox = reach ? channel.inbox(chatId) : null;
+        Conversation inbox = reach ? channel.conversation(chatId) : null;
         if (sent != null || inbox != null) {
             for (JsonNode m : messages) {
                 String id = Ids.messageId();
@@ -213,7 +247,8 @@ public final class Platform {
                     s.put("quoteToken", Ids.alnum(40, false));
                 }
                 if (inbox != null) {
-                    inbox.add(new Inbox.Entry(via, now, requestId, id, m));
+                    inbox.add(new Conversation.BotMessage(channel.nextSeq(), sending.via(), now, sending.requestId(),
+                            sending.retryKey(), id, m));
                 }
             }
         }
@@ -252,7 +287,7 @@ public final class Platform {
             ObjectNode greeting = Json.mapper().createObjectNode();
             greeting.put("type", "text");
             greeting.put("text", channel.settings().greetingText());
-            deliver(channel, userId, "greeting", null, Json.mapper().createArrayNode().add(greeting), clock().instant());
+            deliver(channel, userId, Sending.PLATFORM_GREETING, Json.mapper().createArrayNode().add(greeting), clock().instant());
         }
         return e;
     }
@@ -270,7 +305,7 @@ public final class Platform {
             ObjectNode m = Json.mapper().createObjectNode();
             m.put("type", "text");
             m.put("text", channel.settings().autoReplyText());
-            deliver(channel, chatId, "autoReply", null, Json.mapper().createArrayNode().add(m), clock().instant());
+            deliver(channel, chatId, Sending.PLATFORM_AUTO_REPLY, Json.mapper().createArrayNode().add(m), clock().instant());
         }
     }
 

@@ -25,7 +25,9 @@ public final class Channel {
 
     // Sorted so that the followers/ids pages are stable.
     private final Map<String, Relation> relations = new ConcurrentSkipListMap<>();
-    private final Map<String, Inbox> inboxes = new ConcurrentHashMap<>();
+    private final Map<String, Conversation> conversations = new ConcurrentHashMap<>();
+    /** Orders the items of every conversation of the channel. */
+    private final AtomicLong seq = new AtomicLong();
     private final RetryKeys retryKeys;
     private final ReplyTokens replyTokens;
     private final Map<String, Narrowcast> narrowcasts = new ConcurrentHashMap<>();
@@ -123,13 +125,25 @@ public final class Channel {
         return out;
     }
 
-    /** The chat's inbox, or null with {@code inboxLimit: 0} (load tests that only count, see {@link #deliverySummary()}). */
-    public Inbox inbox(String chatId) {
-        return inboxLimit <= 0 ? null : inboxes.computeIfAbsent(chatId, k -> new Inbox(inboxLimit));
+    /**
+     * The chat's conversation (its inbox and its users' events), or null with {@code inboxLimit: 0}
+     * (load tests that only count, see {@link #deliverySummary()}).
+     */
+    public Conversation conversation(String chatId) {
+        if (inboxLimit <= 0) {
+            return null;
+        }
+        Conversation c = conversations.get(chatId);
+        return c != null ? c : conversations.computeIfAbsent(chatId, k -> new Conversation(inboxLimit));
     }
 
-    public Inbox inboxIfPresent(String chatId) {
-        return inboxes.get(chatId);
+    public Conversation conversationIfPresent(String chatId) {
+        return conversations.get(chatId);
+    }
+
+    /** The next number of the channel's conversation items. */
+    public long nextSeq() {
+        return seq.incrementAndGet();
     }
 
     public RetryKeys retryKeys() {
@@ -200,7 +214,8 @@ public final class Channel {
     /** Forgets conversations and history but keeps identity, settings and keys (control API reset). */
     public void reset() {
         relations.clear();
-        inboxes.clear();
+        conversations.values().forEach(Conversation::forget);
+        conversations.clear();
         retryKeys.clear();
         replyTokens.clear();
         narrowcasts.clear();

@@ -1,6 +1,5 @@
 package io.linegate.emulator.webhook;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.client.ResponseTimeoutException;
@@ -19,6 +18,7 @@ import io.linegate.core.Json;
 import io.linegate.core.WebhookSignature;
 import io.linegate.emulator.EmulatorConfig;
 import io.linegate.emulator.state.Channel;
+import io.linegate.emulator.state.Conversation;
 import io.linegate.emulator.state.DeliveryRecord;
 import io.netty.channel.ConnectTimeoutException;
 import java.net.ConnectException;
@@ -72,8 +72,18 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
     }
 
-    /** One queued event: its JSON as sent (serialized once), its id for the log, its reply token. */
-    private record Pending(byte[] json, String eventId, String replyToken, int attempt) {}
+    /**
+     * An event to send: its JSON as sent (serialized once), its id for the log, its reply token, and
+     * its entry in the chat's conversation (told each outcome), null when it has no chat.
+     */
+    public record Event(byte[] json, String eventId, String replyToken, Conversation.UserEvent entry) {}
+
+    /** One queued event and the attempt it waits for. */
+    private record Pending(byte[] json, String eventId, String replyToken, Conversation.UserEvent entry, int attempt) {}
+
+    /** What the chat page shows for an event sent while the channel had no webhook URL or had it off. */
+    static final DeliveryRecord NOT_SENT = new DeliveryRecord(Instant.EPOCH, null, 0, "NOT_SENT",
+            "The channel has no webhook URL or its webhook is off", List.of(), false, 0, 0);
 
     /** A parsed webhook URL and the client for its origin; {@code invalid} when it cannot be called. */
     private record Target(String url, WebClient client, String path, boolean invalid) {}
@@ -181,12 +191,11 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
 
     /** Queues events (already complete, reply tokens registered, admitted) for the channel's webhook. */
-    public void enqueue(Channel channel, List<ObjectNode> events, List<String> replyTokens) {
+    public void enqueue(Channel channel, List<Event> events) {
         Lane lane = lane(channel);
         lane.queued.addAndGet(events.size());
-        for (int i = 0; i < events.size(); i++) {
-            ObjectNode e = events.get(i);
-            lane.queue.add(new Pending(serialize(e), e.path("webhookEventId").asText(), replyTokens.get(i), 0));
+        for (Event e : events) {
+            lane.queue.add(new Pending(e.json(), e.eventId(), e.replyToken(), e.entry(), 0));
         }
         pump(lane);
     }
@@ -233,6 +242,11 @@ public final class WebhookDispatcher implements AutoCloseable {
             }
         }
         if (url == null || !channel.settings().webhookActive()) {
+            for (Pending p : batch) {
+                if (p.entry() != null) {
+                    p.entry().delivered(NOT_SENT);
+                }
+            }
             return CompletableFuture.completedFuture(null);
         }
         Target target = lane.target;
@@ -242,8 +256,14 @@ public final class WebhookDispatcher implements AutoCloseable {
         return post(lane, target, body(channel, batch)).thenApply(o -> {
             List<String> ids = new ArrayList<>(batch.size());
             batch.forEach(p -> ids.add(p.eventId()));
-            channel.deliveries().add(new DeliveryRecord(o.at(), url, o.statusCode(), o.reason(), o.detail(),
-                    ids, attempt > 0, o.durationMs(), attempt + 1));
+            DeliveryRecord record = new DeliveryRecord(o.at(), url, o.statusCode(), o.reason(), o.detail(),
+                    ids, attempt > 0, o.durationMs(), attempt + 1);
+            channel.deliveries().add(record);
+            for (Pending p : batch) {
+                if (p.entry() != null) {
+                    p.entry().delivered(record);
+                }
+            }
             if (!o.success()) {
                 if (channel.settings().errorStatistics()) {
                     channel.errorStats().record(o.reason(), o.detail(), o.at());
@@ -296,7 +316,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
         List<Pending> again = new ArrayList<>(batch.size());
         for (Pending p : batch) {
-            again.add(new Pending(next == 1 ? redelivered(p.json()) : p.json(), p.eventId(), p.replyToken(), next));
+            again.add(new Pending(next == 1 ? redelivered(p.json()) : p.json(), p.eventId(), p.replyToken(), p.entry(), next));
         }
         lane.queued.addAndGet(again.size()); // held for the redelivery: counted by the bound
         scheduler.schedule(() -> {
@@ -317,7 +337,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         try {
             ObjectNode e = (ObjectNode) Json.mapper().readTree(json);
             e.putObject("deliveryContext").put("isRedelivery", true);
-            return serialize(e);
+            return Json.mapper().writeValueAsBytes(e);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e); // our own serialization
         }
@@ -418,14 +438,6 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
         log.debug("Unclassified webhook failure: {}", c.toString());
         return new Outcome(0, "UNCLASSIFIED", "Unclassified webhook dispatch error", at, ms);
-    }
-
-    private static byte[] serialize(ObjectNode body) {
-        try {
-            return Json.mapper().writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Forgets queued events, pending redeliveries and the counters (control API reset). */

@@ -24,11 +24,14 @@ class BoundsTest {
 
     @Test
     void inboxesLogsAndMapsAreBounded() {
-        Inbox inbox = new Inbox(2);
+        Conversation chat = new Conversation(2);
         for (int i = 0; i < 5; i++) {
-            inbox.add(new Inbox.Entry("push", Instant.now(), "r" + i, "m" + i, null));
+            chat.add(new Conversation.BotMessage(i, "push", Instant.now(), "r" + i, null, "m" + i, null));
+            chat.addUserEvent(100 + i, "e" + i, new byte[0], null);
         }
-        assertThat(inbox.snapshot()).extracting(Inbox.Entry::messageId).containsExactly("m3", "m4");
+        // Each side keeps its own bound: users' events never push the bot's messages out of the inbox.
+        assertThat(chat.inbox()).extracting(Conversation.BotMessage::messageId).containsExactly("m3", "m4");
+        assertThat(chat.transcript(0)).extracting(Conversation.Item::seq).containsExactly(3L, 4L, 103L, 104L);
         BoundedLog<Integer> log = new BoundedLog<>(3);
         for (int i = 0; i < 10; i++) {
             log.add(i);
