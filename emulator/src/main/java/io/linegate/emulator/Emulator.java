@@ -9,6 +9,9 @@ import io.linegate.emulator.api.MessagingApi;
 import io.linegate.emulator.api.OAuthApi;
 import io.linegate.emulator.api.OtherApi;
 import io.linegate.emulator.api.Platform;
+import io.linegate.emulator.chat.ChatApi;
+import io.linegate.emulator.chat.ChatPage;
+import io.linegate.emulator.chat.ChatStreams;
 import io.linegate.emulator.http.ApiService;
 import io.linegate.emulator.http.Faults;
 import io.linegate.emulator.http.LineErrorHandler;
@@ -68,6 +71,7 @@ public final class Emulator implements AutoCloseable {
     private final LineLogin login;
     private final Map<String, LoginChannelInfo> loginInfos = new LinkedHashMap<>();
     private final Server server;
+    private final ChatStreams chatStreams;
     private final ScheduledExecutorService housekeeping;
     private volatile boolean started;
 
@@ -107,6 +111,7 @@ public final class Emulator implements AutoCloseable {
         new OtherApi(platform).register(router);
         new ControlApi(platform, faults, limiter).register(router);
         new io.linegate.emulator.api.ConsoleApi(platform).register(router);
+        new ChatApi(platform).register(router);
         // Last: whatever messaging-api.yml defines and nothing above simulates.
         new io.linegate.emulator.api.SpecOperations(Specs.messagingApiTree(), clock).register(router);
         ApiService service = new ApiService(router, tokens, limiter, faults, clock,
@@ -116,8 +121,6 @@ public final class Emulator implements AutoCloseable {
         sb.http(new InetSocketAddress(config.host, config.port));
         sb.maxRequestLength(ApiService.MAX_BODY);
         sb.requestTimeout(Duration.ofSeconds(60));
-        // Nothing needs draining on shutdown: the state is in memory and goes away with the process.
-        sb.gracefulShutdownTimeout(Duration.ZERO, Duration.ZERO);
         // Tests start and stop many emulators; nothing here needs draining (state is in memory).
         sb.gracefulShutdownTimeout(Duration.ZERO, Duration.ZERO);
         sb.errorHandler(new LineErrorHandler());
@@ -127,6 +130,10 @@ public final class Emulator implements AutoCloseable {
         });
         // The control API takes images as Base64, so it gets a larger body limit than the LINE paths.
         sb.route().pathPrefix(ControlApi.PREFIX + "/").maxRequestLength(64L * 1024 * 1024).build(service);
+        // The chat page: its files, its live streams, and (through the router) what it reads.
+        ChatPage.register(sb);
+        this.chatStreams = new ChatStreams(platform, config.chatStreamLimit);
+        sb.route().get(ChatApi.PREFIX + "/chats/{chatId}/events").build(chatStreams);
         sb.serviceUnder("/", service);
         this.server = sb.build();
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -372,6 +379,7 @@ public final class Emulator implements AutoCloseable {
             }
         }
         housekeeping.shutdownNow();
+        chatStreams.close();
         webhooks.close();
         if (started) {
             // Stopping an Armeria server takes about 2 s (Netty's quiet period for its boss loop),

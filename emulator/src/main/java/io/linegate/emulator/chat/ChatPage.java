@@ -1,0 +1,49 @@
+package io.linegate.emulator.chat;
+
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.ServerCacheControl;
+import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.file.FileService;
+import com.linecorp.armeria.server.file.HttpFile;
+
+/**
+ * The chat page's static files, served from the emulator's jar: {@code GET /} and
+ * {@code /chat/assets/*} (plain JavaScript modules and CSS, nothing fetched from elsewhere, so the
+ * page works offline). Every answer forbids framing, sniffing and any script but the page's own:
+ * bots' messages are untrusted, and the page renders them as text, never as markup.
+ */
+public final class ChatPage {
+    public static final String ASSETS = "/chat/assets/";
+    private static final String ROOT = "io/linegate/emulator/chat/";
+    /**
+     * Scripts, styles and connections: this origin only. Images and media: also what bots send (https
+     * URLs) and what the page previews. No framing, no forms, no base URL.
+     */
+    static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self';"
+            + " img-src 'self' https: data: blob:; media-src 'self' https: blob:; object-src 'none';"
+            + " frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+    private ChatPage() {}
+
+    /** Adds {@code GET /} and the assets to {@code sb}. */
+    public static void register(ServerBuilder sb) {
+        ClassLoader cl = ChatPage.class.getClassLoader();
+        HttpService index = HttpFile.builder(cl, ROOT + "index.html")
+                .cacheControl(ServerCacheControl.REVALIDATED).build().asService();
+        HttpService assets = FileService.builder(cl, ROOT + "assets")
+                .cacheControl(ServerCacheControl.REVALIDATED).build();
+        sb.route().get("/").build(index.decorate(ChatPage::secured));
+        sb.route().get("/index.html").build(index.decorate(ChatPage::secured));
+        sb.serviceUnder(ASSETS, assets.decorate(ChatPage::secured));
+    }
+
+    private static com.linecorp.armeria.common.HttpResponse secured(HttpService delegate,
+            com.linecorp.armeria.server.ServiceRequestContext ctx, com.linecorp.armeria.common.HttpRequest req) throws Exception {
+        ctx.addAdditionalResponseHeader(HttpHeaderNames.CONTENT_SECURITY_POLICY, CSP);
+        ctx.addAdditionalResponseHeader(HttpHeaderNames.X_FRAME_OPTIONS, "DENY");
+        ctx.addAdditionalResponseHeader("x-content-type-options", "nosniff");
+        ctx.addAdditionalResponseHeader("referrer-policy", "no-referrer");
+        return delegate.serve(ctx, req);
+    }
+}
