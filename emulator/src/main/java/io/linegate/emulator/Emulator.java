@@ -364,6 +364,11 @@ public final class Emulator implements AutoCloseable {
         return kid;
     }
 
+    /** Chat page streams open now (tests of their bound). */
+    int openChatStreams() {
+        return chatStreams.open();
+    }
+
     /** The emulator's state, for in-process tests that need to look past the HTTP API. */
     public EmulatorState state() {
         return state;

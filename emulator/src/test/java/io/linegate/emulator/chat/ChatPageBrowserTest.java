@@ -228,6 +228,146 @@ class ChatPageBrowserTest {
         assertThat(browser.getTitle()).isNotEqualTo("pwned");
     }
 
+    @Test
+    void aStickerALocationAnImageAndADateReachTheBotAndItsRepliesShow() throws Exception {
+        follow();
+        open(browser, user);
+        click("sticker-button");
+        browser.findElement(By.cssSelector("#sticker-palette button[data-sticker='446/1990']")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.xpath("//div[@data-side='bot']//div[@class='sticker-id'][text()='446/1989']")));
+        assertThat(bot.events("message").get(0).path("message").path("stickerId").asText()).isEqualTo("1990");
+
+        click("location-button");
+        WebElement title = browser.findElement(By.id("loc-title"));
+        title.clear();
+        title.sendKeys("Shibuya");
+        click("loc-send");
+        awaitBotText("location: Shibuya");
+        JsonNode location = bot.events("message").get(1).path("message");
+        assertThat(location.path("latitude").asDouble()).isEqualTo(35.6586);
+        assertThat(location.path("address").asText()).startsWith("4 Chome");
+
+        Path png = dir.resolve("dot.png");
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(40, 30, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        javax.imageio.ImageIO.write(image, "png", png.toFile());
+        browser.findElement(By.id("attach")).sendKeys(png.toAbsolutePath().toString());
+        // The bot fetched it from the content endpoint with its token; the page shows it from the emulator.
+        awaitBotText("image of " + Files.size(png) + " bytes");
+        WebElement shown = browser.findElement(By.cssSelector(".item[data-side='user'] .media img"));
+        wait.until(d -> ((Number) browser.executeScript("return arguments[0].naturalWidth", shown)).intValue() == 40);
+
+        send("buttons");
+        wait.until(ExpectedConditions.elementToBeClickable(By.xpath("//button[text()='When?']"))).click();
+        WebElement date = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("dt-input")));
+        assertThat(date.getAttribute("type")).isEqualTo("date");
+        assertThat(date.getAttribute("value")).isEqualTo("2025-01-15");
+        assertThat(date.getAttribute("min")).isEqualTo("2025-01-01");
+        browser.executeScript("arguments[0].value = '2025-03-03'", date);
+        click("dt-send");
+        awaitBotText("postback: action=when {\"date\":\"2025-03-03\"}");
+    }
+
+    @Test
+    void theUsersRichMenuIsDrawnAndItsAreasAreTappable() throws Exception {
+        follow();
+        String menu = Json.mapper().readTree(bot.call("POST", "/v2/bot/richmenu", """
+                {"size":{"width":2500,"height":843},"selected":true,"name":"main","chatBarText":"Tap here",
+                 "areas":[{"bounds":{"x":0,"y":0,"width":1250,"height":843},"action":{"type":"postback","label":"Left","data":"menu=left"}},
+                          {"bounds":{"x":1250,"y":0,"width":1250,"height":843},"action":{"type":"message","label":"Right","text":"right side"}}]}
+                """)).path("richMenuId").asText();
+        bot.call("POST", "/v2/bot/user/" + user + "/richmenu/" + menu, "");
+        open(browser, user);
+        assertThat(text("richmenu-toggle")).startsWith("Tap here");
+        List<WebElement> areas = browser.findElements(By.cssSelector("#richmenu .rm-area"));
+        assertThat(areas).extracting(WebElement::getText).containsExactly("Left", "Right");
+        // Each area covers its share of the menu.
+        double[] whole = rect(browser.findElement(By.id("richmenu")));
+        assertThat(rect(areas.get(0))[2]).isCloseTo(whole[2] / 2, within(1.0));
+        assertThat(whole[2] / whole[3]).isCloseTo(2500.0 / 843, within(0.05));
+        areas.get(0).click();
+        awaitBotText("postback: menu=left");
+        browser.findElements(By.cssSelector("#richmenu .rm-area")).get(1).click();
+        awaitBotText("echo: right side");
+    }
+
+    @Test
+    void inAGroupMembersTalkMentionEachOtherJoinAndLeave() throws Exception {
+        follow();
+        String ken = control("POST", "/users", "{\"displayName\":\"Ken\"}").path("userId").asText();
+        String mio = control("POST", "/users", "{\"displayName\":\"Mio\"}").path("userId").asText();
+        open(browser, user);
+        browser.findElement(By.cssSelector("#new-group summary")).click();
+        browser.findElement(By.id("new-group-name")).sendKeys("Hiking");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("new-group-members"))).selectByVisibleText("Ken");
+        click("new-group-create");
+        wait.until(ExpectedConditions.textToBe(By.id("chat-title"), "Hiking"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !bot.events("join").isEmpty());
+        String group = bot.events("join").get(0).path("source").path("groupId").asText();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.xpath("//div[@class='system-text'][text()='The bot joined']")));
+
+        click("mention-button");
+        browser.findElement(By.cssSelector("#mention-menu button[data-user-id='" + ken + "']")).click();
+        browser.findElement(By.id("text-input")).sendKeys("see you");
+        click("send");
+        awaitBotText("echo: @Ken see you");
+        JsonNode said = bot.events("message").get(0);
+        assertThat(said.path("source").path("groupId").asText()).isEqualTo(group);
+        assertThat(said.path("source").path("userId").asText()).isEqualTo(user);
+        JsonNode mentionee = said.path("message").path("mention").path("mentionees").get(0);
+        assertThat(mentionee.path("index").asInt()).isZero();
+        assertThat(mentionee.path("length").asInt()).isEqualTo(4);
+        assertThat(mentionee.path("userId").asText()).isEqualTo(ken);
+
+        // Ken speaks (through the control API, as another tab would): on the left, with his name.
+        control("POST", "/groups/" + group + "/messages", "{\"userId\":\"" + ken + "\",\"type\":\"text\",\"text\":\"me too\"}");
+        WebElement kens = wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.xpath("//div[contains(@class,'item')][contains(@class,'left')][.//div[text()='me too']]")));
+        assertThat(kens.findElement(By.className("sender")).getText()).isEqualTo("Ken");
+
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("add-member"))).selectByVisibleText("Mio");
+        click("add-member-button");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.xpath("//div[@class='system-text'][text()='Mio joined']")));
+        assertThat(bot.events("memberJoined")).singleElement()
+                .satisfies(e -> assertThat(e.path("joined").path("members").get(0).path("userId").asText()).isEqualTo(mio));
+
+        // Unsend: the bot hears of it, the page shows the message as unsent.
+        send("oops");
+        awaitBotText("echo: oops");
+        WebElement mine = browser.findElement(By.xpath("//div[contains(@class,'right')][.//div[text()='oops']]"));
+        new org.openqa.selenium.interactions.Actions(browser).moveToElement(mine).perform();
+        mine.findElement(By.className("unsend")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.xpath("//div[@class='unsent-text']")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !bot.events("unsend").isEmpty());
+
+        click("leave-group");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !bot.events("memberLeft").isEmpty());
+        assertThat(bot.events("memberLeft").get(0).path("left").path("members").get(0).path("userId").asText()).isEqualTo(user);
+        wait.until(ExpectedConditions.textToBe(By.id("relation"), "friends")); // back in the one-to-one chat
+    }
+
+    @Test
+    void aThousandMessagesRenderAndTheTimeIsReported() throws Exception {
+        follow();
+        for (int i = 0; i < 200; i++) {
+            StringBuilder five = new StringBuilder("[");
+            for (int j = 0; j < 5; j++) {
+                int n = i * 5 + j;
+                five.append(j == 0 ? "" : ",").append(n % 10 == 0
+                        ? "{\"type\":\"flex\",\"altText\":\"f\",\"contents\":{\"type\":\"bubble\",\"body\":{\"type\":\"box\",\"layout\":\"horizontal\",\"contents\":[{\"type\":\"text\",\"text\":\"flex " + n + "\"},{\"type\":\"text\",\"text\":\"right\",\"align\":\"end\"}]}}}"
+                        : "{\"type\":\"text\",\"text\":\"message " + n + "\"}");
+            }
+            bot.push(user, five.append("]").toString());
+        }
+        // 1,000 messages are the inbox's default bound: the greeting has gone, all the pushes remain.
+        open(browser, user);
+        wait.until(d -> d.findElements(By.cssSelector(".item[data-side='bot']")).size() == 1000);
+        double ms = ((Number) browser.executeScript("return window.linegateChat.renderMs")).doubleValue();
+        long rendered = ((Number) browser.executeScript("return window.linegateChat.rendered")).longValue();
+        System.out.printf(java.util.Locale.ROOT, "chat page: %d items rendered in %.0f ms (headless Chromium)%n", rendered, ms);
+        assertThat(rendered).isEqualTo(1001); // and the follow event
+        assertThat(browser.findElements(By.xpath("//div[text()='message 999']"))).hasSize(1);
+    }
+
     // ---- helpers ---------------------------------------------------------------------------------
 
     void open(WebDriver b, String userId) {

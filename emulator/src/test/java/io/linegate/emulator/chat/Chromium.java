@@ -13,15 +13,16 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Headless Debian Chromium through chromium-driver. Without them the test is skipped, saying what is
- * missing; with {@code LINEGATE_REQUIRE_BROWSER=1} (CI) it fails instead.
+ * missing; with {@code LINEGATE_REQUIRE_BROWSER=1} (CI) it fails instead. Also used by the demo's
+ * browser test in cli, through this module's test jar.
  */
-final class Chromium {
+public final class Chromium {
     static final String BINARY = System.getProperty("chromium.binary", "/usr/bin/chromium");
     static final String DRIVER = System.getProperty("chromedriver.binary", "/usr/bin/chromedriver");
 
     private Chromium() {}
 
-    static ChromeDriver start(Path profile) throws Exception {
+    public static ChromeDriver start(Path profile) throws Exception {
         List<String> missing = new ArrayList<>();
         if (!new File(BINARY).canExecute()) {
             missing.add("Debian's chromium at " + BINARY);

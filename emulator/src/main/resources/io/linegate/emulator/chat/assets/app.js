@@ -124,9 +124,10 @@ async function selectUser(userId) {
   await selectChat(keep ? state.chat.id : userId);
 }
 
-/** Reads the user again (relation, groups, rich menu) without reloading the transcript. */
+/** Reads the user again (relation, groups, rich menu) and the user list, without reloading the transcript. */
 async function refreshUser() {
   if (!state.userId) return;
+  await loadDirectory();
   const user = await api('GET', '/chat/v1/users/' + encodeURIComponent(state.userId));
   state.user = user;
   for (const g of user.groups) for (const m of g.members) state.names.set(m.userId, m.displayName);
@@ -671,7 +672,6 @@ function wire() {
       if (type === 'group') body.name = $('new-group-name').value.trim() || 'Group';
       const created = await control('POST', '/groups', body);
       $('new-group').open = false;
-      await loadDirectory();
       await refreshUser();
       await selectChat(created.groupId);
     });

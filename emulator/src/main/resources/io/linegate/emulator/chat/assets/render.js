@@ -138,7 +138,7 @@ function mediaBox(kind, url, preview, label) {
 
 function location(m) {
   const card = el('div', 'location');
-  card.appendChild(el('div', 'location-pin', '\u2316'));
+  card.appendChild(el('div', 'location-pin'));
   const body = el('div', 'location-body');
   body.appendChild(el('div', 'location-title', typeof m.title === 'string' ? m.title : 'Location'));
   if (typeof m.address === 'string') body.appendChild(el('div', 'location-address', m.address));
