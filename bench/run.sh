@@ -23,7 +23,15 @@
 #                     503 when the queue is full), after EMULATOR_WARMUP events, once per protocol in
 #                     EMULATOR_PROTOCOLS: deliveries/s and events/s end to end, and the drain rate of the
 #                     backlog once creation stops (the sender alone). Target >= 20,000 deliveries/s.
-#                     Neither needs wrk; the default SCENARIOS leave them out: SCENARIOS="emulator-push emulator-webhook".
+#   emulator-page     (issue 10) emulator-webhook (h1c) with its events coming from PAGE_CLIENTS users in turn
+#                     and PAGE_CLIENTS other users chatting (a text message each per second through the
+#                     control API), three times side by side: "none", no chat page stream open; "chatters",
+#                     PAGE_CLIENTS chat page streams (server-sent events) on the chatters' chats, as people
+#                     chatting on the page during a load test; "load", the streams on the load's chats, so
+#                     that every event and delivery of the load also goes to a page (the worst case).
+#                     deliveries/s of each and its ratio to "none".
+#                     None of these needs wrk; the default SCENARIOS leave them out:
+#                     SCENARIOS="emulator-push emulator-webhook emulator-page".
 #   store       (issue 11) the durable ack at STORE_CONNECTIONS [64], handler 0 ms, side by side in one run: the
 #               no-work Armeria floor (ceiling), linegate on the embedded SQLite store, and linegate on a
 #               local PostgreSQL server (synchronous_commit on). Target: PostgreSQL >= 0.5x SQLite, p99 <= 50 ms.
@@ -51,6 +59,7 @@
 #   EMULATOR_PROTOCOLS  receiver protocols ["h1c h2c"]   PUSH_REQUESTS  pushes measured [400000]
 #   EMULATOR_SECONDS  time bound of one emulator run [120]
 #   EMULATOR_JAVA_OPTS  JVM options of the emulator runs [-Xmx512m: the queue bound keeps the heap bounded]
+#   PAGE_CLIENTS      chat page streams of emulator-page [50]
 #   RESULTS           output directory [bench/results/<UTC timestamp>]
 set -euo pipefail
 
@@ -81,6 +90,7 @@ EMULATOR_PROTOCOLS="${EMULATOR_PROTOCOLS:-h1c h2c}"
 PUSH_REQUESTS="${PUSH_REQUESTS:-400000}"
 EMULATOR_SECONDS="${EMULATOR_SECONDS:-120}"
 EMULATOR_JAVA_OPTS="${EMULATOR_JAVA_OPTS:--Xmx512m}"
+PAGE_CLIENTS="${PAGE_CLIENTS:-50}"
 BOT_PORT=18080; BOT_STATS=18090; BASE_PORT=18081; BASE_STATS=18091
 PG_PORT=15432            # the store scenarios' PostgreSQL server
 STORE_CONNECTIONS="${STORE_CONNECTIONS:-64}"
@@ -508,6 +518,26 @@ scenario_emulator_webhook() { # run
   done
 }
 
+scenario_emulator_page() { # run: the same webhook load and chatting users, without and with chat page streams
+  local r="$1" v d label without="" ratio
+  for v in none chatters load; do
+    d="$RESULTS/emulator-page-$v-$r"
+    mkdir -p "$d"
+    local clients=$PAGE_CLIENTS
+    [[ $v == none ]] && clients=0
+    log "emulator-page $v #$r: $EMULATOR_EVENTS events after $EMULATOR_WARMUP from $PAGE_CLIENTS users in turn, h1c; $PAGE_CLIENTS users chatting 1 message/s; $clients chat page streams watching $([[ $v == load ]] && echo "the load's chats" || echo "the chatters' chats") ($EMULATOR_JAVA_OPTS)"
+    # shellcheck disable=SC2086
+    timeout $((2 * EMULATOR_SECONDS + 60)) java $EMULATOR_JAVA_OPTS -jar "$JAR" emulator-webhook --events="$EMULATOR_EVENTS" \
+      --warmup="$EMULATOR_WARMUP" --protocol=h1c --seconds="$EMULATOR_SECONDS" --users="$PAGE_CLIENTS" \
+      --chatters="$PAGE_CLIENTS" --page-clients="$clients" --pages-watch="$v" >"$d/out.txt" 2>&1 || true
+    [[ $v == none ]] && without="$(kv "$d/out.txt" requests_per_s)"
+    ratio="$(python3 -c "print(round(float('$(kv "$d/out.txt" requests_per_s)' or 0) / float('$without' or 1), 3))")"
+    log "  $(kv "$d/out.txt" requests_per_s) deliveries/s (ratio to no streams $ratio), $(kv "$d/out.txt" events_per_s) events/s end to end; heap used max $(kv "$d/out.txt" max_heap_mib) MiB; not arrived $(kv "$d/out.txt" lost); chat messages $(kv "$d/out.txt" chat_messages)$( [[ $clients -gt 0 ]] && echo "; pages: $(kv "$d/out.txt" page_clients_connected) of $clients still connected, $(kv "$d/out.txt" page_items) items, $(kv "$d/out.txt" page_resyncs) resyncs, $(kv "$d/out.txt" page_mib) MiB")"
+    row "emulator-page-$v" "$r" rps="$(kv "$d/out.txt" requests_per_s)" events_per_s="$(kv "$d/out.txt" events_per_s)" \
+      max_heap_mib="$(kv "$d/out.txt" max_heap_mib)" lost="$(kv "$d/out.txt" lost)" ratio="$ratio"
+  done
+}
+
 for ((run = 1; run <= RUNS; run++)); do
   for s in $SCENARIOS; do
     case "$s" in
@@ -519,6 +549,7 @@ for ((run = 1; run <= RUNS; run++)); do
       emulator-webhook) scenario_emulator_webhook "$run" ;;
       store) scenario_store "$run" ;;
       cluster) scenario_cluster "$run" ;;
+      emulator-page) scenario_emulator_page "$run" ;;
       *) echo "unknown scenario $s" >&2; exit 2 ;;
     esac
   done
@@ -534,4 +565,5 @@ rm -f "$MAIN_BODIES" "$WARM_BODIES" "$RESULTS/.sample.prom"
   echo "Targets: throughput >= 20000 req/s with p99 <= 25 ms; burst p99 < 100 ms, heap < 256 MiB, lost 0, duplicates 0."
   echo "Emulator: push >= 20000 req/s, webhook >= 20000 deliveries/s (ratio = rps / 20000)."
   echo "Store: PostgreSQL >= 0.5 x SQLite with p99 <= 50 ms; cluster takeover (drain_s) <= lease + 2 s, lost 0."
+  echo "Emulator with chat pages: emulator-page-chatters and -load ratio = their deliveries/s / those of emulator-page-none in the same run."
 } | tee "$RESULTS/summary.txt"

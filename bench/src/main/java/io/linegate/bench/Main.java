@@ -23,7 +23,9 @@ public final class Main {
             case "takeover" -> Takeover.run(a);
             case "emulator-webhook" -> EmulatorBench.webhook(a.lng("events", 400_000), a.lng("warmup", 50_000), a.integer("batch", 1000),
                     a.integer("per-request", 1), a.str("protocol", "h1c"),
-                    a.integer("queue-limit", 100_000), a.lng("seconds", 120));
+                    a.integer("queue-limit", 100_000), a.lng("seconds", 120), a.integer("users", 1),
+                    new EmulatorBench.Pages(a.integer("page-clients", 0), "load".equals(a.str("pages-watch", "chatters")),
+                            a.integer("chatters", 0), a.lng("chat-interval-ms", 1000)));
             case "emulator-push" -> EmulatorBench.push(a.lng("requests", 400_000), a.lng("warmup", 50_000), a.integer("in-flight", 128), a.lng("seconds", 60));
             default -> {
                 System.err.println("unknown command " + args[0]);

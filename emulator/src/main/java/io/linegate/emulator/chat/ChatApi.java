@@ -148,15 +148,8 @@ public final class ChatApi {
                 throw ApiException.invalid(List.of(new Detail("Must be a number", "after")));
             }
         }
-        ObjectNode out = Json.mapper().createObjectNode();
-        ArrayNode items = out.putArray("items");
         Conversation chat = ch.conversationIfPresent(c.path("chatId"));
-        if (chat != null) {
-            for (Conversation.Item i : chat.transcript(after)) {
-                items.add(ChatJson.item(i));
-            }
-        }
-        return Reply.ok(out);
+        return Reply.bytes(HttpStatus.OK, MediaType.JSON_UTF_8, ChatJson.items(chat == null ? List.of() : chat.transcript(after)));
     }
 
     /**

@@ -1,61 +1,104 @@
 package io.linegate.emulator.chat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.util.RawValue;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.linegate.core.Json;
 import io.linegate.emulator.state.Conversation;
 import io.linegate.emulator.state.DeliveryRecord;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.Collection;
 
-/** The chat page's JSON for conversation items, shared by the transcript and the live stream. */
+/**
+ * The chat page's JSON for conversation items, shared by the transcript and the live stream, written
+ * as bytes: a user's event is embedded as the very bytes its webhook carried, never parsed again (a
+ * page watching a chat under load gets thousands of them a second).
+ */
 final class ChatJson {
+    private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
+
     private ChatJson() {}
+
+    /** {@code {"items":[...]}}. */
+    static byte[] items(Collection<? extends Conversation.Item> items) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + 512 * items.size());
+        raw(out, "{\"items\":[");
+        boolean first = true;
+        for (Conversation.Item i : items) {
+            if (!first) {
+                out.write(',');
+            }
+            first = false;
+            item(i, out);
+        }
+        raw(out, "]}");
+        return out.toByteArray();
+    }
 
     /**
      * A bot's message: {@code {"seq","side":"bot","time","via","requestId","retryKey","messageId","message"}};
      * a user's event: {@code {"seq","side":"user","eventId","event","displayText","delivery"}}, the
      * event exactly as the webhook carried it and its latest delivery (null while queued).
      */
-    static ObjectNode item(Conversation.Item item) {
-        ObjectNode o = Json.mapper().createObjectNode();
-        o.put("seq", item.seq());
+    static void item(Conversation.Item item, ByteArrayOutputStream out) {
+        raw(out, "{\"seq\":" + item.seq());
         if (item instanceof Conversation.BotMessage m) {
-            o.put("side", "bot");
-            o.put("time", iso(m.sentAt()));
-            o.put("via", m.via());
-            o.put("requestId", m.requestId());
-            o.put("retryKey", m.retryKey());
-            o.put("messageId", m.messageId());
-            o.set("message", m.message());
+            raw(out, ",\"side\":\"bot\"");
+            field(out, "time", iso(m.sentAt()));
+            field(out, "via", m.via());
+            field(out, "requestId", m.requestId());
+            field(out, "retryKey", m.retryKey());
+            field(out, "messageId", m.messageId());
+            raw(out, ",\"message\":");
+            try {
+                out.writeBytes(Json.mapper().writeValueAsBytes(m.message()));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e); // a tree that was parsed from JSON
+            }
         } else if (item instanceof Conversation.UserEvent e) {
-            o.put("side", "user");
-            o.put("eventId", e.eventId());
-            // The bytes the webhook carried, embedded as they are (valid JSON of our own making).
-            o.putRawValue("event", new RawValue(new String(e.json(), StandardCharsets.UTF_8)));
-            o.put("displayText", e.displayText());
-            o.set("delivery", delivery(e.delivery()));
+            raw(out, ",\"side\":\"user\"");
+            field(out, "eventId", e.eventId());
+            raw(out, ",\"event\":");
+            out.writeBytes(e.json()); // valid JSON of the platform's own making
+            field(out, "displayText", e.displayText());
+            raw(out, ",\"delivery\":");
+            delivery(e.delivery(), out);
         }
-        return o;
+        out.write('}');
     }
 
-    private static ObjectNode delivery(DeliveryRecord d) {
+    private static void delivery(DeliveryRecord d, ByteArrayOutputStream out) {
         if (d == null) {
-            return null;
+            raw(out, "null");
+            return;
         }
-        ObjectNode o = Json.mapper().createObjectNode();
-        o.put("success", d.success());
-        o.put("reason", d.reason());
-        o.put("detail", d.detail());
+        raw(out, "{\"success\":" + d.success());
+        field(out, "reason", d.reason());
+        field(out, "detail", d.detail());
         if (d.url() != null) {
-            o.put("time", iso(d.time()));
-            o.put("statusCode", d.statusCode());
-            o.put("durationMs", d.durationMs());
-            o.put("attempt", d.attempt());
-            o.put("isRedelivery", d.isRedelivery());
+            field(out, "time", iso(d.time()));
+            raw(out, ",\"statusCode\":" + d.statusCode() + ",\"durationMs\":" + d.durationMs() + ",\"attempt\":" + d.attempt()
+                    + ",\"isRedelivery\":" + d.isRedelivery());
         }
-        return o;
+        out.write('}');
+    }
+
+    /** {@code ,"name":"value"} (escaped), or {@code ,"name":null}. */
+    private static void field(ByteArrayOutputStream out, String name, String value) {
+        raw(out, ",\"" + name + "\":");
+        if (value == null) {
+            raw(out, "null");
+        } else {
+            out.write('"');
+            out.writeBytes(QUOTE.quoteAsUTF8(value));
+            out.write('"');
+        }
+    }
+
+    private static void raw(ByteArrayOutputStream out, String ascii) {
+        out.writeBytes(ascii.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String iso(Instant i) {

@@ -1,7 +1,5 @@
 package io.linegate.emulator.chat;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
@@ -12,7 +10,6 @@ import com.linecorp.armeria.common.QueryParams;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import io.linegate.core.Json;
 import io.linegate.emulator.api.Platform;
 import io.linegate.emulator.http.ApiException;
 import io.linegate.emulator.http.ApiService;
@@ -49,6 +46,7 @@ public final class ChatStreams implements HttpService, AutoCloseable {
     static final long FLUSH_MS = 50;
     static final long PING_SECONDS = 15;
     static final long STALLED_SECONDS = 60;
+    private static final byte[] ITEMS = "event: items\ndata: ".getBytes(StandardCharsets.US_ASCII);
 
     private final Platform platform;
     private final int limit;
@@ -197,10 +195,13 @@ public final class ChatStreams implements HttpService, AutoCloseable {
                 // Coalesced by seq: an item and its delivery outcomes in one tick are written once, as they are now.
                 Map<Long, Conversation.Item> batch = new LinkedHashMap<>();
                 drain(batch);
-                ObjectNode data = Json.mapper().createObjectNode();
-                ArrayNode items = data.putArray("items");
-                batch.values().forEach(i -> items.add(ChatJson.item(i)));
-                write("event: items\ndata: " + data + "\n\n");
+                byte[] data = ChatJson.items(batch.values());
+                byte[] event = new byte[ITEMS.length + data.length + 2];
+                System.arraycopy(ITEMS, 0, event, 0, ITEMS.length);
+                System.arraycopy(data, 0, event, ITEMS.length, data.length);
+                event[event.length - 2] = '\n';
+                event[event.length - 1] = '\n';
+                write(event);
             } else if (now - lastWriteAt > TimeUnit.SECONDS.toNanos(PING_SECONDS)) {
                 write(": ping\n\n");
             }
@@ -217,7 +218,11 @@ public final class ChatStreams implements HttpService, AutoCloseable {
         }
 
         synchronized void write(String text) {
-            if (writer.tryWrite(HttpData.copyOf(text.getBytes(StandardCharsets.UTF_8)))) {
+            write(text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        synchronized void write(byte[] bytes) {
+            if (writer.tryWrite(HttpData.wrap(bytes))) {
                 lastWrite = writer.whenConsumed();
                 lastWriteAt = System.nanoTime();
             }
