@@ -209,7 +209,7 @@ public final class Emulator implements AutoCloseable {
             if (s.refusal() != null) {
                 throw new IllegalArgumentException("channel " + id + ": " + s.refusal());
             }
-            if (cc.webhookUrl != null && !MessagingApi.validWebhookUrl(cc.webhookUrl, config.allowPlainHttpWebhooks)) {
+            if (cc.webhookUrl != null && !ChannelSettings.validWebhookUrl(cc.webhookUrl, config.allowPlainHttpWebhooks)) {
                 throw new IllegalArgumentException("channel " + id + ": webhook URL must be https:// (plain http:// only on"
                         + " loopback unless allowPlainHttpWebhooks is set), at most 500 characters: " + cc.webhookUrl);
             }

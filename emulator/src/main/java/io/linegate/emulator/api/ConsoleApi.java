@@ -62,7 +62,7 @@ public final class ConsoleApi {
         checkShape(b);
         ChannelSettings s = ch.settings();
         String url = b.has("webhookUrl") ? b.get("webhookUrl").asText(null) : s.webhookUrl();
-        if (b.has("webhookUrl") && url != null && !MessagingApi.validWebhookUrl(url, platform.config().allowPlainHttpWebhooks)) {
+        if (b.has("webhookUrl") && url != null && !ChannelSettings.validWebhookUrl(url, platform.config().allowPlainHttpWebhooks)) {
             throw ApiException.badRequest("Invalid webhook endpoint URL");
         }
         ChannelSettings next = new ChannelSettings(url,

@@ -586,7 +586,7 @@ public final class ControlApi {
             for (Conversation.BotMessage e : chat.inbox()) {
                 ObjectNode o = a.addObject();
                 o.put("via", e.via());
-                o.put("sentAt", MessagingApi.iso(e.sentAt()));
+                o.put("sentAt", Platform.iso(e.sentAt()));
                 if (e.requestId() != null) {
                     o.put("requestId", e.requestId());
                 }
@@ -610,7 +610,7 @@ public final class ControlApi {
         ArrayNode a = out.putArray("deliveries");
         for (DeliveryRecord d : channel(c).deliveries().last(limit)) {
             ObjectNode o = a.addObject();
-            o.put("time", MessagingApi.iso(d.time()));
+            o.put("time", Platform.iso(d.time()));
             o.put("url", d.url());
             o.put("statusCode", d.statusCode());
             o.put("success", d.success());
@@ -650,8 +650,8 @@ public final class ControlApi {
             o.put("reason", r.reason());
             o.put("detail", r.detail());
             o.put("errors", r.errors());
-            o.put("first", MessagingApi.iso(r.first()));
-            o.put("last", MessagingApi.iso(r.last()));
+            o.put("first", Platform.iso(r.first()));
+            o.put("last", Platform.iso(r.last()));
         }
         return Reply.ok(out);
     }

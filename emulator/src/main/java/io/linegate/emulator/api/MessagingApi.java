@@ -17,23 +17,19 @@ import io.linegate.emulator.http.RateLimiter.Limit;
 import io.linegate.emulator.http.Reply;
 import io.linegate.emulator.http.Router;
 import io.linegate.emulator.state.Channel;
+import io.linegate.emulator.state.ChannelSettings;
 import io.linegate.emulator.state.ContentStore;
 import io.linegate.emulator.state.Group;
 import io.linegate.emulator.state.Ids;
 import io.linegate.emulator.state.Narrowcast;
 import io.linegate.emulator.state.ReplyTokens;
 import io.linegate.emulator.state.User;
-import java.net.URI;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /** The stateful operations of {@code messaging-api.yml} (api.line.me and api-data.line.me paths). */
 public final class MessagingApi {
-    static final DateTimeFormatter ISO_MS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final Set<String> SEND_TYPES = Set.of("reply", "push", "multicast", "narrowcast", "broadcast");
 
     private final Platform platform;
@@ -203,9 +199,9 @@ public final class MessagingApi {
             b.put("failedDescription", n.failedDescription());
             b.put("errorCode", n.errorCode());
         }
-        b.put("acceptedTime", ISO_MS.format(n.acceptedTime()));
+        b.put("acceptedTime", Platform.iso(n.acceptedTime()));
         if (phase.equals("succeeded") || phase.equals("failed")) {
-            b.put("completedTime", ISO_MS.format(n.completedTime()));
+            b.put("completedTime", Platform.iso(n.completedTime()));
         }
         return Reply.ok(b);
     }
@@ -408,7 +404,7 @@ public final class MessagingApi {
 
     private Reply putWebhook(Call c) {
         String url = c.jsonObject().path("endpoint").asText("");
-        if (!validWebhookUrl(url, platform.config().allowPlainHttpWebhooks)) {
+        if (!ChannelSettings.validWebhookUrl(url, platform.config().allowPlainHttpWebhooks)) {
             throw ApiException.badRequest("Invalid webhook endpoint URL");
         }
         Channel ch = c.channel();
@@ -423,7 +419,7 @@ public final class MessagingApi {
             JsonNode endpoint = c.jsonObject().get("endpoint");
             if (endpoint != null && !endpoint.isNull()) {
                 url = endpoint.asText();
-                if (!validWebhookUrl(url, platform.config().allowPlainHttpWebhooks)) {
+                if (!ChannelSettings.validWebhookUrl(url, platform.config().allowPlainHttpWebhooks)) {
                     throw ApiException.badRequest("Invalid webhook endpoint URL");
                 }
             }
@@ -434,36 +430,12 @@ public final class MessagingApi {
         return platform.webhooks().test(ch, url).thenApply(o -> {
             ObjectNode b = Json.mapper().createObjectNode();
             b.put("success", o.success());
-            b.put("timestamp", ISO_MS.format(o.at()));
+            b.put("timestamp", Platform.iso(o.at()));
             b.put("statusCode", o.statusCode());
             b.put("reason", o.reason());
             b.put("detail", o.detail());
             return Reply.ok(b);
         });
-    }
-
-    /**
-     * HTTPS, at most 500 characters; plain http only for loopback bots (a local bot has no public
-     * certificate), or anywhere when {@code anyHttp} (a bot in another container).
-     */
-    public static boolean validWebhookUrl(String url, boolean anyHttp) {
-        if (url == null || url.isEmpty() || url.length() > 500) {
-            return false;
-        }
-        try {
-            URI u = new URI(url);
-            if (u.getHost() == null) {
-                return false;
-            }
-            if ("https".equalsIgnoreCase(u.getScheme())) {
-                return true;
-            }
-            String h = u.getHost();
-            return "http".equalsIgnoreCase(u.getScheme())
-                    && (anyHttp || h.equals("localhost") || h.equals("127.0.0.1") || h.equals("[::1]") || h.startsWith("127."));
-        } catch (java.net.URISyntaxException e) {
-            return false;
-        }
     }
 
     // ---- misc -----------------------------------------------------------------------------------
@@ -581,7 +553,4 @@ public final class MessagingApi {
         return Reply.emptyObject();
     }
 
-    static String iso(Instant i) {
-        return ISO_MS.format(i);
-    }
 }

@@ -26,29 +26,36 @@ public final class OAuthApi {
     }
 
     public void register(Router r) {
-        r.on(POST, "/v2/oauth/accessToken").noAuth().limit(Limit.SHORT_LIVED_TOKEN).to(c -> tokens.shortLived(c.form(), c.now()));
-        r.on(POST, "/v2/oauth/verify").noAuth().limit(Limit.NONE).to(c -> tokens.verifyV2(c.form(), c.now()));
-        r.on(POST, "/v2/oauth/revoke").noAuth().limit(Limit.NONE).to(c -> tokens.revokeV2(c.form()));
+        r.on(POST, "/v2/oauth/accessToken").noAuth().limit(Limit.SHORT_LIVED_TOKEN).to(c -> Reply.ok(tokens.shortLived(c.form(), c.now())));
+        r.on(POST, "/v2/oauth/verify").noAuth().limit(Limit.NONE).to(c -> Reply.ok(tokens.verifyV2(c.form(), c.now())));
+        r.on(POST, "/v2/oauth/revoke").noAuth().limit(Limit.NONE).to(c -> {
+            tokens.revokeV2(c.form());
+            return Reply.emptyBody();
+        });
         r.on(POST, "/oauth2/v2.1/token").noAuth().limit(Limit.NONE).to(this::token);
         r.on(GET, "/oauth2/v2.1/verify").noAuth().limit(Limit.NONE).to(this::verify);
         r.on(POST, "/oauth2/v2.1/revoke").noAuth().limit(Limit.NONE).to(this::revoke);
-        r.on(GET, "/oauth2/v2.1/tokens/kid").noAuth().limit(Limit.NONE).to(c -> tokens.kids(query(c), c.now()));
-        r.on(POST, "/oauth2/v3/token").noAuth().limit(Limit.NONE).to(c -> tokens.stateless(c.form(), c.now()));
+        r.on(GET, "/oauth2/v2.1/tokens/kid").noAuth().limit(Limit.NONE).to(c -> Reply.ok(tokens.kids(query(c), c.now())));
+        r.on(POST, "/oauth2/v3/token").noAuth().limit(Limit.NONE).to(c -> Reply.ok(tokens.stateless(c.form(), c.now())));
     }
 
     private Reply token(Call c) {
         QueryParams form = c.form();
-        return login.handlesGrant(form.get("grant_type")) ? login.token(form, c.now()) : tokens.v21(form, c.now());
+        return login.handlesGrant(form.get("grant_type")) ? login.token(form, c.now()) : Reply.ok(tokens.v21(form, c.now()));
     }
 
     private Reply verify(Call c) {
         String value = c.query("access_token");
-        return login.isUserToken(value) ? login.verifyAccessToken(value, c.now()) : tokens.verifyV21(value, c.now());
+        return login.isUserToken(value) ? login.verifyAccessToken(value, c.now()) : Reply.ok(tokens.verifyV21(value, c.now()));
     }
 
     private Reply revoke(Call c) {
         QueryParams form = c.form();
-        return login.isUserToken(form.get("access_token")) ? login.revoke(form) : tokens.revokeV21(form);
+        if (login.isUserToken(form.get("access_token"))) {
+            return login.revoke(form);
+        }
+        tokens.revokeV21(form);
+        return Reply.emptyBody();
     }
 
     private static QueryParams query(Call c) {

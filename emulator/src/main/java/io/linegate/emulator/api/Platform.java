@@ -34,6 +34,8 @@ public final class Platform {
     private static final Set<String> REPLYABLE = Set.of("message", "follow", "join", "postback", "beacon",
             "accountLink", "memberJoined", "things", "videoPlayComplete", "activated", "deactivated",
             "botSuspended", "botResumed", "membership");
+    private static final DateTimeFormatter ISO_MS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(java.time.ZoneOffset.UTC);
     private static final DateTimeFormatter JST_DATE = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneId.of("Asia/Tokyo"));
 
     private final EmulatorState state;
@@ -273,6 +275,11 @@ public final class Platform {
 
     public static String jstDate(Instant now) {
         return JST_DATE.format(now);
+    }
+
+    /** An instant as the platform writes times: {@code 2024-01-02T03:04:05.678Z}. */
+    public static String iso(Instant i) {
+        return ISO_MS.format(i);
     }
 
     // ---- user actions (control API) ----------------------------------------------------------

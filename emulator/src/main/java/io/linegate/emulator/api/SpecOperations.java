@@ -186,7 +186,7 @@ public final class SpecOperations {
                 String format = schema.path("format").asText("");
                 String v;
                 if (format.equals("date-time")) {
-                    v = MessagingApi.iso(clock.instant());
+                    v = Platform.iso(clock.instant());
                 } else if (format.equals("uri")) {
                     v = "https://example.com/";
                 } else if (name != null && name.endsWith("Id")) {

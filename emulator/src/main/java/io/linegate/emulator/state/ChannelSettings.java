@@ -26,6 +26,31 @@ public record ChannelSettings(String webhookUrl, boolean webhookActive, boolean 
         return null;
     }
 
+    /**
+     * A webhook URL the platform accepts: HTTPS, at most 500 characters; plain http only for loopback
+     * bots (a local bot has no public certificate), or anywhere when {@code anyHttp} (a bot in
+     * another container).
+     */
+    public static boolean validWebhookUrl(String url, boolean anyHttp) {
+        if (url == null || url.isEmpty() || url.length() > 500) {
+            return false;
+        }
+        try {
+            java.net.URI u = new java.net.URI(url);
+            if (u.getHost() == null) {
+                return false;
+            }
+            if ("https".equalsIgnoreCase(u.getScheme())) {
+                return true;
+            }
+            String h = u.getHost();
+            return "http".equalsIgnoreCase(u.getScheme())
+                    && (anyHttp || h.equals("localhost") || h.equals("127.0.0.1") || h.equals("[::1]") || h.startsWith("127."));
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+    }
+
     public ChannelSettings withWebhookUrl(String url) {
         return new ChannelSettings(url, webhookActive, redelivery, autoReply, autoReplyText, greeting, greetingText,
                 errorStatistics, chat);

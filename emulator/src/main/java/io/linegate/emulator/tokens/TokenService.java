@@ -15,7 +15,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.linegate.core.Secret;
 import io.linegate.emulator.http.ApiException;
-import io.linegate.emulator.http.Reply;
 import io.linegate.emulator.state.Channel;
 import io.linegate.emulator.state.EmulatorState;
 import io.linegate.emulator.state.Ids;
@@ -189,7 +188,7 @@ public final class TokenService {
     }
 
     /** {@code POST /v2/oauth/accessToken}: client_credentials with client_id and client_secret. */
-    public Reply shortLived(QueryParams form, Instant now) {
+    public ObjectNode shortLived(QueryParams form, Instant now) {
         if (!"client_credentials".equals(form.get("grant_type"))) {
             throw ApiException.oauth(HttpStatus.BAD_REQUEST, "unsupported_grant_type", "unsupported grant_type");
         }
@@ -211,11 +210,11 @@ public final class TokenService {
         b.put("access_token", value);
         b.put("expires_in", SHORT_LIVED.toSeconds());
         b.put("token_type", "Bearer");
-        return Reply.ok(b);
+        return b;
     }
 
     /** {@code POST /oauth2/v2.1/token}: a JWT assertion; at most 30 valid tokens, then 400. */
-    public Reply v21(QueryParams form, Instant now) {
+    public ObjectNode v21(QueryParams form, Instant now) {
         if (!"client_credentials".equals(form.get("grant_type"))) {
             throw ApiException.oauth(HttpStatus.BAD_REQUEST, "unsupported_grant_type", "unsupported grant_type");
         }
@@ -242,11 +241,11 @@ public final class TokenService {
         b.put("token_type", "Bearer");
         b.put("expires_in", tokenExp);
         b.put("key_id", t.keyId);
-        return Reply.ok(b);
+        return b;
     }
 
     /** {@code GET /oauth2/v2.1/tokens/kid}: key ids of the channel's valid v2.1 tokens. */
-    public Reply kids(QueryParams query, Instant now) {
+    public ObjectNode kids(QueryParams query, Instant now) {
         Assertion a = assertion(query.get("client_assertion_type"), query.get("client_assertion"), now);
         ObjectNode b = F.objectNode();
         var arr = b.putArray("kids");
@@ -257,11 +256,11 @@ public final class TokenService {
                 list.forEach(t -> arr.add(t.keyId));
             }
         }
-        return Reply.ok(b);
+        return b;
     }
 
     /** {@code POST /oauth2/v3/token}: stateless, by client secret or by JWT assertion. */
-    public Reply stateless(QueryParams form, Instant now) {
+    public ObjectNode stateless(QueryParams form, Instant now) {
         if (!"client_credentials".equals(form.get("grant_type"))) {
             throw ApiException.oauth(HttpStatus.BAD_REQUEST, "invalid_request", "Invalid 'client_credentials'.");
         }
@@ -275,13 +274,13 @@ public final class TokenService {
         b.put("token_type", "Bearer");
         b.put("access_token", jws(channelId, now.plus(STATELESS), "stateless", null));
         b.put("expires_in", STATELESS.toSeconds());
-        return Reply.ok(b);
+        return b;
     }
 
     // ---- verify and revoke ------------------------------------------------------------------
 
     /** {@code POST /v2/oauth/verify}: short-lived and long-lived tokens. */
-    public Reply verifyV2(QueryParams form, Instant now) {
+    public ObjectNode verifyV2(QueryParams form, Instant now) {
         String value = form.get("access_token");
         if (value == null || value.isBlank()) {
             throw ApiException.oauth(HttpStatus.BAD_REQUEST, "invalid_request", "access_token in invalid format");
@@ -294,7 +293,7 @@ public final class TokenService {
     }
 
     /** {@code GET /oauth2/v2.1/verify}: v2.1 and stateless tokens (and any token, as LINE Login's). */
-    public Reply verifyV21(String value, Instant now) {
+    public ObjectNode verifyV21(String value, Instant now) {
         if (value == null || value.isBlank()) {
             throw ApiException.oauth(HttpStatus.BAD_REQUEST, "invalid_request", "access_token invalid");
         }
@@ -320,7 +319,7 @@ public final class TokenService {
     }
 
     /** {@code POST /v2/oauth/revoke}: unknown tokens are not an error (§4.2). Stateless can't be revoked. */
-    public Reply revokeV2(QueryParams form) {
+    public void revokeV2(QueryParams form) {
         String value = form.get("access_token");
         if (value == null || value.isBlank()) {
             throw ApiException.oauth(HttpStatus.BAD_REQUEST, "invalid_request", null);
@@ -329,11 +328,10 @@ public final class TokenService {
         if (t != null && (t.type == Type.SHORT_LIVED || t.type == Type.LONG_LIVED)) {
             revoke(t);
         }
-        return Reply.emptyBody();
     }
 
     /** {@code POST /oauth2/v2.1/revoke}: needs client_id and client_secret; v2.1 tokens only. */
-    public Reply revokeV21(QueryParams form) {
+    public void revokeV21(QueryParams form) {
         String value = form.get("access_token");
         if (value == null || value.isBlank()) {
             throw ApiException.oauth(HttpStatus.BAD_REQUEST, "invalid_request", "The access token malformed");
@@ -346,7 +344,6 @@ public final class TokenService {
         if (t != null && t.type == Type.V2_1 && t.channelId.equals(channelId)) {
             revoke(t);
         }
-        return Reply.emptyBody();
     }
 
     private void revoke(Token t) {
@@ -365,13 +362,13 @@ public final class TokenService {
 
     // ---- helpers ----------------------------------------------------------------------------
 
-    private Reply verified(String channelId, Instant expiresAt, Instant now, String scope) {
+    private ObjectNode verified(String channelId, Instant expiresAt, Instant now, String scope) {
         ObjectNode b = F.objectNode();
         b.put("client_id", channelId);
         // A long-lived token never expires; the platform answers a very large number (§4.2 example).
         b.put("expires_in", expiresAt == null ? 3_138_007_490L : Math.max(0, Duration.between(now, expiresAt).toSeconds()));
         b.put("scope", scope);
-        return Reply.ok(b);
+        return b;
     }
 
     /** The id of the channel whose client_id and client_secret are in {@code form}. */
