@@ -9,22 +9,24 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.HttpStatus;
 import io.linegate.core.Json;
-import io.linegate.emulator.http.ApiException;
-import io.linegate.emulator.http.ApiException.Detail;
+import io.linegate.emulator.domain.ApiException.Detail;
+import io.linegate.emulator.domain.ApiException;
+import io.linegate.emulator.domain.Channel;
+import io.linegate.emulator.domain.ChannelSettings;
+import io.linegate.emulator.domain.Conversation;
+import io.linegate.emulator.domain.DeliveryRecord;
+import io.linegate.emulator.domain.DeliverySummary;
+import io.linegate.emulator.domain.Group;
+import io.linegate.emulator.domain.Ids;
+import io.linegate.emulator.domain.Platform;
+import io.linegate.emulator.domain.Relation;
+import io.linegate.emulator.domain.User;
+import io.linegate.emulator.domain.WebhookErrorStats;
 import io.linegate.emulator.http.Call;
 import io.linegate.emulator.http.Faults;
 import io.linegate.emulator.http.RateLimiter;
 import io.linegate.emulator.http.Reply;
 import io.linegate.emulator.http.Router;
-import io.linegate.emulator.state.Channel;
-import io.linegate.emulator.state.DeliveryRecord;
-import io.linegate.emulator.state.DeliverySummary;
-import io.linegate.emulator.state.Group;
-import io.linegate.emulator.state.Ids;
-import io.linegate.emulator.state.Conversation;
-import io.linegate.emulator.state.Relation;
-import io.linegate.emulator.state.User;
-import io.linegate.emulator.state.WebhookErrorStats;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -418,7 +420,7 @@ public final class ControlApi {
     private Reply accountLink(Call c) {
         User u = user(c);
         JsonNode b = c.jsonObject();
-        ObjectNode e = io.linegate.emulator.login.AccountLink.link(platform, channel(c), u.userId(),
+        ObjectNode e = io.linegate.emulator.domain.AccountLink.link(platform, channel(c), u.userId(),
                 b.path("linkToken").asText(""), b.path("nonce").asText(""), c.now());
         return Reply.ok(eventSummary(e, null));
     }

@@ -4,12 +4,12 @@ import static com.linecorp.armeria.common.HttpMethod.GET;
 import static com.linecorp.armeria.common.HttpMethod.POST;
 
 import com.linecorp.armeria.common.QueryParams;
+import io.linegate.emulator.domain.TokenService;
 import io.linegate.emulator.http.Call;
 import io.linegate.emulator.http.RateLimiter.Limit;
 import io.linegate.emulator.http.Reply;
 import io.linegate.emulator.http.Router;
 import io.linegate.emulator.login.LoginApi;
-import io.linegate.emulator.tokens.TokenService;
 
 /**
  * The operations of {@code channel-access-token.yml}: issue, verify and revoke the four token types.

@@ -8,14 +8,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.linegate.core.Json;
-import io.linegate.emulator.http.ApiException;
-import io.linegate.emulator.http.ApiException.Detail;
+import io.linegate.emulator.domain.ApiException.Detail;
+import io.linegate.emulator.domain.ApiException;
+import io.linegate.emulator.domain.Channel;
+import io.linegate.emulator.domain.Ids;
+import io.linegate.emulator.domain.Platform;
 import io.linegate.emulator.http.Call;
 import io.linegate.emulator.http.RateLimiter.Limit;
 import io.linegate.emulator.http.Reply;
 import io.linegate.emulator.http.Router;
-import io.linegate.emulator.state.Channel;
-import io.linegate.emulator.state.Ids;
 import java.util.List;
 
 /**

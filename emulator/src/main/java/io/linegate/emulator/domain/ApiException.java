@@ -1,4 +1,4 @@
-package io.linegate.emulator.http;
+package io.linegate.emulator.domain;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

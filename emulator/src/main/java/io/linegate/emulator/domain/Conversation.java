@@ -1,4 +1,4 @@
-package io.linegate.emulator.state;
+package io.linegate.emulator.domain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;

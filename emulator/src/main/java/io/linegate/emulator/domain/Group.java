@@ -1,9 +1,9 @@
-package io.linegate.emulator.state;
+package io.linegate.emulator.domain;
 
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A group chat ({@code C...}) or a multi-person room ({@code R...}) with its members and bots. */
 public final class Group {

@@ -1,4 +1,4 @@
-package io.linegate.emulator.webhook;
+package io.linegate.emulator.domain;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.linegate.emulator.state;
+package io.linegate.emulator.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,8 +1,7 @@
-package io.linegate.emulator.api;
+package io.linegate.emulator.domain;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.linegate.emulator.http.ApiException;
-import io.linegate.emulator.http.ApiException.Detail;
+import io.linegate.emulator.domain.ApiException.Detail;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -35,7 +34,7 @@ public final class MessageValidator {
         return messages;
     }
 
-    static void check(JsonNode messages, List<Detail> d) {
+    public static void check(JsonNode messages, List<Detail> d) {
         if (messages == null || messages.isNull()) {
             d.add(new Detail("May not be empty", "messages"));
             return;

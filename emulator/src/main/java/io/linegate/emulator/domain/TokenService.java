@@ -1,4 +1,4 @@
-package io.linegate.emulator.tokens;
+package io.linegate.emulator.domain;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,10 +14,6 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.linegate.core.Secret;
-import io.linegate.emulator.http.ApiException;
-import io.linegate.emulator.state.Channel;
-import io.linegate.emulator.state.EmulatorState;
-import io.linegate.emulator.state.Ids;
 import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Duration;

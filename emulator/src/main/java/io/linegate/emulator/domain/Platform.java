@@ -1,4 +1,4 @@
-package io.linegate.emulator.api;
+package io.linegate.emulator.domain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -7,16 +7,6 @@ import com.linecorp.armeria.common.HttpStatus;
 import io.linegate.core.Json;
 import io.linegate.core.Ulid;
 import io.linegate.emulator.EmulatorConfig;
-import io.linegate.emulator.http.ApiException;
-import io.linegate.emulator.state.Channel;
-import io.linegate.emulator.state.DeliverySummary;
-import io.linegate.emulator.state.EmulatorState;
-import io.linegate.emulator.state.Group;
-import io.linegate.emulator.state.Ids;
-import io.linegate.emulator.state.Conversation;
-import io.linegate.emulator.state.Relation;
-import io.linegate.emulator.tokens.TokenService;
-import io.linegate.emulator.webhook.WebhookDispatcher;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;

@@ -1,4 +1,4 @@
-package io.linegate.emulator.webhook;
+package io.linegate.emulator.domain;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.client.ClientFactory;
@@ -17,9 +17,6 @@ import com.linecorp.armeria.common.stream.ClosedStreamException;
 import io.linegate.core.Json;
 import io.linegate.core.WebhookSignature;
 import io.linegate.emulator.EmulatorConfig;
-import io.linegate.emulator.state.Channel;
-import io.linegate.emulator.state.Conversation;
-import io.linegate.emulator.state.DeliveryRecord;
 import io.netty.channel.ConnectTimeoutException;
 import java.net.ConnectException;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package io.linegate.emulator.state;
+package io.linegate.emulator.domain;
 
 /**
  * The console settings of a Messaging API channel that change how the platform behaves: LINE

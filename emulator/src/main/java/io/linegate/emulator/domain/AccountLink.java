@@ -1,11 +1,7 @@
-package io.linegate.emulator.login;
+package io.linegate.emulator.domain;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.linegate.emulator.api.Platform;
-import io.linegate.emulator.http.ApiException;
-import io.linegate.emulator.http.ApiException.Detail;
-import io.linegate.emulator.state.Channel;
-import io.linegate.emulator.state.LinkToken;
+import io.linegate.emulator.domain.ApiException.Detail;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.linegate.emulator.state;
+package io.linegate.emulator.domain;
 
 import java.security.SecureRandom;
 import java.util.concurrent.ThreadLocalRandom;

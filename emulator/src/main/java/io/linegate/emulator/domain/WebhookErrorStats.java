@@ -1,4 +1,4 @@
-package io.linegate.emulator.state;
+package io.linegate.emulator.domain;
 
 import java.time.Instant;
 import java.util.ArrayList;
