@@ -4,13 +4,10 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.linegate.core.Secret;
-import io.linegate.emulator.api.ControlApi;
-import io.linegate.emulator.api.MessagingApi;
-import io.linegate.emulator.api.OAuthApi;
-import io.linegate.emulator.api.OtherApi;
 import io.linegate.emulator.chat.ChatApi;
 import io.linegate.emulator.chat.ChatPage;
 import io.linegate.emulator.chat.ChatStreams;
+import io.linegate.emulator.control.ControlApi;
 import io.linegate.emulator.domain.Channel;
 import io.linegate.emulator.domain.ChannelSettings;
 import io.linegate.emulator.domain.EmulatorState;
@@ -28,6 +25,9 @@ import io.linegate.emulator.http.Router;
 import io.linegate.emulator.login.LiffApp;
 import io.linegate.emulator.login.LineLogin;
 import io.linegate.emulator.login.LoginChannel;
+import io.linegate.emulator.messaging.MessagingApi;
+import io.linegate.emulator.messaging.OAuthApi;
+import io.linegate.emulator.messaging.OtherApi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -110,10 +110,10 @@ public final class Emulator implements AutoCloseable {
         login.register(router);
         new OtherApi(platform).register(router);
         new ControlApi(platform, faults, limiter).register(router);
-        new io.linegate.emulator.api.ConsoleApi(platform).register(router);
+        new io.linegate.emulator.control.ConsoleApi(platform).register(router);
         new ChatApi(platform).register(router);
         // Last: whatever messaging-api.yml defines and nothing above simulates.
-        new io.linegate.emulator.api.SpecOperations(Specs.messagingApiTree(), clock).register(router);
+        new io.linegate.emulator.messaging.SpecOperations(Specs.messagingApiTree(), clock).register(router);
         ApiService service = new ApiService(router, tokens, limiter, faults, clock,
                 config.validateRequests ? Specs.messagingApi() : null);
 

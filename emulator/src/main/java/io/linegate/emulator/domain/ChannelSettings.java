@@ -19,6 +19,16 @@ public record ChannelSettings(String webhookUrl, boolean webhookActive, boolean 
      * The platform refuses to turn everything off: with the webhook off, either auto-reply or the
      * greeting message must stay on (the guidelines' ON/OFF combination table). Returns why, or null.
      */
+    /** {@code GET /v2/bot/info}'s {@code chatMode}: {@code chat} when chat is on in LINE Official Account Manager, else {@code bot}. */
+    public String chatMode() {
+        return chat ? "chat" : "bot";
+    }
+
+    /** {@code GET /v2/bot/info}'s {@code markAsReadMode}: {@code manual} when chat is on, else {@code auto}. */
+    public String markAsReadMode() {
+        return chat ? "manual" : "auto";
+    }
+
     public String refusal() {
         if (!webhookActive && !autoReply && !greeting) {
             return "Webhook, auto-reply messages and greeting messages cannot all be turned off";

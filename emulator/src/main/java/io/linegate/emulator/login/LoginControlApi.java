@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.HttpStatus;
 import io.linegate.core.Json;
-import io.linegate.emulator.api.ControlApi;
+import io.linegate.emulator.control.ControlApi;
 import io.linegate.emulator.domain.ApiException.Detail;
 import io.linegate.emulator.domain.ApiException;
 import io.linegate.emulator.http.Call;

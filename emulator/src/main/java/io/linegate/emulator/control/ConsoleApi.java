@@ -1,4 +1,4 @@
-package io.linegate.emulator.api;
+package io.linegate.emulator.control;
 
 import static com.linecorp.armeria.common.HttpMethod.GET;
 import static com.linecorp.armeria.common.HttpMethod.PUT;
@@ -120,23 +120,13 @@ public final class ConsoleApi {
     /** The settings, with what the Messaging API shows of them ({@code GET /v2/bot/info}'s chat and read modes). */
     private static ObjectNode view(ChannelSettings s, Long quota) {
         ObjectNode o = Json.mapper().valueToTree(s);
-        o.put("chatMode", chatMode(s));
-        o.put("markAsReadMode", markAsReadMode(s));
+        o.put("chatMode", s.chatMode());
+        o.put("markAsReadMode", s.markAsReadMode());
         if (quota == null) {
             o.putNull("quota");
         } else {
             o.put("quota", quota);
         }
         return o;
-    }
-
-    /** {@code GET /v2/bot/info}'s {@code chatMode}: {@code chat} when chat is on in LINE Official Account Manager, else {@code bot}. */
-    static String chatMode(ChannelSettings s) {
-        return s.chat() ? "chat" : "bot";
-    }
-
-    /** {@code GET /v2/bot/info}'s {@code markAsReadMode}: {@code manual} when chat is on, else {@code auto}. */
-    static String markAsReadMode(ChannelSettings s) {
-        return s.chat() ? "manual" : "auto";
     }
 }

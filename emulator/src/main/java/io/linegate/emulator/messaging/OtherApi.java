@@ -1,4 +1,4 @@
-package io.linegate.emulator.api;
+package io.linegate.emulator.messaging;
 
 import static com.linecorp.armeria.common.HttpMethod.DELETE;
 import static com.linecorp.armeria.common.HttpMethod.GET;

@@ -1,4 +1,4 @@
-package io.linegate.emulator.api;
+package io.linegate.emulator.messaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

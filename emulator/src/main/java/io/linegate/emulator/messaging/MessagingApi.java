@@ -1,4 +1,4 @@
-package io.linegate.emulator.api;
+package io.linegate.emulator.messaging;
 
 import static com.linecorp.armeria.common.HttpMethod.GET;
 import static com.linecorp.armeria.common.HttpMethod.POST;
@@ -350,8 +350,8 @@ public final class MessagingApi {
         b.put("userId", ch.botUserId());
         b.put("basicId", ch.basicId());
         b.put("displayName", ch.displayName());
-        b.put("chatMode", ConsoleApi.chatMode(ch.settings()));
-        b.put("markAsReadMode", ConsoleApi.markAsReadMode(ch.settings()));
+        b.put("chatMode", ch.settings().chatMode());
+        b.put("markAsReadMode", ch.settings().markAsReadMode());
         return Reply.ok(b);
     }
 
