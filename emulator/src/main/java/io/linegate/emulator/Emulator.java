@@ -110,7 +110,6 @@ public final class Emulator implements AutoCloseable {
         login.register(router);
         new OtherApi(platform).register(router);
         new ControlApi(platform, faults, limiter).register(router);
-        new io.linegate.emulator.control.ConsoleApi(platform).register(router);
         new ChatApi(platform).register(router);
         // Last: whatever messaging-api.yml defines and nothing above simulates.
         new io.linegate.emulator.messaging.SpecOperations(Specs.messagingApiTree(), clock).register(router);

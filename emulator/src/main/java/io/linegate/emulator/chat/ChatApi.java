@@ -55,12 +55,7 @@ public final class ChatApi {
     }
 
     private Channel channel(Call c) {
-        String id = c.query("channelId");
-        Channel ch = id == null || id.isEmpty() ? platform.state().defaultChannel() : platform.state().channel(id);
-        if (ch == null) {
-            throw ApiException.line(HttpStatus.NOT_FOUND, "Channel not found");
-        }
-        return ch;
+        return platform.channel(c.query("channelId"));
     }
 
     /**

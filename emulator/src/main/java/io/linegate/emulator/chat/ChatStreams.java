@@ -73,10 +73,11 @@ public final class ChatStreams implements HttpService, AutoCloseable {
     @Override
     public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
         QueryParams q = ctx.query() == null ? QueryParams.of() : QueryParams.fromQueryString(ctx.query());
-        String channelId = q.get("channelId");
-        Channel ch = channelId == null || channelId.isEmpty() ? platform.state().defaultChannel() : platform.state().channel(channelId);
-        if (ch == null) {
-            return ApiService.error(ApiException.line(HttpStatus.NOT_FOUND, "Channel not found"));
+        Channel ch;
+        try {
+            ch = platform.channel(q.get("channelId"));
+        } catch (ApiException e) {
+            return ApiService.error(e);
         }
         String chatId = ctx.pathParam("chatId");
         if (chatId == null || !(Ids.isUserId(chatId) || Ids.isGroupId(chatId) || Ids.isRoomId(chatId))) {

@@ -29,17 +29,17 @@ import java.util.Set;
  * messages all off is refused (development guidelines, "Webhook ON/OFF and auto reply message
  * settings"), and the refused change leaves every setting as it was.
  */
-public final class ConsoleApi {
+final class ConsoleApi {
     private static final Set<String> BOOLEANS = Set.of("webhookActive", "redelivery", "autoReply", "greeting",
             "errorStatistics", "chat");
     private static final Set<String> TEXTS = Set.of("webhookUrl", "autoReplyText", "greetingText");
     private final Platform platform;
 
-    public ConsoleApi(Platform platform) {
+    ConsoleApi(Platform platform) {
         this.platform = platform;
     }
 
-    public void register(Router r) {
+    void register(Router r) {
         r.on(GET, ControlApi.PREFIX + "/channels/{channelId}/settings").control().to(this::get);
         r.on(PUT, ControlApi.PREFIX + "/channels/{channelId}/settings").control().to(this::put);
     }

@@ -60,6 +60,15 @@ public final class Platform {
         return state.clock();
     }
 
+    /** The channel {@code channelId} names, the default one when it names none; 404 in LINE's shape if it is unknown. */
+    public Channel channel(String channelId) {
+        Channel ch = channelId == null || channelId.isEmpty() ? state.defaultChannel() : state.channel(channelId);
+        if (ch == null) {
+            throw ApiException.line(HttpStatus.NOT_FOUND, "Channel not found");
+        }
+        return ch;
+    }
+
     // ---- events -----------------------------------------------------------------------------
 
     public static ObjectNode userSource(String userId) {
