@@ -26,8 +26,6 @@ import io.linegate.emulator.login.LiffApp;
 import io.linegate.emulator.login.LineLogin;
 import io.linegate.emulator.login.LoginChannel;
 import io.linegate.emulator.messaging.MessagingApi;
-import io.linegate.emulator.messaging.OAuthApi;
-import io.linegate.emulator.messaging.OtherApi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -105,14 +103,13 @@ public final class Emulator implements AutoCloseable {
         }
 
         Router router = new Router();
-        new MessagingApi(platform).register(router);
-        new OAuthApi(tokens, login.api()).register(router);
+        MessagingApi messaging = new MessagingApi(platform, login.api());
+        messaging.register(router);
         login.register(router);
-        new OtherApi(platform).register(router);
         new ControlApi(platform, faults, limiter).register(router);
         new ChatApi(platform).register(router);
         // Last: whatever messaging-api.yml defines and nothing above simulates.
-        new io.linegate.emulator.messaging.SpecOperations(Specs.messagingApiTree(), clock).register(router);
+        messaging.registerUnsimulated(router, Specs.messagingApiTree());
         ApiService service = new ApiService(router, tokens, limiter, faults, clock,
                 config.validateRequests ? Specs.messagingApi() : null);
 

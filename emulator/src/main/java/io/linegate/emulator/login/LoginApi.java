@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
 /**
  * The LINE Login API of {@code api.line.me} (LINE Login v2.1 API reference): the code and refresh grants,
  * access-token verify and revoke (paths shared with channel access tokens, dispatched by
- * {@link io.linegate.emulator.messaging.OAuthApi}), ID-token verify, userinfo, profile, friendship,
+ * the Messaging API adapter's {@code OAuthApi}), ID-token verify, userinfo, profile, friendship,
  * deauthorize, the JWKS and the OpenID provider configuration.
  */
 public final class LoginApi {

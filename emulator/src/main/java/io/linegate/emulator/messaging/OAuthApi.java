@@ -16,16 +16,16 @@ import io.linegate.emulator.login.LoginApi;
  * {@code /oauth2/v2.1/token}, {@code verify} and {@code revoke} are shared with LINE Login (Messaging API
  * reference, "Channel access token"; LINE Login v2.1 API reference): the grant type, the method and the kind of token decide which side answers.
  */
-public final class OAuthApi {
+final class OAuthApi {
     private final TokenService tokens;
     private final LoginApi login;
 
-    public OAuthApi(TokenService tokens, LoginApi login) {
+    OAuthApi(TokenService tokens, LoginApi login) {
         this.tokens = tokens;
         this.login = login;
     }
 
-    public void register(Router r) {
+    void register(Router r) {
         r.on(POST, "/v2/oauth/accessToken").noAuth().limit(Limit.SHORT_LIVED_TOKEN).to(c -> Reply.ok(tokens.shortLived(c.form(), c.now())));
         r.on(POST, "/v2/oauth/verify").noAuth().limit(Limit.NONE).to(c -> Reply.ok(tokens.verifyV2(c.form(), c.now())));
         r.on(POST, "/v2/oauth/revoke").noAuth().limit(Limit.NONE).to(c -> {

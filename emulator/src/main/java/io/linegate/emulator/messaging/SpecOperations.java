@@ -27,18 +27,18 @@ import java.util.Map;
  * the answer has the spec's status and the shape of its response schema (required properties, with
  * the spec's examples where it gives them).
  */
-public final class SpecOperations {
+final class SpecOperations {
     private static final int MAX_STORED_PER_CHANNEL = 10_000;
     private final JsonNode spec;
     private final Clock clock;
 
-    public SpecOperations(JsonNode spec, Clock clock) {
+    SpecOperations(JsonNode spec, Clock clock) {
         this.spec = spec;
         this.clock = clock;
     }
 
     /** Registers the operations {@code router} does not serve yet; returns how many. */
-    public int register(Router router) {
+    int register(Router router) {
         // Decide against the hand-written routes only, then add: otherwise a template added here
         // (alias/{richMenuAliasId}) would hide a literal of the spec that comes later (alias/list).
         java.util.List<Object[]> toAdd = new java.util.ArrayList<>();

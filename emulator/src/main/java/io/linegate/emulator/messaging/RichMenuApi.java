@@ -12,7 +12,6 @@ import io.linegate.emulator.domain.ApiException.Detail;
 import io.linegate.emulator.domain.ApiException;
 import io.linegate.emulator.domain.Channel;
 import io.linegate.emulator.domain.Ids;
-import io.linegate.emulator.domain.Platform;
 import io.linegate.emulator.http.Call;
 import io.linegate.emulator.http.RateLimiter.Limit;
 import io.linegate.emulator.http.Reply;
@@ -24,14 +23,8 @@ import java.util.List;
  * default, per-user links). They validate their input, keep what they receive per channel and
  * answer in the spec's shape.
  */
-public final class OtherApi {
-    private final Platform platform;
-
-    public OtherApi(Platform platform) {
-        this.platform = platform;
-    }
-
-    public void register(Router r) {
+final class RichMenuApi {
+    void register(Router r) {
         r.on(POST, "/v2/bot/richmenu").limit(Limit.RICH_MENU_CHANGE).to(this::createRichMenu);
         r.on(POST, "/v2/bot/richmenu/validate").to(c -> {
             richMenuBody(c);
