@@ -4,9 +4,7 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.linegate.core.Secret;
-import io.linegate.emulator.chat.ChatApi;
 import io.linegate.emulator.chat.ChatPage;
-import io.linegate.emulator.chat.ChatStreams;
 import io.linegate.emulator.control.ControlApi;
 import io.linegate.emulator.domain.Channel;
 import io.linegate.emulator.domain.ChannelSettings;
@@ -69,7 +67,7 @@ public final class Emulator implements AutoCloseable {
     private final LineLogin login;
     private final Map<String, LoginChannelInfo> loginInfos = new LinkedHashMap<>();
     private final Server server;
-    private final ChatStreams chatStreams;
+    private final ChatPage chat;
     private final ScheduledExecutorService housekeeping;
     private volatile boolean started;
 
@@ -107,7 +105,8 @@ public final class Emulator implements AutoCloseable {
         messaging.register(router);
         login.register(router);
         new ControlApi(platform, faults, limiter).register(router);
-        new ChatApi(platform).register(router);
+        this.chat = new ChatPage(platform, config.chatStreamLimit);
+        chat.register(router);
         // Last: whatever messaging-api.yml defines and nothing above simulates.
         messaging.registerUnsimulated(router, Specs.messagingApiTree());
         ApiService service = new ApiService(router, tokens, limiter, faults, clock,
@@ -126,10 +125,8 @@ public final class Emulator implements AutoCloseable {
         });
         // The control API takes images as Base64, so it gets a larger body limit than the LINE paths.
         sb.route().pathPrefix(ControlApi.PREFIX + "/").maxRequestLength(64L * 1024 * 1024).build(service);
-        // The chat page: its files, its live streams, and (through the router) what it reads.
-        ChatPage.register(sb);
-        this.chatStreams = new ChatStreams(platform, config.chatStreamLimit);
-        sb.route().get(ChatApi.PREFIX + "/chats/{chatId}/events").build(chatStreams);
+        // The chat page: its files and its live streams (what it reads is on the router).
+        chat.serve(sb);
         sb.serviceUnder("/", service);
         this.server = sb.build();
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -362,11 +359,11 @@ public final class Emulator implements AutoCloseable {
 
     /** Chat page streams open now (tests of their bound). */
     int openChatStreams() {
-        return chatStreams.open();
+        return chat.openStreams();
     }
 
     /** The emulator's state, for in-process tests that need to look past the HTTP API. */
-    public EmulatorState state() {
+    EmulatorState state() {
         return state;
     }
 
@@ -380,7 +377,7 @@ public final class Emulator implements AutoCloseable {
             }
         }
         housekeeping.shutdownNow();
-        chatStreams.close();
+        chat.close();
         webhooks.close();
         if (started) {
             // Stopping an Armeria server takes about 2 s (Netty's quiet period for its boss loop),

@@ -31,8 +31,8 @@ import java.util.Set;
  * users sent and the rich menu linked to a user. Everything the page <em>does</em> goes through the
  * control API, so that a user's action on the page is exactly the control API's.
  */
-public final class ChatApi {
-    public static final String PREFIX = "/chat/v1";
+final class ChatApi {
+    static final String PREFIX = "/chat/v1";
     /** The page lists at most this many users (a load test may have made a million); a search narrows them. */
     static final int MAX_USERS_LISTED = 200;
     static final int MAX_GROUPS_LISTED = 200;
@@ -42,11 +42,11 @@ public final class ChatApi {
             "audio/webm");
     private final Platform platform;
 
-    public ChatApi(Platform platform) {
+    ChatApi(Platform platform) {
         this.platform = platform;
     }
 
-    public void register(Router r) {
+    void register(Router r) {
         r.on(GET, PREFIX + "/directory").control().to(this::directory);
         r.on(GET, PREFIX + "/users/{userId}").control().to(this::user);
         r.on(GET, PREFIX + "/chats/{chatId}/transcript").control().to(this::transcript);

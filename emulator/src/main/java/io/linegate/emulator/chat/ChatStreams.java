@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a client that reads nothing for {@value #STALLED_SECONDS} s is disconnected. The platform's threads
  * only add to a queue: one timer thread writes, batched every {@value #FLUSH_MS} ms.
  */
-public final class ChatStreams implements HttpService, AutoCloseable {
+final class ChatStreams implements HttpService, AutoCloseable {
     static final int MAX_PENDING = 2000;
     static final long FLUSH_MS = 50;
     static final long PING_SECONDS = 15;
@@ -54,7 +54,7 @@ public final class ChatStreams implements HttpService, AutoCloseable {
     private final AtomicInteger open = new AtomicInteger();
     private final ScheduledExecutorService timer;
 
-    public ChatStreams(Platform platform, int limit) {
+    ChatStreams(Platform platform, int limit) {
         this.platform = platform;
         this.limit = limit;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -66,7 +66,7 @@ public final class ChatStreams implements HttpService, AutoCloseable {
     }
 
     /** Streams open now. */
-    public int open() {
+    int open() {
         return open.get();
     }
 
