@@ -320,9 +320,9 @@ class ChatPageBrowserTest {
 
         // Ken speaks (through the control API, as another tab would): on the left, with his name.
         control("POST", "/groups/" + group + "/messages", "{\"userId\":\"" + ken + "\",\"type\":\"text\",\"text\":\"me too\"}");
-        WebElement kens = wait.until(ExpectedConditions.presenceOfElementLocated(
-                By.xpath("//div[contains(@class,'item')][contains(@class,'left')][.//div[text()='me too']]")));
-        assertThat(kens.findElement(By.className("sender")).getText()).isEqualTo("Ken");
+        // (An item is drawn again when its delivery's outcome arrives, so it is looked up afresh.)
+        wait.until(ExpectedConditions.textToBe(By.xpath("//div[contains(@class,'item')][contains(@class,'left')]"
+                + "[.//div[text()='me too']]//*[contains(@class,'sender')]"), "Ken"));
 
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("add-member"))).selectByVisibleText("Mio");
         click("add-member-button");
@@ -333,9 +333,17 @@ class ChatPageBrowserTest {
         // Unsend: the bot hears of it, the page shows the message as unsent.
         send("oops");
         awaitBotText("echo: oops");
-        WebElement mine = browser.findElement(By.xpath("//div[contains(@class,'right')][.//div[text()='oops']]"));
-        new org.openqa.selenium.interactions.Actions(browser).moveToElement(mine).perform();
-        mine.findElement(By.className("unsend")).click();
+        By mine = By.xpath("//div[contains(@class,'right')][.//div[text()='oops']]");
+        wait.until(d -> {
+            try {
+                WebElement m = d.findElement(mine);
+                new org.openqa.selenium.interactions.Actions(d).moveToElement(m).perform();
+                m.findElement(By.className("unsend")).click();
+                return true;
+            } catch (org.openqa.selenium.StaleElementReferenceException redrawn) {
+                return false;
+            }
+        });
         wait.until(ExpectedConditions.presenceOfElementLocated(By.xpath("//div[@class='unsent-text']")));
         await().atMost(Duration.ofSeconds(10)).until(() -> !bot.events("unsend").isEmpty());
 
