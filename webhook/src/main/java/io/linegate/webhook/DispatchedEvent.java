@@ -69,7 +69,7 @@ final class DispatchedEvent implements EventContext, ConversationState {
     @Override
     public void reply(List<Message> messages) throws Exception {
         checkSendingAllowed();
-        String token = replyToken().orElseThrow(() -> new IllegalStateException(
+        String token = replyToken().orElseThrow(() -> new NotRetryableException(
                 "event " + stored.eventId() + " (" + raw.path("type").asText() + ") has no reply token"));
         outbound.reply(token, conversation(), messages);
     }
@@ -79,7 +79,7 @@ final class DispatchedEvent implements EventContext, ConversationState {
         checkSendingAllowed();
         String to = conversation();
         if (to == null) {
-            throw new IllegalStateException("event " + stored.eventId() + " has no source to push to");
+            throw new NotRetryableException("event " + stored.eventId() + " has no source to push to");
         }
         outbound.push(to, messages);
     }
@@ -88,7 +88,7 @@ final class DispatchedEvent implements EventContext, ConversationState {
     public String issueLinkToken() throws Exception {
         String user = raw.path("source").path("userId").asText("");
         if (user.isEmpty()) {
-            throw new IllegalStateException("event " + stored.eventId() + " has no user to issue a link token for");
+            throw new NotRetryableException("event " + stored.eventId() + " has no user to issue a link token for");
         }
         return outbound.issueLinkToken(user);
     }

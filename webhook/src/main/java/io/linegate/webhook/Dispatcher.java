@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -72,6 +73,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Duration backoff;
     private final Duration maxBackoff;
     private final Duration dedupeWindow;
+    private final FailurePolicy failurePolicy;
     private final FloodControl flood;
     private final ExecutorService workers;
     private final ScheduledExecutorService timer;
@@ -110,6 +112,7 @@ public final class Dispatcher implements AutoCloseable {
         this.backoff = b.backoff;
         this.maxBackoff = b.maxBackoff;
         this.dedupeWindow = b.dedupeWindow;
+        this.failurePolicy = b.failurePolicy;
         this.flood = new FloodControl(b.floodPolicy);
         if (b.floodPolicy.action() == FloodPolicy.Action.ROUTE && floodHandler == null) {
             throw new IllegalArgumentException("flood action ROUTE needs a flood handler");
@@ -476,25 +479,20 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private void fail(Lane lane, StoredEvent head, int attempt, Throwable error) {
-        String message = error.getClass().getName() + ": " + error.getMessage();
         synchronized (this) {
             lane.attempts = attempt;
         }
+        FailurePolicy.Decision decision = decide(error);
+        String message = error.getClass().getName() + ": " + error.getMessage();
+        if (!decision.retry()) {
+            log.warn("event {} failed and was not retried ({}); dead-lettered at once", head.eventId(),
+                    decision.reason(), error);
+            deadLetter(lane, head, attempt, "not retried, " + decision.reason() + ": " + message, "not_retryable");
+            return;
+        }
         if (attempt >= maxAttempts) {
             log.error("event {} failed {} times; dead-lettered", head.eventId(), attempt, error);
-            journal.deadLetter(head.seq(), attempt, message).whenCompleteAsync((v, err) -> {
-                if (leaseLost(lane, head, err)) {
-                    return;
-                }
-                if (err != null) {
-                    log.error("could not dead-letter event {}; retrying", head.eventId(), err);
-                    scheduleLater(lane, 1000);
-                    return;
-                }
-                metrics.processed("dead_lettered").increment();
-                backlog.decrementAndGet();
-                advance(lane);
-            }, workers);
+            deadLetter(lane, head, attempt, message, "dead_lettered");
             return;
         }
         long delay = backoffMillis(attempt);
@@ -534,6 +532,32 @@ public final class Dispatcher implements AutoCloseable {
         ownership.recatch(lane.partition);
         lane.scheduled = false;
         lane.running = false;
+    }
+
+    /** The policy's decision; a policy that throws is not trusted, and the event is retried as before. */
+    private FailurePolicy.Decision decide(Throwable error) {
+        try {
+            return Objects.requireNonNull(failurePolicy.decide(error), "decision");
+        } catch (RuntimeException e) {
+            log.warn("the failure policy failed on {}; retrying the event", error.getClass().getName(), e);
+            return FailurePolicy.Decision.retry("the failure policy failed");
+        }
+    }
+
+    private void deadLetter(Lane lane, StoredEvent head, int attempt, String error, String outcome) {
+        journal.deadLetter(head.seq(), attempt, error).whenCompleteAsync((v, err) -> {
+            if (leaseLost(lane, head, err)) {
+                return;
+            }
+            if (err != null) {
+                log.error("could not dead-letter event {}; retrying", head.eventId(), err);
+                scheduleLater(lane, 1000);
+                return;
+            }
+            metrics.processed(outcome).increment();
+            backlog.decrementAndGet();
+            advance(lane);
+        }, workers);
     }
 
     /** Exponential backoff with full jitter on the upper half, capped. */
@@ -673,6 +697,7 @@ public final class Dispatcher implements AutoCloseable {
         private Duration leaseTime = Duration.ofSeconds(10);
         private Duration heartbeatEvery = Duration.ofSeconds(1);
         private FloodPolicy floodPolicy = FloodPolicy.defaults();
+        private FailurePolicy failurePolicy = FailurePolicy.standard();
         private MeterRegistry registry = new SimpleMeterRegistry();
 
         private Builder(Store store, EventHandler handler) {
@@ -720,6 +745,16 @@ public final class Dispatcher implements AutoCloseable {
             }
             this.leaseTime = leaseTime;
             this.heartbeatEvery = heartbeatEvery;
+            return this;
+        }
+
+        /**
+         * Which failures are retried and which are dead-lettered at once (default
+         * {@link FailurePolicy#standard()}: LINE's 4xx other than 408/429, request-limit violations and
+         * programming errors at once; the rest retried).
+         */
+        public Builder failurePolicy(FailurePolicy policy) {
+            this.failurePolicy = Objects.requireNonNull(policy, "failure policy");
             return this;
         }
 

@@ -247,13 +247,61 @@ class DispatcherTest {
             if (ctx.rawJson().contains("later")) {
                 later.add(ctx.sourceKey());
             } else if (calls.incrementAndGet() == 1) {
-                throw new AssertionError("a bug in the handler");
+                throw new StackOverflowError("a deep recursion, this time");
             }
         }, b -> b.maxAttempts(3));
         send(body(text(user(1), "first"), text(user(1), "later")));
         await().atMost(Duration.ofSeconds(5)).until(() -> later.size() == 1);
         assertThat(calls).hasValue(2);
         assertThat(store.deadLetters().list(10)).isEmpty();
+    }
+
+    @Test
+    void aFailureThatCannotSucceedOnRetryIsDeadLetteredAtOnceAndTheConversationMovesOn() {
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        List<String> behind = new CopyOnWriteArrayList<>();
+        start(ctx -> {
+            if (ctx.rawJson().contains("behind it")) {
+                behind.add(ctx.sourceKey());
+                return;
+            }
+            attempts.add(ctx.attempt());
+            if (ctx.rawJson().contains("npe")) {
+                String missing = null;
+                missing.length(); // a bug in the handler: the same event fails the same way every time
+            }
+            throw new NotRetryableException("this bot cannot handle such an event");
+        }, b -> b.maxAttempts(5).backoff(Duration.ofSeconds(2), Duration.ofSeconds(2)));
+        send(body(text(user(1), "npe"), text(user(1), "refused"), text(user(1), "behind it")));
+        // With a 2 s backoff, a single retry would take longer than this wait.
+        await().atMost(Duration.ofMillis(1500)).until(() -> behind.size() == 1);
+        assertThat(attempts).containsExactly(1, 1);
+        var letters = store.deadLetters().list(10);
+        assertThat(letters).hasSize(2).allSatisfy(l -> assertThat(l.attempts()).isEqualTo(1));
+        assertThat(letters).anySatisfy(l -> assertThat(l.error()).startsWith("not retried, a programming error")
+                .contains("NullPointerException"));
+        assertThat(letters).anySatisfy(l -> assertThat(l.error()).startsWith("not retried, a retry cannot succeed")
+                .contains("this bot cannot handle such an event"));
+        assertThat(processed("not_retryable")).isEqualTo(2);
+        assertThat(processed("retried")).isZero();
+    }
+
+    @Test
+    void replyingToAnEventWithoutAReplyTokenOrSendingWithoutSendingConfiguredFailsAtOnce() {
+        List<String> behind = new CopyOnWriteArrayList<>();
+        start(ctx -> {
+            if (ctx.rawJson().contains("behind it")) {
+                behind.add(ctx.sourceKey());
+            } else {
+                ctx.reply(new TextMessage("hello")); // Outbound.NONE: no sending configured
+            }
+        }, b -> b.maxAttempts(5).backoff(Duration.ofSeconds(2), Duration.ofSeconds(2)));
+        String noToken = text(user(1), "no reply token").replaceAll(",\"replyToken\":\"[^\"]*\"", "");
+        send(body(noToken, text(user(1), "no sending"), text(user(1), "behind it")));
+        await().atMost(Duration.ofMillis(1500)).until(() -> behind.size() == 1);
+        assertThat(store.deadLetters().list(10)).extracting(l -> l.error())
+                .anySatisfy(e -> assertThat(e).contains("has no reply token"))
+                .anySatisfy(e -> assertThat(e).contains("no sending is configured"));
     }
 
     @Test
