@@ -91,7 +91,7 @@ PUSH_REQUESTS="${PUSH_REQUESTS:-400000}"
 EMULATOR_SECONDS="${EMULATOR_SECONDS:-120}"
 EMULATOR_JAVA_OPTS="${EMULATOR_JAVA_OPTS:--Xmx512m}"
 PAGE_CLIENTS="${PAGE_CLIENTS:-50}"
-BOT_PORT=18080; BOT_STATS=18090; BASE_PORT=18081; BASE_STATS=18091
+BOT_PORT=18080; BOT_STATS=18090; BOT_ADMIN=18092; BASE_PORT=18081; BASE_STATS=18091
 PG_PORT=15432            # the store scenarios' PostgreSQL server
 STORE_CONNECTIONS="${STORE_CONNECTIONS:-64}"
 CLUSTER_LEASE="${CLUSTER_LEASE:-PT10S}"
@@ -136,7 +136,7 @@ if [[ ! -f "$M2/linegate-server/0.1.0-SNAPSHOT/linegate-server-0.1.0-SNAPSHOT.ja
 fi
 log "building $JAR"
 mvn -q -f "$BENCH/pom.xml" package
-for p in $BOT_PORT $BOT_STATS $BASE_PORT $BASE_STATS; do
+for p in $BOT_PORT $BOT_STATS $BOT_ADMIN $BASE_PORT $BASE_STATS; do
   if ss -ltnH "sport = :$p" | grep -q .; then echo "port $p is busy on this machine" >&2; exit 1; fi
 done
 
@@ -154,7 +154,7 @@ wait_port() { # port, seconds
 start_bot() { # handler-ms, java opts, log; on BOT_STORE if set, else a fresh SQLite data directory
   local data; data="$(mktemp -d /tmp/linegate-bench-data.XXXXXX)"
   # shellcheck disable=SC2086
-  java $2 -jar "${BOT_JAR:-$JAR}" bot --port=$BOT_PORT --stats-port=$BOT_STATS --data-dir="$data" ${BOT_STORE:+--store=$BOT_STORE} \
+  java $2 -jar "${BOT_JAR:-$JAR}" bot --port=$BOT_PORT --stats-port=$BOT_STATS --admin-port=$BOT_ADMIN --data-dir="$data" ${BOT_STORE:+--store=$BOT_STORE} \
     --handler-ms="$1" --workers="$WORKERS" >"$3" 2>&1 &
   SERVER_PID=$!
   SERVER_DATA="$data"
@@ -188,8 +188,8 @@ stop_postgres() {
 }
 
 start_node() { # index (0..2), log: a linegate node on the PostgreSQL store
-  local port=$((18100 + $1)) stats=$((18110 + $1))
-  java -jar "$JAR" bot --port=$port --stats-port=$stats --store="$PG_STORE" --lease-time="$CLUSTER_LEASE" \
+  local port=$((18100 + $1)) stats=$((18110 + $1)) admin=$((18120 + $1))
+  java -jar "$JAR" bot --port=$port --stats-port=$stats --admin-port=$admin --store="$PG_STORE" --lease-time="$CLUSTER_LEASE" \
     --handler-ms=0 --workers="$WORKERS" >"$2" 2>&1 &
   NODE_PIDS[$1]=$!
   wait_port $stats 60
@@ -219,7 +219,7 @@ run_wrk() { # port, connections, seconds, bodies file, out
     "http://127.0.0.1:$1/webhook" >"$5" 2>&1
 }
 
-scrape() { curl -fsS --max-time 10 "http://127.0.0.1:$BOT_PORT/metrics" >"$1"; }
+scrape() { curl -fsS --max-time 10 "http://127.0.0.1:$BOT_ADMIN/metrics" >"$1"; }
 counts() { curl -fsS --max-time 10 "http://127.0.0.1:$1/counts${2:-}"; }
 kv() { $PROM kv "$1" "$2"; }
 
@@ -371,7 +371,7 @@ sampler() { # out csv, stop file; one scrape a second, bounded
   for ((i = 0; i < DRAIN_TIMEOUT + BURST_DURATION + BURST_WARMUP + 120; i++)); do
     [[ -f "$2" ]] && break
     ts=$(date +%s)
-    if curl -fsS --max-time 2 "http://127.0.0.1:$BOT_PORT/metrics" >"$f" 2>/dev/null; then
+    if curl -fsS --max-time 2 "http://127.0.0.1:$BOT_ADMIN/metrics" >"$f" 2>/dev/null; then
       echo "$ts,$($PROM heap "$f"),$($PROM value "$f" linegate_queue_depth),$($PROM value "$f" 'linegate_events_processed_total{outcome="handled"}')" >>"$1"
     fi
     sleep 1
@@ -474,7 +474,7 @@ scenario_cluster() { # run: three nodes on one PostgreSQL; aggregate ack rate, t
   local t0 depth drained=timeout
   t0=$(date +%s)
   for ((i = 0; i < DRAIN_TIMEOUT; i++)); do
-    curl -fsS --max-time 10 "http://127.0.0.1:18100/metrics" >"$d/drain.prom" || true
+    curl -fsS --max-time 10 "http://127.0.0.1:18120/metrics" >"$d/drain.prom" || true
     depth=$($PROM value "$d/drain.prom" linegate_queue_depth)
     if [[ "${depth%.*}" == "0" ]]; then drained=$(($(date +%s) - t0)); break; fi
     sleep 1
