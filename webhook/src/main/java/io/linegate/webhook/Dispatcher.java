@@ -2,10 +2,7 @@ package io.linegate.webhook;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.linecorp.bot.jackson.ModelObjectMapper;
 import com.linecorp.bot.webhook.model.Event;
-import com.linecorp.bot.webhook.model.EventMode;
-import com.linecorp.bot.webhook.model.UnknownEvent;
 import io.linegate.store.EventJournal;
 import io.linegate.store.EventJournal.InboxEntry;
 import io.linegate.store.EventJournal.NewEvent;
@@ -56,7 +53,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
-    private static final ObjectMapper SDK = ModelObjectMapper.createNewObjectMapper();
+    private static final ObjectMapper SDK = SdkEvents.SDK;
     // Small enough that a split shares a commit with acknowledgements without holding them up.
     private static final int SPLIT_BATCH = 100;
 
@@ -97,6 +94,7 @@ public final class Dispatcher implements AutoCloseable {
     private volatile boolean maintenance;
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final Set<String> degradedSeen = ConcurrentHashMap.newKeySet();
 
     private Dispatcher(Builder b) {
         this.journal = b.store.journal();
@@ -250,17 +248,17 @@ public final class Dispatcher implements AutoCloseable {
             return false;
         }
         List<NewEvent> events = new ArrayList<>();
-        List<NewEvent> unparseable = new ArrayList<>();
+        List<EventJournal.Rejected> rejected = new ArrayList<>();
         List<Long> consumed = new ArrayList<>(entries.size());
         for (InboxEntry entry : entries) {
             consumed.add(entry.seq());
-            if (!WebhookBodies.split(entry, events)) {
-                unparseable.add(new NewEvent("inbox:" + entry.seq(), "unparsed", null,
-                        new String(entry.body(), java.nio.charset.StandardCharsets.UTF_8), entry.receivedAt()));
-                log.warn("a signed webhook body could not be parsed; kept as dead letter inbox:{}", entry.seq());
-            }
+            WebhookBodies.split(entry, events, rejected);
         }
-        EventJournal.SplitResult r = journal.split(consumed, events, unparseable).join();
+        for (EventJournal.Rejected r : rejected) {
+            log.warn("signed webhook content that is not an event was kept as dead letter {}: {}", r.eventId(), r.reason());
+        }
+        EventJournal.SplitResult r = journal.split(consumed, events, rejected).join();
+        metrics.processed("rejected").increment(rejected.size());
         inboxCursor = entries.get(entries.size() - 1).seq();
         metrics.received.increment(events.size());
         metrics.duplicates.increment(r.duplicates());
@@ -387,7 +385,8 @@ public final class Dispatcher implements AutoCloseable {
             }
         }
         JsonNode tree = tree(head.payload());
-        Event event = parse(tree);
+        SdkEvents.Parsed parsed = parse(tree, head);
+        Event event = parsed.event();
         String userKey = event.source() == null || event.source().userId() == null
                 ? null : "user:" + event.source().userId();
         if (muted.contains(lane.key) || (userKey != null && muted.contains(userKey))) {
@@ -424,7 +423,7 @@ public final class Dispatcher implements AutoCloseable {
             }
         }
         int attempt = lane.attempts + 1;
-        DispatchedEvent ctx = new DispatchedEvent(head, tree, event, attempt, states, outbound, clock);
+        DispatchedEvent ctx = new DispatchedEvent(head, tree, event, parsed.degraded(), attempt, states, outbound, clock);
         inFlight.incrementAndGet();
         try {
             chosen.handle(ctx);
@@ -450,16 +449,21 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    private static Event parse(JsonNode tree) {
-        try {
-            Event e = SDK.treeToValue(tree, Event.class);
-            if (e != null) {
-                return e;
+    /** The typed event; a known type whose sub-field changed shape is read without it, and counted. */
+    private SdkEvents.Parsed parse(JsonNode tree, StoredEvent head) {
+        SdkEvents.Parsed parsed = SdkEvents.parse(tree);
+        if (!parsed.degraded().isEmpty()) {
+            metrics.degraded.increment();
+            for (String field : parsed.degraded()) {
+                String key = tree.path("type").asText() + ":" + field;
+                if (degradedSeen.size() < 64 && degradedSeen.add(key)) {
+                    log.warn("event {} ({}): {} has a shape the SDK does not know; the event reaches its route"
+                            + " without it, with the raw JSON (logged once per field)", head.eventId(),
+                            tree.path("type").asText(), field);
+                }
             }
-        } catch (Exception | LinkageError ignored) {
-            // An event the SDK cannot read (new type, new enum value) still reaches the fallback.
         }
-        return new UnknownEvent(tree.path("type").asText("unknown"), null, null, EventMode.UNDEFINED, null, null);
+        return parsed;
     }
 
     private void finish(Lane lane, StoredEvent head, String outcome, Map<String, String> changes) {
@@ -656,6 +660,7 @@ public final class Dispatcher implements AutoCloseable {
         final Counter received;
         final Counter duplicates;
         final Counter throttled;
+        final Counter degraded;
         final Map<String, Counter> processed = new ConcurrentHashMap<>();
 
         Metrics(MeterRegistry registry, AtomicLong backlog, Ownership ownership, java.util.function.DoubleSupplier lag) {
@@ -664,6 +669,9 @@ public final class Dispatcher implements AutoCloseable {
                     .register(registry);
             duplicates = Counter.builder("linegate.events.duplicate")
                     .description("events skipped because their webhookEventId was already seen").register(registry);
+            degraded = Counter.builder("linegate.events.degraded")
+                    .description("events of a known type read without a sub-field whose shape the SDK does not know")
+                    .register(registry);
             throttled = Counter.builder("linegate.events.throttled")
                     .description("times a source's event waited for its flood limit").register(registry);
             Gauge.builder("linegate.queue.depth", backlog, AtomicLong::get)
