@@ -48,9 +48,6 @@ final class ServeCommand implements Callable<Integer> {
             description = "Address the admin listener binds (default: ${DEFAULT-VALUE}, this machine only).")
     String adminHost;
 
-    @Option(names = "--create", description = "Create the data directory if it does not exist (it is never created silently).")
-    boolean create;
-
     @Option(names = "--max-body-memory", defaultValue = "64", paramLabel = "MIB",
             description = "MiB of request bodies held in memory at once, all requests together; past it new requests"
                     + " get 503 (default: ${DEFAULT-VALUE}).")
@@ -200,7 +197,7 @@ final class ServeCommand implements Callable<Integer> {
         if (java.nio.file.Files.exists(dataDir)) {
             throw new IllegalArgumentException("--data-dir " + dataDir + " is not a directory");
         }
-        if (!create) {
+        if (!store.create) {
             throw new IllegalArgumentException("the data directory " + dataDir.toAbsolutePath() + " does not exist;"
                     + " check --data-dir, or pass --create to make a new one");
         }

@@ -40,4 +40,44 @@ class EventsCommandTest {
                     .satisfies(e -> assertThat(e.eventId()).isEqualTo("01JDEAD0000000000000000001"));
         }
     }
+
+    @Test
+    void aDataDirectoryThatHoldsNoStoreIsRefusedUnlessCreateIsGiven() {
+        Path typo = dir.resolve("dta");
+        Cli refused = Cli.run(Map.of(), "events", "dead", "--data-dir", typo.toString());
+        assertThat(refused.exitCode).isEqualTo(2);
+        assertThat(refused.err).contains("no linegate store in").contains("--data-dir").contains("--create")
+                .doesNotContain("\tat ");
+        assertThat(typo.resolve("linegate.db")).doesNotExist();
+        for (String[] command : new String[][] {{"logs", "api"}, {"tokens", "status"}, {"links", "list"}, {"campaign", "status"}}) {
+            java.util.List<String> args = new java.util.ArrayList<>(List.of(command));
+            args.addAll(List.of("--data-dir", typo.toString()));
+            Cli other = Cli.run(Map.of("LINE_CHANNEL_SECRET", "x".repeat(32), "LINE_CHANNEL_ID", "1234567890"),
+                    args.toArray(new String[0]));
+            assertThat(other.err).as(String.join(" ", command)).contains("no linegate store in");
+        }
+        assertThat(Cli.run(Map.of(), "events", "dead", "--data-dir", typo.toString(), "--create").exitCode).isZero();
+        assertThat(typo.resolve("linegate.db")).exists();
+    }
+
+    @Test
+    void aWholeBodyDeadLetterIsReplayedIntoTheInboxAsItsOriginalBytes() {
+        byte[] body = {'{', (byte) 0xe9, '}'};
+        try (Store store = Store.sqlite(dir)) {
+            store.journal().split(List.of(), List.of(), List.of(io.linegate.store.EventJournal.Rejected.body("inbox:9", body,
+                    Instant.now(), "not UTF-8"))).join();
+        }
+        PrintStream original = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true));
+        try {
+            assertThat(Cli.run(Map.of(), "events", "replay", "1", "--data-dir", dir.toString()).exitCode).isZero();
+            assertThat(out.toString()).contains("put back in the inbox").contains("original bytes");
+        } finally {
+            System.setOut(original);
+        }
+        try (Store store = Store.sqlite(dir)) {
+            assertThat(store.journal().inbox(0, 10)).singleElement().satisfies(e -> assertThat(e.body()).isEqualTo(body));
+        }
+    }
 }
