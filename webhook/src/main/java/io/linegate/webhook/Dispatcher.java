@@ -467,12 +467,21 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private void finish(Lane lane, StoredEvent head, String outcome, Map<String, String> changes) {
-        journal.complete(head.seq(), lane.key, changes).whenCompleteAsync((v, err) -> {
+        settle(journal.complete(head.seq(), lane.key, changes), lane, head, outcome, "mark done");
+    }
+
+    /**
+     * Once the event's last write is durable, counts it and moves its lane on; if the write failed, tries
+     * again; if the partition went to another node meanwhile, leaves the event to it.
+     */
+    private void settle(java.util.concurrent.CompletableFuture<Void> write, Lane lane, StoredEvent head, String outcome,
+                        String doing) {
+        write.whenCompleteAsync((v, err) -> {
             if (leaseLost(lane, head, err)) {
                 return;
             }
             if (err != null) {
-                log.error("could not mark event {} done; retrying", head.eventId(), err);
+                log.error("could not {} event {}; retrying", doing, head.eventId(), err);
                 scheduleLater(lane, 1000);
                 return;
             }
@@ -549,19 +558,7 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private void deadLetter(Lane lane, StoredEvent head, int attempt, String error, String outcome) {
-        journal.deadLetter(head.seq(), attempt, error).whenCompleteAsync((v, err) -> {
-            if (leaseLost(lane, head, err)) {
-                return;
-            }
-            if (err != null) {
-                log.error("could not dead-letter event {}; retrying", head.eventId(), err);
-                scheduleLater(lane, 1000);
-                return;
-            }
-            metrics.processed(outcome).increment();
-            backlog.decrementAndGet();
-            advance(lane);
-        }, workers);
+        settle(journal.deadLetter(head.seq(), attempt, error), lane, head, outcome, "dead-letter");
     }
 
     /** Exponential backoff with full jitter on the upper half, capped. */
