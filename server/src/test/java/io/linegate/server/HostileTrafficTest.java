@@ -170,4 +170,31 @@ class HostileTrafficTest {
         assertThat(RawHttp.send(server.port(), false, request, 2000).statuses()).containsExactly(200);
         await().atMost(Duration.ofSeconds(5)).until(() -> bot.handled.size() == 1);
     }
+
+    @Test
+    void aThousandBodylessHttp2StreamsGet408AndABoundedLog() throws Exception {
+        start(false, Duration.ofSeconds(1));
+        java.util.List<java.util.concurrent.CompletableFuture<com.linecorp.armeria.common.AggregatedHttpResponse>> responses =
+                new java.util.ArrayList<>();
+        try (com.linecorp.armeria.client.ClientFactory factory = com.linecorp.armeria.client.ClientFactory.builder().build()) {
+            com.linecorp.armeria.client.WebClient h2c = com.linecorp.armeria.client.WebClient
+                    .builder("h2c://127.0.0.1:" + server.port()).factory(factory)
+                    .responseTimeout(Duration.ofSeconds(30)).build();
+            for (int i = 0; i < 1000; i++) {
+                // Headers that announce a body, and then nothing: the stream stays open until the request timeout.
+                com.linecorp.armeria.common.HttpRequestWriter req = com.linecorp.armeria.common.HttpRequest.streaming(
+                        com.linecorp.armeria.common.RequestHeaders.of(com.linecorp.armeria.common.HttpMethod.POST, "/webhook"));
+                responses.add(h2c.execute(req).aggregate());
+            }
+            java.util.concurrent.CompletableFuture.allOf(responses.toArray(new java.util.concurrent.CompletableFuture[0]))
+                    .get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertThat(responses).allSatisfy(f -> assertThat(f.join().status().code()).isEqualTo(408));
+        await().atMost(Duration.ofSeconds(2)).until(() -> clientErrorLines().size() >= 20);
+        assertNoStorageFailureAndNoStackTrace();
+        long diagnostics = logs.events.stream().filter(e -> !e.getLoggerName().equals("linegate.access"))
+                .mapToLong(e -> e.getFormattedMessage().length()).sum();
+        assertThat(diagnostics).as("bytes of log besides the access log, for 1,000 streams").isLessThan(20_000);
+        assertThat(clientErrorLines().size()).isLessThanOrEqualTo(21);
+    }
 }
