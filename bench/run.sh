@@ -5,7 +5,8 @@
 #   RUNS=3 bench/run.sh                            # three repetitions, medians in the summary
 #   SCENARIOS=burst DURATION=10 BURST_WARMUP=5 bench/run.sh   # quick smoke test of one scenario
 #
-# Scenarios (SCENARIOS, space-separated, default "throughput ceiling compare burst"):
+# Scenarios (SCENARIOS, space-separated, default "throughput ceiling compare burst"; throughput-before and
+# attack are run when named):
 #   throughput  wrk closed loop, handler 0 ms: signed ~700-byte webhooks acknowledged after the durable
 #               append (group commit, synchronous=FULL). Target >= 20,000 req/s, p99 ack <= 25 ms.
 #   ceiling     reference point, not a target: a bare Armeria server that only checks the HMAC and
@@ -16,6 +17,13 @@
 #               process (WORKERS / 50 ms), for 60 s after BURST_WARMUP s at the same rate: p99 ack < 100 ms, heap < 256 MiB sampled every
 #               second from /metrics, then waits for the backlog to drain and checks nothing was lost
 #               or handled twice.
+#   throughput-before  the throughput scenario against BEFORE_JAR, a bench jar built from an earlier
+#               commit, in the same run as this build's (issue 9: the ack path must not get slower).
+#   attack      (issue 9) wrk closed loop, handler 0 ms, ATTACK_CONNECTIONS [64] connections of signed webhooks:
+#               first alone, then while ATTACKERS [600] connections each declare a 1 MiB body and send it
+#               slowly without a signature (re-opened when the server answers 503 or 408): req/s under
+#               attack / req/s alone (target >= 0.5), non-200 (target 0), the server alive, no OutOfMemoryError;
+#               server ${ATTACK_JAVA_OPTS:--Xmx384m -XX:+ExitOnOutOfMemoryError}.
 #   emulator-push     (issue 3) the emulator's push endpoint, rate limits and spec validation off, 128 in
 #                     flight from an Armeria client in the same JVM, after a warm-up: req/s. Target >= 20,000.
 #   emulator-webhook  (issue 3) signed webhook deliveries to a trivial receiver (same JVM), one event per
@@ -219,7 +227,11 @@ run_wrk() { # port, connections, seconds, bodies file, out
     "http://127.0.0.1:$1/webhook" >"$5" 2>&1
 }
 
-scrape() { curl -fsS --max-time 10 "http://127.0.0.1:$BOT_ADMIN/metrics" >"$1"; }
+# /metrics is on the admin listener; a build from before issue 9 (BEFORE_JAR) serves it on the webhook port.
+scrape() {
+  curl -fsS --max-time 10 "http://127.0.0.1:$BOT_ADMIN/metrics" >"$1" 2>/dev/null \
+    || curl -fsS --max-time 10 "http://127.0.0.1:$BOT_PORT/metrics" >"$1"
+}
 counts() { curl -fsS --max-time 10 "http://127.0.0.1:$1/counts${2:-}"; }
 kv() { $PROM kv "$1" "$2"; }
 
@@ -256,7 +268,8 @@ wait_drained() { # timeout seconds, metrics file prefix
 WARM_BODIES="$RESULTS/warmup-bodies.txt"
 MAIN_BODIES="$RESULTS/bodies.txt"
 if [[ " $SCENARIOS " == *" throughput "* || " $SCENARIOS " == *" compare "* || " $SCENARIOS " == *" ceiling "* \
-      || " $SCENARIOS " == *" store "* || " $SCENARIOS " == *" cluster "* ]]; then
+      || " $SCENARIOS " == *" store "* || " $SCENARIOS " == *" cluster "* \
+      || " $SCENARIOS " == *" throughput-before "* || " $SCENARIOS " == *" attack "* ]]; then
   log "generating $BODIES signed bodies (+20000 for warm-up)"
   java -jar "$JAR" gen --out="$MAIN_BODIES" --first=0 --count="$BODIES" | tee -a "$RESULTS/run.log"
   java -jar "$JAR" gen --out="$WARM_BODIES" --first=$WARM_FIRST --count=20000 | tee -a "$RESULTS/run.log"
@@ -314,6 +327,41 @@ throughput_at() { # run connections [label: throughput by default; the store is 
   log "  acked $acked, events received $received, deduplicated $dup (wrk repeats bodies), handled $handled, distinct handled $distinct, handler runs $runs, run twice $hdup, lost $lost, processing caught up after ${drain} s"
   row "$label-c$C" "$r" rps="$(kv "$d/wrk.txt" rps)" p50_ms="$(kv "$d/wrk.txt" p50_ms)" p99_ms="$(kv "$d/wrk.txt" p99_ms)" \
     server_p99_ms="$sp99" non200="$(kv "$d/wrk.txt" non200)" drain_s="$drain" lost="$lost" duplicates="$hdup"
+  stop_server
+}
+
+scenario_throughput_before() { # run: the throughput scenario on BEFORE_JAR, an earlier build, in this run
+  local c
+  [[ -n "${BEFORE_JAR:-}" && -f "$BEFORE_JAR" ]] || { echo "throughput-before needs BEFORE_JAR (a bench jar of the earlier build)" >&2; exit 2; }
+  for c in $CONNECTIONS; do BOT_JAR="$BEFORE_JAR" throughput_at "$1" "$c" throughput-before; done
+}
+
+scenario_attack() { # run: legitimate signed webhooks alone, then while ATTACKERS slow 1 MiB bodies hold connections
+  local r="$1" C="${ATTACK_CONNECTIONS:-64}" A="${ATTACKERS:-600}" d="$RESULTS/attack-$1"
+  local opts="${ATTACK_JAVA_OPTS:--Xmx384m -XX:+ExitOnOutOfMemoryError}"
+  mkdir -p "$d"
+  log "attack #$r: wrk -t$WRK_THREADS -c$C alone, then with $A slow unsigned 1 MiB bodies; ${WARMUP}s warm-up + ${RUN_SECONDS}s each; server $opts"
+  start_bot 0 "$opts" "$d/server.log"
+  run_wrk $BOT_PORT "$C" "$WARMUP" "$WARM_BODIES" "$d/wrk-warmup.txt"
+  sleep 2
+  run_wrk $BOT_PORT "$C" "$RUN_SECONDS" "$MAIN_BODIES" "$d/wrk-alone.txt"
+  java -Xmx256m -jar "$JAR" attack --port=$BOT_PORT --connections="$A" --seconds=$((RUN_SECONDS + 25)) >"$d/attack.txt" 2>&1 &
+  local attack_pid=$!
+  sleep 15 # the attack takes its connections and the body budget
+  scrape "$d/under-attack.prom" || true
+  run_wrk $BOT_PORT "$C" "$RUN_SECONDS" "$MAIN_BODIES" "$d/wrk-attacked.txt"
+  wait "$attack_pid" || true
+  local alive=yes oom=no ratio
+  kill -0 "$SERVER_PID" 2>/dev/null || alive=no
+  grep -q OutOfMemoryError "$d/server.log" && oom=yes
+  ratio=$(python3 -c "print(round($(kv "$d/wrk-attacked.txt" rps) / max($(kv "$d/wrk-alone.txt" rps), 1), 2))")
+  log "  alone: $(kv "$d/wrk-alone.txt" rps) req/s, p99 $(kv "$d/wrk-alone.txt" p99_ms) ms, non-200 $(kv "$d/wrk-alone.txt" non200)"
+  log "  under attack: $(kv "$d/wrk-attacked.txt" rps) req/s, p99 $(kv "$d/wrk-attacked.txt" p99_ms) ms, non-200 $(kv "$d/wrk-attacked.txt" non200), socket errors $(kv "$d/wrk-attacked.txt" socket_errors); ratio $ratio (target >= 0.5)"
+  log "  attack: $(tr '\n' ' ' <"$d/attack.txt"); body bytes in memory during the attack $($PROM value "$d/under-attack.prom" linegate_request_bodies_in_flight_bytes 2>/dev/null || echo '?'), overloaded $($PROM value "$d/under-attack.prom" linegate_requests_overloaded_total 2>/dev/null || echo '?'); server alive $alive, OutOfMemoryError $oom"
+  row attack-alone "$r" rps="$(kv "$d/wrk-alone.txt" rps)" p50_ms="$(kv "$d/wrk-alone.txt" p50_ms)" p99_ms="$(kv "$d/wrk-alone.txt" p99_ms)" \
+    non200="$(kv "$d/wrk-alone.txt" non200)"
+  row attack-attacked "$r" rps="$(kv "$d/wrk-attacked.txt" rps)" p50_ms="$(kv "$d/wrk-attacked.txt" p50_ms)" \
+    p99_ms="$(kv "$d/wrk-attacked.txt" p99_ms)" non200="$(kv "$d/wrk-attacked.txt" non200)" ratio="$ratio"
   stop_server
 }
 
@@ -542,6 +590,8 @@ for ((run = 1; run <= RUNS; run++)); do
   for s in $SCENARIOS; do
     case "$s" in
       throughput) scenario_throughput "$run" ;;
+      throughput-before) scenario_throughput_before "$run" ;;
+      attack) scenario_attack "$run" ;;
       compare) scenario_compare "$run" ;;
       ceiling) scenario_ceiling "$run" ;;
       burst) scenario_burst "$run" ;;
