@@ -40,7 +40,10 @@ final class ServeCommand implements Callable<Integer> {
             + " partitions stay its own without a heartbeat, so how soon others take over a dead node's events (default: ${DEFAULT-VALUE}).")
     Duration leaseTime;
 
-    @Option(names = "--admin-port", defaultValue = "8444",
+    /** Where the admin listener is unless --admin-port says otherwise (linegate admin and preflight look there). */
+    static final int DEFAULT_ADMIN_PORT = 8444;
+
+    @Option(names = "--admin-port", defaultValue = "" + DEFAULT_ADMIN_PORT,
             description = "The admin listener's port: /metrics, /health and the admin API (default: ${DEFAULT-VALUE}).")
     int adminPort;
 

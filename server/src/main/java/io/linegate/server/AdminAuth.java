@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The admin API's bearer token, checked in constant time, with failed attempts limited per client
- * address: {@value #BURST} failures at once, then one more every {@value #REFILL_MILLIS} ms. An
- * address over its limit is answered {@code 429} with {@code Retry-After} before its token is even
+ * The admin API's bearer token, checked in constant time, with wrong tokens limited per client
+ * address (a request without one is a 401 and no guess): {@value #BURST} failures at once, then one
+ * more every {@value #REFILL_MILLIS} ms. An address over its limit is answered {@code 429} with {@code Retry-After} before its token is even
  * looked at, so that guessing the token is as slow as the limit whatever the guesser's speed. The
  * table of addresses is bounded; a full table forgets the addresses whose allowance is whole again.
  */
@@ -85,7 +85,13 @@ final class AdminAuth implements DecoratingHttpServiceFunction {
                             "Too many failed authentications; try again later")));
         }
         String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION, "");
-        if (!auth.startsWith("Bearer ") || !token.matches(auth.substring(7))) {
+        if (!auth.startsWith("Bearer ")) {
+            // No token presented is not a guess (a probe such as linegate preflight's): 401, not counted.
+            clientErrors.info("{} {} {} from {}: no admin token; answered 401", ctx.id().text(), ctx.method(),
+                    ctx.path(), client.getHostAddress());
+            return JsonErrors.response(HttpStatus.UNAUTHORIZED, "Admin token required");
+        }
+        if (!token.matches(auth.substring(7))) {
             if (allowance == null) {
                 if (failures.size() >= MAX_ADDRESSES) {
                     forgetWhole(now);
@@ -93,7 +99,7 @@ final class AdminAuth implements DecoratingHttpServiceFunction {
                 allowance = failures.computeIfAbsent(client, a -> new Allowance());
             }
             allowance.fail(now);
-            clientErrors.info("{} {} {} from {}: admin token missing or wrong; answered 401", ctx.id().text(),
+            clientErrors.info("{} {} {} from {}: wrong admin token; answered 401", ctx.id().text(),
                     ctx.method(), ctx.path(), client.getHostAddress());
             return JsonErrors.response(HttpStatus.UNAUTHORIZED, "Admin token required");
         }

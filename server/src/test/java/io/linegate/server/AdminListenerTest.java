@@ -127,6 +127,19 @@ class AdminListenerTest {
     }
 
     @Test
+    void aRequestWithoutATokenIs401AndSpendsNoneOfTheAllowanceForWrongTokens() throws Exception {
+        start("127.0.0.1", "127.0.0.1");
+        String controls = "http://127.0.0.1:" + server.adminPort() + "/admin/controls";
+        for (int i = 0; i < 3 * AdminAuth.BURST; i++) {
+            assertThat(call("GET", controls, null).statusCode()).isEqualTo(401);
+        }
+        for (int i = 0; i < AdminAuth.BURST; i++) {
+            assertThat(call("GET", controls, "wrong-token-" + i).statusCode()).isEqualTo(401);
+        }
+        assertThat(call("GET", controls, "wrong-token-again").statusCode()).isEqualTo(429);
+    }
+
+    @Test
     void aShortAdminTokenIsRefusedAtStartUpWithAClearMessage() {
         assertThatThrownBy(() -> LinegateServer.builder(new RecordingBot(), SECRET)
                 .adminToken(Secret.of("admin-token-too-short", "LINEGATE_ADMIN_TOKEN")))
