@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.linegate.store.EventJournal.NewEvent;
 import io.linegate.store.Store;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -24,17 +22,11 @@ class EventsCommandTest {
                     Instant.now())), List.of()).join();
             store.journal().deadLetter(store.journal().pending(0, 1).get(0).seq(), 5, "java.lang.IllegalStateException: downstream down").join();
         }
-        PrintStream original = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        try {
-            assertThat(Cli.run(Map.of(), "events", "dead", "--data-dir", dir.toString()).exitCode).isZero();
-            assertThat(out.toString()).contains("01JDEAD0000000000000000001").contains("user:U1").contains("downstream down");
-            assertThat(Cli.run(Map.of(), "events", "replay", "1", "--data-dir", dir.toString()).exitCode).isZero();
-            assertThat(Cli.run(Map.of(), "events", "replay", "1", "--data-dir", dir.toString()).exitCode).isNotZero();
-        } finally {
-            System.setOut(original);
-        }
+        Cli dead = Cli.run(Map.of(), "events", "dead", "--data-dir", dir.toString());
+        assertThat(dead.exitCode).isZero();
+        assertThat(dead.out).contains("01JDEAD0000000000000000001").contains("user:U1").contains("downstream down");
+        assertThat(Cli.run(Map.of(), "events", "replay", "1", "--data-dir", dir.toString()).exitCode).isZero();
+        assertThat(Cli.run(Map.of(), "events", "replay", "1", "--data-dir", dir.toString()).exitCode).isNotZero();
         try (Store store = Store.sqlite(dir)) {
             assertThat(store.journal().pending(0, 10)).singleElement()
                     .satisfies(e -> assertThat(e.eventId()).isEqualTo("01JDEAD0000000000000000001"));
@@ -67,15 +59,9 @@ class EventsCommandTest {
             store.journal().split(List.of(), List.of(), List.of(io.linegate.store.EventJournal.Rejected.body("inbox:9", body,
                     Instant.now(), "not UTF-8"))).join();
         }
-        PrintStream original = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        try {
-            assertThat(Cli.run(Map.of(), "events", "replay", "1", "--data-dir", dir.toString()).exitCode).isZero();
-            assertThat(out.toString()).contains("put back in the inbox").contains("original bytes");
-        } finally {
-            System.setOut(original);
-        }
+        Cli replay = Cli.run(Map.of(), "events", "replay", "1", "--data-dir", dir.toString());
+        assertThat(replay.exitCode).isZero();
+        assertThat(replay.out).contains("put back in the inbox").contains("original bytes");
         try (Store store = Store.sqlite(dir)) {
             assertThat(store.journal().inbox(0, 10)).singleElement().satisfies(e -> assertThat(e.body()).isEqualTo(body));
         }
