@@ -5,7 +5,8 @@
 #   RUNS=3 bench/run.sh                            # three repetitions, medians in the summary
 #   SCENARIOS=burst DURATION=10 BURST_WARMUP=5 bench/run.sh   # quick smoke test of one scenario
 #
-# Scenarios (SCENARIOS, space-separated, default "throughput ceiling compare burst"):
+# Scenarios (SCENARIOS, space-separated, default "throughput ceiling compare burst"; throughput-before and
+# attack are run when named):
 #   throughput  wrk closed loop, handler 0 ms: signed ~700-byte webhooks acknowledged after the durable
 #               append (group commit, synchronous=FULL). Target >= 20,000 req/s, p99 ack <= 25 ms.
 #   ceiling     reference point, not a target: a bare Armeria server that only checks the HMAC and
@@ -16,6 +17,13 @@
 #               process (WORKERS / 50 ms), for 60 s after BURST_WARMUP s at the same rate: p99 ack < 100 ms, heap < 256 MiB sampled every
 #               second from /metrics, then waits for the backlog to drain and checks nothing was lost
 #               or handled twice.
+#   throughput-before  the throughput scenario against BEFORE_JAR, a bench jar built from an earlier
+#               commit, in the same run as this build's (issue 9: the ack path must not get slower).
+#   attack      (issue 9) wrk closed loop, handler 0 ms, ATTACK_CONNECTIONS [64] connections of signed webhooks:
+#               first alone, then while ATTACKERS [600] connections each declare a 1 MiB body and send it
+#               slowly without a signature (re-opened when the server answers 503 or 408): req/s under
+#               attack / req/s alone (target >= 0.5), non-200 (target 0), the server alive, no OutOfMemoryError;
+#               server ${ATTACK_JAVA_OPTS:--Xmx384m -XX:+ExitOnOutOfMemoryError}.
 #   emulator-push     (issue 3) the emulator's push endpoint, rate limits and spec validation off, 128 in
 #                     flight from an Armeria client in the same JVM, after a warm-up: req/s. Target >= 20,000.
 #   emulator-webhook  (issue 3) signed webhook deliveries to a trivial receiver (same JVM), one event per
@@ -23,7 +31,15 @@
 #                     503 when the queue is full), after EMULATOR_WARMUP events, once per protocol in
 #                     EMULATOR_PROTOCOLS: deliveries/s and events/s end to end, and the drain rate of the
 #                     backlog once creation stops (the sender alone). Target >= 20,000 deliveries/s.
-#                     Neither needs wrk; the default SCENARIOS leave them out: SCENARIOS="emulator-push emulator-webhook".
+#   emulator-page     (issue 10) emulator-webhook (h1c) with its events coming from PAGE_CLIENTS users in turn
+#                     and PAGE_CLIENTS other users chatting (a text message each per second through the
+#                     control API), three times side by side: "none", no chat page stream open; "chatters",
+#                     PAGE_CLIENTS chat page streams (server-sent events) on the chatters' chats, as people
+#                     chatting on the page during a load test; "load", the streams on the load's chats, so
+#                     that every event and delivery of the load also goes to a page (the worst case).
+#                     deliveries/s of each and its ratio to "none".
+#                     None of these needs wrk; the default SCENARIOS leave them out:
+#                     SCENARIOS="emulator-push emulator-webhook emulator-page".
 #   store       (issue 11) the durable ack at STORE_CONNECTIONS [64], handler 0 ms, side by side in one run: the
 #               no-work Armeria floor (ceiling), linegate on the embedded SQLite store, and linegate on a
 #               local PostgreSQL server (synchronous_commit on). Target: PostgreSQL >= 0.5x SQLite, p99 <= 50 ms.
@@ -57,6 +73,7 @@
 #   EMULATOR_PROTOCOLS  receiver protocols ["h1c h2c"]   PUSH_REQUESTS  pushes measured [400000]
 #   EMULATOR_SECONDS  time bound of one emulator run [120]
 #   EMULATOR_JAVA_OPTS  JVM options of the emulator runs [-Xmx512m: the queue bound keeps the heap bounded]
+#   PAGE_CLIENTS      chat page streams of emulator-page [50]
 #   RESULTS           output directory [bench/results/<UTC timestamp>]
 set -euo pipefail
 
@@ -87,7 +104,8 @@ EMULATOR_PROTOCOLS="${EMULATOR_PROTOCOLS:-h1c h2c}"
 PUSH_REQUESTS="${PUSH_REQUESTS:-400000}"
 EMULATOR_SECONDS="${EMULATOR_SECONDS:-120}"
 EMULATOR_JAVA_OPTS="${EMULATOR_JAVA_OPTS:--Xmx512m}"
-BOT_PORT=18080; BOT_STATS=18090; BASE_PORT=18081; BASE_STATS=18091
+PAGE_CLIENTS="${PAGE_CLIENTS:-50}"
+BOT_PORT=18080; BOT_STATS=18090; BOT_ADMIN=18092; BASE_PORT=18081; BASE_STATS=18091
 PG_PORT=15432            # the store scenarios' PostgreSQL server
 STORE_CONNECTIONS="${STORE_CONNECTIONS:-64}"
 CLUSTER_LEASE="${CLUSTER_LEASE:-PT10S}"
@@ -133,7 +151,7 @@ log "installing the linegate modules of $ROOT into ~/.m2 (mvn install -DskipTest
 mvn -q -f "$ROOT/pom.xml" install -DskipTests -pl server,emulator -am
 log "building $JAR"
 mvn -q -f "$BENCH/pom.xml" package
-for p in $BOT_PORT $BOT_STATS $BASE_PORT $BASE_STATS; do
+for p in $BOT_PORT $BOT_STATS $BOT_ADMIN $BASE_PORT $BASE_STATS; do
   if ss -ltnH "sport = :$p" | grep -q .; then echo "port $p is busy on this machine" >&2; exit 1; fi
 done
 
@@ -151,7 +169,7 @@ wait_port() { # port, seconds
 start_bot() { # handler-ms, java opts, log; on BOT_STORE if set, else a fresh SQLite data directory
   local data; data="$(mktemp -d /tmp/linegate-bench-data.XXXXXX)"
   # shellcheck disable=SC2086
-  java $2 -jar "${BOT_JAR:-$JAR}" bot --port=$BOT_PORT --stats-port=$BOT_STATS --data-dir="$data" ${BOT_STORE:+--store=$BOT_STORE} \
+  java $2 -jar "${BOT_JAR:-$JAR}" bot --port=$BOT_PORT --stats-port=$BOT_STATS --admin-port=$BOT_ADMIN --data-dir="$data" ${BOT_STORE:+--store=$BOT_STORE} \
     --handler-ms="$1" --workers="$WORKERS" ${BOT_WARM_UP:+--warm-up=$BOT_WARM_UP} >"$3" 2>&1 &
   SERVER_PID=$!
   SERVER_DATA="$data"
@@ -194,8 +212,8 @@ stop_postgres() {
 }
 
 start_node() { # index (0..2), log: a linegate node on the PostgreSQL store
-  local port=$((18100 + $1)) stats=$((18110 + $1))
-  java -jar "$JAR" bot --port=$port --stats-port=$stats --store="$PG_STORE" --lease-time="$CLUSTER_LEASE" \
+  local port=$((18100 + $1)) stats=$((18110 + $1)) admin=$((18120 + $1))
+  java -jar "$JAR" bot --port=$port --stats-port=$stats --admin-port=$admin --store="$PG_STORE" --lease-time="$CLUSTER_LEASE" \
     --handler-ms=0 --workers="$WORKERS" >"$2" 2>&1 &
   NODE_PIDS[$1]=$!
   wait_port $stats 60
@@ -225,7 +243,11 @@ run_wrk() { # port, connections, seconds, bodies file, out
     "http://127.0.0.1:$1/webhook" >"$5" 2>&1
 }
 
-scrape() { curl -fsS --max-time 10 "http://127.0.0.1:$BOT_PORT/metrics" >"$1"; }
+# /metrics is on the admin listener; a build from before issue 9 (BEFORE_JAR) serves it on the webhook port.
+scrape() {
+  curl -fsS --max-time 10 "http://127.0.0.1:$BOT_ADMIN/metrics" >"$1" 2>/dev/null \
+    || curl -fsS --max-time 10 "http://127.0.0.1:$BOT_PORT/metrics" >"$1"
+}
 counts() { curl -fsS --max-time 10 "http://127.0.0.1:$1/counts${2:-}"; }
 kv() { $PROM kv "$1" "$2"; }
 
@@ -262,7 +284,8 @@ wait_drained() { # timeout seconds, metrics file prefix
 WARM_BODIES="$RESULTS/warmup-bodies.txt"
 MAIN_BODIES="$RESULTS/bodies.txt"
 if [[ " $SCENARIOS " == *" throughput "* || " $SCENARIOS " == *" compare "* || " $SCENARIOS " == *" ceiling "* \
-      || " $SCENARIOS " == *" store "* || " $SCENARIOS " == *" cluster "* || " $SCENARIOS " == *" coldwrk "* ]]; then
+      || " $SCENARIOS " == *" store "* || " $SCENARIOS " == *" cluster "* || " $SCENARIOS " == *" coldwrk "* \
+      || " $SCENARIOS " == *" throughput-before "* || " $SCENARIOS " == *" attack "* ]]; then
   log "generating $BODIES signed bodies (+20000 for warm-up)"
   java -jar "$JAR" gen --out="$MAIN_BODIES" --first=0 --count="$BODIES" | tee -a "$RESULTS/run.log"
   java -jar "$JAR" gen --out="$WARM_BODIES" --first=$WARM_FIRST --count=20000 | tee -a "$RESULTS/run.log"
@@ -323,6 +346,41 @@ throughput_at() { # run connections [label: throughput by default; the store is 
   stop_server
 }
 
+scenario_throughput_before() { # run: the throughput scenario on BEFORE_JAR, an earlier build, in this run
+  local c
+  [[ -n "${BEFORE_JAR:-}" && -f "$BEFORE_JAR" ]] || { echo "throughput-before needs BEFORE_JAR (a bench jar of the earlier build)" >&2; exit 2; }
+  for c in $CONNECTIONS; do BOT_JAR="$BEFORE_JAR" throughput_at "$1" "$c" throughput-before; done
+}
+
+scenario_attack() { # run: legitimate signed webhooks alone, then while ATTACKERS slow 1 MiB bodies hold connections
+  local r="$1" C="${ATTACK_CONNECTIONS:-64}" A="${ATTACKERS:-600}" d="$RESULTS/attack-$1"
+  local opts="${ATTACK_JAVA_OPTS:--Xmx384m -XX:+ExitOnOutOfMemoryError}"
+  mkdir -p "$d"
+  log "attack #$r: wrk -t$WRK_THREADS -c$C alone, then with $A slow unsigned 1 MiB bodies; ${WARMUP}s warm-up + ${RUN_SECONDS}s each; server $opts"
+  start_bot 0 "$opts" "$d/server.log"
+  run_wrk $BOT_PORT "$C" "$WARMUP" "$WARM_BODIES" "$d/wrk-warmup.txt"
+  sleep 2
+  run_wrk $BOT_PORT "$C" "$RUN_SECONDS" "$MAIN_BODIES" "$d/wrk-alone.txt"
+  java -Xmx256m -jar "$JAR" attack --port=$BOT_PORT --connections="$A" --seconds=$((RUN_SECONDS + 25)) >"$d/attack.txt" 2>&1 &
+  local attack_pid=$!
+  sleep 15 # the attack takes its connections and the body budget
+  scrape "$d/under-attack.prom" || true
+  run_wrk $BOT_PORT "$C" "$RUN_SECONDS" "$MAIN_BODIES" "$d/wrk-attacked.txt"
+  wait "$attack_pid" || true
+  local alive=yes oom=no ratio
+  kill -0 "$SERVER_PID" 2>/dev/null || alive=no
+  grep -q OutOfMemoryError "$d/server.log" && oom=yes
+  ratio=$(python3 -c "print(round($(kv "$d/wrk-attacked.txt" rps) / max($(kv "$d/wrk-alone.txt" rps), 1), 2))")
+  log "  alone: $(kv "$d/wrk-alone.txt" rps) req/s, p99 $(kv "$d/wrk-alone.txt" p99_ms) ms, non-200 $(kv "$d/wrk-alone.txt" non200)"
+  log "  under attack: $(kv "$d/wrk-attacked.txt" rps) req/s, p99 $(kv "$d/wrk-attacked.txt" p99_ms) ms, non-200 $(kv "$d/wrk-attacked.txt" non200), socket errors $(kv "$d/wrk-attacked.txt" socket_errors); ratio $ratio (target >= 0.5)"
+  log "  attack: $(tr '\n' ' ' <"$d/attack.txt"); body bytes in memory during the attack $($PROM value "$d/under-attack.prom" linegate_request_bodies_in_flight_bytes 2>/dev/null || echo '?'), overloaded $($PROM value "$d/under-attack.prom" linegate_requests_overloaded_total 2>/dev/null || echo '?'); server alive $alive, OutOfMemoryError $oom"
+  row attack-alone "$r" rps="$(kv "$d/wrk-alone.txt" rps)" p50_ms="$(kv "$d/wrk-alone.txt" p50_ms)" p99_ms="$(kv "$d/wrk-alone.txt" p99_ms)" \
+    non200="$(kv "$d/wrk-alone.txt" non200)"
+  row attack-attacked "$r" rps="$(kv "$d/wrk-attacked.txt" rps)" p50_ms="$(kv "$d/wrk-attacked.txt" p50_ms)" \
+    p99_ms="$(kv "$d/wrk-attacked.txt" p99_ms)" non200="$(kv "$d/wrk-attacked.txt" non200)" ratio="$ratio"
+  stop_server
+}
+
 scenario_ceiling() { # run: a reference point, bare Armeria + HMAC, nothing stored
   local r="$1" C="${CEILING_CONNECTIONS:-64}" d="$RESULTS/ceiling-$1"
   mkdir -p "$d"
@@ -377,7 +435,7 @@ sampler() { # out csv, stop file; one scrape a second, bounded
   for ((i = 0; i < DRAIN_TIMEOUT + BURST_DURATION + BURST_WARMUP + 120; i++)); do
     [[ -f "$2" ]] && break
     ts=$(date +%s)
-    if curl -fsS --max-time 2 "http://127.0.0.1:$BOT_PORT/metrics" >"$f" 2>/dev/null; then
+    if curl -fsS --max-time 2 "http://127.0.0.1:$BOT_ADMIN/metrics" >"$f" 2>/dev/null; then
       echo "$ts,$($PROM heap "$f"),$($PROM value "$f" linegate_queue_depth),$($PROM value "$f" 'linegate_events_processed_total{outcome="handled"}')" >>"$1"
     fi
     sleep 1
@@ -560,7 +618,7 @@ scenario_cluster() { # run: three nodes on one PostgreSQL; aggregate ack rate, t
   local t0 depth drained=timeout
   t0=$(date +%s)
   for ((i = 0; i < DRAIN_TIMEOUT; i++)); do
-    curl -fsS --max-time 10 "http://127.0.0.1:18100/metrics" >"$d/drain.prom" || true
+    curl -fsS --max-time 10 "http://127.0.0.1:18120/metrics" >"$d/drain.prom" || true
     depth=$($PROM value "$d/drain.prom" linegate_queue_depth)
     if [[ "${depth%.*}" == "0" ]]; then drained=$(($(date +%s) - t0)); break; fi
     sleep 1
@@ -604,10 +662,32 @@ scenario_emulator_webhook() { # run
   done
 }
 
+scenario_emulator_page() { # run: the same webhook load and chatting users, without and with chat page streams
+  local r="$1" v d label without="" ratio
+  for v in none chatters load; do
+    d="$RESULTS/emulator-page-$v-$r"
+    mkdir -p "$d"
+    local clients=$PAGE_CLIENTS
+    [[ $v == none ]] && clients=0
+    log "emulator-page $v #$r: $EMULATOR_EVENTS events after $EMULATOR_WARMUP from $PAGE_CLIENTS users in turn, h1c; $PAGE_CLIENTS users chatting 1 message/s; $clients chat page streams watching $([[ $v == load ]] && echo "the load's chats" || echo "the chatters' chats") ($EMULATOR_JAVA_OPTS)"
+    # shellcheck disable=SC2086
+    timeout $((2 * EMULATOR_SECONDS + 60)) java $EMULATOR_JAVA_OPTS -jar "$JAR" emulator-webhook --events="$EMULATOR_EVENTS" \
+      --warmup="$EMULATOR_WARMUP" --protocol=h1c --seconds="$EMULATOR_SECONDS" --users="$PAGE_CLIENTS" \
+      --chatters="$PAGE_CLIENTS" --page-clients="$clients" --pages-watch="$v" >"$d/out.txt" 2>&1 || true
+    [[ $v == none ]] && without="$(kv "$d/out.txt" requests_per_s)"
+    ratio="$(python3 -c "print(round(float('$(kv "$d/out.txt" requests_per_s)' or 0) / float('$without' or 1), 3))")"
+    log "  $(kv "$d/out.txt" requests_per_s) deliveries/s (ratio to no streams $ratio), $(kv "$d/out.txt" events_per_s) events/s end to end; heap used max $(kv "$d/out.txt" max_heap_mib) MiB; not arrived $(kv "$d/out.txt" lost); chat messages $(kv "$d/out.txt" chat_messages)$( [[ $clients -gt 0 ]] && echo "; pages: $(kv "$d/out.txt" page_clients_connected) of $clients still connected, $(kv "$d/out.txt" page_items) items, $(kv "$d/out.txt" page_resyncs) resyncs, $(kv "$d/out.txt" page_mib) MiB")"
+    row "emulator-page-$v" "$r" rps="$(kv "$d/out.txt" requests_per_s)" events_per_s="$(kv "$d/out.txt" events_per_s)" \
+      max_heap_mib="$(kv "$d/out.txt" max_heap_mib)" lost="$(kv "$d/out.txt" lost)" ratio="$ratio"
+  done
+}
+
 for ((run = 1; run <= RUNS; run++)); do
   for s in $SCENARIOS; do
     case "$s" in
       throughput) scenario_throughput "$run" ;;
+      throughput-before) scenario_throughput_before "$run" ;;
+      attack) scenario_attack "$run" ;;
       compare) scenario_compare "$run" ;;
       ceiling) scenario_ceiling "$run" ;;
       burst) scenario_burst "$run" ;;
@@ -617,6 +697,7 @@ for ((run = 1; run <= RUNS; run++)); do
       coldburst) scenario_coldburst "$run" ;;
       coldwrk) scenario_coldwrk "$run" ;;
       cluster) scenario_cluster "$run" ;;
+      emulator-page) scenario_emulator_page "$run" ;;
       *) echo "unknown scenario $s" >&2; exit 2 ;;
     esac
   done
@@ -632,4 +713,5 @@ rm -f "$MAIN_BODIES" "$WARM_BODIES" "$RESULTS/.sample.prom"
   echo "Targets: throughput >= 20000 req/s with p99 <= 25 ms; burst p99 < 100 ms, heap < 256 MiB, lost 0, duplicates 0."
   echo "Emulator: push >= 20000 req/s, webhook >= 20000 deliveries/s (ratio = rps / 20000)."
   echo "Store: PostgreSQL >= 0.5 x SQLite with p99 <= 50 ms; cluster takeover (drain_s) <= lease + 2 s, lost 0."
+  echo "Emulator with chat pages: emulator-page-chatters and -load ratio = their deliveries/s / those of emulator-page-none in the same run."
 } | tee "$RESULTS/summary.txt"

@@ -23,6 +23,7 @@ final class BenchBot {
         String store = a.str("store", "");
         String location = !store.isEmpty() ? store : "sqlite:" + Path.of(a.str("data-dir", null));
         java.time.Duration lease = java.time.Duration.parse(a.str("lease-time", "PT10S"));
+        int adminPort = a.integer("admin-port", 18092);
         long handlerMs = a.lng("handler-ms", 0);
         int workers = a.integer("workers", 32);
         // As 'linegate serve --warm-up': off unless asked, so that the other scenarios measure what they did.
@@ -49,6 +50,7 @@ final class BenchBot {
         LinegateServer server = LinegateServer.builder(bot, Secret.of(Args.secret(), "BENCH_CHANNEL_SECRET"))
                 .host("127.0.0.1")
                 .port(port)
+                .adminPort(adminPort) // /metrics
                 .tls(ServerTls.insecureHttp())
                 .storeLocation(location)
                 .warmUp(warmUp)
@@ -63,8 +65,8 @@ final class BenchBot {
             server.close();
             stopped.countDown();
         }, "bench-shutdown"));
-        System.out.printf("bench bot ready on 127.0.0.1:%d (stats %d, handler %d ms, %d workers, store %s)%n",
-                server.port(), statsPort, handlerMs, workers, server.store().location());
+        System.out.printf("bench bot ready on 127.0.0.1:%d (stats %d, metrics %d, handler %d ms, %d workers, store %s)%n",
+                server.port(), statsPort, server.adminPort(), handlerMs, workers, server.store().location());
         stopped.await();
     }
 }

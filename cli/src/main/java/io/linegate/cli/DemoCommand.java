@@ -88,7 +88,8 @@ final class DemoCommand implements Callable<Integer> {
             out.println();
             alice = transcript(channel);
             out.println();
-            out.println("Both keep running. Talk to the bot through the emulator's control API, for example:");
+            out.println("Both keep running. Chat with the bot as Alice in a browser: " + base + "/?user=" + alice);
+            out.println("Or talk to it through the emulator's control API, for example:");
             out.println("  curl -s -X POST " + base + "/control/v1/users -d '{\"displayName\":\"Bob\"}'");
             out.println("  curl -s -X POST " + base + "/control/v1/users/USER_ID/follow");
             out.println("  curl -s -X POST " + base + "/control/v1/users/USER_ID/messages -d '{\"type\":\"text\",\"text\":\"hi\"}'");

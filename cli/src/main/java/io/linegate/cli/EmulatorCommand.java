@@ -124,6 +124,7 @@ final class EmulatorCommand implements Callable<Integer> {
         out.println("  LINE Login      " + emulator.baseUrl() + "/oauth2/v2.1/authorize (as https://access.line.me);"
                 + " users log in as <userId>@emulator.local / password unless given credentials");
         out.println();
+        out.println("  chat page       " + emulator.baseUrl() + "/ (talk to the bot as LINE users, in a browser)");
         out.println("  control API     " + emulator.baseUrl() + "/control/v1 (see emulator/README.md)");
         out.println("  rate limits     " + (noRateLimits ? "off" : "x" + (rateLimitScale == null ? 1.0 : rateLimitScale)));
         out.println("  spec validation " + (noSpecValidation ? "off" : "on"));

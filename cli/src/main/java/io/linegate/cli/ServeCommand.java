@@ -21,6 +21,9 @@ final class ServeCommand implements Callable<Integer> {
     @ParentCommand
     Linegate linegate;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--bot", defaultValue = "echo", description = "Bot to run (default: ${DEFAULT-VALUE}).")
     String bot;
 
@@ -49,6 +52,26 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--ack-deadline", defaultValue = "PT1S", description = "A webhook the store has not committed within this"
             + " is answered 503 rather than late, and new ones are refused until the store catches up (default: ${DEFAULT-VALUE}).")
     Duration ackDeadline;
+
+    /** Where the admin listener is unless --admin-port says otherwise (linegate admin and preflight look there). */
+    static final int DEFAULT_ADMIN_PORT = 8444;
+
+    @Option(names = "--admin-port", defaultValue = "" + DEFAULT_ADMIN_PORT,
+            description = "The admin listener's port: /metrics, /health and the admin API (default: ${DEFAULT-VALUE}).")
+    int adminPort;
+
+    @Option(names = "--admin-host", defaultValue = "127.0.0.1",
+            description = "Address the admin listener binds (default: ${DEFAULT-VALUE}, this machine only).")
+    String adminHost;
+
+    @Option(names = "--max-body-memory", defaultValue = "64", paramLabel = "MIB",
+            description = "MiB of request bodies held in memory at once, all requests together; past it new requests"
+                    + " get 503 (default: ${DEFAULT-VALUE}).")
+    long maxBodyMemoryMib;
+
+    @Option(names = "--max-connections", defaultValue = "4096",
+            description = "Connections open at once; more are closed at once (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
 
     @Option(names = "--config", description = "YAML file with channel settings (environment variables win).")
     Path config;
@@ -108,11 +131,23 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        checkPort("--port", port);
+        checkPort("--admin-port", adminPort);
+        if (adminPort == port && port != 0) {
+            throw new IllegalArgumentException("--admin-port must differ from --port (both are " + port + ")");
+        }
+        if (maxBodyMemoryMib < 1) {
+            throw new IllegalArgumentException("--max-body-memory must be at least 1 (MiB), was " + maxBodyMemoryMib);
+        }
         ServerTls tls = tls();
         ChannelSettings settings = ChannelSettings.load(config, linegate.env);
-        LinegateServer.Builder builder = LinegateServer.builder(Bots.named(bot), settings.channelSecret)
-                .host(host).port(port).storeLocation(store.location()).tls(tls).webhookPath(webhookPath)
+        io.linegate.webhook.Bot chosen = Bots.named(bot);
+        dataDirectory();
+        LinegateServer.Builder builder = LinegateServer.builder(chosen, settings.channelSecret)
+                .host(host).port(port).adminHost(adminHost).adminPort(adminPort)
+                .storeLocation(store.location()).tls(tls).webhookPath(webhookPath)
                 .warmUp(warmUp).ackDeadline(ackDeadline)
+                .maxBodyBytesInFlight(maxBodyMemoryMib * 1024 * 1024).maxConnections(maxConnections)
                 .apiBase(apiBase != null ? apiBase : settings.apiBase)
                 .floodPolicy(new FloodPolicy(floodLimit, floodAction))
                 .apiLog(apiLogRetention, apiLogBodies)
@@ -132,7 +167,16 @@ final class ServeCommand implements Callable<Integer> {
         if (settings.adminToken != null) {
             builder.adminToken(settings.adminToken);
         }
-        LinegateServer server = builder.build().start();
+        if (!exitsOnOutOfMemory()) {
+            spec.commandLine().getErr().println("linegate serve: warning: this JVM runs without -XX:+ExitOnOutOfMemoryError;"
+                    + " after an OutOfMemoryError it could stay up without serving (./linegate sets the option)");
+        }
+        LinegateServer server;
+        try {
+            server = builder.build().start();
+        } catch (RuntimeException e) {
+            throw friendlyStartFailure(e);
+        }
         if (exitWhenReady) {
             server.close();
             return 0;
@@ -142,7 +186,9 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             stopped.countDown();
         }, "linegate-shutdown"));
-        System.out.println("linegate: bot '" + bot + "' listening on " + server.baseUri() + webhookPath);
+        spec.commandLine().getOut().println("linegate: bot '" + bot + "' listening on " + server.baseUri() + webhookPath
+                + "; admin listener " + server.adminUri());
+        spec.commandLine().getOut().flush();
         stopped.await();
         return 0;
     }
@@ -151,6 +197,49 @@ final class ServeCommand implements Callable<Integer> {
     private static Duration heartbeat(Duration leaseTime) {
         Duration third = leaseTime.dividedBy(3);
         return third.compareTo(Duration.ofSeconds(1)) < 0 ? third : Duration.ofSeconds(1);
+    }
+
+    private static void checkPort(String option, int value) {
+        if (value < 0 || value > 65_535) {
+            throw new IllegalArgumentException(option + " must be a port from 0 to 65535, was " + value);
+        }
+    }
+
+    /** The data directory must exist, unless --create says to make it: a typo must not start an empty bot. */
+    private void dataDirectory() throws java.io.IOException {
+        String location = store.location();
+        if (!location.startsWith("sqlite:")) {
+            return; // a server store (PostgreSQL) exists or not on its own terms
+        }
+        Path dataDir = Path.of(location.substring("sqlite:".length()));
+        if (java.nio.file.Files.isDirectory(dataDir)) {
+            return;
+        }
+        if (java.nio.file.Files.exists(dataDir)) {
+            throw new IllegalArgumentException("--data-dir " + dataDir + " is not a directory");
+        }
+        if (!store.create) {
+            throw new IllegalArgumentException("the data directory " + dataDir.toAbsolutePath() + " does not exist;"
+                    + " check --data-dir, or pass --create to make a new one");
+        }
+        java.nio.file.Files.createDirectories(dataDir);
+    }
+
+    /** A port in use or an address this machine does not have, said in the options' terms. */
+    private RuntimeException friendlyStartFailure(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException) {
+                return new IllegalArgumentException("cannot listen on " + host + ":" + port + " (webhook) or "
+                        + adminHost + ":" + adminPort + " (admin): " + t.getMessage()
+                        + "; another process may hold the port: choose others with --port and --admin-port", e);
+            }
+        }
+        return e;
+    }
+
+    private static boolean exitsOnOutOfMemory() {
+        return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .anyMatch(a -> a.equals("-XX:+ExitOnOutOfMemoryError") || a.equals("-XX:+CrashOnOutOfMemoryError"));
     }
 
     private ServerTls tls() {

@@ -29,6 +29,7 @@ class DemoCommandTest {
                 .contains("bot   > Hello, linegate!   (reply)")
                 .contains("bot   > [sticker 446/1988]   (reply)")
                 .contains("acknowledged with 200")
+                .containsPattern("Chat with the bot as Alice in a browser: http://127\\.0\\.0\\.1:\\d+/\\?user=U[0-9a-f]{32}")
                 .containsPattern("member site \\(LINE Login, ID linking, LIFF\\) is on http://localhost:\\d+/")
                 .contains("@emulator.local with password");
     }

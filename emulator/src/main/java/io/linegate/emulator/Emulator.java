@@ -4,11 +4,17 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.linegate.core.Secret;
-import io.linegate.emulator.api.ControlApi;
-import io.linegate.emulator.api.MessagingApi;
-import io.linegate.emulator.api.OAuthApi;
-import io.linegate.emulator.api.OtherApi;
-import io.linegate.emulator.api.Platform;
+import io.linegate.emulator.chat.ChatPage;
+import io.linegate.emulator.control.ControlApi;
+import io.linegate.emulator.domain.Channel;
+import io.linegate.emulator.domain.ChannelSettings;
+import io.linegate.emulator.domain.EmulatorState;
+import io.linegate.emulator.domain.Ids;
+import io.linegate.emulator.domain.Platform;
+import io.linegate.emulator.domain.Relation;
+import io.linegate.emulator.domain.TokenService;
+import io.linegate.emulator.domain.User;
+import io.linegate.emulator.domain.WebhookDispatcher;
 import io.linegate.emulator.http.ApiService;
 import io.linegate.emulator.http.Faults;
 import io.linegate.emulator.http.LineErrorHandler;
@@ -17,14 +23,7 @@ import io.linegate.emulator.http.Router;
 import io.linegate.emulator.login.LiffApp;
 import io.linegate.emulator.login.LineLogin;
 import io.linegate.emulator.login.LoginChannel;
-import io.linegate.emulator.state.Channel;
-import io.linegate.emulator.state.ChannelSettings;
-import io.linegate.emulator.state.EmulatorState;
-import io.linegate.emulator.state.Ids;
-import io.linegate.emulator.state.Relation;
-import io.linegate.emulator.state.User;
-import io.linegate.emulator.tokens.TokenService;
-import io.linegate.emulator.webhook.WebhookDispatcher;
+import io.linegate.emulator.messaging.MessagingApi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -68,6 +67,7 @@ public final class Emulator implements AutoCloseable {
     private final LineLogin login;
     private final Map<String, LoginChannelInfo> loginInfos = new LinkedHashMap<>();
     private final Server server;
+    private final ChatPage chat;
     private final ScheduledExecutorService housekeeping;
     private volatile boolean started;
 
@@ -101,14 +101,14 @@ public final class Emulator implements AutoCloseable {
         }
 
         Router router = new Router();
-        new MessagingApi(platform).register(router);
-        new OAuthApi(tokens, login.api()).register(router);
+        MessagingApi messaging = new MessagingApi(platform, login.api());
+        messaging.register(router);
         login.register(router);
-        new OtherApi(platform).register(router);
         new ControlApi(platform, faults, limiter).register(router);
-        new io.linegate.emulator.api.ConsoleApi(platform).register(router);
+        this.chat = new ChatPage(platform, config.chatStreamLimit);
+        chat.register(router);
         // Last: whatever messaging-api.yml defines and nothing above simulates.
-        new io.linegate.emulator.api.SpecOperations(Specs.messagingApiTree(), clock).register(router);
+        messaging.registerUnsimulated(router, Specs.messagingApiTree());
         ApiService service = new ApiService(router, tokens, limiter, faults, clock,
                 config.validateRequests ? Specs.messagingApi() : null);
 
@@ -116,8 +116,6 @@ public final class Emulator implements AutoCloseable {
         sb.http(new InetSocketAddress(config.host, config.port));
         sb.maxRequestLength(ApiService.MAX_BODY);
         sb.requestTimeout(Duration.ofSeconds(60));
-        // Nothing needs draining on shutdown: the state is in memory and goes away with the process.
-        sb.gracefulShutdownTimeout(Duration.ZERO, Duration.ZERO);
         // Tests start and stop many emulators; nothing here needs draining (state is in memory).
         sb.gracefulShutdownTimeout(Duration.ZERO, Duration.ZERO);
         sb.errorHandler(new LineErrorHandler());
@@ -127,6 +125,8 @@ public final class Emulator implements AutoCloseable {
         });
         // The control API takes images as Base64, so it gets a larger body limit than the LINE paths.
         sb.route().pathPrefix(ControlApi.PREFIX + "/").maxRequestLength(64L * 1024 * 1024).build(service);
+        // The chat page: its files and its live streams (what it reads is on the router).
+        chat.serve(sb);
         sb.serviceUnder("/", service);
         this.server = sb.build();
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -202,7 +202,7 @@ public final class Emulator implements AutoCloseable {
             if (s.refusal() != null) {
                 throw new IllegalArgumentException("channel " + id + ": " + s.refusal());
             }
-            if (cc.webhookUrl != null && !MessagingApi.validWebhookUrl(cc.webhookUrl, config.allowPlainHttpWebhooks)) {
+            if (cc.webhookUrl != null && !ChannelSettings.validWebhookUrl(cc.webhookUrl, config.allowPlainHttpWebhooks)) {
                 throw new IllegalArgumentException("channel " + id + ": webhook URL must be https:// (plain http:// only on"
                         + " loopback unless allowPlainHttpWebhooks is set), at most 500 characters: " + cc.webhookUrl);
             }
@@ -357,8 +357,13 @@ public final class Emulator implements AutoCloseable {
         return kid;
     }
 
+    /** Chat page streams open now (tests of their bound). */
+    int openChatStreams() {
+        return chat.openStreams();
+    }
+
     /** The emulator's state, for in-process tests that need to look past the HTTP API. */
-    public EmulatorState state() {
+    EmulatorState state() {
         return state;
     }
 
@@ -372,6 +377,7 @@ public final class Emulator implements AutoCloseable {
             }
         }
         housekeeping.shutdownNow();
+        chat.close();
         webhooks.close();
         if (started) {
             // Stopping an Armeria server takes about 2 s (Netty's quiet period for its boss loop),

@@ -45,12 +45,18 @@ public final class EmulatorConfig {
      * costs most of a push's CPU time, so load tests may turn it off (the documented limits stay).
      */
     public boolean validateRequests = true;
-    /** Bounded memory: entries kept per chat inbox, per channel delivery log, per channel retry keys. */
+    /**
+     * Bounded memory: entries kept per chat inbox (and, separately, per chat of the users' events the
+     * chat page shows), per channel delivery log, per channel retry keys. {@code inboxLimit: 0} keeps
+     * neither inboxes nor transcripts.
+     */
     public int inboxLimit = 1000;
     public int logLimit = 1000;
     public int retryKeyLimit = 100_000;
     /** Reply tokens kept per channel; beyond it the oldest are forgotten (load tests at thousands of events/s). */
     public int replyTokenLimit = 200_000;
+    /** Chat page streams (one per open tab) served at once; beyond it a tab is refused with 503. */
+    public int chatStreamLimit = 256;
     /** The platform counts a webhook as failed without a 2xx within 2 seconds (Messaging API docs, "Receive messages (webhook)" and "Check webhook error statistics"). */
     public long webhookTimeoutMs = 2000;
     /** Redelivery attempts after a failed delivery, when a channel has redelivery on, and the pause between. */

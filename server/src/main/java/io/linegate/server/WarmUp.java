@@ -96,7 +96,8 @@ final class WarmUp {
             SessionProtocol protocol = tls.isTls() ? SessionProtocol.HTTPS : SessionProtocol.HTTP;
             sb.port(new ServerPort(new InetSocketAddress("127.0.0.1", 0), protocol));
             tls.apply(sb);
-            sb.errorHandler(new JsonErrors()).service(webhookPath, new WebhookService(receiver));
+            JsonErrors errors = new JsonErrors(new RateLimitedLog(log, 5, Duration.ofSeconds(10)));
+            sb.errorHandler(errors).service(webhookPath, new WebhookService(receiver, errors));
             Server server = sb.build();
             server.start().join();
             try (ClientFactory factory = ClientFactory.builder().tlsNoVerify().build()) {

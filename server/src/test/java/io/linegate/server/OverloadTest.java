@@ -55,14 +55,14 @@ class OverloadTest {
     }
 
     String metrics() throws Exception {
-        return http.send(HttpRequest.newBuilder(server.baseUri().resolve("/metrics")).build(),
+        return http.send(HttpRequest.newBuilder(java.net.URI.create(server.adminUri() + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
     @Test
     void aStoreThatCannotKeepUpGets503WithinTheDeadlineNotALate200AndLosesNothingItCommitted() throws Exception {
         server = LinegateServer.builder(bot, SECRET).host("127.0.0.1").port(0).tls(ServerTls.insecureHttp())
-                .dataDir(dir).ackDeadline(Duration.ofMillis(500)).build().start();
+                .dataDir(dir).adminPort(0).ackDeadline(Duration.ofMillis(500)).build().start();
         String before = Ulid.next();
         assertThat(send(before).statusCode()).isEqualTo(200);
 

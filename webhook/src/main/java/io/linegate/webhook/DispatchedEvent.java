@@ -19,6 +19,7 @@ import java.util.Optional;
 final class DispatchedEvent implements EventContext, ConversationState {
     private final StoredEvent stored;
     private final Event event;
+    private final List<String> degraded;
     private final JsonNode raw;
     private final int attempt;
     private final ConversationStates states;
@@ -27,11 +28,12 @@ final class DispatchedEvent implements EventContext, ConversationState {
     private Map<String, String> loadedState;
     private final Map<String, String> changes = new LinkedHashMap<>();
 
-    DispatchedEvent(StoredEvent stored, JsonNode raw, Event event, int attempt, ConversationStates states, Outbound outbound,
-                    Clock clock) {
+    DispatchedEvent(StoredEvent stored, JsonNode raw, Event event, List<String> degraded, int attempt,
+                    ConversationStates states, Outbound outbound, Clock clock) {
         this.stored = stored;
         this.raw = raw;
         this.event = event;
+        this.degraded = degraded;
         this.attempt = attempt;
         this.states = states;
         this.outbound = outbound;
@@ -39,6 +41,7 @@ final class DispatchedEvent implements EventContext, ConversationState {
     }
 
     @Override public Event event() { return event; }
+    @Override public List<String> degradedFields() { return degraded; }
     @Override public String rawJson() { return stored.payload(); }
     @Override public String sourceKey() { return stored.lane(); }
     @Override public String destination() { return stored.destination(); }
@@ -69,7 +72,7 @@ final class DispatchedEvent implements EventContext, ConversationState {
     @Override
     public void reply(List<Message> messages) throws Exception {
         checkSendingAllowed();
-        String token = replyToken().orElseThrow(() -> new IllegalStateException(
+        String token = replyToken().orElseThrow(() -> new NotRetryableException(
                 "event " + stored.eventId() + " (" + raw.path("type").asText() + ") has no reply token"));
         outbound.reply(token, conversation(), messages);
     }
@@ -79,7 +82,7 @@ final class DispatchedEvent implements EventContext, ConversationState {
         checkSendingAllowed();
         String to = conversation();
         if (to == null) {
-            throw new IllegalStateException("event " + stored.eventId() + " has no source to push to");
+            throw new NotRetryableException("event " + stored.eventId() + " has no source to push to");
         }
         outbound.push(to, messages);
     }
@@ -88,7 +91,7 @@ final class DispatchedEvent implements EventContext, ConversationState {
     public String issueLinkToken() throws Exception {
         String user = raw.path("source").path("userId").asText("");
         if (user.isEmpty()) {
-            throw new IllegalStateException("event " + stored.eventId() + " has no user to issue a link token for");
+            throw new NotRetryableException("event " + stored.eventId() + " has no user to issue a link token for");
         }
         return outbound.issueLinkToken(user);
     }

@@ -2,10 +2,7 @@ package io.linegate.webhook;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.linecorp.bot.jackson.ModelObjectMapper;
 import com.linecorp.bot.webhook.model.Event;
-import com.linecorp.bot.webhook.model.EventMode;
-import com.linecorp.bot.webhook.model.UnknownEvent;
 import io.linegate.store.EventJournal;
 import io.linegate.store.EventJournal.InboxEntry;
 import io.linegate.store.EventJournal.NewEvent;
@@ -24,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -55,7 +53,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
-    private static final ObjectMapper SDK = ModelObjectMapper.createNewObjectMapper();
+    private static final ObjectMapper SDK = SdkEvents.SDK;
     // Small enough that a split shares a commit with acknowledgements without holding them up.
     private static final int SPLIT_BATCH = 100;
 
@@ -72,6 +70,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Duration backoff;
     private final Duration maxBackoff;
     private final Duration dedupeWindow;
+    private final FailurePolicy failurePolicy;
     private final FloodControl flood;
     private final ExecutorService workers;
     private final ScheduledExecutorService timer;
@@ -95,6 +94,7 @@ public final class Dispatcher implements AutoCloseable {
     private volatile boolean maintenance;
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final Set<String> degradedSeen = ConcurrentHashMap.newKeySet();
 
     private Dispatcher(Builder b) {
         this.journal = b.store.journal();
@@ -110,6 +110,7 @@ public final class Dispatcher implements AutoCloseable {
         this.backoff = b.backoff;
         this.maxBackoff = b.maxBackoff;
         this.dedupeWindow = b.dedupeWindow;
+        this.failurePolicy = b.failurePolicy;
         this.flood = new FloodControl(b.floodPolicy);
         if (b.floodPolicy.action() == FloodPolicy.Action.ROUTE && floodHandler == null) {
             throw new IllegalArgumentException("flood action ROUTE needs a flood handler");
@@ -247,17 +248,17 @@ public final class Dispatcher implements AutoCloseable {
             return false;
         }
         List<NewEvent> events = new ArrayList<>();
-        List<NewEvent> unparseable = new ArrayList<>();
+        List<EventJournal.Rejected> rejected = new ArrayList<>();
         List<Long> consumed = new ArrayList<>(entries.size());
         for (InboxEntry entry : entries) {
             consumed.add(entry.seq());
-            if (!WebhookBodies.split(entry, events)) {
-                unparseable.add(new NewEvent("inbox:" + entry.seq(), "unparsed", null,
-                        new String(entry.body(), java.nio.charset.StandardCharsets.UTF_8), entry.receivedAt()));
-                log.warn("a signed webhook body could not be parsed; kept as dead letter inbox:{}", entry.seq());
-            }
+            WebhookBodies.split(entry, events, rejected);
         }
-        EventJournal.SplitResult r = journal.split(consumed, events, unparseable).join();
+        for (EventJournal.Rejected r : rejected) {
+            log.warn("signed webhook content that is not an event was kept as dead letter {}: {}", r.eventId(), r.reason());
+        }
+        EventJournal.SplitResult r = journal.split(consumed, events, rejected).join();
+        metrics.processed("rejected").increment(rejected.size());
         inboxCursor = entries.get(entries.size() - 1).seq();
         metrics.received.increment(events.size());
         metrics.duplicates.increment(r.duplicates());
@@ -384,7 +385,8 @@ public final class Dispatcher implements AutoCloseable {
             }
         }
         JsonNode tree = tree(head.payload());
-        Event event = parse(tree);
+        SdkEvents.Parsed parsed = parse(tree, head);
+        Event event = parsed.event();
         String userKey = event.source() == null || event.source().userId() == null
                 ? null : "user:" + event.source().userId();
         if (muted.contains(lane.key) || (userKey != null && muted.contains(userKey))) {
@@ -421,7 +423,7 @@ public final class Dispatcher implements AutoCloseable {
             }
         }
         int attempt = lane.attempts + 1;
-        DispatchedEvent ctx = new DispatchedEvent(head, tree, event, attempt, states, outbound, clock);
+        DispatchedEvent ctx = new DispatchedEvent(head, tree, event, parsed.degraded(), attempt, states, outbound, clock);
         inFlight.incrementAndGet();
         try {
             chosen.handle(ctx);
@@ -447,25 +449,39 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    private static Event parse(JsonNode tree) {
-        try {
-            Event e = SDK.treeToValue(tree, Event.class);
-            if (e != null) {
-                return e;
+    /** The typed event; a known type whose sub-field changed shape is read without it, and counted. */
+    private SdkEvents.Parsed parse(JsonNode tree, StoredEvent head) {
+        SdkEvents.Parsed parsed = SdkEvents.parse(tree);
+        if (!parsed.degraded().isEmpty()) {
+            metrics.degraded.increment();
+            for (String field : parsed.degraded()) {
+                String key = tree.path("type").asText() + ":" + field;
+                if (degradedSeen.size() < 64 && degradedSeen.add(key)) {
+                    log.warn("event {} ({}): {} has a shape the SDK does not know; the event reaches its route"
+                            + " without it, with the raw JSON (logged once per field)", head.eventId(),
+                            tree.path("type").asText(), field);
+                }
             }
-        } catch (Exception | LinkageError ignored) {
-            // An event the SDK cannot read (new type, new enum value) still reaches the fallback.
         }
-        return new UnknownEvent(tree.path("type").asText("unknown"), null, null, EventMode.UNDEFINED, null, null);
+        return parsed;
     }
 
     private void finish(Lane lane, StoredEvent head, String outcome, Map<String, String> changes) {
-        journal.complete(head.seq(), lane.key, changes).whenCompleteAsync((v, err) -> {
+        settle(journal.complete(head.seq(), lane.key, changes), lane, head, outcome, "mark done");
+    }
+
+    /**
+     * Once the event's last write is durable, counts it and moves its lane on; if the write failed, tries
+     * again; if the partition went to another node meanwhile, leaves the event to it.
+     */
+    private void settle(java.util.concurrent.CompletableFuture<Void> write, Lane lane, StoredEvent head, String outcome,
+                        String doing) {
+        write.whenCompleteAsync((v, err) -> {
             if (leaseLost(lane, head, err)) {
                 return;
             }
             if (err != null) {
-                log.error("could not mark event {} done; retrying", head.eventId(), err);
+                log.error("could not {} event {}; retrying", doing, head.eventId(), err);
                 scheduleLater(lane, 1000);
                 return;
             }
@@ -476,25 +492,20 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private void fail(Lane lane, StoredEvent head, int attempt, Throwable error) {
-        String message = error.getClass().getName() + ": " + error.getMessage();
         synchronized (this) {
             lane.attempts = attempt;
         }
+        FailurePolicy.Decision decision = decide(error);
+        String message = error.getClass().getName() + ": " + error.getMessage();
+        if (!decision.retry()) {
+            log.warn("event {} failed and was not retried ({}); dead-lettered at once", head.eventId(),
+                    decision.reason(), error);
+            deadLetter(lane, head, attempt, "not retried, " + decision.reason() + ": " + message, "not_retryable");
+            return;
+        }
         if (attempt >= maxAttempts) {
             log.error("event {} failed {} times; dead-lettered", head.eventId(), attempt, error);
-            journal.deadLetter(head.seq(), attempt, message).whenCompleteAsync((v, err) -> {
-                if (leaseLost(lane, head, err)) {
-                    return;
-                }
-                if (err != null) {
-                    log.error("could not dead-letter event {}; retrying", head.eventId(), err);
-                    scheduleLater(lane, 1000);
-                    return;
-                }
-                metrics.processed("dead_lettered").increment();
-                backlog.decrementAndGet();
-                advance(lane);
-            }, workers);
+            deadLetter(lane, head, attempt, message, "dead_lettered");
             return;
         }
         long delay = backoffMillis(attempt);
@@ -534,6 +545,20 @@ public final class Dispatcher implements AutoCloseable {
         ownership.recatch(lane.partition);
         lane.scheduled = false;
         lane.running = false;
+    }
+
+    /** The policy's decision; a policy that throws is not trusted, and the event is retried as before. */
+    private FailurePolicy.Decision decide(Throwable error) {
+        try {
+            return Objects.requireNonNull(failurePolicy.decide(error), "decision");
+        } catch (RuntimeException e) {
+            log.warn("the failure policy failed on {}; retrying the event", error.getClass().getName(), e);
+            return FailurePolicy.Decision.retry("the failure policy failed");
+        }
+    }
+
+    private void deadLetter(Lane lane, StoredEvent head, int attempt, String error, String outcome) {
+        settle(journal.deadLetter(head.seq(), attempt, error), lane, head, outcome, "dead-letter");
     }
 
     /** Exponential backoff with full jitter on the upper half, capped. */
@@ -632,6 +657,7 @@ public final class Dispatcher implements AutoCloseable {
         final Counter received;
         final Counter duplicates;
         final Counter throttled;
+        final Counter degraded;
         final Map<String, Counter> processed = new ConcurrentHashMap<>();
 
         Metrics(MeterRegistry registry, AtomicLong backlog, Ownership ownership, java.util.function.DoubleSupplier lag) {
@@ -640,6 +666,9 @@ public final class Dispatcher implements AutoCloseable {
                     .register(registry);
             duplicates = Counter.builder("linegate.events.duplicate")
                     .description("events skipped because their webhookEventId was already seen").register(registry);
+            degraded = Counter.builder("linegate.events.degraded")
+                    .description("events of a known type read without a sub-field whose shape the SDK does not know")
+                    .register(registry);
             throttled = Counter.builder("linegate.events.throttled")
                     .description("times a source's event waited for its flood limit").register(registry);
             Gauge.builder("linegate.queue.depth", backlog, AtomicLong::get)
@@ -673,6 +702,7 @@ public final class Dispatcher implements AutoCloseable {
         private Duration leaseTime = Duration.ofSeconds(10);
         private Duration heartbeatEvery = Duration.ofSeconds(1);
         private FloodPolicy floodPolicy = FloodPolicy.defaults();
+        private FailurePolicy failurePolicy = FailurePolicy.standard();
         private MeterRegistry registry = new SimpleMeterRegistry();
 
         private Builder(Store store, EventHandler handler) {
@@ -720,6 +750,16 @@ public final class Dispatcher implements AutoCloseable {
             }
             this.leaseTime = leaseTime;
             this.heartbeatEvery = heartbeatEvery;
+            return this;
+        }
+
+        /**
+         * Which failures are retried and which are dead-lettered at once (default
+         * {@link FailurePolicy#standard()}: LINE's 4xx other than 408/429, request-limit violations and
+         * programming errors at once; the rest retried).
+         */
+        public Builder failurePolicy(FailurePolicy policy) {
+            this.failurePolicy = Objects.requireNonNull(policy, "failure policy");
             return this;
         }
 

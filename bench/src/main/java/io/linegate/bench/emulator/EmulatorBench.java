@@ -20,6 +20,8 @@ import java.lang.management.MemoryMXBean;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code emulator-webhook}: signed webhook deliveries to a trivial receiver (an Armeria server in
  *       the same JVM that counts requests and events and answers 200), events created through the
  *       control API in batches. Reports deliveries (HTTP requests) per second and events per second.
+ *       With {@link Pages}, users chat meanwhile and chat page streams (issue 10) are open.
  *   <li>{@code emulator-push}: pushes with rate limits and spec validation off, a fixed number in flight.
  * </ul>
  * Sender, receiver and load driver share the machine's cores; the printed {@code RESULT key value}
@@ -41,22 +44,42 @@ public final class EmulatorBench {
     private EmulatorBench() {}
 
     private static final byte[] EVENT_ID = "\"webhookEventId\"".getBytes(StandardCharsets.US_ASCII);
+    /** What only the chatters' events carry (the load's are postbacks). */
+    private static final byte[] CHAT = "\"hello from the page\"".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * The chat page's share of the load: {@code chatters} users send a text message each every
+     * {@code chatIntervalMs} through the control API (people chatting on the page), and
+     * {@code pageClients} chat page streams are open, watching the chatters' chats or, with
+     * {@code watchLoad}, the chats the load's events come from (every event and delivery then goes to
+     * a page too: the worst case).
+     */
+    public record Pages(int clients, boolean watchLoad, int chatters, long chatIntervalMs) {
+        public static final Pages NONE = new Pages(0, false, 0, 1000);
+    }
 
     /**
      * {@code --events} measured [400000] after {@code --warmup} events [50000], {@code --batch} events per
      * control call [1000], {@code --per-request} events per webhook at most [1: one delivery per event],
      * {@code --protocol} for the plain-http receiver, h1c or h2c [h1c], {@code --queue-limit} the channel's
-     * webhook queue bound [100000], {@code --seconds} bound [120].
+     * webhook queue bound [100000], {@code --seconds} bound [120], {@code --users} the users the load's
+     * events come from in turn [1]; {@code --page-clients}, {@code --pages-watch} (chatters or load),
+     * {@code --chatters}, {@code --chat-interval-ms}: see {@link Pages}.
      */
     public static void webhook(long events, long warmup, int batch, int perRequest, String protocol, int queueLimit,
-            long seconds)
+            long seconds, int userCount, Pages pageLoad)
             throws Exception {
         AtomicLong requests = new AtomicLong();
         AtomicLong received = new AtomicLong();
+        AtomicLong chatsReceived = new AtomicLong();
         Server bot = Server.builder().http(new InetSocketAddress("127.0.0.1", 0))
                 .service("/callback", (ctx, req) -> HttpResponse.of(req.aggregate().thenApply(a -> {
                     requests.incrementAndGet();
-                    received.addAndGet(count(a.content().array()));
+                    byte[] body = a.content().array();
+                    received.addAndGet(count(body));
+                    if (pageLoad.chatters() > 0) {
+                        chatsReceived.addAndGet(count(body, CHAT));
+                    }
                     return HttpResponse.of(HttpStatus.OK);
                 }))).build();
         bot.start().join();
@@ -64,21 +87,39 @@ public final class EmulatorBench {
         cfg.maxEventsPerWebhook = perRequest;
         cfg.plainHttpWebhookProtocol = protocol;
         cfg.webhookQueueLimit = queueLimit;
+        java.util.concurrent.ScheduledExecutorService chat = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        List<PageClient> pages = new ArrayList<>();
         try (Emulator e = Emulator.builder().config(cfg).rateLimits(false)
                 .webhookUrl("http://127.0.0.1:" + bot.activeLocalPort() + "/callback").build().start()) {
             WebClient control = WebClient.of(e.baseUrl());
-            String user = post(control, "/control/v1/users", "{\"displayName\":\"L\"}").path("userId").asText();
-            byte[] body = eventsBody(user, batch);
+            List<String> users = users(control, "L", Math.max(1, userCount));
+            List<String> chatters = users(control, "C", pageLoad.chatters());
+            byte[] body = eventsBody(users, batch);
+            for (int i = 0; i < pageLoad.clients(); i++) {
+                List<String> watched = pageLoad.watchLoad() || chatters.isEmpty() ? users : chatters;
+                pages.add(new PageClient(e.port(), watched.get(i % watched.size())));
+            }
+            for (int i = 0; i < chatters.size(); i++) {
+                String path = "/control/v1/users/" + chatters.get(i) + "/messages";
+                byte[] text = ("{\"type\":\"text\",\"text\":\"hello from the page\"}").getBytes(StandardCharsets.UTF_8);
+                // Spread over the interval, as people type.
+                chat.scheduleAtFixedRate(() -> control.execute(json(path, text)).aggregate(),
+                        pageLoad.chatIntervalMs() * i / chatters.size(), pageLoad.chatIntervalMs(), TimeUnit.MILLISECONDS);
+            }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            // The load's events, without the chatters' messages.
+            java.util.function.LongSupplier loadReceived = () -> received.get() - chatsReceived.get();
             // Warm-up (the JIT), not measured: the same load until `warmup` events have arrived.
-            drive(control, body, batch, warmup, received, deadline, new Sampler());
+            drive(control, body, batch, warmup, loadReceived, deadline, new Sampler());
             requests.set(0);
             received.set(0);
+            chatsReceived.set(0);
+            pages.forEach(PageClient::reset);
             Sampler heap = new Sampler();
-            Phase run = drive(control, body, batch, events, received, deadline, heap);
+            Phase run = drive(control, body, batch, events, loadReceived, deadline, heap);
             long tEnd = System.nanoTime();
             double secs = (tEnd - run.start()) / 1e9;
-            long drained = received.get() - run.receivedAtCreated();
+            long drained = loadReceived.getAsLong() - run.receivedAtCreated();
             System.out.printf(Locale.ROOT, "created %d events in %.2f s (control calls refused with 503 and retried: %d)%n",
                     run.created(), (run.createdAt() - run.start()) / 1e9, run.refused());
             result("events", received.get());
@@ -91,15 +132,36 @@ public final class EmulatorBench {
             result("drain_events", drained);
             result("drain_events_per_s", drained / Math.max(1e-9, (tEnd - run.createdAt()) / 1e9));
             result("max_heap_mib", heap.maxMib());
-            result("lost", run.created() - received.get());
+            result("lost", run.created() - loadReceived.getAsLong());
             // Failed deliveries (a 2 s timeout under GC pauses, say) explain any loss: the platform's statistics.
             result("webhook_errors", post(control, "/control/v1/webhook-errors", null).path("total").asLong());
-            if (received.get() != run.created()) {
-                System.out.println("INCOMPLETE: " + received.get() + " of " + run.created() + " events arrived within " + seconds + " s");
+            if (loadReceived.getAsLong() != run.created()) {
+                System.out.println("INCOMPLETE: " + loadReceived.getAsLong() + " of " + run.created() + " events arrived within " + seconds + " s");
+            }
+            if (pageLoad.chatters() > 0) {
+                result("chat_messages", chatsReceived.get());
+            }
+            if (pageLoad.clients() > 0) {
+                Thread.sleep(500); // the streams' last batches (written every 50 ms)
+                result("page_clients", pageLoad.clients());
+                result("page_clients_connected", pages.stream().filter(PageClient::connected).count());
+                result("page_items", pages.stream().mapToLong(PageClient::items).sum());
+                result("page_resyncs", pages.stream().mapToLong(PageClient::resyncs).sum());
+                result("page_mib", pages.stream().mapToLong(PageClient::bytes).sum() / 1048576.0);
             }
         } finally {
+            chat.shutdownNow();
+            pages.forEach(PageClient::close);
             bot.close();
         }
+    }
+
+    private static List<String> users(WebClient control, String prefix, int n) throws Exception {
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            users.add(post(control, "/control/v1/users", "{\"displayName\":\"" + prefix + i + "\"}").path("userId").asText());
+        }
+        return users;
     }
 
     /** {@code --requests} measured [400000] after {@code --warmup} [50000], {@code --in-flight} [128], {@code --seconds} bound [60]. */
@@ -152,8 +214,8 @@ public final class EmulatorBench {
     private record Phase(long start, long created, long refused, long createdAt, long receivedAtCreated) {}
 
     /** Creates {@code events} through the control API (waiting on 503s), then waits until all have arrived. */
-    private static Phase drive(WebClient control, byte[] body, int batch, long events, AtomicLong received, long deadline,
-            Sampler heap) throws Exception {
+    private static Phase drive(WebClient control, byte[] body, int batch, long events, java.util.function.LongSupplier received,
+            long deadline, Sampler heap) throws Exception {
         long t0 = System.nanoTime();
         long created = 0;
         long refused = 0;
@@ -171,15 +233,15 @@ public final class EmulatorBench {
             created += batch;
         }
         long createdAt = System.nanoTime();
-        long atCreated = received.get();
+        long atCreated = received.getAsLong();
         // Until all arrived, or nothing arrives for 5 s (failed deliveries are not redelivered by default).
-        long last = received.get();
+        long last = received.getAsLong();
         long lastChange = System.nanoTime();
-        while (received.get() < created && System.nanoTime() < deadline && System.nanoTime() - lastChange < 5_000_000_000L) {
+        while (received.getAsLong() < created && System.nanoTime() < deadline && System.nanoTime() - lastChange < 5_000_000_000L) {
             Thread.sleep(1);
             heap.sample();
-            if (received.get() != last) {
-                last = received.get();
+            if (received.getAsLong() != last) {
+                last = received.getAsLong();
                 lastChange = System.nanoTime();
             }
         }
@@ -193,25 +255,31 @@ public final class EmulatorBench {
     }
 
     private static long count(byte[] body) {
+        return count(body, EVENT_ID);
+    }
+
+    /** Occurrences of {@code what} in {@code body}. */
+    private static long count(byte[] body, byte[] what) {
         long n = 0;
         outer:
-        for (int i = 0; i + EVENT_ID.length <= body.length; i++) {
-            for (int j = 0; j < EVENT_ID.length; j++) {
-                if (body[i + j] != EVENT_ID[j]) {
+        for (int i = 0; i + what.length <= body.length; i++) {
+            for (int j = 0; j < what.length; j++) {
+                if (body[i + j] != what[j]) {
                     continue outer;
                 }
             }
             n++;
-            i += EVENT_ID.length - 1;
+            i += what.length - 1;
         }
         return n;
     }
 
-    private static byte[] eventsBody(String user, int n) {
+    /** {@code n} postback events, from each of {@code users} in turn. */
+    private static byte[] eventsBody(List<String> users, int n) {
         StringBuilder b = new StringBuilder("{\"events\":[");
         for (int i = 0; i < n; i++) {
             b.append(i == 0 ? "" : ",").append("{\"type\":\"postback\",\"postback\":{\"data\":\"").append(i)
-                    .append("\"},\"source\":{\"type\":\"user\",\"userId\":\"").append(user).append("\"}}");
+                    .append("\"},\"source\":{\"type\":\"user\",\"userId\":\"").append(users.get(i % users.size())).append("\"}}");
         }
         return b.append("]}").toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -224,6 +292,79 @@ public final class EmulatorBench {
     private static JsonNode post(WebClient c, String path, String body) throws Exception {
         AggregatedHttpResponse r = (body == null ? c.get(path) : c.execute(json(path, body.getBytes(StandardCharsets.UTF_8)))).aggregate().join();
         return Json.mapper().readTree(r.contentUtf8().isEmpty() ? "{}" : r.contentUtf8());
+    }
+
+    /**
+     * A chat page tab: the server-sent-events stream of one user's chat over HTTP/1.1, read by a thread
+     * that receives every byte and counts items, resyncs and bytes without decoding them (the load
+     * generator shares the cores with the emulator: it should cost as little as it can).
+     */
+    private static final class PageClient {
+        private static final byte[] SEQ = "\"seq\":".getBytes(StandardCharsets.US_ASCII);
+        private static final byte[] RESYNC = "event: resync".getBytes(StandardCharsets.US_ASCII);
+        private final java.net.Socket socket;
+        private final AtomicLong items = new AtomicLong();
+        private final AtomicLong resyncs = new AtomicLong();
+        private final AtomicLong bytes = new AtomicLong();
+        private volatile boolean open = true;
+
+        PageClient(int port, String userId) throws Exception {
+            socket = new java.net.Socket("127.0.0.1", port);
+            socket.getOutputStream().write(("GET /chat/v1/chats/" + userId + "/events HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                    + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            java.io.InputStream in = socket.getInputStream();
+            byte[] head = new byte[12];
+            if (in.readNBytes(head, 0, 12) < 12 || !new String(head, StandardCharsets.US_ASCII).equals("HTTP/1.1 200")) {
+                throw new IllegalStateException("chat page stream refused: " + new String(head, StandardCharsets.US_ASCII));
+            }
+            Thread t = new Thread(() -> {
+                byte[] buf = new byte[65536];
+                try {
+                    // An event is written whole, so a read seldom splits a marker; the counts are for a report.
+                    for (int n = in.read(buf); n > 0; n = in.read(buf)) {
+                        bytes.addAndGet(n);
+                        byte[] chunk = n == buf.length ? buf : java.util.Arrays.copyOf(buf, n);
+                        items.addAndGet(count(chunk, SEQ));
+                        resyncs.addAndGet(count(chunk, RESYNC));
+                    }
+                } catch (java.io.IOException e) {
+                    // closed
+                }
+                open = false;
+            }, "page-client");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        void reset() {
+            items.set(0);
+            resyncs.set(0);
+            bytes.set(0);
+        }
+
+        boolean connected() {
+            return open;
+        }
+
+        long items() {
+            return items.get();
+        }
+
+        long resyncs() {
+            return resyncs.get();
+        }
+
+        long bytes() {
+            return bytes.get();
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (java.io.IOException e) {
+                // closed already
+            }
+        }
     }
 
     /** Heap used (garbage included), sampled at most every 100 ms: run with -Xmx to show the bound holds. */

@@ -14,10 +14,11 @@ import com.linecorp.armeria.common.ResponseHeadersBuilder;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.linegate.core.Json;
-import io.linegate.emulator.state.Channel;
-import io.linegate.emulator.state.Ids;
-import io.linegate.emulator.state.RetryKeys;
-import io.linegate.emulator.tokens.TokenService;
+import io.linegate.emulator.domain.ApiException;
+import io.linegate.emulator.domain.Channel;
+import io.linegate.emulator.domain.Ids;
+import io.linegate.emulator.domain.RetryKeys;
+import io.linegate.emulator.domain.TokenService;
 import io.netty.util.AttributeKey;
 import java.lang.reflect.Method;
 import java.time.Clock;
@@ -189,7 +190,7 @@ public final class ApiService implements HttpService {
             // Message objects first, with the platform's own wording ("Must be one of the following
             // values", "Size must be between 1 and 5"); the spec then checks everything else.
             if (body.isObject() && body.has("messages")) {
-                io.linegate.emulator.api.MessageValidator.messages(body);
+                io.linegate.emulator.domain.MessageValidator.messages(body);
             }
         }
         java.util.List<ApiException.Detail> details = spec.validate(route.method().name(), call.ctx().path(), call.ctx().query(), req);

@@ -10,7 +10,8 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.QueryParams;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.linegate.core.Json;
-import io.linegate.emulator.state.Channel;
+import io.linegate.emulator.domain.ApiException;
+import io.linegate.emulator.domain.Channel;
 import java.time.Instant;
 import java.util.Map;
 

@@ -12,6 +12,7 @@ import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import io.linegate.emulator.domain.ApiException;
 
 /**
  * Renders the responses Armeria produces itself (a body over the size limit, a protocol error) in

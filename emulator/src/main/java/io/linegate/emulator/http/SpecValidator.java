@@ -7,7 +7,7 @@ import com.atlassian.oai.validator.report.LevelResolver;
 import com.atlassian.oai.validator.report.ValidationReport;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.QueryParams;
-import io.linegate.emulator.http.ApiException.Detail;
+import io.linegate.emulator.domain.ApiException.Detail;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

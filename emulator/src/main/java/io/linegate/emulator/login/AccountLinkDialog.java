@@ -6,12 +6,13 @@ import static com.linecorp.armeria.common.HttpMethod.POST;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.QueryParams;
-import io.linegate.emulator.http.ApiException;
+import io.linegate.emulator.domain.AccountLink;
+import io.linegate.emulator.domain.ApiException;
+import io.linegate.emulator.domain.Channel;
 import io.linegate.emulator.http.Call;
 import io.linegate.emulator.http.RateLimiter.Limit;
 import io.linegate.emulator.http.Reply;
 import io.linegate.emulator.http.Router;
-import io.linegate.emulator.state.Channel;
 
 /**
  * {@code access.line.me/dialog/bot/accountLink?linkToken&nonce} (Messaging API docs, "Link user accounts") as a browser page: the

@@ -1,8 +1,8 @@
 package io.linegate.emulator.login;
 
 import io.linegate.core.Secret;
-import io.linegate.emulator.state.EmulatorState;
-import io.linegate.emulator.state.Ids;
+import io.linegate.emulator.domain.EmulatorState;
+import io.linegate.emulator.domain.Ids;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,21 +1,21 @@
 package io.linegate.emulator.login;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import io.linegate.emulator.api.Platform;
+import io.linegate.emulator.domain.Channel;
+import io.linegate.emulator.domain.Platform;
+import io.linegate.emulator.domain.Relation;
+import io.linegate.emulator.domain.TokenService;
+import io.linegate.emulator.domain.User;
 import io.linegate.emulator.http.Router;
-import io.linegate.emulator.state.Channel;
-import io.linegate.emulator.state.Relation;
-import io.linegate.emulator.state.User;
-import io.linegate.emulator.tokens.TokenService;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 
 /**
  * The LINE Login side of the emulated platform (LINE Login docs and LINE Login v2.1 API reference; Messaging API docs, "Link user accounts"; LIFF docs, "Using user data in LIFF apps and servers"): Login channels and their LIFF apps,

@@ -9,13 +9,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.QueryParams;
 import io.linegate.core.Json;
-import io.linegate.emulator.http.ApiException;
+import io.linegate.emulator.domain.ApiException;
+import io.linegate.emulator.domain.Channel;
+import io.linegate.emulator.domain.User;
 import io.linegate.emulator.http.Call;
 import io.linegate.emulator.http.RateLimiter.Limit;
 import io.linegate.emulator.http.Reply;
 import io.linegate.emulator.http.Router;
-import io.linegate.emulator.state.Channel;
-import io.linegate.emulator.state.User;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
 /**
  * The LINE Login API of {@code api.line.me} (LINE Login v2.1 API reference): the code and refresh grants,
  * access-token verify and revoke (paths shared with channel access tokens, dispatched by
- * {@link io.linegate.emulator.api.OAuthApi}), ID-token verify, userinfo, profile, friendship,
+ * the Messaging API adapter's {@code OAuthApi}), ID-token verify, userinfo, profile, friendship,
  * deauthorize, the JWKS and the OpenID provider configuration.
  */
 public final class LoginApi {

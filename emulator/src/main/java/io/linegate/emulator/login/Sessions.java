@@ -4,12 +4,12 @@ import static com.linecorp.armeria.common.HttpMethod.POST;
 
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.QueryParams;
+import io.linegate.emulator.domain.BoundedMap;
+import io.linegate.emulator.domain.Ids;
 import io.linegate.emulator.http.Call;
 import io.linegate.emulator.http.RateLimiter.Limit;
 import io.linegate.emulator.http.Reply;
 import io.linegate.emulator.http.Router;
-import io.linegate.emulator.state.BoundedMap;
-import io.linegate.emulator.state.Ids;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

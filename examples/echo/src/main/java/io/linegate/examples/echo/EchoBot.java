@@ -1,10 +1,12 @@
 package io.linegate.examples.echo;
 
+import com.linecorp.bot.messaging.model.LocationMessage;
 import com.linecorp.bot.messaging.model.StickerMessage;
 import com.linecorp.bot.messaging.model.TextMessage;
 import com.linecorp.bot.webhook.model.AccountLinkEvent;
 import com.linecorp.bot.webhook.model.FollowEvent;
 import com.linecorp.bot.webhook.model.LinkContent;
+import com.linecorp.bot.webhook.model.LocationMessageContent;
 import com.linecorp.bot.webhook.model.UserSource;
 import com.linecorp.bot.webhook.model.StickerMessageContent;
 import com.linecorp.bot.webhook.model.TextMessageContent;
@@ -17,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The smallest useful bot: it echoes text, answers stickers with a sticker, greets new friends and
+ * The smallest useful bot: it echoes text and locations, answers stickers with a sticker, greets new friends and
  * logs events it does not know. Run it with {@code linegate serve --bot echo}.
  *
  * <p>With {@link #withAccountLinking} it also links LINE users to a site's members through the
@@ -63,11 +65,20 @@ public final class EchoBot implements Bot {
         return EventRouter.builder()
                 .onMessage(TextMessageContent.class, this::onText)
                 .onMessage(StickerMessageContent.class, (ctx, sticker) -> ctx.reply(THUMBS_UP))
+                .onMessage(LocationMessageContent.class, (ctx, place) -> ctx.reply(echo(place)))
                 .on(FollowEvent.class, (ctx, follow) -> ctx.reply(new TextMessage(
                         "Thanks for adding me! Send me a message and I will send it back.")))
                 .on(AccountLinkEvent.class, this::onAccountLink)
                 .fallback(ctx -> log.info("no route for this event; ignored: {}", ctx.rawJson()))
                 .build();
+    }
+
+    /** The same place back; a bot's location message needs a title and an address, which a user's may lack. */
+    static LocationMessage echo(LocationMessageContent place) {
+        String title = place.title() == null || place.title().isBlank() ? "Location" : place.title();
+        String address = place.address() == null || place.address().isBlank()
+                ? place.latitude() + ", " + place.longitude() : place.address();
+        return new LocationMessage(title, address, place.latitude(), place.longitude());
     }
 
     private void onText(EventContext ctx, TextMessageContent text) throws Exception {

@@ -74,6 +74,19 @@ class EchoBotTest {
     }
 
     @Test
+    void aLocationIsEchoedWithATitleAndAnAddressEvenWhenTheUserSentNone() {
+        com.linecorp.bot.messaging.model.LocationMessage named = EchoBot.echo(
+                new com.linecorp.bot.webhook.model.LocationMessageContent("1", "Tokyo Tower", "Minato", 35.6586, 139.7454, null));
+        assertThat(named.title()).isEqualTo("Tokyo Tower");
+        assertThat(named.address()).isEqualTo("Minato");
+        com.linecorp.bot.messaging.model.LocationMessage bare = EchoBot.echo(
+                new com.linecorp.bot.webhook.model.LocationMessageContent("2", null, null, 35.5, 139.5, null));
+        assertThat(bare.title()).isEqualTo("Location");
+        assertThat(bare.address()).isEqualTo("35.5, 139.5");
+        assertThat(bare.latitude()).isEqualTo(35.5);
+    }
+
+    @Test
     void aLinkTokenIsIssuedInAOneToOneChatOnlyNeverShownToAGroup() {
         List<String> replies = new CopyOnWriteArrayList<>();
         List<String> issuedFor = new CopyOnWriteArrayList<>();

@@ -1,6 +1,0 @@
-package io.linegate.emulator.state;
-
-/** A user's relation to one bot. Only FRIEND receives messages; the others are dropped silently (§2.3). */
-public enum Relation {
-    NONE, FRIEND, BLOCKED
-}
