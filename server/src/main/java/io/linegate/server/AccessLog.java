@@ -43,6 +43,9 @@ final class AccessLog implements AccessLogWriter {
     @Override
     public void log(RequestLog log) {
         ServiceRequestContext ctx = (ServiceRequestContext) log.context();
+        if (Boolean.TRUE.equals(ctx.attr(WarmUp.REQUEST))) {
+            return; // the node's own synthetic traffic before it is ready: not a request anyone sent
+        }
         int status = log.responseHeaders().status().code();
         long nanos = log.totalDurationNanos();
         String path = ctx.path();

@@ -5,6 +5,7 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.SessionProtocol;
+import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerPort;
@@ -64,14 +65,16 @@ public final class LinegateServer implements AutoCloseable {
     private final boolean ownsStore;
     private final SettableHealthChecker ready = new SettableHealthChecker(false);
     private final WarmUp.Settings warmUp;
-    private final ServerTls serverTls;
     private final String webhookPath;
+    private final JsonErrors webhookErrors;
+    private volatile Secret warmUpToken; // while warming up: requests carrying it go to warmUpService
+    private volatile HttpService warmUpService;
+    private volatile WarmUp.Result lastWarmUp;
     private final ServerPort publicListener;
     private final ServerPort adminListener; // null without an admin listener
 
     private LinegateServer(Builder b) {
         this.warmUp = b.warmUp;
-        this.serverTls = b.tls;
         this.webhookPath = b.webhookPath;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
@@ -130,6 +133,7 @@ public final class LinegateServer implements AutoCloseable {
                 Duration.ofSeconds(10));
         JsonErrors errors = new JsonErrors(clientErrors);
         BodyBudget budget = new BodyBudget(b.maxBodyBytesInFlight, b.maxBodyBytes, registry, clientErrors);
+        this.webhookErrors = errors;
         ServerBuilder sb = Server.builder();
         SessionProtocol protocol = tls ? SessionProtocol.HTTPS : SessionProtocol.HTTP;
         this.publicListener = new ServerPort(new InetSocketAddress(b.host, b.port), protocol);
@@ -153,9 +157,18 @@ public final class LinegateServer implements AutoCloseable {
                 });
         // Each listener has its own routes (a port's virtual host also serves the default host's, so that stays empty).
         sb.virtualHost(publicListener)
-                .service(b.webhookPath, new WebhookService(receiver, errors).decorate(delegate -> (ctx, req) -> ready.isHealthy()
-                        ? delegate.serve(ctx, req)
-                        : JsonErrors.response(HttpStatus.SERVICE_UNAVAILABLE, "The bot server is starting; try again later")))
+                .service(b.webhookPath, new WebhookService(receiver, errors).decorate(delegate -> (ctx, req) -> {
+                    if (ready.isHealthy()) {
+                        return delegate.serve(ctx, req);
+                    }
+                    HttpService warming = warmUpService;
+                    Secret token = warmUpToken;
+                    if (warming != null && token != null && token.matches(req.headers().get(WarmUp.HEADER, ""))) {
+                        ctx.setAttr(WarmUp.REQUEST, Boolean.TRUE);
+                        return warming.serve(ctx, req);
+                    }
+                    return JsonErrors.response(HttpStatus.SERVICE_UNAVAILABLE, "The bot server is starting; try again later");
+                }))
                 // Ready: webhooks are acknowledged (after the warm-up). Live: the process answers.
                 .service("/health", HealthCheckService.builder().checkers(ready).build())
                 .service("/health/live", HealthCheckService.of());
@@ -262,13 +275,21 @@ public final class LinegateServer implements AutoCloseable {
         }
         server.start().join();
         try {
-            WarmUp.run(warmUp, serverTls, webhookPath);
+            lastWarmUp = WarmUp.run(warmUp, baseUri(), webhookPath, (token, service) -> {
+                warmUpService = service;
+                warmUpToken = token;
+            }, scratch -> new WebhookService(scratch, webhookErrors));
         } catch (RuntimeException e) {
             log.warn("the warm-up failed; taking traffic without it", e);
         }
         dispatcher.start();
         ready.setHealthy(true);
         return this;
+    }
+
+    /** What the warm-up did when this server started; null without one. */
+    WarmUp.Result lastWarmUp() {
+        return lastWarmUp;
     }
 
     /** True once the server acknowledges webhooks (after its warm-up). */

@@ -7,10 +7,7 @@ import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
-import com.linecorp.armeria.common.SessionProtocol;
-import com.linecorp.armeria.server.Server;
-import com.linecorp.armeria.server.ServerBuilder;
-import com.linecorp.armeria.server.ServerPort;
+import com.linecorp.armeria.server.HttpService;
 import io.linegate.core.Secret;
 import io.linegate.core.WebhookSignature;
 import io.linegate.store.Store;
@@ -19,7 +16,7 @@ import io.linegate.webhook.WebhookReceiver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,11 +38,13 @@ import org.slf4j.LoggerFactory;
  * its code, loads classes and compiles in the background, and on a small machine that work competes
  * with acknowledgement: a burst that meets a fresh node gets answers later than LINE's 2 seconds.
  *
- * <p>The warm-up runs the same path a webhook takes (TLS if the node uses it, Armeria's HTTP pipeline,
- * the signature check, an append committed to a journal, the answer) on synthetic webhooks, over
- * loopback, against a scratch server and a scratch SQLite store in a temporary directory that is
- * removed afterwards, with a dispatcher splitting and completing the events (its handler does
- * nothing): nothing reaches the node's own store or its bot. It sends rounds of requests
+ * <p>The warm-up runs the same path a webhook takes (TLS if the node uses it, the node's own listener
+ * and Armeria pipeline with its decorators, the signature check, an append committed to a journal,
+ * the answer) on synthetic webhooks over loopback. They carry a token known only to this process,
+ * which routes them to a scratch SQLite store in a temporary directory removed afterwards, with a
+ * dispatcher splitting and completing the events (its handler does nothing): nothing reaches the
+ * node's own store or its bot, and without the token a request is refused like any other before
+ * the node is ready. It sends rounds of requests
  * until a round's 99th percentile settles below {@link Settings#settledP99}, at least
  * {@link Settings#minimum} and at most {@link Settings#maximum} long.
  */
@@ -74,7 +73,25 @@ final class WarmUp {
     private WarmUp() {
     }
 
-    static Result run(Settings settings, ServerTls tls, String webhookPath) {
+    /** The header that routes a warm-up request to the scratch path; its value is a token known only in this process. */
+    static final String HEADER = "x-linegate-warm-up";
+
+    /** Marks a warm-up request, which the access log and the request meters leave out. */
+    static final io.netty.util.AttributeKey<Boolean> REQUEST = io.netty.util.AttributeKey.valueOf(WarmUp.class, "REQUEST");
+
+    /** Where the node sends requests that carry the warm-up token while it warms up. */
+    interface Route {
+        /** Sends requests with {@code token} in {@link #HEADER} to {@code service}; null: no more. */
+        void install(Secret token, HttpService service);
+    }
+
+    /**
+     * Runs the warm-up against the node's own listener at {@code base}: its event loops, decorators,
+     * access path and error handling. Requests carrying the token are routed by {@code route} to a
+     * webhook service over the scratch store; the token is forgotten afterwards.
+     */
+    static Result run(Settings settings, URI base, String webhookPath, Route route,
+                      java.util.function.Function<WebhookReceiver, HttpService> services) {
         long start = System.nanoTime();
         Path scratch;
         try {
@@ -82,9 +99,8 @@ final class WarmUp {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the warm-up's scratch directory", e);
         }
-        byte[] secretBytes = new byte[16];
-        new SecureRandom().nextBytes(secretBytes);
-        Secret secret = Secret.of(HexFormat.of().formatHex(secretBytes), "warm-up secret");
+        Secret secret = random("warm-up secret");
+        Secret token = random("warm-up token");
         try (Store store = Store.open("sqlite:" + scratch)) {
             // The dispatcher's side too (split, parse, load, done-marks), with a handler that does nothing:
             // once traffic comes, it runs beside the acknowledgements and would otherwise compile meanwhile.
@@ -92,20 +108,12 @@ final class WarmUp {
             dispatcher.start();
             WebhookReceiver receiver = new WebhookReceiver(WebhookSignature.of(secret), store.journal(),
                     dispatcher::appended, Clock.systemUTC()).ackDeadline(Duration.ofSeconds(5), new SimpleMeterRegistry());
-            ServerBuilder sb = Server.builder();
-            SessionProtocol protocol = tls.isTls() ? SessionProtocol.HTTPS : SessionProtocol.HTTP;
-            sb.port(new ServerPort(new InetSocketAddress("127.0.0.1", 0), protocol));
-            tls.apply(sb);
-            JsonErrors errors = new JsonErrors(new RateLimitedLog(log, 5, Duration.ofSeconds(10)));
-            sb.errorHandler(errors).service(webhookPath, new WebhookService(receiver, errors));
-            Server server = sb.build();
-            server.start().join();
+            route.install(token, services.apply(receiver));
             try (ClientFactory factory = ClientFactory.builder().tlsNoVerify().build()) {
-                WebClient client = WebClient.builder(protocol.uriText() + "://127.0.0.1:" + server.activeLocalPort())
-                        .factory(factory).responseTimeoutMillis(10_000).build();
-                return rounds(settings, client, webhookPath, secret, start);
+                WebClient client = WebClient.builder(base).factory(factory).responseTimeoutMillis(10_000).build();
+                return rounds(settings, client, webhookPath, secret, token, start);
             } finally {
-                server.stop().join();
+                route.install(null, null);
                 dispatcher.close(Duration.ofSeconds(2));
             }
         } finally {
@@ -113,7 +121,14 @@ final class WarmUp {
         }
     }
 
-    private static Result rounds(Settings settings, WebClient client, String path, Secret secret, long start) {
+    private static Secret random(String what) {
+        byte[] bytes = new byte[16];
+        new SecureRandom().nextBytes(bytes);
+        return Secret.of(HexFormat.of().formatHex(bytes), what);
+    }
+
+    private static Result rounds(Settings settings, WebClient client, String path, Secret secret, Secret token,
+                                 long start) {
         long minimum = start + settings.minimum().toNanos();
         long maximum = start + settings.maximum().toNanos();
         int requests = 0;
@@ -121,7 +136,7 @@ final class WarmUp {
         int settledRounds = 0;
         int round = 0;
         while (System.nanoTime() < maximum) {
-            long[] latencies = round(client, path, secret, round++, maximum);
+            long[] latencies = round(client, path, secret, token, round++, maximum);
             requests += latencies.length;
             if (latencies.length == 0) {
                 break;
@@ -142,7 +157,7 @@ final class WarmUp {
     }
 
     /** One round of synthetic webhooks, {@value #CONCURRENCY} at a time; their latencies in nanoseconds. */
-    private static long[] round(WebClient client, String path, Secret secret, int round, long deadline) {
+    private static long[] round(WebClient client, String path, Secret secret, Secret token, int round, long deadline) {
         long[] latencies = new long[ROUND];
         Semaphore inFlight = new Semaphore(CONCURRENCY);
         CompletableFuture<?>[] all = new CompletableFuture<?>[ROUND];
@@ -151,7 +166,8 @@ final class WarmUp {
             inFlight.acquireUninterruptibly();
             byte[] body = body(round * ROUND + sent);
             RequestHeaders headers = RequestHeaders.builder(HttpMethod.POST, path).contentType(MediaType.JSON_UTF_8)
-                    .add(WebhookSignature.HEADER, WebhookSignature.sign(secret, body)).build();
+                    .add(WebhookSignature.HEADER, WebhookSignature.sign(secret, body))
+                    .add(HEADER, token.reveal()).build();
             long t0 = System.nanoTime();
             int i = sent;
             all[i] = client.execute(HttpRequest.of(headers, com.linecorp.armeria.common.HttpData.wrap(body)))
