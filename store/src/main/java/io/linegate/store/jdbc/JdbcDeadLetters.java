@@ -41,8 +41,8 @@ final class JdbcDeadLetters implements DeadLetters {
         long now = db.clock().millis();
         return db.write(tx -> {
             JdbcEventJournal.serializeEventInserts(db, tx);
-            PreparedStatement copy = tx.prepare("INSERT INTO events (event_id, lane, destination, payload, received_at)"
-                    + " SELECT event_id, lane, destination, payload, received_at FROM dead_letters"
+            PreparedStatement copy = tx.prepare("INSERT INTO events (event_id, lane, destination, payload, received_at, sent)"
+                    + " SELECT event_id, lane, destination, payload, received_at, sent FROM dead_letters"
                     + " WHERE id = ? AND replayed_at IS NULL RETURNING seq");
             copy.setLong(1, deadLetterId);
             long seq;
@@ -61,10 +61,11 @@ final class JdbcDeadLetters implements DeadLetters {
     }
 
     static void insert(GroupCommitWriter.Tx tx, String eventId, String lane, String destination,
-                                         String payload, long receivedAt, int attempts, String error, long now)
+                                         String payload, long receivedAt, int attempts, String error, long now,
+                                         String sent)
             throws SQLException {
         PreparedStatement ps = tx.prepare("INSERT INTO dead_letters (event_id, lane, destination, payload,"
-                + " received_at, attempts, error, failed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                + " received_at, attempts, error, failed_at, sent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
         ps.setString(1, eventId);
         ps.setString(2, lane);
         ps.setString(3, destination);
@@ -73,6 +74,7 @@ final class JdbcDeadLetters implements DeadLetters {
         ps.setInt(6, attempts);
         ps.setString(7, error);
         ps.setLong(8, now);
+        ps.setString(9, sent);
         ps.executeUpdate();
     }
 }
