@@ -20,7 +20,10 @@ class AdminCommandTest {
 
     @Test
     void mutesAndSwitchesMaintenanceOnARunningServer() {
-        try (LinegateServer server = LinegateServer.builder(Bots.named("echo"),
+        try (LinegateServer server = LinegateServer.builder(new io.linegate.webhook.Bot() {
+                    @Override public String name() { return "quiet"; }
+                    @Override public io.linegate.webhook.EventHandler handler() { return ctx -> { }; }
+                },
                         Secret.of("0123456789abcdef0123456789abcdef", "LINE_CHANNEL_SECRET"))
                 .host("127.0.0.1").port(0).tls(ServerTls.selfSigned()).dataDir(dir).adminToken(ADMIN)
                 .build().start()) {
