@@ -5,7 +5,8 @@
 #   RUNS=3 bench/run.sh                            # three repetitions, medians in the summary
 #   SCENARIOS=burst DURATION=10 BURST_WARMUP=5 bench/run.sh   # quick smoke test of one scenario
 #
-# Scenarios (SCENARIOS, space-separated, default "throughput ceiling compare burst"):
+# Scenarios (SCENARIOS, space-separated, default "throughput ceiling compare burst"; throughput-before and
+# attack are run when named):
 #   throughput  wrk closed loop, handler 0 ms: signed ~700-byte webhooks acknowledged after the durable
 #               append (group commit, synchronous=FULL). Target >= 20,000 req/s, p99 ack <= 25 ms.
 #   ceiling     reference point, not a target: a bare Armeria server that only checks the HMAC and
@@ -16,6 +17,13 @@
 #               process (WORKERS / 50 ms), for 60 s after BURST_WARMUP s at the same rate: p99 ack < 100 ms, heap < 256 MiB sampled every
 #               second from /metrics, then waits for the backlog to drain and checks nothing was lost
 #               or handled twice.
+#   throughput-before  the throughput scenario against BEFORE_JAR, a bench jar built from an earlier
+#               commit, in the same run as this build's (issue 9: the ack path must not get slower).
+#   attack      (issue 9) wrk closed loop, handler 0 ms, ATTACK_CONNECTIONS [64] connections of signed webhooks:
+#               first alone, then while ATTACKERS [600] connections each declare a 1 MiB body and send it
+#               slowly without a signature (re-opened when the server answers 503 or 408): req/s under
+#               attack / req/s alone (target >= 0.5), non-200 (target 0), the server alive, no OutOfMemoryError;
+#               server ${ATTACK_JAVA_OPTS:--Xmx384m -XX:+ExitOnOutOfMemoryError}.
 #   emulator-push     (issue 3) the emulator's push endpoint, rate limits and spec validation off, 128 in
 #                     flight from an Armeria client in the same JVM, after a warm-up: req/s. Target >= 20,000.
 #   emulator-webhook  (issue 3) signed webhook deliveries to a trivial receiver (same JVM), one event per
@@ -91,7 +99,7 @@ PUSH_REQUESTS="${PUSH_REQUESTS:-400000}"
 EMULATOR_SECONDS="${EMULATOR_SECONDS:-120}"
 EMULATOR_JAVA_OPTS="${EMULATOR_JAVA_OPTS:--Xmx512m}"
 PAGE_CLIENTS="${PAGE_CLIENTS:-50}"
-BOT_PORT=18080; BOT_STATS=18090; BASE_PORT=18081; BASE_STATS=18091
+BOT_PORT=18080; BOT_STATS=18090; BOT_ADMIN=18092; BASE_PORT=18081; BASE_STATS=18091
 PG_PORT=15432            # the store scenarios' PostgreSQL server
 STORE_CONNECTIONS="${STORE_CONNECTIONS:-64}"
 CLUSTER_LEASE="${CLUSTER_LEASE:-PT10S}"
@@ -136,7 +144,7 @@ if [[ ! -f "$M2/linegate-server/0.1.0-SNAPSHOT/linegate-server-0.1.0-SNAPSHOT.ja
 fi
 log "building $JAR"
 mvn -q -f "$BENCH/pom.xml" package
-for p in $BOT_PORT $BOT_STATS $BASE_PORT $BASE_STATS; do
+for p in $BOT_PORT $BOT_STATS $BOT_ADMIN $BASE_PORT $BASE_STATS; do
   if ss -ltnH "sport = :$p" | grep -q .; then echo "port $p is busy on this machine" >&2; exit 1; fi
 done
 
@@ -154,7 +162,7 @@ wait_port() { # port, seconds
 start_bot() { # handler-ms, java opts, log; on BOT_STORE if set, else a fresh SQLite data directory
   local data; data="$(mktemp -d /tmp/linegate-bench-data.XXXXXX)"
   # shellcheck disable=SC2086
-  java $2 -jar "${BOT_JAR:-$JAR}" bot --port=$BOT_PORT --stats-port=$BOT_STATS --data-dir="$data" ${BOT_STORE:+--store=$BOT_STORE} \
+  java $2 -jar "${BOT_JAR:-$JAR}" bot --port=$BOT_PORT --stats-port=$BOT_STATS --admin-port=$BOT_ADMIN --data-dir="$data" ${BOT_STORE:+--store=$BOT_STORE} \
     --handler-ms="$1" --workers="$WORKERS" >"$3" 2>&1 &
   SERVER_PID=$!
   SERVER_DATA="$data"
@@ -188,8 +196,8 @@ stop_postgres() {
 }
 
 start_node() { # index (0..2), log: a linegate node on the PostgreSQL store
-  local port=$((18100 + $1)) stats=$((18110 + $1))
-  java -jar "$JAR" bot --port=$port --stats-port=$stats --store="$PG_STORE" --lease-time="$CLUSTER_LEASE" \
+  local port=$((18100 + $1)) stats=$((18110 + $1)) admin=$((18120 + $1))
+  java -jar "$JAR" bot --port=$port --stats-port=$stats --admin-port=$admin --store="$PG_STORE" --lease-time="$CLUSTER_LEASE" \
     --handler-ms=0 --workers="$WORKERS" >"$2" 2>&1 &
   NODE_PIDS[$1]=$!
   wait_port $stats 60
@@ -219,7 +227,11 @@ run_wrk() { # port, connections, seconds, bodies file, out
     "http://127.0.0.1:$1/webhook" >"$5" 2>&1
 }
 
-scrape() { curl -fsS --max-time 10 "http://127.0.0.1:$BOT_PORT/metrics" >"$1"; }
+# /metrics is on the admin listener; a build from before issue 9 (BEFORE_JAR) serves it on the webhook port.
+scrape() {
+  curl -fsS --max-time 10 "http://127.0.0.1:$BOT_ADMIN/metrics" >"$1" 2>/dev/null \
+    || curl -fsS --max-time 10 "http://127.0.0.1:$BOT_PORT/metrics" >"$1"
+}
 counts() { curl -fsS --max-time 10 "http://127.0.0.1:$1/counts${2:-}"; }
 kv() { $PROM kv "$1" "$2"; }
 
@@ -256,7 +268,8 @@ wait_drained() { # timeout seconds, metrics file prefix
 WARM_BODIES="$RESULTS/warmup-bodies.txt"
 MAIN_BODIES="$RESULTS/bodies.txt"
 if [[ " $SCENARIOS " == *" throughput "* || " $SCENARIOS " == *" compare "* || " $SCENARIOS " == *" ceiling "* \
-      || " $SCENARIOS " == *" store "* || " $SCENARIOS " == *" cluster "* ]]; then
+      || " $SCENARIOS " == *" store "* || " $SCENARIOS " == *" cluster "* \
+      || " $SCENARIOS " == *" throughput-before "* || " $SCENARIOS " == *" attack "* ]]; then
   log "generating $BODIES signed bodies (+20000 for warm-up)"
   java -jar "$JAR" gen --out="$MAIN_BODIES" --first=0 --count="$BODIES" | tee -a "$RESULTS/run.log"
   java -jar "$JAR" gen --out="$WARM_BODIES" --first=$WARM_FIRST --count=20000 | tee -a "$RESULTS/run.log"
@@ -317,6 +330,41 @@ throughput_at() { # run connections [label: throughput by default; the store is 
   stop_server
 }
 
+scenario_throughput_before() { # run: the throughput scenario on BEFORE_JAR, an earlier build, in this run
+  local c
+  [[ -n "${BEFORE_JAR:-}" && -f "$BEFORE_JAR" ]] || { echo "throughput-before needs BEFORE_JAR (a bench jar of the earlier build)" >&2; exit 2; }
+  for c in $CONNECTIONS; do BOT_JAR="$BEFORE_JAR" throughput_at "$1" "$c" throughput-before; done
+}
+
+scenario_attack() { # run: legitimate signed webhooks alone, then while ATTACKERS slow 1 MiB bodies hold connections
+  local r="$1" C="${ATTACK_CONNECTIONS:-64}" A="${ATTACKERS:-600}" d="$RESULTS/attack-$1"
+  local opts="${ATTACK_JAVA_OPTS:--Xmx384m -XX:+ExitOnOutOfMemoryError}"
+  mkdir -p "$d"
+  log "attack #$r: wrk -t$WRK_THREADS -c$C alone, then with $A slow unsigned 1 MiB bodies; ${WARMUP}s warm-up + ${RUN_SECONDS}s each; server $opts"
+  start_bot 0 "$opts" "$d/server.log"
+  run_wrk $BOT_PORT "$C" "$WARMUP" "$WARM_BODIES" "$d/wrk-warmup.txt"
+  sleep 2
+  run_wrk $BOT_PORT "$C" "$RUN_SECONDS" "$MAIN_BODIES" "$d/wrk-alone.txt"
+  java -Xmx256m -jar "$JAR" attack --port=$BOT_PORT --connections="$A" --seconds=$((RUN_SECONDS + 25)) >"$d/attack.txt" 2>&1 &
+  local attack_pid=$!
+  sleep 15 # the attack takes its connections and the body budget
+  scrape "$d/under-attack.prom" || true
+  run_wrk $BOT_PORT "$C" "$RUN_SECONDS" "$MAIN_BODIES" "$d/wrk-attacked.txt"
+  wait "$attack_pid" || true
+  local alive=yes oom=no ratio
+  kill -0 "$SERVER_PID" 2>/dev/null || alive=no
+  grep -q OutOfMemoryError "$d/server.log" && oom=yes
+  ratio=$(python3 -c "print(round($(kv "$d/wrk-attacked.txt" rps) / max($(kv "$d/wrk-alone.txt" rps), 1), 2))")
+  log "  alone: $(kv "$d/wrk-alone.txt" rps) req/s, p99 $(kv "$d/wrk-alone.txt" p99_ms) ms, non-200 $(kv "$d/wrk-alone.txt" non200)"
+  log "  under attack: $(kv "$d/wrk-attacked.txt" rps) req/s, p99 $(kv "$d/wrk-attacked.txt" p99_ms) ms, non-200 $(kv "$d/wrk-attacked.txt" non200), socket errors $(kv "$d/wrk-attacked.txt" socket_errors); ratio $ratio (target >= 0.5)"
+  log "  attack: $(tr '\n' ' ' <"$d/attack.txt"); body bytes in memory during the attack $($PROM value "$d/under-attack.prom" linegate_request_bodies_in_flight_bytes 2>/dev/null || echo '?'), overloaded $($PROM value "$d/under-attack.prom" linegate_requests_overloaded_total 2>/dev/null || echo '?'); server alive $alive, OutOfMemoryError $oom"
+  row attack-alone "$r" rps="$(kv "$d/wrk-alone.txt" rps)" p50_ms="$(kv "$d/wrk-alone.txt" p50_ms)" p99_ms="$(kv "$d/wrk-alone.txt" p99_ms)" \
+    non200="$(kv "$d/wrk-alone.txt" non200)"
+  row attack-attacked "$r" rps="$(kv "$d/wrk-attacked.txt" rps)" p50_ms="$(kv "$d/wrk-attacked.txt" p50_ms)" \
+    p99_ms="$(kv "$d/wrk-attacked.txt" p99_ms)" non200="$(kv "$d/wrk-attacked.txt" non200)" ratio="$ratio"
+  stop_server
+}
+
 scenario_ceiling() { # run: a reference point, bare Armeria + HMAC, nothing stored
   local r="$1" C="${CEILING_CONNECTIONS:-64}" d="$RESULTS/ceiling-$1"
   mkdir -p "$d"
@@ -371,7 +419,7 @@ sampler() { # out csv, stop file; one scrape a second, bounded
   for ((i = 0; i < DRAIN_TIMEOUT + BURST_DURATION + BURST_WARMUP + 120; i++)); do
     [[ -f "$2" ]] && break
     ts=$(date +%s)
-    if curl -fsS --max-time 2 "http://127.0.0.1:$BOT_PORT/metrics" >"$f" 2>/dev/null; then
+    if curl -fsS --max-time 2 "http://127.0.0.1:$BOT_ADMIN/metrics" >"$f" 2>/dev/null; then
       echo "$ts,$($PROM heap "$f"),$($PROM value "$f" linegate_queue_depth),$($PROM value "$f" 'linegate_events_processed_total{outcome="handled"}')" >>"$1"
     fi
     sleep 1
@@ -474,7 +522,7 @@ scenario_cluster() { # run: three nodes on one PostgreSQL; aggregate ack rate, t
   local t0 depth drained=timeout
   t0=$(date +%s)
   for ((i = 0; i < DRAIN_TIMEOUT; i++)); do
-    curl -fsS --max-time 10 "http://127.0.0.1:18100/metrics" >"$d/drain.prom" || true
+    curl -fsS --max-time 10 "http://127.0.0.1:18120/metrics" >"$d/drain.prom" || true
     depth=$($PROM value "$d/drain.prom" linegate_queue_depth)
     if [[ "${depth%.*}" == "0" ]]; then drained=$(($(date +%s) - t0)); break; fi
     sleep 1
@@ -542,6 +590,8 @@ for ((run = 1; run <= RUNS; run++)); do
   for s in $SCENARIOS; do
     case "$s" in
       throughput) scenario_throughput "$run" ;;
+      throughput-before) scenario_throughput_before "$run" ;;
+      attack) scenario_attack "$run" ;;
       compare) scenario_compare "$run" ;;
       ceiling) scenario_ceiling "$run" ;;
       burst) scenario_burst "$run" ;;

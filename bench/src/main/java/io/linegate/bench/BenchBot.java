@@ -23,6 +23,7 @@ final class BenchBot {
         String store = a.str("store", "");
         String location = !store.isEmpty() ? store : "sqlite:" + Path.of(a.str("data-dir", null));
         java.time.Duration lease = java.time.Duration.parse(a.str("lease-time", "PT10S"));
+        int adminPort = a.integer("admin-port", 18092);
         long handlerMs = a.lng("handler-ms", 0);
         int workers = a.integer("workers", 32);
 
@@ -47,6 +48,7 @@ final class BenchBot {
         LinegateServer server = LinegateServer.builder(bot, Secret.of(Args.secret(), "BENCH_CHANNEL_SECRET"))
                 .host("127.0.0.1")
                 .port(port)
+                .adminPort(adminPort) // /metrics
                 .tls(ServerTls.insecureHttp())
                 .storeLocation(location)
                 .dispatcher(d -> d.workers(workers).leases(lease, lease.dividedBy(10).compareTo(java.time.Duration.ofSeconds(1)) < 0
@@ -60,8 +62,8 @@ final class BenchBot {
             server.close();
             stopped.countDown();
         }, "bench-shutdown"));
-        System.out.printf("bench bot ready on 127.0.0.1:%d (stats %d, handler %d ms, %d workers, store %s)%n",
-                server.port(), statsPort, handlerMs, workers, server.store().location());
+        System.out.printf("bench bot ready on 127.0.0.1:%d (stats %d, metrics %d, handler %d ms, %d workers, store %s)%n",
+                server.port(), statsPort, server.adminPort(), handlerMs, workers, server.store().location());
         stopped.await();
     }
 }

@@ -21,7 +21,11 @@ final class AdminCommand implements Callable<Integer> {
     @ParentCommand
     Linegate linegate;
 
-    @Option(names = "--url", defaultValue = "https://127.0.0.1:8443", description = "Server base URL (default: ${DEFAULT-VALUE}).")
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--url", defaultValue = "https://127.0.0.1:8444",
+            description = "The server's admin listener (serve --admin-port; default: ${DEFAULT-VALUE}).")
     URI url;
 
     @Option(names = "--trust-self-signed",
@@ -69,10 +73,37 @@ final class AdminCommand implements Callable<Integer> {
                 .factory(trustSelfSigned ? ClientFactory.insecure() : ClientFactory.ofDefault())
                 .responseTimeout(Duration.ofSeconds(10))
                 .build();
-        AggregatedHttpResponse res = client.execute(RequestHeaders.builder(method, path)
-                .add(HttpHeaderNames.AUTHORIZATION, "Bearer " + token).build()).aggregate().join();
+        AggregatedHttpResponse res;
+        try {
+            res = client.execute(RequestHeaders.builder(method, path)
+                    .add(HttpHeaderNames.AUTHORIZATION, "Bearer " + token).build()).aggregate().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw new IllegalArgumentException(explain(e), e);
+        }
         boolean ok = res.status().code() == 200;
-        (ok ? System.out : System.err).println(res.contentUtf8());
+        java.io.PrintWriter out = ok ? spec.commandLine().getOut() : spec.commandLine().getErr();
+        out.println(res.contentUtf8());
+        out.flush();
         return ok ? 0 : 1;
+    }
+
+    /** What went wrong reaching the server, with the option that fixes the usual causes. */
+    private String explain(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return "the TLS handshake with " + url + " failed (" + t.getMessage() + "). If the server runs with"
+                        + " --dev-tls (a self-signed certificate), pass --trust-self-signed; otherwise check that"
+                        + " the server's certificate is valid for this host and trusted by this JVM";
+            }
+            if (t instanceof java.net.ConnectException) {
+                return "nothing answers at " + url + " (" + t.getMessage() + "): the admin API is on the server's"
+                        + " admin listener (serve --admin-port, 8444 by default, on 127.0.0.1), not on the webhook's port";
+            }
+        }
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return "cannot reach " + url + ": " + root;
     }
 }

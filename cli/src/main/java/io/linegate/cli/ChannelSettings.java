@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.linegate.core.Json;
 import io.linegate.core.Secret;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.nio.file.Files;
@@ -60,11 +59,7 @@ final class ChannelSettings {
     static ChannelSettings load(Path configFile, Map<String, String> env) {
         File f = new File();
         if (configFile != null) {
-            try {
-                f = Json.yaml().readValue(configFile.toFile(), File.class);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read config file " + configFile + ": " + e.getMessage(), e);
-            }
+            f = readFile(configFile);
         }
         ChannelSettings s = new ChannelSettings();
         String secret = pick(env, "LINE_CHANNEL_SECRET", f.channelSecret);
@@ -169,6 +164,64 @@ final class ChannelSettings {
                 .apiBase(apiBaseOption != null ? apiBaseOption : apiBase)
                 .tokens(tokens(tokenType, v21Lifetime))
                 .channelId(channelId);
+    }
+
+    /**
+     * Reads the YAML file, refusing keys it does not know: a misspelled key would otherwise be ignored
+     * and its setting silently left at the default.
+     */
+    static File readFile(Path configFile) {
+        try {
+            return Json.yaml().readerFor(File.class)
+                    .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(configFile.toFile());
+        } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
+            java.util.List<String> known = e.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
+            String nearest = nearest(e.getPropertyName(), known);
+            throw new IllegalArgumentException("unknown key '" + e.getPropertyName() + "' in " + configFile
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")")
+                    + (nearest == null ? "" : "; did you mean '" + nearest + "'?") + " Known keys: "
+                    + String.join(", ", known));
+        } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("config file " + configFile + " does not exist");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read config file " + configFile + ": "
+                    + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+        }
+    }
+
+    /** The known key closest to {@code key} by edit distance, if it is close enough to be a typo. */
+    static String nearest(String key, java.util.List<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = distance(key.toLowerCase(java.util.Locale.ROOT), k.toLowerCase(java.util.Locale.ROOT));
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        return best != null && bestDistance <= Math.max(2, key.length() / 3) ? best : null;
+    }
+
+    /** Levenshtein distance. */
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     private static String pick(Map<String, String> env, String name, String fromFile) {

@@ -3,12 +3,15 @@ package io.linegate.cli;
 import io.linegate.store.Store;
 import io.linegate.store.StoreProvider;
 import java.nio.file.Path;
+import java.time.Clock;
 import picocli.CommandLine.Option;
 
 /**
  * Where the operator commands find the store: {@code --data-dir DIR} (the embedded SQLite store, the
  * default {@code data}) or {@code --store LOCATION} ({@code sqlite:DIR}, or
  * {@code postgresql://host:5432/db?user=...} with the password in {@code LINEGATE_STORE_PASSWORD}).
+ * A store that does not exist is refused unless {@code --create} is given: a typo in the path must
+ * not answer "no dead letters" from a store made on the spot.
  */
 final class DataDir {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory of the embedded store (default: data).")
@@ -27,8 +30,21 @@ final class DataDir {
         return location != null ? location : "sqlite:" + (path != null ? path : Path.of("data"));
     }
 
+    @Option(names = "--create", description = "Create the store if there is none at --data-dir or --store (otherwise that is an error).")
+    boolean create;
+
     Store open() {
-        return Store.open(location());
+        String location = location();
+        try {
+            return Store.open(location, Clock.systemUTC(), create);
+        } catch (io.linegate.store.StoreException e) {
+            Path dir = location.startsWith("sqlite:") ? Path.of(location.substring("sqlite:".length())) : null;
+            if (!create && dir != null && !java.nio.file.Files.isRegularFile(dir.resolve("linegate.db"))) {
+                throw new IllegalArgumentException("no linegate store in " + dir.toAbsolutePath()
+                        + "; check --data-dir (the server's), or pass --create to make a new store there", e);
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -16,6 +16,9 @@ final class EventsCommand {
 
     @Command(name = "dead", mixinStandardHelpOptions = true, description = "List dead-lettered events, newest first.")
     static final class Dead implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Mixin
         DataDir dataDir;
 
@@ -24,17 +27,21 @@ final class EventsCommand {
 
         @Override
         public Integer call() {
+            java.io.PrintWriter out = spec.commandLine().getOut();
             try (Store store = dataDir.open()) {
                 List<DeadLetter> letters = store.deadLetters().list(limit);
                 if (letters.isEmpty()) {
-                    System.out.println("no dead letters");
+                    out.println("no dead letters");
+                    out.flush();
                     return 0;
                 }
-                System.out.printf("%-6s %-28s %-44s %-8s %-24s %s%n", "ID", "EVENT", "SOURCE", "ATTEMPTS", "FAILED", "ERROR");
+                out.printf("%-6s %-28s %-44s %-8s %-24s %s%n", "ID", "EVENT", "SOURCE", "ATTEMPTS", "FAILED", "ERROR");
                 for (DeadLetter d : letters) {
-                    System.out.printf("%-6d %-28s %-44s %-8d %-24s %s%s%n", d.id(), d.eventId(), d.lane(), d.attempts(),
-                            d.failedAt(), d.error(), d.replayedAt() == null ? "" : " (replayed " + d.replayedAt() + ")");
+                    out.printf("%-6d %-28s %-44s %-8d %-24s %s%s%n", d.id(), d.eventId(), d.lane(), d.attempts(),
+                            d.failedAt(), io.linegate.core.LogText.escape(d.error()),
+                            d.replayedAt() == null ? "" : " (replayed " + d.replayedAt() + ")");
                 }
+                out.flush();
                 return 0;
             }
         }
@@ -43,6 +50,9 @@ final class EventsCommand {
     @Command(name = "replay", mixinStandardHelpOptions = true,
             description = "Put a dead letter back in its conversation's queue; a running server picks it up.")
     static final class Replay implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Mixin
         DataDir dataDir;
 
@@ -52,13 +62,19 @@ final class EventsCommand {
         @Override
         public Integer call() {
             try (Store store = dataDir.open()) {
-                return store.deadLetters().replay(id).join().map(seq -> {
-                    System.out.println("dead letter " + id + " replayed as event " + seq);
+                boolean wholeBody = store.deadLetters().body(id).isPresent();
+                int code = store.deadLetters().replay(id).join().map(seq -> {
+                    spec.commandLine().getOut().println("dead letter " + id + (wholeBody
+                            ? " put back in the inbox (entry " + seq + ") to be split again from its original bytes"
+                            : " replayed as event " + seq));
                     return 0;
                 }).orElseGet(() -> {
-                    System.err.println("no dead letter " + id + " waiting for replay (unknown or already replayed)");
+                    spec.commandLine().getErr().println("no dead letter " + id + " waiting for replay (unknown or already replayed)");
                     return 1;
                 });
+                spec.commandLine().getOut().flush();
+                spec.commandLine().getErr().flush();
+                return code;
             }
         }
     }

@@ -49,7 +49,8 @@ final class PreflightCommand implements Callable<Integer> {
     @Option(names = "--api-base", paramLabel = "URL", description = "Messaging API base URL (default: the config's, else https://api.line.me).")
     URI apiBase;
 
-    @Option(names = "--admin-url", paramLabel = "URL", description = "Where the server's admin API listens (default: the webhook URL's origin).")
+    @Option(names = "--admin-url", paramLabel = "URL", description = "Where the server's admin listener is (default: the webhook URL's scheme on localhost:8444,"
+            + " serve's --admin-port, which binds this machine only).")
     URI adminUrl;
 
     @Option(names = "--console-api", paramLabel = "URL",
@@ -119,7 +120,7 @@ final class PreflightCommand implements Callable<Integer> {
         }
         URI api = checkedHttp("--api-base", apiBase != null ? apiBase : settings.apiBase);
         URI admin = adminUrl != null ? checkedHttp("--admin-url", adminUrl)
-                : URI.create(url.getScheme() + "://" + url.getRawAuthority());
+                : URI.create(url.getScheme() + "://localhost:" + ServeCommand.DEFAULT_ADMIN_PORT);
         URI console = consoleApi != null ? checkedHttp("--console-api", consoleApi)
                 : "api.line.me".equalsIgnoreCase(api.getHost()) ? null
                 : URI.create(api.toString().replaceAll("/+$", "") + "/control/v1");

@@ -55,6 +55,26 @@ final class ServeCommand implements Callable<Integer> {
             + " partitions stay its own without a heartbeat, so how soon others take over a dead node's events (default: ${DEFAULT-VALUE}).")
     Duration leaseTime;
 
+    /** Where the admin listener is unless --admin-port says otherwise (linegate admin and preflight look there). */
+    static final int DEFAULT_ADMIN_PORT = 8444;
+
+    @Option(names = "--admin-port", defaultValue = "" + DEFAULT_ADMIN_PORT,
+            description = "The admin listener's port: /metrics, /health and the admin API (default: ${DEFAULT-VALUE}).")
+    int adminPort;
+
+    @Option(names = "--admin-host", defaultValue = "127.0.0.1",
+            description = "Address the admin listener binds (default: ${DEFAULT-VALUE}, this machine only).")
+    String adminHost;
+
+    @Option(names = "--max-body-memory", defaultValue = "64", paramLabel = "MIB",
+            description = "MiB of request bodies held in memory at once, all requests together; past it new requests"
+                    + " get 503 (default: ${DEFAULT-VALUE}).")
+    long maxBodyMemoryMib;
+
+    @Option(names = "--max-connections", defaultValue = "4096",
+            description = "Connections open at once; more are closed at once (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
     @Option(names = "--config", description = "YAML file with channel settings (environment variables win).")
     Path config;
 
@@ -113,6 +133,14 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        checkPort("--port", port);
+        checkPort("--admin-port", adminPort);
+        if (adminPort == port && port != 0) {
+            throw new IllegalArgumentException("--admin-port must differ from --port (both are " + port + ")");
+        }
+        if (maxBodyMemoryMib < 1) {
+            throw new IllegalArgumentException("--max-body-memory must be at least 1 (MiB), was " + maxBodyMemoryMib);
+        }
         ServerTls tls = tls();
         ChannelSettings settings = ChannelSettings.load(config, linegate.env);
         RuntimeConfig runtimeConfig = settings.runtime(store.location(), apiBase, tokenType, tokenLifetime)
@@ -121,6 +149,10 @@ final class ServeCommand implements Callable<Integer> {
                 .dispatch(new RuntimeConfig.Dispatch(workers, maxAttempts, dedupeWindow, new FloodPolicy(floodLimit, floodAction),
                         leaseTime))
                 .build();
+        if (!exitsOnOutOfMemory()) {
+            spec.commandLine().getErr().println("linegate serve: warning: this JVM runs without -XX:+ExitOnOutOfMemoryError;"
+                    + " after an OutOfMemoryError it could stay up without serving (./linegate sets the option)");
+        }
         BotLoader bots = BotLoader.of(botJars);
         LinegateServer server;
         LinegateRuntime runtime = null;
@@ -128,12 +160,14 @@ final class ServeCommand implements Callable<Integer> {
         try {
             // The bot is found before anything is opened, so that a wrong name or jar changes nothing.
             BotLoader.Candidate candidate = bots.find(bot != null || !botJars.isEmpty() ? bot : "echo");
+            dataDirectory();
             runtime = LinegateRuntime.open(runtimeConfig);
             Map<String, String> botOptions = new LinkedHashMap<>(settings.botSettings);
             botOptions.putAll(botSettings);
             chosen = candidate.create(runtime.environment(botOptions));
             LinegateServer.Builder builder = LinegateServer.builder(chosen, settings.channelSecret).runtime(runtime)
-                    .host(host).port(port).tls(tls).webhookPath(webhookPath);
+                    .host(host).port(port).adminHost(adminHost).adminPort(adminPort).tls(tls).webhookPath(webhookPath)
+                    .maxBodyBytesInFlight(maxBodyMemoryMib * 1024 * 1024).maxConnections(maxConnections);
             if (settings.previousChannelSecret != null) {
                 builder.previousSecret(settings.previousChannelSecret, settings.previousChannelSecretUntil);
             }
@@ -149,7 +183,7 @@ final class ServeCommand implements Callable<Integer> {
                 runtime.close();
             }
             bots.close();
-            throw e;
+            throw friendlyStartFailure(e);
         }
         LinegateRuntime running = runtime;
         String name = chosen.name();
@@ -160,10 +194,54 @@ final class ServeCommand implements Callable<Integer> {
             bots.close();
             stopped.countDown();
         }, "linegate-shutdown"));
-        spec.commandLine().getOut().println("linegate: bot '" + name + "' listening on " + server.baseUri() + webhookPath);
+        spec.commandLine().getOut().println("linegate: bot '" + name + "' listening on " + server.baseUri() + webhookPath
+                + "; admin listener " + server.adminUri());
         spec.commandLine().getOut().flush();
         stopped.await();
         return 0;
+    }
+
+    private static void checkPort(String option, int value) {
+        if (value < 0 || value > 65_535) {
+            throw new IllegalArgumentException(option + " must be a port from 0 to 65535, was " + value);
+        }
+    }
+
+    /** The data directory must exist, unless --create says to make it: a typo must not start an empty bot. */
+    private void dataDirectory() throws java.io.IOException {
+        String location = store.location();
+        if (!location.startsWith("sqlite:")) {
+            return; // a server store (PostgreSQL) exists or not on its own terms
+        }
+        Path dataDir = Path.of(location.substring("sqlite:".length()));
+        if (java.nio.file.Files.isDirectory(dataDir)) {
+            return;
+        }
+        if (java.nio.file.Files.exists(dataDir)) {
+            throw new IllegalArgumentException("--data-dir " + dataDir + " is not a directory");
+        }
+        if (!store.create) {
+            throw new IllegalArgumentException("the data directory " + dataDir.toAbsolutePath() + " does not exist;"
+                    + " check --data-dir, or pass --create to make a new one");
+        }
+        java.nio.file.Files.createDirectories(dataDir);
+    }
+
+    /** A port in use or an address this machine does not have, said in the options' terms. */
+    private RuntimeException friendlyStartFailure(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException) {
+                return new IllegalArgumentException("cannot listen on " + host + ":" + port + " (webhook) or "
+                        + adminHost + ":" + adminPort + " (admin): " + t.getMessage()
+                        + "; another process may hold the port: choose others with --port and --admin-port", e);
+            }
+        }
+        return e;
+    }
+
+    private static boolean exitsOnOutOfMemory() {
+        return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .anyMatch(a -> a.equals("-XX:+ExitOnOutOfMemoryError") || a.equals("-XX:+CrashOnOutOfMemoryError"));
     }
 
     private ServerTls tls() {

@@ -13,21 +13,24 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The operator's switches, flipped from the command line on a running server over TLS. */
 class AdminCommandTest {
-    static final Secret ADMIN = Secret.of("admin-token-for-cli-tests", "LINEGATE_ADMIN_TOKEN");
+    static final Secret ADMIN = Secret.of("admin-token-for-cli-tests-0123456789abcdef", "LINEGATE_ADMIN_TOKEN");
+
+    /** A bot that handles events by doing nothing: these tests are about the admin API. */
+    static final io.linegate.webhook.Bot QUIET = new io.linegate.webhook.Bot() {
+        @Override public String name() { return "quiet"; }
+        @Override public io.linegate.webhook.EventHandler handler() { return ctx -> { }; }
+    };
 
     @TempDir
     Path dir;
 
     @Test
     void mutesAndSwitchesMaintenanceOnARunningServer() {
-        try (LinegateServer server = LinegateServer.builder(new io.linegate.webhook.Bot() {
-                    @Override public String name() { return "quiet"; }
-                    @Override public io.linegate.webhook.EventHandler handler() { return ctx -> { }; }
-                },
+        try (LinegateServer server = LinegateServer.builder(QUIET,
                         Secret.of("0123456789abcdef0123456789abcdef", "LINE_CHANNEL_SECRET"))
-                .host("127.0.0.1").port(0).tls(ServerTls.selfSigned()).dataDir(dir).adminToken(ADMIN)
+                .host("127.0.0.1").port(0).tls(ServerTls.selfSigned()).dataDir(dir).adminPort(0).adminToken(ADMIN)
                 .build().start()) {
-            String url = server.baseUri().toString();
+            String url = server.adminUri().toString();
             Map<String, String> env = Map.of("LINEGATE_ADMIN_TOKEN", ADMIN.reveal());
 
             Cli mute = Cli.run(env, "admin", "--url", url, "--trust-self-signed", "mute", "U0123456789abcdef0123456789abcdef");
@@ -45,5 +48,31 @@ class AdminCommandTest {
             assertThat(Cli.run(env, "admin", "--url", url, "--trust-self-signed", "maintenance", "sideways").exitCode)
                     .isEqualTo(2);
         }
+    }
+
+    @Test
+    void aTlsHandshakeFailureSaysWhichOptionTrustsADevelopmentCertificate() {
+        try (LinegateServer server = LinegateServer.builder(QUIET,
+                        Secret.of("0123456789abcdef0123456789abcdef", "LINE_CHANNEL_SECRET"))
+                .host("127.0.0.1").port(0).tls(ServerTls.selfSigned()).dataDir(dir).adminPort(0).adminToken(ADMIN)
+                .build().start()) {
+            Cli cli = Cli.run(Map.of("LINEGATE_ADMIN_TOKEN", ADMIN.reveal()), "admin", "--url",
+                    server.adminUri().toString(), "status");
+            assertThat(cli.exitCode).isEqualTo(2);
+            assertThat(cli.err).contains("TLS handshake").contains("--trust-self-signed").contains("--dev-tls")
+                    .doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void nothingListeningPointsAtTheAdminListener() throws Exception {
+        int free;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            free = s.getLocalPort();
+        }
+        Cli cli = Cli.run(Map.of("LINEGATE_ADMIN_TOKEN", ADMIN.reveal()), "admin", "--url", "http://127.0.0.1:" + free,
+                "status");
+        assertThat(cli.exitCode).isEqualTo(2);
+        assertThat(cli.err).contains("--admin-port").contains("nothing answers").doesNotContain("\tat ");
     }
 }

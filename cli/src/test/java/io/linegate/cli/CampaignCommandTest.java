@@ -29,7 +29,7 @@ class CampaignCommandTest {
             Files.write(file, ids);
             String data = dir.resolve("data").toString();
 
-            assertThat(TokensCommandTest.run(env, "campaign", "start", "--data-dir", data, "--name", "spring",
+            assertThat(TokensCommandTest.run(env, "campaign", "start", "--data-dir", data, "--create", "--name", "spring",
                     "--recipients", file.toString(), "--text", "Spring is here", "--rate", "100000")).contains("campaign 1 created");
             assertThat(TokensCommandTest.run(env, "campaign", "pause", "--data-dir", data, "1")).contains("paused");
             assertThat(TokensCommandTest.run(env, "campaign", "status", "--data-dir", data)).contains("paused")

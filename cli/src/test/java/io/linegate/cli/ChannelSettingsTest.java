@@ -42,4 +42,19 @@ class ChannelSettingsTest {
                 "LINE_CHANNEL_ACCESS_TOKEN", "very-secret-token-1"));
         assertThat(s.channelSecret + " " + s.channelAccessToken).doesNotContain("very-secret");
     }
+
+    @Test
+    void anUnknownKeyIsAnErrorNamingItAndTheNearestKnownKey() throws Exception {
+        Path file = dir.resolve("linegate.yaml");
+        Files.writeString(file, "channelSecret: from-file-secret-1234\nchanelAccesToken: file-token-123456\n");
+        assertThatThrownBy(() -> ChannelSettings.load(file, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown key 'chanelAccesToken'").hasMessageContaining("(line 2)")
+                .hasMessageContaining("did you mean 'channelAccessToken'?")
+                .hasMessageNotContaining("file-token-123456");
+        Files.writeString(file, "somethingElseEntirely: 1\n");
+        assertThatThrownBy(() -> ChannelSettings.load(file, Map.of("LINE_CHANNEL_SECRET", "secret-from-env-1234")))
+                .hasMessageContaining("unknown key 'somethingElseEntirely'").hasMessageNotContaining("did you mean")
+                .hasMessageContaining("Known keys: adminToken, apiBase");
+    }
 }

@@ -58,6 +58,9 @@ final class PreflightFixture implements AutoCloseable {
     private final List<AutoCloseable> closing = new ArrayList<>();
     private Process serve;
     int servePort;
+    int serveAdminPort;
+    /** The admin listener of each server preflight is pointed at, by its webhook URL. */
+    private final Map<String, String> admins = new HashMap<>();
     Path serveCertificate;
 
     PreflightFixture(Path dir) throws Exception {
@@ -91,19 +94,21 @@ final class PreflightFixture implements AutoCloseable {
         Path log = dir.resolve("serve.log");
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Linegate.class.getName(),
-                "serve", "--dev-tls", "--host", "127.0.0.1", "--port", "0", "--data-dir", dir.resolve("serve-data").toString(),
+                "serve", "--dev-tls", "--host", "127.0.0.1", "--port", "0", "--admin-port", "0", "--create", "--data-dir", dir.resolve("serve-data").toString(),
                 "--api-base", emulator.baseUrl(), "--token-type", "stateless");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("LINE_CHANNEL_SECRET", channel.channelSecret());
         pb.environment().put("LINE_CHANNEL_ID", channel.channelId());
         pb.environment().put("LINEGATE_ADMIN_TOKEN", ADMIN.reveal());
         serve = pb.start();
-        Pattern listening = Pattern.compile("listening on https://127\\.0\\.0\\.1:(\\d+)/webhook");
+        Pattern listening = Pattern.compile("listening on https://127\\.0\\.0\\.1:(\\d+)/webhook; admin listener https://127\\.0\\.0\\.1:(\\d+)");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             Matcher m = listening.matcher(Files.readString(log));
             if (m.find()) {
                 servePort = Integer.parseInt(m.group(1));
+                serveAdminPort = Integer.parseInt(m.group(2));
+                admins.put(serveUrl(), "https://localhost:" + serveAdminPort);
                 break;
             }
             assertThat(serve.isAlive()).as(() -> readQuietly(log)).isTrue();
@@ -139,6 +144,9 @@ final class PreflightFixture implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("preflight", "--url", url, "--api-base", emulator.baseUrl(),
                 "--trust", trustBundle.toString(), "--timeout", "PT5S"));
         args.addAll(List.of(extra));
+        if (!args.contains("--admin-url") && admins.containsKey(url)) {
+            args.addAll(List.of("--admin-url", admins.get(url)));
+        }
         if (!args.contains("--verify-requests")) {
             args.addAll(List.of("--verify-requests", "5"));
         }
@@ -206,7 +214,7 @@ final class PreflightFixture implements AutoCloseable {
             java.util.function.UnaryOperator<io.linegate.server.LinegateServer.Builder> options) throws IOException {
         return options.apply(io.linegate.server.LinegateServer.builder(echoBot(), secret())
                 .host("127.0.0.1").port(0).tls(tls).dataDir(Files.createTempDirectory(dir, "bot"))
-                .adminToken(ADMIN).apiBase(URI.create(emulator.baseUrl())).channelId(channel.channelId())
+                .adminPort(0).adminToken(ADMIN).apiBase(URI.create(emulator.baseUrl())).channelId(channel.channelId())
                 .tokens(io.linegate.server.TokenSettings.stateless(channel.channelId(), secret())))
                 .build().start();
     }
@@ -224,6 +232,7 @@ final class PreflightFixture implements AutoCloseable {
     String registered(io.linegate.server.LinegateServer bot) {
         String url = "https://localhost:" + bot.port() + "/webhook";
         register(url);
+        admins.put(url, "https://localhost:" + bot.adminPort());
         return url;
     }
 

@@ -225,7 +225,7 @@ class PreflightTest {
 
     @Test
     void anAdminApiReachableWithoutItsTokenFails() throws Exception {
-        var gateway = f.proxy("https://127.0.0.1:" + f.servePort, Duration.ZERO, true);
+        var gateway = f.proxy("https://127.0.0.1:" + f.serveAdminPort, Duration.ZERO, true);
         String admin = "https://localhost:" + gateway.activeLocalPort();
         JsonNode r = f.preflightJson(f.env(), f.serveUrl(), "--admin-url", admin);
         JsonNode closed = check(r, "admin.closed");

@@ -20,7 +20,7 @@ class TokensCommandTest {
             Map<String, String> env = Map.of("LINE_CHANNEL_ID", emulator.defaultChannel().channelId(),
                     "LINE_CHANNEL_SECRET", emulator.defaultChannel().channelSecret(),
                     "LINE_API_BASE", emulator.baseUrl());
-            String issued = run(env, "tokens", "issue", "--data-dir", dir.toString(), "--token-type", "short-lived");
+            String issued = run(env, "tokens", "issue", "--data-dir", dir.toString(), "--create", "--token-type", "short-lived");
             assertThat(issued).contains("a current short-lived token");
             String status = run(env, "tokens", "status", "--data-dir", dir.toString(), "--token-type", "short-lived");
             assertThat(status).contains("kind=short_lived").contains("(current)");

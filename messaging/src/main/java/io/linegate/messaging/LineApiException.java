@@ -3,8 +3,14 @@ package io.linegate.messaging;
 /**
  * A Messaging API error, typed by HTTP status, never by message text (the guidelines: "error
  * messages ... aren't guaranteed and are subject to change"). Catch the subtype you can act on.
+ *
+ * <p>{@link #retryCanSucceed()} says whether sending the same request again can succeed: only for
+ * 5xx, 429 and 408. The other 4xx cannot: the request itself is wrong (an expired or used reply
+ * token, a recipient who blocked the account) or the channel's token was refused after the
+ * {@link io.linegate.messaging.token.TokenManager} had already renewed it once. A dispatcher that
+ * retries handlers dead-letters those at once instead of holding the conversation up.
  */
-public abstract sealed class LineApiException extends Exception
+public abstract sealed class LineApiException extends Exception implements io.linegate.core.Retryable
         permits LineApiException.BadRequest, LineApiException.Unauthorized, LineApiException.Forbidden,
         LineApiException.NotFound, LineApiException.Conflict, LineApiException.Gone, LineApiException.PayloadTooLarge,
         LineApiException.UnsupportedMediaType, LineApiException.TooManyRequests, LineApiException.ServerError,
@@ -21,6 +27,12 @@ public abstract sealed class LineApiException extends Exception
 
     public int status() {
         return status;
+    }
+
+    /** True for 5xx, 429 and 408: the platform may accept the same request later. */
+    @Override
+    public boolean retryCanSucceed() {
+        return status >= 500 || status == 429 || status == 408 || status < 400;
     }
 
     /** {@code x-line-request-id} of the failed request, for LINE support and the API request log. */
@@ -50,7 +62,10 @@ public abstract sealed class LineApiException extends Exception
         BadRequest(int s, String id, String m) { super(s, id, m); }
     }
 
-    /** 401: the channel access token is missing, invalid, expired or revoked. */
+    /**
+     * 401: the channel access token is missing, invalid, expired or revoked. A sender with a managed
+     * token has already retried once with a freshly obtained one before throwing this.
+     */
     public static final class Unauthorized extends LineApiException {
         Unauthorized(int s, String id, String m) { super(s, id, m); }
     }

@@ -6,9 +6,9 @@ import java.util.stream.Collectors;
 /**
  * A send request that breaks one of LINE's documented limits, caught before anything is sent.
  * Each violation names the property as LINE's {@code details[].property} would
- * ({@code messages[0].text}, {@code to}, ...).
+ * ({@code messages[0].text}, {@code to}, ...). Sending the same request again cannot succeed.
  */
-public final class RequestLimitException extends IllegalArgumentException {
+public final class RequestLimitException extends IllegalArgumentException implements io.linegate.core.Retryable {
     /** One broken limit. */
     public record Violation(String property, String message) {
         @Override
@@ -23,6 +23,11 @@ public final class RequestLimitException extends IllegalArgumentException {
         super("The request breaks " + violations.size() + " limit(s): "
                 + violations.stream().map(Violation::toString).collect(Collectors.joining("; ")));
         this.violations = List.copyOf(violations);
+    }
+
+    @Override
+    public boolean retryCanSucceed() {
+        return false;
     }
 
     public List<Violation> violations() {

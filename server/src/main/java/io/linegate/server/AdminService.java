@@ -3,6 +3,7 @@ package io.linegate.server;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.server.annotation.Blocking;
+import com.linecorp.armeria.server.annotation.Default;
 import com.linecorp.armeria.server.annotation.Delete;
 import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
@@ -13,15 +14,15 @@ import io.linegate.store.DeadLetters;
 import io.linegate.store.OperatorControls;
 import io.linegate.webhook.Dispatcher;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * The operator's switches, under {@code /admin} and behind a bearer token: the server's status, mute
- * a source, turn maintenance mode on or off, list and replay dead letters. Changes apply at once, without a restart,
- * and persist in the store.
+ * The operator's switches, under {@code /admin} on the admin listener and behind a bearer token:
+ * the server's status, mute a source, turn maintenance mode on or off, list and replay dead letters. Changes apply at
+ * once, without a restart, and persist in the store. Parameters are parsed here, not by Armeria's
+ * converters, so that a typo is a {@code 400} naming the parameter, never a {@code 500}.
  */
 @ProducesJson
 final class AdminService {
@@ -101,19 +102,57 @@ final class AdminService {
         return SOURCE.matcher(key).matches() ? key : null;
     }
 
+    /** The largest page of dead letters one request may ask for. */
+    static final int MAX_LIMIT = 1000;
+
     @Get("/admin/events/dead")
-    public List<DeadLetters.DeadLetter> dead(@Param("limit") @com.linecorp.armeria.server.annotation.Default("50") int limit) {
-        return deadLetters.list(Math.max(1, Math.min(limit, 1000)));
+    public HttpResponse dead(@Param("limit") @Default("50") String limit) {
+        Long n = wholeNumber(limit, 1, MAX_LIMIT);
+        if (n == null) {
+            return JsonErrors.response(HttpStatus.BAD_REQUEST,
+                    "limit must be a whole number from 1 to " + MAX_LIMIT + ", was " + quoted(limit));
+        }
+        return HttpResponse.ofJson(deadLetters.list(n.intValue()));
     }
 
     @Post("/admin/events/dead/{id}/replay")
-    public HttpResponse replay(@Param("id") long id) {
-        return HttpResponse.of(deadLetters.replay(id).thenApply(seq -> {
+    public HttpResponse replay(@Param("id") String id) {
+        Long letter = wholeNumber(id, 1, Long.MAX_VALUE);
+        if (letter == null) {
+            return JsonErrors.response(HttpStatus.BAD_REQUEST,
+                    "id must be a dead letter's id (a whole number from 1), was " + quoted(id));
+        }
+        return HttpResponse.of(deadLetters.replay(letter).thenApply(seq -> {
             if (seq.isEmpty()) {
-                return JsonErrors.response(HttpStatus.NOT_FOUND, "No dead letter " + id + " waiting for replay");
+                return JsonErrors.response(HttpStatus.NOT_FOUND, "No dead letter " + letter + " waiting for replay");
             }
-            dispatcher.wake();
-            return HttpResponse.ofJson(Map.of("replayed", id, "eventSeq", seq.get()));
+            dispatcher.appended(); // one more in the backlog, and a wake-up
+            return HttpResponse.ofJson(Map.of("replayed", letter, "eventSeq", seq.get()));
         }));
+    }
+
+    /** {@code text} as a whole number within [min, max], or null: never an exception for a caller's typo. */
+    static Long wholeNumber(String text, long min, long max) {
+        if (text == null || text.isEmpty() || text.length() > 19) {
+            return null;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return null;
+            }
+        }
+        long n;
+        try {
+            n = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return null; // 19 digits over Long.MAX_VALUE
+        }
+        return n < min || n > max ? null : n;
+    }
+
+    /** A caller's value, quoted and cut short, for an error message. */
+    private static String quoted(String value) {
+        String v = value == null ? "" : value;
+        return "\"" + (v.length() > 40 ? v.substring(0, 40) + "..." : v) + "\"";
     }
 }

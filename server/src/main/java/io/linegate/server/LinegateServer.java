@@ -58,6 +58,8 @@ public final class LinegateServer implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final Duration drain;
     private final boolean tls;
+    private final ServerPort publicListener;
+    private final ServerPort adminListener; // null without an admin listener
 
     private LinegateServer(Builder b) {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -81,48 +83,63 @@ public final class LinegateServer implements AutoCloseable {
         }
         WebhookReceiver receiver = new WebhookReceiver(signature, store.journal(), dispatcher::appended, b.clock);
 
+        RateLimitedLog clientErrors = new RateLimitedLog(LoggerFactory.getLogger("linegate.client-errors"), 20,
+                Duration.ofSeconds(10));
+        JsonErrors errors = new JsonErrors(clientErrors);
+        BodyBudget budget = new BodyBudget(b.maxBodyBytesInFlight, b.maxBodyBytes, registry, clientErrors);
         ServerBuilder sb = Server.builder();
         SessionProtocol protocol = tls ? SessionProtocol.HTTPS : SessionProtocol.HTTP;
-        sb.port(new ServerPort(new InetSocketAddress(b.host, b.port), protocol));
+        this.publicListener = new ServerPort(new InetSocketAddress(b.host, b.port), protocol);
+        sb.port(publicListener);
         b.tls.apply(sb);
         sb.maxRequestLength(b.maxBodyBytes)
                 .requestTimeout(b.requestTimeout)
+                .maxNumConnections(b.maxConnections)
+                .http2MaxStreamsPerConnection(b.maxStreamsPerConnection)
+                .childChannelPipelineCustomizer(Http1FramingGuard.installer(tls, clientErrors))
+                // Client errors are logged once each, rate-limited, by JsonErrors; no second report with a stack trace.
+                .unloggedExceptionsReportInterval(Duration.ZERO)
                 .gracefulShutdownTimeout(Duration.ofMillis(200), b.drain)
                 .meterRegistry(registry)
-                .errorHandler(new JsonErrors())
+                .errorHandler(errors)
                 .accessLogWriter(new AccessLog(b.webhookPath, registry), true)
+                .decorator(budget)
                 .decorator((delegate, ctx, req) -> {
                     ctx.addAdditionalResponseHeader("x-request-id", ctx.id().text());
                     return delegate.serve(ctx, req);
-                })
-                .service(b.webhookPath, new WebhookService(receiver))
-                .service("/health", HealthCheckService.of())
-                .service("/metrics", (ctx, req) -> HttpResponse.of(HttpStatus.OK,
-                        MediaType.parse("text/plain; version=0.0.4; charset=utf-8"), registry.scrape()));
+                });
+        // Each listener has its own routes (a port's virtual host also serves the default host's, so that stays empty).
+        sb.virtualHost(publicListener)
+                .service(b.webhookPath, new WebhookService(receiver, errors))
+                .service("/health", HealthCheckService.of());
         RuntimeConfig config = runtime.config();
         ServerStatus status = new ServerStatus(b.bot.name(), b.webhookPath, b.tls.toString(),
                 runtime.sender().isEmpty() ? null : new ServerStatus.Sending(config.apiBase(),
                         runtime.tokens().orElse(null), runtime.tokens().isEmpty(), config.channelId() != null,
                         config.apiLog().retention(), config.apiLog().bodies()),
                 store, runtime.localStoreDir().orElse(null), dispatcher, b.clock);
-        if (b.adminToken != null) {
-            Secret token = b.adminToken;
-            sb.annotatedService()
-                    .decorator(delegate -> (ctx, req) -> {
-                        String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION, "");
-                        if (!auth.startsWith("Bearer ") || !token.matches(auth.substring(7))) {
-                            return JsonErrors.response(HttpStatus.UNAUTHORIZED, "Admin token required");
-                        }
-                        return delegate.serve(ctx, req);
-                    })
-                    .build(new AdminService(store.controls(), store.deadLetters(), dispatcher, status));
+        if (b.adminPort >= 0) {
+            // The operator's side on a listener of its own, on loopback by default: metrics and the admin API.
+            this.adminListener = new ServerPort(new InetSocketAddress(b.adminHost, b.adminPort), protocol);
+            sb.port(adminListener);
+            var admin = sb.virtualHost(adminListener)
+                    .service("/health", HealthCheckService.of())
+                    .service("/metrics", (ctx, req) -> HttpResponse.of(HttpStatus.OK,
+                            MediaType.parse("text/plain; version=0.0.4; charset=utf-8"), registry.scrape()));
+            if (b.adminToken != null) {
+                admin.annotatedService()
+                        .decorator(new AdminAuth(b.adminToken, clientErrors))
+                        .build(new AdminService(store.controls(), store.deadLetters(), dispatcher, status));
+            }
+        } else {
+            this.adminListener = null;
         }
         this.server = sb.build();
         runtime.startHousekeeping();
-        log.info("bot '{}' on {} {} (webhook {}; sending {}; admin API {}; store {}{})", b.bot.name(), b.tls, b.port,
-                b.webhookPath, runtime.sender().isEmpty() ? "off" : "via " + runtime.config().apiBase(),
-                b.adminToken == null ? "off" : "on", store.location(),
-                store.cluster().shared() ? ", node " + store.cluster().nodeId() : "");
+        log.info("bot '{}' on {} {} (webhook {}; sending {}; admin listener {}; admin API {}; store {}{})", b.bot.name(),
+                b.tls, b.port, b.webhookPath, runtime.sender().isEmpty() ? "off" : "via " + config.apiBase(),
+                b.adminPort < 0 ? "off" : b.adminHost + ":" + b.adminPort, b.adminToken == null ? "off" : "on",
+                store.location(), store.cluster().shared() ? ", node " + store.cluster().nodeId() : "");
     }
 
     /** A server for {@code bot}, built in code with whatever it needs; the channel secret is required. */
@@ -142,7 +159,22 @@ public final class LinegateServer implements AutoCloseable {
 
     /** The bound port (useful with port 0). */
     public int port() {
-        return server.activeLocalPort();
+        return publicListener.actualPort();
+    }
+
+    /** The admin listener's bound port (useful with port 0); -1 without an admin listener. */
+    public int adminPort() {
+        return adminListener == null ? -1 : adminListener.actualPort();
+    }
+
+    /** The admin listener's base URI, for metrics and the admin API; null without an admin listener. */
+    public URI adminUri() {
+        if (adminListener == null) {
+            return null;
+        }
+        java.net.InetAddress host = adminListener.localAddress().getAddress();
+        String name = host == null || host.isAnyLocalAddress() ? "127.0.0.1" : host.getHostAddress();
+        return URI.create((tls ? "https" : "http") + "://" + (name.contains(":") ? "[" + name + "]" : name) + ":" + adminPort());
     }
 
     public URI baseUri() {
@@ -197,6 +229,11 @@ public final class LinegateServer implements AutoCloseable {
         private ServerTls tls = ServerTls.selfSigned();
         private String webhookPath = "/webhook";
         private long maxBodyBytes = 1024 * 1024;
+        private long maxBodyBytesInFlight = 64L * 1024 * 1024;
+        private int maxConnections = 4096;
+        private long maxStreamsPerConnection = 100;
+        private String adminHost = "127.0.0.1";
+        private int adminPort = -1;
         private Duration requestTimeout = Duration.ofSeconds(10);
         private Duration drain = Duration.ofSeconds(10);
         private Clock clock = Clock.systemUTC();
@@ -249,7 +286,31 @@ public final class LinegateServer implements AutoCloseable {
         /** Where the channel access token comes from: a fixed one, a long-lived one, or tokens linegate issues and renews. */
         public Builder tokens(TokenSettings tokens) { config.tokens(tokens); return this; }
 
-        public Builder adminToken(Secret token) { this.adminToken = token; return this; }
+        /**
+         * Turns the admin API on, behind this bearer token, on the admin listener ({@link #adminPort}).
+         * The token must be at least 32 characters ({@code openssl rand -hex 32} makes one).
+         */
+        public Builder adminToken(Secret token) {
+            String weakness = token == null ? null : AdminAuth.weakness(token);
+            if (weakness != null) {
+                throw new IllegalArgumentException(weakness);
+            }
+            this.adminToken = token;
+            return this;
+        }
+
+        /**
+         * The operator's listener, apart from the webhook's: {@code /metrics}, {@code /health} and, with
+         * an {@link #adminToken}, the admin API under {@code /admin}. Off unless a port is given (0 for
+         * any free port); it speaks the same TLS as the public port.
+         */
+        public Builder adminPort(int port) {
+            this.adminPort = checkPort(port, "admin port");
+            return this;
+        }
+
+        /** The address the admin listener binds, {@code 127.0.0.1} by default: only this machine reaches it. */
+        public Builder adminHost(String host) { this.adminHost = Objects.requireNonNull(host, "admin host"); return this; }
         public Builder apiBase(URI apiBase) { config.apiBase(apiBase); return this; }
         public Builder dataDir(Path dir) { config.dataDir(dir); return this; }
 
@@ -266,10 +327,41 @@ public final class LinegateServer implements AutoCloseable {
          */
         public Builder store(Store store) { this.store = store; return this; }
         public Builder host(String host) { this.host = host; return this; }
-        public Builder port(int port) { this.port = port; return this; }
+        public Builder port(int port) { this.port = checkPort(port, "port"); return this; }
         public Builder tls(ServerTls tls) { this.tls = tls; return this; }
         public Builder webhookPath(String path) { this.webhookPath = path; return this; }
         public Builder maxBodyBytes(long n) { this.maxBodyBytes = n; return this; }
+
+        /**
+         * How many request-body bytes the server holds in memory at once, all requests together
+         * (64 MiB by default; at least {@link #maxBodyBytes}). Reserved before a body is read; past it,
+         * new requests are answered 503 at once. Keep it well under the heap.
+         */
+        public Builder maxBodyBytesInFlight(long n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("the budget of request bodies in memory must be positive, was " + n);
+            }
+            this.maxBodyBytesInFlight = n;
+            return this;
+        }
+
+        /** Connections open at once, all listeners together (4,096 by default); more are closed at once. */
+        public Builder maxConnections(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("max connections must be at least 1, was " + n);
+            }
+            this.maxConnections = n;
+            return this;
+        }
+
+        /** Concurrent HTTP/2 streams per connection (100 by default, the minimum RFC 9113 advises). */
+        public Builder maxStreamsPerConnection(long n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("max streams per connection must be at least 1, was " + n);
+            }
+            this.maxStreamsPerConnection = n;
+            return this;
+        }
         public Builder requestTimeout(Duration d) { this.requestTimeout = d; return this; }
         public Builder drain(Duration d) { this.drain = d; return this; }
         public Builder clock(Clock clock) { this.clock = clock; config.clock(clock); return this; }
@@ -324,7 +416,25 @@ public final class LinegateServer implements AutoCloseable {
                 throw new IllegalStateException("the channel secret is required: webhooks are checked against it");
             }
             config.dispatch(dispatch);
+            if (adminToken != null && adminPort < 0) {
+                throw new IllegalStateException("the admin API needs the admin listener: set adminPort"
+                        + " (0 for any free port); it is kept off the webhook's port");
+            }
+            if (adminPort >= 0 && adminPort != 0 && adminPort == port) {
+                throw new IllegalStateException("the admin port must differ from the webhook's port (" + port + ")");
+            }
+            if (maxBodyBytesInFlight < maxBodyBytes) {
+                throw new IllegalStateException("the budget of request bodies in memory (" + maxBodyBytesInFlight
+                        + " bytes) must be at least the body limit (" + maxBodyBytes + " bytes)");
+            }
             return new LinegateServer(this);
+        }
+
+        private static int checkPort(int port, String what) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException(what + " must be from 0 to 65535, was " + port);
+            }
+            return port;
         }
     }
 }

@@ -18,14 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code GET /admin/status}: what a release check needs to know about a running server, behind the admin token. */
 class AdminStatusTest {
-    static final Secret ADMIN = Secret.of("admin-token-for-status-tests", "LINEGATE_ADMIN_TOKEN");
+    static final Secret ADMIN = Secret.of("admin-token-for-status-tests-0123456789", "LINEGATE_ADMIN_TOKEN");
 
     @TempDir
     Path dir;
     final HttpClient http = HttpClient.newHttpClient();
 
     JsonNode status(LinegateServer server, String token) throws Exception {
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(server.baseUri() + "/admin/status"));
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(server.adminUri() + "/admin/status"));
         if (token != null) {
             req.header("Authorization", "Bearer " + token);
         }
@@ -41,7 +41,7 @@ class AdminStatusTest {
             Secret secret = Secret.of(ch.channelSecret(), "LINE_CHANNEL_SECRET");
             URI api = URI.create(emulator.baseUrl());
             try (LinegateServer server = LinegateServer.builder(new RecordingBot(), secret)
-                    .host("127.0.0.1").port(0).tls(ServerTls.insecureHttp()).dataDir(dir).adminToken(ADMIN)
+                    .host("127.0.0.1").port(0).tls(ServerTls.insecureHttp()).dataDir(dir).adminPort(0).adminToken(ADMIN)
                     .apiBase(api).channelId(ch.channelId())
                     .tokens(TokenSettings.stateless(ch.channelId(), secret))
                     .apiLog(Duration.ofDays(14), "redacted")
@@ -80,7 +80,7 @@ class AdminStatusTest {
     void aLongLivedTokenIsReportedAsSuchAndAServerThatDoesNotSendSaysSo() throws Exception {
         Secret secret = Secret.of("c0ffeec0ffeec0ffeec0ffeec0ffee01", "LINE_CHANNEL_SECRET");
         try (LinegateServer server = LinegateServer.builder(new RecordingBot(), secret)
-                .host("127.0.0.1").port(0).tls(ServerTls.insecureHttp()).dataDir(dir.resolve("a")).adminToken(ADMIN)
+                .host("127.0.0.1").port(0).tls(ServerTls.insecureHttp()).dataDir(dir.resolve("a")).adminPort(0).adminToken(ADMIN)
                 .tokens(TokenSettings.longLived(Secret.of("a-long-lived-token-value", "LINE_CHANNEL_ACCESS_TOKEN")))
                 .build().start()) {
             JsonNode s = status(server, ADMIN.reveal());
@@ -89,7 +89,7 @@ class AdminStatusTest {
             assertThat(s.toString()).doesNotContain("a-long-lived-token-value");
         }
         try (LinegateServer server = LinegateServer.builder(new RecordingBot(), secret)
-                .host("127.0.0.1").port(0).tls(ServerTls.insecureHttp()).dataDir(dir.resolve("b")).adminToken(ADMIN)
+                .host("127.0.0.1").port(0).tls(ServerTls.insecureHttp()).dataDir(dir.resolve("b")).adminPort(0).adminToken(ADMIN)
                 .build().start()) {
             JsonNode s = status(server, ADMIN.reveal());
             assertThat(s.path("sending").path("on").asBoolean()).isFalse();

@@ -54,7 +54,7 @@ class ClusterTest {
     final List<Node> started = new ArrayList<>();
     String location;
 
-    record Node(String name, Process process, int port, Path effects) {
+    record Node(String name, Process process, int port, int adminPort, Path effects) {
         URI webhook() {
             return URI.create("http://127.0.0.1:" + port + "/webhook");
         }
@@ -66,7 +66,8 @@ class ClusterTest {
         Process p = ChildJvm.start(ClusterTestBot.class, dir.resolve(name + ".log"), List.of("-Xmx192m"),
                 location, name, portFile.toString(), effects.toString(), LEASE.toString());
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(portFile) && !Files.readString(portFile).isEmpty());
-        Node node = new Node(name, p, Integer.parseInt(Files.readString(portFile).trim()), effects);
+        String[] ports = Files.readString(portFile).trim().split(" ");
+        Node node = new Node(name, p, Integer.parseInt(ports[0]), Integer.parseInt(ports[1]), effects);
         started.add(node);
         return node;
     }
@@ -221,7 +222,7 @@ class ClusterTest {
 
             // Muted through one node's admin API, a user is muted on every node within a second.
             String muted = user(0);
-            HttpResponse<String> mute = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nodes.get(0).port()
+            HttpResponse<String> mute = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nodes.get(0).adminPort()
                             + "/admin/mute/" + muted)).header("Authorization", "Bearer " + ClusterTestBot.ADMIN.reveal())
                     .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(mute.statusCode()).isEqualTo(200);

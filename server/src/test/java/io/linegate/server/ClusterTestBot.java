@@ -19,7 +19,7 @@ import java.time.Duration;
  */
 public final class ClusterTestBot implements Bot {
     static final Secret SECRET = Secret.of("c1a55e5c1a55e5c1a55e5c1a55e5c101", "LINE_CHANNEL_SECRET");
-    static final Secret ADMIN = Secret.of("admin-token-for-cluster-tests", "LINEGATE_ADMIN_TOKEN");
+    static final Secret ADMIN = Secret.of("admin-token-for-cluster-tests-0123456789", "LINEGATE_ADMIN_TOKEN");
     private final String node;
     private final OutputStream effects;
 
@@ -57,11 +57,11 @@ public final class ClusterTestBot implements Bot {
         OutputStream effects = new FileOutputStream(args[3], true);
         Duration lease = Duration.parse(args[4]);
         LinegateServer server = LinegateServer.builder(new ClusterTestBot(args[1], effects), SECRET)
-                .host("127.0.0.1").port(0).tls(ServerTls.insecureHttp()).storeLocation(args[0]).adminToken(ADMIN)
+                .host("127.0.0.1").port(0).tls(ServerTls.insecureHttp()).storeLocation(args[0]).adminPort(0).adminToken(ADMIN)
                 .dispatcher(d -> d.workers(8).leases(lease, lease.dividedBy(4)))
                 .build().start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-        Files.writeString(Path.of(args[2]), String.valueOf(server.port()));
+        Files.writeString(Path.of(args[2]), server.port() + " " + server.adminPort());
         Thread.currentThread().join();
     }
 }

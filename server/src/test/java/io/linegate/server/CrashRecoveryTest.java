@@ -47,8 +47,13 @@ class CrashRecoveryTest {
         return p;
     }
 
+    /** The webhook's port; {@link #adminPort} is the admin listener's. */
     int port(Path portFile) throws Exception {
-        return Integer.parseInt(Files.readString(portFile).trim());
+        return Integer.parseInt(Files.readString(portFile).trim().split(" ")[0]);
+    }
+
+    int adminPort(Path portFile) throws Exception {
+        return Integer.parseInt(Files.readString(portFile).trim().split(" ")[1]);
     }
 
     @Test
@@ -100,7 +105,7 @@ class CrashRecoveryTest {
         assertThat(waitingAtKill).as("acknowledged events not yet handled when the kill came").isGreaterThan(100);
 
         Process again = start(data, portFile);
-        URI admin = URI.create("http://127.0.0.1:" + port(portFile) + "/admin/controls");
+        URI admin = URI.create("http://127.0.0.1:" + adminPort(portFile) + "/admin/controls");
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> http.send(
                 HttpRequest.newBuilder(admin).header("Authorization", "Bearer " + CrashTestBot.ADMIN.reveal()).build(),
                 HttpResponse.BodyHandlers.ofString()).body().contains("\"backlog\":0"));

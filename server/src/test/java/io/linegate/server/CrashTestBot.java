@@ -17,7 +17,7 @@ import java.nio.file.Path;
  */
 public final class CrashTestBot implements Bot {
     static final Secret SECRET = Secret.of("c0ffeec0ffeec0ffeec0ffeec0ffee01", "LINE_CHANNEL_SECRET");
-    static final Secret ADMIN = Secret.of("admin-token-for-crash-tests", "LINEGATE_ADMIN_TOKEN");
+    static final Secret ADMIN = Secret.of("admin-token-for-crash-tests-0123456789abcdef", "LINEGATE_ADMIN_TOKEN");
     private final OutputStream effects;
 
     CrashTestBot(OutputStream effects) {
@@ -49,11 +49,11 @@ public final class CrashTestBot implements Bot {
         OutputStream effects = new FileOutputStream(dataDir.resolve("effects.log").toFile(), true);
         effects.write("START\n".getBytes(StandardCharsets.UTF_8));
         LinegateServer server = LinegateServer.builder(new CrashTestBot(effects), SECRET)
-                .host("127.0.0.1").port(0).tls(ServerTls.insecureHttp()).dataDir(dataDir).adminToken(ADMIN)
+                .host("127.0.0.1").port(0).tls(ServerTls.insecureHttp()).dataDir(dataDir).adminPort(0).adminToken(ADMIN)
                 .dispatcher(d -> d.workers(4))
                 .build().start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-        Files.writeString(portFile, String.valueOf(server.port()));
+        Files.writeString(portFile, server.port() + " " + server.adminPort());
         Thread.currentThread().join();
     }
 }

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 class LinegateServerTest {
     static final Secret SECRET = Secret.of("c0ffeec0ffeec0ffeec0ffeec0ffee01", "LINE_CHANNEL_SECRET");
     static final Secret OLD_SECRET = Secret.of("c0ffeec0ffeec0ffeec0ffeec0ffee00", "previous secret");
-    static final Secret ADMIN = Secret.of("admin-token-for-tests-0001", "LINEGATE_ADMIN_TOKEN");
+    static final Secret ADMIN = Secret.of("admin-token-for-tests-0001-0123456789abcdef", "LINEGATE_ADMIN_TOKEN");
 
     @TempDir
     Path dir;
@@ -45,7 +45,7 @@ class LinegateServerTest {
         server = LinegateServer.builder(bot, SECRET)
                 .host("127.0.0.1").port(0).tls(ServerTls.insecureHttp()).dataDir(dir)
                 .previousSecret(OLD_SECRET, Instant.now().plusSeconds(3600))
-                .adminToken(ADMIN)
+                .adminPort(0).adminToken(ADMIN)
                 .build().start();
     }
 
@@ -65,8 +65,13 @@ class LinegateServerTest {
         return http.send(req.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** On the admin listener, where the admin API and the metrics are. */
     HttpResponse<String> get(String path, String token) throws Exception {
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(server.baseUri() + path));
+        return get(server.adminUri(), path, token);
+    }
+
+    HttpResponse<String> get(URI base, String path, String token) throws Exception {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + path));
         if (token != null) {
             req.header("Authorization", "Bearer " + token);
         }
@@ -74,7 +79,7 @@ class LinegateServerTest {
     }
 
     HttpResponse<String> put(String path, String token) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(server.baseUri() + path))
+        return http.send(HttpRequest.newBuilder(URI.create(server.adminUri() + path))
                 .header("Authorization", "Bearer " + token)
                 .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -15,11 +15,26 @@ public interface DeadLetters {
     long waiting();
 
     /**
-     * Puts a dead letter back as a new pending event, durably and at most once; empty if there is no
-     * such letter or it was already replayed.
+     * Puts a dead letter back, durably and at most once; empty if there is no such letter or it was
+     * already replayed. An event goes back among the pending events (the result is its sequence
+     * number); a whole body that did not parse goes back into the inbox with its original bytes, to
+     * be split again (the result is its inbox sequence number), so that a fixed parser reads it as the
+     * platform sent it.
      */
     CompletableFuture<Optional<Long>> replay(long deadLetterId);
 
+    /**
+     * The signed body exactly as it was received, byte for byte, when the dead letter is a whole body
+     * that did not parse; empty for an event (whose JSON is its {@link DeadLetter#payload()}) and for
+     * an unknown id.
+     */
+    Optional<byte[]> body(long deadLetterId);
+
+    /**
+     * A dead letter. {@code payload} is the event's JSON, or for a whole body that did not parse a
+     * readable rendering of it (its exact bytes are in {@link #body}); {@code lane} is
+     * {@code unparsed} for what never became an event.
+     */
     record DeadLetter(long id, String eventId, String lane, String payload, int attempts, String error,
                       Instant failedAt, Instant replayedAt) {}
 }

@@ -24,11 +24,14 @@ public interface EventJournal {
 
     /**
      * Atomically replaces inbox entries by their events: each event whose id was not seen within the
-     * dedupe window becomes pending, the rest are counted as duplicates; bodies that could not be
-     * parsed become dead letters. The consumed inbox entries are removed in the same transaction.
+     * dedupe window becomes pending, the rest are counted as duplicates; what could not become an
+     * event ({@code rejected}: a whole body that is not a webhook document, or one element of a body's
+     * {@code events} that is not an event) becomes a dead letter at once, a whole body kept byte for
+     * byte (see {@link DeadLetters#body}). The consumed inbox entries are removed in the same
+     * transaction.
      */
     CompletableFuture<SplitResult> split(List<Long> consumedInboxSeqs, List<NewEvent> events,
-                                         List<NewEvent> unparseable);
+                                         List<Rejected> rejected);
 
     /** Pending events after {@code afterSeq}, oldest first. */
     List<StoredEvent> pending(long afterSeq, int limit);
@@ -86,5 +89,28 @@ public interface EventJournal {
     record StoredEvent(long seq, String eventId, String lane, String destination, String payload,
                        Instant receivedAt, int attempts, int partition, String sent) {}
 
+    /**
+     * What a signed webhook held that cannot become an event. A whole body carries its bytes exactly
+     * as received in {@code body} (they need not be UTF-8), with {@code payload} a readable rendering
+     * of them; a single element of {@code events} has {@code body} null and its JSON in
+     * {@code payload}. {@code reason} says what was wrong.
+     */
+    record Rejected(String eventId, String lane, String destination, String payload, byte[] body,
+                    Instant receivedAt, String reason) {
+
+        /** A whole body that is not a webhook document. */
+        public static Rejected body(String eventId, byte[] body, Instant receivedAt, String reason) {
+            // The rendering is text any database takes: undecodable bytes and NUL become U+FFFD.
+            String readable = new String(body, java.nio.charset.StandardCharsets.UTF_8).replace('\0', '\uFFFD');
+            return new Rejected(eventId, "unparsed", null, readable, body.clone(), receivedAt, reason);
+        }
+
+        /** One element of a body's {@code events} that is not an event. */
+        public static Rejected event(String eventId, String destination, String json, Instant receivedAt, String reason) {
+            return new Rejected(eventId, "unparsed", destination, json, null, receivedAt, reason);
+        }
+    }
+
+    /** {@code unparseable}: dead letters made at once from {@code rejected}. */
     record SplitResult(int accepted, int duplicates, int unparseable) {}
 }

@@ -102,6 +102,49 @@ public abstract class StoreContractTest {
     }
 
     @Test
+    void aRejectedBodyIsKeptByteForByteAndItsReplayGoesBackToTheInboxOnce() {
+        // Not UTF-8 (a lone 0xFF, a NUL, half of a two-byte sequence): kept exactly, not as text.
+        byte[] body = {'{', '"', 'e', '"', ':', (byte) 0xff, 0, (byte) 0xc3, '}'};
+        try (Store store = openAsOnlyNode()) {
+            store.journal().append(body, Instant.ofEpochMilli(7)).join();
+            long seq = store.journal().inbox(0, 1).get(0).seq();
+            var result = store.journal().split(List.of(seq), List.of(),
+                    List.of(EventJournal.Rejected.body("inbox:" + seq, body, Instant.ofEpochMilli(7), "not JSON"))).join();
+            assertThat(result.unparseable()).isEqualTo(1);
+            assertThat(store.journal().inbox(0, 10)).isEmpty();
+            var letter = store.deadLetters().list(10).get(0);
+            assertThat(letter.lane()).isEqualTo("unparsed");
+            assertThat(letter.error()).isEqualTo("not JSON");
+            assertThat(letter.payload()).doesNotContain("\0");
+            assertThat(store.deadLetters().body(letter.id())).hasValueSatisfying(b -> assertThat(b).isEqualTo(body));
+
+            assertThat(store.deadLetters().replay(letter.id()).join()).isPresent();
+            assertThat(store.deadLetters().replay(letter.id()).join()).isEmpty();
+            assertThat(store.journal().pending(0, 10)).isEmpty();
+            assertThat(store.journal().inbox(0, 10)).singleElement().satisfies(e -> {
+                assertThat(e.body()).isEqualTo(body);
+                assertThat(e.receivedAt()).isEqualTo(Instant.ofEpochMilli(7));
+            });
+        }
+    }
+
+    @Test
+    void aRejectedEventIsADeadLetterOfItsOwnAndReplaysAsAnEvent() {
+        try (Store store = openAsOnlyNode()) {
+            var result = store.journal().split(List.of(), List.of(event("E1", "user:A")),
+                    List.of(EventJournal.Rejected.event("inbox:1#1", "Ubot", "42", Instant.ofEpochMilli(1), "not an object")))
+                    .join();
+            assertThat(result.accepted()).isEqualTo(1);
+            var letter = store.deadLetters().list(10).get(0);
+            assertThat(letter.payload()).isEqualTo("42");
+            assertThat(store.deadLetters().body(letter.id())).isEmpty();
+            assertThat(store.deadLetters().replay(letter.id()).join()).isPresent();
+            assertThat(store.journal().pending(0, 10)).extracting(StoredEvent::payload).contains("42");
+            assertThat(store.journal().inbox(0, 10)).isEmpty();
+        }
+    }
+
+    @Test
     void deadLettersCanBeReplayedOnce() {
         try (Store store = openAsOnlyNode()) {
             store.journal().split(List.of(), List.of(event("E1", "user:A")), List.of()).join();

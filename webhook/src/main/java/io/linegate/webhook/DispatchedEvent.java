@@ -30,6 +30,7 @@ final class DispatchedEvent implements EventContext, ConversationState {
 
     private final StoredEvent stored;
     private final Event event;
+    private final List<String> degraded;
     private final JsonNode raw;
     private final int attempt;
     private final ConversationStates states;
@@ -42,11 +43,12 @@ final class DispatchedEvent implements EventContext, ConversationState {
     private final Map<String, String> changes = new LinkedHashMap<>();
     private volatile MessagingApiClient api;
 
-    DispatchedEvent(StoredEvent stored, JsonNode raw, Event event, int attempt, ConversationStates states, Outbound outbound,
-                    Clock clock, SentLedger ledger, EventJournal journal) {
+    DispatchedEvent(StoredEvent stored, JsonNode raw, Event event, List<String> degraded, int attempt,
+                    ConversationStates states, Outbound outbound, Clock clock, SentLedger ledger, EventJournal journal) {
         this.stored = stored;
         this.raw = raw;
         this.event = event;
+        this.degraded = degraded;
         this.attempt = attempt;
         this.states = states;
         this.outbound = outbound;
@@ -58,6 +60,7 @@ final class DispatchedEvent implements EventContext, ConversationState {
     @Override public Event event() { return event; }
     @Override public String eventId() { return stored.eventId(); }
     @Override public Instant receivedAt() { return stored.receivedAt(); }
+    @Override public List<String> degradedFields() { return degraded; }
     @Override public String rawJson() { return stored.payload(); }
     @Override public String sourceKey() { return stored.lane(); }
     @Override public String destination() { return stored.destination(); }
@@ -88,7 +91,7 @@ final class DispatchedEvent implements EventContext, ConversationState {
     @Override
     public void reply(List<Message> messages) throws Exception {
         checkSendingAllowed();
-        String token = replyToken().orElseThrow(() -> new IllegalStateException(
+        String token = replyToken().orElseThrow(() -> new NotRetryableException(
                 "event " + stored.eventId() + " (" + raw.path("type").asText() + ") has no reply token"));
         int position = nextSend();
         if (alreadyReplied(position)) {
@@ -104,7 +107,7 @@ final class DispatchedEvent implements EventContext, ConversationState {
         checkSendingAllowed();
         String to = conversation();
         if (to == null) {
-            throw new IllegalStateException("event " + stored.eventId() + " has no source to push to");
+            throw new NotRetryableException("event " + stored.eventId() + " has no source to push to");
         }
         outbound.push(retryKey(nextSend(), "push", to), to, messages);
     }
@@ -128,7 +131,7 @@ final class DispatchedEvent implements EventContext, ConversationState {
     public String issueLinkToken() throws Exception {
         String user = raw.path("source").path("userId").asText("");
         if (user.isEmpty()) {
-            throw new IllegalStateException("event " + stored.eventId() + " has no user to issue a link token for");
+            throw new NotRetryableException("event " + stored.eventId() + " has no user to issue a link token for");
         }
         return outbound.issueLinkToken(user);
     }

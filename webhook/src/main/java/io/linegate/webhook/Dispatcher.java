@@ -2,10 +2,7 @@ package io.linegate.webhook;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.linecorp.bot.jackson.ModelObjectMapper;
 import com.linecorp.bot.webhook.model.Event;
-import com.linecorp.bot.webhook.model.EventMode;
-import com.linecorp.bot.webhook.model.UnknownEvent;
 import io.linegate.store.EventJournal;
 import io.linegate.store.EventJournal.InboxEntry;
 import io.linegate.store.EventJournal.NewEvent;
@@ -23,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -54,7 +52,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
-    private static final ObjectMapper SDK = ModelObjectMapper.createNewObjectMapper();
+    private static final ObjectMapper SDK = SdkEvents.SDK;
     // Small enough that a split shares a commit with acknowledgements without holding them up.
     private static final int SPLIT_BATCH = 100;
     private static final Outcome STANDBY_SEND_BLOCKED = Outcome.completed("standby_send_blocked");
@@ -71,6 +69,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Duration backoff;
     private final Duration maxBackoff;
     private final Duration dedupeWindow;
+    private final FailurePolicy failurePolicy;
     private final ExecutorService workers;
     private final ScheduledExecutorService timer;
     private final Thread pump;
@@ -91,6 +90,7 @@ public final class Dispatcher implements AutoCloseable {
     private volatile boolean running = true;
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final Set<String> degradedSeen = ConcurrentHashMap.newKeySet();
 
     private Dispatcher(Builder b) {
         this.journal = b.store.journal();
@@ -104,6 +104,7 @@ public final class Dispatcher implements AutoCloseable {
         this.backoff = b.backoff;
         this.maxBackoff = b.maxBackoff;
         this.dedupeWindow = b.dedupeWindow;
+        this.failurePolicy = b.failurePolicy;
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(b.workers, b.workers, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 r -> daemon(r, "linegate-handler-" + n.incrementAndGet()));
@@ -238,17 +239,17 @@ public final class Dispatcher implements AutoCloseable {
             return false;
         }
         List<NewEvent> events = new ArrayList<>();
-        List<NewEvent> unparseable = new ArrayList<>();
+        List<EventJournal.Rejected> rejected = new ArrayList<>();
         List<Long> consumed = new ArrayList<>(entries.size());
         for (InboxEntry entry : entries) {
             consumed.add(entry.seq());
-            if (!WebhookBodies.split(entry, events)) {
-                unparseable.add(new NewEvent("inbox:" + entry.seq(), "unparsed", null,
-                        new String(entry.body(), java.nio.charset.StandardCharsets.UTF_8), entry.receivedAt()));
-                log.warn("a signed webhook body could not be parsed; kept as dead letter inbox:{}", entry.seq());
-            }
+            WebhookBodies.split(entry, events, rejected);
         }
-        EventJournal.SplitResult r = journal.split(consumed, events, unparseable).join();
+        for (EventJournal.Rejected r : rejected) {
+            log.warn("signed webhook content that is not an event was kept as dead letter {}: {}", r.eventId(), r.reason());
+        }
+        EventJournal.SplitResult r = journal.split(consumed, events, rejected).join();
+        metrics.processed("rejected").increment(rejected.size());
         inboxCursor = entries.get(entries.size() - 1).seq();
         metrics.received.increment(events.size());
         metrics.duplicates.increment(r.duplicates());
@@ -381,9 +382,11 @@ public final class Dispatcher implements AutoCloseable {
             }
         }
         JsonNode tree = tree(head.payload());
-        Event event = parse(tree);
+        SdkEvents.Parsed parsed = parse(tree, head);
+        Event event = parsed.event();
         int attempt = lane.attempts + 1;
-        DispatchedEvent ctx = new DispatchedEvent(head, tree, event, attempt, states, outbound, clock, lane.ledger, journal);
+        DispatchedEvent ctx = new DispatchedEvent(head, tree, event, parsed.degraded(), attempt, states, outbound, clock,
+                lane.ledger, journal);
         inFlight.incrementAndGet();
         Outcome outcome;
         try {
@@ -414,31 +417,46 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    private static Event parse(JsonNode tree) {
-        try {
-            Event e = SDK.treeToValue(tree, Event.class);
-            if (e != null) {
-                return e;
+    /** The typed event; a known type whose sub-field changed shape is read without it, and counted. */
+    private SdkEvents.Parsed parse(JsonNode tree, StoredEvent head) {
+        SdkEvents.Parsed parsed = SdkEvents.parse(tree);
+        if (!parsed.degraded().isEmpty()) {
+            metrics.degraded.increment();
+            for (String field : parsed.degraded()) {
+                String key = tree.path("type").asText() + ":" + field;
+                if (degradedSeen.size() < 64 && degradedSeen.add(key)) {
+                    log.warn("event {} ({}): {} has a shape the SDK does not know; the event reaches its route"
+                            + " without it, with the raw JSON (logged once per field)", head.eventId(),
+                            tree.path("type").asText(), field);
+                }
             }
-        } catch (Exception | LinkageError ignored) {
-            // An event the SDK cannot read (new type, new enum value) still reaches the fallback.
         }
-        return new UnknownEvent(tree.path("type").asText("unknown"), null, null, EventMode.UNDEFINED, null, null);
+        return parsed;
     }
 
     private void finish(Lane lane, StoredEvent head, String outcome, Map<String, String> changes, int attempt) {
-        journal.complete(head.seq(), lane.key, changes).whenCompleteAsync((v, err) -> {
+        settle(journal.complete(head.seq(), lane.key, changes), lane, head, outcome, "mark done",
+                () -> listener.done(head.eventId(), outcome, attempt));
+    }
+
+    /**
+     * Once the event's last write is durable, counts it, tells the listener and moves its lane on; if the
+     * write failed, tries again; if the partition went to another node meanwhile, leaves the event to it.
+     */
+    private void settle(java.util.concurrent.CompletableFuture<Void> write, Lane lane, StoredEvent head, String outcome,
+                        String doing, Runnable tellListener) {
+        write.whenCompleteAsync((v, err) -> {
             if (leaseLost(lane, head, err)) {
                 return;
             }
             if (err != null) {
-                log.error("could not mark event {} done; retrying", head.eventId(), err);
+                log.error("could not {} event {}; retrying", doing, head.eventId(), err);
                 scheduleLater(lane, 1000);
                 return;
             }
             metrics.processed(outcome).increment();
             backlog.decrementAndGet();
-            tell(() -> listener.done(head.eventId(), outcome, attempt));
+            tell(tellListener);
             advance(lane);
         }, workers);
     }
@@ -453,26 +471,20 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private void fail(Lane lane, StoredEvent head, int attempt, Throwable error) {
-        String message = error.getClass().getName() + ": " + error.getMessage();
         synchronized (this) {
             lane.attempts = attempt;
         }
+        FailurePolicy.Decision decision = decide(error);
+        String message = error.getClass().getName() + ": " + error.getMessage();
+        if (!decision.retry()) {
+            log.warn("event {} failed and was not retried ({}); dead-lettered at once", head.eventId(),
+                    decision.reason(), error);
+            deadLetter(lane, head, attempt, "not retried, " + decision.reason() + ": " + message, "not_retryable", error);
+            return;
+        }
         if (attempt >= maxAttempts) {
             log.error("event {} failed {} times; dead-lettered", head.eventId(), attempt, error);
-            journal.deadLetter(head.seq(), attempt, message).whenCompleteAsync((v, err) -> {
-                if (leaseLost(lane, head, err)) {
-                    return;
-                }
-                if (err != null) {
-                    log.error("could not dead-letter event {}; retrying", head.eventId(), err);
-                    scheduleLater(lane, 1000);
-                    return;
-                }
-                metrics.processed("dead_lettered").increment();
-                backlog.decrementAndGet();
-                tell(() -> listener.failed(head.eventId(), attempt, error, false));
-                advance(lane);
-            }, workers);
+            deadLetter(lane, head, attempt, message, "dead_lettered", error);
             return;
         }
         long delay = backoffMillis(attempt);
@@ -515,6 +527,21 @@ public final class Dispatcher implements AutoCloseable {
         ownership.recatch(lane.partition);
         lane.scheduled = false;
         lane.running = false;
+    }
+
+    /** The policy's decision; a policy that throws is not trusted, and the event is retried as before. */
+    private FailurePolicy.Decision decide(Throwable error) {
+        try {
+            return Objects.requireNonNull(failurePolicy.decide(error), "decision");
+        } catch (RuntimeException e) {
+            log.warn("the failure policy failed on {}; retrying the event", error.getClass().getName(), e);
+            return FailurePolicy.Decision.retry("the failure policy failed");
+        }
+    }
+
+    private void deadLetter(Lane lane, StoredEvent head, int attempt, String error, String outcome, Throwable cause) {
+        settle(journal.deadLetter(head.seq(), attempt, error), lane, head, outcome, "dead-letter",
+                () -> listener.failed(head.eventId(), attempt, cause, false));
     }
 
     /** Exponential backoff with full jitter on the upper half, capped. */
@@ -613,6 +640,7 @@ public final class Dispatcher implements AutoCloseable {
         final Counter received;
         final Counter duplicates;
         final Counter throttled;
+        final Counter degraded;
         final Map<String, Counter> processed = new ConcurrentHashMap<>();
 
         Metrics(MeterRegistry registry, AtomicLong backlog, Ownership ownership, java.util.function.DoubleSupplier lag) {
@@ -621,6 +649,9 @@ public final class Dispatcher implements AutoCloseable {
                     .register(registry);
             duplicates = Counter.builder("linegate.events.duplicate")
                     .description("events skipped because their webhookEventId was already seen").register(registry);
+            degraded = Counter.builder("linegate.events.degraded")
+                    .description("events of a known type read without a sub-field whose shape the SDK does not know")
+                    .register(registry);
             throttled = Counter.builder("linegate.events.throttled")
                     .description("times a source's event waited for its flood limit").register(registry);
             Gauge.builder("linegate.queue.depth", backlog, AtomicLong::get)
@@ -656,6 +687,7 @@ public final class Dispatcher implements AutoCloseable {
         private FloodPolicy floodPolicy = FloodPolicy.defaults();
         private final List<Middleware> middleware = new ArrayList<>();
         private DispatchListener listener = new DispatchListener() { };
+        private FailurePolicy failurePolicy = FailurePolicy.standard();
         private MeterRegistry registry = new SimpleMeterRegistry();
 
         private Builder(Store store, EventHandler handler) {
@@ -721,6 +753,16 @@ public final class Dispatcher implements AutoCloseable {
         /** Told what became of each event once it is durable (see {@link DispatchListener}). */
         public Builder listener(DispatchListener listener) {
             this.listener = java.util.Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Which failures are retried and which are dead-lettered at once (default
+         * {@link FailurePolicy#standard()}: LINE's 4xx other than 408/429, request-limit violations and
+         * programming errors at once; the rest retried).
+         */
+        public Builder failurePolicy(FailurePolicy policy) {
+            this.failurePolicy = Objects.requireNonNull(policy, "failure policy");
             return this;
         }
 

@@ -52,6 +52,15 @@ public interface EventContext {
     /** The event exactly as it was in the webhook body (one element of {@code events}). */
     String rawJson();
 
+    /**
+     * Sub-fields of a known event type left out of {@link #event()} because their shape is not the
+     * one the SDK knows (LINE changed it), as dotted paths such as {@code message.emojis}; empty
+     * normally. The event still reaches its typed route; {@link #rawJson()} has the fields as sent.
+     */
+    default List<String> degradedFields() {
+        return List.of();
+    }
+
     /** {@code user:U…}, {@code group:C…}, {@code room:R…}, or {@code event:<id>} for events without a source. */
     String sourceKey();
 

@@ -40,32 +40,35 @@ public interface Outbound {
 
     /** Issues a link token for {@code userId}, the first step of account linking (Messaging API docs, "Link user accounts"). */
     default String issueLinkToken(String userId) throws Exception {
-        throw new IllegalStateException(NO_SENDING);
+        throw new NotRetryableException(NO_SENDING);
     }
 
     /** The official client's whole surface through the sending stack (see {@link EventContext#api()}). */
     default MessagingApiClient api() {
-        throw new IllegalStateException(NO_SENDING);
+        throw new NotRetryableException(NO_SENDING);
     }
 
     /** The official blob client through the sending stack. */
     default MessagingApiBlobClient blob() {
-        throw new IllegalStateException(NO_SENDING);
+        throw new NotRetryableException(NO_SENDING);
     }
 
     /** Why a bot without sending cannot send. */
     String NO_SENDING = "no sending is configured (set LINE_CHANNEL_ID for managed tokens, or LINE_CHANNEL_ACCESS_TOKEN)";
 
-    /** For bots that never send: every call fails clearly. */
+    /**
+     * For bots that never send: every call fails clearly, and at once, since a retry cannot succeed
+     * ({@link NotRetryableException}).
+     */
     Outbound NONE = new Outbound() {
         @Override
         public void reply(String replyToken, String conversation, List<Message> messages) {
-            throw new IllegalStateException(NO_SENDING);
+            throw new NotRetryableException(NO_SENDING);
         }
 
         @Override
         public void push(String to, List<Message> messages) {
-            throw new IllegalStateException(NO_SENDING);
+            throw new NotRetryableException(NO_SENDING);
         }
     };
 }

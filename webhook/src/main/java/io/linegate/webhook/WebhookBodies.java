@@ -1,9 +1,13 @@
 package io.linegate.webhook;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.linegate.core.Json;
 import io.linegate.store.EventJournal.InboxEntry;
 import io.linegate.store.EventJournal.NewEvent;
+import io.linegate.store.EventJournal.Rejected;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -11,35 +15,63 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 
-/** Splits a stored webhook body into its events, each with its conversation lane. */
+/**
+ * Splits a stored webhook body into its events, each with its conversation lane. A body is one
+ * JSON document, strictly: anything after it (a second document) or a key given twice makes it
+ * ambiguous, so it is rejected whole rather than read one way here and another way elsewhere. An
+ * element of {@code events} that is not an object is rejected alone; the body's other events go on.
+ */
 final class WebhookBodies {
+    private static final ObjectReader STRICT = Json.mapper().reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
     private WebhookBodies() {}
 
-    /** Adds the body's events to {@code out}; returns false if the body is not a webhook document. */
-    static boolean split(InboxEntry entry, List<NewEvent> out) {
+    /**
+     * Adds the body's events to {@code events} and what cannot be an event to {@code rejected}: the
+     * whole body (kept byte for byte) if it is not one webhook document, else each element of
+     * {@code events} that is not an object.
+     */
+    static void split(InboxEntry entry, List<NewEvent> events, List<Rejected> rejected) {
         JsonNode root;
         try {
-            root = Json.mapper().readTree(entry.body());
+            root = STRICT.readTree(entry.body());
         } catch (IOException e) {
-            return false;
+            rejected.add(Rejected.body("inbox:" + entry.seq(), entry.body(), entry.receivedAt(),
+                    "the webhook body is not one JSON document: " + reason(e)));
+            return;
         }
         if (root == null || !root.isObject() || !root.path("events").isArray()) {
-            return false;
+            rejected.add(Rejected.body("inbox:" + entry.seq(), entry.body(), entry.receivedAt(),
+                    "the webhook body is not a webhook document (an object with an events array)"));
+            return;
         }
-        String destination = root.path("destination").asText(null);
+        JsonNode destinationNode = root.path("destination");
+        String destination = destinationNode.isTextual() ? destinationNode.asText() : null;
+        int index = 0;
         for (JsonNode event : root.path("events")) {
             if (!event.isObject()) {
-                return false;
+                rejected.add(Rejected.event("inbox:" + entry.seq() + "#" + index, destination, event.toString(),
+                        entry.receivedAt(), "events[" + index + "] is not a JSON object"));
+            } else {
+                String payload = event.toString();
+                JsonNode idNode = event.path("webhookEventId");
+                String id = idNode.isTextual() ? idNode.asText() : "";
+                if (id.isEmpty()) {
+                    // LINE always sends an id; without one, a digest of the event still dedupes exact repeats.
+                    id = "sha256:" + sha256(payload);
+                }
+                events.add(new NewEvent(id, laneOf(event, id), destination, payload, entry.receivedAt()));
             }
-            String payload = event.toString();
-            String id = event.path("webhookEventId").asText("");
-            if (id.isEmpty()) {
-                // LINE always sends an id; without one, a digest of the event still dedupes exact repeats.
-                id = "sha256:" + sha256(payload);
-            }
-            out.add(new NewEvent(id, laneOf(event, id), destination, payload, entry.receivedAt()));
+            index++;
         }
-        return true;
+    }
+
+    /** The parser's complaint without the source excerpt (which would echo the body into the dead letter). */
+    private static String reason(IOException e) {
+        String m = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m.length() > 200 ? m.substring(0, 200) + "..." : m;
     }
 
     /** The conversation an event belongs to: events of one lane are handled in order, one at a time. */

@@ -15,6 +15,7 @@ import io.linegate.core.WebhookSignature;
 import io.linegate.store.OperatorControls;
 import io.linegate.store.Store;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -247,13 +248,61 @@ class DispatcherTest {
             if (ctx.rawJson().contains("later")) {
                 later.add(ctx.sourceKey());
             } else if (calls.incrementAndGet() == 1) {
-                throw new AssertionError("a bug in the handler");
+                throw new StackOverflowError("a deep recursion, this time");
             }
         }, b -> b.maxAttempts(3));
         send(body(text(user(1), "first"), text(user(1), "later")));
         await().atMost(Duration.ofSeconds(5)).until(() -> later.size() == 1);
         assertThat(calls).hasValue(2);
         assertThat(store.deadLetters().list(10)).isEmpty();
+    }
+
+    @Test
+    void aFailureThatCannotSucceedOnRetryIsDeadLetteredAtOnceAndTheConversationMovesOn() {
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        List<String> behind = new CopyOnWriteArrayList<>();
+        start(ctx -> {
+            if (ctx.rawJson().contains("behind it")) {
+                behind.add(ctx.sourceKey());
+                return;
+            }
+            attempts.add(ctx.attempt());
+            if (ctx.rawJson().contains("npe")) {
+                String missing = null;
+                missing.length(); // a bug in the handler: the same event fails the same way every time
+            }
+            throw new NotRetryableException("this bot cannot handle such an event");
+        }, b -> b.maxAttempts(5).backoff(Duration.ofSeconds(2), Duration.ofSeconds(2)));
+        send(body(text(user(1), "npe"), text(user(1), "refused"), text(user(1), "behind it")));
+        // With a 2 s backoff, a single retry would take longer than this wait.
+        await().atMost(Duration.ofMillis(1500)).until(() -> behind.size() == 1);
+        assertThat(attempts).containsExactly(1, 1);
+        var letters = store.deadLetters().list(10);
+        assertThat(letters).hasSize(2).allSatisfy(l -> assertThat(l.attempts()).isEqualTo(1));
+        assertThat(letters).anySatisfy(l -> assertThat(l.error()).startsWith("not retried, a programming error")
+                .contains("NullPointerException"));
+        assertThat(letters).anySatisfy(l -> assertThat(l.error()).startsWith("not retried, a retry cannot succeed")
+                .contains("this bot cannot handle such an event"));
+        assertThat(processed("not_retryable")).isEqualTo(2);
+        assertThat(processed("retried")).isZero();
+    }
+
+    @Test
+    void replyingToAnEventWithoutAReplyTokenOrSendingWithoutSendingConfiguredFailsAtOnce() {
+        List<String> behind = new CopyOnWriteArrayList<>();
+        start(ctx -> {
+            if (ctx.rawJson().contains("behind it")) {
+                behind.add(ctx.sourceKey());
+            } else {
+                ctx.reply(new TextMessage("hello")); // Outbound.NONE: no sending configured
+            }
+        }, b -> b.maxAttempts(5).backoff(Duration.ofSeconds(2), Duration.ofSeconds(2)));
+        String noToken = text(user(1), "no reply token").replaceAll(",\"replyToken\":\"[^\"]*\"", "");
+        send(body(noToken, text(user(1), "no sending"), text(user(1), "behind it")));
+        await().atMost(Duration.ofMillis(1500)).until(() -> behind.size() == 1);
+        assertThat(store.deadLetters().list(10)).extracting(l -> l.error())
+                .anySatisfy(e -> assertThat(e).contains("has no reply token"))
+                .anySatisfy(e -> assertThat(e).contains("no sending is configured"));
     }
 
     @Test
@@ -298,6 +347,107 @@ class DispatcherTest {
         // A new value in a known field does not make a known event unknown: it still reaches its route.
         assertThat(texts).singleElement().satisfies(j -> assertThat(j).contains("dreaming"));
         assertThat(store.deadLetters().list(10)).isEmpty();
+    }
+
+    @Test
+    void aBodyMixingValidAndInvalidEventsHandlesTheValidOnesAndDeadLettersExactlyTheInvalidOnes() {
+        List<String> texts = new CopyOnWriteArrayList<>();
+        start(EventRouter.builder().onMessage(TextMessageContent.class, (ctx, t) -> texts.add(t.text())).build(), b -> b);
+        send(body(text(user(1), "first"), "42", "\"not an event\"", text(user(2), "second")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> texts.size() == 2 && store.deadLetters().list(10).size() == 2);
+        assertThat(texts).containsExactlyInAnyOrder("first", "second");
+        assertThat(store.deadLetters().list(10)).extracting(l -> l.payload())
+                .containsExactlyInAnyOrder("42", "\"not an event\"");
+        assertThat(store.deadLetters().list(10)).allSatisfy(l -> {
+            assertThat(l.lane()).isEqualTo("unparsed");
+            assertThat(l.error()).contains("is not a JSON object");
+            assertThat(store.deadLetters().body(l.id())).isEmpty();
+        });
+        assertThat(processed("rejected")).isEqualTo(2);
+    }
+
+    @Test
+    void anythingAfterTheJsonDocumentMakesTheWholeBodyADeadLetterKeptByteForByte() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        start(ctx -> calls.incrementAndGet(), b -> b);
+        byte[] trailing = ("{\"events\":[]}" + new String(body(text(user(1), "smuggled")), StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] duplicateKey = ("{\"events\":[],\"events\":[" + text(user(1), "also smuggled") + "]}")
+                .getBytes(StandardCharsets.UTF_8);
+        send(trailing);
+        send(duplicateKey);
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.deadLetters().list(10).size() == 2);
+        Thread.sleep(200);
+        assertThat(calls).hasValue(0);
+        assertThat(store.deadLetters().list(10)).allSatisfy(l -> assertThat(l.error()).contains("not one JSON document"));
+        assertThat(store.deadLetters().list(10)).extracting(l -> store.deadLetters().body(l.id()).orElseThrow())
+                .containsExactlyInAnyOrder(trailing, duplicateKey);
+    }
+
+    @Test
+    void aSignedBodyThatIsNotUtf8IsKeptByteForByteAndReplayingItSplitsItsOriginalBytesAgain() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        start(ctx -> calls.incrementAndGet(), b -> b);
+        byte[] latin1 = body(text(user(1), "caf\u00e9")).clone();
+        latin1 = new String(latin1, StandardCharsets.UTF_8).getBytes(StandardCharsets.ISO_8859_1); // é as one byte 0xE9
+        send(latin1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.deadLetters().list(10).size() == 1);
+        var letter = store.deadLetters().list(10).get(0);
+        assertThat(store.deadLetters().body(letter.id())).hasValue(latin1);
+
+        // Replayed, the original bytes are split again (not handed over as one event): still not UTF-8,
+        // so they become a new dead letter with the same bytes, and the handler never sees them.
+        assertThat(store.deadLetters().replay(letter.id()).join()).isPresent();
+        dispatcher.appended();
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.deadLetters().list(10).size() == 2);
+        var again = store.deadLetters().list(10).get(0);
+        assertThat(again.id()).isNotEqualTo(letter.id());
+        assertThat(store.deadLetters().body(again.id())).hasValue(latin1);
+        assertThat(calls).hasValue(0);
+    }
+
+    @Test
+    void replayingADeadLetteredBodyThatParsesNowSplitsItIntoItsEventsInOrder() {
+        // A body an earlier version could not parse, kept as it came: a replay reads it afresh.
+        List<String> texts = new CopyOnWriteArrayList<>();
+        start(EventRouter.builder().onMessage(TextMessageContent.class, (ctx, t) -> texts.add(t.text())).build(), b -> b);
+        byte[] original = body(text(user(1), "one"), text(user(1), "two"));
+        store.journal().split(List.of(), List.of(), List.of(io.linegate.store.EventJournal.Rejected.body("inbox:0",
+                original, java.time.Instant.now(), "an earlier parser's complaint"))).join();
+        long id = store.deadLetters().list(10).get(0).id();
+        assertThat(store.deadLetters().replay(id).join()).isPresent();
+        dispatcher.appended();
+        await().atMost(Duration.ofSeconds(5)).until(() -> texts.size() == 2);
+        assertThat(texts).containsExactly("one", "two");
+        assertThat(store.deadLetters().list(10)).hasSize(1);
+    }
+
+    @Test
+    void aKnownMessageWhoseEmojisOrMentionChangedShapeStillReachesItsRouteWithItsText() {
+        List<String> texts = new CopyOnWriteArrayList<>();
+        List<List<String>> degraded = new CopyOnWriteArrayList<>();
+        List<String> raw = new CopyOnWriteArrayList<>();
+        List<String> fallback = new CopyOnWriteArrayList<>();
+        start(EventRouter.builder()
+                .onMessage(TextMessageContent.class, (ctx, t) -> {
+                    texts.add(t.text());
+                    degraded.add(ctx.degradedFields());
+                    raw.add(ctx.rawJson());
+                })
+                .fallback(ctx -> fallback.add(ctx.rawJson()))
+                .build(), b -> b);
+        String changed = text(user(1), "hello $ @bob").replace("\"quoteToken\":\"q\"",
+                "\"quoteToken\":\"q\",\"emojis\":\"now a string\",\"mention\":[{\"index\":{}}]");
+        String partlyChanged = text(user(2), "hi $").replace("\"quoteToken\":\"q\"",
+                "\"quoteToken\":\"q\",\"emojis\":[{\"index\":\"three\",\"length\":1,\"productId\":\"p\",\"emojiId\":\"e\"}]");
+        send(body(changed, partlyChanged, text(user(3), "untouched")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> texts.size() == 3);
+        assertThat(texts).containsExactlyInAnyOrder("hello $ @bob", "hi $", "untouched");
+        assertThat(degraded).containsExactlyInAnyOrder(List.of("message.emojis", "message.mention"),
+                List.of("message.emojis[0].index"), List.of());
+        assertThat(raw).anySatisfy(j -> assertThat(j).contains("now a string"));
+        assertThat(fallback).isEmpty();
+        assertThat(registry.get("linegate.events.degraded").counter().count()).isEqualTo(2);
     }
 
     @Test

@@ -20,6 +20,9 @@ final class AdminAccess extends Check {
         if (res.status() == 401 || res.status() == 403) {
             return fail("the admin API at " + url + " refused LINEGATE_ADMIN_TOKEN (" + res.status() + ")");
         }
+        if (res.status() == 429) {
+            return fail("the admin API at " + url + " is refusing this address for a while after wrong tokens (429)");
+        }
         if (res.status() == 404) {
             return warn("no admin API at " + url + " (404): give its address with --admin-url");
         }

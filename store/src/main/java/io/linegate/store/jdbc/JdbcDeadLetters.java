@@ -38,12 +38,21 @@ final class JdbcDeadLetters implements DeadLetters {
 
     @Override
     public CompletableFuture<Optional<Long>> replay(long deadLetterId) {
+        List<Boolean> wholeBody = db.query("SELECT body IS NOT NULL FROM dead_letters WHERE id = ?",
+                ps -> ps.setLong(1, deadLetterId), rs -> rs.getBoolean(1));
+        if (wholeBody.isEmpty()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return wholeBody.get(0) ? replayBody(deadLetterId) : replayEvent(deadLetterId);
+    }
+
+    private CompletableFuture<Optional<Long>> replayEvent(long deadLetterId) {
         long now = db.clock().millis();
         return db.write(tx -> {
             JdbcEventJournal.serializeEventInserts(db, tx);
             PreparedStatement copy = tx.prepare("INSERT INTO events (event_id, lane, destination, payload, received_at, sent)"
                     + " SELECT event_id, lane, destination, payload, received_at, sent FROM dead_letters"
-                    + " WHERE id = ? AND replayed_at IS NULL RETURNING seq");
+                    + " WHERE id = ? AND replayed_at IS NULL AND body IS NULL RETURNING seq");
             copy.setLong(1, deadLetterId);
             long seq;
             try (ResultSet rs = copy.executeQuery()) {
@@ -60,21 +69,57 @@ final class JdbcDeadLetters implements DeadLetters {
         });
     }
 
-    static void insert(GroupCommitWriter.Tx tx, String eventId, String lane, String destination,
-                                         String payload, long receivedAt, int attempts, String error, long now,
-                                         String sent)
-            throws SQLException {
-        PreparedStatement ps = tx.prepare("INSERT INTO dead_letters (event_id, lane, destination, payload,"
-                + " received_at, attempts, error, failed_at, sent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    /**
+     * A whole body goes back into the inbox, written by the same writer as the appends so that inbox
+     * sequence numbers stay in commit order; the mark comes first, so that two replays race for one row
+     * lock and only one re-queues the body.
+     */
+    private CompletableFuture<Optional<Long>> replayBody(long deadLetterId) {
+        long now = db.clock().millis();
+        return db.writeGrouped(tx -> {
+            PreparedStatement mark = tx.prepare("UPDATE dead_letters SET replayed_at = ? WHERE id = ?"
+                    + " AND replayed_at IS NULL AND body IS NOT NULL RETURNING received_at, body");
+            mark.setLong(1, now);
+            mark.setLong(2, deadLetterId);
+            long receivedAt;
+            byte[] body;
+            try (ResultSet rs = mark.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.<Long>empty();
+                }
+                receivedAt = rs.getLong(1);
+                body = rs.getBytes(2);
+            }
+            PreparedStatement requeue = tx.prepare("INSERT INTO inbox (received_at, body) VALUES (?, ?) RETURNING seq");
+            requeue.setLong(1, receivedAt);
+            requeue.setBytes(2, body);
+            try (ResultSet rs = requeue.executeQuery()) {
+                rs.next();
+                return Optional.of(rs.getLong(1));
+            }
+        });
+    }
+
+    @Override
+    public Optional<byte[]> body(long deadLetterId) {
+        return db.query("SELECT body FROM dead_letters WHERE id = ? AND body IS NOT NULL",
+                ps -> ps.setLong(1, deadLetterId), rs -> rs.getBytes(1)).stream().findFirst();
+    }
+
+    static void insert(GroupCommitWriter.Tx tx, String eventId, String lane, String destination, String payload,
+                       byte[] body, long receivedAt, int attempts, String error, long now, String sent) throws SQLException {
+        PreparedStatement ps = tx.prepare("INSERT INTO dead_letters (event_id, lane, destination, payload, body,"
+                + " received_at, attempts, error, failed_at, sent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         ps.setString(1, eventId);
         ps.setString(2, lane);
         ps.setString(3, destination);
         ps.setString(4, payload);
-        ps.setLong(5, receivedAt);
-        ps.setInt(6, attempts);
-        ps.setString(7, error);
-        ps.setLong(8, now);
-        ps.setString(9, sent);
+        ps.setBytes(5, body);
+        ps.setLong(6, receivedAt);
+        ps.setInt(7, attempts);
+        ps.setString(8, error);
+        ps.setLong(9, now);
+        ps.setString(10, sent);
         ps.executeUpdate();
     }
 }

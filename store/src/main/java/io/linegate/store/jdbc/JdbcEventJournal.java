@@ -3,6 +3,7 @@ package io.linegate.store.jdbc;
 import io.linegate.store.EventJournal;
 import io.linegate.store.EventJournal.InboxEntry;
 import io.linegate.store.EventJournal.NewEvent;
+import io.linegate.store.EventJournal.Rejected;
 import io.linegate.store.EventJournal.SplitResult;
 import io.linegate.store.EventJournal.StoredEvent;
 import io.linegate.store.Cluster;
@@ -59,7 +60,7 @@ final class JdbcEventJournal implements EventJournal {
 
     @Override
     public CompletableFuture<SplitResult> split(List<Long> consumedInboxSeqs, List<NewEvent> events,
-                                                List<NewEvent> unparseable) {
+                                                List<Rejected> rejected) {
         long now = db.clock().millis();
         return db.write(tx -> {
             serializeEventInserts(db, tx);
@@ -83,16 +84,16 @@ final class JdbcEventJournal implements EventJournal {
                 insert.executeUpdate();
                 accepted++;
             }
-            for (NewEvent e : unparseable) {
-                JdbcDeadLetters.insert(tx, e.eventId(), e.lane(), e.destination(), e.payload(),
-                        e.receivedAt().toEpochMilli(), 0, "the webhook body is not a valid webhook document", now, null);
+            for (Rejected r : rejected) {
+                JdbcDeadLetters.insert(tx, r.eventId(), r.lane(), r.destination(), r.payload(), r.body(),
+                        r.receivedAt().toEpochMilli(), 0, r.reason(), now, null);
             }
             PreparedStatement delete = tx.prepare("DELETE FROM inbox WHERE seq = ?");
             for (long seq : consumedInboxSeqs) {
                 delete.setLong(1, seq);
                 delete.executeUpdate();
             }
-            return new SplitResult(accepted, duplicates, unparseable.size());
+            return new SplitResult(accepted, duplicates, rejected.size());
         });
     }
 
@@ -195,7 +196,7 @@ final class JdbcEventJournal implements EventJournal {
             try (ResultSet gone = removeFenced(tx, seq, ", event_id, lane, destination, payload, received_at, sent")) {
                 if (gone != null) {
                     JdbcDeadLetters.insert(tx, gone.getString(2), gone.getString(3), gone.getString(4), gone.getString(5),
-                            gone.getLong(6), attempts, error, now, gone.getString(7));
+                            null, gone.getLong(6), attempts, error, now, gone.getString(7));
                 }
             }
             return null;

@@ -1,0 +1,119 @@
+package io.linegate.server;
+
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
+import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import io.linegate.core.Secret;
+import java.net.InetAddress;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The admin API's bearer token, checked in constant time, with wrong tokens limited per client
+ * address (a request without one is a 401 and no guess): {@value #BURST} failures at once, then one
+ * more every {@value #REFILL_MILLIS} ms. An address over its limit is answered {@code 429} with {@code Retry-After} before its token is even
+ * looked at, so that guessing the token is as slow as the limit whatever the guesser's speed. The
+ * table of addresses is bounded; a full table forgets the addresses whose allowance is whole again.
+ */
+final class AdminAuth implements DecoratingHttpServiceFunction {
+    /** The shortest token accepted at start-up: 128 bits as 32 hexadecimal digits. */
+    static final int MIN_TOKEN_LENGTH = 32;
+    static final int BURST = 10;
+    static final long REFILL_MILLIS = 1_000;
+    private static final int MAX_ADDRESSES = 10_000;
+
+    private final Secret token;
+    private final RateLimitedLog clientErrors;
+    private final Map<InetAddress, Allowance> failures = new ConcurrentHashMap<>();
+
+    AdminAuth(Secret token, RateLimitedLog clientErrors) {
+        this.token = token;
+        this.clientErrors = clientErrors;
+    }
+
+    /** Why a token is too weak to guard the admin API, or null. */
+    static String weakness(Secret token) {
+        int length = token.reveal().length();
+        return length >= MIN_TOKEN_LENGTH ? null : "the admin token must be at least " + MIN_TOKEN_LENGTH
+                + " characters long (it is " + length + "); make one with: openssl rand -hex 32";
+    }
+
+    /** Failures left for one address, refilled over time. */
+    private static final class Allowance {
+        double left = BURST;
+        long at = System.nanoTime();
+
+        synchronized boolean exhausted(long now) {
+            refill(now);
+            return left < 1;
+        }
+
+        synchronized void fail(long now) {
+            refill(now);
+            left = Math.max(0, left - 1);
+        }
+
+        synchronized boolean whole(long now) {
+            refill(now);
+            return left >= BURST;
+        }
+
+        private void refill(long now) {
+            left = Math.min(BURST, left + (now - at) / (REFILL_MILLIS * 1_000_000.0));
+            at = now;
+        }
+    }
+
+    @Override
+    public HttpResponse serve(HttpService delegate, ServiceRequestContext ctx, HttpRequest req) throws Exception {
+        InetAddress client = ctx.clientAddress();
+        long now = System.nanoTime();
+        Allowance allowance = failures.get(client);
+        if (allowance != null && allowance.exhausted(now)) {
+            clientErrors.warn("{} {} {} from {}: too many failed admin authentications; answered 429",
+                    ctx.id().text(), ctx.method(), ctx.path(), client.getHostAddress());
+            return HttpResponse.of(ResponseHeaders.builder(HttpStatus.TOO_MANY_REQUESTS).contentType(MediaType.JSON_UTF_8)
+                    .add(HttpHeaderNames.RETRY_AFTER, String.valueOf(Math.max(1, REFILL_MILLIS / 1000))).build(),
+                    com.linecorp.armeria.common.HttpData.ofUtf8(JsonErrors.body(
+                            "Too many failed authentications; try again later")));
+        }
+        String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION, "");
+        if (!auth.startsWith("Bearer ")) {
+            // No token presented is not a guess (a probe such as linegate preflight's): 401, not counted.
+            clientErrors.info("{} {} {} from {}: no admin token; answered 401", ctx.id().text(), ctx.method(),
+                    ctx.path(), client.getHostAddress());
+            return JsonErrors.response(HttpStatus.UNAUTHORIZED, "Admin token required");
+        }
+        if (!token.matches(auth.substring(7))) {
+            if (allowance == null) {
+                if (failures.size() >= MAX_ADDRESSES) {
+                    forgetWhole(now);
+                }
+                allowance = failures.computeIfAbsent(client, a -> new Allowance());
+            }
+            allowance.fail(now);
+            clientErrors.info("{} {} {} from {}: wrong admin token; answered 401", ctx.id().text(),
+                    ctx.method(), ctx.path(), client.getHostAddress());
+            return JsonErrors.response(HttpStatus.UNAUTHORIZED, "Admin token required");
+        }
+        return delegate.serve(ctx, req);
+    }
+
+    private void forgetWhole(long now) {
+        for (Iterator<Allowance> it = failures.values().iterator(); it.hasNext(); ) {
+            if (it.next().whole(now)) {
+                it.remove();
+            }
+        }
+        if (failures.size() >= MAX_ADDRESSES) {
+            failures.clear(); // every address is mid-attack: start over rather than grow
+        }
+    }
+}

@@ -1,0 +1,3 @@
+-- A signed webhook body that does not parse is kept as a dead letter byte for byte (it need not be
+-- UTF-8), so that replaying it splits the original bytes again. Null for dead-lettered events.
+ALTER TABLE dead_letters ADD COLUMN body BLOB;
