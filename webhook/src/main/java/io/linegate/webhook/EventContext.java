@@ -36,7 +36,9 @@ import java.util.Optional;
  * accepted by LINE in the instant before a crash, before linegate recorded it (the retry's reply is
  * refused by LINE, never delivered twice; with {@code pushWhenReplyFails} the fallback push is keyed
  * too, so it too is sent at most once); and effects outside LINE (your database, an e-mail), which
- * need their own idempotency: {@link #state()} commits exactly once, with the done-mark.
+ * need their own idempotency: {@link #state()} commits exactly once, with the done-mark. Whether a
+ * failed run is retried at all is the {@link FailurePolicy}'s decision (a send LINE refuses with a 4xx
+ * is dead-lettered at once); a replay of the dead letter keeps the event's keys and recorded replies.
  */
 public interface EventContext {
 

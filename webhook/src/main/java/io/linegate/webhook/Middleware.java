@@ -14,7 +14,8 @@ package io.linegate.webhook;
  *   <li><b>route</b>: handle the event with another handler and complete it:
  *       {@code other.handle(ctx); return Outcome.completed("routed");}</li>
  * </ul>
- * Throwing fails the event as a handler's exception does (retried with backoff, or dead-lettered).
+ * Throwing fails the event as a handler's exception does: the {@link FailurePolicy} decides whether it
+ * is retried with backoff or dead-lettered at once.
  *
  * <p>The chain: mute, maintenance and flood control (the runtime's own links, switched by the
  * operator), then the bot's links in the order they were added ({@link Bot#middleware()},
