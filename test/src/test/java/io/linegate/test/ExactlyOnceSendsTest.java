@@ -7,6 +7,7 @@ import com.linecorp.bot.messaging.model.TextMessage;
 import io.linegate.core.Secret;
 import io.linegate.core.WebhookSignature;
 import io.linegate.store.ApiRequestLog.ApiCall;
+import io.linegate.webhook.NotRetryableException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -82,6 +83,33 @@ class ExactlyOnceSendsTest {
             assertThat(outcome.doneAfterRetries()).isTrue();
             assertThat(alice.received()).extracting(Received::toString).containsExactly("reply: only once");
             assertThat(calls(line, "/v2/bot/message/push")).isEmpty();
+        }
+    }
+
+    @Test
+    void aDeadLetterTheFailurePolicyGaveUpOnAndTheOperatorReplayedSendsNothingTwice() {
+        AtomicInteger runs = new AtomicInteger();
+        try (BotTester line = BotTester.start(BotTesterTest.onText(ctx -> {
+            ctx.push(new TextMessage("order received"));
+            if (runs.incrementAndGet() == 1) {
+                throw new NotRetryableException("the catalogue refused the order");
+            }
+            ctx.push(new TextMessage("order confirmed"));
+        }))) {
+            TestUser alice = line.friend("Alice");
+            EventOutcome first = alice.says("order tea").awaitOutcome();
+            assertThat(first.status()).isEqualTo(EventOutcome.Status.DEAD_LETTERED);
+            assertThat(first.attempts()).as("not retried: the failure policy dead-letters it at once").isEqualTo(1);
+
+            long letter = line.store().deadLetters().list(10).get(0).id();
+            assertThat(line.store().deadLetters().replay(letter).join()).isPresent();
+            line.server().dispatcher().wake();
+            await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 2 && line.server().dispatcher().backlog() == 0);
+
+            assertThat(alice.receivedTexts()).containsExactly("order received", "order confirmed");
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(calls(line, "/v2/bot/message/push"))
+                    .extracting(ApiCall::status).as("the replay's first push repeats the key: 409")
+                    .containsExactlyInAnyOrder(200, 409, 200));
         }
     }
 
