@@ -151,10 +151,10 @@ public interface EventMatcher<T> {
         }
     }
 
-    /** A postback event and the parameters of its {@code data}. */
+    /** A postback event and the parameters of its {@code data}, in the order the data has them. */
     record PostbackMatch(PostbackEvent event, Map<String, String> params) {
         public PostbackMatch {
-            params = Map.copyOf(params);
+            params = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
         }
 
         public String data() {
