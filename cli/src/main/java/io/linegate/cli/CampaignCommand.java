@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.linecorp.bot.jackson.ModelObjectMapper;
 import com.linecorp.bot.messaging.model.Message;
 import com.linecorp.bot.messaging.model.TextMessage;
-import io.linegate.messaging.MessageSender;
 import io.linegate.messaging.campaign.Campaigns;
-import io.linegate.messaging.token.TokenManager;
+import io.linegate.server.LinegateRuntime;
+import io.linegate.server.RuntimeConfig;
 import io.linegate.store.CampaignStore.Campaign;
 import io.linegate.store.Store;
 import java.nio.file.Files;
@@ -169,16 +169,14 @@ final class CampaignCommand {
         @Override
         int run(Store store) throws Exception {
             ChannelSettings settings = ChannelSettings.load(config, parent.linegate.env);
-            String type = settings.tokenType(tokenType);
-            if (type == null) {
+            RuntimeConfig config = settings.runtime(store.location(), null, tokenType, Duration.ofDays(30))
+                    .rateLimitScale(rateLimitScale).build();
+            if (!config.tokens().sends()) {
                 throw new IllegalArgumentException("sending needs LINE_CHANNEL_ACCESS_TOKEN or LINE_CHANNEL_ID");
             }
-            MessageSender.Builder sender = type.equals("long-lived")
-                    ? MessageSender.builder(settings.apiBase, TokenManager.longLived(settings.channelAccessToken))
-                    : MessageSender.builder(settings.apiBase, settings.managedTokens(type, Duration.ofDays(30)).store(store.tokens()).build());
-            Campaigns campaigns = new Campaigns(store.campaigns(), sender.requestLog(store.apiRequests(), "off").rateLimitScale(rateLimitScale).build(),
-                    Clock.systemUTC());
-            campaigns.runUntilIdle();
+            try (LinegateRuntime runtime = LinegateRuntime.open(config, store)) {
+                runtime.campaigns().orElseThrow().runUntilIdle();
+            }
             new Status().run(store);
             return 0;
         }

@@ -10,7 +10,8 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import com.nimbusds.jose.jwk.RSAKey;
-import io.linegate.messaging.token.TokenManager;
+import io.linegate.server.RuntimeConfig;
+import io.linegate.server.TokenSettings;
 import java.util.Map;
 
 /**
@@ -26,6 +27,7 @@ import java.util.Map;
  * LINE_API_BASE                       apiBase                      (default https://api.line.me)
  * LINE_CHANNEL_ID                     channelId                    (for managed tokens)
  * LINE_ASSERTION_KEY_FILE             assertionKeyFile             (v2.1: the private RSA JWK, with its kid)
+ *                                     bot                          (a map of settings for the bot's factory)
  * </pre>
  */
 final class ChannelSettings {
@@ -37,6 +39,8 @@ final class ChannelSettings {
     URI apiBase = URI.create("https://api.line.me");
     String channelId;
     Path assertionKeyFile;
+    /** The bot's settings from the file's {@code bot:} map, for its factory. */
+    Map<String, String> botSettings = Map.of();
 
     /** The YAML file's shape. */
     static final class File {
@@ -48,6 +52,8 @@ final class ChannelSettings {
         @JsonProperty String apiBase;
         @JsonProperty String channelId;
         @JsonProperty String assertionKeyFile;
+        /** Settings for the bot's factory (see {@code BotEnvironment.settings()}). */
+        @JsonProperty Map<String, String> bot;
     }
 
     static ChannelSettings load(Path configFile, Map<String, String> env) {
@@ -89,6 +95,11 @@ final class ChannelSettings {
         if (keyFile != null) {
             s.assertionKeyFile = Path.of(keyFile);
         }
+        if (f.bot != null) {
+            Map<String, String> bot = new java.util.LinkedHashMap<>();
+            f.bot.forEach((k, v) -> bot.put(k, v == null ? "" : v)); // "key:" with nothing after it is an empty setting
+            s.botSettings = java.util.Collections.unmodifiableMap(bot);
+        }
         String base = pick(env, "LINE_API_BASE", f.apiBase);
         if (base != null) {
             s.apiBase = URI.create(base);
@@ -111,32 +122,48 @@ final class ChannelSettings {
     }
 
     /**
-     * The channel's managed tokens of {@code type} (short-lived, stateless or v2.1), not yet bound to
-     * a store: the caller adds it.
+     * Where the channel access token comes from for {@code requested} (a {@code --token-type}, or
+     * null for the default of {@link #tokenType}): none, the given long-lived token, or tokens linegate
+     * issues (short-lived, stateless, v2.1).
      */
-    TokenManager.Builder managedTokens(String type, Duration v21Lifetime) {
-        if (channelId == null) {
-            throw new IllegalArgumentException("managed " + type + " tokens need the channel id: set LINE_CHANNEL_ID");
+    TokenSettings tokens(String requested, Duration v21Lifetime) {
+        String type = tokenType(requested);
+        if (type == null) {
+            return TokenSettings.none();
         }
         switch (type) {
+            case "long-lived":
+                return TokenSettings.longLived(channelAccessToken);
             case "short-lived":
-                return TokenManager.shortLived(channelId, channelSecret).apiBase(apiBase);
+                return TokenSettings.shortLived(channelId, channelSecret);
             case "stateless":
-                return TokenManager.stateless(channelId, channelSecret).apiBase(apiBase);
+                return TokenSettings.stateless(channelId, channelSecret);
             case "v2.1":
                 if (assertionKeyFile == null) {
-                    throw new IllegalArgumentException("v2.1 tokens need the assertion key: set LINE_ASSERTION_KEY_FILE"
-                            + " to the private RSA JWK (with the kid the console gave)");
+                    return TokenSettings.v21(channelId, channelSecret, null, v21Lifetime); // says what is missing
                 }
                 try {
                     RSAKey key = RSAKey.parse(Files.readString(assertionKeyFile));
-                    return TokenManager.v21(channelId, channelSecret, key, v21Lifetime).apiBase(apiBase);
+                    return TokenSettings.v21(channelId, channelSecret, key, v21Lifetime);
                 } catch (IOException | java.text.ParseException e) {
                     throw new IllegalArgumentException("cannot read the assertion key " + assertionKeyFile + ": " + e.getMessage());
                 }
             default:
                 throw new IllegalArgumentException("token type must be long-lived, short-lived, stateless or v2.1, not " + type);
         }
+    }
+
+    /**
+     * The runtime's configuration for these settings: the store at {@code storeLocation}, the API
+     * base ({@code apiBaseOption} if given, else the settings'), the channel's tokens of
+     * {@code tokenType}, and the channel id for shared rate limits. Callers add their own options.
+     */
+    RuntimeConfig.Builder runtime(String storeLocation, URI apiBaseOption, String tokenType, Duration v21Lifetime) {
+        return RuntimeConfig.builder()
+                .store(storeLocation)
+                .apiBase(apiBaseOption != null ? apiBaseOption : apiBase)
+                .tokens(tokens(tokenType, v21Lifetime))
+                .channelId(channelId);
     }
 
     /**

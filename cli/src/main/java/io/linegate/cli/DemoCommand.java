@@ -6,7 +6,12 @@ import io.linegate.core.Secret;
 import io.linegate.emulator.ChannelInfo;
 import io.linegate.emulator.Emulator;
 import io.linegate.emulator.LoginChannelInfo;
-import io.linegate.examples.membersite.MemberSiteApp;
+import io.linegate.server.LinegateRuntime;
+import io.linegate.server.LinegateServer;
+import io.linegate.server.RuntimeConfig;
+import io.linegate.server.ServerTls;
+import io.linegate.server.TokenSettings;
+import io.linegate.webhook.Bot;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -17,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -68,20 +74,35 @@ final class DemoCommand implements Callable<Integer> {
         ChannelInfo channel = emulator.defaultChannel();
         LoginChannelInfo login = emulator.defaultLoginChannel();
         base = emulator.baseUrl();
-        MemberSiteApp bot = MemberSiteApp.start(new MemberSiteApp.Settings(data, URI.create(base),
-                Secret.of(channel.channelSecret(), "channel secret"), Secret.of(channel.accessToken(), "channel access token"),
-                login.channelId(), Secret.of(login.channelSecret(), "login channel secret"), login.liffId(),
-                URI.create(siteUrl), site, botPort, Map.of(DEMO_MEMBER, Secret.of(DEMO_PASSWORD, "demo member password"))));
+        // The member site and the echo bot are examples, loaded at run time by name, as any bot is.
+        RuntimeConfig config = RuntimeConfig.builder().dataDir(data).apiBase(URI.create(base))
+                .tokens(TokenSettings.fixed(Secret.of(channel.accessToken(), "channel access token"))).build();
+        BotLoader bots = BotLoader.of(List.of());
+        LinegateRuntime runtime = LinegateRuntime.open(config);
+        LinegateServer bot;
+        try {
+            Bot memberSite = bots.find("member-site").create(runtime.environment(Map.of(
+                    "platform", base, "login-channel-id", login.channelId(), "login-channel-secret", login.channelSecret(),
+                    "liff-id", login.liffId(), "site-url", siteUrl, "site-port", String.valueOf(site),
+                    "members", DEMO_MEMBER + ":" + DEMO_PASSWORD)));
+            bot = LinegateServer.builder(memberSite, Secret.of(channel.channelSecret(), "channel secret")).runtime(runtime)
+                    .host("127.0.0.1").port(botPort).tls(ServerTls.insecureHttp()).build().start();
+        } catch (RuntimeException e) {
+            runtime.close();
+            emulator.close();
+            throw e;
+        }
         boolean temporary = dataDir == null;
         Runnable stop = () -> {
             bot.close();
+            runtime.close();
             emulator.close();
             if (temporary) {
                 deleteQuietly(data);
             }
         };
         try {
-            String webhook = bot.webhookUrl().toString();
+            String webhook = bot.baseUri().resolve("/webhook").toString();
             call("PUT", "/v2/bot/channel/webhook/endpoint", "{\"endpoint\":\"" + webhook + "\"}", channel.accessToken());
 
             out.println("linegate demo: LINE Platform emulator on " + base + ", echo bot on " + webhook);

@@ -1,12 +1,18 @@
 package io.linegate.cli;
 
-import io.linegate.messaging.token.TokenManager;
+import io.linegate.server.LinegateRuntime;
 import io.linegate.server.LinegateServer;
+import io.linegate.server.RuntimeConfig;
 import io.linegate.server.ServerTls;
+import io.linegate.webhook.Bot;
 import io.linegate.webhook.FloodPolicy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -24,8 +30,17 @@ final class ServeCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--bot", defaultValue = "echo", description = "Bot to run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--bot", description = "Bot to run, by name: one of --bot-jar's (default: the jar's only bot),"
+            + " or without --bot-jar one on linegate's class path (default: echo).")
     String bot;
+
+    @Option(names = "--bot-jar", paramLabel = "JAR", description = "Jar holding the bot (its BotFactory listed in"
+            + " META-INF/services/io.linegate.webhook.BotFactory); repeat it for the bot's libraries.")
+    List<Path> botJars = new ArrayList<>();
+
+    @Option(names = "--bot-setting", paramLabel = "KEY=VALUE", description = "A setting for the bot's factory"
+            + " (repeatable; wins over the config file's 'bot:' map).")
+    Map<String, String> botSettings = new LinkedHashMap<>();
 
     @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String host;
@@ -141,62 +156,69 @@ final class ServeCommand implements Callable<Integer> {
         }
         ServerTls tls = tls();
         ChannelSettings settings = ChannelSettings.load(config, linegate.env);
-        io.linegate.webhook.Bot chosen = Bots.named(bot);
-        dataDirectory();
-        LinegateServer.Builder builder = LinegateServer.builder(chosen, settings.channelSecret)
-                .host(host).port(port).adminHost(adminHost).adminPort(adminPort)
-                .storeLocation(store.location()).tls(tls).webhookPath(webhookPath)
-                .warmUp(warmUp).ackDeadline(ackDeadline)
-                .maxBodyBytesInFlight(maxBodyMemoryMib * 1024 * 1024).maxConnections(maxConnections)
-                .apiBase(apiBase != null ? apiBase : settings.apiBase)
-                .floodPolicy(new FloodPolicy(floodLimit, floodAction))
-                .apiLog(apiLogRetention, apiLogBodies)
+        RuntimeConfig runtimeConfig = settings.runtime(store.location(), apiBase, tokenType, tokenLifetime)
+                .apiLog(new RuntimeConfig.ApiLog(apiLogRetention, apiLogBodies))
                 .pushWhenReplyFails(pushWhenReplyFails)
-                .channelId(settings.channelId)
-                .dispatcher(d -> d.workers(workers).maxAttempts(maxAttempts).dedupeWindow(dedupeWindow)
-                        .leases(leaseTime, heartbeat(leaseTime)));
-        if (settings.previousChannelSecret != null) {
-            builder.previousSecret(settings.previousChannelSecret, settings.previousChannelSecretUntil);
-        }
-        String type = settings.tokenType(tokenType);
-        if ("long-lived".equals(type)) {
-            builder.tokens(TokenManager.longLived(settings.channelAccessToken));
-        } else if (type != null) {
-            builder.tokens(settings.managedTokens(type, tokenLifetime));
-        }
-        if (settings.adminToken != null) {
-            builder.adminToken(settings.adminToken);
-        }
+                .dispatch(new RuntimeConfig.Dispatch(workers, maxAttempts, dedupeWindow, new FloodPolicy(floodLimit, floodAction),
+                        leaseTime))
+                .build();
         if (!exitsOnOutOfMemory()) {
             spec.commandLine().getErr().println("linegate serve: warning: this JVM runs without -XX:+ExitOnOutOfMemoryError;"
                     + " after an OutOfMemoryError it could stay up without serving (./linegate sets the option)");
         }
+        BotLoader bots = BotLoader.of(botJars);
         LinegateServer server;
+        LinegateRuntime runtime = null;
+        Bot chosen = null;
         try {
+            // The bot is found before anything is opened, so that a wrong name or jar changes nothing.
+            BotLoader.Candidate candidate = bots.find(bot != null || !botJars.isEmpty() ? bot : "echo");
+            dataDirectory();
+            runtime = LinegateRuntime.open(runtimeConfig);
+            Map<String, String> botOptions = new LinkedHashMap<>(settings.botSettings);
+            botOptions.putAll(botSettings);
+            chosen = candidate.create(runtime.environment(botOptions));
+            LinegateServer.Builder builder = LinegateServer.builder(chosen, settings.channelSecret).runtime(runtime)
+                    .host(host).port(port).adminHost(adminHost).adminPort(adminPort).tls(tls).webhookPath(webhookPath)
+                    .warmUp(warmUp).ackDeadline(ackDeadline)
+                    .maxBodyBytesInFlight(maxBodyMemoryMib * 1024 * 1024).maxConnections(maxConnections);
+            if (settings.previousChannelSecret != null) {
+                builder.previousSecret(settings.previousChannelSecret, settings.previousChannelSecretUntil);
+            }
+            if (settings.adminToken != null) {
+                builder.adminToken(settings.adminToken);
+            }
             server = builder.build().start();
         } catch (RuntimeException e) {
+            if (chosen != null) {
+                chosen.close();
+            }
+            if (runtime != null) {
+                runtime.close();
+            }
+            bots.close();
             throw friendlyStartFailure(e);
         }
+        LinegateRuntime running = runtime;
+        String name = chosen.name();
         if (exitWhenReady) {
             server.close();
+            running.close();
+            bots.close();
             return 0;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
+            running.close();
+            bots.close();
             stopped.countDown();
         }, "linegate-shutdown"));
-        spec.commandLine().getOut().println("linegate: bot '" + bot + "' listening on " + server.baseUri() + webhookPath
+        spec.commandLine().getOut().println("linegate: bot '" + name + "' listening on " + server.baseUri() + webhookPath
                 + "; admin listener " + server.adminUri());
         spec.commandLine().getOut().flush();
         stopped.await();
         return 0;
-    }
-
-    /** A heartbeat every second, or a third of a shorter lease time. */
-    private static Duration heartbeat(Duration leaseTime) {
-        Duration third = leaseTime.dividedBy(3);
-        return third.compareTo(Duration.ofSeconds(1)) < 0 ? third : Duration.ofSeconds(1);
     }
 
     private static void checkPort(String option, int value) {

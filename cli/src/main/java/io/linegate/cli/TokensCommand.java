@@ -1,6 +1,8 @@
 package io.linegate.cli;
 
 import io.linegate.messaging.token.TokenManager;
+import io.linegate.server.LinegateRuntime;
+import io.linegate.server.RuntimeConfig;
 import io.linegate.store.Store;
 import io.linegate.store.TokenStore.StoredToken;
 import java.nio.file.Path;
@@ -40,8 +42,13 @@ final class TokensCommand {
         @Override
         public Integer call() throws Exception {
             ChannelSettings settings = ChannelSettings.load(config, tokens.linegate.env);
-            try (Store store = dataDir.open()) {
-                return run(settings.managedTokens(type, lifetime).store(store.tokens()).build());
+            if ("long-lived".equals(type)) {
+                throw new IllegalArgumentException("linegate manages the tokens it issues: short-lived, stateless or v2.1;"
+                        + " a long-lived token is issued and revoked on the LINE Developers Console");
+            }
+            RuntimeConfig config = settings.runtime(dataDir.location(), null, type, lifetime).build();
+            try (Store store = dataDir.open(); LinegateRuntime runtime = LinegateRuntime.open(config, store)) {
+                return run(runtime.tokens().orElseThrow());
             }
         }
 

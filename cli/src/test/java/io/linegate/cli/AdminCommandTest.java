@@ -15,12 +15,18 @@ import org.junit.jupiter.api.io.TempDir;
 class AdminCommandTest {
     static final Secret ADMIN = Secret.of("admin-token-for-cli-tests-0123456789abcdef", "LINEGATE_ADMIN_TOKEN");
 
+    /** A bot that handles events by doing nothing: these tests are about the admin API. */
+    static final io.linegate.webhook.Bot QUIET = new io.linegate.webhook.Bot() {
+        @Override public String name() { return "quiet"; }
+        @Override public io.linegate.webhook.EventHandler handler() { return ctx -> { }; }
+    };
+
     @TempDir
     Path dir;
 
     @Test
     void mutesAndSwitchesMaintenanceOnARunningServer() {
-        try (LinegateServer server = LinegateServer.builder(Bots.named("echo"),
+        try (LinegateServer server = LinegateServer.builder(QUIET,
                         Secret.of("0123456789abcdef0123456789abcdef", "LINE_CHANNEL_SECRET"))
                 .host("127.0.0.1").port(0).tls(ServerTls.selfSigned()).dataDir(dir).adminPort(0).adminToken(ADMIN)
                 .build().start()) {
@@ -46,7 +52,7 @@ class AdminCommandTest {
 
     @Test
     void aTlsHandshakeFailureSaysWhichOptionTrustsADevelopmentCertificate() {
-        try (LinegateServer server = LinegateServer.builder(Bots.named("echo"),
+        try (LinegateServer server = LinegateServer.builder(QUIET,
                         Secret.of("0123456789abcdef0123456789abcdef", "LINE_CHANNEL_SECRET"))
                 .host("127.0.0.1").port(0).tls(ServerTls.selfSigned()).dataDir(dir).adminPort(0).adminToken(ADMIN)
                 .build().start()) {

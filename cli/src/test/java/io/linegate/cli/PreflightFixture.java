@@ -212,11 +212,20 @@ final class PreflightFixture implements AutoCloseable {
      */
     io.linegate.server.LinegateServer bot(io.linegate.server.ServerTls tls,
             java.util.function.UnaryOperator<io.linegate.server.LinegateServer.Builder> options) throws IOException {
-        return options.apply(io.linegate.server.LinegateServer.builder(Bots.named("echo"), secret())
+        return options.apply(io.linegate.server.LinegateServer.builder(echoBot(), secret())
                 .host("127.0.0.1").port(0).tls(tls).dataDir(Files.createTempDirectory(dir, "bot"))
                 .adminPort(0).adminToken(ADMIN).apiBase(URI.create(emulator.baseUrl())).channelId(channel.channelId())
-                .tokens(io.linegate.messaging.token.TokenManager.stateless(channel.channelId(), secret())))
+                .tokens(io.linegate.server.TokenSettings.stateless(channel.channelId(), secret())))
                 .build().start();
+    }
+
+    /** The echo bot, found by name on the class path as {@code linegate serve --bot echo} finds it. */
+    private static io.linegate.webhook.Bot echoBot() {
+        return BotLoader.of(java.util.List.of()).find("echo").create(new io.linegate.webhook.BotEnvironment() {
+            @Override public io.linegate.store.Store store() { throw new UnsupportedOperationException(); }
+            @Override public java.util.Map<String, String> settings() { return java.util.Map.of(); }
+            @Override public com.linecorp.bot.messaging.client.MessagingApiClient api() { throw new UnsupportedOperationException(); }
+        });
     }
 
     /** Registers the server's webhook URL, by the name its certificates are issued for, at LINE; returns it. */

@@ -1,6 +1,7 @@
 package io.linegate.messaging;
 
 import com.linecorp.bot.client.base.Result;
+import com.linecorp.bot.messaging.client.MessagingApiBlobClient;
 import com.linecorp.bot.messaging.client.MessagingApiClient;
 import com.linecorp.bot.messaging.client.MessagingApiClientException;
 import com.linecorp.bot.messaging.model.BroadcastRequest;
@@ -52,6 +53,8 @@ public final class MessageSender {
     public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 128;
 
     private final MessagingApiClient client;
+    private final MessagingApiClient api;
+    private final MessagingApiBlobClient blob;
     private final int maxAttempts;
     private final Duration firstBackoff;
     private final Duration maxBackoff;
@@ -81,14 +84,41 @@ public final class MessageSender {
                 .maxRequestsPerHost(b.maxConcurrentRequests);
         client.setEventListener(new NoDelay());
         // Outermost first: the log records what was sent, after the wait for the rate limit.
-        client.addInterceptor(new RateLimits(b.rateLimitScale, b.sharedBuckets, b.channelId));
-        if (b.requestLog != null) {
-            client.addInterceptor(new ApiRequestLogger(b.requestLog, b.bodies, java.time.Clock.systemUTC()));
+        RateLimits limits = new RateLimits(b.rateLimitScale, b.sharedBuckets, b.channelId);
+        ApiRequestLogger requestLog = b.requestLog == null ? null
+                : new ApiRequestLogger(b.requestLog, b.bodies, java.time.Clock.systemUTC());
+        client.addInterceptor(limits);
+        if (requestLog != null) {
+            client.addInterceptor(requestLog);
         }
         this.client = client.build();
+        var blobClient = MessagingApiBlobClient.builder(supplier)
+                .apiEndPoint(b.dataApiBase != null ? b.dataApiBase : dataApiBase(b.apiBase))
+                .usingDefaultLogger(false)
+                .connectTimeout(b.connectTimeout)
+                .readTimeout(b.readTimeout)
+                .maxRequests(b.maxConcurrentRequests)
+                .maxRequestsPerHost(b.maxConcurrentRequests);
+        blobClient.setEventListener(new NoDelay());
+        blobClient.addInterceptor(limits);
+        if (requestLog != null) {
+            blobClient.addInterceptor(requestLog);
+        }
+        this.blob = ManagedApi.blob(blobClient.build());
         this.maxAttempts = b.maxAttempts;
         this.firstBackoff = b.firstBackoff;
         this.maxBackoff = b.maxBackoff;
+        this.api = ManagedApi.client(this, this.client);
+    }
+
+    /**
+     * The content API's base for {@code apiBase}: {@code https://api-data.line.me} beside LINE's
+     * {@code https://api.line.me}; anything else (the emulator) serves both on one base.
+     */
+    static URI dataApiBase(URI apiBase) {
+        return "api.line.me".equalsIgnoreCase(apiBase.getHost())
+                ? URI.create(apiBase.getScheme() + "://api-data.line.me" + (apiBase.getPort() < 0 ? "" : ":" + apiBase.getPort()))
+                : apiBase;
     }
 
     /** {@code apiBase} is {@code https://api.line.me} in production, or the emulator's URL. */
@@ -107,7 +137,11 @@ public final class MessageSender {
 
     /** Replies once; see the class comment for when a reply is retried. */
     public SendResult reply(String replyToken, List<Message> messages) throws LineApiException, IOException {
-        ReplyMessageRequest request = new ReplyMessageRequest.Builder(replyToken, messages).build();
+        return reply(new ReplyMessageRequest.Builder(replyToken, messages).build());
+    }
+
+    /** Replies once with {@code request} as given (notificationDisabled...); see the class comment. */
+    public SendResult reply(ReplyMessageRequest request) throws LineApiException, IOException {
         RequestLimits.check(request);
         for (int attempt = 1; ; attempt++) {
             try {
@@ -136,6 +170,15 @@ public final class MessageSender {
      */
     public SendResult reply(String replyToken, String conversation, List<Message> messages)
             throws LineApiException, IOException {
+        return reply(replyToken, conversation, messages, UUID.randomUUID());
+    }
+
+    /**
+     * {@link #reply(String, String, List)} whose fallback push, if any, carries {@code fallbackRetryKey}:
+     * a handler that is retried passes the same key again, so that the fallback reaches the user once.
+     */
+    public SendResult reply(String replyToken, String conversation, List<Message> messages, UUID fallbackRetryKey)
+            throws LineApiException, IOException {
         try {
             return reply(replyToken, messages);
         } catch (LineApiException.BadRequest e) {
@@ -143,7 +186,7 @@ public final class MessageSender {
                 throw e;
             }
             log.info("reply refused (400, x-line-request-id {}); pushing instead as configured", e.requestId());
-            return push(conversation, messages);
+            return push(fallbackRetryKey, conversation, messages);
         }
     }
 
@@ -157,20 +200,50 @@ public final class MessageSender {
      * passes it again after a crash, and LINE answers 409 instead of sending twice.
      */
     public SendResult push(UUID retryKey, String to, List<Message> messages) throws LineApiException, IOException {
-        PushMessageRequest request = new PushMessageRequest.Builder(to, messages).build();
+        return push(retryKey, new PushMessageRequest.Builder(to, messages).build());
+    }
+
+    /** Pushes {@code request} as given (notificationDisabled, customAggregationUnits) with {@code retryKey}. */
+    public SendResult push(UUID retryKey, PushMessageRequest request) throws LineApiException, IOException {
         return keyed("push", retryKey, request, () -> client.pushMessage(retryKey, request));
     }
 
     /** Sends to up to 500 users in one request, with {@code retryKey} on every attempt. */
     public SendResult multicast(UUID retryKey, List<String> to, List<Message> messages) throws LineApiException, IOException {
-        MulticastRequest request = new MulticastRequest.Builder(messages, to).build();
+        return multicast(retryKey, new MulticastRequest.Builder(messages, to).build());
+    }
+
+    /** Multicasts {@code request} as given, with {@code retryKey} on every attempt. */
+    public SendResult multicast(UUID retryKey, MulticastRequest request) throws LineApiException, IOException {
         return keyed("multicast", retryKey, request, () -> client.multicast(retryKey, request));
     }
 
     /** Sends to every friend (60 requests per hour), with {@code retryKey} on every attempt. */
     public SendResult broadcast(UUID retryKey, List<Message> messages) throws LineApiException, IOException {
-        BroadcastRequest request = new BroadcastRequest.Builder(messages).build();
+        return broadcast(retryKey, new BroadcastRequest.Builder(messages).build());
+    }
+
+    /** Broadcasts {@code request} as given, with {@code retryKey} on every attempt. */
+    public SendResult broadcast(UUID retryKey, BroadcastRequest request) throws LineApiException, IOException {
         return keyed("broadcast", retryKey, request, () -> client.broadcast(retryKey, request));
+    }
+
+    /**
+     * The official client's whole surface through this sender: the same token, rate limits and API
+     * request log for every call; push, multicast, broadcast and narrowcast with this sender's retry
+     * discipline (a retry key on every attempt, a random one if the caller passes null; 409 is a
+     * success) and reply as {@link #reply(ReplyMessageRequest)} does; request limits checked before
+     * sending. The sending methods complete before they return; the others are asynchronous as in
+     * the SDK. A future fails with a {@link LineApiException} chosen by status rather than the SDK's
+     * exception, so that whoever retries can tell what may succeed.
+     */
+    public MessagingApiClient api() {
+        return api;
+    }
+
+    /** The official blob client (content of users' messages, rich menu images) through this sender's stack. */
+    public MessagingApiBlobClient blob() {
+        return blob;
     }
 
     /**
@@ -282,12 +355,12 @@ public final class MessageSender {
         return true;
     }
 
-    private static List<SendResult.SentMessage> sent(List<com.linecorp.bot.messaging.model.SentMessage> in) {
+    static List<SendResult.SentMessage> sent(List<com.linecorp.bot.messaging.model.SentMessage> in) {
         return in == null ? List.of()
                 : in.stream().map(m -> new SendResult.SentMessage(m.id(), m.quoteToken())).toList();
     }
 
-    private static LineApiException typed(MessagingApiClientException e) {
+    static LineApiException typed(MessagingApiClientException e) {
         String message = e.getError();
         if (e.getDetails() != null && !e.getDetails().isEmpty()) {
             message += " " + e.getDetails().stream().map(d -> d.property() + ": " + d.message()).toList();
@@ -331,6 +404,7 @@ public final class MessageSender {
     /** Defaults: 5 attempts, backoff from 500 ms up to 30 s, 5 s connect and 10 s read timeouts. */
     public static final class Builder {
         private final URI apiBase;
+        private URI dataApiBase;
         private final Secret accessToken;
         private int maxAttempts = 5;
         private Duration firstBackoff = Duration.ofMillis(500);
@@ -412,6 +486,12 @@ public final class MessageSender {
                 throw new IllegalArgumentException("maxConcurrentRequests must be at least 1, was " + n);
             }
             this.maxConcurrentRequests = n;
+            return this;
+        }
+
+        /** The content API ({@code api-data.line.me}); by default derived from the API base. */
+        public Builder dataApiBase(URI base) {
+            this.dataApiBase = base;
             return this;
         }
 

@@ -13,14 +13,11 @@ import com.linecorp.armeria.server.healthcheck.HealthCheckService;
 import com.linecorp.armeria.server.healthcheck.SettableHealthChecker;
 import io.linegate.core.Secret;
 import io.linegate.core.WebhookSignature;
-import io.linegate.messaging.MessageSender;
-import io.linegate.messaging.campaign.Campaigns;
-import io.linegate.messaging.token.TokenManager;
 import io.linegate.store.Store;
 import io.linegate.webhook.Bot;
 import io.linegate.webhook.Dispatcher;
 import io.linegate.webhook.FloodPolicy;
-import io.linegate.webhook.Outbound;
+import io.linegate.webhook.Middleware;
 import io.linegate.webhook.WebhookReceiver;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -55,14 +52,14 @@ public final class LinegateServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LinegateServer.class);
 
     private final Server server;
+    private final LinegateRuntime runtime;
+    private final boolean ownsRuntime;
+    private final Bot bot;
     private final Store store;
     private final Dispatcher dispatcher;
     private final PrometheusMeterRegistry registry;
     private final Duration drain;
     private final boolean tls;
-    private final java.util.concurrent.ScheduledExecutorService housekeeping;
-    private final TokenManager tokens;
-    private final boolean ownsStore;
     private final SettableHealthChecker ready = new SettableHealthChecker(false);
     private final WarmUp.Settings warmUp;
     private final String webhookPath;
@@ -81,47 +78,16 @@ public final class LinegateServer implements AutoCloseable {
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
-        this.ownsStore = b.store == null;
-        this.store = ownsStore ? Store.open(b.storeLocation != null ? b.storeLocation : "sqlite:" + b.dataDir,
-                Store.Options.defaults().clock(b.clock)) : b.store;
+        this.bot = b.bot;
+        this.ownsRuntime = b.runtime == null;
+        this.runtime = b.runtime != null ? b.runtime
+                : b.store != null ? LinegateRuntime.open(b.config.build(), b.store) : LinegateRuntime.open(b.config.build());
+        this.store = runtime.store();
         this.drain = b.drain;
         this.tls = b.tls.isTls();
-        Outbound outbound = Outbound.NONE;
-        Campaigns campaigns = null;
-        this.tokens = b.tokens != null ? b.tokens
-                : b.tokenBuilder != null ? b.tokenBuilder.store(store.tokens()).apiBase(b.apiBase).clock(b.clock).build() : null;
-        if (b.accessToken != null || tokens != null) {
-            MessageSender sender = (tokens != null ? MessageSender.builder(b.apiBase, tokens)
-                    : MessageSender.builder(b.apiBase, b.accessToken))
-                    .requestLog(store.apiRequests(), b.apiLogBodies).pushWhenReplyFails(b.pushWhenReplyFails)
-                    .shareRateLimits(b.channelId == null ? null : store.rateBuckets(), b.channelId).build();
-            campaigns = new Campaigns(store.campaigns(), sender, b.clock);
-            outbound = new Outbound() {
-                @Override
-                public void reply(String replyToken, String conversation,
-                                  java.util.List<com.linecorp.bot.messaging.model.Message> m) throws Exception {
-                    sender.reply(replyToken, conversation, m);
-                }
-
-                @Override
-                public void push(String to, java.util.List<com.linecorp.bot.messaging.model.Message> m)
-                        throws Exception {
-                    sender.push(to, m);
-                }
-
-                @Override
-                public String issueLinkToken(String userId) throws Exception {
-                    return sender.issueLinkToken(userId);
-                }
-            };
-        }
-        this.dispatcher = b.dispatcherOptions.apply(Dispatcher.builder(store, b.bot.handler())
-                        .bot(b.bot)
-                        .outbound(outbound)
-                        .clock(b.clock)
-                        .floodPolicy(b.floodPolicy)
-                        .registry(registry))
-                .build();
+        Dispatcher.Builder dispatching = runtime.dispatcher(b.bot, registry);
+        b.middleware.forEach(dispatching::use);
+        this.dispatcher = b.dispatcherOptions.apply(dispatching).build();
         WebhookSignature signature = WebhookSignature.of(b.channelSecret);
         if (b.previousSecret != null) {
             signature = signature.withPrevious(b.previousSecret, b.previousSecretUntil);
@@ -172,10 +138,12 @@ public final class LinegateServer implements AutoCloseable {
                 // Ready: webhooks are acknowledged (after the warm-up). Live: the process answers.
                 .service("/health", HealthCheckService.builder().checkers(ready).build())
                 .service("/health/live", HealthCheckService.of());
+        RuntimeConfig config = runtime.config();
         ServerStatus status = new ServerStatus(b.bot.name(), b.webhookPath, b.tls.toString(),
-                b.accessToken == null && tokens == null ? null : new ServerStatus.Sending(b.apiBase, tokens,
-                        tokens == null, b.channelId != null, b.apiLogRetention, b.apiLogBodies),
-                store, localStoreDir(b), dispatcher, b.clock);
+                runtime.sender().isEmpty() ? null : new ServerStatus.Sending(config.apiBase(),
+                        runtime.tokens().orElse(null), runtime.tokens().isEmpty(), config.channelId() != null,
+                        config.apiLog().retention(), config.apiLog().bodies()),
+                store, runtime.localStoreDir().orElse(null), dispatcher, b.clock);
         if (b.adminPort >= 0) {
             // The operator's side on a listener of its own, on loopback by default: metrics and the admin API.
             this.adminListener = new ServerPort(new InetSocketAddress(b.adminHost, b.adminPort), protocol);
@@ -194,71 +162,20 @@ public final class LinegateServer implements AutoCloseable {
             this.adminListener = null;
         }
         this.server = sb.build();
-        this.housekeeping = java.util.concurrent.Executors.newScheduledThreadPool(2, r -> {
-            Thread t = new Thread(r, "linegate-housekeeping");
-            t.setDaemon(true);
-            return t;
-        });
-        Duration retention = b.apiLogRetention;
-        Clock clock = b.clock;
-        housekeeping.scheduleWithFixedDelay(() -> store.apiRequests().pruneApiRequests(clock.instant().minus(retention))
-                .whenComplete((n, e) -> {
-                    if (e != null) {
-                        log.warn("could not prune the API request log", e);
-                    }
-                }), 0, 1, java.util.concurrent.TimeUnit.HOURS);
-        // Logins never completed and link nonces or tokens never used expire; anonymous visitors create
-        // them, so they are purged here rather than left to grow (LinkStore, PendingLogins).
-        housekeeping.scheduleWithFixedDelay(() -> {
-            try {
-                Instant now = clock.instant();
-                store.links().purgeExpired(now);
-                store.pendingLogins().purgeExpired(now);
-            } catch (RuntimeException e) {
-                log.warn("could not purge expired logins and link nonces; will try again", e);
-            }
-        }, 0, 1, java.util.concurrent.TimeUnit.MINUTES);
-        if (campaigns != null) {
-            // Campaigns block while they pace their batches, so they get a thread of their own.
-            Campaigns running = campaigns;
-            housekeeping.scheduleWithFixedDelay(() -> {
-                try {
-                    running.runUntilIdle();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                    log.warn("campaign runner failed; will try again", e);
-                }
-            }, 5, 5, java.util.concurrent.TimeUnit.SECONDS);
-        }
-        if (tokens != null) {
-            housekeeping.scheduleWithFixedDelay(() -> {
-                try {
-                    tokens.maintain();
-                } catch (RuntimeException e) {
-                    log.warn("token housekeeping failed; will try again", e);
-                }
-            }, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
-        }
+        runtime.startHousekeeping();
         log.info("bot '{}' on {} {} (webhook {}; sending {}; admin listener {}; admin API {}; store {}{})", b.bot.name(),
-                b.tls, b.port, b.webhookPath, b.accessToken == null && tokens == null ? "off" : "via " + b.apiBase,
+                b.tls, b.port, b.webhookPath, runtime.sender().isEmpty() ? "off" : "via " + config.apiBase(),
                 b.adminPort < 0 ? "off" : b.adminHost + ":" + b.adminPort, b.adminToken == null ? "off" : "on",
                 store.location(), store.cluster().shared() ? ", node " + store.cluster().nodeId() : "");
     }
 
-    /** The directory this server's own SQLite store lives in (for its disk space), or null when it is not one. */
-    private static Path localStoreDir(Builder b) {
-        if (b.store != null) {
-            return null;
-        }
-        if (b.storeLocation == null) {
-            return b.dataDir;
-        }
-        return b.storeLocation.startsWith("sqlite:") ? Path.of(b.storeLocation.substring("sqlite:".length())) : null;
+    /** A server for {@code bot}, built in code with whatever it needs; the channel secret is required. */
+    public static Builder builder(Bot bot) {
+        return new Builder(bot);
     }
 
     public static Builder builder(Bot bot, Secret channelSecret) {
-        return new Builder(bot, channelSecret);
+        return new Builder(bot).channelSecret(channelSecret);
     }
 
     /**
@@ -329,34 +246,41 @@ public final class LinegateServer implements AutoCloseable {
         return store;
     }
 
+    /** The runtime the bot runs on (its store, sender, token manager). */
+    public LinegateRuntime runtime() {
+        return runtime;
+    }
+
     /**
      * Graceful stop: stop accepting, answer the requests in flight (their bodies are journaled first),
-     * let running handlers finish, close the store (if it opened it). Events not yet handled stay in the journal.
+     * let running handlers finish, close the bot, and close the runtime and its store (if it opened
+     * them). Events not yet handled stay in the journal.
      */
     @Override
     public void close() {
         server.stop().join();
-        housekeeping.shutdownNow();
         dispatcher.close(drain);
-        if (ownsStore) {
-            store.close();
+        try {
+            bot.close();
+        } catch (RuntimeException e) {
+            log.warn("the bot '{}' failed to close", bot.name(), e);
+        }
+        if (ownsRuntime) {
+            runtime.close();
         }
         registry.close();
     }
 
     public static final class Builder {
         private final Bot bot;
-        private final Secret channelSecret;
+        private Secret channelSecret;
         private Secret previousSecret;
         private Instant previousSecretUntil;
-        private Secret accessToken;
-        private TokenManager tokens;
-        private TokenManager.Builder tokenBuilder;
         private Secret adminToken;
-        private URI apiBase = URI.create("https://api.line.me");
-        private Path dataDir = Path.of("data");
-        private String storeLocation;
+        private final RuntimeConfig.Builder config = RuntimeConfig.builder();
+        private RuntimeConfig.Dispatch dispatch = RuntimeConfig.Dispatch.defaults();
         private Store store;
+        private LinegateRuntime runtime;
         private String host = "0.0.0.0";
         private int port = 8443;
         private ServerTls tls = ServerTls.selfSigned();
@@ -372,16 +296,40 @@ public final class LinegateServer implements AutoCloseable {
         private WarmUp.Settings warmUp = WarmUp.Settings.OFF;
         private Duration drain = Duration.ofSeconds(10);
         private Clock clock = Clock.systemUTC();
-        private FloodPolicy floodPolicy = FloodPolicy.defaults();
         private UnaryOperator<Dispatcher.Builder> dispatcherOptions = UnaryOperator.identity();
-        private Duration apiLogRetention = Duration.ofDays(30);
-        private String apiLogBodies = "off";
-        private boolean pushWhenReplyFails;
-        private String channelId;
+        private final java.util.List<Middleware> middleware = new java.util.ArrayList<>();
 
-        private Builder(Bot bot, Secret channelSecret) {
+        private Builder(Bot bot) {
             this.bot = Objects.requireNonNull(bot, "bot");
-            this.channelSecret = Objects.requireNonNull(channelSecret, "channel secret");
+        }
+
+        /** The channel secret webhooks are signed with (required). */
+        public Builder channelSecret(Secret secret) {
+            this.channelSecret = Objects.requireNonNull(secret, "channel secret");
+            return this;
+        }
+
+        /**
+         * Everything the runtime is built from: store, API base, tokens, API log, rate limits, dispatch
+         * settings, clock. Setters called after this change the given configuration.
+         */
+        public Builder runtime(RuntimeConfig config) {
+            this.config.store(config.storeLocation()).apiBase(config.apiBase()).tokens(config.tokens())
+                    .channelId(config.channelId()).apiLog(config.apiLog()).pushWhenReplyFails(config.pushWhenReplyFails())
+                    .rateLimitScale(config.rateLimitScale()).clock(config.clock());
+            this.dispatch = config.dispatch();
+            this.clock = config.clock();
+            return this;
+        }
+
+        /**
+         * Runs on a runtime the caller opened (and closes, after the server): a bot built by a
+         * {@link io.linegate.webhook.BotFactory} from that runtime's environment, say. The runtime's
+         * configuration then decides the store, sending and dispatch settings.
+         */
+        public Builder runtime(LinegateRuntime runtime) {
+            this.runtime = Objects.requireNonNull(runtime, "runtime");
+            return this;
         }
 
         /** Accept webhooks signed with the previous secret until {@code until} (secret rotation). */
@@ -392,13 +340,11 @@ public final class LinegateServer implements AutoCloseable {
         }
 
         /** Sends with this fixed token (the emulator's, say); see {@link #tokens} for managed ones. */
-        public Builder accessToken(Secret token) { this.accessToken = token; return this; }
+        public Builder accessToken(Secret token) { config.tokens(TokenSettings.fixed(token)); return this; }
 
-        /** Sends with tokens from this manager (a long-lived one, typically). */
-        public Builder tokens(TokenManager tokens) { this.tokens = tokens; return this; }
+        /** Where the channel access token comes from: a fixed one, a long-lived one, or tokens linegate issues and renews. */
+        public Builder tokens(TokenSettings tokens) { config.tokens(tokens); return this; }
 
-        /** Sends with managed tokens kept in this server's store, issued against {@link #apiBase}. */
-        public Builder tokens(TokenManager.Builder tokens) { this.tokenBuilder = tokens; return this; }
         /**
          * Turns the admin API on, behind this bearer token, on the admin listener ({@link #adminPort}).
          * The token must be at least 32 characters ({@code openssl rand -hex 32} makes one).
@@ -424,15 +370,15 @@ public final class LinegateServer implements AutoCloseable {
 
         /** The address the admin listener binds, {@code 127.0.0.1} by default: only this machine reaches it. */
         public Builder adminHost(String host) { this.adminHost = Objects.requireNonNull(host, "admin host"); return this; }
-        public Builder apiBase(URI apiBase) { this.apiBase = apiBase; return this; }
-        public Builder dataDir(Path dir) { this.dataDir = dir; return this; }
+        public Builder apiBase(URI apiBase) { config.apiBase(apiBase); return this; }
+        public Builder dataDir(Path dir) { config.dataDir(dir); return this; }
 
         /**
          * Opens the store at {@code location} instead of {@link #dataDir}: {@code sqlite:DIR}, or
          * {@code postgresql://host:5432/db?user=NAME} (password in {@code LINEGATE_STORE_PASSWORD}) for
          * several servers sharing one store, each taking its share of the conversations.
          */
-        public Builder storeLocation(String location) { this.storeLocation = location; return this; }
+        public Builder storeLocation(String location) { config.store(location); return this; }
 
         /**
          * Uses a store the caller opened instead of opening one in {@link #dataDir}, for a process that
@@ -507,16 +453,29 @@ public final class LinegateServer implements AutoCloseable {
             return this;
         }
         public Builder drain(Duration d) { this.drain = d; return this; }
-        public Builder clock(Clock clock) { this.clock = clock; return this; }
-        public Builder floodPolicy(FloodPolicy p) { this.floodPolicy = p; return this; }
+        public Builder clock(Clock clock) { this.clock = clock; config.clock(clock); return this; }
+
+        public Builder floodPolicy(FloodPolicy p) {
+            dispatch = new RuntimeConfig.Dispatch(dispatch.workers(), dispatch.maxAttempts(), dispatch.dedupeWindow(), p,
+                    dispatch.leaseTime());
+            return this;
+        }
+
+        /**
+         * Adds a link to the bot's middleware chain, after the runtime's own and the bot's
+         * ({@link Bot#middleware()}); see {@link Middleware}.
+         */
+        public Builder use(Middleware link) {
+            middleware.add(Objects.requireNonNull(link, "middleware"));
+            return this;
+        }
 
         /**
          * The API request log: how long attempts are kept (30 days by default) and whether request
          * bodies are kept: {@code off} (default), {@code redacted} or {@code full}.
          */
         public Builder apiLog(Duration retention, String requestBodies) {
-            this.apiLogRetention = retention;
-            this.apiLogBodies = requestBodies;
+            config.apiLog(new RuntimeConfig.ApiLog(retention, requestBodies));
             return this;
         }
 
@@ -525,13 +484,13 @@ public final class LinegateServer implements AutoCloseable {
          * process of this deployment, so that together they stay under LINE's limits.
          */
         public Builder channelId(String channelId) {
-            this.channelId = channelId;
+            config.channelId(channelId);
             return this;
         }
 
         /** Push when a reply is refused (expired reply token); off by default since a push costs quota. */
         public Builder pushWhenReplyFails(boolean on) {
-            this.pushWhenReplyFails = on;
+            config.pushWhenReplyFails(on);
             return this;
         }
 
@@ -542,6 +501,10 @@ public final class LinegateServer implements AutoCloseable {
         }
 
         public LinegateServer build() {
+            if (channelSecret == null) {
+                throw new IllegalStateException("the channel secret is required: webhooks are checked against it");
+            }
+            config.dispatch(dispatch);
             if (adminToken != null && adminPort < 0) {
                 throw new IllegalStateException("the admin API needs the admin listener: set adminPort"
                         + " (0 for any free port); it is kept off the webhook's port");

@@ -43,7 +43,7 @@ class AdminStatusTest {
             try (LinegateServer server = LinegateServer.builder(new RecordingBot(), secret)
                     .host("127.0.0.1").port(0).tls(ServerTls.insecureHttp()).dataDir(dir).adminPort(0).adminToken(ADMIN)
                     .apiBase(api).channelId(ch.channelId())
-                    .tokens(TokenManager.stateless(ch.channelId(), secret))
+                    .tokens(TokenSettings.stateless(ch.channelId(), secret))
                     .apiLog(Duration.ofDays(14), "redacted")
                     .build().start()) {
                 assertThat(status(server, null).path("status").asInt()).isEqualTo(401);
@@ -81,7 +81,7 @@ class AdminStatusTest {
         Secret secret = Secret.of("c0ffeec0ffeec0ffeec0ffeec0ffee01", "LINE_CHANNEL_SECRET");
         try (LinegateServer server = LinegateServer.builder(new RecordingBot(), secret)
                 .host("127.0.0.1").port(0).tls(ServerTls.insecureHttp()).dataDir(dir.resolve("a")).adminPort(0).adminToken(ADMIN)
-                .tokens(TokenManager.longLived(Secret.of("a-long-lived-token-value", "LINE_CHANNEL_ACCESS_TOKEN")))
+                .tokens(TokenSettings.longLived(Secret.of("a-long-lived-token-value", "LINE_CHANNEL_ACCESS_TOKEN")))
                 .build().start()) {
             JsonNode s = status(server, ADMIN.reveal());
             assertThat(s.path("tokens").path("type").asText()).isEqualTo("long-lived");

@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Starts a test main class in a separate JVM, on this test's class path. */
-final class ChildJvm {
+public final class ChildJvm {
     private ChildJvm() {}
 
-    static Process start(Class<?> main, Path log, List<String> jvmArgs, String... args) throws IOException {
+    public static Process start(Class<?> main, Path log, List<String> jvmArgs, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);

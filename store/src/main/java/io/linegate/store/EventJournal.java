@@ -57,6 +57,15 @@ public interface EventJournal {
     CompletableFuture<Void> recordFailure(long seq, int attempts, String error);
 
     /**
+     * Records, durably and apart from the done-mark, what the event's handler has already sent that
+     * must not be sent again when the handler is retried (the dispatcher keeps accepted replies here:
+     * a reply token is single use). {@code sent} is opaque to the store and replaces what was there;
+     * it comes back with the event ({@link StoredEvent#sent()}), goes with it to the dead letters and
+     * back with a replay, and is gone once the event is done. Not fenced: it records what happened.
+     */
+    CompletableFuture<Void> recordSent(long seq, String sent);
+
+    /**
      * Moves a pending event to the dead letters (see {@link DeadLetters}) in one transaction; fenced
      * like {@link #complete}.
      */
@@ -73,9 +82,12 @@ public interface EventJournal {
      */
     record NewEvent(String eventId, String lane, String destination, String payload, Instant receivedAt) {}
 
-    /** A pending event; {@code partition} is its lane's partition (see {@link Cluster}). */
+    /**
+     * A pending event; {@code partition} is its lane's partition (see {@link Cluster}); {@code sent}
+     * is what {@link #recordSent} last recorded for it, or null.
+     */
     record StoredEvent(long seq, String eventId, String lane, String destination, String payload,
-                       Instant receivedAt, int attempts, int partition) {}
+                       Instant receivedAt, int attempts, int partition, String sent) {}
 
     /**
      * What a signed webhook held that cannot become an event. A whole body carries its bytes exactly

@@ -168,6 +168,38 @@ public abstract class StoreContractTest {
     }
 
     @Test
+    void whatAnEventSentComesBackWithItThroughTheDeadLettersAndReplayAndAcrossReopening() {
+        long replayed;
+        try (Store store = openAsOnlyNode()) {
+            store.journal().split(List.of(), List.of(event("E1", "user:A"), event("E2", "user:A")), List.of()).join();
+            List<StoredEvent> pending = store.journal().pending(0, 10);
+            assertThat(pending).extracting(StoredEvent::sent).containsOnlyNulls();
+            long seq = pending.get(0).seq();
+            store.journal().recordSent(seq, "reply 0").join();
+            store.journal().recordSent(seq, "reply 0, reply 2").join(); // replaces
+            assertThat(store.journal().pending(0, 10)).extracting(StoredEvent::sent).containsExactly("reply 0, reply 2", null);
+
+            store.journal().deadLetter(seq, 2, "boom").join();
+            long letter = store.deadLetters().list(10).get(0).id();
+            replayed = store.deadLetters().replay(letter).join().orElseThrow();
+            StoredEvent back = store.journal().pending(0, 10).stream().filter(e -> e.seq() == replayed).findFirst().orElseThrow();
+            assertThat(back.eventId()).isEqualTo("E1");
+            assertThat(back.sent()).as("a replay must not send again what the event's handler already sent").isEqualTo("reply 0, reply 2");
+
+            long second = pending.get(1).seq();
+            store.journal().recordSent(second, "reply 0").join();
+            store.journal().complete(second, "user:A", Map.of()).join();
+            assertThat(store.journal().pending(0, 10)).extracting(StoredEvent::eventId).containsExactly("E1");
+        }
+        try (Store store = open()) {
+            assertThat(store.journal().pending(0, 10)).singleElement().satisfies(e -> {
+                assertThat(e.seq()).isEqualTo(replayed);
+                assertThat(e.sent()).isEqualTo("reply 0, reply 2");
+            });
+        }
+    }
+
+    @Test
     void operatorControlsPersist() {
         try (Store store = open()) {
             store.controls().setControl(OperatorControls.MUTE, "user:U1", true);

@@ -1,22 +1,33 @@
 package io.linegate.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.linecorp.bot.messaging.client.MessagingApiBlobClient;
+import com.linecorp.bot.messaging.client.MessagingApiClient;
 import com.linecorp.bot.messaging.model.Message;
 import com.linecorp.bot.webhook.model.Event;
 import io.linegate.store.ConversationStates;
+import io.linegate.store.EventJournal;
 import io.linegate.store.EventJournal.StoredEvent;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The context of one handler invocation. Delivery facts (reply token, mode, redelivery) are read
  * from the raw JSON, not the typed event, so they are right even for event types the SDK lacks.
+ * Counts the run's sends, to give each its retry key and to skip replies an earlier run had accepted.
  */
 final class DispatchedEvent implements EventContext, ConversationState {
+    private static final Logger log = LoggerFactory.getLogger(DispatchedEvent.class);
+
     private final StoredEvent stored;
     private final Event event;
     private final List<String> degraded;
@@ -25,11 +36,15 @@ final class DispatchedEvent implements EventContext, ConversationState {
     private final ConversationStates states;
     private final Outbound outbound;
     private final Clock clock;
+    private final SentLedger ledger;
+    private final EventJournal journal;
+    private final AtomicInteger sends = new AtomicInteger();
     private Map<String, String> loadedState;
     private final Map<String, String> changes = new LinkedHashMap<>();
+    private volatile MessagingApiClient api;
 
     DispatchedEvent(StoredEvent stored, JsonNode raw, Event event, List<String> degraded, int attempt,
-                    ConversationStates states, Outbound outbound, Clock clock) {
+                    ConversationStates states, Outbound outbound, Clock clock, SentLedger ledger, EventJournal journal) {
         this.stored = stored;
         this.raw = raw;
         this.event = event;
@@ -38,9 +53,13 @@ final class DispatchedEvent implements EventContext, ConversationState {
         this.states = states;
         this.outbound = outbound;
         this.clock = clock;
+        this.ledger = ledger;
+        this.journal = journal;
     }
 
     @Override public Event event() { return event; }
+    @Override public String eventId() { return stored.eventId(); }
+    @Override public Instant receivedAt() { return stored.receivedAt(); }
     @Override public List<String> degradedFields() { return degraded; }
     @Override public String rawJson() { return stored.payload(); }
     @Override public String sourceKey() { return stored.lane(); }
@@ -74,7 +93,13 @@ final class DispatchedEvent implements EventContext, ConversationState {
         checkSendingAllowed();
         String token = replyToken().orElseThrow(() -> new NotRetryableException(
                 "event " + stored.eventId() + " (" + raw.path("type").asText() + ") has no reply token"));
-        outbound.reply(token, conversation(), messages);
+        int position = nextSend();
+        if (alreadyReplied(position)) {
+            return;
+        }
+        String conversation = conversation();
+        outbound.reply(token, conversation, messages, retryKey(position, "reply-fallback", conversation));
+        recordReply(position, null, null);
     }
 
     @Override
@@ -84,7 +109,22 @@ final class DispatchedEvent implements EventContext, ConversationState {
         if (to == null) {
             throw new NotRetryableException("event " + stored.eventId() + " has no source to push to");
         }
-        outbound.push(to, messages);
+        outbound.push(retryKey(nextSend(), "push", to), to, messages);
+    }
+
+    @Override
+    public MessagingApiClient api() {
+        MessagingApiClient a = api;
+        if (a == null) {
+            a = EventApi.of(this, outbound.api());
+            api = a;
+        }
+        return a;
+    }
+
+    @Override
+    public MessagingApiBlobClient blob() {
+        return outbound.blob();
     }
 
     @Override
@@ -96,6 +136,49 @@ final class DispatchedEvent implements EventContext, ConversationState {
         return outbound.issueLinkToken(user);
     }
 
+    // ---- the run's sends ------------------------------------------------------------------------
+
+    /** The position of the run's next send (0 for the first). */
+    int nextSend() {
+        return sends.getAndIncrement();
+    }
+
+    UUID retryKey(int position, String kind, String recipient) {
+        return RetryKeys.derive(stored.eventId(), position, kind, recipient);
+    }
+
+    /** The reply an earlier run had accepted at {@code position}, or null. */
+    SentLedger.Reply earlierReply(int position) {
+        return ledger.reply(position);
+    }
+
+    private boolean alreadyReplied(int position) {
+        if (ledger.reply(position) == null) {
+            return false;
+        }
+        log.info("event {}: the reply at send {} was accepted by an earlier run; not sent again", stored.eventId(), position);
+        return true;
+    }
+
+    /**
+     * Records an accepted reply, in memory for this process's retries and durably in the store for a
+     * run after a crash or on another node, before the handler goes on: once a reply returns, no later
+     * run of the handler replies there again.
+     */
+    void recordReply(int position, String requestId, JsonNode sentMessages) {
+        String all = ledger.recordReply(position, requestId, sentMessages);
+        try {
+            journal.recordSent(stored.seq(), all).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // The reply went out; failing the handler now would only make it retry. Only a crash before the
+            // next store write could make a later run reply again, which LINE refuses (the token is used).
+            log.warn("could not record the accepted reply of event {}; a run after a crash would try to reply again",
+                    stored.eventId(), e);
+        }
+    }
+
     /** The group, room or user the event came from; null for events without a source. */
     private String conversation() {
         JsonNode source = raw.path("source");
@@ -103,7 +186,7 @@ final class DispatchedEvent implements EventContext, ConversationState {
         return to.isEmpty() ? null : to;
     }
 
-    private void checkSendingAllowed() {
+    void checkSendingAllowed() {
         if (isStandby()) {
             throw new SendingDisabledException("event " + stored.eventId()
                     + " is in standby mode: another channel is in control of this chat, so sending is disabled");

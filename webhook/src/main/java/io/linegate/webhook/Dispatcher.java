@@ -8,7 +8,6 @@ import io.linegate.store.EventJournal.InboxEntry;
 import io.linegate.store.EventJournal.NewEvent;
 import io.linegate.store.EventJournal.StoredEvent;
 import io.linegate.store.ConversationStates;
-import io.linegate.store.OperatorControls;
 import io.linegate.store.Store;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -56,13 +55,13 @@ public final class Dispatcher implements AutoCloseable {
     private static final ObjectMapper SDK = SdkEvents.SDK;
     // Small enough that a split shares a commit with acknowledgements without holding them up.
     private static final int SPLIT_BATCH = 100;
+    private static final Outcome STANDBY_SEND_BLOCKED = Outcome.completed("standby_send_blocked");
 
     private final EventJournal journal;
     private final ConversationStates states;
-    private final OperatorControls controlStore;
-    private final EventHandler handler;
-    private final EventHandler floodHandler;
-    private final EventHandler maintenanceHandler;
+    private final MiddlewareChain chain;
+    private final DispatchListener listener;
+    private final OperatorSwitches switches;
     private final Outbound outbound;
     private final Clock clock;
     private final int window;
@@ -71,7 +70,6 @@ public final class Dispatcher implements AutoCloseable {
     private final Duration maxBackoff;
     private final Duration dedupeWindow;
     private final FailurePolicy failurePolicy;
-    private final FloodControl flood;
     private final ExecutorService workers;
     private final ScheduledExecutorService timer;
     private final Thread pump;
@@ -90,8 +88,6 @@ public final class Dispatcher implements AutoCloseable {
     private long inboxCursor;
 
     private volatile boolean running = true;
-    private volatile Set<String> muted = Set.of();
-    private volatile boolean maintenance;
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Set<String> degradedSeen = ConcurrentHashMap.newKeySet();
@@ -99,10 +95,8 @@ public final class Dispatcher implements AutoCloseable {
     private Dispatcher(Builder b) {
         this.journal = b.store.journal();
         this.states = b.store.conversations();
-        this.controlStore = b.store.controls();
-        this.handler = b.handler;
-        this.floodHandler = b.floodHandler;
-        this.maintenanceHandler = b.maintenanceHandler;
+        this.switches = new OperatorSwitches(b.store.controls());
+        this.listener = b.listener;
         this.outbound = new LinkTokenRecorder(b.outbound, b.store.links(), b.clock);
         this.clock = b.clock;
         this.window = b.window;
@@ -111,10 +105,6 @@ public final class Dispatcher implements AutoCloseable {
         this.maxBackoff = b.maxBackoff;
         this.dedupeWindow = b.dedupeWindow;
         this.failurePolicy = b.failurePolicy;
-        this.flood = new FloodControl(b.floodPolicy);
-        if (b.floodPolicy.action() == FloodPolicy.Action.ROUTE && floodHandler == null) {
-            throw new IllegalArgumentException("flood action ROUTE needs a flood handler");
-        }
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(b.workers, b.workers, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 r -> daemon(r, "linegate-handler-" + n.incrementAndGet()));
@@ -126,6 +116,12 @@ public final class Dispatcher implements AutoCloseable {
         this.heartbeats = ownership.shared() ? java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 r -> daemon(r, "linegate-cluster-heartbeat")) : null;
         this.metrics = new Metrics(b.registry, backlog, ownership, this::lagSeconds);
+        List<Middleware> links = new ArrayList<>();
+        links.add(BuiltInLinks.mute(switches));
+        links.add(BuiltInLinks.maintenance(switches, b.maintenanceHandler));
+        links.add(BuiltInLinks.flood(new FloodControl(b.floodPolicy), b.floodHandler, metrics.throttled, b.clock));
+        links.addAll(b.middleware);
+        this.chain = new MiddlewareChain(links, b.handler);
         this.pump = daemon(this::pumpLoop, "linegate-dispatch-pump");
     }
 
@@ -207,12 +203,7 @@ public final class Dispatcher implements AutoCloseable {
 
     /** Re-reads the operator controls now instead of at the next periodic refresh. */
     public void refreshControls() {
-        try {
-            muted = Set.copyOf(controlStore.controls(OperatorControls.MUTE));
-            maintenance = controlStore.controls(OperatorControls.MAINTENANCE).contains("on");
-        } catch (RuntimeException e) {
-            log.warn("could not refresh operator controls; keeping the previous ones", e);
-        }
+        switches.refresh();
     }
 
     /** Events stored but not yet done, including those not yet split. */
@@ -338,6 +329,8 @@ public final class Dispatcher implements AutoCloseable {
         boolean scheduled;
         boolean running; // a handler (or its done-mark) is in flight
         int attempts; // of the head event, including earlier runs recorded in the journal
+        SentLedger ledger; // replies accepted for the head event, across its runs
+        long ledgerSeq = -1; // the event the ledger belongs to
 
         Lane(String key, int partition) {
             this.key = key;
@@ -383,53 +376,24 @@ public final class Dispatcher implements AutoCloseable {
             if (lane.attempts < head.attempts()) {
                 lane.attempts = head.attempts();
             }
+            if (lane.ledgerSeq != head.seq()) {
+                lane.ledger = SentLedger.parse(head.sent()); // what earlier runs, here or elsewhere, had sent
+                lane.ledgerSeq = head.seq();
+            }
         }
         JsonNode tree = tree(head.payload());
         SdkEvents.Parsed parsed = parse(tree, head);
         Event event = parsed.event();
-        String userKey = event.source() == null || event.source().userId() == null
-                ? null : "user:" + event.source().userId();
-        if (muted.contains(lane.key) || (userKey != null && muted.contains(userKey))) {
-            finish(lane, head, "muted", Map.of());
-            return;
-        }
-        EventHandler chosen = handler;
-        String outcome = "handled";
-        if (maintenance) {
-            if (maintenanceHandler == null) {
-                scheduleLater(lane, 1000); // hold: the event waits durably until maintenance ends
-                return;
-            }
-            chosen = maintenanceHandler;
-            outcome = "maintenance";
-        } else {
-            FloodPolicy.Action action = flood.policy().action();
-            long at = action == FloodPolicy.Action.THROTTLE ? clock.millis() : head.receivedAt().toEpochMilli();
-            long wait = lane.attempts > 0 ? 0 : flood.admit(lane.key, at);
-            if (wait > 0) {
-                switch (action) {
-                    case THROTTLE:
-                        metrics.throttled.increment();
-                        scheduleLater(lane, wait);
-                        return;
-                    case DROP:
-                        log.warn("source {} is over its flood limit; event {} dropped", lane.key, head.eventId());
-                        finish(lane, head, "flood_dropped", Map.of());
-                        return;
-                    default:
-                        chosen = floodHandler;
-                        outcome = "flood_routed";
-                }
-            }
-        }
         int attempt = lane.attempts + 1;
-        DispatchedEvent ctx = new DispatchedEvent(head, tree, event, parsed.degraded(), attempt, states, outbound, clock);
+        DispatchedEvent ctx = new DispatchedEvent(head, tree, event, parsed.degraded(), attempt, states, outbound, clock,
+                lane.ledger, journal);
         inFlight.incrementAndGet();
+        Outcome outcome;
         try {
-            chosen.handle(ctx);
+            outcome = chain.run(ctx);
         } catch (SendingDisabledException e) {
             log.warn("handler tried to send for standby event {}; completed without sending", head.eventId());
-            outcome = "standby_send_blocked";
+            outcome = STANDBY_SEND_BLOCKED;
         } catch (Throwable e) {
             // Any throwable, errors included: one that escaped would leave the lane stuck for good.
             inFlight.decrementAndGet();
@@ -437,7 +401,11 @@ public final class Dispatcher implements AutoCloseable {
             return;
         }
         inFlight.decrementAndGet();
-        finish(lane, head, outcome, ctx.stateChanges());
+        if (outcome.isDeferred()) {
+            scheduleLater(lane, outcome.delay().toMillis()); // stays pending on disk; nothing of this run commits
+            return;
+        }
+        finish(lane, head, outcome.name(), ctx.stateChanges(), attempt);
     }
 
     /** The stored event as a tree, read once and shared by the typed event and the context. */
@@ -466,16 +434,17 @@ public final class Dispatcher implements AutoCloseable {
         return parsed;
     }
 
-    private void finish(Lane lane, StoredEvent head, String outcome, Map<String, String> changes) {
-        settle(journal.complete(head.seq(), lane.key, changes), lane, head, outcome, "mark done");
+    private void finish(Lane lane, StoredEvent head, String outcome, Map<String, String> changes, int attempt) {
+        settle(journal.complete(head.seq(), lane.key, changes), lane, head, outcome, "mark done",
+                () -> listener.done(head.eventId(), outcome, attempt));
     }
 
     /**
-     * Once the event's last write is durable, counts it and moves its lane on; if the write failed, tries
-     * again; if the partition went to another node meanwhile, leaves the event to it.
+     * Once the event's last write is durable, counts it, tells the listener and moves its lane on; if the
+     * write failed, tries again; if the partition went to another node meanwhile, leaves the event to it.
      */
     private void settle(java.util.concurrent.CompletableFuture<Void> write, Lane lane, StoredEvent head, String outcome,
-                        String doing) {
+                        String doing, Runnable tellListener) {
         write.whenCompleteAsync((v, err) -> {
             if (leaseLost(lane, head, err)) {
                 return;
@@ -487,8 +456,18 @@ public final class Dispatcher implements AutoCloseable {
             }
             metrics.processed(outcome).increment();
             backlog.decrementAndGet();
+            tell(tellListener);
             advance(lane);
         }, workers);
+    }
+
+    /** Tells the listener; it must not disturb dispatching. */
+    private void tell(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            log.warn("the dispatch listener failed; ignored", e);
+        }
     }
 
     private void fail(Lane lane, StoredEvent head, int attempt, Throwable error) {
@@ -500,12 +479,12 @@ public final class Dispatcher implements AutoCloseable {
         if (!decision.retry()) {
             log.warn("event {} failed and was not retried ({}); dead-lettered at once", head.eventId(),
                     decision.reason(), error);
-            deadLetter(lane, head, attempt, "not retried, " + decision.reason() + ": " + message, "not_retryable");
+            deadLetter(lane, head, attempt, "not retried, " + decision.reason() + ": " + message, "not_retryable", error);
             return;
         }
         if (attempt >= maxAttempts) {
             log.error("event {} failed {} times; dead-lettered", head.eventId(), attempt, error);
-            deadLetter(lane, head, attempt, message, "dead_lettered");
+            deadLetter(lane, head, attempt, message, "dead_lettered", error);
             return;
         }
         long delay = backoffMillis(attempt);
@@ -513,7 +492,10 @@ public final class Dispatcher implements AutoCloseable {
                 delay, error);
         metrics.processed("retried").increment();
         journal.recordFailure(head.seq(), attempt, message)
-                .whenComplete((v, err) -> scheduleLater(lane, delay));
+                .whenComplete((v, err) -> {
+                    tell(() -> listener.failed(head.eventId(), attempt, error, true));
+                    scheduleLater(lane, delay);
+                });
     }
 
     /**
@@ -557,8 +539,9 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    private void deadLetter(Lane lane, StoredEvent head, int attempt, String error, String outcome) {
-        settle(journal.deadLetter(head.seq(), attempt, error), lane, head, outcome, "dead-letter");
+    private void deadLetter(Lane lane, StoredEvent head, int attempt, String error, String outcome, Throwable cause) {
+        settle(journal.deadLetter(head.seq(), attempt, error), lane, head, outcome, "dead-letter",
+                () -> listener.failed(head.eventId(), attempt, cause, false));
     }
 
     /** Exponential backoff with full jitter on the upper half, capped. */
@@ -702,6 +685,8 @@ public final class Dispatcher implements AutoCloseable {
         private Duration leaseTime = Duration.ofSeconds(10);
         private Duration heartbeatEvery = Duration.ofSeconds(1);
         private FloodPolicy floodPolicy = FloodPolicy.defaults();
+        private final List<Middleware> middleware = new ArrayList<>();
+        private DispatchListener listener = new DispatchListener() { };
         private FailurePolicy failurePolicy = FailurePolicy.standard();
         private MeterRegistry registry = new SimpleMeterRegistry();
 
@@ -710,9 +695,21 @@ public final class Dispatcher implements AutoCloseable {
             this.handler = handler;
         }
 
+        /** The bot's flood and maintenance handlers and its middleware (after any already added). */
         public Builder bot(Bot bot) {
             this.floodHandler = bot.floodHandler();
             this.maintenanceHandler = bot.maintenanceHandler();
+            bot.middleware().forEach(this::use);
+            return this;
+        }
+
+        /**
+         * Adds a link to the chain every event passes through before the handler (see
+         * {@link Middleware}): after mute, maintenance and flood control, and after the links added
+         * before it.
+         */
+        public Builder use(Middleware link) {
+            middleware.add(java.util.Objects.requireNonNull(link, "middleware"));
             return this;
         }
 
@@ -753,6 +750,12 @@ public final class Dispatcher implements AutoCloseable {
             return this;
         }
 
+        /** Told what became of each event once it is durable (see {@link DispatchListener}). */
+        public Builder listener(DispatchListener listener) {
+            this.listener = java.util.Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
         /**
          * Which failures are retried and which are dead-lettered at once (default
          * {@link FailurePolicy#standard()}: LINE's 4xx other than 408/429, request-limit violations and
@@ -767,6 +770,10 @@ public final class Dispatcher implements AutoCloseable {
         public Builder dedupeWindow(Duration d) { this.dedupeWindow = d; return this; }
 
         public Dispatcher build() {
+            if (floodPolicy.action() == FloodPolicy.Action.ROUTE && floodHandler == null) {
+                throw new IllegalArgumentException("flood action ROUTE needs a flood handler");
+            }
+            java.util.Objects.requireNonNull(handler, "handler");
             return new Dispatcher(this);
         }
 

@@ -1,11 +1,15 @@
 package io.linegate.webhook;
 
+import com.linecorp.bot.messaging.client.MessagingApiBlobClient;
+import com.linecorp.bot.messaging.client.MessagingApiClient;
 import com.linecorp.bot.messaging.model.Message;
 import java.util.List;
+import java.util.UUID;
 
 /**
- * How handlers send. The server wires the messaging module in; tests can wire anything. Kept to the
- * two calls a conversation needs so that the webhook module does not depend on the sending stack.
+ * How handlers send. The server wires the messaging module's sending stack in; tests can wire
+ * anything. The webhook module does not depend on the sending stack: it sees it through this
+ * interface and the official SDK's client interfaces.
  */
 public interface Outbound {
     /**
@@ -14,10 +18,38 @@ public interface Outbound {
      */
     void reply(String replyToken, String conversation, List<Message> messages) throws Exception;
 
+    /** Pushes with a fresh retry key. */
     void push(String to, List<Message> messages) throws Exception;
+
+    /**
+     * Replies; a fallback push, if the sender makes one, carries {@code fallbackRetryKey}, so that a
+     * retried handler's fallback reaches the user once. A sender that never falls back may ignore it.
+     */
+    default void reply(String replyToken, String conversation, List<Message> messages, UUID fallbackRetryKey)
+            throws Exception {
+        reply(replyToken, conversation, messages);
+    }
+
+    /**
+     * Pushes with {@code retryKey} on every attempt, a 409 counting as sent. A sender wired to LINE
+     * must override this: the default drops the key, which only a test double may do.
+     */
+    default void push(UUID retryKey, String to, List<Message> messages) throws Exception {
+        push(to, messages);
+    }
 
     /** Issues a link token for {@code userId}, the first step of account linking (Messaging API docs, "Link user accounts"). */
     default String issueLinkToken(String userId) throws Exception {
+        throw new NotRetryableException(NO_SENDING);
+    }
+
+    /** The official client's whole surface through the sending stack (see {@link EventContext#api()}). */
+    default MessagingApiClient api() {
+        throw new NotRetryableException(NO_SENDING);
+    }
+
+    /** The official blob client through the sending stack. */
+    default MessagingApiBlobClient blob() {
         throw new NotRetryableException(NO_SENDING);
     }
 

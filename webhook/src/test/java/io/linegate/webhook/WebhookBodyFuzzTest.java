@@ -73,9 +73,9 @@ class WebhookBodyFuzzTest {
         SdkEvents.Parsed parsed = SdkEvents.parse(tree);
         assertThat(parsed.event()).isNotNull();
         assertThat(parsed.degraded()).doesNotHaveDuplicates().noneMatch(f -> f.equals("type") || f.endsWith(".type"));
-        StoredEvent stored = new StoredEvent(1, "id", "user:U", "Ubot", json, Instant.EPOCH, 0, 0);
+        StoredEvent stored = new StoredEvent(1, "id", "user:U", "Ubot", json, Instant.EPOCH, 0, 0, null);
         DispatchedEvent ctx = new DispatchedEvent(stored, tree, parsed.event(), parsed.degraded(), 1, null,
-                Outbound.NONE, Clock.systemUTC());
+                Outbound.NONE, Clock.systemUTC(), SentLedger.parse(stored.sent()), null);
         ctx.replyToken();
         ctx.isRedelivery();
         ctx.isStandby();

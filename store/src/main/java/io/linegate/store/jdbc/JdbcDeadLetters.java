@@ -50,8 +50,8 @@ final class JdbcDeadLetters implements DeadLetters {
         long now = db.clock().millis();
         return db.write(tx -> {
             JdbcEventJournal.serializeEventInserts(db, tx);
-            PreparedStatement copy = tx.prepare("INSERT INTO events (event_id, lane, destination, payload, received_at)"
-                    + " SELECT event_id, lane, destination, payload, received_at FROM dead_letters"
+            PreparedStatement copy = tx.prepare("INSERT INTO events (event_id, lane, destination, payload, received_at, sent)"
+                    + " SELECT event_id, lane, destination, payload, received_at, sent FROM dead_letters"
                     + " WHERE id = ? AND replayed_at IS NULL AND body IS NULL RETURNING seq");
             copy.setLong(1, deadLetterId);
             long seq;
@@ -107,9 +107,9 @@ final class JdbcDeadLetters implements DeadLetters {
     }
 
     static void insert(GroupCommitWriter.Tx tx, String eventId, String lane, String destination, String payload,
-                       byte[] body, long receivedAt, int attempts, String error, long now) throws SQLException {
+                       byte[] body, long receivedAt, int attempts, String error, long now, String sent) throws SQLException {
         PreparedStatement ps = tx.prepare("INSERT INTO dead_letters (event_id, lane, destination, payload, body,"
-                + " received_at, attempts, error, failed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + " received_at, attempts, error, failed_at, sent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         ps.setString(1, eventId);
         ps.setString(2, lane);
         ps.setString(3, destination);
@@ -119,6 +119,7 @@ final class JdbcDeadLetters implements DeadLetters {
         ps.setInt(7, attempts);
         ps.setString(8, error);
         ps.setLong(9, now);
+        ps.setString(10, sent);
         ps.executeUpdate();
     }
 }

@@ -86,7 +86,7 @@ final class JdbcEventJournal implements EventJournal {
             }
             for (Rejected r : rejected) {
                 JdbcDeadLetters.insert(tx, r.eventId(), r.lane(), r.destination(), r.payload(), r.body(),
-                        r.receivedAt().toEpochMilli(), 0, r.reason(), now);
+                        r.receivedAt().toEpochMilli(), 0, r.reason(), now, null);
             }
             PreparedStatement delete = tx.prepare("DELETE FROM inbox WHERE seq = ?");
             for (long seq : consumedInboxSeqs) {
@@ -99,12 +99,12 @@ final class JdbcEventJournal implements EventJournal {
 
     private String pendingColumns() {
         return "SELECT seq, event_id, lane, destination, payload, received_at, attempts, " + db.dialect().partitionColumn()
-                + " FROM events";
+                + ", sent FROM events";
     }
 
     private static StoredEvent storedEvent(ResultSet rs) throws SQLException {
         return new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)), rs.getInt(7), rs.getInt(8));
+                rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)), rs.getInt(7), rs.getInt(8), rs.getString(9));
     }
 
     @Override
@@ -182,13 +182,21 @@ final class JdbcEventJournal implements EventJournal {
     }
 
     @Override
+    public CompletableFuture<Void> recordSent(long seq, String sent) {
+        return db.update("UPDATE events SET sent = ? WHERE seq = ?", ps -> {
+            ps.setString(1, sent);
+            ps.setLong(2, seq);
+        }).thenApply(n -> null);
+    }
+
+    @Override
     public CompletableFuture<Void> deadLetter(long seq, int attempts, String error) {
         long now = db.clock().millis();
         return db.write(tx -> {
-            try (ResultSet gone = removeFenced(tx, seq, ", event_id, lane, destination, payload, received_at")) {
+            try (ResultSet gone = removeFenced(tx, seq, ", event_id, lane, destination, payload, received_at, sent")) {
                 if (gone != null) {
                     JdbcDeadLetters.insert(tx, gone.getString(2), gone.getString(3), gone.getString(4), gone.getString(5),
-                            null, gone.getLong(6), attempts, error, now);
+                            null, gone.getLong(6), attempts, error, now, gone.getString(7));
                 }
             }
             return null;

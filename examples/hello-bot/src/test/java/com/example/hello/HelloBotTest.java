@@ -1,0 +1,19 @@
+package com.example.hello;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.linegate.test.BotTester;
+import io.linegate.test.TestUser;
+import org.junit.jupiter.api.Test;
+
+class HelloBotTest {
+    @Test
+    void greetsAnswersTheWeatherAndEchoes() {
+        try (BotTester line = BotTester.start(new HelloBot("Hello!"))) {
+            TestUser alice = line.friend("Alice");
+            alice.says("weather Tokyo").awaitOutcome();
+            alice.says("good night").awaitOutcome();
+            assertThat(alice.receivedTexts()).containsExactly("Hello!", "Sunny in Tokyo.", "good night");
+        }
+    }
+}
