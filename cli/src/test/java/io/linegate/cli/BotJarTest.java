@@ -64,7 +64,7 @@ class BotJarTest {
                     "LINE_CHANNEL_ID=" + channel.channelId(), "LINE_API_BASE=" + emulator.baseUrl());
             Process serve = start(out, env, "serve", "--bot-jar", helloJar.toString(), "--bot", "hello",
                     "--bot-setting", "greeting=Welcome from a jar!", "--insecure-http", "--host", "127.0.0.1", "--port", "0",
-                    "--data-dir", dir.resolve("data").toString());
+                    "--admin-port", "0", "--data-dir", dir.resolve("data").toString(), "--create");
             try {
                 Pattern listening = Pattern.compile("bot 'hello' listening on (http://\\S+/webhook)");
                 await().atMost(Duration.ofSeconds(60)).until(() -> listening.matcher(Files.readString(out)).find());
@@ -154,8 +154,8 @@ class BotJarTest {
     }
 
     Cli serve(String... args) {
-        List<String> all = new ArrayList<>(List.of("serve", "--insecure-http", "--port", "0", "--data-dir",
-                dir.resolve("data").toString()));
+        List<String> all = new ArrayList<>(List.of("serve", "--insecure-http", "--port", "0", "--admin-port", "0",
+                "--data-dir", dir.resolve("data").toString(), "--create"));
         all.addAll(List.of(args));
         return Cli.run(Map.of("LINE_CHANNEL_SECRET", "0123456789abcdef0123456789abcdef"), all.toArray(new String[0]));
     }
