@@ -1,5 +1,7 @@
 package io.linegate.server;
 
+import io.linegate.core.RateLimitedLog;
+
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;

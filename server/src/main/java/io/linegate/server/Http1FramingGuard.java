@@ -1,5 +1,7 @@
 package io.linegate.server;
 
+import io.linegate.core.RateLimitedLog;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;

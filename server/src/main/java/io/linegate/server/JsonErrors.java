@@ -1,5 +1,7 @@
 package io.linegate.server;
 
+import io.linegate.core.RateLimitedLog;
+
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.ContentTooLargeException;
 import com.linecorp.armeria.common.HttpHeaderNames;

@@ -1,10 +1,10 @@
 package io.linegate.webhook;
 
+import io.linegate.core.RateLimitedLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,12 +23,11 @@ import org.slf4j.LoggerFactory;
  */
 final class AckDeadline {
     private static final Logger log = LoggerFactory.getLogger(AckDeadline.class);
-    private static final long LOG_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
 
     private final Duration deadline;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean overloaded;
-    private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+    private final RateLimitedLog lateLines = new RateLimitedLog(log, 1, Duration.ofSeconds(10));
     private final Counter late;
     private final Counter shed;
 
@@ -70,11 +69,7 @@ final class AckDeadline {
     void missed() {
         late.increment();
         overloaded = true;
-        long now = System.nanoTime();
-        long last = lastLog.get();
-        if (now - last >= LOG_EVERY_NANOS && lastLog.compareAndSet(last, now)) {
-            log.warn("the store did not commit a webhook within {} ms ({} appends in flight); answering 503 "
-                    + "until it catches up (linegate_webhook_overloaded_total counts them)", deadline.toMillis(), inFlight.get());
-        }
+        lateLines.warn("the store did not commit a webhook within {} ms ({} appends in flight); answering 503 "
+                + "until it catches up (linegate_webhook_overloaded_total counts them)", deadline.toMillis(), inFlight.get());
     }
 }

@@ -1,4 +1,4 @@
-package io.linegate.server;
+package io.linegate.core;
 
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -8,7 +8,7 @@ import org.slf4j.Logger;
  * line when the next window starts. For what untrusted callers can cause (malformed requests, bad
  * tokens, slow bodies): each case gets its line while an attack gets a bounded number of them.
  */
-final class RateLimitedLog {
+public final class RateLimitedLog {
     private final Logger log;
     private final int perWindow;
     private final long windowNanos;
@@ -16,7 +16,7 @@ final class RateLimitedLog {
     private int logged;
     private long suppressed;
 
-    RateLimitedLog(Logger log, int perWindow, Duration window) {
+    public RateLimitedLog(Logger log, int perWindow, Duration window) {
         this.log = log;
         this.perWindow = perWindow;
         this.windowNanos = window.toNanos();
@@ -24,14 +24,14 @@ final class RateLimitedLog {
     }
 
     /** Logs at INFO if this window still has room. */
-    void info(String format, Object... args) {
+    public void info(String format, Object... args) {
         if (admit()) {
             log.info(format, args);
         }
     }
 
     /** Logs at WARN if this window still has room. */
-    void warn(String format, Object... args) {
+    public void warn(String format, Object... args) {
         if (admit()) {
             log.warn(format, args);
         }
