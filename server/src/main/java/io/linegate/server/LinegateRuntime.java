@@ -51,7 +51,8 @@ public final class LinegateRuntime implements AutoCloseable {
             if (config.tokens().sends()) {
                 MessageSender.Builder b = tokens != null ? MessageSender.builder(config.apiBase(), tokens)
                         : MessageSender.builder(config.apiBase(), config.tokens().accessToken());
-                this.sender = b.requestLog(store.apiRequests(), config.apiLog().bodies())
+                this.sender = b.timeouts(config.timeouts().connect(), config.timeouts().read())
+                        .requestLog(store.apiRequests(), config.apiLog().bodies())
                         .pushWhenReplyFails(config.pushWhenReplyFails())
                         .rateLimitScale(config.rateLimitScale())
                         .shareRateLimits(config.channelId() == null ? null : store.rateBuckets(), config.channelId())

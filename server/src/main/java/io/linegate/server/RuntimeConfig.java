@@ -23,9 +23,11 @@ import java.util.Objects;
  * @param rateLimitScale     multiplies LINE's rate limits: 1 in production, less for a scaled emulator
  * @param dispatch           how events are handled
  * @param clock              the clock of every expiry and timestamp
+ * @param timeouts           the sender's connect and read timeouts towards the Messaging API
  */
 public record RuntimeConfig(String storeLocation, URI apiBase, TokenSettings tokens, String channelId, ApiLog apiLog,
-                            boolean pushWhenReplyFails, double rateLimitScale, Dispatch dispatch, Clock clock) {
+                            boolean pushWhenReplyFails, double rateLimitScale, Dispatch dispatch, Clock clock,
+                            Timeouts timeouts) {
 
     public static final URI LINE_API = URI.create("https://api.line.me");
 
@@ -80,7 +82,27 @@ public record RuntimeConfig(String storeLocation, URI apiBase, TokenSettings tok
         }
     }
 
+    /** How long the sender waits to connect to the Messaging API and for each answer (5 s and 10 s by default). */
+    public record Timeouts(Duration connect, Duration read) {
+        public Timeouts {
+            positive(connect, "connect timeout");
+            positive(read, "read timeout");
+        }
+
+        public static Timeouts defaults() {
+            return new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10));
+        }
+
+        private static void positive(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("the " + what + " must be positive, was " + d);
+            }
+        }
+    }
+
     public RuntimeConfig {
+        Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(storeLocation, "store location");
         Objects.requireNonNull(apiBase, "API base");
         Objects.requireNonNull(tokens, "token settings");
@@ -109,6 +131,7 @@ public record RuntimeConfig(String storeLocation, URI apiBase, TokenSettings tok
         b.rateLimitScale = rateLimitScale;
         b.dispatch = dispatch;
         b.clock = clock;
+        b.timeouts = timeouts;
         return b;
     }
 
@@ -122,6 +145,7 @@ public record RuntimeConfig(String storeLocation, URI apiBase, TokenSettings tok
         private double rateLimitScale = 1;
         private Dispatch dispatch = Dispatch.defaults();
         private Clock clock = Clock.systemUTC();
+        private Timeouts timeouts = Timeouts.defaults();
 
         private Builder() {}
 
@@ -135,10 +159,11 @@ public record RuntimeConfig(String storeLocation, URI apiBase, TokenSettings tok
         public Builder rateLimitScale(double scale) { this.rateLimitScale = scale; return this; }
         public Builder dispatch(Dispatch dispatch) { this.dispatch = dispatch; return this; }
         public Builder clock(Clock clock) { this.clock = clock; return this; }
+        public Builder timeouts(Timeouts timeouts) { this.timeouts = timeouts; return this; }
 
         public RuntimeConfig build() {
             return new RuntimeConfig(storeLocation, apiBase, tokens, channelId, apiLog, pushWhenReplyFails, rateLimitScale,
-                    dispatch, clock);
+                    dispatch, clock, timeouts);
         }
     }
 }

@@ -1,0 +1,148 @@
+package io.linegate.spring;
+
+import io.linegate.core.Secret;
+import io.linegate.server.RuntimeConfig;
+import io.linegate.server.TokenSettings;
+import io.linegate.webhook.FloodPolicy;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One channel's settings, read from {@code line.bot.*} (the channel named {@code default}) and
+ * {@code linegate.channels.NAME.*}, with every mistake reported by the property's name.
+ */
+record ChannelSettings(String name, String path, Secret secret, RuntimeConfig runtime) {
+    static final String DEFAULT = "default";
+    private static final Logger log = LoggerFactory.getLogger(ChannelSettings.class);
+
+    @Override
+    public String toString() {
+        return "ChannelSettings[" + name + " on " + path + "]";
+    }
+
+    static List<ChannelSettings> resolve(LineBotProperties line, LinegateProperties linegate) {
+        if (line.isSkipSignatureVerification()) {
+            throw new IllegalStateException("line.bot.skip-signature-verification=true is refused: linegate verifies every"
+                    + " webhook's signature (LINE's guideline 'Verification of received webhook events'); remove the property");
+        }
+        if (line.getWriteTimeout() != null) {
+            log.info("line.bot.write-timeout has no effect with linegate: line.bot.read-timeout bounds each whole request");
+        }
+        Map<String, ChannelSettings> out = new LinkedHashMap<>();
+        boolean several = linegate.getChannels().size() + (line.getChannelSecret() != null ? 1 : 0) > 1;
+        if (line.getChannelSecret() != null) {
+            out.put(DEFAULT, build(DEFAULT, "line.bot", line.getHandler().getPath(), line.getChannelSecret(),
+                    line.getChannelToken(), linegate.getTokenType(), linegate.getChannelId(), line.getApiEndPoint(), null,
+                    "linegate.token-type", "linegate.channel-id", "line.bot.handler.path", line, linegate, several));
+        } else if (line.getChannelToken() != null) {
+            throw new IllegalStateException("line.bot.channel-token is set but line.bot.channel-secret is not: the secret"
+                    + " verifies the channel's webhooks (Basic settings in the LINE Developers Console)");
+        }
+        for (Map.Entry<String, LinegateProperties.Channel> e : linegate.getChannels().entrySet()) {
+            String name = e.getKey();
+            LinegateProperties.Channel c = e.getValue();
+            String prefix = "linegate.channels." + name;
+            if (out.containsKey(name)) {
+                throw new IllegalStateException(prefix + " has the name of the channel of line.bot.*; pick another name");
+            }
+            if (c.getPath() == null) {
+                throw new IllegalStateException(prefix + ".path is required: the channel's webhook path, such as /callback/" + name);
+            }
+            out.put(name, build(name, prefix, c.getPath(), c.getChannelSecret(), c.getChannelToken(),
+                    c.getTokenType() != null ? c.getTokenType() : null, c.getChannelId(),
+                    c.getApiEndPoint() != null ? c.getApiEndPoint() : line.getApiEndPoint(), c.getStore(),
+                    prefix + ".token-type", prefix + ".channel-id", prefix + ".path", line, linegate, several));
+        }
+        List<String> paths = new ArrayList<>();
+        for (ChannelSettings s : out.values()) {
+            if (paths.contains(s.path())) {
+                throw new IllegalStateException("two channels have the webhook path " + s.path() + "; each needs its own");
+            }
+            paths.add(s.path());
+        }
+        return List.copyOf(out.values());
+    }
+
+    private static ChannelSettings build(String name, String prefix, String path, String secret, String token,
+                                         String tokenType, String channelId, URI api, String store, String tokenTypeProperty,
+                                         String channelIdProperty, String pathProperty, LineBotProperties line,
+                                         LinegateProperties linegate, boolean several) {
+        if (secret == null || secret.isBlank()) {
+            throw new IllegalStateException(prefix + ".channel-secret is required: it verifies the channel's webhooks");
+        }
+        if (!path.startsWith("/") || path.contains("*") || path.contains("{")) {
+            throw new IllegalStateException(pathProperty + " must be a plain path starting with /, was " + path);
+        }
+        Secret channelSecret = Secret.of(secret, prefix + ".channel-secret");
+        Secret accessToken = token == null || token.isBlank() ? null : Secret.of(token, prefix + ".channel-token");
+        TokenSettings tokens;
+        String type = tokenType == null ? (accessToken != null ? "long-lived" : "none") : tokenType.toLowerCase(Locale.ROOT);
+        try {
+            tokens = switch (type) {
+                case "none" -> TokenSettings.none();
+                case "fixed" -> TokenSettings.fixed(require(accessToken, prefix + ".channel-token", type));
+                case "long-lived" -> TokenSettings.longLived(require(accessToken, prefix + ".channel-token", type));
+                case "short-lived" -> TokenSettings.shortLived(requireId(channelId, channelIdProperty, type), channelSecret);
+                case "stateless" -> TokenSettings.stateless(requireId(channelId, channelIdProperty, type), channelSecret);
+                default -> throw new IllegalStateException(tokenTypeProperty + " must be fixed, long-lived, short-lived or"
+                        + " stateless, was " + tokenType);
+            };
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(tokenTypeProperty + "=" + type + ": " + e.getMessage(), e);
+        }
+        String location = store != null ? store : several ? perChannel(linegate.getStore(), name, prefix) : linegate.getStore();
+        RuntimeConfig.Builder config = RuntimeConfig.builder()
+                .store(location)
+                .apiBase(withoutTrailingSlash(Objects.requireNonNull(api, prefix + " API end point")))
+                .tokens(tokens)
+                .channelId(channelId)
+                .pushWhenReplyFails(linegate.isPushWhenReplyFails())
+                .apiLog(new RuntimeConfig.ApiLog(linegate.getApiLog().getRetention(), linegate.getApiLog().getBodies()))
+                .timeouts(new RuntimeConfig.Timeouts(line.getConnectTimeout(), line.getReadTimeout()))
+                .dispatch(new RuntimeConfig.Dispatch(linegate.getWorkers(), linegate.getMaxAttempts(), linegate.getDedupeWindow(),
+                        new FloodPolicy(linegate.getFlood().getLimitPerMinute(), linegate.getFlood().getAction()),
+                        linegate.getLeaseTime()));
+        try {
+            return new ChannelSettings(name, path, channelSecret, config.build());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("linegate.*: " + e.getMessage(), e);
+        }
+    }
+
+    /** With several channels, one SQLite store each under linegate.store; a shared server store must be named per channel. */
+    private static String perChannel(String store, String name, String prefix) {
+        if (store.contains("://")) {
+            throw new IllegalStateException("with several channels each needs a store of its own: set " + prefix
+                    + ".store (a database of its own on the PostgreSQL server of linegate.store)");
+        }
+        String dir = store.startsWith("sqlite:") ? store.substring("sqlite:".length()) : store;
+        return "sqlite:" + java.nio.file.Path.of(dir).resolve(name);
+    }
+
+    private static URI withoutTrailingSlash(URI api) {
+        String s = api.toString();
+        return s.endsWith("/") ? URI.create(s.substring(0, s.length() - 1)) : api;
+    }
+
+    private static Secret require(Secret token, String property, String type) {
+        if (token == null) {
+            throw new IllegalStateException(property + " is required with the token type " + type);
+        }
+        return token;
+    }
+
+    private static String requireId(String channelId, String property, String type) {
+        if (channelId == null || channelId.isBlank()) {
+            throw new IllegalStateException(property + " is required with " + type + " tokens: they are issued with the"
+                    + " channel id and secret");
+        }
+        return channelId;
+    }
+}

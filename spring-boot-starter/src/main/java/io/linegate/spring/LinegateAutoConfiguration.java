@@ -1,0 +1,165 @@
+package io.linegate.spring;
+
+import com.linecorp.bot.messaging.client.MessagingApiBlobClient;
+import com.linecorp.bot.messaging.client.MessagingApiClient;
+import io.linegate.core.RateLimitedLog;
+import io.linegate.messaging.MessageSender;
+import io.linegate.webhook.Dispatcher;
+import io.linegate.webhook.Middleware;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
+
+/**
+ * linegate inside a Spring Boot application: one {@link LinegateChannel} per configured channel
+ * ({@code line.bot.*}, and {@code linegate.channels.*}), each with its webhook path mounted in the
+ * application's Spring MVC, its {@link EventMapping} methods run by linegate's dispatcher, and its
+ * API clients as beans. Off with {@code line.bot.handler.enabled=false}.
+ */
+@AutoConfiguration
+@ConditionalOnProperty(name = "line.bot.handler.enabled", havingValue = "true", matchIfMissing = true)
+@EnableConfigurationProperties({LineBotProperties.class, LinegateProperties.class})
+public class LinegateAutoConfiguration {
+    private static final Logger log = LoggerFactory.getLogger(LinegateAutoConfiguration.class);
+
+    /**
+     * Hook for tests and advanced set-ups: options applied to every channel's dispatcher builder (a
+     * {@code DispatchListener}, a {@code FailurePolicy}).
+     */
+    public interface DispatcherCustomizer extends UnaryOperator<Dispatcher.Builder> {
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public LinegateChannels linegateChannels(LineBotProperties line, LinegateProperties linegate, ApplicationContext context,
+                                             ObjectProvider<MeterRegistry> registries, ObjectProvider<Middleware> middleware,
+                                             ObjectProvider<DispatcherCustomizer> customizers) {
+        if (!org.springframework.util.ClassUtils.isPresent("io.netty.channel.IoEventLoopGroup",
+                LinegateAutoConfiguration.class.getClassLoader())) {
+            throw new IllegalStateException("linegate needs Netty 4.2 (for Armeria) but the application has Netty 4.1, which"
+                    + " Spring Boot 3.5 manages: set the Maven property netty.version to 4.2.15.Final (with"
+                    + " spring-boot-starter-parent), or import io.netty:netty-bom:4.2.15.Final before Spring Boot's BOM");
+        }
+        List<ChannelSettings> settings = ChannelSettings.resolve(line, linegate);
+        if (settings.isEmpty()) {
+            throw new IllegalStateException("no LINE channel is configured: set line.bot.channel-secret (and"
+                    + " line.bot.channel-token or linegate.token-type), or channels under linegate.channels,"
+                    + " or turn the starter off with line.bot.handler.enabled=false");
+        }
+        MeterRegistry registry = registries.getIfAvailable(SimpleMeterRegistry::new);
+        List<Middleware> links = middleware.orderedStream().toList();
+        UnaryOperator<Dispatcher.Builder> options = b -> {
+            Dispatcher.Builder out = b;
+            for (DispatcherCustomizer c : customizers.orderedStream().toList()) {
+                out = c.apply(out);
+            }
+            return out;
+        };
+        List<LinegateChannel> channels = new ArrayList<>();
+        try {
+            for (ChannelSettings s : settings) {
+                channels.add(new LinegateChannel(s, links, registry, linegate.getAckDeadline(), linegate.getBackoff(),
+                        linegate.getMaxBackoff(), linegate.getDrain(), options));
+            }
+        } catch (RuntimeException e) {
+            channels.forEach(LinegateChannel::stop);
+            throw e;
+        }
+        return new LinegateChannels(channels, name -> handlers(context, name));
+    }
+
+    /** The {@link EventMapping} methods of the {@link LineMessageHandler} beans of channel {@code name}. */
+    private static HandlerMethods handlers(ApplicationContext context, String name) {
+        List<Object> beans = new ArrayList<>();
+        context.getBeansWithAnnotation(LineMessageHandler.class).forEach((beanName, bean) -> {
+            LineMessageHandler a = context.findAnnotationOnBean(beanName, LineMessageHandler.class);
+            if (a == null || a.channels().length == 0 || Arrays.asList(a.channels()).contains(name)) {
+                beans.add(bean);
+            }
+        });
+        HandlerMethods methods = HandlerMethods.of(name, beans);
+        log.info("LINE channel '{}': {} @EventMapping methods{}", name, methods.size(),
+                methods.size() == 0 ? " (its events are marked handled unanswered)" : "");
+        methods.describe().forEach(m -> log.debug("LINE channel '{}': {}", name, m));
+        return methods;
+
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnClass(SimpleUrlHandlerMapping.class)
+    static class WebhookPaths {
+        /** Each channel's webhook path, ahead of the application's controllers. */
+        @Bean
+        SimpleUrlHandlerMapping linegateWebhookPaths(LinegateChannels channels, LinegateProperties linegate) {
+            Semaphore bodies = new Semaphore((int) Math.min(Integer.MAX_VALUE, linegate.getMaxBodiesInFlight()));
+            RateLimitedLog clientErrors = new RateLimitedLog(LoggerFactory.getLogger("linegate.client-errors"), 20,
+                    Duration.ofSeconds(10));
+            Map<String, Object> urls = new LinkedHashMap<>();
+            for (LinegateChannel c : channels.all()) {
+                urls.put(c.path(), new WebhookEndpoint(c, linegate.getMaxBodySize(), bodies, clientErrors));
+            }
+            SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(urls);
+            mapping.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+            return mapping;
+        }
+    }
+
+    /**
+     * The channel's Messaging API client, as the official starter offers it, through linegate's sending
+     * stack; inside an {@link EventMapping} method its sends are the event's (not repeated on retries).
+     * With several channels, take each from {@link LinegateChannels}.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public MessagingApiClient messagingApiClient(LinegateChannels channels) {
+        return only(channels, "MessagingApiClient").api();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public MessagingApiBlobClient messagingApiBlobClient(LinegateChannels channels) {
+        return only(channels, "MessagingApiBlobClient").blob();
+    }
+
+    /**
+     * linegate's sender of the application's channel (retry keys, rate limits, API request log); no
+     * bean (null) when the channel does not send.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public MessageSender linegateMessageSender(LinegateChannels channels) {
+        return only(channels, "MessageSender").sender().orElse(null);
+    }
+
+    private static LinegateChannel only(LinegateChannels channels, String bean) {
+        List<LinegateChannel> all = channels.all();
+        if (all.size() == 1) {
+            return all.get(0);
+        }
+        return all.stream().filter(c -> c.name().equals(ChannelSettings.DEFAULT)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the " + bean + " bean is the channel of line.bot.*; with"
+                        + " channels only under linegate.channels, take each channel's from LinegateChannels.channel(name)"));
+    }
+}

@@ -1,0 +1,77 @@
+package io.linegate.spring;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.function.Function;
+import io.linegate.webhook.EventHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The application's LINE channels, started with the application context (before its web server takes
+ * requests) and stopped with it (after the web server stopped taking them, so that every acknowledged
+ * webhook is in the store).
+ */
+public final class LinegateChannels implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(LinegateChannels.class);
+    private final Map<String, LinegateChannel> channels = new LinkedHashMap<>();
+    private final Function<String, EventHandler> handlers;
+    private volatile boolean running;
+
+    /** {@code handlers} gives a channel's handler when the channels start, once every bean exists. */
+    LinegateChannels(List<LinegateChannel> channels, Function<String, EventHandler> handlers) {
+        channels.forEach(c -> this.channels.put(c.name(), c));
+        this.handlers = handlers;
+    }
+
+    /** The channel of {@code line.bot.*} is {@code default}; others by their name under {@code linegate.channels}. */
+    public LinegateChannel channel(String name) {
+        LinegateChannel c = channels.get(name);
+        if (c == null) {
+            throw new NoSuchElementException("no LINE channel named '" + name + "'; the channels are " + channels.keySet());
+        }
+        return c;
+    }
+
+    public List<LinegateChannel> all() {
+        return List.copyOf(channels.values());
+    }
+
+    @Override
+    public synchronized void start() {
+        for (LinegateChannel c : channels.values()) {
+            c.start(handlers.apply(c.name()));
+            log.info("LINE channel '{}': webhooks on {}, store {}", c.name(), c.path(), c.store().location());
+        }
+        running = true;
+    }
+
+    @Override
+    public synchronized void stop() {
+        running = false;
+        for (LinegateChannel c : channels.values()) {
+            try {
+                c.stop();
+            } catch (RuntimeException e) {
+                log.warn("LINE channel '{}' did not stop cleanly", c.name(), e);
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /**
+     * Before the web server (which starts last and stops first): the dispatchers run before the first
+     * webhook is taken, and stop after the last one was answered.
+     */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 4096;
+    }
+}

@@ -1,0 +1,148 @@
+package io.linegate.spring;
+
+import io.linegate.webhook.FloodPolicy;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * {@code linegate.*}: what linegate adds to the official starter's {@code line.bot.*}: managed
+ * tokens, the store, dispatching, flood control, the API request log, and more channels.
+ */
+@ConfigurationProperties(prefix = "linegate")
+public class LinegateProperties {
+    /**
+     * Where webhooks, dedupe, conversation state, tokens and logs are kept: {@code sqlite:DIR} (one
+     * node) or {@code postgresql://host:port/db?user=...} (several nodes; the password from
+     * LINEGATE_STORE_PASSWORD or the URL). With several channels, each has a store of its own: by
+     * default DIR/NAME for SQLite.
+     */
+    private String store = "sqlite:linegate-data";
+    /**
+     * How the channel access token is obtained: {@code fixed} (as given, never renewed), {@code
+     * long-lived}, {@code short-lived} or {@code stateless} (issued and renewed with the channel id and
+     * secret). Default: {@code long-lived} with {@code line.bot.channel-token}, otherwise no sending.
+     */
+    private String tokenType;
+    /** The channel's id, for managed tokens and rate limits shared through the store. */
+    private String channelId;
+    /** Handler threads: conversations handled at once. */
+    private int workers = 32;
+    /** Attempts of a failing handler before its event is dead-lettered. */
+    private int maxAttempts = 5;
+    /** The first retry's delay; it doubles up to {@code max-backoff}. */
+    private Duration backoff = Duration.ofSeconds(1);
+    private Duration maxBackoff = Duration.ofMinutes(1);
+    /** How long a {@code webhookEventId} is remembered, so that a redelivered event is handled once. */
+    private Duration dedupeWindow = Duration.ofHours(24);
+    /** On a shared store, how long a node's partitions stay its own without a heartbeat. */
+    private Duration leaseTime = Duration.ofSeconds(10);
+    /** The longest a webhook's acknowledgement waits for the store before it is answered 503. */
+    private Duration ackDeadline = Duration.ofSeconds(1);
+    /** The largest webhook body accepted (413 above it). */
+    private long maxBodySize = 1024 * 1024;
+    /** Webhook bodies held in memory at once, all requests together (503 above it). */
+    private long maxBodiesInFlight = 64L * 1024 * 1024;
+    /** How long a graceful stop waits for running handlers. */
+    private Duration drain = Duration.ofSeconds(10);
+    /** Push when LINE refuses a reply token (costs message quota). */
+    private boolean pushWhenReplyFails;
+    private final Flood flood = new Flood();
+    private final ApiLog apiLog = new ApiLog();
+    /** Channels besides (or instead of) {@code line.bot.*}, by name, each on its own path. */
+    private final Map<String, Channel> channels = new LinkedHashMap<>();
+
+    /** Flood control: events per source and minute before the action applies. */
+    public static class Flood {
+        private int limitPerMinute = FloodPolicy.defaults().limitPerMinute();
+        /** {@code throttle}, {@code drop} or {@code route}. */
+        private FloodPolicy.Action action = FloodPolicy.defaults().action();
+
+        public int getLimitPerMinute() { return limitPerMinute; }
+        public void setLimitPerMinute(int n) { this.limitPerMinute = n; }
+        public FloodPolicy.Action getAction() { return action; }
+        public void setAction(FloodPolicy.Action action) { this.action = action; }
+    }
+
+    /** The API request log the guidelines ask for. */
+    public static class ApiLog {
+        private Duration retention = Duration.ofDays(30);
+        /** What is kept of request bodies: {@code off}, {@code redacted} or {@code full}. */
+        private String bodies = "off";
+
+        public Duration getRetention() { return retention; }
+        public void setRetention(Duration retention) { this.retention = retention; }
+        public String getBodies() { return bodies; }
+        public void setBodies(String bodies) { this.bodies = bodies; }
+    }
+
+    /** One more channel: its webhook path, secret and sending, and optionally its own store. */
+    public static class Channel {
+        private String path;
+        private String channelSecret;
+        private String channelToken;
+        private String tokenType;
+        private String channelId;
+        private URI apiEndPoint;
+        private String store;
+
+        public String getPath() { return path; }
+        public void setPath(String path) { this.path = path; }
+        public String getChannelSecret() { return channelSecret; }
+        public void setChannelSecret(String s) { this.channelSecret = s; }
+        public String getChannelToken() { return channelToken; }
+        public void setChannelToken(String s) { this.channelToken = s; }
+        public String getTokenType() { return tokenType; }
+        public void setTokenType(String s) { this.tokenType = s; }
+        public String getChannelId() { return channelId; }
+        public void setChannelId(String s) { this.channelId = s; }
+        public URI getApiEndPoint() { return apiEndPoint; }
+        public void setApiEndPoint(URI u) { this.apiEndPoint = u; }
+        public String getStore() { return store; }
+        public void setStore(String s) { this.store = s; }
+
+        @Override
+        public String toString() {
+            return "Channel[path=" + path + ", channelId=" + channelId + "]";
+        }
+    }
+
+    public String getStore() { return store; }
+    public void setStore(String store) { this.store = store; }
+    public String getTokenType() { return tokenType; }
+    public void setTokenType(String tokenType) { this.tokenType = tokenType; }
+    public String getChannelId() { return channelId; }
+    public void setChannelId(String channelId) { this.channelId = channelId; }
+    public int getWorkers() { return workers; }
+    public void setWorkers(int workers) { this.workers = workers; }
+    public int getMaxAttempts() { return maxAttempts; }
+    public void setMaxAttempts(int maxAttempts) { this.maxAttempts = maxAttempts; }
+    public Duration getBackoff() { return backoff; }
+    public void setBackoff(Duration backoff) { this.backoff = backoff; }
+    public Duration getMaxBackoff() { return maxBackoff; }
+    public void setMaxBackoff(Duration maxBackoff) { this.maxBackoff = maxBackoff; }
+    public Duration getDedupeWindow() { return dedupeWindow; }
+    public void setDedupeWindow(Duration dedupeWindow) { this.dedupeWindow = dedupeWindow; }
+    public Duration getLeaseTime() { return leaseTime; }
+    public void setLeaseTime(Duration leaseTime) { this.leaseTime = leaseTime; }
+    public Duration getAckDeadline() { return ackDeadline; }
+    public void setAckDeadline(Duration ackDeadline) { this.ackDeadline = ackDeadline; }
+    public long getMaxBodySize() { return maxBodySize; }
+    public void setMaxBodySize(long maxBodySize) { this.maxBodySize = maxBodySize; }
+    public long getMaxBodiesInFlight() { return maxBodiesInFlight; }
+    public void setMaxBodiesInFlight(long n) { this.maxBodiesInFlight = n; }
+    public Duration getDrain() { return drain; }
+    public void setDrain(Duration drain) { this.drain = drain; }
+    public boolean isPushWhenReplyFails() { return pushWhenReplyFails; }
+    public void setPushWhenReplyFails(boolean on) { this.pushWhenReplyFails = on; }
+    public Flood getFlood() { return flood; }
+    public ApiLog getApiLog() { return apiLog; }
+    public Map<String, Channel> getChannels() { return channels; }
+
+    @Override
+    public String toString() {
+        return "LinegateProperties[channels=" + channels.keySet() + "]";
+    }
+}

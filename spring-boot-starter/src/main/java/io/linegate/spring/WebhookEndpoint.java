@@ -1,0 +1,122 @@
+package io.linegate.spring;
+
+import io.linegate.core.RateLimitedLog;
+import io.linegate.core.WebhookSignature;
+import io.linegate.webhook.WebhookReceiver;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.HttpRequestHandler;
+
+/**
+ * A channel's webhook path in the application's servlet container: the signature checked on the raw
+ * bytes, the body stored durably, {@code 200}; nothing else before the answer. The handlers run
+ * later, on the channel's dispatcher. Errors are answered in LINE's shape ({@code {"message": ...}}):
+ * 401 for a bad or missing signature, 413 for a body over the limit, 400 for one that could not be
+ * read, 503 when the store could not take it in time (LINE redelivers where redelivery is on).
+ */
+final class WebhookEndpoint implements HttpRequestHandler {
+    private static final Logger log = LoggerFactory.getLogger(WebhookEndpoint.class);
+
+    private final LinegateChannel channel;
+    private final long maxBodySize;
+    private final Semaphore bodies; // bytes of bodies in memory, all channels together
+    private final RateLimitedLog clientErrors;
+
+    WebhookEndpoint(LinegateChannel channel, long maxBodySize, Semaphore bodies, RateLimitedLog clientErrors) {
+        this.channel = channel;
+        this.maxBodySize = maxBodySize;
+        this.bodies = bodies;
+        this.clientErrors = clientErrors;
+    }
+
+    @Override
+    public void handleRequest(HttpServletRequest req, HttpServletResponse res) throws IOException {
+        if (!"POST".equals(req.getMethod())) {
+            res.setHeader("Allow", "POST");
+            answer(res, 405, "Use POST");
+            return;
+        }
+        if (!channel.ready()) {
+            answer(res, 503, "The bot server is starting; try again later");
+            return;
+        }
+        long declared = req.getContentLengthLong();
+        if (declared > maxBodySize) {
+            clientErrors.warn("webhook on {} refused: a body of {} bytes is over linegate.max-body-size", channel.path(), declared);
+            answer(res, 413, "The request body is too large");
+            return;
+        }
+        int permits = (int) Math.min(Integer.MAX_VALUE, declared >= 0 ? declared : maxBodySize);
+        if (!bodies.tryAcquire(permits)) {
+            clientErrors.warn("webhook on {} answered 503: linegate.max-bodies-in-flight is in use", channel.path());
+            answer(res, 503, "The bot server is overloaded; try again later");
+            return;
+        }
+        byte[] body;
+        try {
+            body = read(req.getInputStream());
+        } catch (SocketTimeoutException e) {
+            clientErrors.warn("webhook on {}: the body did not arrive in time", channel.path());
+            answer(res, 408, "The request body did not arrive in time");
+            return;
+        } catch (IOException e) {
+            clientErrors.warn("webhook on {}: the body could not be read ({})", channel.path(), e.toString());
+            answer(res, 400, "The request body could not be read");
+            return;
+        } finally {
+            bodies.release(permits);
+        }
+        if (body == null) {
+            clientErrors.warn("webhook on {} refused: the body is over linegate.max-body-size", channel.path());
+            answer(res, 413, "The request body is too large");
+            return;
+        }
+        WebhookReceiver.Receipt receipt;
+        try {
+            receipt = channel.receiver().receive(body, req.getHeader(WebhookSignature.HEADER)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            answer(res, 503, "The bot server is stopping; try again later");
+            return;
+        } catch (ExecutionException | RuntimeException e) {
+            Throwable cause = (e instanceof ExecutionException || e instanceof CompletionException) && e.getCause() != null
+                    ? e.getCause() : e;
+            if (cause instanceof WebhookReceiver.OverloadedException) {
+                answer(res, 503, "The bot server is overloaded; try again later");
+                return;
+            }
+            log.error("could not journal a webhook on {}; answering 503 so that it is not taken as received", channel.path(), cause);
+            answer(res, 503, "The webhook could not be stored");
+            return;
+        }
+        switch (receipt.verdict()) {
+            case VALID -> answer(res, 200, null);
+            case MISSING -> answer(res, 401, "Missing x-line-signature header");
+            case MALFORMED -> answer(res, 401, "Malformed x-line-signature header");
+            default -> answer(res, 401, "Invalid signature");
+        }
+    }
+
+    /** The whole body, or null if it is longer than the limit (a chunked body declares no length). */
+    private byte[] read(InputStream in) throws IOException {
+        byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodySize + 1));
+        return body.length > maxBodySize ? null : body;
+    }
+
+    private static void answer(HttpServletResponse res, int status, String message) throws IOException {
+        res.setStatus(status);
+        res.setContentType("application/json");
+        byte[] out = (message == null ? "{}" : "{\"message\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8);
+        res.setContentLength(out.length);
+        res.getOutputStream().write(out);
+    }
+}
