@@ -116,8 +116,14 @@ record ChannelSettings(String name, String path, Secret secret, RuntimeConfig ru
         }
     }
 
-    /** With several channels, one SQLite store each under linegate.store; a shared server store must be named per channel. */
+    /**
+     * With several channels, one SQLite store each under linegate.store; on a database server, the
+     * channel of line.bot.* has linegate.store and every other names its own.
+     */
     private static String perChannel(String store, String name, String prefix) {
+        if (store.contains("://") && name.equals(DEFAULT)) {
+            return store;
+        }
         if (store.contains("://")) {
             throw new IllegalStateException("with several channels each needs a store of its own: set " + prefix
                     + ".store (a database of its own on the PostgreSQL server of linegate.store)");

@@ -268,6 +268,13 @@ class StarterTest {
         assertThat(badSource.statusCode()).isEqualTo(400);
     }
 
+    @Test
+    void secretsAppearNeitherInTheActuatorNorInToString() {
+        String everything = Webhooks.get(url("/actuator/linegate")).body() + Webhooks.get(url("/actuator/health")).body()
+                + channels.all() + channels.channel("default").api() + channels.channel("shop").runtime().config();
+        assertThat(everything).contains("/callback/shop").doesNotContain(secret()).doesNotContain(SHOP_SECRET);
+    }
+
     private String friend(String name) {
         String user = Webhooks.control(EMULATOR.baseUrl(), "POST", "/users",
                 Webhooks.JSON.createObjectNode().put("displayName", name)).path("userId").asText();
