@@ -194,10 +194,10 @@ public final class LinegateServer implements AutoCloseable {
         }
         server.start().join();
         try {
-            lastWarmUp = WarmUp.run(warmUp, baseUri(), webhookPath, (token, service) -> {
-                warmUpService = service;
+            lastWarmUp = WarmUp.run(warmUp, baseUri(), webhookPath, (token, scratch) -> {
+                warmUpService = scratch == null ? null : new WebhookService(scratch, webhookErrors);
                 warmUpToken = token;
-            }, scratch -> new WebhookService(scratch, webhookErrors));
+            });
         } catch (RuntimeException e) {
             log.warn("the warm-up failed; taking traffic without it", e);
         }

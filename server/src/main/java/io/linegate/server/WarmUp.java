@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * until a round's 99th percentile settles below {@link Settings#settledP99}, at least
  * {@link Settings#minimum} and at most {@link Settings#maximum} long.
  */
-final class WarmUp {
+public final class WarmUp {
     private static final Logger log = LoggerFactory.getLogger(WarmUp.class);
     private static final int CONCURRENCY = 64;
     private static final int ROUND = 2_000;
@@ -67,31 +67,42 @@ final class WarmUp {
     }
 
     /** What a warm-up did. */
-    record Result(int requests, Duration took, Duration lastRoundP99, boolean settled) {
+    public record Result(int requests, int acknowledged, Duration took, Duration lastRoundP99, boolean settled) {
     }
 
     private WarmUp() {
     }
 
     /** The header that routes a warm-up request to the scratch path; its value is a token known only in this process. */
-    static final String HEADER = "x-linegate-warm-up";
+    public static final String HEADER = "x-linegate-warm-up";
 
     /** Marks a warm-up request, which the access log and the request meters leave out. */
     static final io.netty.util.AttributeKey<Boolean> REQUEST = io.netty.util.AttributeKey.valueOf(WarmUp.class, "REQUEST");
 
     /** Where the node sends requests that carry the warm-up token while it warms up. */
-    interface Route {
-        /** Sends requests with {@code token} in {@link #HEADER} to {@code service}; null: no more. */
-        void install(Secret token, HttpService service);
+    public interface Route {
+        /**
+         * Sends webhooks with {@code token} in {@link #HEADER} to {@code scratch}, a receiver over the
+         * scratch store, through the node's own webhook path; both null: no more.
+         */
+        void install(Secret token, WebhookReceiver scratch);
+    }
+
+    /**
+     * Warms a node hosted elsewhere (a servlet container, say) for at most {@code maximum}, through its
+     * webhook path at {@code base}; see the class comment. The node answers requests carrying the token
+     * with the receiver {@code route} is given, and all others 503 until it is ready.
+     */
+    public static Result run(Duration maximum, URI base, String webhookPath, Route route) {
+        return run(Settings.upTo(maximum), base, webhookPath, route);
     }
 
     /**
      * Runs the warm-up against the node's own listener at {@code base}: its event loops, decorators,
      * access path and error handling. Requests carrying the token are routed by {@code route} to a
-     * webhook service over the scratch store; the token is forgotten afterwards.
+     * receiver over the scratch store; the token is forgotten afterwards.
      */
-    static Result run(Settings settings, URI base, String webhookPath, Route route,
-                      java.util.function.Function<WebhookReceiver, HttpService> services) {
+    static Result run(Settings settings, URI base, String webhookPath, Route route) {
         long start = System.nanoTime();
         Path scratch;
         try {
@@ -108,7 +119,7 @@ final class WarmUp {
             dispatcher.start();
             WebhookReceiver receiver = new WebhookReceiver(WebhookSignature.of(secret), store.journal(),
                     dispatcher::appended, Clock.systemUTC()).ackDeadline(Duration.ofSeconds(5), new SimpleMeterRegistry());
-            route.install(token, services.apply(receiver));
+            route.install(token, receiver);
             try (ClientFactory factory = ClientFactory.builder().tlsNoVerify().build()) {
                 WebClient client = WebClient.builder(base).factory(factory).responseTimeoutMillis(10_000).build();
                 return rounds(settings, client, webhookPath, secret, token, start);
@@ -132,11 +143,12 @@ final class WarmUp {
         long minimum = start + settings.minimum().toNanos();
         long maximum = start + settings.maximum().toNanos();
         int requests = 0;
+        java.util.concurrent.atomic.AtomicInteger acknowledged = new java.util.concurrent.atomic.AtomicInteger();
         long p99 = Long.MAX_VALUE;
         int settledRounds = 0;
         int round = 0;
         while (System.nanoTime() < maximum) {
-            long[] latencies = round(client, path, secret, token, round++, maximum);
+            long[] latencies = round(client, path, secret, token, round++, maximum, acknowledged);
             requests += latencies.length;
             if (latencies.length == 0) {
                 break;
@@ -148,16 +160,20 @@ final class WarmUp {
                 break;
             }
         }
-        Result result = new Result(requests, Duration.ofNanos(System.nanoTime() - start),
+        Result result = new Result(requests, acknowledged.get(), Duration.ofNanos(System.nanoTime() - start),
                 Duration.ofNanos(p99 == Long.MAX_VALUE ? 0 : p99), settledRounds >= 2);
-        log.info("warm-up: {} webhooks in {} ms, 99th percentile of the last round {} ms{}", result.requests(),
-                result.took().toMillis(), String.format("%.1f", result.lastRoundP99().toNanos() / 1e6),
+        log.info("warm-up: {} webhooks ({} acknowledged) in {} ms, 99th percentile of the last round {} ms{}",
+                result.requests(), result.acknowledged(), result.took().toMillis(), String.format("%.1f", result.lastRoundP99().toNanos() / 1e6),
                 result.settled() ? "" : " (not settled; the warm-up's time ran out)");
         return result;
     }
 
-    /** One round of synthetic webhooks, {@value #CONCURRENCY} at a time; their latencies in nanoseconds. */
-    private static long[] round(WebClient client, String path, Secret secret, Secret token, int round, long deadline) {
+    /**
+     * One round of synthetic webhooks, {@value #CONCURRENCY} at a time; their latencies in nanoseconds.
+     * Those answered 200 (acknowledged by the scratch store) are counted in {@code acknowledged}.
+     */
+    private static long[] round(WebClient client, String path, Secret secret, Secret token, int round, long deadline,
+                                java.util.concurrent.atomic.AtomicInteger acknowledged) {
         long[] latencies = new long[ROUND];
         Semaphore inFlight = new Semaphore(CONCURRENCY);
         CompletableFuture<?>[] all = new CompletableFuture<?>[ROUND];
@@ -173,6 +189,9 @@ final class WarmUp {
             all[i] = client.execute(HttpRequest.of(headers, com.linecorp.armeria.common.HttpData.wrap(body)))
                     .aggregate().handle((AggregatedHttpResponse r, Throwable e) -> {
                         latencies[i] = System.nanoTime() - t0;
+                        if (r != null && r.status().code() == 200) {
+                            acknowledged.incrementAndGet();
+                        }
                         inFlight.release();
                         return null;
                     });

@@ -104,6 +104,7 @@ class WarmUpTest {
         assertThat(server.ready()).isTrue();
         WarmUp.Result result = server.lastWarmUp();
         assertThat(result.requests()).as("webhooks acknowledged through the node's listener").isGreaterThan(0);
+        assertThat(result.acknowledged()).as("each answered 200 by the scratch store").isEqualTo(result.requests());
         assertThat(result.lastRoundP99()).isPositive();
         assertThat(bot.handled).isEmpty();
         // The admin listener has the node's self-signed certificate too.

@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
  */
 record ChannelSettings(String name, String path, Secret secret, RuntimeConfig runtime) {
     static final String DEFAULT = "default";
+    /** The store location that means the application's own {@code DataSource} bean. */
+    static final String DATASOURCE = "datasource";
     private static final Logger log = LoggerFactory.getLogger(ChannelSettings.class);
 
     @Override
@@ -121,10 +123,11 @@ record ChannelSettings(String name, String path, Secret secret, RuntimeConfig ru
      * channel of line.bot.* has linegate.store and every other names its own.
      */
     private static String perChannel(String store, String name, String prefix) {
-        if (store.contains("://") && name.equals(DEFAULT)) {
+        boolean server = store.contains("://") || store.equals(DATASOURCE);
+        if (server && name.equals(DEFAULT)) {
             return store;
         }
-        if (store.contains("://")) {
+        if (server) {
             throw new IllegalStateException("with several channels each needs a store of its own: set " + prefix
                     + ".store (a database of its own on the PostgreSQL server of linegate.store)");
         }

@@ -54,7 +54,8 @@ public class LinegateAutoConfiguration {
     @ConditionalOnMissingBean
     public LinegateChannels linegateChannels(LineBotProperties line, LinegateProperties linegate, ApplicationContext context,
                                              ObjectProvider<MeterRegistry> registries, ObjectProvider<Middleware> middleware,
-                                             ObjectProvider<DispatcherCustomizer> customizers) {
+                                             ObjectProvider<DispatcherCustomizer> customizers,
+                                             ObjectProvider<javax.sql.DataSource> dataSources) {
         if (!org.springframework.util.ClassUtils.isPresent("io.netty.channel.IoEventLoopGroup",
                 LinegateAutoConfiguration.class.getClassLoader())) {
             throw new IllegalStateException("linegate needs Netty 4.2 (for Armeria) but the application has Netty 4.1, which"
@@ -79,14 +80,21 @@ public class LinegateAutoConfiguration {
         List<LinegateChannel> channels = new ArrayList<>();
         try {
             for (ChannelSettings s : settings) {
-                channels.add(new LinegateChannel(s, links, registry, linegate.getAckDeadline(), linegate.getBackoff(),
+                java.util.function.Supplier<javax.sql.DataSource> dataSource = () -> dataSources.getIfUnique(() -> {
+                    throw new IllegalStateException("linegate.store=datasource needs one DataSource bean (PostgreSQL),"
+                            + " such as Spring Boot's from spring.datasource.url");
+                });
+                channels.add(new LinegateChannel(s, dataSource, links, registry, linegate.getAckDeadline(), linegate.getBackoff(),
                         linegate.getMaxBackoff(), linegate.getDrain(), options));
             }
         } catch (RuntimeException e) {
             channels.forEach(LinegateChannel::stop);
             throw e;
         }
-        return new LinegateChannels(channels, name -> handlers(context, name));
+        // Only where the webhook paths are mounted is there a web server to warm up through (see WebhookPaths).
+        boolean warmUpOn = !linegate.getWarmUp().isZero() && !linegate.getWarmUp().isNegative();
+        return new LinegateChannels(channels, name -> handlers(context, name),
+                () -> warmUpOn && context.getBeanProvider(LinegateWarmUp.class).getIfAvailable() != null);
     }
 
     /** The {@link EventMapping} methods of the {@link LineMessageHandler} beans of channel {@code name}. */
@@ -123,6 +131,14 @@ public class LinegateAutoConfiguration {
             SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(urls);
             mapping.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
             return mapping;
+        }
+
+        /** The warm-up through the application's web server, before the application reports ready. */
+        @Bean
+        LinegateWarmUp linegateWarmUp(LinegateChannels channels, LinegateProperties linegate,
+                                      org.springframework.core.env.Environment environment) {
+            return new LinegateWarmUp(channels, linegate.getWarmUp().isNegative() ? Duration.ZERO : linegate.getWarmUp(),
+                    environment);
         }
     }
 

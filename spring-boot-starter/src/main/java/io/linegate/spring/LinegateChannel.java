@@ -2,7 +2,9 @@ package io.linegate.spring;
 
 import com.linecorp.bot.messaging.client.MessagingApiBlobClient;
 import com.linecorp.bot.messaging.client.MessagingApiClient;
+import io.linegate.core.Secret;
 import io.linegate.core.WebhookSignature;
+import io.linegate.server.WarmUp;
 import io.linegate.messaging.MessageSender;
 import io.linegate.server.LinegateRuntime;
 import io.linegate.store.Store;
@@ -35,8 +37,14 @@ public final class LinegateChannel {
     private final Duration drain;
     private volatile EventHandler handler; // the @EventMapping methods, found once every bean exists
     private volatile boolean ready;
+    private volatile Secret warmUpToken; // while warming up: webhooks carrying it go to warmUpReceiver
+    private volatile WebhookReceiver warmUpReceiver;
+    private volatile WarmUp.Result lastWarmUp;
 
-    LinegateChannel(ChannelSettings settings, List<Middleware> middleware, MeterRegistry appRegistry,
+    private final Store ownedStore; // opened here on the application's DataSource; null: the runtime's own
+
+    LinegateChannel(ChannelSettings settings, java.util.function.Supplier<javax.sql.DataSource> dataSource,
+                    List<Middleware> middleware, MeterRegistry appRegistry,
                     Duration ackDeadline, Duration firstBackoff, Duration maxBackoff, Duration drain,
                     UnaryOperator<Dispatcher.Builder> dispatcherOptions) {
         this.name = settings.name();
@@ -62,13 +70,22 @@ public final class LinegateChannel {
                 return middleware;
             }
         };
-        this.runtime = LinegateRuntime.open(settings.runtime());
+        if (settings.runtime().storeLocation().equals(ChannelSettings.DATASOURCE)) {
+            this.ownedStore = Store.open(dataSource.get(), Store.Options.defaults().clock(settings.runtime().clock()));
+            this.runtime = LinegateRuntime.open(settings.runtime(), ownedStore);
+        } else {
+            this.ownedStore = null;
+            this.runtime = LinegateRuntime.open(settings.runtime());
+        }
         try {
             this.dispatcher = dispatcherOptions.apply(runtime.dispatcher(bot, registry).backoff(firstBackoff, maxBackoff)).build();
             this.receiver = new WebhookReceiver(WebhookSignature.of(settings.secret()), runtime.store().journal(),
                     dispatcher::appended, settings.runtime().clock()).ackDeadline(ackDeadline, registry);
         } catch (RuntimeException e) {
             runtime.close();
+            if (ownedStore != null) {
+                ownedStore.close();
+            }
             throw e;
         }
         this.api = ContextualApi.messaging(name, () -> runtime.outbound().api());
@@ -115,21 +132,58 @@ public final class LinegateChannel {
         return runtime;
     }
 
-    /** True once the channel acknowledges webhooks (its dispatcher is running). */
+    /** True once the channel acknowledges webhooks (its dispatcher runs, and its warm-up is over). */
     public boolean ready() {
         return ready;
     }
 
-    WebhookReceiver receiver() {
-        return receiver;
+    /**
+     * The receiver for a webhook that came with {@code warmUpHeader} (the value of {@link WarmUp#HEADER},
+     * or null): the channel's own once it is ready, the warm-up's scratch receiver for the warm-up's own
+     * webhooks, otherwise null (the channel is starting).
+     */
+    WebhookReceiver receiver(String warmUpHeader) {
+        if (ready) {
+            return receiver;
+        }
+        Secret token = warmUpToken;
+        WebhookReceiver scratch = warmUpReceiver;
+        return token != null && scratch != null && warmUpHeader != null && token.matches(warmUpHeader) ? scratch : null;
     }
 
-    /** Starts handling with {@code handler} (the channel's {@link EventMapping} methods). */
-    void start(EventHandler handler) {
+    /** What the warm-up did; null without one. */
+    WarmUp.Result lastWarmUp() {
+        return lastWarmUp;
+    }
+
+    /** Starts handling with {@code handler} (the channel's {@link EventMapping} methods); ready at once unless it warms up first. */
+    void start(EventHandler handler, boolean warmsUp) {
         this.handler = handler;
         runtime.startHousekeeping();
         dispatcher.start();
-        ready = true;
+        ready = !warmsUp;
+    }
+
+    /**
+     * Warms the acknowledgement path through the application's own web server at {@code base}, then
+     * takes webhooks; until then they are answered 503 (LINE redelivers where redelivery is on).
+     */
+    void warmUp(Duration maximum, java.net.URI base) {
+        if (maximum.isZero() || base == null) {
+            ready = true;
+            return;
+        }
+        try {
+            lastWarmUp = WarmUp.run(maximum, base, path, (token, scratch) -> {
+                warmUpReceiver = scratch;
+                warmUpToken = token;
+            });
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(LinegateChannel.class)
+                    .warn("the warm-up of LINE channel '{}' failed; taking webhooks without it", name, e);
+        } finally {
+            ready = true;
+        }
     }
 
     /** Stops taking webhooks, lets running handlers finish (up to the drain time), and closes the store. */
@@ -139,6 +193,9 @@ public final class LinegateChannel {
             dispatcher.close(drain);
         } finally {
             runtime.close();
+            if (ownedStore != null) {
+                ownedStore.close();
+            }
         }
     }
 

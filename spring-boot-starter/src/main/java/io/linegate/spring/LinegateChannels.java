@@ -19,12 +19,18 @@ public final class LinegateChannels implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(LinegateChannels.class);
     private final Map<String, LinegateChannel> channels = new LinkedHashMap<>();
     private final Function<String, EventHandler> handlers;
+    private final java.util.function.BooleanSupplier warmsUp;
     private volatile boolean running;
 
-    /** {@code handlers} gives a channel's handler when the channels start, once every bean exists. */
-    LinegateChannels(List<LinegateChannel> channels, Function<String, EventHandler> handlers) {
+    /**
+     * {@code handlers} gives a channel's handler when the channels start, once every bean exists; with
+     * {@code warmsUp}, the channels take webhooks only once {@link LinegateWarmUp} has warmed them.
+     */
+    LinegateChannels(List<LinegateChannel> channels, Function<String, EventHandler> handlers,
+                     java.util.function.BooleanSupplier warmsUp) {
         channels.forEach(c -> this.channels.put(c.name(), c));
         this.handlers = handlers;
+        this.warmsUp = warmsUp;
     }
 
     /** The channel of {@code line.bot.*} is {@code default}; others by their name under {@code linegate.channels}. */
@@ -42,8 +48,9 @@ public final class LinegateChannels implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
+        boolean warm = warmsUp.getAsBoolean();
         for (LinegateChannel c : channels.values()) {
-            c.start(handlers.apply(c.name()));
+            c.start(handlers.apply(c.name()), warm);
             log.info("LINE channel '{}': webhooks on {}, store {}", c.name(), c.path(), c.store().location());
         }
         running = true;

@@ -15,9 +15,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class LinegateProperties {
     /**
      * Where webhooks, dedupe, conversation state, tokens and logs are kept: {@code sqlite:DIR} (one
-     * node) or {@code postgresql://host:port/db?user=...} (several nodes; the password from
-     * LINEGATE_STORE_PASSWORD or the URL). With several channels, each has a store of its own: by
-     * default DIR/NAME for SQLite.
+     * node), {@code postgresql://host:port/db?user=...} (several nodes; the password from
+     * LINEGATE_STORE_PASSWORD or the URL), or {@code datasource}: the application's own DataSource
+     * bean, a PostgreSQL database. With several channels, each has a store of its own: by default
+     * DIR/NAME for SQLite.
      */
     private String store = "sqlite:linegate-data";
     /**
@@ -45,6 +46,11 @@ public class LinegateProperties {
     private long maxBodySize = 1024 * 1024;
     /** Webhook bodies held in memory at once, all requests together (503 above it). */
     private long maxBodiesInFlight = 64L * 1024 * 1024;
+    /**
+     * How long the acknowledgement path may warm up on synthetic webhooks through the application's own
+     * web server before the channels take webhooks (503 until then); 0 turns it off.
+     */
+    private Duration warmUp = Duration.ofSeconds(20);
     /** How long a graceful stop waits for running handlers. */
     private Duration drain = Duration.ofSeconds(10);
     /** Push when LINE refuses a reply token (costs message quota). */
@@ -133,6 +139,8 @@ public class LinegateProperties {
     public void setMaxBodySize(long maxBodySize) { this.maxBodySize = maxBodySize; }
     public long getMaxBodiesInFlight() { return maxBodiesInFlight; }
     public void setMaxBodiesInFlight(long n) { this.maxBodiesInFlight = n; }
+    public Duration getWarmUp() { return warmUp; }
+    public void setWarmUp(Duration warmUp) { this.warmUp = warmUp; }
     public Duration getDrain() { return drain; }
     public void setDrain(Duration drain) { this.drain = drain; }
     public boolean isPushWhenReplyFails() { return pushWhenReplyFails; }

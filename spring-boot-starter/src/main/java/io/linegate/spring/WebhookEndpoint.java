@@ -2,6 +2,7 @@ package io.linegate.spring;
 
 import io.linegate.core.RateLimitedLog;
 import io.linegate.core.WebhookSignature;
+import io.linegate.server.WarmUp;
 import io.linegate.webhook.WebhookReceiver;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -45,7 +46,8 @@ final class WebhookEndpoint implements HttpRequestHandler {
             answer(res, 405, "Use POST");
             return;
         }
-        if (!channel.ready()) {
+        WebhookReceiver receiver = channel.receiver(req.getHeader(WarmUp.HEADER));
+        if (receiver == null) {
             answer(res, 503, "The bot server is starting; try again later");
             return;
         }
@@ -82,7 +84,7 @@ final class WebhookEndpoint implements HttpRequestHandler {
         }
         WebhookReceiver.Receipt receipt;
         try {
-            receipt = channel.receiver().receive(body, req.getHeader(WebhookSignature.HEADER)).get();
+            receipt = receiver.receive(body, req.getHeader(WebhookSignature.HEADER)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             answer(res, 503, "The bot server is stopping; try again later");

@@ -115,6 +115,7 @@ class StarterTest {
         r.add("linegate.channel-id", () -> EMULATOR.defaultChannel().channelId());
         r.add("linegate.store", () -> "sqlite:" + DATA);
         r.add("linegate.max-attempts", () -> "3");
+        r.add("linegate.warm-up", () -> "0s"); // WarmUpStarterTest warms up
         r.add("linegate.backoff", () -> "50ms");
         r.add("linegate.max-backoff", () -> "100ms");
         r.add("linegate.channels.shop.path", () -> "/callback/shop");

@@ -71,6 +71,28 @@ public interface Store extends AutoCloseable {
         return open(location, Options.defaults().clock(clock).create(create));
     }
 
+    /**
+     * Opens the store in the database of a {@link javax.sql.DataSource} the application already has
+     * (its pool, its credentials), creating linegate's tables there; the application keeps the data
+     * source, which closing the store leaves open. PostgreSQL only: several nodes share it as they
+     * share a {@code postgresql://} location.
+     */
+    static Store open(javax.sql.DataSource dataSource, Options options) {
+        String product;
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            product = c.getMetaData().getDatabaseProductName();
+        } catch (java.sql.SQLException e) {
+            throw new StoreException("cannot connect to the application's DataSource: " + e.getMessage(), null);
+        }
+        for (StoreProvider provider : ServiceLoader.load(StoreProvider.class, Store.class.getClassLoader())) {
+            Store store = provider.open(dataSource, product, options);
+            if (store != null) {
+                return store;
+            }
+        }
+        throw new IllegalArgumentException("no store runs on a " + product + " DataSource (PostgreSQL does)");
+    }
+
     /** Opens the store at {@code location} with {@code options}. */
     static Store open(String location, Options options) {
         StringBuilder known = new StringBuilder();

@@ -15,6 +15,15 @@ public interface StoreProvider {
     /** Opens (and migrates) the store; see {@link Store.Options}. */
     Store open(String location, Store.Options options);
 
+    /**
+     * Opens (and migrates) the store on a {@link javax.sql.DataSource} the application already has, if
+     * this backend serves its database; {@code null} if it does not. The application keeps the data
+     * source: closing the store does not close it.
+     */
+    default Store open(javax.sql.DataSource dataSource, String databaseProduct, Store.Options options) {
+        return null;
+    }
+
     /** {@code location} with any password in it replaced, for messages and logs. */
     static String redact(String location) {
         if (location == null) {

@@ -31,16 +31,19 @@ final class PostgresDatabase extends Database {
     private static final Logger log = LoggerFactory.getLogger(PostgresDatabase.class);
     private static final int POOL = 12;
 
-    private final PostgresLocation location;
-    private final HikariDataSource pool;
+    private final String location; // fit for logs: never a password
+    private final DataSource pool;
+    private final AutoCloseable ownedPool; // null: the application's, which it closes
     private final GroupCommitWriter appender;
     private final ExecutorService writes;
     private final PostgresCluster cluster = new PostgresCluster(this);
 
-    private PostgresDatabase(PostgresLocation location, HikariDataSource pool, GroupCommitWriter appender, Clock clock) {
+    private PostgresDatabase(String location, DataSource pool, AutoCloseable ownedPool, GroupCommitWriter appender,
+                             Clock clock) {
         super(Dialect.POSTGRESQL, clock);
         this.location = location;
         this.pool = pool;
+        this.ownedPool = ownedPool;
         this.appender = appender;
         AtomicInteger n = new AtomicInteger();
         this.writes = Executors.newFixedThreadPool(POOL - 2, r -> {
@@ -76,9 +79,30 @@ final class PostgresDatabase extends Database {
         } catch (RuntimeException e) {
             throw new StoreException("cannot connect to the store " + location + ": " + rootMessage(e), null);
         }
+        return migrateAndOpen(location.toString(), pool, pool, ds::getConnection, clock, create);
+    }
+
+    /**
+     * On the application's own data source: its pool serves linegate's reads and writes, and one of its
+     * connections is the appender's; closing the store leaves the pool open.
+     */
+    static PostgresDatabase openOn(DataSource dataSource, Clock clock, boolean create) {
+        String where;
+        try (Connection c = dataSource.getConnection()) {
+            String url = c.getMetaData().getURL();
+            where = "the application's DataSource (" + (url == null ? "PostgreSQL" : url.replaceAll("\\?.*$", "")) + ")";
+        } catch (SQLException e) {
+            throw new StoreException("cannot connect to the application's DataSource: " + rootMessage(e), null);
+        }
+        return migrateAndOpen(where, dataSource, null, dataSource::getConnection, clock, create);
+    }
+
+    private static PostgresDatabase migrateAndOpen(String location, DataSource pool, AutoCloseable ownedPool,
+                                                   GroupCommitWriter.Connector appenderConnections, Clock clock,
+                                                   boolean create) {
         try {
             if (!create && !hasSchema(pool)) {
-                pool.close();
+                closeQuietly(ownedPool);
                 throw new StoreException("no linegate store in " + location + " (the database has no linegate tables)", null);
             }
             Flyway.configure()
@@ -87,14 +111,25 @@ final class PostgresDatabase extends Database {
                     .loggers("slf4j")
                     .load()
                     .migrate(); // Flyway holds an advisory lock: nodes starting together migrate once
-            GroupCommitWriter appender = new GroupCommitWriter(ds::getConnection, "linegate-store-appender", null);
+            GroupCommitWriter appender = new GroupCommitWriter(appenderConnections, "linegate-store-appender", null);
             log.info("store {} opened", location);
-            return new PostgresDatabase(location, pool, appender, clock);
+            return new PostgresDatabase(location, pool, ownedPool, appender, clock);
         } catch (StoreException e) {
             throw e;
         } catch (SQLException | RuntimeException e) {
-            pool.close();
+            closeQuietly(ownedPool);
             throw new StoreException("cannot open the store " + location + ": " + rootMessage(e), null);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable pool) {
+        if (pool == null) {
+            return;
+        }
+        try {
+            pool.close();
+        } catch (Exception e) {
+            log.debug("closing the store's pool failed: {}", e.toString());
         }
     }
 
@@ -149,7 +184,7 @@ final class PostgresDatabase extends Database {
 
     @Override
     public String location() {
-        return location.toString();
+        return location;
     }
 
     @Override
@@ -161,6 +196,6 @@ final class PostgresDatabase extends Database {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        pool.close();
+        closeQuietly(ownedPool);
     }
 }

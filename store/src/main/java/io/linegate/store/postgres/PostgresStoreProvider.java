@@ -23,6 +23,14 @@ public final class PostgresStoreProvider implements StoreProvider {
     }
 
     @Override
+    public Store open(javax.sql.DataSource dataSource, String databaseProduct, Store.Options options) {
+        if (!"PostgreSQL".equalsIgnoreCase(databaseProduct)) {
+            return null;
+        }
+        return new JdbcStore(PostgresDatabase.openOn(dataSource, options.clock(), options.create()));
+    }
+
+    @Override
     public Store open(String location, Store.Options options) {
         return new JdbcStore(PostgresDatabase.open(PostgresLocation.parse(location, options.password()), options.clock(),
                 options.create()));

@@ -70,4 +70,38 @@ class PostgresStoreTest extends StoreContractTest {
             assertThat(store.location()).startsWith("postgresql://");
         }
     }
+
+    @Test
+    void aStoreOnTheApplicationsDataSourceSharesTheDatabaseAndLeavesItsPoolOpen() throws Exception {
+        PostgresLocation l = PostgresLocation.parse(location, options().password());
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl(l.jdbcUrl());
+        config.setUsername(l.user());
+        if (l.password() != null) {
+            config.setPassword(l.password().reveal());
+        }
+        try (com.zaxxer.hikari.HikariDataSource application = new com.zaxxer.hikari.HikariDataSource(config)) {
+            try (Store onTheDataSource = Store.open(application, options())) {
+                assertThat(onTheDataSource.location()).startsWith("the application's DataSource (jdbc:postgresql://")
+                        .doesNotContain("password");
+                onTheDataSource.journal().append("{\"destination\":\"U1\",\"events\":[]}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        java.time.Instant.now()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+                try (Store byLocation = open()) {
+                    assertThat(byLocation.journal().inbox(0, 10)).as("one database, one store").hasSize(1);
+                }
+            }
+            try (java.sql.Connection c = application.getConnection(); java.sql.Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT 1")) {
+                assertThat(rs.next()).as("the application's pool is still open").isTrue();
+            }
+        }
+    }
+
+    @Test
+    void aDataSourceOfAnotherDatabaseIsRefusedNamingIt() throws Exception {
+        org.sqlite.SQLiteDataSource sqlite = new org.sqlite.SQLiteDataSource();
+        sqlite.setUrl("jdbc:sqlite::memory:");
+        assertThatThrownBy(() -> Store.open(sqlite, options()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no store runs on a SQLite DataSource");
+    }
 }
