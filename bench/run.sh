@@ -459,16 +459,18 @@ scenario_compare() { # run
 
 # One server of the spring scenario, measured: warm-up, then wrk; its CPU time and threads during the run.
 spring_measure() { # port, stats port, name, dir
-  local port="$1" stats="$2" name="$3" d="$4" cpu0 threads
+  local port="$1" stats="$2" name="$3" d="$4" cpu0 t0 threads
   run_wrk "$port" "$COMPARE_CONNECTIONS" "$WARMUP" "$WARM_BODIES" "$d/$name-wrk-warmup.txt"
   sleep 1
-  cpu0=$(cpu_seconds "$SERVER_PID")
+  cpu0=$(cpu_seconds "$SERVER_PID"); t0=$(date +%s)
   run_wrk "$port" "$COMPARE_CONNECTIONS" "$RUN_SECONDS" "$MAIN_BODIES" "$d/$name-wrk.txt"
   threads=$(ls "/proc/$SERVER_PID/task" 2>/dev/null | wc -l)
+  # Over the whole wrk call, which also loads the bodies file (several seconds) while the server catches up.
   echo "cpu_s $(python3 -c "print(round($(cpu_seconds "$SERVER_PID") - $cpu0, 1))")" >"$d/$name-server.txt"
+  echo "wall_s $(($(date +%s) - t0))" >>"$d/$name-server.txt"
   echo "threads $threads" >>"$d/$name-server.txt"
   counts "$stats" >"$d/$name-counts.txt" || true
-  log "  $name: $(kv "$d/$name-wrk.txt" rps) req/s, p50 $(kv "$d/$name-wrk.txt" p50_ms) ms, p99 $(kv "$d/$name-wrk.txt" p99_ms) ms, max $(kv "$d/$name-wrk.txt" max_ms) ms, non-200 $(kv "$d/$name-wrk.txt" non200), socket errors $(kv "$d/$name-wrk.txt" socket_errors); server CPU $(kv "$d/$name-server.txt" cpu_s) s in ${RUN_SECONDS} s, $threads threads; handler runs so far $(kv "$d/$name-counts.txt" runs), repeated ids handled $(kv "$d/$name-counts.txt" duplicates)"
+  log "  $name: $(kv "$d/$name-wrk.txt" rps) req/s, p50 $(kv "$d/$name-wrk.txt" p50_ms) ms, p99 $(kv "$d/$name-wrk.txt" p99_ms) ms, max $(kv "$d/$name-wrk.txt" max_ms) ms, non-200 $(kv "$d/$name-wrk.txt" non200), socket errors $(kv "$d/$name-wrk.txt" socket_errors); server CPU $(kv "$d/$name-server.txt" cpu_s) s over the $(kv "$d/$name-server.txt" wall_s) s wrk call, $threads threads; handler runs so far $(kv "$d/$name-counts.txt" runs), repeated ids handled $(kv "$d/$name-counts.txt" duplicates)"
 }
 
 scenario_spring() { # run: baseline, linegate serve and the Spring Boot starter, handler 0 ms then 50 ms
