@@ -54,6 +54,10 @@
 #               started (2 s after its port opens) and driven the same way. Target: no ack >= 2,000 ms, p99 <= 250 ms.
 #   coldwrk     (issue 15) wrk -c STORE_CONNECTIONS for the first 3 s after a fresh node is ready, and the same
 #               on the Armeria floor started the same way.
+#   spring      (issue 13) wrk closed loop at COMPARE_CONNECTIONS, handler 0 ms and then 50 ms, side by side: the
+#               baseline (Jetty + line-bot-parser, handler on the request thread), `linegate serve` (BenchBot) and a
+#               Spring Boot 3.5 app (Tomcat, Spring MVC, bench/spring) on the linegate starter, SQLite, WORKERS:
+#               req/s, p50, p99, non-200, starter/baseline and starter/serve. Target (50 ms): >= 5x baseline, p99 < 50 ms.
 #
 # Environment (defaults in brackets):
 #   DURATION          seconds per measured run of every scenario [throughput/compare 30, burst 60]
@@ -106,6 +110,7 @@ EMULATOR_SECONDS="${EMULATOR_SECONDS:-120}"
 EMULATOR_JAVA_OPTS="${EMULATOR_JAVA_OPTS:--Xmx512m}"
 PAGE_CLIENTS="${PAGE_CLIENTS:-50}"
 BOT_PORT=18080; BOT_STATS=18090; BOT_ADMIN=18092; BASE_PORT=18081; BASE_STATS=18091
+SPRING_PORT=18082; SPRING_STATS=18093 # the spring scenario's Spring Boot application
 PG_PORT=15432            # the store scenarios' PostgreSQL server
 STORE_CONNECTIONS="${STORE_CONNECTIONS:-64}"
 CLUSTER_LEASE="${CLUSTER_LEASE:-PT10S}"
@@ -151,7 +156,14 @@ log "installing the linegate modules of $ROOT into ~/.m2 (mvn install -DskipTest
 mvn -q -f "$ROOT/pom.xml" install -DskipTests -pl server,emulator -am
 log "building $JAR"
 mvn -q -f "$BENCH/pom.xml" package
-for p in $BOT_PORT $BOT_STATS $BOT_ADMIN $BASE_PORT $BASE_STATS; do
+SPRING_JAR="$BENCH/spring/target/linegate-bench-spring.jar"
+if [[ " $SCENARIOS " == *" spring "* ]]; then
+  # Its own module of the root build (Spring Boot's dependency management stays out of the bench jar); -am
+  # builds the starter and the runtime of this checkout into it.
+  log "building $SPRING_JAR"
+  mvn -q -f "$ROOT/pom.xml" package -DskipTests -pl bench/spring -am
+fi
+for p in $BOT_PORT $BOT_STATS $BOT_ADMIN $BASE_PORT $BASE_STATS $SPRING_PORT $SPRING_STATS; do
   if ss -ltnH "sport = :$p" | grep -q .; then echo "port $p is busy on this machine" >&2; exit 1; fi
 done
 
@@ -192,6 +204,22 @@ start_baseline() { # handler-ms, log
   SERVER_DATA=""
   wait_port $BASE_STATS 60
   wait_port $BASE_PORT 60
+}
+
+start_spring() { # handler-ms, log: the Spring Boot application on the starter, a fresh SQLite directory
+  local data; data="$(mktemp -d /tmp/linegate-bench-spring.XXXXXX)"
+  # The channel secret comes from BENCH_CHANNEL_SECRET (exported above), not from the command line.
+  # shellcheck disable=SC2086
+  java ${SPRING_JAVA_OPTS:-} -jar "$SPRING_JAR" --server.port=$SPRING_PORT --bench.stats-port=$SPRING_STATS \
+    --linegate.store="sqlite:$data" --linegate.workers="$WORKERS" --bench.handler-ms="$1" >"$2" 2>&1 &
+  SERVER_PID=$!
+  SERVER_DATA="$data"
+  wait_port $SPRING_STATS 90
+  wait_port $SPRING_PORT 90
+}
+
+cpu_seconds() { # pid: user + system CPU seconds of the process so far
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0
 }
 
 start_postgres() { # log
@@ -285,7 +313,7 @@ WARM_BODIES="$RESULTS/warmup-bodies.txt"
 MAIN_BODIES="$RESULTS/bodies.txt"
 if [[ " $SCENARIOS " == *" throughput "* || " $SCENARIOS " == *" compare "* || " $SCENARIOS " == *" ceiling "* \
       || " $SCENARIOS " == *" store "* || " $SCENARIOS " == *" cluster "* || " $SCENARIOS " == *" coldwrk "* \
-      || " $SCENARIOS " == *" throughput-before "* || " $SCENARIOS " == *" attack "* ]]; then
+      || " $SCENARIOS " == *" throughput-before "* || " $SCENARIOS " == *" attack "* || " $SCENARIOS " == *" spring "* ]]; then
   log "generating $BODIES signed bodies (+20000 for warm-up)"
   java -jar "$JAR" gen --out="$MAIN_BODIES" --first=0 --count="$BODIES" | tee -a "$RESULTS/run.log"
   java -jar "$JAR" gen --out="$WARM_BODIES" --first=$WARM_FIRST --count=20000 | tee -a "$RESULTS/run.log"
@@ -427,6 +455,57 @@ scenario_compare() { # run
     server_p99_ms="$sp99" non200="$(kv "$d/wrk.txt" non200)" ratio="$ratio"
   # Graceful stop: the backlog stays in the journal (it would take minutes to handle at 50 ms each).
   stop_server
+}
+
+# One server of the spring scenario, measured: warm-up, then wrk; its CPU time and threads during the run.
+spring_measure() { # port, stats port, name, dir
+  local port="$1" stats="$2" name="$3" d="$4" cpu0 t0 threads
+  run_wrk "$port" "$COMPARE_CONNECTIONS" "$WARMUP" "$WARM_BODIES" "$d/$name-wrk-warmup.txt"
+  sleep 1
+  cpu0=$(cpu_seconds "$SERVER_PID"); t0=$(date +%s)
+  run_wrk "$port" "$COMPARE_CONNECTIONS" "$RUN_SECONDS" "$MAIN_BODIES" "$d/$name-wrk.txt"
+  threads=$(ls "/proc/$SERVER_PID/task" 2>/dev/null | wc -l)
+  # Over the whole wrk call, which also loads the bodies file (several seconds) while the server catches up.
+  echo "cpu_s $(python3 -c "print(round($(cpu_seconds "$SERVER_PID") - $cpu0, 1))")" >"$d/$name-server.txt"
+  echo "wall_s $(($(date +%s) - t0))" >>"$d/$name-server.txt"
+  echo "threads $threads" >>"$d/$name-server.txt"
+  counts "$stats" >"$d/$name-counts.txt" || true
+  log "  $name: $(kv "$d/$name-wrk.txt" rps) req/s, p50 $(kv "$d/$name-wrk.txt" p50_ms) ms, p99 $(kv "$d/$name-wrk.txt" p99_ms) ms, max $(kv "$d/$name-wrk.txt" max_ms) ms, non-200 $(kv "$d/$name-wrk.txt" non200), socket errors $(kv "$d/$name-wrk.txt" socket_errors); server CPU $(kv "$d/$name-server.txt" cpu_s) s over the $(kv "$d/$name-server.txt" wall_s) s wrk call, $threads threads; handler runs so far $(kv "$d/$name-counts.txt" runs), repeated ids handled $(kv "$d/$name-counts.txt" duplicates)"
+}
+
+scenario_spring() { # run: baseline, linegate serve and the Spring Boot starter, handler 0 ms then 50 ms
+  local r="$1" ms d base serve starter ratio_base ratio_serve ratio_serve_base
+  for ms in 0 $HANDLER_MS; do
+    d="$RESULTS/spring-h$ms-$r"
+    mkdir -p "$d"
+    log "spring h$ms #$r: handler $ms ms, wrk -t$WRK_THREADS -c$COMPARE_CONNECTIONS, ${WARMUP}s warm-up + ${RUN_SECONDS}s each: baseline, linegate serve, Spring Boot starter ($WORKERS workers each)"
+    start_baseline "$ms" "$d/baseline.log"
+    spring_measure $BASE_PORT $BASE_STATS baseline "$d"
+    stop_server
+    start_bot "$ms" "${BOT_JAVA_OPTS:-}" "$d/serve.log"
+    spring_measure $BOT_PORT $BOT_STATS serve "$d"
+    stop_server # graceful: a 50 ms backlog stays in the journal
+    start_spring "$ms" "$d/starter.log"
+    spring_measure $SPRING_PORT $SPRING_STATS starter "$d"
+    stop_server
+    base=$(kv "$d/baseline-wrk.txt" rps); serve=$(kv "$d/serve-wrk.txt" rps); starter=$(kv "$d/starter-wrk.txt" rps)
+    ratio_base=$(python3 -c "print(round(${starter:-0} / max(${base:-0}, 1), 2))")
+    ratio_serve=$(python3 -c "print(round(${starter:-0} / max(${serve:-0}, 1), 2))")
+    ratio_serve_base=$(python3 -c "print(round(${serve:-0} / max(${base:-0}, 1), 2))")
+    log "  h$ms: starter / baseline $ratio_base, starter / serve $ratio_serve (serve / baseline $ratio_serve_base)$( [[ $ms -gt 0 ]] && echo "; target: starter / baseline >= 5 with p99 < 50 ms")"
+    local n ratio dup
+    for n in baseline serve starter; do
+      ratio=""; dup=""
+      [[ $n == serve ]] && ratio="$ratio_serve_base"
+      [[ $n == starter ]] && ratio="$ratio_base"
+      # The baseline has no dedupe: wrk cycles through BODIES, so its repeated ids say nothing.
+      [[ $n != baseline ]] && dup="$(kv "$d/$n-counts.txt" duplicates)"
+      row "spring-$n-h$ms" "$r" rps="$(kv "$d/$n-wrk.txt" rps)" p50_ms="$(kv "$d/$n-wrk.txt" p50_ms)" \
+        p99_ms="$(kv "$d/$n-wrk.txt" p99_ms)" max_ms="$(kv "$d/$n-wrk.txt" max_ms)" non200="$(kv "$d/$n-wrk.txt" non200)" \
+        duplicates="$dup" ratio="$ratio"
+    done
+    row "spring-starter-vs-serve-h$ms" "$r" ratio="$ratio_serve"
+  done
 }
 
 sampler() { # out csv, stop file; one scrape a second, bounded
@@ -696,6 +775,7 @@ for ((run = 1; run <= RUNS; run++)); do
       store) scenario_store "$run" ;;
       coldburst) scenario_coldburst "$run" ;;
       coldwrk) scenario_coldwrk "$run" ;;
+      spring) scenario_spring "$run" ;;
       cluster) scenario_cluster "$run" ;;
       emulator-page) scenario_emulator_page "$run" ;;
       *) echo "unknown scenario $s" >&2; exit 2 ;;
@@ -713,5 +793,6 @@ rm -f "$MAIN_BODIES" "$WARM_BODIES" "$RESULTS/.sample.prom"
   echo "Targets: throughput >= 20000 req/s with p99 <= 25 ms; burst p99 < 100 ms, heap < 256 MiB, lost 0, duplicates 0."
   echo "Emulator: push >= 20000 req/s, webhook >= 20000 deliveries/s (ratio = rps / 20000)."
   echo "Store: PostgreSQL >= 0.5 x SQLite with p99 <= 50 ms; cluster takeover (drain_s) <= lease + 2 s, lost 0."
+  echo "Spring (issue 13): ratio of spring-starter-hN = starter / baseline, of spring-serve-hN = serve / baseline, of spring-starter-vs-serve-hN = starter / serve; target h50: starter / baseline >= 5 with p99 < 50 ms."
   echo "Emulator with chat pages: emulator-page-chatters and -load ratio = their deliveries/s / those of emulator-page-none in the same run."
 } | tee "$RESULTS/summary.txt"
