@@ -41,6 +41,7 @@ public final class LinegateChannel {
     private volatile WebhookReceiver warmUpReceiver;
     private volatile WarmUp.Result lastWarmUp;
 
+    private final MeterRegistry meters; // the application's, with this channel's tag
     private final Store ownedStore; // opened here on the application's DataSource; null: the runtime's own
 
     LinegateChannel(ChannelSettings settings, java.util.function.Supplier<javax.sql.DataSource> dataSource,
@@ -54,6 +55,7 @@ public final class LinegateChannel {
         CompositeMeterRegistry registry = new CompositeMeterRegistry();
         registry.config().commonTags("channel", name);
         registry.add(appRegistry);
+        this.meters = registry;
         this.bot = new Bot() {
             @Override
             public String name() {
@@ -149,6 +151,16 @@ public final class LinegateChannel {
         Secret token = warmUpToken;
         WebhookReceiver scratch = warmUpReceiver;
         return token != null && scratch != null && warmUpHeader != null && token.matches(warmUpHeader) ? scratch : null;
+    }
+
+    /** The application's meter registry, with this channel's {@code channel} tag. */
+    MeterRegistry meters() {
+        return meters;
+    }
+
+    /** Whether {@code receiver} is the warm-up's scratch receiver (its requests are nobody's). */
+    boolean isWarmUp(WebhookReceiver receiver) {
+        return receiver != this.receiver;
     }
 
     /** What the warm-up did; null without one. */

@@ -12,7 +12,12 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.HttpRequestHandler;
@@ -26,27 +31,61 @@ import org.springframework.web.HttpRequestHandler;
  */
 final class WebhookEndpoint implements HttpRequestHandler {
     private static final Logger log = LoggerFactory.getLogger(WebhookEndpoint.class);
+    private static final Logger access = LoggerFactory.getLogger("linegate.access");
 
     private final LinegateChannel channel;
     private final long maxBodySize;
     private final Semaphore bodies; // bytes of bodies in memory, all channels together
     private final RateLimitedLog clientErrors;
+    private final Timer ackLatency;
+    private final Map<Integer, Counter> requests = new ConcurrentHashMap<>();
 
     WebhookEndpoint(LinegateChannel channel, long maxBodySize, Semaphore bodies, RateLimitedLog clientErrors) {
         this.channel = channel;
         this.maxBodySize = maxBodySize;
         this.bodies = bodies;
         this.clientErrors = clientErrors;
+        this.ackLatency = Timer.builder("linegate.ack.latency")
+                .description("time from a webhook request's arrival to its response")
+                .publishPercentileHistogram()
+                .register(channel.meters());
     }
 
+    /**
+     * The webhook access log the guidelines ask for ("Save webhook logs": time, sender address,
+     * method, path, status) with the latency, and the request meters; no bodies, headers or secrets.
+     * The warm-up's own requests are left out.
+     */
     @Override
     public void handleRequest(HttpServletRequest req, HttpServletResponse res) throws IOException {
+        long start = System.nanoTime();
+        boolean[] warmUp = new boolean[1];
+        try {
+            handle(req, res, warmUp);
+        } finally {
+            if (!warmUp[0]) {
+                long nanos = System.nanoTime() - start;
+                int status = res.getStatus();
+                requests.computeIfAbsent(status, code -> Counter.builder("linegate.webhook.requests")
+                        .description("webhook requests by response status").tag("status", String.valueOf(code))
+                        .register(channel.meters())).increment();
+                ackLatency.record(nanos, TimeUnit.NANOSECONDS);
+                if (access.isInfoEnabled()) {
+                    access.info("{} {} {} {} {}ms", req.getRemoteAddr(), req.getMethod(), channel.path(), status,
+                            TimeUnit.NANOSECONDS.toMicros(nanos) / 1000.0);
+                }
+            }
+        }
+    }
+
+    private void handle(HttpServletRequest req, HttpServletResponse res, boolean[] warmUp) throws IOException {
         if (!"POST".equals(req.getMethod())) {
             res.setHeader("Allow", "POST");
             answer(res, 405, "Use POST");
             return;
         }
         WebhookReceiver receiver = channel.receiver(req.getHeader(WarmUp.HEADER));
+        warmUp[0] = receiver != null && channel.isWarmUp(receiver);
         if (receiver == null) {
             answer(res, 503, "The bot server is starting; try again later");
             return;

@@ -254,7 +254,8 @@ class StarterTest {
         assertThat(linegate.path("details").path("shop").path("path").asText()).isEqualTo("/callback/shop");
 
         JsonNode metrics = Webhooks.json(Webhooks.get(url("/actuator/metrics")).body());
-        assertThat(metrics.path("names").toString()).contains("linegate.events.received", "linegate.queue.depth");
+        assertThat(metrics.path("names").toString()).contains("linegate.events.received", "linegate.queue.depth",
+                "linegate.webhook.requests", "linegate.ack.latency");
         JsonNode shopQueue = Webhooks.json(Webhooks.get(url("/actuator/metrics/linegate.queue.depth?tag=channel:shop")).body());
         assertThat(shopQueue.path("name").asText()).isEqualTo("linegate.queue.depth");
 
@@ -270,10 +271,20 @@ class StarterTest {
     }
 
     @Test
-    void secretsAppearNeitherInTheActuatorNorInToString() {
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void secretsAppearNeitherInTheLogsNorInTheActuatorNorInToString(org.springframework.boot.test.system.CapturedOutput output) {
+        String id = "01SECRETSSECRETSSECRETSSEC";
+        Webhooks.signedPost(url("/callback"), Webhooks.text("Usecret", "hi", id), "a-wrong-secret-0123456789abcdef");
+        assertThat(Webhooks.signedPost(url("/callback"), Webhooks.text("Usecret", "fail", id), secret()).statusCode())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> channels.channel("default").store().deadLetters().list(100)
+                .stream().anyMatch(d -> d.eventId().equals(id)));
+
         String everything = Webhooks.get(url("/actuator/linegate")).body() + Webhooks.get(url("/actuator/health")).body()
                 + channels.all() + channels.channel("default").api() + channels.channel("shop").runtime().config();
         assertThat(everything).contains("/callback/shop").doesNotContain(secret()).doesNotContain(SHOP_SECRET);
+        assertThat(output.getAll()).contains("linegate.access").contains("this handler always fails")
+                .doesNotContain(secret()).doesNotContain(SHOP_SECRET);
     }
 
     private String friend(String name) {
