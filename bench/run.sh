@@ -206,12 +206,14 @@ start_baseline() { # handler-ms, log
   wait_port $BASE_PORT 60
 }
 
-start_spring() { # handler-ms, log: the Spring Boot application on the starter, a fresh SQLite directory
+start_spring() { # handler-ms, log: the Spring Boot application on the starter, a fresh SQLite directory; its
+  # warm-up as serve's (BOT_WARM_UP, off by default): both get wrk's warm-up instead, and neither is waited for
   local data; data="$(mktemp -d /tmp/linegate-bench-spring.XXXXXX)"
   # The channel secret comes from BENCH_CHANNEL_SECRET (exported above), not from the command line.
   # shellcheck disable=SC2086
   java ${SPRING_JAVA_OPTS:-} -jar "$SPRING_JAR" --server.port=$SPRING_PORT --bench.stats-port=$SPRING_STATS \
-    --linegate.store="sqlite:$data" --linegate.workers="$WORKERS" --bench.handler-ms="$1" >"$2" 2>&1 &
+    --linegate.store="sqlite:$data" --linegate.workers="$WORKERS" --bench.handler-ms="$1" \
+    --linegate.warm-up="${BOT_WARM_UP:-0s}" >"$2" 2>&1 &
   SERVER_PID=$!
   SERVER_DATA="$data"
   wait_port $SPRING_STATS 90

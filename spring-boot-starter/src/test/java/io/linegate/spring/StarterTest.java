@@ -51,6 +51,12 @@ class StarterTest {
     @EnableAutoConfiguration
     @Import({DefaultHandlers.class, ShopHandlers.class})
     static class App {
+        /** The application's own link of the middleware chain: users on the block list never reach a handler. */
+        @org.springframework.context.annotation.Bean
+        io.linegate.webhook.Middleware blockList() {
+            return (ctx, chain) -> ctx.sourceKey().equals("user:Ublocked")
+                    ? io.linegate.webhook.Outcome.completed("blocked") : chain.proceed(ctx);
+        }
     }
 
     /** The default channel's handlers, written as for the official starter. */
@@ -190,6 +196,21 @@ class StarterTest {
 
         await().atMost(Duration.ofSeconds(20)).until(() -> handlers.handled.contains(after));
         assertThat(handlers.handled.stream().filter(id::equals)).hasSize(1);
+    }
+
+    @Test
+    void theApplicationsMiddlewareBeansRunBeforeTheHandlers() {
+        String blocked = "01BLOCKEDBLOCKEDBLOCKEDBLO";
+        String other = "01NOTBLOCKEDNOTBLOCKEDNOTB";
+        assertThat(Webhooks.signedPost(url("/callback"), Webhooks.text("Ublocked", "order:never", blocked), secret())
+                .statusCode()).isEqualTo(200);
+        assertThat(Webhooks.signedPost(url("/callback"), Webhooks.text("Uallowed", "hello", other), secret())
+                .statusCode()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> handlers.handled.contains(other)
+                && channels.channel("default").dispatcher().backlog() == 0);
+        assertThat(handlers.handled).doesNotContain(blocked);
+        assertThat(channels.channel("default").store().deadLetters().list(100)).noneMatch(d -> d.eventId().equals(blocked));
     }
 
     @Test
