@@ -50,6 +50,10 @@ class LineLoginTest {
     String user;
     final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
+    {
+        logs.list = new java.util.concurrent.CopyOnWriteArrayList<>(); // the emulator's threads append while a test reads
+    }
+
     @BeforeEach
     void start() throws Exception {
         logs.start();

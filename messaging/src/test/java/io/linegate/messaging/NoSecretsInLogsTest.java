@@ -36,6 +36,7 @@ class NoSecretsInLogsTest {
         Level level = root.getLevel();
         root.setLevel(Level.DEBUG); // the most talkative the libraries get
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.list = new java.util.concurrent.CopyOnWriteArrayList<>(); // the emulator's threads may still append while the test reads
         logs.start();
         root.addAppender(logs);
         List<String> secrets = new ArrayList<>();

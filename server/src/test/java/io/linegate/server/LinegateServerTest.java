@@ -38,6 +38,10 @@ class LinegateServerTest {
     HttpClient http = HttpClient.newHttpClient();
     ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
+    {
+        logs.list = new java.util.concurrent.CopyOnWriteArrayList<>(); // the server's threads append while a test reads
+    }
+
     @BeforeEach
     void start() {
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);

@@ -58,6 +58,10 @@ class TokenManagerTest {
     final List<Store> stores = new ArrayList<>();
     final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
+    {
+        logs.list = new java.util.concurrent.CopyOnWriteArrayList<>(); // the emulator's threads append while a test reads
+    }
+
     @BeforeEach
     void start() {
         emulator = Emulator.builder().port(0).clock(clock).rateLimits(false).start();
