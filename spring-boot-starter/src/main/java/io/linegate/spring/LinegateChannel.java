@@ -37,6 +37,7 @@ public final class LinegateChannel {
     private final Duration drain;
     private volatile EventHandler handler; // the @EventMapping methods, found once every bean exists
     private volatile boolean ready;
+    private boolean stopped; // guarded by this
     private volatile Secret warmUpToken; // while warming up: webhooks carrying it go to warmUpReceiver
     private volatile WebhookReceiver warmUpReceiver;
     private volatile WarmUp.Result lastWarmUp;
@@ -199,7 +200,11 @@ public final class LinegateChannel {
     }
 
     /** Stops taking webhooks, lets running handlers finish (up to the drain time), and closes the store. */
-    void stop() {
+    synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
         ready = false;
         try {
             dispatcher.close(drain);

@@ -8,6 +8,7 @@ import java.util.function.Function;
 import io.linegate.webhook.EventHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -15,7 +16,7 @@ import org.springframework.context.SmartLifecycle;
  * requests) and stopped with it (after the web server stopped taking them, so that every acknowledged
  * webhook is in the store).
  */
-public final class LinegateChannels implements SmartLifecycle {
+public final class LinegateChannels implements SmartLifecycle, DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(LinegateChannels.class);
     private final Map<String, LinegateChannel> channels = new LinkedHashMap<>();
     private final Function<String, EventHandler> handlers;
@@ -66,6 +67,15 @@ public final class LinegateChannels implements SmartLifecycle {
                 log.warn("LINE channel '{}' did not stop cleanly", c.name(), e);
             }
         }
+    }
+
+    /**
+     * Closes what {@link #stop()} did not (the application failed to start after the channels were
+     * built, say), so that no store is left open.
+     */
+    @Override
+    public void destroy() {
+        stop();
     }
 
     @Override
