@@ -102,42 +102,45 @@ final class WebhookEndpoint implements HttpRequestHandler {
             answer(res, 503, "The bot server is overloaded; try again later");
             return;
         }
-        byte[] body;
-        try {
-            body = read(req.getInputStream());
-        } catch (SocketTimeoutException e) {
-            clientErrors.warn("webhook on {}: the body did not arrive in time", channel.path());
-            answer(res, 408, "The request body did not arrive in time");
-            return;
-        } catch (IOException e) {
-            clientErrors.warn("webhook on {}: the body could not be read ({})", channel.path(), e.toString());
-            answer(res, 400, "The request body could not be read");
-            return;
-        } finally {
-            bodies.release(permits);
-        }
-        if (body == null) {
-            clientErrors.warn("webhook on {} refused: the body is over linegate.max-body-size", channel.path());
-            answer(res, 413, "The request body is too large");
-            return;
-        }
+        // The budget covers the body from before it is read until the store has it.
         WebhookReceiver.Receipt receipt;
         try {
-            receipt = receiver.receive(body, req.getHeader(WebhookSignature.HEADER)).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            answer(res, 503, "The bot server is stopping; try again later");
-            return;
-        } catch (ExecutionException | RuntimeException e) {
-            Throwable cause = (e instanceof ExecutionException || e instanceof CompletionException) && e.getCause() != null
-                    ? e.getCause() : e;
-            if (cause instanceof WebhookReceiver.OverloadedException) {
-                answer(res, 503, "The bot server is overloaded; try again later");
+            byte[] body;
+            try {
+                body = read(req.getInputStream());
+            } catch (SocketTimeoutException e) {
+                clientErrors.warn("webhook on {}: the body did not arrive in time", channel.path());
+                answer(res, 408, "The request body did not arrive in time");
+                return;
+            } catch (IOException e) {
+                clientErrors.warn("webhook on {}: the body could not be read ({})", channel.path(), e.toString());
+                answer(res, 400, "The request body could not be read");
                 return;
             }
-            log.error("could not journal a webhook on {}; answering 503 so that it is not taken as received", channel.path(), cause);
-            answer(res, 503, "The webhook could not be stored");
-            return;
+            if (body == null) {
+                clientErrors.warn("webhook on {} refused: the body is over linegate.max-body-size", channel.path());
+                answer(res, 413, "The request body is too large");
+                return;
+            }
+            try {
+                receipt = receiver.receive(body, req.getHeader(WebhookSignature.HEADER)).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                answer(res, 503, "The bot server is stopping; try again later");
+                return;
+            } catch (ExecutionException | RuntimeException e) {
+                Throwable cause = (e instanceof ExecutionException || e instanceof CompletionException) && e.getCause() != null
+                        ? e.getCause() : e;
+                if (cause instanceof WebhookReceiver.OverloadedException) {
+                    answer(res, 503, "The bot server is overloaded; try again later");
+                    return;
+                }
+                log.error("could not journal a webhook on {}; answering 503 so that it is not taken as received", channel.path(), cause);
+                answer(res, 503, "The webhook could not be stored");
+                return;
+            }
+        } finally {
+            bodies.release(permits);
         }
         switch (receipt.verdict()) {
             case VALID -> answer(res, 200, null);

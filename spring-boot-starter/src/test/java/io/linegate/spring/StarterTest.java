@@ -267,6 +267,16 @@ class StarterTest {
     }
 
     @Test
+    void aBodyOverTheLimitIsRefusedWith413BeforeItIsRead() {
+        byte[] big = new byte[1024 * 1024 + 1];
+        java.util.Arrays.fill(big, (byte) ' ');
+        HttpResponse<String> res = Webhooks.signedPost(url("/callback"), big, secret());
+
+        assertThat(res.statusCode()).isEqualTo(413);
+        assertThat(Webhooks.json(res.body()).path("message").asText()).isEqualTo("The request body is too large");
+    }
+
+    @Test
     void healthMetricsAndTheOperatorSwitchesAreActuatorEndpoints() {
         JsonNode health = Webhooks.json(Webhooks.get(url("/actuator/health")).body());
         JsonNode linegate = health.path("components").path("linegate");
