@@ -197,7 +197,7 @@ public final class LinegateServer implements AutoCloseable {
             lastWarmUp = WarmUp.run(warmUp, baseUri(), webhookPath, (token, scratch) -> {
                 warmUpService = scratch == null ? null : new WebhookService(scratch, webhookErrors);
                 warmUpToken = token;
-            });
+            }, true);
         } catch (RuntimeException e) {
             log.warn("the warm-up failed; taking traffic without it", e);
         }

@@ -6,8 +6,8 @@ import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.SessionProtocol;
 import com.linecorp.armeria.common.RequestHeaders;
-import com.linecorp.armeria.server.HttpService;
 import io.linegate.core.Secret;
 import io.linegate.core.WebhookSignature;
 import io.linegate.store.Store;
@@ -24,6 +24,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
@@ -90,11 +91,11 @@ public final class WarmUp {
 
     /**
      * Warms a node hosted elsewhere (a servlet container, say) for at most {@code maximum}, through its
-     * webhook path at {@code base}; see the class comment. The node answers requests carrying the token
+     * webhook path at {@code base}, over HTTP/1.1 (what LINE sends webhooks with); see the class comment. The node answers requests carrying the token
      * with the receiver {@code route} is given, and all others 503 until it is ready.
      */
     public static Result run(Duration maximum, URI base, String webhookPath, Route route) {
-        return run(Settings.upTo(maximum), base, webhookPath, route);
+        return run(Settings.upTo(maximum), base, webhookPath, route, false);
     }
 
     /**
@@ -102,7 +103,7 @@ public final class WarmUp {
      * access path and error handling. Requests carrying the token are routed by {@code route} to a
      * receiver over the scratch store; the token is forgotten afterwards.
      */
-    static Result run(Settings settings, URI base, String webhookPath, Route route) {
+    static Result run(Settings settings, URI base, String webhookPath, Route route, boolean http2) {
         long start = System.nanoTime();
         Path scratch;
         try {
@@ -121,8 +122,14 @@ public final class WarmUp {
                     dispatcher::appended, Clock.systemUTC()).ackDeadline(Duration.ofSeconds(5), new SimpleMeterRegistry());
             route.install(token, receiver);
             try (ClientFactory factory = ClientFactory.builder().tlsNoVerify().build()) {
-                WebClient client = WebClient.builder(base).factory(factory).responseTimeoutMillis(10_000).build();
-                return rounds(settings, client, webhookPath, secret, token, start);
+                // Both protocols LINE may use: a plain client would speak HTTP/2 only (its preface), and the
+                // HTTP/1.1 decoding that LINE's webhooks take would meet the burst cold.
+                boolean tls = "https".equalsIgnoreCase(base.getScheme());
+                WebClient http1 = client(factory, base, tls ? SessionProtocol.H1 : SessionProtocol.H1C);
+                List<WebClient> clients = http2
+                        ? List.of(http1, client(factory, base, tls ? SessionProtocol.H2 : SessionProtocol.H2C))
+                        : List.of(http1);
+                return rounds(settings, clients, webhookPath, secret, token, start);
             } finally {
                 route.install(null, null);
                 dispatcher.close(Duration.ofSeconds(2));
@@ -138,7 +145,13 @@ public final class WarmUp {
         return Secret.of(HexFormat.of().formatHex(bytes), what);
     }
 
-    private static Result rounds(Settings settings, WebClient client, String path, Secret secret, Secret token,
+    private static WebClient client(ClientFactory factory, URI base, SessionProtocol protocol) {
+        return WebClient.builder(protocol, com.linecorp.armeria.client.Endpoint.of(base.getHost(), base.getPort()))
+                .factory(factory).responseTimeoutMillis(10_000).build();
+    }
+
+    /** Rounds alternate between the clients (HTTP/1.1 and HTTP/2), so that a settled pair covers both. */
+    private static Result rounds(Settings settings, List<WebClient> clients, String path, Secret secret, Secret token,
                                  long start) {
         long minimum = start + settings.minimum().toNanos();
         long maximum = start + settings.maximum().toNanos();
@@ -148,6 +161,7 @@ public final class WarmUp {
         int settledRounds = 0;
         int round = 0;
         while (System.nanoTime() < maximum) {
+            WebClient client = clients.get(round % clients.size());
             long[] latencies = round(client, path, secret, token, round++, maximum, acknowledged);
             requests += latencies.length;
             if (latencies.length == 0) {
