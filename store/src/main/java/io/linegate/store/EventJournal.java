@@ -19,6 +19,15 @@ public interface EventJournal {
     /** Appends a raw webhook body. The future completes when it would survive a crash. */
     CompletableFuture<Void> append(byte[] body, Instant receivedAt);
 
+    /**
+     * Whether appends (webhooks waiting for their {@code 200}) are waiting to commit right now, so that
+     * processing, which may slow under a burst, had better leave the store to them for a moment; false
+     * where appends have a path of their own.
+     */
+    default boolean appendsWaiting() {
+        return false;
+    }
+
     /** Inbox entries after {@code afterSeq}, oldest first. */
     List<InboxEntry> inbox(long afterSeq, int limit);
 

@@ -66,6 +66,8 @@ public final class Dispatcher implements AutoCloseable {
     private final Clock clock;
     private final int window;
     private final int maxAttempts;
+    private static final int MAX_YIELD_MS = 20;
+    private final java.util.concurrent.atomic.AtomicLong yields = new java.util.concurrent.atomic.AtomicLong();
     private final Duration backoff;
     private final Duration maxBackoff;
     private final Duration dedupeWindow;
@@ -216,6 +218,7 @@ public final class Dispatcher implements AutoCloseable {
     private void pumpLoop() {
         while (running) {
             try {
+                yieldToAppends();
                 boolean worked = splitInbox();
                 worked |= loadPending();
                 if (!worked && running) {
@@ -226,6 +229,23 @@ public final class Dispatcher implements AutoCloseable {
                 sleepQuietly(1000);
             }
         }
+    }
+
+    /**
+     * While webhooks wait for their append to commit, the pump leaves the store to them before it
+     * reads and splits (processing may slow under a burst; acknowledgement may not), for at most
+     * {@value #MAX_YIELD_MS} ms at a time, so that processing never stops under a steady stream.
+     */
+    private void yieldToAppends() {
+        for (int i = 0; i < MAX_YIELD_MS && running && journal.appendsWaiting(); i++) {
+            LockSupport.parkNanos(1_000_000L);
+            yields.incrementAndGet();
+        }
+    }
+
+    /** Milliseconds spent yielding to appends, in 1 ms steps (for tests). */
+    long yieldedMillis() {
+        return yields.get();
     }
 
     private boolean splitInbox() {

@@ -47,6 +47,14 @@ public abstract class Database implements AutoCloseable {
      */
     public abstract <T> CompletableFuture<T> writeGrouped(GroupCommitWriter.Work<T> work);
 
+    /**
+     * Whether writes made with {@link #writeGrouped} wait to be committed behind the one writer, so
+     * that readers doing background work had better wait (false where they have a path of their own).
+     */
+    public boolean groupedWritesWaiting() {
+        return false;
+    }
+
     /** The nodes that share this database (one, for a database only one process may open). */
     public abstract io.linegate.store.Cluster cluster();
 

@@ -252,6 +252,11 @@ public final class GroupCommitWriter implements AutoCloseable {
         return result;
     }
 
+    /** Whether urgent writes (acknowledgements) are queued and not yet taken into a commit. */
+    public boolean urgentWaiting() {
+        return urgentWaiting.get() > 0;
+    }
+
     /** Writes queued and not yet committed. */
     public int queued() {
         lock.lock();

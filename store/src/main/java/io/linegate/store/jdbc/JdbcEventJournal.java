@@ -37,6 +37,11 @@ final class JdbcEventJournal implements EventJournal {
     }
 
     @Override
+    public boolean appendsWaiting() {
+        return db.groupedWritesWaiting();
+    }
+
+    @Override
     public CompletableFuture<Void> append(byte[] body, Instant receivedAt) {
         // The hot path: one batched insert in the next group commit, nothing more.
         return db.writeGrouped(tx -> {

@@ -146,6 +146,11 @@ final class SqliteDatabase extends Database {
     }
 
     @Override
+    public boolean groupedWritesWaiting() {
+        return writer.urgentWaiting();
+    }
+
+    @Override
     public io.linegate.store.Cluster cluster() {
         return cluster;
     }
