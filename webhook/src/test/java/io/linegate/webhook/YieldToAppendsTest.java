@@ -40,6 +40,9 @@ class YieldToAppendsTest {
                      Statement st = other.createStatement()) {
                     st.execute("BEGIN IMMEDIATE"); // the store's writer now waits for the lock with the first append
                     first = store.journal().append(Webhooks.body(Webhooks.text(Webhooks.user(1), "01YIELDFIRST00000000000000", "one", false)), Instant.now());
+                    // The writer takes the first append into a commit, which waits for the lock; the second
+                    // then queues behind it (sent together, both could go into that one commit).
+                    await().atMost(Duration.ofSeconds(5)).until(() -> !store.journal().appendsWaiting());
                     second = store.journal().append(Webhooks.body(Webhooks.text(Webhooks.user(1), "01YIELDSECOND0000000000000", "two", false)), Instant.now());
                     await().atMost(Duration.ofSeconds(5)).until(() -> store.journal().appendsWaiting());
                     await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.yieldedMillis() >= 20);
