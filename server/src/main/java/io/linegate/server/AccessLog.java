@@ -3,12 +3,7 @@ package io.linegate.server;
 import com.linecorp.armeria.common.logging.RequestLog;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.logging.AccessLogWriter;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,17 +15,11 @@ import org.slf4j.LoggerFactory;
 final class AccessLog implements AccessLogWriter {
     private static final Logger access = LoggerFactory.getLogger("linegate.access");
     private final String webhookPath;
-    private final MeterRegistry registry;
-    private final Timer ackLatency;
-    private final Map<Integer, Counter> requests = new ConcurrentHashMap<>();
+    private final WebhookMeters meters;
 
     AccessLog(String webhookPath, MeterRegistry registry) {
         this.webhookPath = webhookPath;
-        this.registry = registry;
-        this.ackLatency = Timer.builder("linegate.ack.latency")
-                .description("time from a webhook request's arrival to its response")
-                .publishPercentileHistogram()
-                .register(registry);
+        this.meters = new WebhookMeters(registry);
     }
 
     /** Nanoseconds as milliseconds with three decimals, without String.format's cost. */
@@ -50,10 +39,7 @@ final class AccessLog implements AccessLogWriter {
         long nanos = log.totalDurationNanos();
         String path = ctx.path();
         if (path.equals(webhookPath)) {
-            requests.computeIfAbsent(status, code -> Counter.builder("linegate.webhook.requests")
-                    .description("webhook requests by response status")
-                    .tag("status", String.valueOf(code)).register(registry)).increment();
-            ackLatency.record(nanos, TimeUnit.NANOSECONDS);
+            meters.record(status, nanos);
         }
         if (access.isInfoEnabled()) {
             // The line's own timestamp is the time; formatting here stays cheap because it runs per request.

@@ -12,12 +12,9 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Timer;
+import io.linegate.server.WebhookMeters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.HttpRequestHandler;
@@ -37,18 +34,14 @@ final class WebhookEndpoint implements HttpRequestHandler {
     private final long maxBodySize;
     private final Semaphore bodies; // bytes of bodies in memory, all channels together
     private final RateLimitedLog clientErrors;
-    private final Timer ackLatency;
-    private final Map<Integer, Counter> requests = new ConcurrentHashMap<>();
+    private final WebhookMeters meters;
 
     WebhookEndpoint(LinegateChannel channel, long maxBodySize, Semaphore bodies, RateLimitedLog clientErrors) {
         this.channel = channel;
         this.maxBodySize = maxBodySize;
         this.bodies = bodies;
         this.clientErrors = clientErrors;
-        this.ackLatency = Timer.builder("linegate.ack.latency")
-                .description("time from a webhook request's arrival to its response")
-                .publishPercentileHistogram()
-                .register(channel.meters());
+        this.meters = new WebhookMeters(channel.meters());
     }
 
     /**
@@ -66,10 +59,7 @@ final class WebhookEndpoint implements HttpRequestHandler {
             if (!warmUp[0]) {
                 long nanos = System.nanoTime() - start;
                 int status = res.getStatus();
-                requests.computeIfAbsent(status, code -> Counter.builder("linegate.webhook.requests")
-                        .description("webhook requests by response status").tag("status", String.valueOf(code))
-                        .register(channel.meters())).increment();
-                ackLatency.record(nanos, TimeUnit.NANOSECONDS);
+                meters.record(status, nanos);
                 if (access.isInfoEnabled()) {
                     access.info("{} {} {} {} {}ms", req.getRemoteAddr(), req.getMethod(), channel.path(), status,
                             TimeUnit.NANOSECONDS.toMicros(nanos) / 1000.0);
