@@ -168,9 +168,10 @@ class ChatApiTest extends ReceiverFixture {
         startEmulator(b -> b);
         String u = friend("Eve");
         Sse s = stream(u, 0);
-        // More events at once than a stream holds between two writes.
+        // Far more events at once than a stream holds between two writes (2,000), so that it falls behind
+        // however fast this machine writes.
         StringBuilder events = new StringBuilder("{\"events\":[");
-        for (int i = 0; i < 2500; i++) {
+        for (int i = 0; i < 10_000; i++) {
             events.append(i == 0 ? "" : ",").append("{\"type\":\"postback\",\"postback\":{\"data\":\"").append(i)
                     .append("\"},\"source\":{\"type\":\"user\",\"userId\":\"").append(u).append("\"}}");
         }
