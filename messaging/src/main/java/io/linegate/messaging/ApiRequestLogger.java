@@ -11,9 +11,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Records every attempt of every request the SDK client makes (the guidelines: save logs of API
  * requests and responses): time, method, endpoint, status, latency, {@code x-line-request-id},
- * {@code x-line-accepted-request-id}, retry key, attempt number and the error body. It never records
+ * {@code x-line-accepted-request-id}, retry key, the attempt number the sending pipeline gave the
+ * send, and the error body. It never records
  * headers, so the bearer token cannot reach the log, nor query strings, which can carry credentials.
  * Request bodies are off by default; when on, they can be stored with user ids and texts redacted.
  */
@@ -37,25 +38,21 @@ final class ApiRequestLogger implements HttpInterceptor {
     private final ApiRequestLog sink;
     private final Bodies bodies;
     private final Clock clock;
-    /** Attempts seen per retry key, to number them; bounded, since keys matter only while retried. */
-    private final Map<String, Integer> attempts = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
-            return size() > 10_000;
-        }
-    };
+    /** The attempt number of the send in flight with a retry key, as the sending pipeline numbered it. */
+    private final ToIntFunction<String> attemptOf;
 
-    ApiRequestLogger(ApiRequestLog sink, Bodies bodies, Clock clock) {
+    ApiRequestLogger(ApiRequestLog sink, Bodies bodies, Clock clock, ToIntFunction<String> attemptOf) {
         this.sink = sink;
         this.bodies = bodies;
         this.clock = clock;
+        this.attemptOf = attemptOf;
     }
 
     @Override
     public HttpResponse intercept(HttpChain chain) throws IOException {
         HttpRequest request = chain.request();
         String retryKey = header(request.headers(), "x-line-retry-key");
-        int attempt = nextAttempt(retryKey);
+        int attempt = attemptOf.applyAsInt(retryKey);
         String body = bodies == Bodies.OFF || request.body() == null || request.body().isOneShot()
                 ? null : redact(new String(request.body().readByteArray(), StandardCharsets.UTF_8));
         Instant at = clock.instant();
@@ -86,10 +83,6 @@ final class ApiRequestLogger implements HttpInterceptor {
             log.error("could not write the API request log entry for {} {}", call.method(), call.endpoint(), e);
             return null;
         });
-    }
-
-    private synchronized int nextAttempt(String retryKey) {
-        return retryKey == null ? 1 : attempts.merge(retryKey, 1, Integer::sum);
     }
 
     String redact(String body) {

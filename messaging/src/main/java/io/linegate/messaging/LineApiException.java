@@ -1,5 +1,7 @@
 package io.linegate.messaging;
 
+import java.util.List;
+
 /**
  * A Messaging API error, typed by HTTP status, never by message text (the guidelines: "error
  * messages ... aren't guaranteed and are subject to change"). Catch the subtype you can act on.
@@ -80,9 +82,30 @@ public abstract sealed class LineApiException extends Exception implements io.li
         NotFound(int s, String id, String m) { super(s, id, m); }
     }
 
-    /** 409 on an endpoint where it is an error (on retried sends it is a success, see {@link SendResult}). */
+    /**
+     * 409 on an endpoint where it is an error. On a send with a retry key it means an earlier attempt
+     * was accepted, and the pipeline turns it into a success ({@link SendResult#wasAlreadyAccepted()})
+     * with the accepted request's id and sent messages, which this exception carries.
+     */
     public static final class Conflict extends LineApiException {
-        Conflict(int s, String id, String m) { super(s, id, m); }
+        private final String acceptedRequestId;
+        private final List<SendResult.SentMessage> sentMessages;
+
+        Conflict(int s, String id, String m) {
+            this(s, id, m, null, List.of());
+        }
+
+        Conflict(int s, String id, String m, String acceptedRequestId, List<SendResult.SentMessage> sentMessages) {
+            super(s, id, m);
+            this.acceptedRequestId = acceptedRequestId;
+            this.sentMessages = List.copyOf(sentMessages);
+        }
+
+        /** {@code x-line-accepted-request-id}: the request that was accepted earlier with the same retry key. */
+        public String acceptedRequestId() { return acceptedRequestId; }
+
+        /** The messages the accepted request sent, as LINE reports them with the 409. */
+        public List<SendResult.SentMessage> sentMessages() { return sentMessages; }
     }
 
     /** 410: the content was unsent or has expired. */

@@ -1,6 +1,7 @@
 package io.linegate.messaging;
 
 import com.linecorp.bot.client.base.Result;
+import com.linecorp.bot.client.base.channel.ChannelTokenSupplier;
 import com.linecorp.bot.messaging.client.MessagingApiBlobClient;
 import com.linecorp.bot.messaging.client.MessagingApiClient;
 import com.linecorp.bot.messaging.client.MessagingApiClientException;
@@ -10,28 +11,33 @@ import com.linecorp.bot.messaging.model.MulticastRequest;
 import com.linecorp.bot.messaging.model.NarrowcastProgressResponse;
 import com.linecorp.bot.messaging.model.NarrowcastRequest;
 import com.linecorp.bot.messaging.model.PushMessageRequest;
-import com.linecorp.bot.messaging.model.PushMessageResponse;
 import com.linecorp.bot.messaging.model.ReplyMessageRequest;
-import com.linecorp.bot.messaging.model.ReplyMessageResponse;
-import com.linecorp.bot.client.base.channel.ChannelTokenSupplier;
+import io.linegate.core.Backoff;
 import io.linegate.core.Secret;
 import io.linegate.messaging.token.TokenManager;
-import java.io.UncheckedIOException;
+import io.linegate.store.ApiRequestLog;
+import io.linegate.store.LinkStore;
+import io.linegate.store.RateBucketStore;
 import java.io.IOException;
-import java.net.ConnectException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reply and push over the official {@link MessagingApiClient}, following the guidelines' rules for
- * sending (Messaging API docs, "Retrying a failed API request"):
+ * sending (Messaging API docs, "Retrying a failed API request"). Every send is a {@link Send} value
+ * through one {@link SendPipeline} of interceptors (request limits, link-token records, the fallback
+ * push, {@link RetryInterceptor retries} with a fresh token after a 401), ending in the SDK client:
  * <ul>
  *   <li>requests that break LINE's limits are refused before sending ({@link RequestLimits});</li>
  *   <li>every push carries an {@code X-Line-Retry-Key} from its first attempt, and is retried with
@@ -51,20 +57,15 @@ public final class MessageSender {
     private static final Logger log = LoggerFactory.getLogger(MessageSender.class);
     /** Requests in flight at once, by default: enough for the push limit at a 60 ms round trip. */
     public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 128;
+    /** Attempts of a send with a retry key, by default. */
+    public static final int DEFAULT_MAX_ATTEMPTS = 5;
 
+    private final SendPipeline pipeline;
     private final MessagingApiClient client;
     private final MessagingApiClient api;
     private final MessagingApiBlobClient blob;
-    private final int maxAttempts;
-    private final Duration firstBackoff;
-    private final Duration maxBackoff;
-
-    private final TokenManager tokens; // null with a fixed token
-    private final boolean pushWhenReplyFails;
 
     private MessageSender(Builder b) {
-        this.tokens = b.tokens;
-        this.pushWhenReplyFails = b.pushWhenReplyFails;
         ChannelTokenSupplier supplier = b.tokens == null ? b.accessToken::reveal : () -> {
             try {
                 return b.tokens.current().reveal();
@@ -83,10 +84,12 @@ public final class MessageSender {
                 .maxRequests(b.maxConcurrentRequests)
                 .maxRequestsPerHost(b.maxConcurrentRequests);
         client.setEventListener(new NoDelay());
-        // Outermost first: the log records what was sent, after the wait for the rate limit.
+        // The HTTP-level links cover every call to LINE, sends or not. Outermost first: the log records
+        // what was sent, after the wait for the rate limit, with the attempt number the pipeline gave it.
         RateLimits limits = new RateLimits(b.rateLimitScale, b.sharedBuckets, b.channelId);
+        var attempts = new AttemptsInFlight();
         ApiRequestLogger requestLog = b.requestLog == null ? null
-                : new ApiRequestLogger(b.requestLog, b.bodies, java.time.Clock.systemUTC());
+                : new ApiRequestLogger(b.requestLog, b.bodies, Clock.systemUTC(), attempts::attemptOf);
         client.addInterceptor(limits);
         if (requestLog != null) {
             client.addInterceptor(requestLog);
@@ -104,11 +107,51 @@ public final class MessageSender {
         if (requestLog != null) {
             blobClient.addInterceptor(requestLog);
         }
-        this.blob = ManagedApi.blob(blobClient.build());
-        this.maxAttempts = b.maxAttempts;
-        this.firstBackoff = b.firstBackoff;
-        this.maxBackoff = b.maxBackoff;
-        this.api = ManagedApi.client(this, this.client);
+        MessagingApiBlobClient rawBlob = blobClient.build();
+        this.blob = new ForwardingMessagingApiBlobClient() {
+            @Override
+            protected MessagingApiBlobClient delegate() {
+                return rawBlob;
+            }
+
+            @Override
+            protected <T> CompletableFuture<Result<T>> forward(CompletableFuture<Result<T>> call) {
+                return SdkTransport.typedFailures(call);
+            }
+
+            @Override
+            public String toString() {
+                return "MessagingApiBlobClient through linegate's sending stack";
+            }
+        };
+
+        // The sending pipeline, outermost first.
+        List<SendInterceptor> links = new ArrayList<>();
+        links.add(MessageSender::checkRequestLimits);
+        if (b.linkTokens != null) {
+            links.add(new RecordLinkTokens(b.linkTokens, Clock.systemUTC()));
+        }
+        if (b.pushWhenReplyFails) {
+            links.add(new ReplyFallbackInterceptor());
+        }
+        TokenManager tokens = b.tokens;
+        links.add(new RetryInterceptor(b.maxAttempts, b.backoff, tokens == null ? RetryInterceptor.Authenticator.NONE
+                : (send, refused) -> {
+                    // The token may have been revoked elsewhere: the next attempt gets a freshly obtained one.
+                    tokens.invalidate();
+                    return true;
+                }));
+        this.pipeline = new SendPipeline(links, new SdkTransport(this.client, attempts));
+        this.api = new PipelineMessagingApi(pipeline, this.client);
+    }
+
+    /** Request limits (Messaging API reference, "Send messages"): refused before anything is sent. */
+    private static SendResult checkRequestLimits(SendInterceptor.Chain chain) throws LineApiException, IOException {
+        Send send = chain.send();
+        if (send.endpoint() != Send.Endpoint.LINK_TOKEN) {
+            RequestLimits.check(send.body());
+        }
+        return chain.proceed(send);
     }
 
     /**
@@ -135,6 +178,14 @@ public final class MessageSender {
         return new Builder(apiBase, null, tokens);
     }
 
+    /**
+     * The sending pipeline every send of this sender goes through; a caller that binds sends to
+     * something (a handled event) puts its own links in front with {@link SendPipeline#with}.
+     */
+    public SendPipeline pipeline() {
+        return pipeline;
+    }
+
     /** Replies once; see the class comment for when a reply is retried. */
     public SendResult reply(String replyToken, List<Message> messages) throws LineApiException, IOException {
         return reply(new ReplyMessageRequest.Builder(replyToken, messages).build());
@@ -142,24 +193,7 @@ public final class MessageSender {
 
     /** Replies once with {@code request} as given (notificationDisabled...); see the class comment. */
     public SendResult reply(ReplyMessageRequest request) throws LineApiException, IOException {
-        RequestLimits.check(request);
-        for (int attempt = 1; ; attempt++) {
-            try {
-                Result<ReplyMessageResponse> r = await(client.replyMessage(request));
-                return new SendResult(r.requestId(), null, sent(r.body() == null ? null : r.body().sentMessages()),
-                        null, attempt);
-            } catch (MessagingApiClientException e) {
-                if (!freshTokenAfter401(e, attempt)) {
-                    throw typed(e);
-                }
-                continue;
-            } catch (ConnectException e) {
-                if (attempt >= maxAttempts) {
-                    throw e;
-                }
-                sleep(backoff(attempt));
-            }
-        }
+        return pipeline.send(Send.reply(request));
     }
 
     /**
@@ -179,15 +213,8 @@ public final class MessageSender {
      */
     public SendResult reply(String replyToken, String conversation, List<Message> messages, UUID fallbackRetryKey)
             throws LineApiException, IOException {
-        try {
-            return reply(replyToken, messages);
-        } catch (LineApiException.BadRequest e) {
-            if (!pushWhenReplyFails || conversation == null) {
-                throw e;
-            }
-            log.info("reply refused (400, x-line-request-id {}); pushing instead as configured", e.requestId());
-            return push(fallbackRetryKey, conversation, messages);
-        }
+        Send reply = Send.reply(new ReplyMessageRequest.Builder(replyToken, messages).build());
+        return pipeline.send(conversation == null ? reply : reply.withFallback(new Send.Fallback(conversation, fallbackRetryKey)));
     }
 
     /** Pushes with a fresh retry key. */
@@ -205,7 +232,7 @@ public final class MessageSender {
 
     /** Pushes {@code request} as given (notificationDisabled, customAggregationUnits) with {@code retryKey}. */
     public SendResult push(UUID retryKey, PushMessageRequest request) throws LineApiException, IOException {
-        return keyed("push", retryKey, request, () -> client.pushMessage(retryKey, request));
+        return pipeline.send(Send.push(retryKey, request));
     }
 
     /** Sends to up to 500 users in one request, with {@code retryKey} on every attempt. */
@@ -215,7 +242,7 @@ public final class MessageSender {
 
     /** Multicasts {@code request} as given, with {@code retryKey} on every attempt. */
     public SendResult multicast(UUID retryKey, MulticastRequest request) throws LineApiException, IOException {
-        return keyed("multicast", retryKey, request, () -> client.multicast(retryKey, request));
+        return pipeline.send(Send.multicast(retryKey, request));
     }
 
     /** Sends to every friend (60 requests per hour), with {@code retryKey} on every attempt. */
@@ -225,7 +252,7 @@ public final class MessageSender {
 
     /** Broadcasts {@code request} as given, with {@code retryKey} on every attempt. */
     public SendResult broadcast(UUID retryKey, BroadcastRequest request) throws LineApiException, IOException {
-        return keyed("broadcast", retryKey, request, () -> client.broadcast(retryKey, request));
+        return pipeline.send(Send.broadcast(retryKey, request));
     }
 
     /**
@@ -251,15 +278,15 @@ public final class MessageSender {
      * {@link #narrowcastProgress} using the accepted request's id.
      */
     public SendResult narrowcast(UUID retryKey, NarrowcastRequest request) throws LineApiException, IOException {
-        return keyed("narrowcast", retryKey, request, () -> client.narrowcast(retryKey, request));
+        return pipeline.send(Send.narrowcast(retryKey, request));
     }
 
     /** The progress of a narrowcast, by the {@code x-line-request-id} it was accepted with. */
     public NarrowcastProgressResponse narrowcastProgress(String requestId) throws LineApiException, IOException {
         try {
-            return await(client.getNarrowcastProgress(requestId)).body();
+            return SdkTransport.await(client.getNarrowcastProgress(requestId)).body();
         } catch (MessagingApiClientException e) {
-            throw typed(e);
+            throw SdkTransport.typed(e);
         }
     }
 
@@ -268,15 +295,7 @@ public final class MessageSender {
      * request may have reached LINE: a second token would be harmless, but the caller decides.
      */
     public String issueLinkToken(String userId) throws LineApiException, IOException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return await(client.issueLinkToken(userId)).body().linkToken();
-            } catch (MessagingApiClientException e) {
-                if (!freshTokenAfter401(e, attempt)) {
-                    throw typed(e);
-                }
-            }
-        }
+        return pipeline.send(Send.linkToken(userId)).linkToken();
     }
 
     /**
@@ -289,133 +308,31 @@ public final class MessageSender {
         @Override
         public void connectionAcquired(okhttp3.Call call, okhttp3.Connection connection) {
             try {
-                java.net.Socket socket = connection.socket();
+                Socket socket = connection.socket();
                 if (!socket.getTcpNoDelay()) {
                     socket.setTcpNoDelay(true);
                 }
-            } catch (java.net.SocketException e) {
+            } catch (SocketException e) {
                 log.debug("could not set TCP_NODELAY: {}", e.toString());
             }
         }
     }
 
-    /** An attempt of a keyed send. */
-    private interface Attempt {
-        CompletableFuture<? extends Result<?>> send();
-    }
-
-    /**
-     * The retry discipline of every send that takes a retry key: the same key and the same body on
-     * every attempt; retried on 5xx, 429 and failures without a response; 409 is a success.
-     */
-    private SendResult keyed(String what, UUID retryKey, Object request, Attempt send)
-            throws LineApiException, IOException {
-        RequestLimits.check(request);
-        for (int attempt = 1; ; attempt++) {
-            try {
-                Result<?> r = await(send.send());
-                List<SendResult.SentMessage> sent = r.body() instanceof PushMessageResponse p ? sent(p.sentMessages()) : List.of();
-                return new SendResult(r.requestId(), null, sent, retryKey, attempt);
-            } catch (MessagingApiClientException e) {
-                if (e.getCode() == 409) {
-                    return new SendResult(e.getRequestId(), e.getHeader("x-line-accepted-request-id"),
-                            sent(e.getSentMessages()), retryKey, attempt);
-                }
-                if (freshTokenAfter401(e, attempt)) {
-                    continue;
-                }
-                boolean retryable = e.getCode() >= 500 || e.getCode() == 429;
-                if (!retryable || attempt >= maxAttempts) {
-                    throw typed(e);
-                }
-                log.warn("{} attempt {} answered {} (x-line-request-id {}); retrying with the same key",
-                        what, attempt, e.getCode(), e.getRequestId());
-            } catch (IOException e) {
-                // A timeout or a broken connection: LINE may or may not have accepted it; the key makes a retry safe.
-                if (attempt >= maxAttempts) {
-                    throw e;
-                }
-                log.warn("{} attempt {} failed without a response ({}); retrying with the same key", what, attempt,
-                        e.getClass().getSimpleName());
-            }
-            sleep(backoff(attempt));
-        }
-    }
-
-    /**
-     * A 401 means the request was not accepted; if the token came from a {@link TokenManager} it may
-     * have been revoked elsewhere, so the first 401 is retried at once with a freshly obtained token.
-     */
-    private boolean freshTokenAfter401(MessagingApiClientException e, int attempt) {
-        if (e.getCode() != 401 || tokens == null || attempt > 1) {
-            return false;
-        }
-        log.warn("the channel access token was refused (401); retrying once with a fresh one");
-        tokens.invalidate();
-        return true;
-    }
-
-    static List<SendResult.SentMessage> sent(List<com.linecorp.bot.messaging.model.SentMessage> in) {
-        return in == null ? List.of()
-                : in.stream().map(m -> new SendResult.SentMessage(m.id(), m.quoteToken())).toList();
-    }
-
-    static LineApiException typed(MessagingApiClientException e) {
-        String message = e.getError();
-        if (e.getDetails() != null && !e.getDetails().isEmpty()) {
-            message += " " + e.getDetails().stream().map(d -> d.property() + ": " + d.message()).toList();
-        }
-        return LineApiException.of(e.getCode(), e.getRequestId(), message);
-    }
-
-    /** Exponential backoff with jitter over the upper half, capped. */
-    private long backoff(int attempt) {
-        long base = Math.min(maxBackoff.toMillis(), firstBackoff.toMillis() << Math.min(attempt - 1, 20));
-        return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
-    }
-
-    private static void sleep(long ms) throws IOException {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while backing off");
-        }
-    }
-
-    private static <R extends Result<?>> R await(CompletableFuture<R> call) throws IOException {
-        try {
-            return call.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while sending");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException) {
-                throw (IOException) cause; // MessagingApiClientException is an IOException too
-            }
-            if (cause instanceof RuntimeException) {
-                throw (RuntimeException) cause;
-            }
-            throw new IOException(cause);
-        }
-    }
-
-    /** Defaults: 5 attempts, backoff from 500 ms up to 30 s, 5 s connect and 10 s read timeouts. */
+    /** Defaults: 5 attempts, {@link Backoff#SENDS} (500 ms up to 30 s), 5 s connect and 10 s read timeouts. */
     public static final class Builder {
         private final URI apiBase;
         private URI dataApiBase;
         private final Secret accessToken;
-        private int maxAttempts = 5;
-        private Duration firstBackoff = Duration.ofMillis(500);
-        private Duration maxBackoff = Duration.ofSeconds(30);
+        private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+        private Backoff backoff = Backoff.SENDS;
+        private LinkStore linkTokens;
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration readTimeout = Duration.ofSeconds(10);
-        private io.linegate.store.ApiRequestLog requestLog;
+        private ApiRequestLog requestLog;
         private ApiRequestLogger.Bodies bodies = ApiRequestLogger.Bodies.OFF;
         private double rateLimitScale = 1.0;
         private boolean pushWhenReplyFails;
-        private io.linegate.store.RateBucketStore sharedBuckets;
+        private RateBucketStore sharedBuckets;
         private String channelId;
         private int maxConcurrentRequests = DEFAULT_MAX_CONCURRENT_REQUESTS;
 
@@ -432,8 +349,7 @@ public final class MessageSender {
                 throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
             }
             this.maxAttempts = maxAttempts;
-            this.firstBackoff = firstBackoff;
-            this.maxBackoff = maxBackoff;
+            this.backoff = new Backoff(firstBackoff, maxBackoff);
             return this;
         }
 
@@ -448,10 +364,10 @@ public final class MessageSender {
          * kept: {@code "off"} (default), {@code "redacted"} (user, group and room ids and texts masked)
          * or {@code "full"}.
          */
-        public Builder requestLog(io.linegate.store.ApiRequestLog log, String requestBodies) {
+        public Builder requestLog(ApiRequestLog log, String requestBodies) {
             this.requestLog = log;
             try {
-                this.bodies = ApiRequestLogger.Bodies.valueOf(requestBodies.toUpperCase(java.util.Locale.ROOT));
+                this.bodies = ApiRequestLogger.Bodies.valueOf(requestBodies.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("request bodies must be off, redacted or full, was " + requestBodies);
             }
@@ -463,9 +379,18 @@ public final class MessageSender {
          * so that together they stay under LINE's limits (each process alone would otherwise get the
          * whole limit).
          */
-        public Builder shareRateLimits(io.linegate.store.RateBucketStore store, String channelId) {
+        public Builder shareRateLimits(RateBucketStore store, String channelId) {
             this.sharedBuckets = store;
             this.channelId = channelId;
+            return this;
+        }
+
+        /**
+         * Records which user each link token was issued for in {@code links} (account linking): the
+         * member site starts a link only with a token the bot issued, for the user it was issued for.
+         */
+        public Builder recordLinkTokens(LinkStore links) {
+            this.linkTokens = links;
             return this;
         }
 

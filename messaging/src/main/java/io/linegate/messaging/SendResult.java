@@ -12,9 +12,15 @@ import java.util.UUID;
  * @param sentMessages      ids and quote tokens of the sent messages (push and reply only)
  * @param retryKey          the {@code X-Line-Retry-Key} used by every attempt; null for reply
  * @param attempts          how many attempts it took
+ * @param linkToken         the issued link token ({@link Send.Endpoint#LINK_TOKEN} only), else null
  */
 public record SendResult(String requestId, String acceptedRequestId, List<SentMessage> sentMessages,
-                         UUID retryKey, int attempts) {
+                         UUID retryKey, int attempts, String linkToken) {
+
+    public SendResult(String requestId, String acceptedRequestId, List<SentMessage> sentMessages, UUID retryKey,
+                      int attempts) {
+        this(requestId, acceptedRequestId, sentMessages, retryKey, attempts, null);
+    }
 
     /** A sent message: its id and the quote token to quote it later. */
     public record SentMessage(String id, String quoteToken) {}

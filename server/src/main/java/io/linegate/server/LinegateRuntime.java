@@ -8,6 +8,7 @@ import io.linegate.store.Store;
 import io.linegate.webhook.Bot;
 import io.linegate.webhook.BotEnvironment;
 import io.linegate.webhook.Dispatcher;
+import io.linegate.webhook.NotRetryableException;
 import io.linegate.webhook.Outbound;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -56,6 +57,7 @@ public final class LinegateRuntime implements AutoCloseable {
                         .pushWhenReplyFails(config.pushWhenReplyFails())
                         .rateLimitScale(config.rateLimitScale())
                         .shareRateLimits(config.channelId() == null ? null : store.rateBuckets(), config.channelId())
+                        .recordLinkTokens(store.links())
                         .build();
                 this.campaigns = new Campaigns(store.campaigns(), sender, config.clock());
                 this.outbound = new SenderOutbound(sender);
@@ -135,6 +137,17 @@ public final class LinegateRuntime implements AutoCloseable {
         return Optional.ofNullable(campaigns);
     }
 
+    /**
+     * The official client through the sending pipeline, for sends made outside a handler (a job, a
+     * web controller); without sending configured, calling it fails with the reason.
+     */
+    public MessagingApiClient api() {
+        if (sender == null) {
+            throw new NotRetryableException(Outbound.NO_SENDING);
+        }
+        return sender.api();
+    }
+
     /** How handlers send ({@link Outbound#NONE} without sending). */
     public Outbound outbound() {
         return outbound;
@@ -171,7 +184,7 @@ public final class LinegateRuntime implements AutoCloseable {
 
             @Override
             public MessagingApiClient api() {
-                return outbound.api();
+                return LinegateRuntime.this.api();
             }
         };
     }

@@ -65,17 +65,7 @@ class FailureClassificationTest {
                 .retries(1, Duration.ofMillis(10), Duration.ofMillis(10))
                 .timeouts(Duration.ofSeconds(2), Duration.ofSeconds(2))
                 .build();
-        Outbound outbound = new Outbound() {
-            @Override
-            public void reply(String replyToken, String conversation, List<Message> m) throws Exception {
-                sender.reply(replyToken, conversation, m);
-            }
-
-            @Override
-            public void push(String to, List<Message> m) throws Exception {
-                sender.push(to, m);
-            }
-        };
+        Outbound outbound = new SenderOutbound(sender);
         store = Store.sqlite(dir);
         dispatcher = Dispatcher.builder(store, ctx -> {
                     String text = Json.mapper().readTree(ctx.rawJson()).path("message").path("text").asText();

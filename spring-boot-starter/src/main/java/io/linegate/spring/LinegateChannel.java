@@ -91,7 +91,7 @@ public final class LinegateChannel {
             }
             throw e;
         }
-        this.api = ContextualApi.messaging(name, () -> runtime.outbound().api());
+        this.api = ContextualApi.messaging(name, runtime::api);
         this.blob = ContextualApi.blob(name, () -> runtime.outbound().blob());
     }
 

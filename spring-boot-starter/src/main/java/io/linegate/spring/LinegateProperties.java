@@ -1,5 +1,6 @@
 package io.linegate.spring;
 
+import io.linegate.core.Backoff;
 import io.linegate.webhook.FloodPolicy;
 import java.net.URI;
 import java.time.Duration;
@@ -33,9 +34,9 @@ public class LinegateProperties {
     private int workers = 32;
     /** Attempts of a failing handler before its event is dead-lettered. */
     private int maxAttempts = 5;
-    /** The first retry's delay; it doubles up to {@code max-backoff}. */
-    private Duration backoff = Duration.ofSeconds(1);
-    private Duration maxBackoff = Duration.ofMinutes(1);
+    /** The first retry's delay; it doubles up to {@code max-backoff} (linegate's handler defaults). */
+    private Duration backoff = Backoff.HANDLERS.first();
+    private Duration maxBackoff = Backoff.HANDLERS.max();
     /** How long a {@code webhookEventId} is remembered, so that a redelivered event is handled once. */
     private Duration dedupeWindow = Duration.ofHours(24);
     /** On a shared store, how long a node's partitions stay its own without a heartbeat. */

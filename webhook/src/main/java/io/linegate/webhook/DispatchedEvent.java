@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.bot.messaging.client.MessagingApiBlobClient;
 import com.linecorp.bot.messaging.client.MessagingApiClient;
 import com.linecorp.bot.messaging.model.Message;
+import com.linecorp.bot.messaging.model.PushMessageRequest;
+import com.linecorp.bot.messaging.model.ReplyMessageRequest;
 import com.linecorp.bot.webhook.model.Event;
 import io.linegate.store.ConversationStates;
 import io.linegate.store.EventJournal;
@@ -16,6 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,9 +29,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The context of one handler invocation. Delivery facts (reply token, mode, redelivery) are read
  * from the raw JSON, not the typed event, so they are right even for event types the SDK lacks.
- * Counts the run's sends, to give each its retry key and to skip replies an earlier run had accepted.
+ * As the {@link HandlerRun} the sending stack binds its client to, it counts the run's sends, to give
+ * each its retry key, and keeps the ledger of replies earlier runs had accepted.
  */
-final class DispatchedEvent implements EventContext, ConversationState {
+final class DispatchedEvent implements EventContext, ConversationState, HandlerRun {
     private static final Logger log = LoggerFactory.getLogger(DispatchedEvent.class);
 
     private final StoredEvent stored;
@@ -93,30 +100,22 @@ final class DispatchedEvent implements EventContext, ConversationState {
         checkSendingAllowed();
         String token = replyToken().orElseThrow(() -> new NotRetryableException(
                 "event " + stored.eventId() + " (" + raw.path("type").asText() + ") has no reply token"));
-        int position = nextSend();
-        if (alreadyReplied(position)) {
-            return;
-        }
-        String conversation = conversation();
-        outbound.reply(token, conversation, messages, retryKey(position, "reply-fallback", conversation));
-        recordReply(position, null, null);
+        await(api().replyMessage(new ReplyMessageRequest.Builder(token, messages).build()));
     }
 
     @Override
     public void push(List<Message> messages) throws Exception {
         checkSendingAllowed();
-        String to = conversation();
-        if (to == null) {
-            throw new NotRetryableException("event " + stored.eventId() + " has no source to push to");
-        }
-        outbound.push(retryKey(nextSend(), "push", to), to, messages);
+        String to = conversation().orElseThrow(() -> new NotRetryableException(
+                "event " + stored.eventId() + " has no source to push to"));
+        await(api().pushMessage(null, new PushMessageRequest.Builder(to, messages).build()));
     }
 
     @Override
     public MessagingApiClient api() {
         MessagingApiClient a = api;
         if (a == null) {
-            a = EventApi.of(this, outbound.api());
+            a = outbound.api(this);
             api = a;
         }
         return a;
@@ -133,31 +132,37 @@ final class DispatchedEvent implements EventContext, ConversationState {
         if (user.isEmpty()) {
             throw new NotRetryableException("event " + stored.eventId() + " has no user to issue a link token for");
         }
-        return outbound.issueLinkToken(user);
+        return await(api().issueLinkToken(user)).body().linkToken();
     }
 
-    // ---- the run's sends ------------------------------------------------------------------------
+    /** The outcome of a send, or the exception it failed with (a {@code LineApiException} by status). */
+    private static <T> T await(CompletableFuture<T> send) throws Exception {
+        try {
+            return send.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
 
-    /** The position of the run's next send (0 for the first). */
-    int nextSend() {
+    // ---- HandlerRun: the run's sends ------------------------------------------------------------
+
+    @Override
+    public int nextSend() {
         return sends.getAndIncrement();
     }
 
-    UUID retryKey(int position, String kind, String recipient) {
+    @Override
+    public UUID retryKey(int position, String kind, String recipient) {
         return RetryKeys.derive(stored.eventId(), position, kind, recipient);
     }
 
-    /** The reply an earlier run had accepted at {@code position}, or null. */
-    SentLedger.Reply earlierReply(int position) {
-        return ledger.reply(position);
-    }
-
-    private boolean alreadyReplied(int position) {
-        if (ledger.reply(position) == null) {
-            return false;
+    @Override
+    public Optional<AcceptedReply> earlierReply(int position) {
+        AcceptedReply earlier = ledger.reply(position);
+        if (earlier != null) {
+            log.info("event {}: the reply at send {} was accepted by an earlier run; not sent again", stored.eventId(), position);
         }
-        log.info("event {}: the reply at send {} was accepted by an earlier run; not sent again", stored.eventId(), position);
-        return true;
+        return Optional.ofNullable(earlier);
     }
 
     /**
@@ -165,13 +170,14 @@ final class DispatchedEvent implements EventContext, ConversationState {
      * run after a crash or on another node, before the handler goes on: once a reply returns, no later
      * run of the handler replies there again.
      */
-    void recordReply(int position, String requestId, JsonNode sentMessages) {
+    @Override
+    public void recordReply(int position, String requestId, JsonNode sentMessages) {
         String all = ledger.recordReply(position, requestId, sentMessages);
         try {
-            journal.recordSent(stored.seq(), all).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            journal.recordSent(stored.seq(), all).get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             // The reply went out; failing the handler now would only make it retry. Only a crash before the
             // next store write could make a later run reply again, which LINE refuses (the token is used).
             log.warn("could not record the accepted reply of event {}; a run after a crash would try to reply again",
@@ -179,14 +185,16 @@ final class DispatchedEvent implements EventContext, ConversationState {
         }
     }
 
-    /** The group, room or user the event came from; null for events without a source. */
-    private String conversation() {
+    /** The group, room or user the event came from; empty for events without a source. */
+    @Override
+    public Optional<String> conversation() {
         JsonNode source = raw.path("source");
         String to = source.path("groupId").asText(source.path("roomId").asText(source.path("userId").asText("")));
-        return to.isEmpty() ? null : to;
+        return to.isEmpty() ? Optional.empty() : Optional.of(to);
     }
 
-    void checkSendingAllowed() {
+    @Override
+    public void checkSendingAllowed() {
         if (isStandby()) {
             throw new SendingDisabledException("event " + stored.eventId()
                     + " is in standby mode: another channel is in control of this chat, so sending is disabled");

@@ -3,6 +3,7 @@ package io.linegate.webhook;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.bot.webhook.model.Event;
+import io.linegate.core.Backoff;
 import io.linegate.store.EventJournal;
 import io.linegate.store.EventJournal.InboxEntry;
 import io.linegate.store.EventJournal.NewEvent;
@@ -27,12 +28,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,8 +69,7 @@ public final class Dispatcher implements AutoCloseable {
     private final int maxAttempts;
     private static final int MAX_YIELD_MS = 20;
     private final java.util.concurrent.atomic.AtomicLong yields = new java.util.concurrent.atomic.AtomicLong();
-    private final Duration backoff;
-    private final Duration maxBackoff;
+    private final Backoff backoff;
     private final Duration dedupeWindow;
     private final FailurePolicy failurePolicy;
     private final ExecutorService workers;
@@ -99,12 +99,11 @@ public final class Dispatcher implements AutoCloseable {
         this.states = b.store.conversations();
         this.switches = new OperatorSwitches(b.store.controls());
         this.listener = b.listener;
-        this.outbound = new LinkTokenRecorder(b.outbound, b.store.links(), b.clock);
+        this.outbound = b.outbound;
         this.clock = b.clock;
         this.window = b.window;
         this.maxAttempts = b.maxAttempts;
         this.backoff = b.backoff;
-        this.maxBackoff = b.maxBackoff;
         this.dedupeWindow = b.dedupeWindow;
         this.failurePolicy = b.failurePolicy;
         AtomicInteger n = new AtomicInteger();
@@ -507,7 +506,7 @@ public final class Dispatcher implements AutoCloseable {
             deadLetter(lane, head, attempt, message, "dead_lettered", error);
             return;
         }
-        long delay = backoffMillis(attempt);
+        long delay = backoff.delayMillis(attempt);
         log.warn("event {} failed (attempt {} of {}); retrying in {} ms", head.eventId(), attempt, maxAttempts,
                 delay, error);
         metrics.processed("retried").increment();
@@ -562,13 +561,6 @@ public final class Dispatcher implements AutoCloseable {
     private void deadLetter(Lane lane, StoredEvent head, int attempt, String error, String outcome, Throwable cause) {
         settle(journal.deadLetter(head.seq(), attempt, error), lane, head, outcome, "dead-letter",
                 () -> listener.failed(head.eventId(), attempt, cause, false));
-    }
-
-    /** Exponential backoff with full jitter on the upper half, capped. */
-    private long backoffMillis(int attempt) {
-        long base = backoff.toMillis() << Math.min(attempt - 1, 20);
-        long capped = Math.min(base, maxBackoff.toMillis());
-        return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
     }
 
     private void advance(Lane lane) {
@@ -663,7 +655,7 @@ public final class Dispatcher implements AutoCloseable {
         final Counter degraded;
         final Map<String, Counter> processed = new ConcurrentHashMap<>();
 
-        Metrics(MeterRegistry registry, AtomicLong backlog, Ownership ownership, java.util.function.DoubleSupplier lag) {
+        Metrics(MeterRegistry registry, AtomicLong backlog, Ownership ownership, DoubleSupplier lag) {
             this.registry = registry;
             received = Counter.builder("linegate.events.received").description("events split out of webhooks")
                     .register(registry);
@@ -678,7 +670,9 @@ public final class Dispatcher implements AutoCloseable {
                     .description("events stored and not yet done").register(registry);
             Gauge.builder("linegate.cluster.partitions", ownership, Ownership::owned)
                     .description("event partitions this node holds").register(registry);
-            Gauge.builder("linegate.events.lag", lag, java.util.function.DoubleSupplier::getAsDouble).baseUnit("seconds")
+            // Held strongly: Micrometer holds a gauge's object weakly, and nothing else holds this lambda, so
+            // the gauge read NaN once a collection had taken it.
+            Gauge.builder("linegate.events.lag", lag, DoubleSupplier::getAsDouble).strongReference(true).baseUnit("seconds")
                     .description("age of the oldest event this node has loaded and not finished").register(registry);
         }
 
@@ -699,8 +693,7 @@ public final class Dispatcher implements AutoCloseable {
         private int workers = 32;
         private int window = 10_000;
         private int maxAttempts = 5;
-        private Duration backoff = Duration.ofSeconds(1);
-        private Duration maxBackoff = Duration.ofMinutes(5);
+        private Backoff backoff = Backoff.HANDLERS;
         private Duration dedupeWindow = Duration.ofHours(24);
         private Duration leaseTime = Duration.ofSeconds(10);
         private Duration heartbeatEvery = Duration.ofSeconds(1);
@@ -750,8 +743,12 @@ public final class Dispatcher implements AutoCloseable {
         public Builder maxAttempts(int n) { this.maxAttempts = positive(n, "maxAttempts"); return this; }
 
         public Builder backoff(Duration first, Duration max) {
-            this.backoff = first;
-            this.maxBackoff = max;
+            return backoff(new Backoff(first, max));
+        }
+
+        /** The delays between a handler's attempts (default {@link Backoff#HANDLERS}). */
+        public Builder backoff(Backoff backoff) {
+            this.backoff = Objects.requireNonNull(backoff, "backoff");
             return this;
         }
 

@@ -14,10 +14,7 @@ import java.util.TreeMap;
  * for retries after a crash or on another node, and for a replay of the dead letter. Thread-safe.
  */
 final class SentLedger {
-    /** An accepted reply: LINE's request id and its {@code sentMessages} (JSON), either may be null. */
-    record Reply(String requestId, JsonNode sentMessages) {}
-
-    private final Map<Integer, Reply> replies = new TreeMap<>();
+    private final Map<Integer, HandlerRun.AcceptedReply> replies = new TreeMap<>();
 
     /** The ledger as the store last recorded it ({@code null}: nothing sent yet). */
     static SentLedger parse(String stored) {
@@ -28,7 +25,7 @@ final class SentLedger {
         try {
             JsonNode root = Json.mapper().readTree(stored);
             root.path("replies").properties().forEach(e -> ledger.replies.put(Integer.parseInt(e.getKey()),
-                    new Reply(e.getValue().path("requestId").asText(null),
+                    new HandlerRun.AcceptedReply(e.getValue().path("requestId").asText(null),
                             e.getValue().hasNonNull("sentMessages") ? e.getValue().get("sentMessages") : null)));
         } catch (Exception e) {
             // Written by this class only; an unreadable ledger would only make a retry reply again (LINE refuses it).
@@ -38,13 +35,13 @@ final class SentLedger {
     }
 
     /** The reply accepted at {@code position} by an earlier run, or null. */
-    synchronized Reply reply(int position) {
+    synchronized HandlerRun.AcceptedReply reply(int position) {
         return replies.get(position);
     }
 
     /** Records an accepted reply; returns the whole ledger to store. */
     synchronized String recordReply(int position, String requestId, JsonNode sentMessages) {
-        replies.put(position, new Reply(requestId, sentMessages));
+        replies.put(position, new HandlerRun.AcceptedReply(requestId, sentMessages));
         ObjectNode root = Json.mapper().createObjectNode();
         ObjectNode r = root.putObject("replies");
         replies.forEach((p, reply) -> {

@@ -308,10 +308,7 @@ class DispatcherTest {
     @Test
     void standbyEventsReachTheHandlerWithSendingDisabled() {
         List<Message> sent = new CopyOnWriteArrayList<>();
-        Outbound outbound = new Outbound() {
-            @Override public void reply(String token, String to, List<Message> m) { sent.addAll(m); }
-            @Override public void push(String to, List<Message> m) { sent.addAll(m); }
-        };
+        Outbound outbound = run -> RecordingApi.of(sent);
         List<Boolean> standby = new CopyOnWriteArrayList<>();
         start(ctx -> {
             standby.add(ctx.isStandby());
