@@ -90,7 +90,7 @@ public final class Dispatcher implements AutoCloseable {
     private long inboxCursor;
 
     private volatile boolean running = true;
-    private final AtomicLong backlog = new AtomicLong();
+    private final BacklogCount backlog = new BacklogCount();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Set<String> degradedSeen = ConcurrentHashMap.newKeySet();
 
@@ -133,7 +133,7 @@ public final class Dispatcher implements AutoCloseable {
 
     /** Starts dispatching, beginning with whatever the journal holds from before a restart. */
     public Dispatcher start() {
-        backlog.set(journal.pendingCount());
+        backlog.recount(journal::pendingCount);
         refreshControls();
         // Several nodes: a switch flipped on one is seen by every node within a second.
         long controlsEvery = ownership.shared() ? 500 : 2000;
@@ -153,7 +153,7 @@ public final class Dispatcher implements AutoCloseable {
         try {
             ownership.heartbeat(this::busy);
             dropUnowned();
-            backlog.set(journal.pendingCount()); // other nodes append and finish too: count what the store holds
+            backlog.recount(journal::pendingCount); // other nodes append and finish too: count what the store holds
             wake();
         } catch (RuntimeException e) {
             log.warn("cluster heartbeat failed; will try again", e);
@@ -193,7 +193,7 @@ public final class Dispatcher implements AutoCloseable {
 
     /** Called after each durable append: counts it in the backlog and wakes the pump. */
     public void appended() {
-        backlog.incrementAndGet();
+        backlog.appended();
         wake();
     }
 
@@ -267,13 +267,20 @@ public final class Dispatcher implements AutoCloseable {
         for (EventJournal.Rejected r : rejected) {
             log.warn("signed webhook content that is not an event was kept as dead letter {}: {}", r.eventId(), r.reason());
         }
-        EventJournal.SplitResult r = journal.split(consumed, events, rejected).join();
+        EventJournal.SplitResult r;
+        backlog.writeStarted();
+        try {
+            r = journal.split(consumed, events, rejected).join();
+        } catch (RuntimeException e) {
+            backlog.writeEnded(0);
+            throw e;
+        }
+        // Bodies leave the backlog count as their events enter it.
+        backlog.writeEnded(r.accepted() - entries.size());
         metrics.processed("rejected").increment(rejected.size());
         inboxCursor = entries.get(entries.size() - 1).seq();
         metrics.received.increment(events.size());
         metrics.duplicates.increment(r.duplicates());
-        // Bodies leave the backlog count as their events enter it.
-        backlog.addAndGet(r.accepted() - entries.size());
         return true;
     }
 
@@ -454,6 +461,7 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private void finish(Lane lane, StoredEvent head, String outcome, Map<String, String> changes, int attempt) {
+        backlog.writeStarted();
         settle(journal.complete(head.seq(), lane.key, changes), lane, head, outcome, "mark done",
                 () -> listener.done(head.eventId(), outcome, attempt));
     }
@@ -465,6 +473,7 @@ public final class Dispatcher implements AutoCloseable {
     private void settle(java.util.concurrent.CompletableFuture<Void> write, Lane lane, StoredEvent head, String outcome,
                         String doing, Runnable tellListener) {
         write.whenCompleteAsync((v, err) -> {
+            backlog.writeEnded(err == null ? -1 : 0);
             if (leaseLost(lane, head, err)) {
                 return;
             }
@@ -474,7 +483,6 @@ public final class Dispatcher implements AutoCloseable {
                 return;
             }
             metrics.processed(outcome).increment();
-            backlog.decrementAndGet();
             tell(tellListener);
             advance(lane);
         }, workers);
@@ -559,6 +567,7 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private void deadLetter(Lane lane, StoredEvent head, int attempt, String error, String outcome, Throwable cause) {
+        backlog.writeStarted();
         settle(journal.deadLetter(head.seq(), attempt, error), lane, head, outcome, "dead-letter",
                 () -> listener.failed(head.eventId(), attempt, cause, false));
     }
@@ -655,7 +664,7 @@ public final class Dispatcher implements AutoCloseable {
         final Counter degraded;
         final Map<String, Counter> processed = new ConcurrentHashMap<>();
 
-        Metrics(MeterRegistry registry, AtomicLong backlog, Ownership ownership, DoubleSupplier lag) {
+        Metrics(MeterRegistry registry, BacklogCount backlog, Ownership ownership, DoubleSupplier lag) {
             this.registry = registry;
             received = Counter.builder("linegate.events.received").description("events split out of webhooks")
                     .register(registry);
@@ -666,7 +675,7 @@ public final class Dispatcher implements AutoCloseable {
                     .register(registry);
             throttled = Counter.builder("linegate.events.throttled")
                     .description("times a source's event waited for its flood limit").register(registry);
-            Gauge.builder("linegate.queue.depth", backlog, AtomicLong::get)
+            Gauge.builder("linegate.queue.depth", backlog, BacklogCount::get)
                     .description("events stored and not yet done").register(registry);
             Gauge.builder("linegate.cluster.partitions", ownership, Ownership::owned)
                     .description("event partitions this node holds").register(registry);
