@@ -10,8 +10,8 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import com.nimbusds.jose.jwk.RSAKey;
-import io.linegate.server.RuntimeConfig;
-import io.linegate.server.TokenSettings;
+import io.linegate.runtime.RuntimeConfig;
+import io.linegate.runtime.TokenSettings;
 import java.util.Map;
 
 /**

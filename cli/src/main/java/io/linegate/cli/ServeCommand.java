@@ -1,8 +1,8 @@
 package io.linegate.cli;
 
-import io.linegate.server.LinegateRuntime;
+import io.linegate.runtime.LinegateRuntime;
 import io.linegate.server.LinegateServer;
-import io.linegate.server.RuntimeConfig;
+import io.linegate.runtime.RuntimeConfig;
 import io.linegate.server.ServerTls;
 import io.linegate.webhook.Bot;
 import io.linegate.webhook.FloodPolicy;

@@ -1,8 +1,8 @@
 package io.linegate.cli;
 
 import io.linegate.messaging.token.TokenManager;
-import io.linegate.server.LinegateRuntime;
-import io.linegate.server.RuntimeConfig;
+import io.linegate.runtime.LinegateRuntime;
+import io.linegate.runtime.RuntimeConfig;
 import io.linegate.store.Store;
 import io.linegate.store.TokenStore.StoredToken;
 import java.nio.file.Path;

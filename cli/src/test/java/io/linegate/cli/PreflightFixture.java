@@ -215,7 +215,7 @@ final class PreflightFixture implements AutoCloseable {
         return options.apply(io.linegate.server.LinegateServer.builder(echoBot(), secret())
                 .host("127.0.0.1").port(0).tls(tls).dataDir(Files.createTempDirectory(dir, "bot"))
                 .adminPort(0).adminToken(ADMIN).apiBase(URI.create(emulator.baseUrl())).channelId(channel.channelId())
-                .tokens(io.linegate.server.TokenSettings.stateless(channel.channelId(), secret())))
+                .tokens(io.linegate.runtime.TokenSettings.stateless(channel.channelId(), secret())))
                 .build().start();
     }
 

@@ -239,7 +239,7 @@ class PreflightTest {
     @Test
     void aLongLivedTokenWarnsWithTheGuidelinesReason() throws Exception {
         try (LinegateServer bot = f.bot(PreflightFixture.tls(f.localhost),
-                b -> b.tokens(io.linegate.server.TokenSettings.longLived(Secret.of(f.channel.accessToken(), "LINE_CHANNEL_ACCESS_TOKEN"))))) {
+                b -> b.tokens(io.linegate.runtime.TokenSettings.longLived(Secret.of(f.channel.accessToken(), "LINE_CHANNEL_ACCESS_TOKEN"))))) {
             String url = f.registered(bot);
             Cli text = f.preflight(f.env(), url);
             assertThat(text.out).contains("WARN  channel access tokens").contains("a long-lived channel access token: the"

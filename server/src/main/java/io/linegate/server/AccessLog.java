@@ -1,5 +1,6 @@
 package io.linegate.server;
 
+import io.linegate.runtime.WebhookMeters;
 import com.linecorp.armeria.common.logging.RequestLog;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.logging.AccessLogWriter;
@@ -32,7 +33,7 @@ final class AccessLog implements AccessLogWriter {
     @Override
     public void log(RequestLog log) {
         ServiceRequestContext ctx = (ServiceRequestContext) log.context();
-        if (Boolean.TRUE.equals(ctx.attr(WarmUp.REQUEST))) {
+        if (Boolean.TRUE.equals(ctx.attr(ArmeriaWarmUp.REQUEST))) {
             return; // the node's own synthetic traffic before it is ready: not a request anyone sent
         }
         int status = log.responseHeaders().status().code();

@@ -1,5 +1,6 @@
 package io.linegate.server;
 
+import io.linegate.runtime.ServerStatus;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.server.annotation.Blocking;

@@ -16,6 +16,7 @@ import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.linegate.core.Json;
+import io.linegate.runtime.WebhookAnswer;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 final class JsonErrors implements ServerErrorHandler {
     private static final Logger log = LoggerFactory.getLogger(JsonErrors.class);
-    static final String TOO_LARGE = "The request body is larger than the limit";
-    static final String TOO_SLOW = "The request body did not arrive within the request timeout";
+    static final String TOO_LARGE = WebhookAnswer.TOO_LARGE.message();
+    static final String TOO_SLOW = WebhookAnswer.TOO_SLOW.message();
 
     private final RateLimitedLog clientErrors;
 
@@ -43,11 +44,16 @@ final class JsonErrors implements ServerErrorHandler {
         return HttpResponse.of(status, MediaType.JSON_UTF_8, body(message));
     }
 
+    /** The runtime's answer as an Armeria response. */
+    static HttpResponse response(WebhookAnswer answer) {
+        return HttpResponse.of(HttpStatus.valueOf(answer.status()), MediaType.JSON_UTF_8, answer.json());
+    }
+
     /** 503 with {@code Retry-After}: the budget of request bodies in memory is spent. */
     static HttpResponse overloaded() {
         return HttpResponse.of(ResponseHeaders.builder(HttpStatus.SERVICE_UNAVAILABLE)
                 .contentType(MediaType.JSON_UTF_8).add(HttpHeaderNames.RETRY_AFTER, "1").build(),
-                com.linecorp.armeria.common.HttpData.ofUtf8(body("The server is busy; try again later")));
+                com.linecorp.armeria.common.HttpData.ofUtf8(WebhookAnswer.BUSY.json()));
     }
 
     static String body(String message) {
@@ -85,7 +91,7 @@ final class JsonErrors implements ServerErrorHandler {
                     + " arrived; answered 503", ctx.id().text(), ctx.method(), ctx.path(), remote(ctx));
             return response(HttpStatus.SERVICE_UNAVAILABLE, "The request took too long; try again later");
         }
-        if (cause instanceof BodyBudget.Exhausted) {
+        if (cause instanceof BodyBudgetDecorator.Exhausted) {
             clientErrors.warn("{} {} {} from {}: {}; answered 503", ctx.id().text(), ctx.method(), ctx.path(),
                     remote(ctx), cause.getMessage());
             return overloaded();

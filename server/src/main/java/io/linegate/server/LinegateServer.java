@@ -1,6 +1,12 @@
 package io.linegate.server;
 
+import io.linegate.runtime.WarmUp;
+import io.linegate.runtime.ServerStatus;
+import io.linegate.runtime.TokenSettings;
+import io.linegate.runtime.RuntimeConfig;
+import io.linegate.runtime.LinegateRuntime;
 import io.linegate.core.RateLimitedLog;
+import io.linegate.runtime.BodyBudget;
 
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpResponse;
@@ -100,7 +106,8 @@ public final class LinegateServer implements AutoCloseable {
         RateLimitedLog clientErrors = new RateLimitedLog(LoggerFactory.getLogger("linegate.client-errors"), 20,
                 Duration.ofSeconds(10));
         JsonErrors errors = new JsonErrors(clientErrors);
-        BodyBudget budget = new BodyBudget(b.maxBodyBytesInFlight, b.maxBodyBytes, registry, clientErrors);
+        BodyBudgetDecorator budget = new BodyBudgetDecorator(new BodyBudget(b.maxBodyBytesInFlight, b.maxBodyBytes, registry),
+                clientErrors);
         this.webhookErrors = errors;
         ServerBuilder sb = Server.builder();
         SessionProtocol protocol = tls ? SessionProtocol.HTTPS : SessionProtocol.HTTP;
@@ -132,7 +139,7 @@ public final class LinegateServer implements AutoCloseable {
                     HttpService warming = warmUpService;
                     Secret token = warmUpToken;
                     if (warming != null && token != null && token.matches(req.headers().get(WarmUp.HEADER, ""))) {
-                        ctx.setAttr(WarmUp.REQUEST, Boolean.TRUE);
+                        ctx.setAttr(ArmeriaWarmUp.REQUEST, Boolean.TRUE);
                         return warming.serve(ctx, req);
                     }
                     return JsonErrors.response(HttpStatus.SERVICE_UNAVAILABLE, "The bot server is starting; try again later");
@@ -194,10 +201,10 @@ public final class LinegateServer implements AutoCloseable {
         }
         server.start().join();
         try {
-            lastWarmUp = WarmUp.run(warmUp, baseUri(), webhookPath, (token, scratch) -> {
+            lastWarmUp = ArmeriaWarmUp.run(warmUp, baseUri(), webhookPath, (token, scratch) -> {
                 warmUpService = scratch == null ? null : new WebhookService(scratch, webhookErrors);
                 warmUpToken = token;
-            }, true);
+            });
         } catch (RuntimeException e) {
             log.warn("the warm-up failed; taking traffic without it", e);
         }

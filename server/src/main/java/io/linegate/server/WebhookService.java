@@ -1,13 +1,11 @@
 package io.linegate.server;
 
-import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.ClosedSessionException;
 import com.linecorp.armeria.common.ContentTooLargeException;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
-import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseCompleteException;
 import com.linecorp.armeria.common.stream.AbortedStreamException;
 import com.linecorp.armeria.common.stream.CancelledSubscriptionException;
@@ -18,16 +16,19 @@ import com.linecorp.armeria.server.HttpStatusException;
 import com.linecorp.armeria.server.RequestTimeoutException;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.linegate.core.WebhookSignature;
+import io.linegate.runtime.WebhookAnswer;
+import io.linegate.runtime.WebhookFront;
 import io.linegate.webhook.WebhookReceiver;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The webhook endpoint: 200 once the body is durable, 401 for a bad signature. A body that could not
- * be read is the client's problem and answered as such (413, 400, 408 by the error handler, 503 when
- * the server is out of room for bodies), in one rate-limited line; only a failure of the store after
- * the body arrived is logged as "could not journal" and answered 503, so that LINE redelivers.
+ * The webhook endpoint on Armeria: the body aggregated within the server's limits, then the runtime's
+ * {@link WebhookFront} (200 once the body is durable, 401 for a bad signature, 503 when the store is
+ * behind or failed). A body that could not be read is the client's problem and answered as such
+ * (413, 400, 408 by the error handler, 503 when the server is out of room for bodies), in one
+ * rate-limited line, with the runtime's {@link WebhookAnswer}s.
  */
 final class WebhookService implements HttpService {
     private static final Logger log = LoggerFactory.getLogger(WebhookService.class);
@@ -42,43 +43,13 @@ final class WebhookService implements HttpService {
     @Override
     public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
         if (req.method() != HttpMethod.POST) {
-            return JsonErrors.response(HttpStatus.METHOD_NOT_ALLOWED, "Use POST");
+            return JsonErrors.response(WebhookAnswer.METHOD_NOT_ALLOWED);
         }
         return HttpResponse.of(req.aggregate().handle((agg, error) -> error != null
                 ? CompletableFuture.completedFuture(unreadable(ctx, Exceptions.peel(error)))
-                : journal(agg)).thenCompose(r -> r));
-    }
-
-    private CompletableFuture<HttpResponse> journal(AggregatedHttpRequest agg) {
-        // Armeria's header lookups are case-insensitive: X-Line-Signature and x-line-signature alike.
-        String signature = agg.headers().get(WebhookSignature.HEADER);
-        CompletableFuture<WebhookReceiver.Receipt> receipt;
-        try {
-            receipt = receiver.receive(agg.content().array(), signature);
-        } catch (RuntimeException e) {
-            receipt = CompletableFuture.failedFuture(e);
-        }
-        return receipt.handle((r, error) -> {
-            if (error != null) {
-                Throwable cause = Exceptions.peel(error);
-                if (cause instanceof WebhookReceiver.OverloadedException) {
-                    // Counted and logged (rate-limited) by the receiver: not a storage failure.
-                    return JsonErrors.response(HttpStatus.SERVICE_UNAVAILABLE, "The bot server is overloaded; try again later");
-                }
-                log.error("could not journal a webhook; answering 503 so that it is not taken as received", error);
-                return JsonErrors.response(HttpStatus.SERVICE_UNAVAILABLE, "The webhook could not be stored");
-            }
-            switch (r.verdict()) {
-                case VALID:
-                    return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, "{}");
-                case MISSING:
-                    return JsonErrors.response(HttpStatus.UNAUTHORIZED, "Missing x-line-signature header");
-                case MALFORMED:
-                    return JsonErrors.response(HttpStatus.UNAUTHORIZED, "Malformed x-line-signature header");
-                default:
-                    return JsonErrors.response(HttpStatus.UNAUTHORIZED, "Invalid signature");
-            }
-        });
+                // Armeria's header lookups are case-insensitive: X-Line-Signature and x-line-signature alike.
+                : WebhookFront.receive(receiver, agg.content().array(), agg.headers().get(WebhookSignature.HEADER))
+                        .thenApply(JsonErrors::response)).thenCompose(r -> r));
     }
 
     /** The body could not be read: the client's doing, never the store's. */
@@ -86,9 +57,9 @@ final class WebhookService implements HttpService {
         if (cause instanceof ContentTooLargeException
                 || cause instanceof HttpStatusException e && e.httpStatus() == HttpStatus.REQUEST_ENTITY_TOO_LARGE) {
             errors.clientError(ctx, "the body is over the limit", HttpStatus.REQUEST_ENTITY_TOO_LARGE);
-            return JsonErrors.response(HttpStatus.REQUEST_ENTITY_TOO_LARGE, JsonErrors.TOO_LARGE);
+            return JsonErrors.response(WebhookAnswer.TOO_LARGE);
         }
-        if (cause instanceof BodyBudget.Exhausted) {
+        if (cause instanceof BodyBudgetDecorator.Exhausted) {
             return errors.onServiceException(ctx, cause);
         }
         if (cause instanceof HttpStatusException e) {
@@ -102,9 +73,9 @@ final class WebhookService implements HttpService {
                 || cause instanceof AbortedStreamException || cause instanceof ClosedSessionException) {
             // Timed out (answered 408 by the error handler) or the client went away: nothing to add.
             log.debug("{} webhook body not received: {}", ctx.id().text(), cause.toString());
-            return JsonErrors.response(HttpStatus.REQUEST_TIMEOUT, JsonErrors.TOO_SLOW);
+            return JsonErrors.response(WebhookAnswer.TOO_SLOW);
         }
         errors.clientError(ctx, "the body could not be read (" + cause + ")", HttpStatus.BAD_REQUEST);
-        return JsonErrors.response(HttpStatus.BAD_REQUEST, "The request body could not be read");
+        return JsonErrors.response(WebhookAnswer.UNREADABLE);
     }
 }

@@ -1,5 +1,6 @@
 package io.linegate.server;
 
+import io.linegate.runtime.TokenSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

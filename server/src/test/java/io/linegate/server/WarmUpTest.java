@@ -1,5 +1,6 @@
 package io.linegate.server;
 
+import io.linegate.runtime.WarmUp;
 import static io.linegate.webhook.Webhooks.body;
 import static io.linegate.webhook.Webhooks.text;
 import static io.linegate.webhook.Webhooks.user;

@@ -1,8 +1,8 @@
 package io.linegate.spring;
 
 import io.linegate.core.Secret;
-import io.linegate.server.RuntimeConfig;
-import io.linegate.server.TokenSettings;
+import io.linegate.runtime.RuntimeConfig;
+import io.linegate.runtime.TokenSettings;
 import io.linegate.webhook.FloodPolicy;
 import java.net.URI;
 import java.util.ArrayList;

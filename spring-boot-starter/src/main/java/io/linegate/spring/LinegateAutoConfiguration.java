@@ -4,6 +4,7 @@ import com.linecorp.bot.messaging.client.MessagingApiBlobClient;
 import com.linecorp.bot.messaging.client.MessagingApiClient;
 import io.linegate.core.RateLimitedLog;
 import io.linegate.messaging.MessageSender;
+import io.linegate.runtime.BodyBudget;
 import io.linegate.webhook.Dispatcher;
 import io.linegate.webhook.Middleware;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,7 +15,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,12 +56,6 @@ public class LinegateAutoConfiguration {
                                              ObjectProvider<MeterRegistry> registries, ObjectProvider<Middleware> middleware,
                                              ObjectProvider<DispatcherCustomizer> customizers,
                                              ObjectProvider<javax.sql.DataSource> dataSources) {
-        if (!org.springframework.util.ClassUtils.isPresent("io.netty.channel.IoEventLoopGroup",
-                LinegateAutoConfiguration.class.getClassLoader())) {
-            throw new IllegalStateException("linegate needs Netty 4.2 (for Armeria) but the application has Netty 4.1, which"
-                    + " Spring Boot 3.5 manages: set the Maven property netty.version to 4.2.15.Final (with"
-                    + " spring-boot-starter-parent), or import io.netty:netty-bom:4.2.15.Final before Spring Boot's BOM");
-        }
         List<ChannelSettings> settings = ChannelSettings.resolve(line, linegate);
         if (settings.isEmpty()) {
             throw new IllegalStateException("no LINE channel is configured: set line.bot.channel-secret (and"
@@ -120,8 +114,10 @@ public class LinegateAutoConfiguration {
     static class WebhookPaths {
         /** Each channel's webhook path, ahead of the application's controllers. */
         @Bean
-        SimpleUrlHandlerMapping linegateWebhookPaths(LinegateChannels channels, LinegateProperties linegate) {
-            Semaphore bodies = new Semaphore((int) Math.min(Integer.MAX_VALUE, linegate.getMaxBodiesInFlight()));
+        SimpleUrlHandlerMapping linegateWebhookPaths(LinegateChannels channels, LinegateProperties linegate,
+                                                     ObjectProvider<MeterRegistry> registries) {
+            BodyBudget bodies = new BodyBudget(linegate.getMaxBodiesInFlight(), linegate.getMaxBodySize(),
+                    registries.getIfAvailable(SimpleMeterRegistry::new));
             RateLimitedLog clientErrors = new RateLimitedLog(LoggerFactory.getLogger("linegate.client-errors"), 20,
                     Duration.ofSeconds(10));
             Map<String, Object> urls = new LinkedHashMap<>();

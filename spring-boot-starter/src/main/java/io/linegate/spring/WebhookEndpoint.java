@@ -2,7 +2,10 @@ package io.linegate.spring;
 
 import io.linegate.core.RateLimitedLog;
 import io.linegate.core.WebhookSignature;
-import io.linegate.server.WarmUp;
+import io.linegate.runtime.BodyBudget;
+import io.linegate.runtime.WarmUp;
+import io.linegate.runtime.WebhookAnswer;
+import io.linegate.runtime.WebhookFront;
 import io.linegate.webhook.WebhookReceiver;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -10,11 +13,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import io.linegate.server.WebhookMeters;
+import io.linegate.runtime.WebhookMeters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.HttpRequestHandler;
@@ -22,21 +23,22 @@ import org.springframework.web.HttpRequestHandler;
 /**
  * A channel's webhook path in the application's servlet container: the signature checked on the raw
  * bytes, the body stored durably, {@code 200}; nothing else before the answer. The handlers run
- * later, on the channel's dispatcher. Errors are answered in LINE's shape ({@code {"message": ...}}):
- * 401 for a bad or missing signature, 413 for a body over the limit, 400 for one that could not be
- * read, 503 when the store could not take it in time (LINE redelivers where redelivery is on).
+ * later, on the channel's dispatcher. Every answer is the runtime's ({@link WebhookFront},
+ * {@link WebhookAnswer}), as {@code linegate serve} gives it: 401 for a bad or missing signature, 413
+ * for a body over the limit, 400 for one that could not be read, 503 when the runtime's
+ * {@link BodyBudget} of bodies in memory is spent or the store could not take the body in time (LINE
+ * redelivers where redelivery is on).
  */
 final class WebhookEndpoint implements HttpRequestHandler {
-    private static final Logger log = LoggerFactory.getLogger(WebhookEndpoint.class);
     private static final Logger access = LoggerFactory.getLogger("linegate.access");
 
     private final LinegateChannel channel;
     private final long maxBodySize;
-    private final Semaphore bodies; // bytes of bodies in memory, all channels together
+    private final BodyBudget bodies; // bytes of bodies in memory, all channels together
     private final RateLimitedLog clientErrors;
     private final WebhookMeters meters;
 
-    WebhookEndpoint(LinegateChannel channel, long maxBodySize, Semaphore bodies, RateLimitedLog clientErrors) {
+    WebhookEndpoint(LinegateChannel channel, long maxBodySize, BodyBudget bodies, RateLimitedLog clientErrors) {
         this.channel = channel;
         this.maxBodySize = maxBodySize;
         this.bodies = bodies;
@@ -71,73 +73,61 @@ final class WebhookEndpoint implements HttpRequestHandler {
     private void handle(HttpServletRequest req, HttpServletResponse res, boolean[] warmUp) throws IOException {
         if (!"POST".equals(req.getMethod())) {
             res.setHeader("Allow", "POST");
-            answer(res, 405, "Use POST");
+            answer(res, WebhookAnswer.METHOD_NOT_ALLOWED);
             return;
         }
         WebhookReceiver receiver = channel.receiver(req.getHeader(WarmUp.HEADER));
         warmUp[0] = receiver != null && channel.isWarmUp(receiver);
         if (receiver == null) {
-            answer(res, 503, "The bot server is starting; try again later");
+            answer(res, WebhookAnswer.STARTING);
             return;
         }
         long declared = req.getContentLengthLong();
         if (declared > maxBodySize) {
             clientErrors.warn("webhook on {} refused: a body of {} bytes is over linegate.max-body-size", channel.path(), declared);
-            answer(res, 413, "The request body is too large");
+            answer(res, WebhookAnswer.TOO_LARGE);
             return;
         }
-        int permits = (int) Math.min(Integer.MAX_VALUE, declared >= 0 ? declared : maxBodySize);
-        if (!bodies.tryAcquire(permits)) {
+        // The budget covers the body from before it is read until the store has it; a body of no declared
+        // length is read whole into memory, so it reserves the limit.
+        BodyBudget.Reservation reservation = bodies.open(declared >= 0 ? declared : maxBodySize);
+        if (reservation == null) {
             clientErrors.warn("webhook on {} answered 503: linegate.max-bodies-in-flight is in use", channel.path());
-            answer(res, 503, "The bot server is overloaded; try again later");
+            res.setHeader("Retry-After", "1");
+            answer(res, WebhookAnswer.BUSY);
             return;
         }
-        // The budget covers the body from before it is read until the store has it.
-        WebhookReceiver.Receipt receipt;
+        WebhookAnswer answer;
         try {
             byte[] body;
             try {
                 body = read(req.getInputStream());
             } catch (SocketTimeoutException e) {
                 clientErrors.warn("webhook on {}: the body did not arrive in time", channel.path());
-                answer(res, 408, "The request body did not arrive in time");
+                answer(res, WebhookAnswer.TOO_SLOW);
                 return;
             } catch (IOException e) {
                 clientErrors.warn("webhook on {}: the body could not be read ({})", channel.path(), e.toString());
-                answer(res, 400, "The request body could not be read");
+                answer(res, WebhookAnswer.UNREADABLE);
                 return;
             }
             if (body == null) {
                 clientErrors.warn("webhook on {} refused: the body is over linegate.max-body-size", channel.path());
-                answer(res, 413, "The request body is too large");
+                answer(res, WebhookAnswer.TOO_LARGE);
                 return;
             }
             try {
-                receipt = receiver.receive(body, req.getHeader(WebhookSignature.HEADER)).get();
+                answer = WebhookFront.receive(receiver, body, req.getHeader(WebhookSignature.HEADER)).get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                answer(res, 503, "The bot server is stopping; try again later");
-                return;
-            } catch (ExecutionException | RuntimeException e) {
-                Throwable cause = (e instanceof ExecutionException || e instanceof CompletionException) && e.getCause() != null
-                        ? e.getCause() : e;
-                if (cause instanceof WebhookReceiver.OverloadedException) {
-                    answer(res, 503, "The bot server is overloaded; try again later");
-                    return;
-                }
-                log.error("could not journal a webhook on {}; answering 503 so that it is not taken as received", channel.path(), cause);
-                answer(res, 503, "The webhook could not be stored");
-                return;
+                answer = WebhookAnswer.STOPPING;
+            } catch (ExecutionException e) {
+                answer = WebhookAnswer.NOT_STORED; // the front's future does not fail; defensive only
             }
         } finally {
-            bodies.release(permits);
+            reservation.close();
         }
-        switch (receipt.verdict()) {
-            case VALID -> answer(res, 200, null);
-            case MISSING -> answer(res, 401, "Missing x-line-signature header");
-            case MALFORMED -> answer(res, 401, "Malformed x-line-signature header");
-            default -> answer(res, 401, "Invalid signature");
-        }
+        answer(res, answer);
     }
 
     /** The whole body, or null if it is longer than the limit (a chunked body declares no length). */
@@ -146,10 +136,10 @@ final class WebhookEndpoint implements HttpRequestHandler {
         return body.length > maxBodySize ? null : body;
     }
 
-    private static void answer(HttpServletResponse res, int status, String message) throws IOException {
-        res.setStatus(status);
+    private static void answer(HttpServletResponse res, WebhookAnswer answer) throws IOException {
+        res.setStatus(answer.status());
         res.setContentType("application/json");
-        byte[] out = (message == null ? "{}" : "{\"message\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] out = answer.json().getBytes(StandardCharsets.UTF_8);
         res.setContentLength(out.length);
         res.getOutputStream().write(out);
     }

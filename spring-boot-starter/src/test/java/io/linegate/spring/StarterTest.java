@@ -273,7 +273,7 @@ class StarterTest {
         HttpResponse<String> res = Webhooks.signedPost(url("/callback"), big, secret());
 
         assertThat(res.statusCode()).isEqualTo(413);
-        assertThat(Webhooks.json(res.body()).path("message").asText()).isEqualTo("The request body is too large");
+        assertThat(Webhooks.json(res.body()).path("message").asText()).isEqualTo(io.linegate.runtime.WebhookAnswer.TOO_LARGE.message());
     }
 
     @Test

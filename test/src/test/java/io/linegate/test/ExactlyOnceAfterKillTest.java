@@ -11,7 +11,7 @@ import io.linegate.emulator.Emulator;
 import io.linegate.server.ChildJvm;
 import io.linegate.server.LinegateServer;
 import io.linegate.server.ServerTls;
-import io.linegate.server.TokenSettings;
+import io.linegate.runtime.TokenSettings;
 import io.linegate.store.ApiRequestLog.ApiCall;
 import io.linegate.store.Store;
 import io.linegate.webhook.Bot;

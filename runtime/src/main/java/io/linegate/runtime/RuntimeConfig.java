@@ -1,4 +1,4 @@
-package io.linegate.server;
+package io.linegate.runtime;
 
 import io.linegate.webhook.FloodPolicy;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package io.linegate.server;
+package io.linegate.runtime;
 
 import io.linegate.messaging.token.TokenManager;
 import io.linegate.store.Store;
@@ -21,13 +21,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What {@code GET /admin/status} reports: how the running server is set up (for {@code linegate
- * preflight} and operators) and whether its store answers. Never a token, secret or body.
+ * preflight} and operators) and whether its store answers. Never a token, secret or body. Any host
+ * serves it (the Armeria host on its admin listener).
  */
-final class ServerStatus {
+public final class ServerStatus {
     private static final Logger log = LoggerFactory.getLogger(ServerStatus.class);
 
     /** How the server sends: absent when it does not. */
-    record Sending(URI apiBase, TokenManager tokens, boolean fixedToken, boolean sharedRateLimits,
+    public record Sending(URI apiBase, TokenManager tokens, boolean fixedToken, boolean sharedRateLimits,
                    Duration apiLogRetention, String apiLogBodies) {}
 
     private final String bot;
@@ -39,7 +40,7 @@ final class ServerStatus {
     private final Dispatcher dispatcher;
     private final Clock clock;
 
-    ServerStatus(String bot, String webhookPath, String tls, Sending sending, Store store, Path dataDir,
+    public ServerStatus(String bot, String webhookPath, String tls, Sending sending, Store store, Path dataDir,
                  Dispatcher dispatcher, Clock clock) {
         this.bot = bot;
         this.webhookPath = webhookPath;
@@ -51,7 +52,8 @@ final class ServerStatus {
         this.clock = clock;
     }
 
-    Map<String, Object> report() {
+    /** The report, as JSON-ready maps and lists. */
+    public Map<String, Object> report() {
         Instant now = clock.instant();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("bot", bot);

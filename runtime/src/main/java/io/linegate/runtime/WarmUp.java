@@ -1,13 +1,5 @@
-package io.linegate.server;
+package io.linegate.runtime;
 
-import com.linecorp.armeria.client.ClientFactory;
-import com.linecorp.armeria.client.WebClient;
-import com.linecorp.armeria.common.AggregatedHttpResponse;
-import com.linecorp.armeria.common.HttpMethod;
-import com.linecorp.armeria.common.HttpRequest;
-import com.linecorp.armeria.common.MediaType;
-import com.linecorp.armeria.common.SessionProtocol;
-import com.linecorp.armeria.common.RequestHeaders;
 import io.linegate.core.Secret;
 import io.linegate.core.WebhookSignature;
 import io.linegate.store.Store;
@@ -17,20 +9,31 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * with acknowledgement: a burst that meets a fresh node gets answers later than LINE's 2 seconds.
  *
  * <p>The warm-up runs the same path a webhook takes (TLS if the node uses it, the node's own listener
- * and Armeria pipeline with its decorators, the signature check, an append committed to a journal,
- * the answer) on synthetic webhooks over loopback. They carry a token known only to this process,
+ * and its host's pipeline, the signature check, an append committed to a journal, the answer) on
+ * synthetic webhooks over loopback, sent by the host's {@link Client}s (the Armeria host speaks
+ * HTTP/1.1 and HTTP/2 through Armeria's client; another host gets the JDK's HTTP/1.1 client). They carry a token known only to this process,
  * which routes them to a scratch SQLite store in a temporary directory removed afterwards, with a
  * dispatcher splitting and completing the events (its handler does nothing): nothing reaches the
  * node's own store or its bot, and without the token a request is refused like any other before
@@ -55,16 +59,22 @@ public final class WarmUp {
     private static final int ROUND = 2_000;
 
     /** How long the warm-up may run, and when the path counts as warm. */
-    record Settings(Duration minimum, Duration maximum, Duration settledP99) {
-        static final Settings OFF = new Settings(Duration.ZERO, Duration.ZERO, Duration.ZERO);
+    public record Settings(Duration minimum, Duration maximum, Duration settledP99) {
+        public static final Settings OFF = new Settings(Duration.ZERO, Duration.ZERO, Duration.ZERO);
 
-        static Settings upTo(Duration maximum) {
+        public static Settings upTo(Duration maximum) {
             return new Settings(Duration.ZERO, maximum, Duration.ofMillis(10));
         }
 
-        boolean off() {
+        public boolean off() {
             return maximum.isZero();
         }
+    }
+
+    /** Sends one synthetic webhook to the node: a POST of {@code body} with {@code headers}; completes with the status. */
+    @FunctionalInterface
+    public interface Client {
+        CompletableFuture<Integer> post(String path, Map<String, String> headers, byte[] body);
     }
 
     /** What a warm-up did. */
@@ -77,9 +87,6 @@ public final class WarmUp {
     /** The header that routes a warm-up request to the scratch path; its value is a token known only in this process. */
     public static final String HEADER = "x-linegate-warm-up";
 
-    /** Marks a warm-up request, which the access log and the request meters leave out. */
-    static final io.netty.util.AttributeKey<Boolean> REQUEST = io.netty.util.AttributeKey.valueOf(WarmUp.class, "REQUEST");
-
     /** Where the node sends requests that carry the warm-up token while it warms up. */
     public interface Route {
         /**
@@ -91,19 +98,37 @@ public final class WarmUp {
 
     /**
      * Warms a node hosted elsewhere (a servlet container, say) for at most {@code maximum}, through its
-     * webhook path at {@code base}, over HTTP/1.1 (what LINE sends webhooks with); see the class comment. The node answers requests carrying the token
-     * with the receiver {@code route} is given, and all others 503 until it is ready.
+     * webhook path at {@code base}, over HTTP/1.1 (what LINE sends webhooks with) with the JDK's client;
+     * see the class comment. The node answers requests carrying the token with the receiver
+     * {@code route} is given, and all others 503 until it is ready.
      */
     public static Result run(Duration maximum, URI base, String webhookPath, Route route) {
-        return run(Settings.upTo(maximum), base, webhookPath, route, false);
+        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "linegate-warm-up-client");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trustingLoopback())
+                    .connectTimeout(Duration.ofSeconds(5)).executor(executor).build();
+            Client client = (path, headers, body) -> {
+                HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                headers.forEach(request::header);
+                return http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode);
+            };
+            return run(Settings.upTo(maximum), List.of(client), webhookPath, route);
+        } finally {
+            executor.shutdownNow();
+        }
     }
 
     /**
-     * Runs the warm-up against the node's own listener at {@code base}: its event loops, decorators,
-     * access path and error handling. Requests carrying the token are routed by {@code route} to a
-     * receiver over the scratch store; the token is forgotten afterwards.
+     * Runs the warm-up through {@code clients} (rounds alternate between them, so that a settled pair
+     * covers each protocol). Requests carrying the token are routed by {@code route} to a receiver over
+     * the scratch store; the token is forgotten afterwards.
      */
-    static Result run(Settings settings, URI base, String webhookPath, Route route, boolean http2) {
+    public static Result run(Settings settings, List<Client> clients, String webhookPath, Route route) {
         long start = System.nanoTime();
         Path scratch;
         try {
@@ -121,14 +146,7 @@ public final class WarmUp {
             WebhookReceiver receiver = new WebhookReceiver(WebhookSignature.of(secret), store.journal(),
                     dispatcher::appended, Clock.systemUTC()).ackDeadline(Duration.ofSeconds(5), new SimpleMeterRegistry());
             route.install(token, receiver);
-            try (ClientFactory factory = ClientFactory.builder().tlsNoVerify().build()) {
-                // Both protocols LINE may use: a plain client would speak HTTP/2 only (its preface), and the
-                // HTTP/1.1 decoding that LINE's webhooks take would meet the burst cold.
-                boolean tls = "https".equalsIgnoreCase(base.getScheme());
-                WebClient http1 = client(factory, base, tls ? SessionProtocol.H1 : SessionProtocol.H1C);
-                List<WebClient> clients = http2
-                        ? List.of(http1, client(factory, base, tls ? SessionProtocol.H2 : SessionProtocol.H2C))
-                        : List.of(http1);
+            try {
                 return rounds(settings, clients, webhookPath, secret, token, start);
             } finally {
                 route.install(null, null);
@@ -139,29 +157,39 @@ public final class WarmUp {
         }
     }
 
+    /** The warm-up talks to this node over loopback only: its own certificate, possibly self-signed, is accepted. */
+    private static SSLContext trustingLoopback() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {new X509TrustManager() {
+                @Override public void checkClientTrusted(X509Certificate[] chain, String authType) { }
+                @Override public void checkServerTrusted(X509Certificate[] chain, String authType) { }
+                @Override public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
+            }}, new SecureRandom());
+            return context;
+        } catch (Exception e) {
+            throw new IllegalStateException("no TLS context for the warm-up", e);
+        }
+    }
+
     private static Secret random(String what) {
         byte[] bytes = new byte[16];
         new SecureRandom().nextBytes(bytes);
         return Secret.of(HexFormat.of().formatHex(bytes), what);
     }
 
-    private static WebClient client(ClientFactory factory, URI base, SessionProtocol protocol) {
-        return WebClient.builder(protocol, com.linecorp.armeria.client.Endpoint.of(base.getHost(), base.getPort()))
-                .factory(factory).responseTimeoutMillis(10_000).build();
-    }
-
     /** Rounds alternate between the clients (HTTP/1.1 and HTTP/2), so that a settled pair covers both. */
-    private static Result rounds(Settings settings, List<WebClient> clients, String path, Secret secret, Secret token,
+    private static Result rounds(Settings settings, List<Client> clients, String path, Secret secret, Secret token,
                                  long start) {
         long minimum = start + settings.minimum().toNanos();
         long maximum = start + settings.maximum().toNanos();
         int requests = 0;
-        java.util.concurrent.atomic.AtomicInteger acknowledged = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger acknowledged = new AtomicInteger();
         long p99 = Long.MAX_VALUE;
         int settledRounds = 0;
         int round = 0;
         while (System.nanoTime() < maximum) {
-            WebClient client = clients.get(round % clients.size());
+            Client client = clients.get(round % clients.size());
             long[] latencies = round(client, path, secret, token, round++, maximum, acknowledged);
             requests += latencies.length;
             if (latencies.length == 0) {
@@ -186,8 +214,8 @@ public final class WarmUp {
      * One round of synthetic webhooks, {@value #CONCURRENCY} at a time; their latencies in nanoseconds.
      * Those answered 200 (acknowledged by the scratch store) are counted in {@code acknowledged}.
      */
-    private static long[] round(WebClient client, String path, Secret secret, Secret token, int round, long deadline,
-                                java.util.concurrent.atomic.AtomicInteger acknowledged) {
+    private static long[] round(Client client, String path, Secret secret, Secret token, int round, long deadline,
+                                AtomicInteger acknowledged) {
         long[] latencies = new long[ROUND];
         Semaphore inFlight = new Semaphore(CONCURRENCY);
         CompletableFuture<?>[] all = new CompletableFuture<?>[ROUND];
@@ -195,20 +223,24 @@ public final class WarmUp {
         for (; sent < ROUND && System.nanoTime() < deadline; sent++) {
             inFlight.acquireUninterruptibly();
             byte[] body = body(round * ROUND + sent);
-            RequestHeaders headers = RequestHeaders.builder(HttpMethod.POST, path).contentType(MediaType.JSON_UTF_8)
-                    .add(WebhookSignature.HEADER, WebhookSignature.sign(secret, body))
-                    .add(HEADER, token.reveal()).build();
+            Map<String, String> headers = Map.of("content-type", "application/json; charset=utf-8",
+                    WebhookSignature.HEADER, WebhookSignature.sign(secret, body), HEADER, token.reveal());
             long t0 = System.nanoTime();
             int i = sent;
-            all[i] = client.execute(HttpRequest.of(headers, com.linecorp.armeria.common.HttpData.wrap(body)))
-                    .aggregate().handle((AggregatedHttpResponse r, Throwable e) -> {
-                        latencies[i] = System.nanoTime() - t0;
-                        if (r != null && r.status().code() == 200) {
-                            acknowledged.incrementAndGet();
-                        }
-                        inFlight.release();
-                        return null;
-                    });
+            CompletableFuture<Integer> status;
+            try {
+                status = client.post(path, headers, body);
+            } catch (RuntimeException e) {
+                status = CompletableFuture.failedFuture(e);
+            }
+            all[i] = status.handle((code, e) -> {
+                latencies[i] = System.nanoTime() - t0;
+                if (code != null && code == 200) {
+                    acknowledged.incrementAndGet();
+                }
+                inFlight.release();
+                return null;
+            });
         }
         CompletableFuture.allOf(Arrays.copyOf(all, sent)).orTimeout(30, TimeUnit.SECONDS)
                 .exceptionally(e -> null).join();

@@ -1,4 +1,4 @@
-package io.linegate.server;
+package io.linegate.runtime;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

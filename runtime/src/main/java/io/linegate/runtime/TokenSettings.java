@@ -1,4 +1,4 @@
-package io.linegate.server;
+package io.linegate.runtime;
 
 import com.nimbusds.jose.jwk.RSAKey;
 import io.linegate.core.Secret;

@@ -1,4 +1,4 @@
-package io.linegate.server;
+package io.linegate.runtime;
 
 import static io.linegate.webhook.Webhooks.body;
 import static io.linegate.webhook.Webhooks.text;

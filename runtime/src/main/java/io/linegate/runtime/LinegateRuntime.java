@@ -1,4 +1,4 @@
-package io.linegate.server;
+package io.linegate.runtime;
 
 import com.linecorp.bot.messaging.client.MessagingApiClient;
 import io.linegate.messaging.MessageSender;

@@ -1,4 +1,4 @@
-package io.linegate.server;
+package io.linegate.runtime;
 
 import com.linecorp.bot.client.base.Result;
 import com.linecorp.bot.messaging.client.MessagingApiClient;
