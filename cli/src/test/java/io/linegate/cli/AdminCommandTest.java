@@ -8,10 +8,13 @@ import io.linegate.server.ServerTls;
 import io.linegate.store.OperatorControls;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The operator's switches, flipped from the command line on a running server over TLS. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class AdminCommandTest {
     static final Secret ADMIN = Secret.of("admin-token-for-cli-tests-0123456789abcdef", "LINEGATE_ADMIN_TOKEN");
 

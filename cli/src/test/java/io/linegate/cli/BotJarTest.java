@@ -29,6 +29,7 @@ import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * examples/hello-bot, kept off this test's class path) runs from its jar in a linegate process, and
  * every way of pointing at a bot wrongly ends with a message that says what is wrong.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class BotJarTest {
     @TempDir
     Path dir;

@@ -12,10 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code linegate cluster status} and the operator commands' {@code --store}. */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ClusterCommandTest {
     @TempDir
     Path dir;

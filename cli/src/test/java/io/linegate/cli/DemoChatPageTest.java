@@ -17,7 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -33,6 +35,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * greeted, and sends text, a sticker and a location. The screenshot of that conversation is saved
  * to {@code target/chat-screenshots/demo.png} (the emulator's README shows a copy).
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class DemoChatPageTest {
     @TempDir
     Path dir;

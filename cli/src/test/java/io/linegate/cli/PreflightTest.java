@@ -21,16 +21,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code linegate preflight} against the emulator and a real {@code linegate serve --dev-tls}: the
  * correct deployment passes, and each test breaks exactly one thing and sees that check fail.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class PreflightTest {
     @TempDir
     static Path dir;

@@ -3,8 +3,11 @@ package io.linegate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ServeCommandTest {
     @Test
     void refusesToStartWithoutATlsChoiceAndSaysWhy() {

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Every kind of bad input gets the platform's status and error shape, never a 500 or a stack trace. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class BadInputTest {
     static Emulator emulator;
     static Http http;

@@ -19,12 +19,14 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The chat page's server side over HTTP: its files and their headers, what it reads, its live
  * streams and their bounds, and the control API actions it relies on (group postbacks, members
  * joining and leaving, raw uploads) reaching the bot as LINE sends them.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ChatApiTest extends ReceiverFixture {
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     final List<Sse> streams = new ArrayList<>();

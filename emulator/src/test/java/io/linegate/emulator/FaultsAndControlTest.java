@@ -15,11 +15,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Fault injection, groups, rate-limit switches, config and state snapshot, reset. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class FaultsAndControlTest extends ReceiverFixture {
 
     @BeforeEach

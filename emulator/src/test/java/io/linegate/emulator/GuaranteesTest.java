@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Retry keys, reply-token expiry, non-friend sends, narrowcast progress, rate limits: one test per guarantee. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class GuaranteesTest extends ReceiverFixture {
     MutableClock clock;
     String token;

@@ -10,8 +10,10 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** https:// webhooks are called with TLS 1.2+, trusting a configured certificate (a local bot's self-signed one). */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class HttpsWebhookTest {
     @Test
     void deliversOverTlsTrustingTheConfiguredCertificate() throws Exception {

@@ -23,12 +23,15 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Every operation of messaging-api.yml gets a valid request, must answer 2xx, and its response must
  * conform to the spec's response schema (read from the shared specs at test time).
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class SpecConformanceTest {
     static final Path SPEC = SharedSpecs.file("messaging-api.yml");
 

@@ -11,10 +11,13 @@ import io.linegate.core.Ulid;
 import io.linegate.core.WebhookSignature;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Webhook delivery: signing, headers, event shapes, batching, reply tokens, errors and redelivery. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class WebhookDeliveryTest extends ReceiverFixture {
 
     @BeforeEach

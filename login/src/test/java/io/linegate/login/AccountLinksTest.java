@@ -25,9 +25,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * link token, a link token the bot never issued, a start without the session's CSRF token, and a link
  * that would silently replace another.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class AccountLinksTest {
     static final String CLIENT = "203.0.113.9";
     @TempDir

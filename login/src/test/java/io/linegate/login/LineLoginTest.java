@@ -25,9 +25,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,7 @@ import org.slf4j.LoggerFactory;
  * LINE Login end to end against the emulator's authorize, login and consent pages and its token
  * endpoints: the happy path, and each attack on the code and the callback.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LineLoginTest {
     static final String CALLBACK = LoginEmulator.CALLBACK;
     static final String PASSWORD = LoginEmulator.PASSWORD;

@@ -11,9 +11,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * session's CSRF token, and it is made only when the member confirms, never over another link unless
  * the member confirmed replacing it.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LinkAtLoginTest {
     static final String CALLBACK = LoginEmulator.CALLBACK;
     static final String CLIENT = "203.0.113.8";

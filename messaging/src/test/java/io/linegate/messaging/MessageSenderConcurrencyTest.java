@@ -16,13 +16,16 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Concurrent senders are not held to the SDK's default of 5 requests in flight per host: with a slow
  * platform that cap, not LINE's rate limit, decided how fast a bot could push (found by bench/sending.sh:
  * 875 pushes/s against the emulator with spec validation on, where the limit is 2,000/s).
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class MessageSenderConcurrencyTest {
     static final int PUSHES = 60;
     static final int LATENCY_MS = 300;

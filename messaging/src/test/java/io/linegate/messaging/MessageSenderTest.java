@@ -15,11 +15,14 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Sending against the emulator, with the faults the guidelines say to expect. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class MessageSenderTest {
     Emulator emulator;
     MessageSender sender;

@@ -21,11 +21,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /** Every log line of a sending session with retries, refusals and token issuing, scanned for credentials. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class NoSecretsInLogsTest {
     @TempDir
     Path dir;

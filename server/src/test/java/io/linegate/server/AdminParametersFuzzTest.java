@@ -15,13 +15,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The admin API's parameters against anything a caller types (the seed corpus runs in every build;
  * {@code JAZZER_FUZZ=1} fuzzes, see docs/fuzzing.md): a success or a 4xx in LINE's error shape
  * naming the problem, never a 5xx.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class AdminParametersFuzzTest {
     static final Secret ADMIN = Secret.of("fuzz-admin-token-0123456789abcdef", "LINEGATE_ADMIN_TOKEN");
     static final Set<Integer> ALLOWED = Set.of(200, 400, 404, 405);

@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * acknowledged event is handled, with the counters committed with the done-mark at exactly 1; a
  * node that joins gets its share; a user muted through one node's admin API is muted on all.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ClusterTest {
     static final Duration LEASE = Duration.ofSeconds(3);
     static final int USERS = 48;

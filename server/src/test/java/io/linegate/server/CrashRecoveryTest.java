@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the same data directory, and every acknowledged event is then handled at least once, and exactly
  * once as far as effects committed with the done-mark go.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class CrashRecoveryTest {
     @TempDir
     Path dir;

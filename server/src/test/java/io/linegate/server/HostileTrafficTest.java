@@ -17,8 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,6 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * like a storage failure; a request whose framing two parsers could read differently is refused, and
  * the bytes after it are never read as a second request.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class HostileTrafficTest {
     static final Secret SECRET = Secret.of("c0ffeec0ffeec0ffeec0ffeec0ffee01", "LINE_CHANNEL_SECRET");
     static final String SMUGGLED = "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";

@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -48,6 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  * are still answered 200, the excess gets 503 before its body is read, and the JVM never runs out of
  * memory. Without the budget of bodies in memory, the child dies of an OutOfMemoryError.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class MemoryAttackTest {
     static final int MIB = 1024 * 1024;
 

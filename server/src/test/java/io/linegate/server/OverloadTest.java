@@ -17,8 +17,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 503 within the acknowledgement deadline instead of 200 after LINE has stopped waiting, new ones are
  * refused at once until the store catches up, and nothing the store did commit is lost or handled twice.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class OverloadTest {
     static final Secret SECRET = Secret.of("0a7a6e0a7a6e0a7a6e0a7a6e0a7a6e01", "LINE_CHANNEL_SECRET");
 

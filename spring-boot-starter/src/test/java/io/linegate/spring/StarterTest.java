@@ -23,10 +23,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
@@ -42,6 +44,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * 4.0 in {@code boot4/}.
  */
 @SpringBootTest(classes = StarterTest.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class StarterTest {
     static final String SHOP_SECRET = "shop-channel-secret-0123456789ab";
     static final Emulator EMULATOR = Emulator.builder().port(0).start();

@@ -16,9 +16,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -32,6 +34,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The chat page in headless Chromium against a real emulator and a bot that speaks the wire: what a
  * user does on the page reaches the bot as LINE sends it, and what the bot sends is drawn, live.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ChatPageBrowserTest {
     @TempDir
     Path dir;

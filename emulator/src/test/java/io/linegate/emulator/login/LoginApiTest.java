@@ -20,11 +20,14 @@ import io.linegate.emulator.MutableClock;
 import java.time.Duration;
 import java.util.Date;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The Login API around the tokens (LINE Login v2.1 API reference): refresh, verify, revoke, userinfo, profile, friendship, deauthorize, discovery. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LoginApiTest {
     static final String CALLBACK = "http://127.0.0.1:9/callback";
     MutableClock clock;

@@ -28,16 +28,19 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.slf4j.LoggerFactory;
 
 /**
  * The emulator's login side under attack: control characters in URL parameters, framing, PKCE
  * downgrade, and what its logs and error texts give away.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LoginHardeningTest {
     final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     final Map<String, Level> levels = new java.util.HashMap<>();

@@ -29,13 +29,16 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /** The token lifecycle against the emulator, on a clock both share and the test moves. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class TokenManagerTest {
     /** A clock the test moves by hand. */
     static final class TestClock extends Clock {

@@ -8,10 +8,13 @@ import io.linegate.store.Store;
 import io.linegate.store.StoreContractTest;
 import io.linegate.store.StoreException;
 import io.linegate.store.TestPostgres;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The contract on a real PostgreSQL server, and what is particular to it. */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class PostgresStoreTest extends StoreContractTest {
     String location;
 

@@ -12,12 +12,15 @@ import io.linegate.webhook.BotFactory;
 import java.time.Instant;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The echo bot against the emulator, through the test kit. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class EchoBotTest {
     @RegisterExtension
     static final LinegateExtension line = LinegateExtension.of(EchoBot::new);
