@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -168,10 +171,10 @@ final class DispatchedEvent implements EventContext, ConversationState {
     void recordReply(int position, String requestId, JsonNode sentMessages) {
         String all = ledger.recordReply(position, requestId, sentMessages);
         try {
-            journal.recordSent(stored.seq(), all).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            journal.recordSent(stored.seq(), all).get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             // The reply went out; failing the handler now would only make it retry. Only a crash before the
             // next store write could make a later run reply again, which LINE refuses (the token is used).
             log.warn("could not record the accepted reply of event {}; a run after a crash would try to reply again",

@@ -1,6 +1,7 @@
 package io.linegate.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.linecorp.bot.client.base.Result;
 import com.linecorp.bot.jackson.ModelObjectMapper;
 import com.linecorp.bot.messaging.client.MessagingApiClient;
@@ -9,6 +10,7 @@ import com.linecorp.bot.messaging.model.PushMessageRequest;
 import com.linecorp.bot.messaging.model.ReplyMessageResponse;
 import com.linecorp.bot.messaging.model.SentMessage;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.UUID;
@@ -22,7 +24,7 @@ import java.util.concurrent.CompletableFuture;
  * and nothing is sent in standby mode. Every other call goes to the stack as it is.
  */
 final class EventApi {
-    private static final com.fasterxml.jackson.databind.ObjectMapper SDK = ModelObjectMapper.createNewObjectMapper();
+    private static final ObjectMapper SDK = ModelObjectMapper.createNewObjectMapper();
 
     private EventApi() {}
 
@@ -68,7 +70,7 @@ final class EventApi {
         return given != null ? (UUID) given : run.retryKey(position, kind, recipient);
     }
 
-    private static Object reply(DispatchedEvent run, MessagingApiClient stack, java.lang.reflect.Method method, Object[] args)
+    private static Object reply(DispatchedEvent run, MessagingApiClient stack, Method method, Object[] args)
             throws Throwable {
         int position = run.nextSend();
         SentLedger.Reply earlier = run.earlierReply(position);
@@ -87,7 +89,7 @@ final class EventApi {
         });
     }
 
-    private static Object call(MessagingApiClient stack, java.lang.reflect.Method method, Object[] args) throws Throwable {
+    private static Object call(MessagingApiClient stack, Method method, Object[] args) throws Throwable {
         try {
             return method.invoke(stack, args);
         } catch (InvocationTargetException e) {
