@@ -1,5 +1,7 @@
 package io.linegate.messaging;
 
+import io.linegate.core.Retryable;
+
 /**
  * A Messaging API error, typed by HTTP status, never by message text (the guidelines: "error
  * messages ... aren't guaranteed and are subject to change"). Catch the subtype you can act on.
@@ -10,7 +12,7 @@ package io.linegate.messaging;
  * {@link io.linegate.messaging.token.TokenManager} had already renewed it once. A dispatcher that
  * retries handlers dead-letters those at once instead of holding the conversation up.
  */
-public abstract sealed class LineApiException extends Exception implements io.linegate.core.Retryable
+public abstract sealed class LineApiException extends Exception implements Retryable
         permits LineApiException.BadRequest, LineApiException.Unauthorized, LineApiException.Forbidden,
         LineApiException.NotFound, LineApiException.Conflict, LineApiException.Gone, LineApiException.PayloadTooLarge,
         LineApiException.UnsupportedMediaType, LineApiException.TooManyRequests, LineApiException.ServerError,

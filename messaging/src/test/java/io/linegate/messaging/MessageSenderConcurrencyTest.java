@@ -12,7 +12,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -86,10 +88,10 @@ class MessageSenderConcurrencyTest {
             List<Long> millis = new ArrayList<>();
             for (int i = 0; i < 15; i++) {
                 long start = System.nanoTime();
-                sender.multicast(java.util.UUID.randomUUID(), to, List.of(new TextMessage("m" + i)));
+                sender.multicast(UUID.randomUUID(), to, List.of(new TextMessage("m" + i)));
                 millis.add((System.nanoTime() - start) / 1_000_000);
             }
-            java.util.Collections.sort(millis);
+            Collections.sort(millis);
             // With Nagle on, every one of them takes 40 ms or more.
             assertThat(millis.get(millis.size() / 2)).as("median of %s ms", millis).isLessThan(30L);
         }
