@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.SessionProtocol;
 import com.linecorp.armeria.server.Server;
@@ -58,7 +59,7 @@ class IdTokenVerifierTest {
         certs = Server.builder().localPort(0, SessionProtocol.HTTP)
                 .service("/oauth2/v2.1/certs", (ctx, req) -> {
                     certFetches.incrementAndGet();
-                    return HttpResponse.of(com.linecorp.armeria.common.HttpStatus.OK, MediaType.JSON, jwks);
+                    return HttpResponse.of(HttpStatus.OK, MediaType.JSON, jwks);
                 }).build();
         certs.start().join();
     }

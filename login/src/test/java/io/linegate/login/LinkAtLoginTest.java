@@ -10,6 +10,7 @@ import io.linegate.store.Store;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -123,7 +124,7 @@ class LinkAtLoginTest {
         AccountLinks.LinkProposal p = links.propose(linkLogin("alice"));
         String ticket = p.ticket();
         String[] parts = ticket.split("\\.");
-        String otherUser = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("U-attacker".getBytes());
+        String otherUser = Base64.getUrlEncoder().withoutPadding().encodeToString("U-attacker".getBytes());
         String tampered = parts[0] + "." + otherUser + "." + parts[2] + "." + parts[3];
         // Another member, a forged session token, a tampered ticket: refused.
         for (Runnable attempt : List.<Runnable>of(() -> links.confirm(member("mallory"), ticket, false),
