@@ -2,6 +2,7 @@ package io.linegate.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.Map;
@@ -93,7 +94,7 @@ class BadInputTest {
                 + "a".repeat(3 * 1024 * 1024) + "\"}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         Http.Res r = http.send(HttpRequest.newBuilder(URI.create(emulator.baseUrl() + "/v2/bot/message/push"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))), true);
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))), true);
         lineShape(r, 413);
     }
 
