@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.linegate.core.Json;
 import io.linegate.core.Secret;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -84,10 +85,10 @@ class AdminParametersFuzzTest {
         if (n != null) {
             assertThat(digits).isTrue();
             assertThat(n).isBetween(min, max);
-            assertThat(new java.math.BigInteger(text)).isEqualTo(java.math.BigInteger.valueOf(n));
+            assertThat(new BigInteger(text)).isEqualTo(BigInteger.valueOf(n));
         } else if (digits) {
-            java.math.BigInteger v = new java.math.BigInteger(text);
-            assertThat(v.compareTo(java.math.BigInteger.valueOf(min)) < 0 || v.compareTo(java.math.BigInteger.valueOf(max)) > 0)
+            BigInteger v = new BigInteger(text);
+            assertThat(v.compareTo(BigInteger.valueOf(min)) < 0 || v.compareTo(BigInteger.valueOf(max)) > 0)
                     .as("%s refused within [%d, %d]", text, min, max).isTrue();
         }
     }

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -130,7 +131,7 @@ class CrashRecoveryTest {
     /** Random users without sharing one Random across threads. */
     static final class ThreadLocalRandomHolder {
         static int next(int bound) {
-            return java.util.concurrent.ThreadLocalRandom.current().nextInt(bound);
+            return ThreadLocalRandom.current().nextInt(bound);
         }
     }
 }

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import io.linegate.core.Secret;
 import io.linegate.core.Ulid;
 import io.linegate.core.WebhookSignature;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -58,7 +59,7 @@ class OverloadTest {
     }
 
     String metrics() throws Exception {
-        return http.send(HttpRequest.newBuilder(java.net.URI.create(server.adminUri() + "/metrics")).build(),
+        return http.send(HttpRequest.newBuilder(URI.create(server.adminUri() + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 

@@ -6,6 +6,8 @@ import static io.linegate.webhook.Webhooks.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.client.WebClient;
 import io.linegate.core.Secret;
 import io.linegate.core.Ulid;
 import io.linegate.core.WebhookSignature;
@@ -16,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -88,7 +89,7 @@ class WarmUpTest {
         assertThat(server.ready()).isFalse();
         assertThat(started).as("these answers came during the warm-up").isNotDone();
 
-        started.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        started.get(30, TimeUnit.SECONDS);
         assertThat(get("/health")).isEqualTo(200);
         String after = Ulid.next();
         assertThat(send(after).statusCode()).isEqualTo(200);
@@ -111,8 +112,8 @@ class WarmUpTest {
         assertThat(result.lastRoundP99()).isPositive();
         assertThat(bot.handled).isEmpty();
         // The admin listener has the node's self-signed certificate too.
-        String metrics = com.linecorp.armeria.client.WebClient.builder(server.adminUri())
-                .factory(com.linecorp.armeria.client.ClientFactory.insecure()).build()
+        String metrics = WebClient.builder(server.adminUri())
+                .factory(ClientFactory.insecure()).build()
                 .get("/metrics").aggregate().join().contentUtf8();
         assertThat(metrics).as("the synthetic requests are not counted as webhooks")
                 .doesNotContain("linegate_webhook_requests_total{status=\"200\"");
