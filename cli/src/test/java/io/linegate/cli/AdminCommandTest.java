@@ -6,6 +6,9 @@ import io.linegate.core.Secret;
 import io.linegate.server.LinegateServer;
 import io.linegate.server.ServerTls;
 import io.linegate.store.OperatorControls;
+import io.linegate.webhook.Bot;
+import io.linegate.webhook.EventHandler;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -19,9 +22,9 @@ class AdminCommandTest {
     static final Secret ADMIN = Secret.of("admin-token-for-cli-tests-0123456789abcdef", "LINEGATE_ADMIN_TOKEN");
 
     /** A bot that handles events by doing nothing: these tests are about the admin API. */
-    static final io.linegate.webhook.Bot QUIET = new io.linegate.webhook.Bot() {
+    static final Bot QUIET = new Bot() {
         @Override public String name() { return "quiet"; }
-        @Override public io.linegate.webhook.EventHandler handler() { return ctx -> { }; }
+        @Override public EventHandler handler() { return ctx -> { }; }
     };
 
     @TempDir
@@ -70,7 +73,7 @@ class AdminCommandTest {
     @Test
     void nothingListeningPointsAtTheAdminListener() throws Exception {
         int free;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0)) {
             free = s.getLocalPort();
         }
         Cli cli = Cli.run(Map.of("LINEGATE_ADMIN_TOKEN", ADMIN.reveal()), "admin", "--url", "http://127.0.0.1:" + free,

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -195,7 +196,7 @@ class BotJarTest {
     /** Runs the command line in a child JVM with the given "environment" (system properties, since a JVM cannot set its own). */
     public static final class ChildMain {
         public static void main(String[] args) {
-            Map<String, String> env = new java.util.HashMap<>(System.getenv());
+            Map<String, String> env = new HashMap<>(System.getenv());
             for (String name : List.of("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ID", "LINE_API_BASE")) {
                 String v = System.getProperty(name);
                 if (v != null) {

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
@@ -62,7 +63,7 @@ class DemoChatPageTest {
                         HttpResponse.BodyHandlers.ofString()).body().replaceAll(".*\"userId\":\"(U[0-9a-f]{32})\".*", "$1");
 
                 WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-                browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000)); // the whole conversation in the screenshot
+                browser.manage().window().setSize(new Dimension(1280, 1000)); // the whole conversation in the screenshot
                 browser.get(emulator.baseUrl() + "/?user=" + alice);
                 wait.until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript("return window.linegateChat.streamOpen")));
                 browser.findElement(By.id("dev-view")).click();

@@ -4,13 +4,15 @@ import static io.linegate.cli.PreflightFixture.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.linegate.core.Json;
 import io.linegate.core.Secret;
 import io.linegate.examples.membersite.MemberSite;
-import io.linegate.messaging.token.TokenManager;
 import io.linegate.server.LinegateServer;
-import io.linegate.server.ServerTls;
+import io.linegate.server.TokenSettings;
 import io.linegate.store.Store;
+import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -163,7 +165,7 @@ class PreflightTest {
         var soon = PreflightFixture.certificate("localhost", Instant.now().minus(Duration.ofDays(80)),
                 Instant.now().plus(Duration.ofDays(10)));
         Path pem = dir.resolve("soon.pem");
-        java.nio.file.Files.copy(soon.certificate().toPath(), pem);
+        Files.copy(soon.certificate().toPath(), pem);
         f.trust(pem);
         try (LinegateServer bot = f.bot(PreflightFixture.tls(soon), b -> b)) {
             String url = f.registered(bot);
@@ -194,7 +196,7 @@ class PreflightTest {
         // The --dev-tls server, without its certificate given as trusted: as LINE would see it.
         Cli cli = Cli.run(f.env(), "preflight", "--url", f.serveUrl(), "--api-base", f.emulator.baseUrl(), "--json",
                 "--verify-requests", "2");
-        JsonNode r = io.linegate.core.Json.mapper().readTree(cli.out);
+        JsonNode r = Json.mapper().readTree(cli.out);
         assertThat(check(r, "tls.certificate").path("status").asText()).isEqualTo("fail");
         assertThat(check(r, "tls.certificate").path("reason").asText()).startsWith("not issued by a CA this client trusts");
         assertThat(check(r, "tls.certificate").path("details").path("names").toString()).contains("localhost");
@@ -242,7 +244,7 @@ class PreflightTest {
     @Test
     void aLongLivedTokenWarnsWithTheGuidelinesReason() throws Exception {
         try (LinegateServer bot = f.bot(PreflightFixture.tls(f.localhost),
-                b -> b.tokens(io.linegate.server.TokenSettings.longLived(Secret.of(f.channel.accessToken(), "LINE_CHANNEL_ACCESS_TOKEN"))))) {
+                b -> b.tokens(TokenSettings.longLived(Secret.of(f.channel.accessToken(), "LINE_CHANNEL_ACCESS_TOKEN"))))) {
             String url = f.registered(bot);
             Cli text = f.preflight(f.env(), url);
             assertThat(text.out).contains("WARN  channel access tokens").contains("a long-lived channel access token: the"
@@ -323,7 +325,7 @@ class PreflightTest {
     @Test
     void theMemberSitesLoginPassesWithAWarningForItsLoopbackHttpCallback() throws Exception {
         int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         String site = "http://localhost:" + port;
