@@ -6,22 +6,14 @@ import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaModifier;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -61,14 +53,11 @@ class TestTimeoutsTest {
             "org.junit.jupiter.params.ParameterizedTest",
             "com.code_intelligence.jazzer.junit.FuzzTest");
 
-    static final Path ROOT = Path.of(System.getProperty("linegate.root", "..")).toAbsolutePath().normalize();
-
     @Test
     void everyTestClassThatStartsAProcessAServerOrABrowserCarriesATimeout() throws IOException {
-        JavaClasses tests = new ClassFileImporter().importPaths(compiledTestsOfEveryModule());
+        JavaClasses tests = CompiledTree.testClasses();
         Map<String, JavaClass> code = new HashMap<>();
-        new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("io.linegate").forEach(c -> code.put(c.getName(), c));
+        CompiledTree.mainClasses().forEach(c -> code.put(c.getName(), c));
         tests.forEach(c -> code.put(c.getName(), c));
 
         Map<String, String> missing = new TreeMap<>();
@@ -92,24 +81,6 @@ class TestTimeoutsTest {
                 .as("test classes that start a process, a server or a browser without a class-level @Timeout"
                         + " (org.junit.jupiter.api.Timeout), each with how it starts one")
                 .isEmpty();
-    }
-
-    /** The {@code target/test-classes} of each module of the root POM that has tests. */
-    static List<Path> compiledTestsOfEveryModule() throws IOException {
-        String pom = Files.readString(ROOT.resolve("pom.xml"));
-        Matcher module = Pattern.compile("<module>([^<]+)</module>").matcher(pom);
-        List<Path> dirs = new ArrayList<>();
-        while (module.find()) {
-            Path dir = ROOT.resolve(module.group(1).trim());
-            if (!Files.isDirectory(dir.resolve("src/test/java")) || dir.endsWith("architecture")) {
-                continue;
-            }
-            Path compiled = dir.resolve("target/test-classes");
-            assertThat(compiled).as("the compiled tests of %s (build its tests first)", module.group(1)).isDirectory();
-            dirs.add(compiled);
-        }
-        assertThat(dirs).as("modules with tests in %s", ROOT.resolve("pom.xml")).hasSizeGreaterThan(10);
-        return dirs;
     }
 
     static boolean isTestClass(JavaClass c) {
