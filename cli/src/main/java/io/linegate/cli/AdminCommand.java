@@ -6,9 +6,13 @@ import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.RequestHeaders;
+import java.io.PrintWriter;
+import java.net.ConnectException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import javax.net.ssl.SSLException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -77,11 +81,11 @@ final class AdminCommand implements Callable<Integer> {
         try {
             res = client.execute(RequestHeaders.builder(method, path)
                     .add(HttpHeaderNames.AUTHORIZATION, "Bearer " + token).build()).aggregate().join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             throw new IllegalArgumentException(explain(e), e);
         }
         boolean ok = res.status().code() == 200;
-        java.io.PrintWriter out = ok ? spec.commandLine().getOut() : spec.commandLine().getErr();
+        PrintWriter out = ok ? spec.commandLine().getOut() : spec.commandLine().getErr();
         out.println(res.contentUtf8());
         out.flush();
         return ok ? 0 : 1;
@@ -90,12 +94,12 @@ final class AdminCommand implements Callable<Integer> {
     /** What went wrong reaching the server, with the option that fixes the usual causes. */
     private String explain(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof javax.net.ssl.SSLException) {
+            if (t instanceof SSLException) {
                 return "the TLS handshake with " + url + " failed (" + t.getMessage() + "). If the server runs with"
                         + " --dev-tls (a self-signed certificate), pass --trust-self-signed; otherwise check that"
                         + " the server's certificate is valid for this host and trusted by this JVM";
             }
-            if (t instanceof java.net.ConnectException) {
+            if (t instanceof ConnectException) {
                 return "nothing answers at " + url + " (" + t.getMessage() + "): the admin API is on the server's"
                         + " admin listener (serve --admin-port, 8444 by default, on 127.0.0.1), not on the webhook's port";
             }

@@ -4,6 +4,7 @@ import io.linegate.webhook.Bot;
 import io.linegate.webhook.BotEnvironment;
 import io.linegate.webhook.BotFactory;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -186,7 +187,7 @@ final class BotLoader implements AutoCloseable {
 
     private static String message(Throwable t) {
         Throwable shown = t;
-        while ((shown.getMessage() == null || shown instanceof java.lang.reflect.InvocationTargetException)
+        while ((shown.getMessage() == null || shown instanceof InvocationTargetException)
                 && shown.getCause() != null) {
             shown = shown.getCause();
         }

@@ -1,6 +1,9 @@
 package io.linegate.cli;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.linegate.core.Json;
 import io.linegate.core.Secret;
 import java.io.IOException;
@@ -12,6 +15,13 @@ import java.time.Instant;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.linegate.runtime.RuntimeConfig;
 import io.linegate.runtime.TokenSettings;
+import java.io.FileNotFoundException;
+import java.nio.file.NoSuchFileException;
+import java.text.ParseException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -96,9 +106,9 @@ final class ChannelSettings {
             s.assertionKeyFile = Path.of(keyFile);
         }
         if (f.bot != null) {
-            Map<String, String> bot = new java.util.LinkedHashMap<>();
+            Map<String, String> bot = new LinkedHashMap<>();
             f.bot.forEach((k, v) -> bot.put(k, v == null ? "" : v)); // "key:" with nothing after it is an empty setting
-            s.botSettings = java.util.Collections.unmodifiableMap(bot);
+            s.botSettings = Collections.unmodifiableMap(bot);
         }
         String base = pick(env, "LINE_API_BASE", f.apiBase);
         if (base != null) {
@@ -145,7 +155,7 @@ final class ChannelSettings {
                 try {
                     RSAKey key = RSAKey.parse(Files.readString(assertionKeyFile));
                     return TokenSettings.v21(channelId, channelSecret, key, v21Lifetime);
-                } catch (IOException | java.text.ParseException e) {
+                } catch (IOException | ParseException e) {
                     throw new IllegalArgumentException("cannot read the assertion key " + assertionKeyFile + ": " + e.getMessage());
                 }
             default:
@@ -173,29 +183,29 @@ final class ChannelSettings {
     static File readFile(Path configFile) {
         try {
             return Json.yaml().readerFor(File.class)
-                    .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                     .readValue(configFile.toFile());
-        } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
-            java.util.List<String> known = e.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
+        } catch (UnrecognizedPropertyException e) {
+            List<String> known = e.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
             String nearest = nearest(e.getPropertyName(), known);
             throw new IllegalArgumentException("unknown key '" + e.getPropertyName() + "' in " + configFile
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")")
                     + (nearest == null ? "" : "; did you mean '" + nearest + "'?") + " Known keys: "
                     + String.join(", ", known));
-        } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
+        } catch (FileNotFoundException | NoSuchFileException e) {
             throw new IllegalArgumentException("config file " + configFile + " does not exist");
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read config file " + configFile + ": "
-                    + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+                    + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
         }
     }
 
     /** The known key closest to {@code key} by edit distance, if it is close enough to be a typo. */
-    static String nearest(String key, java.util.List<String> known) {
+    static String nearest(String key, List<String> known) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String k : known) {
-            int d = distance(key.toLowerCase(java.util.Locale.ROOT), k.toLowerCase(java.util.Locale.ROOT));
+            int d = distance(key.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
             if (d < bestDistance) {
                 best = k;
                 bestDistance = d;

@@ -4,6 +4,7 @@ import io.linegate.store.Cluster;
 import io.linegate.store.Store;
 import java.io.PrintWriter;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,7 +48,7 @@ final class ClusterCommand {
         }
 
         /** 0-3,7,9-12 */
-        static String ranges(java.util.Set<Integer> parts) {
+        static String ranges(Set<Integer> parts) {
             int[] sorted = parts.stream().mapToInt(Integer::intValue).sorted().toArray();
             StringBuilder out = new StringBuilder();
             for (int i = 0; i < sorted.length; i++) {

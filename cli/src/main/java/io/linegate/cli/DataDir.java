@@ -1,7 +1,9 @@
 package io.linegate.cli;
 
 import io.linegate.store.Store;
+import io.linegate.store.StoreException;
 import io.linegate.store.StoreProvider;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import picocli.CommandLine.Option;
@@ -37,9 +39,9 @@ final class DataDir {
         String location = location();
         try {
             return Store.open(location, Clock.systemUTC(), create);
-        } catch (io.linegate.store.StoreException e) {
+        } catch (StoreException e) {
             Path dir = location.startsWith("sqlite:") ? Path.of(location.substring("sqlite:".length())) : null;
-            if (!create && dir != null && !java.nio.file.Files.isRegularFile(dir.resolve("linegate.db"))) {
+            if (!create && dir != null && !Files.isRegularFile(dir.resolve("linegate.db"))) {
                 throw new IllegalArgumentException("no linegate store in " + dir.toAbsolutePath()
                         + "; check --data-dir (the server's), or pass --create to make a new store there", e);
             }

@@ -4,6 +4,7 @@ import io.linegate.emulator.ChannelInfo;
 import io.linegate.emulator.Emulator;
 import io.linegate.emulator.LoginChannelInfo;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,7 +92,7 @@ final class EmulatorCommand implements Callable<Integer> {
         Emulator emulator;
         try {
             emulator = b.build().start();
-        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+        } catch (IllegalArgumentException | UncheckedIOException e) {
             // A configuration mistake: say what is wrong, without a stack trace.
             System.err.println("linegate emulator: " + e.getMessage());
             return 2;

@@ -1,7 +1,9 @@
 package io.linegate.cli;
 
+import io.linegate.core.LogText;
 import io.linegate.store.DeadLetters.DeadLetter;
 import io.linegate.store.Store;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,7 +29,7 @@ final class EventsCommand {
 
         @Override
         public Integer call() {
-            java.io.PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = spec.commandLine().getOut();
             try (Store store = dataDir.open()) {
                 List<DeadLetter> letters = store.deadLetters().list(limit);
                 if (letters.isEmpty()) {
@@ -38,7 +40,7 @@ final class EventsCommand {
                 out.printf("%-6s %-28s %-44s %-8s %-24s %s%n", "ID", "EVENT", "SOURCE", "ATTEMPTS", "FAILED", "ERROR");
                 for (DeadLetter d : letters) {
                     out.printf("%-6d %-28s %-44s %-8d %-24s %s%s%n", d.id(), d.eventId(), d.lane(), d.attempts(),
-                            d.failedAt(), io.linegate.core.LogText.escape(d.error()),
+                            d.failedAt(), LogText.escape(d.error()),
                             d.replayedAt() == null ? "" : " (replayed " + d.replayedAt() + ")");
                 }
                 out.flush();

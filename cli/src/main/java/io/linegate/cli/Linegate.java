@@ -1,6 +1,7 @@
 package io.linegate.cli;
 
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -34,7 +35,7 @@ public final class Linegate implements Runnable {
     /** Bad input ends with its message and exit code 2, never a stack trace. */
     private static int report(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         Throwable shown = e;
-        while (shown.getCause() != null && (shown.getMessage() == null || shown instanceof java.util.concurrent.CompletionException)) {
+        while (shown.getCause() != null && (shown.getMessage() == null || shown instanceof CompletionException)) {
             shown = shown.getCause();
         }
         cmd.getErr().println("linegate " + cmd.getCommandName() + ": " + shown.getMessage());

@@ -6,7 +6,11 @@ import io.linegate.runtime.RuntimeConfig;
 import io.linegate.server.ServerTls;
 import io.linegate.webhook.Bot;
 import io.linegate.webhook.FloodPolicy;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.BindException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -228,29 +232,29 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /** The data directory must exist, unless --create says to make it: a typo must not start an empty bot. */
-    private void dataDirectory() throws java.io.IOException {
+    private void dataDirectory() throws IOException {
         String location = store.location();
         if (!location.startsWith("sqlite:")) {
             return; // a server store (PostgreSQL) exists or not on its own terms
         }
         Path dataDir = Path.of(location.substring("sqlite:".length()));
-        if (java.nio.file.Files.isDirectory(dataDir)) {
+        if (Files.isDirectory(dataDir)) {
             return;
         }
-        if (java.nio.file.Files.exists(dataDir)) {
+        if (Files.exists(dataDir)) {
             throw new IllegalArgumentException("--data-dir " + dataDir + " is not a directory");
         }
         if (!store.create) {
             throw new IllegalArgumentException("the data directory " + dataDir.toAbsolutePath() + " does not exist;"
                     + " check --data-dir, or pass --create to make a new one");
         }
-        java.nio.file.Files.createDirectories(dataDir);
+        Files.createDirectories(dataDir);
     }
 
     /** A port in use or an address this machine does not have, said in the options' terms. */
     private RuntimeException friendlyStartFailure(RuntimeException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.BindException) {
+            if (t instanceof BindException) {
                 return new IllegalArgumentException("cannot listen on " + host + ":" + port + " (webhook) or "
                         + adminHost + ":" + adminPort + " (admin): " + t.getMessage()
                         + "; another process may hold the port: choose others with --port and --admin-port", e);
@@ -260,7 +264,7 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private static boolean exitsOnOutOfMemory() {
-        return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .anyMatch(a -> a.equals("-XX:+ExitOnOutOfMemoryError") || a.equals("-XX:+CrashOnOutOfMemoryError"));
     }
 

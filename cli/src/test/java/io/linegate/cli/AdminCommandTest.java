@@ -6,19 +6,25 @@ import io.linegate.core.Secret;
 import io.linegate.server.LinegateServer;
 import io.linegate.server.ServerTls;
 import io.linegate.store.OperatorControls;
+import io.linegate.webhook.Bot;
+import io.linegate.webhook.EventHandler;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The operator's switches, flipped from the command line on a running server over TLS. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class AdminCommandTest {
     static final Secret ADMIN = Secret.of("admin-token-for-cli-tests-0123456789abcdef", "LINEGATE_ADMIN_TOKEN");
 
     /** A bot that handles events by doing nothing: these tests are about the admin API. */
-    static final io.linegate.webhook.Bot QUIET = new io.linegate.webhook.Bot() {
+    static final Bot QUIET = new Bot() {
         @Override public String name() { return "quiet"; }
-        @Override public io.linegate.webhook.EventHandler handler() { return ctx -> { }; }
+        @Override public EventHandler handler() { return ctx -> { }; }
     };
 
     @TempDir
@@ -67,7 +73,7 @@ class AdminCommandTest {
     @Test
     void nothingListeningPointsAtTheAdminListener() throws Exception {
         int free;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0)) {
             free = s.getLocalPort();
         }
         Cli cli = Cli.run(Map.of("LINEGATE_ADMIN_TOKEN", ADMIN.reveal()), "admin", "--url", "http://127.0.0.1:" + free,

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,7 @@ import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * examples/hello-bot, kept off this test's class path) runs from its jar in a linegate process, and
  * every way of pointing at a bot wrongly ends with a message that says what is wrong.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class BotJarTest {
     @TempDir
     Path dir;
@@ -193,7 +196,7 @@ class BotJarTest {
     /** Runs the command line in a child JVM with the given "environment" (system properties, since a JVM cannot set its own). */
     public static final class ChildMain {
         public static void main(String[] args) {
-            Map<String, String> env = new java.util.HashMap<>(System.getenv());
+            Map<String, String> env = new HashMap<>(System.getenv());
             for (String name : List.of("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ID", "LINE_API_BASE")) {
                 String v = System.getProperty(name);
                 if (v != null) {

@@ -12,10 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code linegate cluster status} and the operator commands' {@code --store}. */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ClusterCommandTest {
     @TempDir
     Path dir;
@@ -35,7 +39,7 @@ class ClusterCommandTest {
             Cli status = Cli.run(Map.of(), "cluster", "status", "--store", location);
             assertThat(status.exitCode).as(status.err).isZero();
             assertThat(status.out).contains("64 partitions, shared by the nodes below")
-                    .containsPattern(java.util.regex.Pattern.quote(nodeId) + "\\s+\\S+\\s+64\\s+5\\s+0-63");
+                    .containsPattern(Pattern.quote(nodeId) + "\\s+\\S+\\s+64\\s+5\\s+0-63");
         }
     }
 

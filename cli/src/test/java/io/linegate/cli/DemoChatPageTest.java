@@ -17,9 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
@@ -33,6 +36,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * greeted, and sends text, a sticker and a location. The screenshot of that conversation is saved
  * to {@code target/chat-screenshots/demo.png} (the emulator's README shows a copy).
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class DemoChatPageTest {
     @TempDir
     Path dir;
@@ -59,7 +63,7 @@ class DemoChatPageTest {
                         HttpResponse.BodyHandlers.ofString()).body().replaceAll(".*\"userId\":\"(U[0-9a-f]{32})\".*", "$1");
 
                 WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-                browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000)); // the whole conversation in the screenshot
+                browser.manage().window().setSize(new Dimension(1280, 1000)); // the whole conversation in the screenshot
                 browser.get(emulator.baseUrl() + "/?user=" + alice);
                 wait.until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript("return window.linegateChat.streamOpen")));
                 browser.findElement(By.id("dev-view")).click();

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The README's main job: the emulator and the echo bot, talking to each other. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class DemoCommandTest {
     @Test
     void runsTheScriptedConversationEndToEnd() {

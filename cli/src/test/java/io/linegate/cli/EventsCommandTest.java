@@ -2,15 +2,20 @@ package io.linegate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.linegate.store.EventJournal;
 import io.linegate.store.EventJournal.NewEvent;
 import io.linegate.store.Store;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class EventsCommandTest {
     @TempDir
     Path dir;
@@ -42,7 +47,7 @@ class EventsCommandTest {
                 .doesNotContain("\tat ");
         assertThat(typo.resolve("linegate.db")).doesNotExist();
         for (String[] command : new String[][] {{"logs", "api"}, {"tokens", "status"}, {"links", "list"}, {"campaign", "status"}}) {
-            java.util.List<String> args = new java.util.ArrayList<>(List.of(command));
+            List<String> args = new ArrayList<>(List.of(command));
             args.addAll(List.of("--data-dir", typo.toString()));
             Cli other = Cli.run(Map.of("LINE_CHANNEL_SECRET", "x".repeat(32), "LINE_CHANNEL_ID", "1234567890"),
                     args.toArray(new String[0]));
@@ -56,7 +61,7 @@ class EventsCommandTest {
     void aWholeBodyDeadLetterIsReplayedIntoTheInboxAsItsOriginalBytes() {
         byte[] body = {'{', (byte) 0xe9, '}'};
         try (Store store = Store.sqlite(dir)) {
-            store.journal().split(List.of(), List.of(), List.of(io.linegate.store.EventJournal.Rejected.body("inbox:9", body,
+            store.journal().split(List.of(), List.of(), List.of(EventJournal.Rejected.body("inbox:9", body,
                     Instant.now(), "not UTF-8"))).join();
         }
         Cli replay = Cli.run(Map.of(), "events", "replay", "1", "--data-dir", dir.toString());

@@ -10,20 +10,30 @@ import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.bot.messaging.client.MessagingApiClient;
 import io.linegate.core.Json;
 import io.linegate.core.Secret;
 import io.linegate.emulator.ChannelInfo;
 import io.linegate.emulator.Emulator;
 import io.linegate.emulator.EmulatorConfig;
+import io.linegate.server.LinegateServer;
+import io.linegate.server.ServerTls;
+import io.linegate.runtime.TokenSettings;
+import io.linegate.store.Store;
+import io.linegate.webhook.Bot;
+import io.linegate.webhook.BotEnvironment;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +43,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -174,7 +186,7 @@ final class PreflightFixture implements AutoCloseable {
     // ---- servers that break one thing ----------------------------------------------------------
 
     /** An https server on loopback with the localhost certificate, closed with the fixture. */
-    Server https(java.util.function.Consumer<com.linecorp.armeria.server.ServerBuilder> setUp) {
+    Server https(Consumer<ServerBuilder> setUp) {
         var sb = Server.builder().https(new InetSocketAddress("127.0.0.1", 0))
                 .tls(localhost.certificate(), localhost.privateKey());
         setUp.accept(sb);
@@ -210,34 +222,34 @@ final class PreflightFixture implements AutoCloseable {
      * A linegate server hosting the echo bot in this JVM, with the channel's secret, managed stateless
      * tokens from the emulator and the admin API; {@code options} changes one thing.
      */
-    io.linegate.server.LinegateServer bot(io.linegate.server.ServerTls tls,
-            java.util.function.UnaryOperator<io.linegate.server.LinegateServer.Builder> options) throws IOException {
-        return options.apply(io.linegate.server.LinegateServer.builder(echoBot(), secret())
+    LinegateServer bot(ServerTls tls,
+            UnaryOperator<LinegateServer.Builder> options) throws IOException {
+        return options.apply(LinegateServer.builder(echoBot(), secret())
                 .host("127.0.0.1").port(0).tls(tls).dataDir(Files.createTempDirectory(dir, "bot"))
                 .adminPort(0).adminToken(ADMIN).apiBase(URI.create(emulator.baseUrl())).channelId(channel.channelId())
-                .tokens(io.linegate.runtime.TokenSettings.stateless(channel.channelId(), secret())))
+                .tokens(TokenSettings.stateless(channel.channelId(), secret())))
                 .build().start();
     }
 
     /** The echo bot, found by name on the class path as {@code linegate serve --bot echo} finds it. */
-    private static io.linegate.webhook.Bot echoBot() {
-        return BotLoader.of(java.util.List.of()).find("echo").create(new io.linegate.webhook.BotEnvironment() {
-            @Override public io.linegate.store.Store store() { throw new UnsupportedOperationException(); }
-            @Override public java.util.Map<String, String> settings() { return java.util.Map.of(); }
-            @Override public com.linecorp.bot.messaging.client.MessagingApiClient api() { throw new UnsupportedOperationException(); }
+    private static Bot echoBot() {
+        return BotLoader.of(List.of()).find("echo").create(new BotEnvironment() {
+            @Override public Store store() { throw new UnsupportedOperationException(); }
+            @Override public Map<String, String> settings() { return Map.of(); }
+            @Override public MessagingApiClient api() { throw new UnsupportedOperationException(); }
         });
     }
 
     /** Registers the server's webhook URL, by the name its certificates are issued for, at LINE; returns it. */
-    String registered(io.linegate.server.LinegateServer bot) {
+    String registered(LinegateServer bot) {
         String url = "https://localhost:" + bot.port() + "/webhook";
         register(url);
         admins.put(url, "https://localhost:" + bot.adminPort());
         return url;
     }
 
-    static io.linegate.server.ServerTls tls(SelfSignedCertificate c) {
-        return io.linegate.server.ServerTls.pem(c.certificate().toPath(), c.privateKey().toPath());
+    static ServerTls tls(SelfSignedCertificate c) {
+        return ServerTls.pem(c.certificate().toPath(), c.privateKey().toPath());
     }
 
     /** A certificate for {@code host} valid between the two instants, as PEM files on disk. */
@@ -251,9 +263,9 @@ final class PreflightFixture implements AutoCloseable {
     static Certificate peerCertificate(int port) throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) { }
-            @Override public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) { }
-            @Override public java.security.cert.X509Certificate[] getAcceptedIssuers() { return new java.security.cert.X509Certificate[0]; }
+            @Override public void checkClientTrusted(X509Certificate[] c, String a) { }
+            @Override public void checkServerTrusted(X509Certificate[] c, String a) { }
+            @Override public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
         }}, null);
         try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
             s.startHandshake();
@@ -294,7 +306,7 @@ final class PreflightFixture implements AutoCloseable {
     static final class Http {
         record Res(int status, JsonNode json) {}
 
-        private final java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        private final HttpClient client = HttpClient.newHttpClient();
         private final URI base;
 
         Http(URI base) {
@@ -302,17 +314,17 @@ final class PreflightFixture implements AutoCloseable {
         }
 
         Res put(String path, String json) {
-            return send(java.net.http.HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
-                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(json)));
+            return send(java.net.http.HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")  // fully qualified: Armeria's HttpRequest and HttpResponse are imported
+                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(json)));  // fully qualified: Armeria's HttpRequest and HttpResponse are imported
         }
 
         Res get(String path) {
-            return send(java.net.http.HttpRequest.newBuilder(base.resolve(path)).GET());
+            return send(java.net.http.HttpRequest.newBuilder(base.resolve(path)).GET());  // fully qualified: Armeria's HttpRequest and HttpResponse are imported
         }
 
-        private Res send(java.net.http.HttpRequest.Builder b) {
+        private Res send(java.net.http.HttpRequest.Builder b) {  // fully qualified: Armeria's HttpRequest and HttpResponse are imported
             try {
-                var r = client.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                var r = client.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());  // fully qualified: Armeria's HttpRequest and HttpResponse are imported
                 return new Res(r.statusCode(), r.body().isEmpty() ? null : Json.mapper().readTree(r.body()));
             } catch (IOException | InterruptedException e) {
                 throw new IllegalStateException(e);

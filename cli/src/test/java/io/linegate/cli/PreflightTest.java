@@ -4,13 +4,15 @@ import static io.linegate.cli.PreflightFixture.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.linegate.core.Json;
 import io.linegate.core.Secret;
 import io.linegate.examples.membersite.MemberSite;
-import io.linegate.messaging.token.TokenManager;
 import io.linegate.server.LinegateServer;
-import io.linegate.server.ServerTls;
+import io.linegate.runtime.TokenSettings;
 import io.linegate.store.Store;
+import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,16 +23,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code linegate preflight} against the emulator and a real {@code linegate serve --dev-tls}: the
  * correct deployment passes, and each test breaks exactly one thing and sees that check fail.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class PreflightTest {
     @TempDir
     static Path dir;
@@ -160,7 +165,7 @@ class PreflightTest {
         var soon = PreflightFixture.certificate("localhost", Instant.now().minus(Duration.ofDays(80)),
                 Instant.now().plus(Duration.ofDays(10)));
         Path pem = dir.resolve("soon.pem");
-        java.nio.file.Files.copy(soon.certificate().toPath(), pem);
+        Files.copy(soon.certificate().toPath(), pem);
         f.trust(pem);
         try (LinegateServer bot = f.bot(PreflightFixture.tls(soon), b -> b)) {
             String url = f.registered(bot);
@@ -191,7 +196,7 @@ class PreflightTest {
         // The --dev-tls server, without its certificate given as trusted: as LINE would see it.
         Cli cli = Cli.run(f.env(), "preflight", "--url", f.serveUrl(), "--api-base", f.emulator.baseUrl(), "--json",
                 "--verify-requests", "2");
-        JsonNode r = io.linegate.core.Json.mapper().readTree(cli.out);
+        JsonNode r = Json.mapper().readTree(cli.out);
         assertThat(check(r, "tls.certificate").path("status").asText()).isEqualTo("fail");
         assertThat(check(r, "tls.certificate").path("reason").asText()).startsWith("not issued by a CA this client trusts");
         assertThat(check(r, "tls.certificate").path("details").path("names").toString()).contains("localhost");
@@ -239,7 +244,7 @@ class PreflightTest {
     @Test
     void aLongLivedTokenWarnsWithTheGuidelinesReason() throws Exception {
         try (LinegateServer bot = f.bot(PreflightFixture.tls(f.localhost),
-                b -> b.tokens(io.linegate.runtime.TokenSettings.longLived(Secret.of(f.channel.accessToken(), "LINE_CHANNEL_ACCESS_TOKEN"))))) {
+                b -> b.tokens(TokenSettings.longLived(Secret.of(f.channel.accessToken(), "LINE_CHANNEL_ACCESS_TOKEN"))))) {
             String url = f.registered(bot);
             Cli text = f.preflight(f.env(), url);
             assertThat(text.out).contains("WARN  channel access tokens").contains("a long-lived channel access token: the"
@@ -320,7 +325,7 @@ class PreflightTest {
     @Test
     void theMemberSitesLoginPassesWithAWarningForItsLoopbackHttpCallback() throws Exception {
         int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         String site = "http://localhost:" + port;

@@ -2,9 +2,14 @@ package io.linegate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ServeCommandTest {
     @Test
     void refusesToStartWithoutATlsChoiceAndSaysWhy() {
@@ -40,8 +45,8 @@ class ServeCommandTest {
     }
 
     @Test
-    void aMissingDataDirectoryIsNotCreatedSilently(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
-        java.nio.file.Path typo = dir.resolve("dta");
+    void aMissingDataDirectoryIsNotCreatedSilently(@TempDir Path dir) {
+        Path typo = dir.resolve("dta");
         Cli cli = Cli.run(Map.of("LINE_CHANNEL_SECRET", "0123456789abcdef0123456789abcdef"),
                 "serve", "--insecure-http", "--port", "0", "--admin-port", "0", "--data-dir", typo.toString());
         assertThat(cli.exitCode).isEqualTo(2);
@@ -50,7 +55,7 @@ class ServeCommandTest {
     }
 
     @Test
-    void aShortAdminTokenStopsTheStartWithAClearMessage(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    void aShortAdminTokenStopsTheStartWithAClearMessage(@TempDir Path dir) {
         Cli cli = Cli.run(Map.of("LINE_CHANNEL_SECRET", "0123456789abcdef0123456789abcdef",
                         "LINEGATE_ADMIN_TOKEN", "short-admin-token"),
                 "serve", "--insecure-http", "--port", "0", "--admin-port", "0", "--data-dir", dir.toString());

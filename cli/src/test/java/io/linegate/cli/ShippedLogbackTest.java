@@ -28,7 +28,7 @@ class ShippedLogbackTest {
             assertThat(xml).as("the shipped logback.xml").isNotNull();
             configurator.doConfigure(xml);
         }
-        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         @SuppressWarnings("unchecked")
         Encoder<ILoggingEvent> encoder = ((OutputStreamAppender<ILoggingEvent>) root.getAppender("OUT")).getEncoder();
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -62,7 +62,7 @@ class LogTextTest {
     }
 
     interface Logging {
-        void run(org.slf4j.Logger logger);
+        void run(org.slf4j.Logger logger);  // fully qualified: logback's Logger is imported
     }
 
     /** Logs through a logback context configured like the shipped logback.xml, and returns the lines. */
@@ -80,7 +80,7 @@ class LogTextTest {
         configurator.setContext(context);
         configurator.doConfigure(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
         // The same encoder (pattern and converters), writing to memory instead of the console.
-        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         ConsoleAppender<ILoggingEvent> console = (ConsoleAppender<ILoggingEvent>) root.getAppender("OUT");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         OutputStreamAppender<ILoggingEvent> memory = new OutputStreamAppender<>();

@@ -2,6 +2,7 @@ package io.linegate.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 class RedactionTest {
@@ -24,7 +25,7 @@ class RedactionTest {
 
     @Test
     void aMissingSecretIsNamedInTheError() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Secret.of(" ", "LINE_CHANNEL_SECRET"))
+        Assertions.assertThatThrownBy(() -> Secret.of(" ", "LINE_CHANNEL_SECRET"))
                 .hasMessageContaining("LINE_CHANNEL_SECRET");
     }
 }

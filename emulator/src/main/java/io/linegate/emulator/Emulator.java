@@ -35,9 +35,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 
 /**
  * A local LINE Platform: the Messaging API and channel-access-token paths of {@code api.line.me} and
@@ -112,7 +115,7 @@ public final class Emulator implements AutoCloseable {
         ApiService service = new ApiService(router, tokens, limiter, faults, clock,
                 config.validateRequests ? Specs.messagingApi() : null);
 
-        ServerBuilder sb = com.linecorp.armeria.server.Server.builder();
+        ServerBuilder sb = Server.builder();
         sb.http(new InetSocketAddress(config.host, config.port));
         sb.maxRequestLength(ApiService.MAX_BODY);
         sb.requestTimeout(Duration.ofSeconds(60));
@@ -270,8 +273,8 @@ public final class Emulator implements AutoCloseable {
                 throw new IllegalArgumentException("Login channel " + id + ": appTypes must be web and/or mobile");
             }
             boolean certified = config.providers.stream().anyMatch(p -> p.name.equals(provider) && p.certified);
-            LoginChannel ch = new LoginChannel(id, io.linegate.core.Secret.of(secret, "Login channel secret"), provider,
-                    certified, lc.linkedBotChannelId, java.util.Set.copyOf(lc.appTypes).equals(java.util.Set.of("web")),
+            LoginChannel ch = new LoginChannel(id, Secret.of(secret, "Login channel secret"), provider,
+                    certified, lc.linkedBotChannelId, Set.copyOf(lc.appTypes).equals(Set.of("web")),
                     lc.emailPermission);
             switch (String.valueOf(lc.status)) {
                 case "published" -> ch.status(LoginChannel.Status.PUBLISHED);
@@ -373,7 +376,7 @@ public final class Emulator implements AutoCloseable {
             try {
                 StateSnapshot.save(stateDir, state);
             } catch (UncheckedIOException e) {
-                org.slf4j.LoggerFactory.getLogger(Emulator.class).warn("Could not save state: {}", e.getMessage());
+                LoggerFactory.getLogger(Emulator.class).warn("Could not save state: {}", e.getMessage());
             }
         }
         housekeeping.shutdownNow();
@@ -384,7 +387,7 @@ public final class Emulator implements AutoCloseable {
             // long after the listening socket is closed. On an ephemeral port nobody waits for the
             // port, so tests that start and stop many emulators don't pay that; a fixed port is
             // only reported free once it really is.
-            java.util.concurrent.CompletableFuture<Void> stopped = server.stop();
+            CompletableFuture<Void> stopped = server.stop();
             if (config.port != 0) {
                 stopped.join();
             }

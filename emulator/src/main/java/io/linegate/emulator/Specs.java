@@ -1,17 +1,18 @@
 package io.linegate.emulator;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.linegate.emulator.http.SpecValidator;
 
 /** The parsed spec, shared by every emulator in the JVM: parsing it takes a noticeable moment. */
 final class Specs {
     private static volatile SpecValidator messaging;
 
-    private static volatile com.fasterxml.jackson.databind.JsonNode messagingTree;
+    private static volatile JsonNode messagingTree;
 
     private Specs() {}
 
-    static com.fasterxml.jackson.databind.JsonNode messagingApiTree() {
-        com.fasterxml.jackson.databind.JsonNode t = messagingTree;
+    static JsonNode messagingApiTree() {
+        JsonNode t = messagingTree;
         if (t == null) {
             synchronized (Specs.class) {
                 if (messagingTree == null) {

@@ -2,14 +2,18 @@ package io.linegate.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Every kind of bad input gets the platform's status and error shape, never a 500 or a stack trace. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class BadInputTest {
     static Emulator emulator;
     static Http http;
@@ -90,7 +94,7 @@ class BadInputTest {
                 + "a".repeat(3 * 1024 * 1024) + "\"}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         Http.Res r = http.send(HttpRequest.newBuilder(URI.create(emulator.baseUrl() + "/v2/bot/message/push"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))), true);
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))), true);
         lineShape(r, 413);
     }
 

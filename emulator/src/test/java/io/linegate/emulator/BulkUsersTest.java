@@ -3,10 +3,13 @@ package io.linegate.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Bulk users for campaign load tests, and the per-recipient delivery summary that checks a campaign. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class BulkUsersTest extends ReceiverFixture {
 
     @BeforeEach

@@ -5,7 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.linegate.core.Json;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,17 +17,23 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The chat page's server side over HTTP: its files and their headers, what it reads, its live
  * streams and their bounds, and the control API actions it relies on (group postbacks, members
  * joining and leaving, raw uploads) reaching the bot as LINE sends them.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ChatApiTest extends ReceiverFixture {
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     final List<Sse> streams = new ArrayList<>();
@@ -84,11 +93,11 @@ class ChatApiTest extends ReceiverFixture {
         String u = friend("Ann");
         control.post("/control/v1/users/" + u + "/messages", "{\"type\":\"text\",\"text\":\"hi\"}");
         JsonNode e = event();
-        String key = java.util.UUID.randomUUID().toString();
+        String key = UUID.randomUUID().toString();
         http.post("/v2/bot/message/reply", "{\"replyToken\":\"" + e.path("replyToken").asText()
                 + "\",\"messages\":[{\"type\":\"text\",\"text\":\"hello\"}]}");
         http.post("/v2/bot/message/push", "{\"to\":\"" + u + "\",\"messages\":[{\"type\":\"text\",\"text\":\"pushed\"}]}",
-                java.util.Map.of("X-Line-Retry-Key", key, "Authorization", "Bearer " + emulator.defaultChannel().accessToken()));
+                Map.of("X-Line-Retry-Key", key, "Authorization", "Bearer " + emulator.defaultChannel().accessToken()));
         await().atMost(Duration.ofSeconds(5)).until(() -> transcript(u).get(1).path("delivery").hasNonNull("statusCode"));
         List<JsonNode> items = transcript(u);
         assertThat(items).extracting(i -> i.path("side").asText()).containsExactly("user", "user", "bot", "bot");
@@ -317,19 +326,19 @@ class ChatApiTest extends ReceiverFixture {
         record Event(String name, String data) {}
 
         final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-        final java.net.Socket socket;
+        final Socket socket;
 
         Sse(String base, String path) throws Exception {
             URI uri = URI.create(base);
-            socket = new java.net.Socket(uri.getHost(), uri.getPort());
+            socket = new Socket(uri.getHost(), uri.getPort());
             socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + uri.getAuthority()
                     + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             String status = in.readLine();
             assertThat(status).startsWith("HTTP/1.1 200");
             boolean eventStream = false;
             for (String h = in.readLine(); h != null && !h.isEmpty(); h = in.readLine()) {
-                eventStream |= h.toLowerCase(java.util.Locale.ROOT).startsWith("content-type: text/event-stream");
+                eventStream |= h.toLowerCase(Locale.ROOT).startsWith("content-type: text/event-stream");
             }
             assertThat(eventStream).isTrue();
             Thread reader = new Thread(() -> {
@@ -362,7 +371,7 @@ class ChatApiTest extends ReceiverFixture {
             throw new AssertionError("no " + name + " event within 10 s");
         }
 
-        JsonNode awaitItem(java.util.function.Predicate<JsonNode> which) throws InterruptedException, IOException {
+        JsonNode awaitItem(Predicate<JsonNode> which) throws InterruptedException, IOException {
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (System.nanoTime() < end) {
                 Event e = events.poll(100, TimeUnit.MILLISECONDS);

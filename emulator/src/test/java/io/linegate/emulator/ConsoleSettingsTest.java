@@ -8,14 +8,17 @@ import java.net.http.HttpRequest;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The consoles' webhook and response settings: readable and writable through the control API, shown
  * through the Messaging API where LINE shows them, and refusing what LINE's consoles refuse.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ConsoleSettingsTest {
     Emulator emulator;
     Http control;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.linegate.core.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,11 +16,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Fault injection, groups, rate-limit switches, config and state snapshot, reset. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class FaultsAndControlTest extends ReceiverFixture {
 
     @BeforeEach
@@ -88,12 +93,12 @@ class FaultsAndControlTest extends ReceiverFixture {
         Http.Res g = control.post("/control/v1/groups", "{\"name\":\"Team\",\"members\":[\"" + a + "\",\"" + b + "\"]}");
         String groupId = g.json().path("groupId").asText();
         assertThat(groupId).matches("C[0-9a-f]{32}");
-        JsonNode join = io.linegate.core.Json.mapper().readTree(receiver.take().contentUtf8()).path("events").get(0);
+        JsonNode join = Json.mapper().readTree(receiver.take().contentUtf8()).path("events").get(0);
         assertThat(join.path("type").asText()).isEqualTo("join");
         assertThat(join.path("source").path("groupId").asText()).isEqualTo(groupId);
 
         Http.Res m = control.post("/control/v1/groups/" + groupId + "/messages", "{\"userId\":\"" + a + "\",\"type\":\"text\",\"text\":\"hi all\"}");
-        JsonNode event = io.linegate.core.Json.mapper().readTree(receiver.take().contentUtf8()).path("events").get(0);
+        JsonNode event = Json.mapper().readTree(receiver.take().contentUtf8()).path("events").get(0);
         assertThat(event.path("source").path("type").asText()).isEqualTo("group");
         assertThat(event.path("source").path("userId").asText()).isEqualTo(a);
         http.post("/v2/bot/message/reply", "{\"replyToken\":\"" + m.json().path("replyToken").asText()
@@ -189,7 +194,7 @@ class FaultsAndControlTest extends ReceiverFixture {
             Http ctl = new Http(e.baseUrl(), null);
             String u = ctl.post("/control/v1/users", "{\"displayName\":\"N\"}").json().path("userId").asText();
             ctl.post("/control/v1/users/" + u + "/follow", "");
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+            Awaitility.await().atMost(Duration.ofSeconds(5))
                     .until(() -> ctl.get("/control/v1/webhook-errors").json().path("adminNotifications").size() == 1);
             assertThat(ctl.get("/control/v1/webhook-errors").json().path("adminNotifications").get(0).asText()).contains("request_timeout");
         }

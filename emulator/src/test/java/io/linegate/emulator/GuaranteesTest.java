@@ -3,13 +3,21 @@ package io.linegate.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.linegate.core.Json;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Retry keys, reply-token expiry, non-friend sends, narrowcast progress, rate limits: one test per guarantee. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class GuaranteesTest extends ReceiverFixture {
     MutableClock clock;
     String token;
@@ -93,8 +101,8 @@ class GuaranteesTest extends ReceiverFixture {
         assertThat(e.has("replyToken")).isFalse();
     }
 
-    private static com.fasterxml.jackson.databind.ObjectMapper Json() {
-        return io.linegate.core.Json.mapper();
+    private static ObjectMapper Json() {
+        return Json.mapper();
     }
 
     @Test
@@ -156,14 +164,14 @@ class GuaranteesTest extends ReceiverFixture {
 
     @Test
     void redeliveredReplyTokenIsValidAMinuteButNeverPast20MinutesAfterTheEvent() throws Exception {
-        Http.Res on = control.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(emulator.baseUrl()
+        Http.Res on = control.send(HttpRequest.newBuilder(URI.create(emulator.baseUrl()
                 + "/control/v1/channels/" + emulator.defaultChannel().channelId() + "/settings"))
                 .header("Content-Type", "application/json")
-                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"redelivery\":true}")), false);
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"redelivery\":true}")), false);
         assertThat(on.status()).isEqualTo(200);
         String u = friend("Hank");
         // The receiver records a request before answering it: let the follow's 200 complete first.
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+        Awaitility.await().atMost(Duration.ofSeconds(5))
                 .until(() -> control.get("/control/v1/deliveries").json().path("deliveries").size() == 1);
         receiver.status = 500;
         String token = control.post("/control/v1/users/" + u + "/messages", "{\"type\":\"text\",\"text\":\"x\"}")
@@ -183,10 +191,10 @@ class GuaranteesTest extends ReceiverFixture {
     @Test
     void monthlyQuotaCountsRecipientsAndAnswers429WhenReached() throws Exception {
         String u = friend("Ivy");
-        Http.Res set = control.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(emulator.baseUrl()
+        Http.Res set = control.send(HttpRequest.newBuilder(URI.create(emulator.baseUrl()
                 + "/control/v1/channels/" + emulator.defaultChannel().channelId() + "/settings"))
                 .header("Content-Type", "application/json")
-                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"quota\":2}")), false);
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"quota\":2}")), false);
         assertThat(set.status()).isEqualTo(200);
         JsonNode quota = http.get("/v2/bot/message/quota").json();
         assertThat(quota.path("type").asText()).isEqualTo("limited");
@@ -226,6 +234,6 @@ class GuaranteesTest extends ReceiverFixture {
         String t3 = http.post("/v2/bot/user/" + u + "/linkToken", "").json().path("linkToken").asText();
         clock.advance(Duration.ofMinutes(10));
         assertThat(control.post("/control/v1/users/" + u + "/accountLink", "{\"linkToken\":\"" + t3 + "\",\"nonce\":\"" + nonce + "\"}").status()).isEqualTo(400);
-        assertThat(receiver.requests.poll(300, java.util.concurrent.TimeUnit.MILLISECONDS)).isNull();
+        assertThat(receiver.requests.poll(300, TimeUnit.MILLISECONDS)).isNull();
     }
 }

@@ -7,11 +7,18 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.server.Server;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** https:// webhooks are called with TLS 1.2+, trusting a configured certificate (a local bot's self-signed one). */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class HttpsWebhookTest {
     @Test
     void deliversOverTlsTrustingTheConfiguredCertificate() throws Exception {
@@ -47,8 +54,8 @@ class HttpsWebhookTest {
     void aCertificateAddedToTheTrustFileAfterStartIsTrustedFromThen() throws Exception {
         SelfSignedCertificate known = new SelfSignedCertificate("localhost");
         SelfSignedCertificate later = new SelfSignedCertificate("localhost");
-        java.nio.file.Path trust = java.nio.file.Files.createTempFile("webhook-trust", ".pem");
-        java.nio.file.Files.copy(known.certificate().toPath(), trust, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path trust = Files.createTempFile("webhook-trust", ".pem");
+        Files.copy(known.certificate().toPath(), trust, StandardCopyOption.REPLACE_EXISTING);
         Server bot = Server.builder()
                 .https(new InetSocketAddress("127.0.0.1", 0))
                 .tls(later.certificate(), later.privateKey())
@@ -64,15 +71,15 @@ class HttpsWebhookTest {
             assertThat(untrusted.json().path("success").asBoolean()).isFalse();
             assertThat(untrusted.json().path("reason").asText()).isEqualTo("COULD_NOT_CONNECT");
 
-            java.nio.file.Files.writeString(trust, java.nio.file.Files.readString(later.certificate().toPath()),
-                    java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(trust, Files.readString(later.certificate().toPath()),
+                    StandardOpenOption.APPEND);
             Http.Res trusted = api.post("/v2/bot/channel/webhook/test", "{}");
             assertThat(trusted.json().path("success").asBoolean()).as(trusted.body()).isTrue();
         } finally {
             bot.close();
             known.delete();
             later.delete();
-            java.nio.file.Files.deleteIfExists(trust);
+            Files.deleteIfExists(trust);
         }
     }
 
@@ -80,7 +87,7 @@ class HttpsWebhookTest {
     void aMissingTrustFileIsAnErrorAtStartNamingIt() {
         EmulatorConfig cfg = new EmulatorConfig();
         cfg.webhookTrustCertificate = "/nonexistent/bot-cert.pem";
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Emulator.builder().config(cfg).build().close())
+        Assertions.assertThatThrownBy(() -> Emulator.builder().config(cfg).build().close())
                 .hasStackTraceContaining("/nonexistent/bot-cert.pem");
     }
 }

@@ -6,9 +6,12 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Malformed bodies sent to every operation (spec and control API): 4xx in LINE's shape, never a 500. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class MalformedInputFuzzTest {
     static final List<String> BODIES = List.of("", "null", "[]", "{", "\"text\"", "42", "{\"messages\":[1]}",
             "{\"messages\":\"x\",\"to\":5}", "{\"to\":[{}],\"messages\":[{\"type\":\"text\",\"text\":{}}]}",

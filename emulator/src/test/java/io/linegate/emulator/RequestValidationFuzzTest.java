@@ -11,13 +11,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The emulator's request validation against any body on the sending endpoints (the seed corpus runs
  * in every build; {@code JAZZER_FUZZ=1} fuzzes, see docs/fuzzing.md): whatever a client sends, the
  * answer is a success or a 4xx in LINE's error shape, never a 5xx and never a hang.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class RequestValidationFuzzTest {
     static final String[] ENDPOINTS = {"/v2/bot/message/push", "/v2/bot/message/reply", "/v2/bot/message/multicast",
         "/v2/bot/message/broadcast", "/v2/bot/message/narrowcast", "/v2/bot/message/validate/push"};

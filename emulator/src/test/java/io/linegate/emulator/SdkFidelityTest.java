@@ -39,15 +39,18 @@ import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Fidelity: the official SDK as a client of the emulator, and the official parser and signature
  * validator consuming its webhooks. If the emulator's shapes drifted from LINE's, these would fail
  * to parse or compare.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class SdkFidelityTest {
     static Receiver receiver;
     static Emulator emulator;

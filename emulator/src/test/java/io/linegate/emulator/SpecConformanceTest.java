@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.model.SimpleResponse;
+import com.atlassian.oai.validator.report.LevelResolver;
 import com.atlassian.oai.validator.report.ValidationReport;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.linegate.core.Json;
@@ -23,12 +24,15 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Every operation of messaging-api.yml gets a valid request, must answer 2xx, and its response must
  * conform to the spec's response schema (read from the shared specs at test time).
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class SpecConformanceTest {
     static final Path SPEC = SharedSpecs.file("messaging-api.yml");
 
@@ -42,7 +46,7 @@ class SpecConformanceTest {
                 .withResolveCombinators(true)
                 // The spec declares no content for 200s that the platform answers with "{}"
                 // (Messaging API docs, "Receive messages (webhook)" and "Check webhook error statistics"; Messaging API reference: set webhook endpoint, markAsRead, leave...).
-                .withLevelResolver(com.atlassian.oai.validator.report.LevelResolver.create()
+                .withLevelResolver(LevelResolver.create()
                         .withLevel("validation.response.body.unexpected", ValidationReport.Level.IGNORE)
                         .build())
                 .build();

@@ -14,11 +14,14 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Every operation of the two spec files is served, read from the bundled specs at test time. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class SpecCoverageTest {
     static final Path SPECS = SharedSpecs.dir();
     static Emulator emulator;

@@ -14,9 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Every operation of channel-access-token.yml answered 2xx, in the shape of the spec's response. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class TokenSpecConformanceTest {
     static final Path SPEC = SharedSpecs.file("channel-access-token.yml");
 

@@ -3,6 +3,8 @@ package io.linegate.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
@@ -16,11 +18,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The four channel-access-token types with their lifetimes and issuance limits (Messaging API docs, "Channel access token"). */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class TokensTest {
     static final String ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
     MutableClock clock;
@@ -157,7 +162,7 @@ class TokensTest {
         RSAKey key;
         try {
             key = new RSAKeyGenerator(2048).generate();
-        } catch (com.nimbusds.jose.JOSEException e) {
+        } catch (JOSEException e) {
             throw new AssertionError(e);
         }
         String kid = emulator.registerAssertionKey(ch.channelId(), key.toPublicJWK());
@@ -182,7 +187,7 @@ class TokensTest {
                 .expirationTime(new Date(System.currentTimeMillis() + expInSeconds * 1000))
                 .claim("token_exp", tokenExp)
                 .build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).type(com.nimbusds.jose.JOSEObjectType.JWT).build(), claims);
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).type(JOSEObjectType.JWT).build(), claims);
         jwt.sign(new RSASSASigner(key));
         return jwt.serialize();
     }

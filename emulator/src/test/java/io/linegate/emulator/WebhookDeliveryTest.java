@@ -9,12 +9,24 @@ import io.linegate.core.Json;
 import io.linegate.core.Secret;
 import io.linegate.core.Ulid;
 import io.linegate.core.WebhookSignature;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Webhook delivery: signing, headers, event shapes, batching, reply tokens, errors and redelivery. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class WebhookDeliveryTest extends ReceiverFixture {
 
     @BeforeEach
@@ -104,7 +116,7 @@ class WebhookDeliveryTest extends ReceiverFixture {
         JsonNode event = verified(receiver.take()).path("events").get(0);
         assertThat(event.path("message").path("contentProvider").path("type").asText()).isEqualTo("line");
         String id = sent.json().path("messageId").asText();
-        var res = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(emulator.baseUrl() + "/v2/bot/message/" + id + "/content")).GET(), true);
+        var res = http.send(HttpRequest.newBuilder(URI.create(emulator.baseUrl() + "/v2/bot/message/" + id + "/content")).GET(), true);
         assertThat(res.status()).isEqualTo(200);
         assertThat(res.header("content-type")).isEqualTo("image/png");
         assertThat(http.get("/v2/bot/message/999/content").status()).isEqualTo(404);
@@ -119,10 +131,10 @@ class WebhookDeliveryTest extends ReceiverFixture {
     @Test
     void failedDeliveryIsCountedAndRedeliveredWithSameIdAndReplyToken() throws Exception {
         String channelId = emulator.defaultChannel().channelId();
-        Http.Res settings = control.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+        Http.Res settings = control.send(HttpRequest.newBuilder(URI.create(
                 emulator.baseUrl() + "/control/v1/channels/" + channelId + "/settings"))
                 .header("Content-Type", "application/json")
-                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"redelivery\":true}")), false);
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"redelivery\":true}")), false);
         assertThat(settings.status()).isEqualTo(200);
         String u = newUser("Dave");
         receiver.status = 500;
@@ -165,9 +177,9 @@ class WebhookDeliveryTest extends ReceiverFixture {
         JsonNode get = http.get("/v2/bot/channel/webhook/endpoint").json();
         assertThat(get.path("endpoint").asText()).isEqualTo(receiver.url());
         assertThat(get.path("active").asBoolean()).isTrue();
-        http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(emulator.baseUrl() + "/v2/bot/channel/webhook/endpoint"))
+        http.send(HttpRequest.newBuilder(URI.create(emulator.baseUrl() + "/v2/bot/channel/webhook/endpoint"))
                 .header("Content-Type", "application/json")
-                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"endpoint\":\"http://example.com/hook\"}")), true);
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"endpoint\":\"http://example.com/hook\"}")), true);
         // plain http is only for loopback
         assertThat(http.get("/v2/bot/channel/webhook/endpoint").json().path("endpoint").asText()).isEqualTo(receiver.url());
 
@@ -190,10 +202,10 @@ class WebhookDeliveryTest extends ReceiverFixture {
     @Test
     void greetingOnFollowAndForbiddenSettingsCombination() {
         String channelId = emulator.defaultChannel().channelId();
-        java.util.function.Function<String, Http.Res> put = json -> control.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(emulator.baseUrl() + "/control/v1/channels/" + channelId + "/settings"))
+        Function<String, Http.Res> put = json -> control.send(HttpRequest.newBuilder(
+                URI.create(emulator.baseUrl() + "/control/v1/channels/" + channelId + "/settings"))
                 .header("Content-Type", "application/json")
-                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(json)), false);
+                .PUT(HttpRequest.BodyPublishers.ofString(json)), false);
         Http.Res refused = put.apply("{\"webhookActive\":false,\"autoReply\":false,\"greeting\":false}");
         assertThat(refused.status()).isEqualTo(400);
         assertThat(put.apply("{\"greeting\":true,\"greetingText\":\"Welcome!\"}").status()).isEqualTo(200);
@@ -229,16 +241,16 @@ class WebhookDeliveryTest extends ReceiverFixture {
     @Test
     void signatureHeaderNameInTheConfiguredCaseOverHttp1() throws Exception {
         // A raw socket: HTTP libraries normalize header names, and the case is what is tested here.
-        try (java.net.ServerSocket bot = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket bot = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             EmulatorConfig cfg = new EmulatorConfig();
             cfg.webhookSignatureHeader = "X-Line-Signature";
             try (Emulator e = Emulator.builder().config(cfg).webhookUrl("http://127.0.0.1:" + bot.getLocalPort() + "/cb").build().start()) {
                 Http api = new Http(e.baseUrl(), e.defaultChannel().accessToken());
                 // The test endpoint answers once the bot has: call it aside while the socket plays the bot.
-                var tested = java.util.concurrent.CompletableFuture.supplyAsync(() -> api.post("/v2/bot/channel/webhook/test", "{}"));
+                var tested = CompletableFuture.supplyAsync(() -> api.post("/v2/bot/channel/webhook/test", "{}"));
                 bot.setSoTimeout(10_000);
-                try (java.net.Socket s = bot.accept()) {
-                    java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), "US-ASCII"));
+                try (Socket s = bot.accept()) {
+                    BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), "US-ASCII"));
                     StringBuilder head = new StringBuilder();
                     for (String line; (line = in.readLine()) != null && !line.isEmpty(); ) {
                         head.append(line).append('\n');

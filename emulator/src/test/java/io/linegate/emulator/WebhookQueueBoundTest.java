@@ -3,9 +3,12 @@ package io.linegate.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** A full webhook queue refuses new events visibly (503, counted) and changes nothing; nothing is dropped. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class WebhookQueueBoundTest {
     @Test
     void aFullQueueRefusesWithoutHalfDoingAnythingAndDropsNothing() throws Exception {

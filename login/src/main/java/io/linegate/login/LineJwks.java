@@ -4,6 +4,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,7 +56,7 @@ public final class LineJwks {
             keys = JWKSet.parse(res.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted fetching LINE's JWKS");
+            throw new InterruptedIOException("interrupted fetching LINE's JWKS");
         } catch (ParseException e) {
             throw new IOException("LINE's JWKS is not a JWK set: " + e.getMessage(), e);
         }

@@ -16,6 +16,7 @@ import io.linegate.store.LinkStore.AuditEntry;
 import io.linegate.store.Store;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
@@ -25,9 +26,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * link token, a link token the bot never issued, a start without the session's CSRF token, and a link
  * that would silently replace another.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class AccountLinksTest {
     static final String CLIENT = "203.0.113.9";
     @TempDir
@@ -191,7 +196,7 @@ class AccountLinksTest {
         // The victim opens LINE's dialog with their own link token and the attacker's nonce.
         String victimsToken = linkToken(victim);
         JsonNode event = openDialog(victim, "https://access.line.me/dialog/bot/accountLink?linkToken="
-                + java.net.URLEncoder.encode(victimsToken, StandardCharsets.UTF_8) + "&nonce=" + nonce);
+                + URLEncoder.encode(victimsToken, StandardCharsets.UTF_8) + "&nonce=" + nonce);
         assertThat(event.path("link").path("result").asText()).as("LINE itself sees nothing wrong").isEqualTo("ok");
         assertThat(handle(event)).isEqualTo(Outcome.REFUSED);
         assertThat(store.links().links()).isEmpty();
@@ -243,7 +248,7 @@ class AccountLinksTest {
         assertThat(handle(openDialog(second, confirmed))).isEqualTo(Outcome.LINKED);
         assertThat(links.linkOfMember("member-5")).hasValueSatisfying(l -> assertThat(l.lineUserId()).isEqualTo(second));
         assertThat(store.links().auditTrail(2)).extracting(AuditEntry::action, AuditEntry::lineUserId).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("linked", second), org.assertj.core.groups.Tuple.tuple("replaced", first));
+                Tuple.tuple("linked", second), Tuple.tuple("replaced", first));
     }
 
     @Test

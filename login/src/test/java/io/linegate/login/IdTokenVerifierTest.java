@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.SessionProtocol;
 import com.linecorp.armeria.server.Server;
@@ -28,16 +29,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The ID-token attacks issue 5 lists, each refused. LINE's JWKS is served from a loopback Armeria
  * server because the emulator's Login side (which will serve /oauth2/v2.1/certs) is not built yet.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class IdTokenVerifierTest {
     static final String CHANNEL = "1234567890";
     static final Secret SECRET = Secret.of("0123456789abcdef0123456789abcdef", "channel secret");
@@ -55,7 +59,7 @@ class IdTokenVerifierTest {
         certs = Server.builder().localPort(0, SessionProtocol.HTTP)
                 .service("/oauth2/v2.1/certs", (ctx, req) -> {
                     certFetches.incrementAndGet();
-                    return HttpResponse.of(com.linecorp.armeria.common.HttpStatus.OK, MediaType.JSON, jwks);
+                    return HttpResponse.of(HttpStatus.OK, MediaType.JSON, jwks);
                 }).build();
         certs.start().join();
     }

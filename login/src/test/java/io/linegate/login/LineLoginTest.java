@@ -23,11 +23,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +39,7 @@ import org.slf4j.LoggerFactory;
  * LINE Login end to end against the emulator's authorize, login and consent pages and its token
  * endpoints: the happy path, and each attack on the code and the callback.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LineLoginTest {
     static final String CALLBACK = LoginEmulator.CALLBACK;
     static final String PASSWORD = LoginEmulator.PASSWORD;
@@ -51,7 +56,7 @@ class LineLoginTest {
     final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
     {
-        logs.list = new java.util.concurrent.CopyOnWriteArrayList<>(); // the emulator's threads append while a test reads
+        logs.list = new CopyOnWriteArrayList<>(); // the emulator's threads append while a test reads
     }
 
     @BeforeEach
@@ -199,7 +204,7 @@ class LineLoginTest {
         secrets.addAll(List.of(tokens.accessToken(), tokens.idToken(), tokens.refreshToken()));
         assertThatThrownBy(() -> login.api().exchange(a)).isInstanceOf(LoginApiException.class); // failures log too
         LoginFlow.Begin again = login.begin(CALLBACK, LoginFlow.Options.scopes("openid", "profile"), CLIENT);
-        Map<String, String> spent = new java.util.HashMap<>(consent(again, "allow").query());
+        Map<String, String> spent = new HashMap<>(consent(again, "allow").query());
         secrets.add(spent.get("code"));
         spent.put("code", a.code()); // a valid state with a spent code: LINE refuses it, and linegate logs that
         assertThat(login.complete(cookie(again), spent).refused()).isNotNull();
@@ -239,6 +244,6 @@ class LineLoginTest {
     }
 
     private static Logger root() {
-        return ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        return ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME);
     }
 }

@@ -10,10 +10,13 @@ import io.linegate.store.Store;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * session's CSRF token, and it is made only when the member confirms, never over another link unless
  * the member confirmed replacing it.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LinkAtLoginTest {
     static final String CALLBACK = LoginEmulator.CALLBACK;
     static final String CLIENT = "203.0.113.8";
@@ -120,7 +124,7 @@ class LinkAtLoginTest {
         AccountLinks.LinkProposal p = links.propose(linkLogin("alice"));
         String ticket = p.ticket();
         String[] parts = ticket.split("\\.");
-        String otherUser = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("U-attacker".getBytes());
+        String otherUser = Base64.getUrlEncoder().withoutPadding().encodeToString("U-attacker".getBytes());
         String tampered = parts[0] + "." + otherUser + "." + parts[2] + "." + parts[3];
         // Another member, a forged session token, a tampered ticket: refused.
         for (Runnable attempt : List.<Runnable>of(() -> links.confirm(member("mallory"), ticket, false),

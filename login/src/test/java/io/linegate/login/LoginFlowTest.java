@@ -3,6 +3,7 @@ package io.linegate.login;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.linegate.store.Digests;
 import io.linegate.store.Store;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -138,9 +139,9 @@ class LoginFlowTest {
         LoginFlow.Begin b = begin();
         String id = cookieValue(b.setCookie());
         String state = query(b.authorizationUrl()).get("state");
-        assertThat(store.pendingLogins().usePendingLogin(id, io.linegate.store.Digests.sha256(state), clock.instant()).refusal())
+        assertThat(store.pendingLogins().usePendingLogin(id, Digests.sha256(state), clock.instant()).refusal())
                 .as("the clear login id is no key").isEqualTo(io.linegate.store.PendingLogins.Use.Refusal.NO_SUCH_LOGIN);
-        assertThat(store.pendingLogins().usePendingLogin(io.linegate.store.Digests.sha256(id), state, clock.instant()).refusal())
+        assertThat(store.pendingLogins().usePendingLogin(Digests.sha256(id), state, clock.instant()).refusal())
                 .as("the clear state does not match").isEqualTo(io.linegate.store.PendingLogins.Use.Refusal.STATE_MISMATCH);
         assertThat(flow.callback(id, Map.of("code", "c", "state", state)).authorized()).isNotNull();
     }

@@ -1,5 +1,6 @@
 package io.linegate.messaging;
 
+import io.linegate.core.Retryable;
 import java.util.List;
 
 /**
@@ -12,7 +13,7 @@ import java.util.List;
  * {@link io.linegate.messaging.token.TokenManager} had already renewed it once. A dispatcher that
  * retries handlers dead-letters those at once instead of holding the conversation up.
  */
-public abstract sealed class LineApiException extends Exception implements io.linegate.core.Retryable
+public abstract sealed class LineApiException extends Exception implements Retryable
         permits LineApiException.BadRequest, LineApiException.Unauthorized, LineApiException.Forbidden,
         LineApiException.NotFound, LineApiException.Conflict, LineApiException.Gone, LineApiException.PayloadTooLarge,
         LineApiException.UnsupportedMediaType, LineApiException.TooManyRequests, LineApiException.ServerError,

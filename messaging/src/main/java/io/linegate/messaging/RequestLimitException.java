@@ -1,5 +1,6 @@
 package io.linegate.messaging;
 
+import io.linegate.core.Retryable;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -8,7 +9,7 @@ import java.util.stream.Collectors;
  * Each violation names the property as LINE's {@code details[].property} would
  * ({@code messages[0].text}, {@code to}, ...). Sending the same request again cannot succeed.
  */
-public final class RequestLimitException extends IllegalArgumentException implements io.linegate.core.Retryable {
+public final class RequestLimitException extends IllegalArgumentException implements Retryable {
     /** One broken limit. */
     public record Violation(String property, String message) {
         @Override

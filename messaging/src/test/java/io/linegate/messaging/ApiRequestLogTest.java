@@ -17,10 +17,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The guidelines' API request log, written by the client for every attempt. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ApiRequestLogTest {
     @TempDir
     Path dir;

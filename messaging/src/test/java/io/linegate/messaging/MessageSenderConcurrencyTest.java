@@ -12,17 +12,22 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Concurrent senders are not held to the SDK's default of 5 requests in flight per host: with a slow
  * platform that cap, not LINE's rate limit, decided how fast a bot could push (found by bench/sending.sh:
  * 875 pushes/s against the emulator with spec validation on, where the limit is 2,000/s).
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class MessageSenderConcurrencyTest {
     static final int PUSHES = 60;
     static final int LATENCY_MS = 300;
@@ -83,10 +88,10 @@ class MessageSenderConcurrencyTest {
             List<Long> millis = new ArrayList<>();
             for (int i = 0; i < 15; i++) {
                 long start = System.nanoTime();
-                sender.multicast(java.util.UUID.randomUUID(), to, List.of(new TextMessage("m" + i)));
+                sender.multicast(UUID.randomUUID(), to, List.of(new TextMessage("m" + i)));
                 millis.add((System.nanoTime() - start) / 1_000_000);
             }
-            java.util.Collections.sort(millis);
+            Collections.sort(millis);
             // With Nagle on, every one of them takes 40 ms or more.
             assertThat(millis.get(millis.size() / 2)).as("median of %s ms", millis).isLessThan(30L);
         }

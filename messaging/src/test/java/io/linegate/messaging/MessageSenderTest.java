@@ -13,13 +13,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Sending against the emulator, with the faults the guidelines say to expect. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class MessageSenderTest {
     Emulator emulator;
     MessageSender sender;
@@ -52,7 +56,7 @@ class MessageSenderTest {
     }
 
     List<String> inboxTexts() throws Exception {
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         for (JsonNode m : control("GET", "/users/" + user + "/inbox", null).path("messages")) {
             out.add(m.path("message").path("text").asText());
         }

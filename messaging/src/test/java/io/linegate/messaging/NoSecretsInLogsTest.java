@@ -21,22 +21,26 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /** Every log line of a sending session with retries, refusals and token issuing, scanned for credentials. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class NoSecretsInLogsTest {
     @TempDir
     Path dir;
 
     @Test
     void noTokenOrSecretReachesAnyLogLineOrTheApiLog() throws Exception {
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
         Level level = root.getLevel();
         root.setLevel(Level.DEBUG); // the most talkative the libraries get
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        logs.list = new java.util.concurrent.CopyOnWriteArrayList<>(); // the emulator's threads may still append while the test reads
+        logs.list = new CopyOnWriteArrayList<>(); // the emulator's threads may still append while the test reads
         logs.start();
         root.addAppender(logs);
         List<String> secrets = new ArrayList<>();

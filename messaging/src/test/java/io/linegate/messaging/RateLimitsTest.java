@@ -6,18 +6,25 @@ import com.linecorp.bot.messaging.model.TextMessage;
 import io.linegate.core.Json;
 import io.linegate.core.Secret;
 import io.linegate.emulator.Emulator;
+import io.linegate.store.Store;
+import io.linegate.store.TestPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class RateLimitsTest {
     @Test
     void endpointsAreClassifiedByTheRateLimitTable() {
@@ -88,24 +95,24 @@ class RateLimitsTest {
     }
 
     @Test
-    void processesSharingTheStoreShareTheLimit(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        try (io.linegate.store.Store a = io.linegate.store.Store.sqlite(dir);
-             io.linegate.store.Store b = io.linegate.store.Store.sqlite(dir)) {
+    void processesSharingTheStoreShareTheLimit(@TempDir Path dir) throws Exception {
+        try (Store a = Store.sqlite(dir);
+             Store b = Store.sqlite(dir)) {
             shareTheLimit(a, b);
         }
     }
 
     @Test
     void nodesSharingAPostgresStoreShareTheLimit() throws Exception {
-        String location = io.linegate.store.TestPostgres.server().newDatabase();
-        try (io.linegate.store.Store a = io.linegate.store.Store.open(location);
-             io.linegate.store.Store b = io.linegate.store.Store.open(location)) {
+        String location = TestPostgres.server().newDatabase();
+        try (Store a = Store.open(location);
+             Store b = Store.open(location)) {
             shareTheLimit(a, b);
         }
     }
 
     /** Two senders, each on its own handle of one store (two processes, or two nodes). */
-    static void shareTheLimit(io.linegate.store.Store a, io.linegate.store.Store b) throws Exception {
+    static void shareTheLimit(Store a, Store b) throws Exception {
         double scale = 0.005; // push: 10 per second
         try (Emulator emulator = Emulator.builder().port(0).rateLimitScale(scale).start()) {
             Secret token = Secret.of(emulator.defaultChannel().accessToken(), "token");

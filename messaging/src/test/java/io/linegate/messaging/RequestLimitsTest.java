@@ -18,6 +18,7 @@ import com.linecorp.bot.messaging.model.SubstitutionObject;
 import com.linecorp.bot.messaging.model.TextMessage;
 import com.linecorp.bot.messaging.model.TextMessageV2;
 import com.linecorp.bot.messaging.model.UserMentionTarget;
+import io.linegate.core.Json;
 import io.linegate.messaging.RequestLimitException.Violation;
 import java.net.URI;
 import java.util.ArrayList;
@@ -126,7 +127,7 @@ class RequestLimitsTest {
         // 500 recipients and 5 long texts stay far below 2 MB; only a huge body trips the size check.
         assertThatCode(() -> RequestLimits.check(new MulticastRequest.Builder(
                 Collections.nCopies(5, long1), to).build())).doesNotThrowAnyException();
-        var small = io.linegate.core.Json.mapper().readTree("{\"messages\":[{\"type\":\"text\",\"text\":\"x\"}]}");
+        var small = Json.mapper().readTree("{\"messages\":[{\"type\":\"text\",\"text\":\"x\"}]}");
         assertThat(RequestLimits.violations(small, RequestLimits.MAX_BODY_BYTES + 1))
                 .extracting(Violation::property).containsExactly("");
         assertThatThrownBy(() -> RequestLimits.check(push(new TextMessage(""))))

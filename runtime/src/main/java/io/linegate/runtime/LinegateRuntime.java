@@ -11,6 +11,7 @@ import io.linegate.webhook.Dispatcher;
 import io.linegate.webhook.NotRetryableException;
 import io.linegate.webhook.Outbound;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -114,12 +115,12 @@ public final class LinegateRuntime implements AutoCloseable {
      * The directory of the SQLite store this runtime opened (for its disk space); empty for a store
      * elsewhere (PostgreSQL) or one the caller opened.
      */
-    public Optional<java.nio.file.Path> localStoreDir() {
+    public Optional<Path> localStoreDir() {
         String location = config.storeLocation();
         if (!ownsStore || location.contains("://")) {
             return Optional.empty();
         }
-        return Optional.of(java.nio.file.Path.of(location.startsWith("sqlite:") ? location.substring("sqlite:".length()) : location));
+        return Optional.of(Path.of(location.startsWith("sqlite:") ? location.substring("sqlite:".length()) : location));
     }
 
     /** The token manager; empty without sending or with a fixed token. */

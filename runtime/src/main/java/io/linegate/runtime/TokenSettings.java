@@ -3,6 +3,7 @@ package io.linegate.runtime;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.linegate.core.Secret;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -45,7 +46,7 @@ public record TokenSettings(Type type, String channelId, Secret channelSecret, S
                 }
             }
             case SHORT_LIVED, STATELESS, V21 -> {
-                String kind = type.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-').replace("v21", "v2.1");
+                String kind = type.name().toLowerCase(Locale.ROOT).replace('_', '-').replace("v21", "v2.1");
                 if (channelId == null || channelId.isBlank()) {
                     throw new IllegalArgumentException("managed " + kind + " tokens need the channel id: set LINE_CHANNEL_ID");
                 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.linecorp.bot.messaging.model.Message;
 import com.linecorp.bot.messaging.model.TextMessage;
 import io.linegate.core.Json;
 import io.linegate.core.Secret;
@@ -28,9 +27,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every failure reaches the dispatcher; the dispatcher's backoff is 2 s, so that a single retry of a
  * failure that cannot succeed would show in the time the conversation takes.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class FailureClassificationTest {
     static final Secret SECRET = Secret.of("0123456789abcdef0123456789abcdef", "secret");
 

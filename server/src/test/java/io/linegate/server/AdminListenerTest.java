@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.linegate.core.Secret;
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,8 +11,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * metrics are not on the webhook's port, a caller's typo is a 400 naming the parameter, and guessing
  * the token is slowed to ten tries and then one a second per address.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class AdminListenerTest {
     static final Secret SECRET = Secret.of("c0ffeec0ffeec0ffeec0ffeec0ffee01", "LINE_CHANNEL_SECRET");
     static final Secret ADMIN = Secret.of("0f1e2d3c4b5a69788796a5b4c3d2e1f0", "LINEGATE_ADMIN_TOKEN");

@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.linegate.core.Json;
 import io.linegate.core.Secret;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -15,13 +16,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The admin API's parameters against anything a caller types (the seed corpus runs in every build;
  * {@code JAZZER_FUZZ=1} fuzzes, see docs/fuzzing.md): a success or a 4xx in LINE's error shape
  * naming the problem, never a 5xx.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class AdminParametersFuzzTest {
     static final Secret ADMIN = Secret.of("fuzz-admin-token-0123456789abcdef", "LINEGATE_ADMIN_TOKEN");
     static final Set<Integer> ALLOWED = Set.of(200, 400, 404, 405);
@@ -81,10 +85,10 @@ class AdminParametersFuzzTest {
         if (n != null) {
             assertThat(digits).isTrue();
             assertThat(n).isBetween(min, max);
-            assertThat(new java.math.BigInteger(text)).isEqualTo(java.math.BigInteger.valueOf(n));
+            assertThat(new BigInteger(text)).isEqualTo(BigInteger.valueOf(n));
         } else if (digits) {
-            java.math.BigInteger v = new java.math.BigInteger(text);
-            assertThat(v.compareTo(java.math.BigInteger.valueOf(min)) < 0 || v.compareTo(java.math.BigInteger.valueOf(max)) > 0)
+            BigInteger v = new BigInteger(text);
+            assertThat(v.compareTo(BigInteger.valueOf(min)) < 0 || v.compareTo(BigInteger.valueOf(max)) > 0)
                     .as("%s refused within [%d, %d]", text, min, max).isTrue();
         }
     }

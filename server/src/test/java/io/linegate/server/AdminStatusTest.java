@@ -14,10 +14,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code GET /admin/status}: what a release check needs to know about a running server, behind the admin token. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class AdminStatusTest {
     static final Secret ADMIN = Secret.of("admin-token-for-status-tests-0123456789", "LINEGATE_ADMIN_TOKEN");
 

@@ -3,6 +3,7 @@ package io.linegate.server;
 import io.linegate.core.Secret;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /**
  * The server {@link MemoryAttackTest} attacks, in a JVM of its own with a small heap and
@@ -26,7 +27,7 @@ public final class AttackTarget {
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         Path tmp = Files.createTempFile(portFile.getParent(), "port", ".tmp");
         Files.writeString(tmp, server.port() + " " + server.adminPort());
-        Files.move(tmp, portFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, portFile, StandardCopyOption.ATOMIC_MOVE);
         Thread.currentThread().join();
     }
 }

@@ -31,8 +31,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * acknowledged event is handled, with the counters committed with the done-mark at exactly 1; a
  * node that joins gets its share; a user muted through one node's admin API is muted on all.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ClusterTest {
     static final Duration LEASE = Duration.ofSeconds(3);
     static final int USERS = 48;
@@ -179,7 +182,7 @@ class ClusterTest {
             try {
                 await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
                         .until(() -> observer.journal().pendingCount() == 0);
-            } catch (org.awaitility.core.ConditionTimeoutException e) {
+            } catch (ConditionTimeoutException e) {
                 diagnose(observer, nodes);
                 throw e;
             }

@@ -22,10 +22,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the same data directory, and every acknowledged event is then handled at least once, and exactly
  * once as far as effects committed with the done-mark go.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class CrashRecoveryTest {
     @TempDir
     Path dir;
@@ -128,7 +131,7 @@ class CrashRecoveryTest {
     /** Random users without sharing one Random across threads. */
     static final class ThreadLocalRandomHolder {
         static int next(int bound) {
-            return java.util.concurrent.ThreadLocalRandom.current().nextInt(bound);
+            return ThreadLocalRandom.current().nextInt(bound);
         }
     }
 }

@@ -16,12 +16,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A stop under load answers what it took in, finishes running handlers, and keeps the rest for next time. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class GracefulShutdownTest {
     static final Secret SECRET = Secret.of("c0ffeec0ffeec0ffeec0ffeec0ffee01", "LINE_CHANNEL_SECRET");
 
@@ -52,7 +58,7 @@ class GracefulShutdownTest {
         LinegateServer server = start(handled);
         HttpClient http = HttpClient.newHttpClient();
         URI webhook = URI.create(server.baseUri() + "/webhook");
-        java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<Void>>> inFlight = new java.util.ArrayList<>();
+        List<CompletableFuture<HttpResponse<Void>>> inFlight = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             byte[] body = body(text(user(i % 10), "e" + i));
             inFlight.add(http.sendAsync(HttpRequest.newBuilder(webhook)

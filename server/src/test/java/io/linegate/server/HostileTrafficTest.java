@@ -7,6 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.client.WebClient;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.HttpRequestWriter;
+import com.linecorp.armeria.common.RequestHeaders;
 import io.linegate.core.Secret;
 import io.linegate.core.WebhookSignature;
 import java.net.URI;
@@ -16,9 +22,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,6 +39,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * like a storage failure; a request whose framing two parsers could read differently is refused, and
  * the bytes after it are never read as a second request.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class HostileTrafficTest {
     static final Secret SECRET = Secret.of("c0ffeec0ffeec0ffeec0ffeec0ffee01", "LINE_CHANNEL_SECRET");
     static final String SMUGGLED = "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
@@ -174,20 +185,20 @@ class HostileTrafficTest {
     @Test
     void aThousandBodylessHttp2StreamsGet408AndABoundedLog() throws Exception {
         start(false, Duration.ofSeconds(1));
-        java.util.List<java.util.concurrent.CompletableFuture<com.linecorp.armeria.common.AggregatedHttpResponse>> responses =
-                new java.util.ArrayList<>();
-        try (com.linecorp.armeria.client.ClientFactory factory = com.linecorp.armeria.client.ClientFactory.builder().build()) {
-            com.linecorp.armeria.client.WebClient h2c = com.linecorp.armeria.client.WebClient
+        List<CompletableFuture<AggregatedHttpResponse>> responses =
+                new ArrayList<>();
+        try (ClientFactory factory = ClientFactory.builder().build()) {
+            WebClient h2c = WebClient
                     .builder("h2c://127.0.0.1:" + server.port()).factory(factory)
                     .responseTimeout(Duration.ofSeconds(30)).build();
             for (int i = 0; i < 1000; i++) {
                 // Headers that announce a body, and then nothing: the stream stays open until the request timeout.
-                com.linecorp.armeria.common.HttpRequestWriter req = com.linecorp.armeria.common.HttpRequest.streaming(
-                        com.linecorp.armeria.common.RequestHeaders.of(com.linecorp.armeria.common.HttpMethod.POST, "/webhook"));
+                HttpRequestWriter req = com.linecorp.armeria.common.HttpRequest.streaming(  // fully qualified: the JDK's HttpRequest is imported
+                        RequestHeaders.of(HttpMethod.POST, "/webhook"));
                 responses.add(h2c.execute(req).aggregate());
             }
-            java.util.concurrent.CompletableFuture.allOf(responses.toArray(new java.util.concurrent.CompletableFuture[0]))
-                    .get(60, java.util.concurrent.TimeUnit.SECONDS);
+            CompletableFuture.allOf(responses.toArray(new CompletableFuture[0]))
+                    .get(60, TimeUnit.SECONDS);
         }
         assertThat(responses).allSatisfy(f -> assertThat(f.join().status().code()).isEqualTo(408));
         await().atMost(Duration.ofSeconds(2)).until(() -> clientErrorLines().size() >= 20);

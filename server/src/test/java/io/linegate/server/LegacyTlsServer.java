@@ -1,6 +1,7 @@
 package io.linegate.server;
 
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -29,7 +30,7 @@ public final class LegacyTlsServer {
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(kmf.getKeyManagers(), null, null);
         try (SSLServerSocket server = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket(0, 5,
-                java.net.InetAddress.getLoopbackAddress())) {
+                InetAddress.getLoopbackAddress())) {
             server.setEnabledProtocols(new String[] {"TLSv1.1", "TLSv1.2"});
             System.out.println("PORT " + server.getLocalPort());
             System.out.flush();

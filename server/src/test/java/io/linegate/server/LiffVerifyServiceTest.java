@@ -19,11 +19,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The LIFF endpoint establishes the user from a LIFF token only; a user id from the client is refused. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LiffVerifyServiceTest {
     Emulator emulator;
     Server site;

@@ -20,12 +20,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LinegateServerTest {
     static final Secret SECRET = Secret.of("c0ffeec0ffeec0ffeec0ffeec0ffee01", "LINE_CHANNEL_SECRET");
     static final Secret OLD_SECRET = Secret.of("c0ffeec0ffeec0ffeec0ffeec0ffee00", "previous secret");
@@ -39,12 +43,12 @@ class LinegateServerTest {
     ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
     {
-        logs.list = new java.util.concurrent.CopyOnWriteArrayList<>(); // the server's threads append while a test reads
+        logs.list = new CopyOnWriteArrayList<>(); // the server's threads append while a test reads
     }
 
     @BeforeEach
     void start() {
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
+        ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).addAppender(logs);
         logs.start();
         server = LinegateServer.builder(bot, SECRET)
                 .host("127.0.0.1").port(0).tls(ServerTls.insecureHttp()).dataDir(dir)
@@ -56,7 +60,7 @@ class LinegateServerTest {
     @AfterEach
     void stop() {
         server.close();
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
+        ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
     }
 
     HttpResponse<String> post(byte[] body, String headerName, String signature) throws Exception {

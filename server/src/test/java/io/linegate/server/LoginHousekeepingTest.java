@@ -11,10 +11,13 @@ import io.linegate.store.Store;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The server's housekeeping purges what anonymous visitors leave behind: expired logins, link nonces and link tokens. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LoginHousekeepingTest {
     static final Secret SECRET = Secret.of("0123456789abcdef0123456789abcdef", "secret");
 

@@ -13,6 +13,7 @@ import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpRequestWriter;
+import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
 import io.linegate.core.WebhookSignature;
 import java.io.IOException;
@@ -28,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -48,6 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  * are still answered 200, the excess gets 503 before its body is read, and the JVM never runs out of
  * memory. Without the budget of bodies in memory, the child dies of an OutOfMemoryError.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class MemoryAttackTest {
     static final int MIB = 1024 * 1024;
 
@@ -87,7 +91,7 @@ class MemoryAttackTest {
     Map<Integer, AtomicInteger> attackOverHttp1(int port, int connections) throws Exception {
         Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
         byte[] chunk = new byte[64 * 1024];
-        java.util.Arrays.fill(chunk, (byte) ' ');
+        Arrays.fill(chunk, (byte) ' ');
         ExecutorService pool = Executors.newFixedThreadPool(16);
         List<CompletableFuture<Void>> sent = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
@@ -139,19 +143,19 @@ class MemoryAttackTest {
     /** One legitimate round: /health and a signed webhook, both must be 200. */
     void legitimateTrafficIsServed(int port) throws Exception {
         URI base = URI.create("http://127.0.0.1:" + port);
-        HttpResponse<String> health = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/health"))
+        HttpResponse<String> health = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/health"))  // fully qualified: Armeria's HttpRequest is imported
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         byte[] body = body(text(user(7), "legitimate during the attack"));
-        HttpResponse<String> webhook = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/webhook"))
+        HttpResponse<String> webhook = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/webhook"))  // fully qualified: Armeria's HttpRequest is imported
                 .timeout(Duration.ofSeconds(5))
                 .header("x-line-signature", WebhookSignature.sign(AttackTarget.SECRET, body))
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());  // fully qualified: Armeria's HttpRequest is imported
         assertThat(webhook.statusCode()).as(webhook.body()).isEqualTo(200);
     }
 
     String metrics(int adminPort) throws Exception {
-        return http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics"))
+        return http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics"))  // fully qualified: Armeria's HttpRequest is imported
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
@@ -202,7 +206,7 @@ class MemoryAttackTest {
                     .responseTimeout(Duration.ZERO).writeTimeout(Duration.ZERO).maxResponseLength(0).build();
             for (int i = 0; i < 500; i++) {
                 HttpRequestWriter req = HttpRequest.streaming(RequestHeaders.builder(HttpMethod.POST, "/webhook")
-                        .contentType(com.linecorp.armeria.common.MediaType.JSON).contentLength(MIB).build());
+                        .contentType(MediaType.JSON).contentLength(MIB).build());
                 writers.add(req);
                 responses.add(h2c.execute(req).aggregate());
                 sendSlowly(req, MIB - 1);

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import io.linegate.core.Secret;
 import io.linegate.core.Ulid;
 import io.linegate.core.WebhookSignature;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,8 +18,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 503 within the acknowledgement deadline instead of 200 after LINE has stopped waiting, new ones are
  * refused at once until the store catches up, and nothing the store did commit is lost or handled twice.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class OverloadTest {
     static final Secret SECRET = Secret.of("0a7a6e0a7a6e0a7a6e0a7a6e0a7a6e01", "LINE_CHANNEL_SECRET");
 
@@ -55,7 +59,7 @@ class OverloadTest {
     }
 
     String metrics() throws Exception {
-        return http.send(HttpRequest.newBuilder(java.net.URI.create(server.adminUri() + "/metrics")).build(),
+        return http.send(HttpRequest.newBuilder(URI.create(server.adminUri() + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 

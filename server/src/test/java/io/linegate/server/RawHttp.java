@@ -3,9 +3,11 @@ package io.linegate.server;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -33,8 +35,8 @@ final class RawHttp {
     /** Plain HTTP from another loopback address than 127.0.0.1 (127.0.0.2, say): another client, as the server sees it. */
     static Exchange sendFrom(String localAddress, int port, String request, int readMillis) throws IOException {
         Socket socket = new Socket();
-        socket.bind(new java.net.InetSocketAddress(localAddress, 0));
-        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+        socket.bind(new InetSocketAddress(localAddress, 0));
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
         return exchange(socket, request, readMillis);
     }
 
@@ -80,7 +82,7 @@ final class RawHttp {
             s.setEnabledProtocols(new String[] {"TLSv1.3"});
             s.startHandshake();
             return s;
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IOException(e);
         }
     }

@@ -7,6 +7,8 @@ import static io.linegate.webhook.Webhooks.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.client.WebClient;
 import io.linegate.core.Secret;
 import io.linegate.core.Ulid;
 import io.linegate.core.WebhookSignature;
@@ -17,16 +19,18 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A node takes traffic only once its acknowledgement path is warm. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class WarmUpTest {
     static final Secret SECRET = Secret.of("0a7a6e0a7a6e0a7a6e0a7a6e0a7a6e01", "LINE_CHANNEL_SECRET");
 
@@ -86,7 +90,7 @@ class WarmUpTest {
         assertThat(server.ready()).isFalse();
         assertThat(started).as("these answers came during the warm-up").isNotDone();
 
-        started.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        started.get(30, TimeUnit.SECONDS);
         assertThat(get("/health")).isEqualTo(200);
         String after = Ulid.next();
         assertThat(send(after).statusCode()).isEqualTo(200);
@@ -109,8 +113,8 @@ class WarmUpTest {
         assertThat(result.lastRoundP99()).isPositive();
         assertThat(bot.handled).isEmpty();
         // The admin listener has the node's self-signed certificate too.
-        String metrics = com.linecorp.armeria.client.WebClient.builder(server.adminUri())
-                .factory(com.linecorp.armeria.client.ClientFactory.insecure()).build()
+        String metrics = WebClient.builder(server.adminUri())
+                .factory(ClientFactory.insecure()).build()
                 .get("/metrics").aggregate().join().contentUtf8();
         assertThat(metrics).as("the synthetic requests are not counted as webhooks")
                 .doesNotContain("linegate_webhook_requests_total{status=\"200\"");

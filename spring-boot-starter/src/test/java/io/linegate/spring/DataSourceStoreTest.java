@@ -13,8 +13,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
@@ -27,6 +29,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** {@code linegate.store=datasource}: the store in the PostgreSQL database of the application's own DataSource. */
 @SpringBootTest(classes = DataSourceStoreTest.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class DataSourceStoreTest {
     static final String SECRET = "data-source-test-channel-secret0";
     static final String LOCATION = TestPostgres.server().newDatabase();

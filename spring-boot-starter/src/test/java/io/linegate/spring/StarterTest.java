@@ -13,25 +13,38 @@ import com.linecorp.bot.webhook.model.MessageEvent;
 import com.linecorp.bot.webhook.model.TextMessageContent;
 import com.linecorp.bot.webhook.model.UserSource;
 import io.linegate.emulator.Emulator;
-import io.linegate.store.DeadLetters;
 import io.linegate.webhook.EventContext;
+import io.linegate.webhook.Middleware;
+import io.linegate.webhook.Outcome;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -42,6 +55,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * 4.0 in {@code boot4/}.
  */
 @SpringBootTest(classes = StarterTest.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class StarterTest {
     static final String SHOP_SECRET = "shop-channel-secret-0123456789ab";
     static final Emulator EMULATOR = Emulator.builder().port(0).start();
@@ -52,10 +66,10 @@ class StarterTest {
     @Import({DefaultHandlers.class, ShopHandlers.class})
     static class App {
         /** The application's own link of the middleware chain: users on the block list never reach a handler. */
-        @org.springframework.context.annotation.Bean
-        io.linegate.webhook.Middleware blockList() {
+        @Bean
+        Middleware blockList() {
             return (ctx, chain) -> ctx.sourceKey().equals("user:Ublocked")
-                    ? io.linegate.webhook.Outcome.completed("blocked") : chain.proceed(ctx);
+                    ? Outcome.completed("blocked") : chain.proceed(ctx);
         }
     }
 
@@ -269,7 +283,7 @@ class StarterTest {
     @Test
     void aBodyOverTheLimitIsRefusedWith413BeforeItIsRead() {
         byte[] big = new byte[1024 * 1024 + 1];
-        java.util.Arrays.fill(big, (byte) ' ');
+        Arrays.fill(big, (byte) ' ');
         HttpResponse<String> res = Webhooks.signedPost(url("/callback"), big, secret());
 
         assertThat(res.statusCode()).isEqualTo(413);
@@ -290,20 +304,20 @@ class StarterTest {
         JsonNode shopQueue = Webhooks.json(Webhooks.get(url("/actuator/metrics/linegate.queue.depth?tag=channel:shop")).body());
         assertThat(shopQueue.path("name").asText()).isEqualTo("linegate.queue.depth");
 
-        HttpResponse<String> mute = Webhooks.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(url("/actuator/linegate/shop/mute/user:Unoisy"))).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+        HttpResponse<String> mute = Webhooks.send(HttpRequest.newBuilder(
+                URI.create(url("/actuator/linegate/shop/mute/user:Unoisy"))).POST(HttpRequest.BodyPublishers.noBody()).build());
         assertThat(mute.statusCode()).isEqualTo(200);
         assertThat(Webhooks.json(mute.body()).path("muted").toString()).contains("user:Unoisy");
         HttpResponse<String> unknown = Webhooks.get(url("/actuator/linegate/nosuchchannel"));
         assertThat(unknown.statusCode()).isEqualTo(404);
-        HttpResponse<String> badSource = Webhooks.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(url("/actuator/linegate/shop/mute/nobody"))).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+        HttpResponse<String> badSource = Webhooks.send(HttpRequest.newBuilder(
+                URI.create(url("/actuator/linegate/shop/mute/nobody"))).POST(HttpRequest.BodyPublishers.noBody()).build());
         assertThat(badSource.statusCode()).isEqualTo(400);
     }
 
     @Test
-    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
-    void secretsAppearNeitherInTheLogsNorInTheActuatorNorInToString(org.springframework.boot.test.system.CapturedOutput output) {
+    @ExtendWith(OutputCaptureExtension.class)
+    void secretsAppearNeitherInTheLogsNorInTheActuatorNorInToString(CapturedOutput output) {
         String id = "01SECRETSSECRETSSECRETSSEC";
         Webhooks.signedPost(url("/callback"), Webhooks.text("Usecret", "hi", id), "a-wrong-secret-0123456789abcdef");
         assertThat(Webhooks.signedPost(url("/callback"), Webhooks.text("Usecret", "fail", id), secret()).statusCode())
@@ -326,7 +340,7 @@ class StarterTest {
     }
 
     private static List<JsonNode> inbox(String user) {
-        List<JsonNode> out = new java.util.ArrayList<>();
+        List<JsonNode> out = new ArrayList<>();
         Webhooks.control(EMULATOR.baseUrl(), "GET", "/users/" + user + "/inbox", null).path("messages").forEach(out::add);
         return out;
     }
@@ -342,8 +356,8 @@ class StarterTest {
     private static Path temporaryDirectory() {
         try {
             return Files.createTempDirectory("linegate-spring");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

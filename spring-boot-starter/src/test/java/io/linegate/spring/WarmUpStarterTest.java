@@ -6,7 +6,9 @@ import com.linecorp.bot.webhook.model.Event;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
@@ -21,6 +23,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * webhooks, and the warm-up's synthetic webhooks reach neither the channel's store nor its handlers.
  */
 @SpringBootTest(classes = WarmUpStarterTest.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class WarmUpStarterTest {
     static final String SECRET = "warm-up-test-channel-secret-0123";
 

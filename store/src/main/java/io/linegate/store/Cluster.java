@@ -3,6 +3,7 @@ package io.linegate.store;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -46,7 +47,7 @@ public interface Cluster {
     List<Node> nodes();
 
     /** Events stored and not yet done, per partition (partitions with none are left out). */
-    java.util.Map<Integer, Long> backlog();
+    Map<Integer, Long> backlog();
 
     /**
      * What a node holds after a heartbeat.

@@ -1,8 +1,10 @@
 package io.linegate.store;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -50,7 +52,7 @@ public interface EventJournal {
      * first. Sequence numbers of events are given in commit order, so a reader that has seen up to
      * {@code afterSeq} misses nothing by asking for what comes after it.
      */
-    List<StoredEvent> pending(java.util.Set<Integer> partitions, long afterSeq, int limit);
+    List<StoredEvent> pending(Set<Integer> partitions, long afterSeq, int limit);
 
     long pendingCount();
 
@@ -110,7 +112,7 @@ public interface EventJournal {
         /** A whole body that is not a webhook document. */
         public static Rejected body(String eventId, byte[] body, Instant receivedAt, String reason) {
             // The rendering is text any database takes: undecodable bytes and NUL become U+FFFD.
-            String readable = new String(body, java.nio.charset.StandardCharsets.UTF_8).replace('\0', '\uFFFD');
+            String readable = new String(body, StandardCharsets.UTF_8).replace('\0', '\uFFFD');
             return new Rejected(eventId, "unparsed", null, readable, body.clone(), receivedAt, reason);
         }
 

@@ -2,8 +2,11 @@ package io.linegate.store;
 
 import io.linegate.core.Secret;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ServiceLoader;
+import javax.sql.DataSource;
 
 /**
  * Everything linegate keeps, behind one interface per concern. A store is opened from a location
@@ -77,11 +80,11 @@ public interface Store extends AutoCloseable {
      * source, which closing the store leaves open. PostgreSQL only: several nodes share it as they
      * share a {@code postgresql://} location.
      */
-    static Store open(javax.sql.DataSource dataSource, Options options) {
+    static Store open(DataSource dataSource, Options options) {
         String product;
-        try (java.sql.Connection c = dataSource.getConnection()) {
+        try (Connection c = dataSource.getConnection()) {
             product = c.getMetaData().getDatabaseProductName();
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new StoreException("cannot connect to the application's DataSource: " + e.getMessage(), null);
         }
         for (StoreProvider provider : ServiceLoader.load(StoreProvider.class, Store.class.getClassLoader())) {

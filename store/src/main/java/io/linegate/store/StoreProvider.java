@@ -1,5 +1,7 @@
 package io.linegate.store;
 
+import javax.sql.DataSource;
+
 /**
  * A storage backend, found with {@link java.util.ServiceLoader} by {@link Store#open}. Register an
  * implementation in {@code META-INF/services/io.linegate.store.StoreProvider}.
@@ -20,7 +22,7 @@ public interface StoreProvider {
      * this backend serves its database; {@code null} if it does not. The application keeps the data
      * source: closing the store does not close it.
      */
-    default Store open(javax.sql.DataSource dataSource, String databaseProduct, Store.Options options) {
+    default Store open(DataSource dataSource, String databaseProduct, Store.Options options) {
         return null;
     }
 

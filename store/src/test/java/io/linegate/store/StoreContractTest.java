@@ -5,11 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.linegate.store.EventJournal.NewEvent;
 import io.linegate.store.EventJournal.StoredEvent;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,7 +34,7 @@ public abstract class StoreContractTest {
     /** Opens the store as the one node that holds every partition, as a lone server would after its first heartbeat. */
     protected Store openAsOnlyNode() {
         Store store = open();
-        store.cluster().heartbeat(java.util.Set.of(), java.time.Duration.ofSeconds(30));
+        store.cluster().heartbeat(Set.of(), Duration.ofSeconds(30));
         return store;
     }
 
@@ -91,7 +100,7 @@ public abstract class StoreContractTest {
         try (Store store = openAsOnlyNode()) {
             store.journal().split(List.of(), List.of(event("E1", "user:A")), List.of()).join();
             long seq = store.journal().pending(0, 1).get(0).seq();
-            Map<String, String> changes = new java.util.HashMap<>();
+            Map<String, String> changes = new HashMap<>();
             changes.put("count", "1");
             changes.put("gone", null);
             store.journal().complete(seq, "user:A", changes).join();
@@ -273,9 +282,9 @@ public abstract class StoreContractTest {
     void rateBucketsNeverHandOutMoreThanTheyHoldUnderConcurrency() throws Exception {
         Instant now = Instant.parse("2026-11-01T00:00:00Z");
         try (Store a = open(); Store b = open()) {
-            java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
-            List<java.util.concurrent.Future<?>> runs = new ArrayList<>();
+            AtomicInteger taken = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            List<Future<?>> runs = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
                 Store s = t % 2 == 0 ? a : b;
                 runs.add(pool.submit(() -> {
@@ -284,7 +293,7 @@ public abstract class StoreContractTest {
                     }
                 }));
             }
-            for (java.util.concurrent.Future<?> r : runs) {
+            for (Future<?> r : runs) {
                 r.get();
             }
             pool.shutdown();
@@ -352,11 +361,11 @@ public abstract class StoreContractTest {
             assertThat(all).hasSize(40).allSatisfy(e ->
                     assertThat(e.partition()).isBetween(0, store.cluster().partitions() - 1));
             int p = all.get(0).partition();
-            assertThat(store.journal().pending(java.util.Set.of(p), 0, 100))
+            assertThat(store.journal().pending(Set.of(p), 0, 100))
                     .isNotEmpty()
                     .allSatisfy(e -> assertThat(e.partition()).isEqualTo(p))
                     .extracting(StoredEvent::seq).isSorted();
-            assertThat(store.journal().pending(java.util.Set.of(), 0, 100)).isEmpty();
+            assertThat(store.journal().pending(Set.of(), 0, 100)).isEmpty();
         }
     }
 
@@ -427,12 +436,12 @@ public abstract class StoreContractTest {
     void aLinkNonceIsUsedOnceAmongConcurrentCallersAndCarriesItsTokenAndUser() throws Exception {
         try (Store a = open(); Store b = open()) {
             a.links().saveLinkNonce(nonce("nonce-1", "member-1", "U1"));
-            List<CompletableFuture<java.util.Optional<LinkStore.LinkNonce>>> uses = new ArrayList<>();
+            List<CompletableFuture<Optional<LinkStore.LinkNonce>>> uses = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 Store s = i % 2 == 0 ? a : b;
                 uses.add(CompletableFuture.supplyAsync(() -> s.links().useLinkNonce("nonce-1", T0.plusSeconds(1))));
             }
-            List<LinkStore.LinkNonce> got = uses.stream().map(CompletableFuture::join).flatMap(java.util.Optional::stream).toList();
+            List<LinkStore.LinkNonce> got = uses.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList();
             assertThat(got).singleElement().satisfies(n -> {
                 assertThat(n.memberId()).isEqualTo("member-1");
                 assertThat(n.lineUserId()).isEqualTo("U1");
@@ -477,12 +486,12 @@ public abstract class StoreContractTest {
             assertThat(replaced.outcome()).isEqualTo(LinkStore.LinkResult.Outcome.REPLACED);
             assertThat(replaced.existing()).extracting(LinkStore.Link::memberId).containsExactlyInAnyOrder("alice", "bob");
             assertThat(links.links()).extracting(LinkStore.Link::lineUserId, LinkStore.Link::memberId)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple("U1", "bob"));
+                    .containsExactly(Tuple.tuple("U1", "bob"));
             assertThat(links.auditTrail(3)).extracting(LinkStore.AuditEntry::action, LinkStore.AuditEntry::lineUserId,
                     LinkStore.AuditEntry::memberId).containsExactlyInAnyOrder(
-                    org.assertj.core.groups.Tuple.tuple("linked", "U1", "bob"),
-                    org.assertj.core.groups.Tuple.tuple("replaced", "U1", "alice"),
-                    org.assertj.core.groups.Tuple.tuple("replaced", "U3", "bob"));
+                    Tuple.tuple("linked", "U1", "bob"),
+                    Tuple.tuple("replaced", "U1", "alice"),
+                    Tuple.tuple("replaced", "U3", "bob"));
             assertThat(links.auditTrail(20)).extracting(LinkStore.AuditEntry::action).filteredOn("refused"::equals).hasSize(2);
         }
     }

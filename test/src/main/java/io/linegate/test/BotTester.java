@@ -15,6 +15,7 @@ import io.linegate.webhook.Bot;
 import io.linegate.webhook.BotEnvironment;
 import io.linegate.webhook.BotFactory;
 import io.linegate.webhook.DispatchListener;
+import io.linegate.webhook.FloodPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -89,7 +91,7 @@ public final class BotTester implements AutoCloseable {
                     .tokens(TokenSettings.stateless(channel.channelId(), Secret.of(channel.channelSecret(), "channel secret")))
                     .channelId(channel.channelId())
                     .dispatch(new RuntimeConfig.Dispatch(b.workers, b.maxAttempts, Duration.ofHours(24),
-                            io.linegate.webhook.FloodPolicy.defaults(), Duration.ofSeconds(10))))
+                            FloodPolicy.defaults(), Duration.ofSeconds(10))))
                     .build();
             rt = LinegateRuntime.open(config);
             bot = Objects.requireNonNull(b.bot.apply(rt.environment(b.settings)), "the bot");
@@ -167,7 +169,7 @@ public final class BotTester implements AutoCloseable {
         };
     }
 
-    private void update(String eventId, java.util.function.Consumer<Fate> change) {
+    private void update(String eventId, Consumer<Fate> change) {
         Fate f = fates.computeIfAbsent(eventId, k -> new Fate());
         synchronized (f) {
             change.accept(f);

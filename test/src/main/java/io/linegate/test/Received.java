@@ -1,6 +1,7 @@
 package io.linegate.test;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.linecorp.bot.jackson.ModelObjectMapper;
 import com.linecorp.bot.messaging.model.Message;
 
@@ -12,7 +13,7 @@ import com.linecorp.bot.messaging.model.Message;
  * @param json      the message object as sent
  */
 public record Received(String via, String requestId, JsonNode json) {
-    private static final com.fasterxml.jackson.databind.ObjectMapper SDK = ModelObjectMapper.createNewObjectMapper();
+    private static final ObjectMapper SDK = ModelObjectMapper.createNewObjectMapper();
 
     /** The message's {@code type}: {@code text}, {@code sticker}, {@code flex}... */
     public String type() {

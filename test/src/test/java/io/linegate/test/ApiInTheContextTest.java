@@ -16,14 +16,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code ctx.api()} and {@code ctx.blob()}: the official client's surface through linegate's stack, so
  * every call reaches the emulator with the managed token (the kit configures no other) and leaves a
  * line in the API request log; its sends are the handler run's sends.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ApiInTheContextTest {
 
     @Test

@@ -15,8 +15,10 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The test kit itself: a bot against the in-process emulator, what users send, what they get, what became of it. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class BotTesterTest {
 
     static Bot bot(EventHandler handler) {

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the restart the event is handled again from the journal, and the user gets the reply and each push
  * once, and the rest of the handler's sends.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ExactlyOnceAfterKillTest {
     @TempDir
     Path dir;

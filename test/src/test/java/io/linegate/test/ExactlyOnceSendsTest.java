@@ -20,11 +20,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Sends stay exactly once per event when the handler runs again for it: a retry after a throw, a
  * redelivery handled again, a reply whose fallback would push. (After SIGKILL: {@link ExactlyOnceAfterKillTest}.)
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ExactlyOnceSendsTest {
 
     static List<ApiCall> calls(BotTester line, String endpoint) {

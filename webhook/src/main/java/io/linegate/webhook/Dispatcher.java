@@ -68,7 +68,7 @@ public final class Dispatcher implements AutoCloseable {
     private final int window;
     private final int maxAttempts;
     private static final int MAX_YIELD_MS = 20;
-    private final java.util.concurrent.atomic.AtomicLong yields = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong yields = new AtomicLong();
     private final Backoff backoff;
     private final Duration dedupeWindow;
     private final FailurePolicy failurePolicy;

@@ -7,6 +7,9 @@ import com.linecorp.bot.webhook.model.MessageContent;
 import com.linecorp.bot.webhook.model.MessageEvent;
 import com.linecorp.bot.webhook.model.PostbackEvent;
 import com.linecorp.bot.webhook.model.TextMessageContent;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -154,7 +157,7 @@ public interface EventMatcher<T> {
     /** A postback event and the parameters of its {@code data}, in the order the data has them. */
     record PostbackMatch(PostbackEvent event, Map<String, String> params) {
         public PostbackMatch {
-            params = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
+            params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
         }
 
         public String data() {
@@ -190,7 +193,7 @@ public interface EventMatcher<T> {
         }
 
         private static String decode(String s) {
-            return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.linegate.webhook;
 
+import java.util.List;
+
 /**
  * A link of the chain every event passes through on its way to the bot's handler, in the spirit of
  * Bolt's middleware and Armeria's decorators. A link sees the event's context and decides:
@@ -38,7 +40,7 @@ public interface Middleware {
      * event after its own links. Built once; running an event through it allocates nothing. For
      * tests, benchmarks and frameworks that run handlers themselves.
      */
-    static Chain compose(java.util.List<Middleware> links, EventHandler handler) {
+    static Chain compose(List<Middleware> links, EventHandler handler) {
         return new MiddlewareChain(links, handler)::run;
     }
 

@@ -1,5 +1,7 @@
 package io.linegate.webhook;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -61,10 +63,10 @@ final class SdkEvents {
         return unknown(tree);
     }
 
-    private static Event read(JsonNode tree) throws com.fasterxml.jackson.core.JsonProcessingException {
+    private static Event read(JsonNode tree) throws JsonProcessingException {
         Event e = SDK.treeToValue(tree, Event.class);
         if (e == null) {
-            throw JsonMappingException.from((com.fasterxml.jackson.core.JsonParser) null, "no event");
+            throw JsonMappingException.from((JsonParser) null, "no event");
         }
         return e;
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.linegate.core.Json;
 import java.util.Map;
 import java.util.TreeMap;
+import org.slf4j.LoggerFactory;
 
 /**
  * The replies LINE accepted for one event, by their position among the handler's sends. A reply
@@ -29,7 +30,7 @@ final class SentLedger {
                             e.getValue().hasNonNull("sentMessages") ? e.getValue().get("sentMessages") : null)));
         } catch (Exception e) {
             // Written by this class only; an unreadable ledger would only make a retry reply again (LINE refuses it).
-            org.slf4j.LoggerFactory.getLogger(SentLedger.class).warn("unreadable record of sent replies ignored: {}", e.toString());
+            LoggerFactory.getLogger(SentLedger.class).warn("unreadable record of sent replies ignored: {}", e.toString());
         }
         return ledger;
     }

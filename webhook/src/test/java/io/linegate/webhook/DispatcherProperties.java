@@ -6,6 +6,8 @@ import static io.linegate.webhook.Webhooks.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.linecorp.bot.webhook.model.MessageEvent;
+import com.linecorp.bot.webhook.model.TextMessageContent;
 import io.linegate.core.Secret;
 import io.linegate.core.WebhookSignature;
 import io.linegate.store.Store;
@@ -15,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,7 +67,7 @@ class DispatcherProperties {
             dispatcher.close(Duration.ofSeconds(5));
             store.close();
             try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -80,8 +83,8 @@ class DispatcherProperties {
             @ForAll("bodySizes") List<Integer> bodySizes) throws Exception {
         Map<String, List<Integer>> seen = new ConcurrentHashMap<>();
         try (Run run = new Run(ctx -> {
-            String n = ((com.linecorp.bot.webhook.model.TextMessageContent)
-                    ((com.linecorp.bot.webhook.model.MessageEvent) ctx.event()).message()).text();
+            String n = ((TextMessageContent)
+                    ((MessageEvent) ctx.event()).message()).text();
             seen.computeIfAbsent(ctx.sourceKey(), k -> Collections.synchronizedList(new ArrayList<>()))
                     .add(Integer.parseInt(n));
         })) {

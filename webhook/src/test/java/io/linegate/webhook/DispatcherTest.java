@@ -9,9 +9,12 @@ import static org.awaitility.Awaitility.await;
 import com.linecorp.bot.messaging.model.Message;
 import com.linecorp.bot.messaging.model.TextMessage;
 import com.linecorp.bot.webhook.model.FollowEvent;
+import com.linecorp.bot.webhook.model.MessageEvent;
 import com.linecorp.bot.webhook.model.TextMessageContent;
 import io.linegate.core.Secret;
+import io.linegate.core.Ulid;
 import io.linegate.core.WebhookSignature;
+import io.linegate.store.EventJournal;
 import io.linegate.store.OperatorControls;
 import io.linegate.store.Store;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -19,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -81,7 +85,7 @@ class DispatcherTest {
 
     @Test
     void theLagGaugeShowsHowLongTheOldestLoadedEventHasWaited() throws Exception {
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         start(ctx -> release.await(), b -> b);
         assertThat(registry.get("linegate.events.lag").gauge().value()).isZero();
         send(Webhooks.body(Webhooks.text(user(1), "waits")));
@@ -102,7 +106,7 @@ class DispatcherTest {
             assertThat(perLane.computeIfAbsent(ctx.sourceKey(), k -> new AtomicInteger()).incrementAndGet())
                     .as("two events of one source at once").isEqualTo(1);
             Thread.sleep(1);
-            String text = ((TextMessageContent) ((com.linecorp.bot.webhook.model.MessageEvent) ctx.event()).message()).text();
+            String text = ((TextMessageContent) ((MessageEvent) ctx.event()).message()).text();
             seen.computeIfAbsent(ctx.sourceKey(), k -> Collections.synchronizedList(new ArrayList<>()))
                     .add(Integer.parseInt(text));
             perLane.get(ctx.sourceKey()).decrementAndGet();
@@ -190,7 +194,7 @@ class DispatcherTest {
             redelivery.add(ctx.isRedelivery());
         };
         start(handler, b -> b);
-        String id = io.linegate.core.Ulid.next();
+        String id = Ulid.next();
         send(body(text(user(1), id, "once", false)));
         send(body(text(user(1), id, "once", true)));
         await().atMost(Duration.ofSeconds(5)).until(() -> processed("handled") == 1);
@@ -199,7 +203,7 @@ class DispatcherTest {
         registry = new SimpleMeterRegistry();
         start(handler, b -> b);
         send(body(text(user(1), id, "once", true)));
-        String other = io.linegate.core.Ulid.next();
+        String other = Ulid.next();
         send(body(text(user(1), other, "redelivered first time", true)));
         await().atMost(Duration.ofSeconds(5)).until(() -> processed("handled") == 1);
         assertThat(calls).hasValue(2);
@@ -409,8 +413,8 @@ class DispatcherTest {
         List<String> texts = new CopyOnWriteArrayList<>();
         start(EventRouter.builder().onMessage(TextMessageContent.class, (ctx, t) -> texts.add(t.text())).build(), b -> b);
         byte[] original = body(text(user(1), "one"), text(user(1), "two"));
-        store.journal().split(List.of(), List.of(), List.of(io.linegate.store.EventJournal.Rejected.body("inbox:0",
-                original, java.time.Instant.now(), "an earlier parser's complaint"))).join();
+        store.journal().split(List.of(), List.of(), List.of(EventJournal.Rejected.body("inbox:0",
+                original, Instant.now(), "an earlier parser's complaint"))).join();
         long id = store.deadLetters().list(10).get(0).id();
         assertThat(store.deadLetters().replay(id).join()).isPresent();
         dispatcher.appended();

@@ -14,12 +14,14 @@ import io.linegate.store.EventJournal.NewEvent;
 import io.linegate.store.EventJournal.Rejected;
 import io.linegate.store.EventJournal.StoredEvent;
 import io.linegate.store.Store;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,7 +62,7 @@ class WebhookBodyFuzzTest {
 
     @FuzzTest(maxDuration = "60s")
     void anyEventIsReadIntoTheModelWithoutThrowing(byte[] input) throws Exception {
-        String json = new String(input, java.nio.charset.StandardCharsets.UTF_8);
+        String json = new String(input, StandardCharsets.UTF_8);
         JsonNode tree;
         try {
             tree = Json.mapper().readTree(json);
@@ -111,7 +113,7 @@ class WebhookBodyFuzzTest {
             dispatcher.close(Duration.ofSeconds(5));
             store.close();
             try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
             store = null;
         }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,7 +49,7 @@ class YieldToAppendsTest {
                     await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.yieldedMillis() >= 20);
                     st.execute("ROLLBACK");
                 }
-                CompletableFuture.allOf(first, second).get(10, java.util.concurrent.TimeUnit.SECONDS);
+                CompletableFuture.allOf(first, second).get(10, TimeUnit.SECONDS);
                 dispatcher.appended();
                 await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 2);
                 assertThat(handled).containsExactly("01YIELDFIRST00000000000000", "01YIELDSECOND0000000000000");

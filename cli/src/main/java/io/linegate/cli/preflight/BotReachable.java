@@ -1,5 +1,6 @@
 package io.linegate.cli.preflight;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 
@@ -18,7 +19,7 @@ final class BotReachable extends Check {
         try (Socket s = new Socket()) {
             s.connect(address, (int) d.timeout().toMillis());
             return pass("connected to " + d.host() + ":" + d.port() + " (" + address.getAddress().getHostAddress() + ")");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return fail("cannot connect to " + d.host() + ":" + d.port() + ": " + Http.describe(e, d.timeout()));
         }
     }

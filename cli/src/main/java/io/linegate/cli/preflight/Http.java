@@ -15,6 +15,7 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import javax.net.ssl.SSLException;
@@ -92,7 +93,7 @@ final class Http {
         }
         if (root instanceof ConnectException || root.getClass().getSimpleName().contains("ConnectException")) {
             String m = String.valueOf(root.getMessage());
-            return m.toLowerCase(java.util.Locale.ROOT).contains("refused") ? "connection refused" : "cannot connect: " + m;
+            return m.toLowerCase(Locale.ROOT).contains("refused") ? "connection refused" : "cannot connect: " + m;
         }
         if (root instanceof UnknownHostException) {
             return "unknown host " + root.getMessage();

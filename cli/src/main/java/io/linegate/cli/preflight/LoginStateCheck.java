@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -109,7 +110,7 @@ final class LoginStateCheck extends Check {
         String cookie = first.header("set-cookie");
         if (cookie == null) {
             warnings.add("the login start sets no cookie: how is state tied to the browser?");
-        } else if (!cookie.toLowerCase(java.util.Locale.ROOT).contains("httponly")) {
+        } else if (!cookie.toLowerCase(Locale.ROOT).contains("httponly")) {
             warnings.add("the cookie that carries the login is not HttpOnly");
         }
         if (problems.isEmpty()) {

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,7 @@ public final class Report {
      */
     public void printText(PrintWriter out) {
         out.println("linegate preflight " + url);
-        Set<String> hidden = new java.util.HashSet<>();
+        Set<String> hidden = new HashSet<>();
         notRun.values().forEach(hidden::addAll);
         int width = results.stream().mapToInt(r -> r.title().length()).max().orElse(10);
         for (CheckResult r : results) {

@@ -1,5 +1,7 @@
 package io.linegate.cli.preflight;
 
+import java.util.Locale;
+
 /** The outcome of one check. Only {@link #FAIL} makes {@code linegate preflight} exit non-zero. */
 public enum Status {
     /** The deployment does what the guideline asks. */
@@ -12,6 +14,6 @@ public enum Status {
     SKIP;
 
     String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -117,7 +118,7 @@ final class TlsProbe {
                         chain.add((X509Certificate) c);
                     }
                 }
-            } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            } catch (SSLPeerUnverifiedException e) {
                 // no certificate: the chain stays empty and the certificate check says so
             }
             return new Attempt(version, true, true, session.getProtocol(), null, chain);

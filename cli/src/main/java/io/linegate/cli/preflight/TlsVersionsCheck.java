@@ -1,6 +1,7 @@
 package io.linegate.cli.preflight;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ final class TlsVersionsCheck extends Check {
                 why.add(name(a.offered()) + ": " + a.error());
             }
         }
-        java.util.Collections.reverse(modern); // newest first
+        Collections.reverse(modern); // newest first
         if (!legacy.isEmpty()) {
             return result(Status.FAIL, "accepts " + String.join(" and ", legacy) + ": only TLS 1.2 or later may be offered"
                     + (modern.isEmpty() ? "; and no TLS 1.2 or 1.3 (" + String.join("; ", why) + ")" : ""), details);

@@ -3,6 +3,7 @@ package io.linegate.cli.preflight;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.util.Map;
+import java.util.Objects;
 
 /** The webhook URL registered at LINE is the one being checked, and "Use webhook" is on. */
 final class WebhookEndpointCheck extends Check {
@@ -40,7 +41,7 @@ final class WebhookEndpointCheck extends Check {
             URI r = URI.create(registered);
             return r.getScheme().equalsIgnoreCase(url.getScheme()) && r.getHost().equalsIgnoreCase(url.getHost())
                     && port(r) == port(url) && path(r).equals(path(url))
-                    && java.util.Objects.equals(r.getRawQuery(), url.getRawQuery());
+                    && Objects.equals(r.getRawQuery(), url.getRawQuery());
         } catch (RuntimeException e) {
             return false;
         }

@@ -3,9 +3,13 @@ package io.linegate.cli.preflight;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.handler.ssl.util.SelfSignedCertificate;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -44,7 +48,7 @@ class PreflightDecisionsTest {
     void theNinetyNinthPercentileIsTheNearestRank() {
         assertThat(VerifyLatencyCheck.percentile(List.of(5L, 1L, 3L, 2L, 4L), 50)).isEqualTo(3);
         assertThat(VerifyLatencyCheck.percentile(List.of(5L, 1L, 3L, 2L, 4L), 99)).isEqualTo(5);
-        List<Long> hundred = new java.util.ArrayList<>();
+        List<Long> hundred = new ArrayList<>();
         for (long i = 1; i <= 100; i++) {
             hundred.add(i);
         }
@@ -65,8 +69,8 @@ class PreflightDecisionsTest {
         Instant now = Instant.now();
         SelfSignedCertificate good = cert("localhost", now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90)));
         SelfSignedCertificate stranger = cert("localhost", now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90)));
-        java.nio.file.Path trusted = java.nio.file.Files.createTempFile("trusted", ".pem");
-        java.nio.file.Files.copy(good.certificate().toPath(), trusted, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path trusted = Files.createTempFile("trusted", ".pem");
+        Files.copy(good.certificate().toPath(), trusted, StandardCopyOption.REPLACE_EXISTING);
         try {
             Trust trust = Trust.of(List.of(trusted));
             CertificateCheck check = new CertificateCheck();
@@ -84,7 +88,7 @@ class PreflightDecisionsTest {
         } finally {
             good.delete();
             stranger.delete();
-            java.nio.file.Files.deleteIfExists(trusted);
+            Files.deleteIfExists(trusted);
         }
     }
 

@@ -1,9 +1,12 @@
 package io.linegate.emulator.chat;
 
 import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.ServerCacheControl;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.file.FileService;
 import com.linecorp.armeria.server.file.HttpFile;
 import io.linegate.emulator.domain.Platform;
@@ -65,8 +68,8 @@ public final class ChatPage implements AutoCloseable {
         streams.close();
     }
 
-    private static com.linecorp.armeria.common.HttpResponse secured(HttpService delegate,
-            com.linecorp.armeria.server.ServiceRequestContext ctx, com.linecorp.armeria.common.HttpRequest req) throws Exception {
+    private static HttpResponse secured(HttpService delegate,
+            ServiceRequestContext ctx, HttpRequest req) throws Exception {
         ctx.addAdditionalResponseHeader(HttpHeaderNames.CONTENT_SECURITY_POLICY, CSP);
         ctx.addAdditionalResponseHeader(HttpHeaderNames.X_FRAME_OPTIONS, "DENY");
         ctx.addAdditionalResponseHeader("x-content-type-options", "nosniff");

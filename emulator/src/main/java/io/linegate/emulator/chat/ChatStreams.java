@@ -18,6 +18,7 @@ import io.linegate.emulator.domain.Platform;
 import io.linegate.emulator.http.ApiService;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -87,7 +88,7 @@ final class ChatStreams implements HttpService, AutoCloseable {
         try {
             after = q.get("after") == null ? Long.MAX_VALUE : Long.parseLong(q.get("after"));
         } catch (NumberFormatException e) {
-            return ApiService.error(ApiException.invalid(java.util.List.of(new ApiException.Detail("Must be a number", "after"))));
+            return ApiService.error(ApiException.invalid(List.of(new ApiException.Detail("Must be a number", "after"))));
         }
         if (open.incrementAndGet() > limit) {
             open.decrementAndGet();

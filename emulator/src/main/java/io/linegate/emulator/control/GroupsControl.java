@@ -20,6 +20,7 @@ import io.linegate.emulator.http.Call;
 import io.linegate.emulator.http.Reply;
 import io.linegate.emulator.http.Router;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -97,7 +98,7 @@ final class GroupsControl {
         ObjectNode out = Json.mapper().createObjectNode();
         ArrayNode a = out.putArray("groups");
         platform.state().groups().values().stream()
-                .sorted(java.util.Comparator.comparing(Group::id))
+                .sorted(Comparator.comparing(Group::id))
                 .forEach(g -> {
                     ObjectNode o = a.addObject();
                     o.put("groupId", g.id());

@@ -20,7 +20,9 @@ import io.linegate.emulator.http.Call;
 import io.linegate.emulator.http.Reply;
 import io.linegate.emulator.http.Router;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The control API's users: create them (one by one, or a million for a load test), list them with
@@ -108,7 +110,7 @@ final class UsersControl {
             throw ApiException.invalid(d);
         }
         String name = b.path("displayName").asText("User"); // one shared String: no per-user copy
-        java.util.Map<String, User> users = platform.state().users();
+        Map<String, User> users = platform.state().users();
         long existed = 0;
         for (long i = 0; i < count; i++) {
             String id = Ids.userIdOf(start + i);
@@ -135,7 +137,7 @@ final class UsersControl {
         ObjectNode out = Json.mapper().createObjectNode();
         ArrayNode a = out.putArray("users");
         platform.state().users().values().stream()
-                .sorted(java.util.Comparator.comparing(User::userId))
+                .sorted(Comparator.comparing(User::userId))
                 .forEach(u -> {
                     ObjectNode o = a.addObject();
                     o.put("userId", u.userId());

@@ -1,5 +1,8 @@
 package io.linegate.emulator.domain;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+
 /**
  * The console settings of a Messaging API channel that change how the platform behaves: LINE
  * Developers Console's webhook settings (URL, "Use webhook", redelivery, error statistics) and LINE
@@ -46,7 +49,7 @@ public record ChannelSettings(String webhookUrl, boolean webhookActive, boolean 
             return false;
         }
         try {
-            java.net.URI u = new java.net.URI(url);
+            URI u = new URI(url);
             if (u.getHost() == null) {
                 return false;
             }
@@ -56,7 +59,7 @@ public record ChannelSettings(String webhookUrl, boolean webhookActive, boolean 
             String h = u.getHost();
             return "http".equalsIgnoreCase(u.getScheme())
                     && (anyHttp || h.equals("localhost") || h.equals("127.0.0.1") || h.equals("[::1]") || h.startsWith("127."));
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             return false;
         }
     }

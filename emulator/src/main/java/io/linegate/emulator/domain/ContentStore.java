@@ -1,8 +1,10 @@
 package io.linegate.emulator.domain;
 
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Binary content users sent (images...), served by Get content on api-data. Bounded by total bytes:
@@ -14,7 +16,7 @@ public final class ContentStore {
 
     private final long maxBytes;
     private final LinkedHashMap<String, Content> items = new LinkedHashMap<>();
-    private final java.util.Set<String> evicted = java.util.Collections.newSetFromMap(new LinkedHashMap<>() {
+    private final Set<String> evicted = Collections.newSetFromMap(new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> e) {
             return size() > 100_000;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -149,7 +150,7 @@ public final class Conversation {
     }
 
     public synchronized void watch(Watcher w) {
-        Watcher[] next = java.util.Arrays.copyOf(watchers, watchers.length + 1);
+        Watcher[] next = Arrays.copyOf(watchers, watchers.length + 1);
         next[watchers.length] = w;
         watchers = next;
     }

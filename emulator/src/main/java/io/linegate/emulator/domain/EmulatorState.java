@@ -2,7 +2,9 @@ package io.linegate.emulator.domain;
 
 import java.time.Clock;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -13,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class EmulatorState {
     private final Clock clock;
     private final Map<String, Channel> channels = new ConcurrentHashMap<>();
-    private final Map<String, Channel> channelsInOrder = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, Channel> channelsInOrder = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, User> users = new ConcurrentHashMap<>();
     private final Map<String, Group> groups = new ConcurrentHashMap<>();
     /** messageId -> the user who sent it, for unsend and quote checks. */
@@ -51,7 +53,7 @@ public final class EmulatorState {
 
     public Collection<Channel> channels() {
         synchronized (channelsInOrder) {
-            return java.util.List.copyOf(channelsInOrder.values());
+            return List.copyOf(channelsInOrder.values());
         }
     }
 

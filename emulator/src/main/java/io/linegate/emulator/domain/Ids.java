@@ -1,6 +1,8 @@
 package io.linegate.emulator.domain;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -49,7 +51,7 @@ public final class Ids {
             b[i] = (byte) HEX[(int) (n & 0xF)];
             n >>>= 4;
         }
-        return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return new String(b, StandardCharsets.ISO_8859_1);
     }
 
     public static String groupId() {
@@ -82,7 +84,7 @@ public final class Ids {
     /** A request id in the UUID shape of the Messaging API's {@code x-line-request-id}. */
     public static String requestId() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        return new java.util.UUID((r.nextLong() & ~0xF000L) | 0x4000L, (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L).toString();
+        return new UUID((r.nextLong() & ~0xF000L) | 0x4000L, (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L).toString();
     }
 
     public static boolean isUserId(String s) {

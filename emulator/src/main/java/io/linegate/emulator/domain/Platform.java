@@ -1,5 +1,6 @@
 package io.linegate.emulator.domain;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,6 +11,7 @@ import io.linegate.emulator.EmulatorConfig;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +27,7 @@ public final class Platform {
             "accountLink", "memberJoined", "things", "videoPlayComplete", "activated", "deactivated",
             "botSuspended", "botResumed", "membership");
     private static final DateTimeFormatter ISO_MS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(java.time.ZoneOffset.UTC);
+            .withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter JST_DATE = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneId.of("Asia/Tokyo"));
 
     private final EmulatorState state;
@@ -167,7 +169,7 @@ public final class Platform {
     private static byte[] serialize(ObjectNode event) {
         try {
             return Json.mapper().writeValueAsBytes(event);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e); // a tree of our own
         }
     }

@@ -3,7 +3,10 @@ package io.linegate.emulator.domain;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reply tokens of one channel (Messaging API reference, "Send reply message": reply token): single use; valid for 1 minute after the webhook that
@@ -33,8 +36,8 @@ public final class ReplyTokens {
 
     private final Map<String, Entry> tokens = new ConcurrentHashMap<>();
     /** Issue order, so that the oldest tokens go first when a load test exceeds the bound. */
-    private final java.util.Queue<String> order = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.atomic.AtomicInteger ordered = new java.util.concurrent.atomic.AtomicInteger();
+    private final Queue<String> order = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger ordered = new AtomicInteger();
     private final int maxEntries;
 
     public ReplyTokens(int maxEntries) {

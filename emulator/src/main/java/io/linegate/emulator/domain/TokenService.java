@@ -19,9 +19,11 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -388,8 +390,8 @@ public final class TokenService {
     }
 
     /** Messaging API channels, then Login channels. */
-    private java.util.List<Client> clients() {
-        java.util.List<Client> all = new java.util.ArrayList<>();
+    private List<Client> clients() {
+        List<Client> all = new ArrayList<>();
         state.channels().forEach(c -> all.add(new Client(c.channelId(), c.secret(), c.assertionKeys())));
         all.addAll(loginClients.values());
         return all;

@@ -18,10 +18,12 @@ import io.linegate.core.Json;
 import io.linegate.core.WebhookSignature;
 import io.linegate.emulator.EmulatorConfig;
 import io.netty.channel.ConnectTimeoutException;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -146,7 +149,7 @@ public final class WebhookDispatcher implements AutoCloseable {
                     // The platform calls webhooks with TLS 1.2 or 1.3 only (§1.1).
                     b.protocols("TLSv1.3", "TLSv1.2");
                     if (config.webhookTrustCertificate != null) {
-                        b.trustManager(ReloadingTrust.of(java.nio.file.Path.of(config.webhookTrustCertificate)));
+                        b.trustManager(ReloadingTrust.of(Path.of(config.webhookTrustCertificate)));
                     }
                 })
                 .build();
@@ -335,7 +338,7 @@ public final class WebhookDispatcher implements AutoCloseable {
             ObjectNode e = (ObjectNode) Json.mapper().readTree(json);
             e.putObject("deliveryContext").put("isRedelivery", true);
             return Json.mapper().writeValueAsBytes(e);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e); // our own serialization
         }
     }
@@ -407,7 +410,7 @@ public final class WebhookDispatcher implements AutoCloseable {
 
     private static Outcome classify(Throwable t, Instant at, long ms) {
         Throwable c = t;
-        while ((c instanceof java.util.concurrent.CompletionException || c instanceof UnprocessedRequestException)
+        while ((c instanceof CompletionException || c instanceof UnprocessedRequestException)
                 && c.getCause() != null) {
             c = c.getCause();
         }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -19,7 +20,7 @@ public final class WebhookErrorStats {
     private long total;
 
     public synchronized void record(String reason, String detail, Instant at) {
-        String r = reason.toLowerCase(java.util.Locale.ROOT);
+        String r = reason.toLowerCase(Locale.ROOT);
         String key = r + "\u0000" + detail;
         Row old = rows.get(key);
         rows.put(key, old == null ? new Row(r, detail, 1, at, at) : new Row(r, detail, old.errors() + 1, old.first(), at));

@@ -17,13 +17,17 @@ import io.linegate.core.Json;
 import io.linegate.emulator.domain.ApiException;
 import io.linegate.emulator.domain.Channel;
 import io.linegate.emulator.domain.Ids;
+import io.linegate.emulator.domain.MessageValidator;
 import io.linegate.emulator.domain.RetryKeys;
 import io.linegate.emulator.domain.TokenService;
 import io.netty.util.AttributeKey;
+import java.io.IOException;
 import java.lang.reflect.Method;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -128,11 +132,11 @@ public final class ApiService implements HttpService {
                 if (!route.retryKey() || channel == null) {
                     // Only push, multicast, narrowcast and broadcast accept a retry key (§3.1).
                     throw ApiException.line(HttpStatus.BAD_REQUEST, "The retry key is not supported for this API",
-                            java.util.List.of(new ApiException.Detail("Not supported", "X-Line-Retry-Key")));
+                            List.of(new ApiException.Detail("Not supported", "X-Line-Retry-Key")));
                 }
                 if (!UUID_SHAPE.matcher(retryKey).matches()) {
                     throw ApiException.line(HttpStatus.BAD_REQUEST, "The value of the retry key is invalid",
-                            java.util.List.of(new ApiException.Detail("Must be a UUID", "X-Line-Retry-Key")));
+                            List.of(new ApiException.Detail("Must be a UUID", "X-Line-Retry-Key")));
                 }
             }
             validateAgainstSpec(call, route, req);
@@ -161,7 +165,7 @@ public final class ApiService implements HttpService {
                 if (release) {
                     ch.retryKeys().release(retryKey);
                 }
-                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
                 return cause instanceof ApiException ae ? error(ae) : unexpected(route, cause);
             }
@@ -186,14 +190,14 @@ public final class ApiService implements HttpService {
             return;
         }
         if (!req.content().isEmpty()) {
-            com.fasterxml.jackson.databind.JsonNode body = call.json();
+            JsonNode body = call.json();
             // Message objects first, with the platform's own wording ("Must be one of the following
             // values", "Size must be between 1 and 5"); the spec then checks everything else.
             if (body.isObject() && body.has("messages")) {
-                io.linegate.emulator.domain.MessageValidator.messages(body);
+                MessageValidator.messages(body);
             }
         }
-        java.util.List<ApiException.Detail> details = spec.validate(route.method().name(), call.ctx().path(), call.ctx().query(), req);
+        List<ApiException.Detail> details = spec.validate(route.method().name(), call.ctx().path(), call.ctx().query(), req);
         if (!details.isEmpty()) {
             throw ApiException.invalid(details);
         }
@@ -262,7 +266,7 @@ public final class ApiService implements HttpService {
         CompletableFuture<HttpResponse> never = new CompletableFuture<>();
         ctx.eventLoop().schedule(() -> {
             closeChannel(ctx);
-            never.completeExceptionally(new java.io.IOException("connection dropped by fault injection"));
+            never.completeExceptionally(new IOException("connection dropped by fault injection"));
         }, LOST_HOLD.toMillis(), TimeUnit.MILLISECONDS);
         ctx.whenRequestCancelling().thenRun(() -> never.complete(HttpResponse.of(HttpStatus.SERVICE_UNAVAILABLE)));
         return HttpResponse.of(never);
@@ -272,7 +276,7 @@ public final class ApiService implements HttpService {
         try {
             Method m = ctx.getClass().getDeclaredMethod("channel");
             m.setAccessible(true);
-            ((io.netty.channel.Channel) m.invoke(ctx)).close();
+            ((io.netty.channel.Channel) m.invoke(ctx)).close();  // fully qualified: the emulator's own Channel is imported
         } catch (ReflectiveOperationException | RuntimeException e) {
             ctx.cancel();
         }

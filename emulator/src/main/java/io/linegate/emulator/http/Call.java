@@ -12,6 +12,7 @@ import com.linecorp.armeria.server.ServiceRequestContext;
 import io.linegate.core.Json;
 import io.linegate.emulator.domain.ApiException;
 import io.linegate.emulator.domain.Channel;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
 
@@ -113,7 +114,7 @@ public final class Call {
             JsonLocation l = e.getLocation();
             String where = l == null ? "line: -, column: -" : "line: " + l.getLineNr() + ", column: " + l.getColumnNr();
             throw ApiException.badRequest("The request body could not be parsed as JSON (" + where + ")");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw ApiException.badRequest("The request body could not be parsed as JSON (line: -, column: -)");
         }
         if (json == null || json.isMissingNode()) {

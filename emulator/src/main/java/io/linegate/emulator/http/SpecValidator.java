@@ -5,8 +5,12 @@ import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.report.LevelResolver;
 import com.atlassian.oai.validator.report.ValidationReport;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.QueryParams;
+import io.linegate.core.Json;
 import io.linegate.emulator.domain.ApiException.Detail;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,23 +59,23 @@ public final class SpecValidator {
      */
     public static String discriminatorsRequired(String yaml) {
         try {
-            com.fasterxml.jackson.databind.JsonNode root = io.linegate.core.Json.yaml().readTree(yaml);
+            JsonNode root = Json.yaml().readTree(yaml);
             amend(root);
-            return io.linegate.core.Json.mapper().writeValueAsString(root);
+            return Json.mapper().writeValueAsString(root);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static void amend(com.fasterxml.jackson.databind.JsonNode node) {
+    private static void amend(JsonNode node) {
         if (node.isObject()) {
-            com.fasterxml.jackson.databind.node.ObjectNode o = (com.fasterxml.jackson.databind.node.ObjectNode) node;
+            ObjectNode o = (ObjectNode) node;
             String prop = o.path("discriminator").path("propertyName").asText(null);
             if (prop != null) {
-                com.fasterxml.jackson.databind.node.ArrayNode req = o.has("required") && o.get("required").isArray()
-                        ? (com.fasterxml.jackson.databind.node.ArrayNode) o.get("required") : o.putArray("required");
+                ArrayNode req = o.has("required") && o.get("required").isArray()
+                        ? (ArrayNode) o.get("required") : o.putArray("required");
                 boolean present = false;
-                for (com.fasterxml.jackson.databind.JsonNode r : req) {
+                for (JsonNode r : req) {
                     present |= r.asText().equals(prop);
                 }
                 if (!present) {
@@ -90,9 +94,9 @@ public final class SpecValidator {
     }
 
     /** The bundled messaging-api.yml as a tree, with the same amendments the validator uses. */
-    public static com.fasterxml.jackson.databind.JsonNode messagingApiTree() {
+    public static JsonNode messagingApiTree() {
         try {
-            return io.linegate.core.Json.mapper().readTree(discriminatorsRequired(resource("/openapi/messaging-api.yml")));
+            return Json.mapper().readTree(discriminatorsRequired(resource("/openapi/messaging-api.yml")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

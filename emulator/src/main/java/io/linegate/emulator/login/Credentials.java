@@ -3,6 +3,7 @@ package io.linegate.emulator.login;
 import io.linegate.core.Secret;
 import io.linegate.emulator.domain.EmulatorState;
 import io.linegate.emulator.domain.Ids;
+import java.security.MessageDigest;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,7 +56,7 @@ public final class Credentials {
         }
         Entry e = byUser.get(userId);
         boolean ok = e != null ? e.password().matches(password)
-                : java.security.MessageDigest.isEqual(DEFAULT_PASSWORD.getBytes(), password.getBytes());
+                : MessageDigest.isEqual(DEFAULT_PASSWORD.getBytes(), password.getBytes());
         return ok ? userId : null;
     }
 

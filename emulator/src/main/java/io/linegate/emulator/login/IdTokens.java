@@ -6,6 +6,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
@@ -21,6 +22,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.linegate.core.Json;
 import io.linegate.emulator.domain.ApiException;
 import io.linegate.emulator.domain.Ids;
+import java.io.IOException;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.Date;
@@ -68,7 +70,7 @@ public final class IdTokens {
                 claims, es256);
     }
 
-    private static String sign(JWSHeader h, JWTClaimsSet claims, com.nimbusds.jose.JWSSigner signer) {
+    private static String sign(JWSHeader h, JWTClaimsSet claims, JWSSigner signer) {
         try {
             SignedJWT jwt = new SignedJWT(h, claims);
             jwt.sign(signer);
@@ -119,7 +121,7 @@ public final class IdTokens {
         try {
             // The payload exactly as signed (aud a string, numbers in seconds), as the platform answers it.
             return (ObjectNode) Json.mapper().readTree(jwt.getPayload().toString());
-        } catch (java.io.IOException | ClassCastException e) {
+        } catch (IOException | ClassCastException e) {
             throw invalid("Invalid IdToken.");
         }
     }

@@ -1,6 +1,7 @@
 package io.linegate.emulator.login;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 
 /** A LIFF app of a Login channel: its LIFF ID, endpoint URL (set in the console) and scopes. */
@@ -65,7 +66,7 @@ public final class LiffApp {
             String h = u.getHost();
             return "http".equals(u.getScheme())
                     && (h.equals("localhost") || h.equals("127.0.0.1") || h.equals("[::1]") || h.startsWith("127."));
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             return false;
         }
     }

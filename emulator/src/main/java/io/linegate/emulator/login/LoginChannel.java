@@ -2,6 +2,8 @@ package io.linegate.emulator.login;
 
 import io.linegate.core.Secret;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -115,7 +117,7 @@ public final class LoginChannel {
             URI u = new URI(url);
             return u.isAbsolute() && ("https".equals(u.getScheme()) || "http".equals(u.getScheme()))
                     && u.getHost() != null && u.getRawFragment() == null;
-        } catch (java.net.URISyntaxException | NullPointerException e) {
+        } catch (URISyntaxException | NullPointerException e) {
             return false;
         }
     }
@@ -150,7 +152,7 @@ public final class LoginChannel {
         return consents.getOrDefault(userId, Set.of());
     }
 
-    public void grant(String userId, java.util.Collection<String> scopes) {
+    public void grant(String userId, Collection<String> scopes) {
         consents.computeIfAbsent(userId, k -> ConcurrentHashMap.newKeySet()).addAll(scopes);
     }
 

@@ -16,6 +16,7 @@ import io.linegate.emulator.domain.MessageValidator;
 import io.linegate.emulator.domain.Narrowcast;
 import io.linegate.emulator.domain.Platform;
 import io.linegate.emulator.domain.ReplyTokens;
+import io.linegate.emulator.http.ApiService;
 import io.linegate.emulator.http.Call;
 import io.linegate.emulator.http.RateLimiter.Limit;
 import io.linegate.emulator.http.Reply;
@@ -203,7 +204,7 @@ final class MessagesApi {
 
     /** The call as the chat page shows it beside the messages it sent. */
     private static Platform.Sending sending(Call c, String via) {
-        return new Platform.Sending(via, c.requestId(), c.header(io.linegate.emulator.http.ApiService.RETRY_KEY));
+        return new Platform.Sending(via, c.requestId(), c.header(ApiService.RETRY_KEY));
     }
 
     private static ObjectNode sentMessages(ArrayNode sent) {

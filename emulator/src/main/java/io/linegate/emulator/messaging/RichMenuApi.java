@@ -7,6 +7,7 @@ import static com.linecorp.armeria.common.HttpMethod.POST;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.linecorp.armeria.common.HttpStatus;
 import io.linegate.core.Json;
 import io.linegate.emulator.domain.ApiException.Detail;
 import io.linegate.emulator.domain.ApiException;
@@ -16,6 +17,7 @@ import io.linegate.emulator.http.Call;
 import io.linegate.emulator.http.RateLimiter.Limit;
 import io.linegate.emulator.http.Reply;
 import io.linegate.emulator.http.Router;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -45,7 +47,7 @@ final class RichMenuApi {
         r.on(GET, "/v2/bot/user/all/richmenu").to(c -> {
             JsonNode id = c.channel().objects().get("richmenu-default");
             if (id == null) {
-                throw ApiException.line(com.linecorp.armeria.common.HttpStatus.NOT_FOUND, "no default richmenu");
+                throw ApiException.line(HttpStatus.NOT_FOUND, "no default richmenu");
             }
             ObjectNode b = Json.mapper().createObjectNode();
             b.put("richMenuId", id.asText());
@@ -66,7 +68,7 @@ final class RichMenuApi {
                 id = c.channel().objects().get("richmenu-default");
             }
             if (id == null) {
-                throw ApiException.line(com.linecorp.armeria.common.HttpStatus.NOT_FOUND, "the user has no richmenu");
+                throw ApiException.line(HttpStatus.NOT_FOUND, "the user has no richmenu");
             }
             ObjectNode b = Json.mapper().createObjectNode();
             b.put("richMenuId", id.asText());
@@ -80,7 +82,7 @@ final class RichMenuApi {
 
     private JsonNode richMenuBody(Call c) {
         JsonNode b = c.jsonObject();
-        List<Detail> d = new java.util.ArrayList<>();
+        List<Detail> d = new ArrayList<>();
         if (!b.path("size").isObject()) {
             d.add(new Detail("May not be empty", "size"));
         }
@@ -121,7 +123,7 @@ final class RichMenuApi {
     private JsonNode richMenu(Channel ch, String id) {
         JsonNode m = ch.objects().get("richmenu:" + id);
         if (m == null) {
-            throw ApiException.line(com.linecorp.armeria.common.HttpStatus.NOT_FOUND, "richmenu not found");
+            throw ApiException.line(HttpStatus.NOT_FOUND, "richmenu not found");
         }
         return m;
     }

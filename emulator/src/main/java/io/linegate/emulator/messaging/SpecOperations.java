@@ -17,7 +17,10 @@ import io.linegate.emulator.http.RateLimiter.Limit;
 import io.linegate.emulator.http.Reply;
 import io.linegate.emulator.http.Router;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -41,7 +44,7 @@ final class SpecOperations {
     int register(Router router) {
         // Decide against the hand-written routes only, then add: otherwise a template added here
         // (alias/{richMenuAliasId}) would hide a literal of the spec that comes later (alias/list).
-        java.util.List<Object[]> toAdd = new java.util.ArrayList<>();
+        List<Object[]> toAdd = new ArrayList<>();
         Iterator<Map.Entry<String, JsonNode>> paths = spec.path("paths").fields();
         while (paths.hasNext()) {
             Map.Entry<String, JsonNode> p = paths.next();
@@ -51,7 +54,7 @@ final class SpecOperations {
                 Map.Entry<String, JsonNode> o = ops.next();
                 HttpMethod method;
                 try {
-                    method = HttpMethod.valueOf(o.getKey().toUpperCase(java.util.Locale.ROOT));
+                    method = HttpMethod.valueOf(o.getKey().toUpperCase(Locale.ROOT));
                 } catch (IllegalArgumentException e) {
                     continue; // "parameters" and other non-operation keys
                 }

@@ -10,6 +10,7 @@ import io.linegate.emulator.domain.ApiException;
 import io.linegate.emulator.domain.ApiException.Detail;
 import io.linegate.emulator.domain.Channel;
 import io.linegate.emulator.domain.Ids;
+import io.linegate.emulator.domain.LinkToken;
 import io.linegate.emulator.domain.Platform;
 import io.linegate.emulator.domain.User;
 import io.linegate.emulator.http.Call;
@@ -99,7 +100,7 @@ final class UsersApi {
         }
         String token = Ids.alnum(32, true);
         Channel ch = c.channel();
-        ch.linkTokens().put(token, new io.linegate.emulator.domain.LinkToken(userId, c.now().plus(io.linegate.emulator.domain.LinkToken.VALIDITY)));
+        ch.linkTokens().put(token, new LinkToken(userId, c.now().plus(LinkToken.VALIDITY)));
         ObjectNode b = Json.mapper().createObjectNode();
         b.put("linkToken", token);
         return Reply.ok(b);

@@ -16,6 +16,7 @@ import io.linegate.emulator.http.Call;
 import io.linegate.emulator.http.RateLimiter.Limit;
 import io.linegate.emulator.http.Reply;
 import io.linegate.emulator.http.Router;
+import java.util.concurrent.CompletableFuture;
 
 /** Webhook settings (Messaging API reference, "Webhook settings"): the endpoint URL, and its test. */
 final class WebhookSettingsApi {
@@ -52,7 +53,7 @@ final class WebhookSettingsApi {
         return Reply.emptyObject();
     }
 
-    private java.util.concurrent.CompletableFuture<Reply> testWebhook(Call c) {
+    private CompletableFuture<Reply> testWebhook(Call c) {
         Channel ch = c.channel();
         String url = ch.settings().webhookUrl();
         if (c.body().length > 0) {

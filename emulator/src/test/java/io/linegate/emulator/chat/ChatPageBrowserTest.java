@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.linegate.core.Json;
 import io.linegate.emulator.Emulator;
+import java.awt.image.BufferedImage;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,22 +17,32 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The chat page in headless Chromium against a real emulator and a bot that speaks the wire: what a
  * user does on the page reaches the bot as LINE sends it, and what the bot sends is drawn, live.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ChatPageBrowserTest {
     @TempDir
     Path dir;
@@ -52,13 +63,13 @@ class ChatPageBrowserTest {
     }
 
     @AfterEach
-    void stop(org.junit.jupiter.api.TestInfo test) throws Exception {
+    void stop(TestInfo test) throws Exception {
         if (browser != null) {
             // What the page looked like at the end, for whoever reads a failure (target/ only).
             Path shots = Path.of("target", "chat-screenshots");
             Files.createDirectories(shots);
             Files.write(shots.resolve(test.getTestMethod().get().getName() + ".png"),
-                    browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+                    browser.getScreenshotAs(OutputType.BYTES));
             browser.quit();
         }
         if (bot != null) {
@@ -248,8 +259,8 @@ class ChatPageBrowserTest {
         assertThat(location.path("address").asText()).startsWith("4 Chome");
 
         Path png = dir.resolve("dot.png");
-        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(40, 30, java.awt.image.BufferedImage.TYPE_INT_RGB);
-        javax.imageio.ImageIO.write(image, "png", png.toFile());
+        BufferedImage image = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+        ImageIO.write(image, "png", png.toFile());
         browser.findElement(By.id("attach")).sendKeys(png.toAbsolutePath().toString());
         // The bot fetched it from the content endpoint with its token; the page shows it from the emulator.
         awaitBotText("image of " + Files.size(png) + " bytes");
@@ -298,7 +309,7 @@ class ChatPageBrowserTest {
         open(browser, user);
         browser.findElement(By.cssSelector("#new-group summary")).click();
         browser.findElement(By.id("new-group-name")).sendKeys("Hiking");
-        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("new-group-members"))).selectByVisibleText("Ken");
+        new Select(browser.findElement(By.id("new-group-members"))).selectByVisibleText("Ken");
         click("new-group-create");
         wait.until(ExpectedConditions.textToBe(By.id("chat-title"), "Hiking"));
         await().atMost(Duration.ofSeconds(10)).until(() -> !bot.events("join").isEmpty());
@@ -324,7 +335,7 @@ class ChatPageBrowserTest {
         wait.until(ExpectedConditions.textToBe(By.xpath("//div[contains(@class,'item')][contains(@class,'left')]"
                 + "[.//div[text()='me too']]//*[contains(@class,'sender')]"), "Ken"));
 
-        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("add-member"))).selectByVisibleText("Mio");
+        new Select(browser.findElement(By.id("add-member"))).selectByVisibleText("Mio");
         click("add-member-button");
         wait.until(ExpectedConditions.presenceOfElementLocated(By.xpath("//div[@class='system-text'][text()='Mio joined']")));
         assertThat(bot.events("memberJoined")).singleElement()
@@ -337,10 +348,10 @@ class ChatPageBrowserTest {
         wait.until(d -> {
             try {
                 WebElement m = d.findElement(mine);
-                new org.openqa.selenium.interactions.Actions(d).moveToElement(m).perform();
+                new Actions(d).moveToElement(m).perform();
                 m.findElement(By.className("unsend")).click();
                 return true;
-            } catch (org.openqa.selenium.StaleElementReferenceException redrawn) {
+            } catch (StaleElementReferenceException redrawn) {
                 return false;
             }
         });
@@ -371,7 +382,7 @@ class ChatPageBrowserTest {
         wait.until(d -> d.findElements(By.cssSelector(".item[data-side='bot']")).size() == 1000);
         double ms = ((Number) browser.executeScript("return window.linegateChat.renderMs")).doubleValue();
         long rendered = ((Number) browser.executeScript("return window.linegateChat.rendered")).longValue();
-        System.out.printf(java.util.Locale.ROOT, "chat page: %d items rendered in %.0f ms (headless Chromium)%n", rendered, ms);
+        System.out.printf(Locale.ROOT, "chat page: %d items rendered in %.0f ms (headless Chromium)%n", rendered, ms);
         assertThat(rendered).isEqualTo(1001); // and the follow event
         assertThat(browser.findElements(By.xpath("//div[text()='message 999']"))).hasSize(1);
     }

@@ -11,6 +11,7 @@ import io.linegate.core.Secret;
 import io.linegate.core.WebhookSignature;
 import io.linegate.emulator.ChannelInfo;
 import io.linegate.emulator.Emulator;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -58,7 +59,7 @@ final class ChatTestBot implements AutoCloseable {
                     JsonNode webhook;
                     try {
                         webhook = Json.mapper().readTree(body);
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                         return HttpResponse.of(HttpStatus.BAD_REQUEST);
                     }
                     boolean fail = false;
@@ -167,7 +168,7 @@ final class ChatTestBot implements AutoCloseable {
                 throw new IllegalStateException(method + " " + path + " answered " + res.statusCode() + ": " + res.body());
             }
             return res.body();
-        } catch (java.io.IOException | InterruptedException e) {
+        } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -182,7 +183,7 @@ final class ChatTestBot implements AutoCloseable {
     private static JsonNode json(String s) {
         try {
             return Json.mapper().readTree(s);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -9,11 +9,14 @@ import io.linegate.emulator.login.LoginTestSupport.Browser;
 import io.linegate.emulator.login.LoginTestSupport.Res;
 import io.linegate.emulator.login.LoginTestSupport.Webhook;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The account-link dialog as a browser page (Messaging API docs, "Link user accounts"): ok for the token's user, failed for another, nothing on cancel. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LoginAccountLinkDialogTest {
     static final String NONCE = "bm9uY2UtMTIzNDU2Nzg5MA";
     Webhook webhook = new Webhook();

@@ -8,8 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.linegate.emulator.Emulator;
@@ -17,14 +20,23 @@ import io.linegate.emulator.LoginChannelInfo;
 import io.linegate.emulator.login.LoginTestSupport.Browser;
 import io.linegate.emulator.login.LoginTestSupport.Res;
 import io.linegate.emulator.MutableClock;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The Login API around the tokens (LINE Login v2.1 API reference): refresh, verify, revoke, userinfo, profile, friendship, deauthorize, discovery. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LoginApiTest {
     static final String CALLBACK = "http://127.0.0.1:9/callback";
     MutableClock clock;
@@ -169,12 +181,12 @@ class LoginApiTest {
 
     @Test
     void deauthorizeWithTheLoginChannelsV21Token() throws Exception {
-        com.nimbusds.jose.jwk.RSAKey key = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).generate();
+        RSAKey key = new RSAKeyGenerator(2048).generate();
         String kid = emulator.registerAssertionKey(ch.channelId(), key.toPublicJWK());
         SignedJWT assertion = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).build(),
                 new JWTClaimsSet.Builder().issuer(ch.channelId()).subject(ch.channelId()).audience("https://api.line.me/")
                         .expirationTime(Date.from(clock.instant().plusSeconds(600))).claim("token_exp", 3600).build());
-        assertion.sign(new com.nimbusds.jose.crypto.RSASSASigner(key));
+        assertion.sign(new RSASSASigner(key));
         Res v21 = b.post("/oauth2/v2.1/token", Map.of("grant_type", "client_credentials", "client_assertion_type",
                 "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", "client_assertion", assertion.serialize()));
         assertThat(v21.status()).as(v21.body()).isEqualTo(200);
@@ -205,21 +217,21 @@ class LoginApiTest {
     }
 
     /** The status of a request sent byte for byte (java.net.http refuses malformed URLs). */
-    int rawStatus(String requestLine, String form) throws java.io.IOException {
-        try (java.net.Socket s = new java.net.Socket("127.0.0.1", emulator.port())) {
+    int rawStatus(String requestLine, String form) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", emulator.port())) {
             s.setSoTimeout(5000);
-            byte[] body = form.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] body = form.getBytes(StandardCharsets.US_ASCII);
             s.getOutputStream().write((requestLine + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
                     + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length + "\r\n\r\n")
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    .getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().write(body);
-            String status = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream())).readLine();
+            String status = new BufferedReader(new InputStreamReader(s.getInputStream())).readLine();
             return Integer.parseInt(status.split(" ")[1]);
         }
     }
 
     Res verifyId(String idToken, String clientId, String nonce, String userId) {
-        Map<String, String> f = new java.util.HashMap<>(Map.of("id_token", idToken, "client_id", clientId));
+        Map<String, String> f = new HashMap<>(Map.of("id_token", idToken, "client_id", clientId));
         if (nonce != null) {
             f.put("nonce", nonce);
         }

@@ -11,10 +11,13 @@ import io.linegate.emulator.login.LoginTestSupport.Browser;
 import io.linegate.emulator.login.LoginTestSupport.Res;
 import io.linegate.emulator.login.LoginTestSupport.Webhook;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** {@code bot_prompt} (LINE Login docs, "Integrating LINE Login with your web app"): the add-friend option, its default, and friendship_status_changed. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LoginBotPromptTest {
     static final String CALLBACK = "http://127.0.0.1:9/callback";
     Emulator emulator;

@@ -16,11 +16,14 @@ import io.linegate.emulator.login.LoginTestSupport.Res;
 import io.linegate.emulator.MutableClock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The authorization code flow with PKCE through the HTML pages, and the token endpoint's refusals (LINE Login docs, "Integrating LINE Login with your web app"; LINE Login v2.1 API reference; LINE Login docs, "Verify ID token"). */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LoginCodeFlowTest {
     static final String CALLBACK = "http://127.0.0.1:9/callback";
     static final String VERIFIER = "wJKN8qz5t8SSI9lMFhBB6qwNkQBkuPZoCxzRhwLRUo1"; // the docs' test vector (§5.5)

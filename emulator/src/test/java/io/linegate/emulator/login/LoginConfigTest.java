@@ -8,9 +8,12 @@ import io.linegate.emulator.EmulatorConfig;
 import io.linegate.emulator.LoginChannelInfo;
 import io.linegate.emulator.login.LoginTestSupport.Browser;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Login channels from the configuration, and what the configuration refuses. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LoginConfigTest {
     static EmulatorConfig config() {
         EmulatorConfig c = new EmulatorConfig();

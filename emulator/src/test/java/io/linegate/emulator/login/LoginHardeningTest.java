@@ -25,22 +25,27 @@ import io.linegate.emulator.MutableClock;
 import io.linegate.emulator.login.LoginTestSupport.Browser;
 import io.linegate.emulator.login.LoginTestSupport.Res;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.slf4j.LoggerFactory;
 
 /**
  * The emulator's login side under attack: control characters in URL parameters, framing, PKCE
  * downgrade, and what its logs and error texts give away.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LoginHardeningTest {
     final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    final Map<String, Level> levels = new java.util.HashMap<>();
+    final Map<String, Level> levels = new HashMap<>();
     MutableClock clock;
     Emulator emulator;
     LoginChannelInfo ch;
@@ -137,7 +142,7 @@ class LoginHardeningTest {
     }
 
     Res exchange(String code, String verifier) {
-        Map<String, String> form = new java.util.HashMap<>(Map.of("grant_type", "authorization_code", "code", code,
+        Map<String, String> form = new HashMap<>(Map.of("grant_type", "authorization_code", "code", code,
                 "redirect_uri", CALLBACK, "client_id", ch.channelId(), "client_secret", ch.channelSecret()));
         if (verifier != null) {
             form.put("code_verifier", verifier);
@@ -184,7 +189,7 @@ class LoginHardeningTest {
         logInAndConsent();
         String code = query(browser.get(authorize(CALLBACK, "st", "")).location()).get("code");
         String token = exchange(code, null).json().path("access_token").asText();
-        clock.advance(java.time.Duration.ofDays(31));
+        clock.advance(Duration.ofDays(31));
         assertThat(browser.get("/oauth2/v2.1/verify?access_token=" + enc(token)).json().path("error_description").asText())
                 .isEqualTo("The access token expired");
     }

@@ -19,11 +19,14 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** LIFF (LIFF docs, "Using user data in LIFF apps and servers"): ES256 ID tokens verifiable against the certs, 12-hour access tokens, the LIFF browser's redirect. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LoginLiffTest {
     static final String ENDPOINT = "http://127.0.0.1:9/liff/app";
     Emulator emulator;

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
 final class LoginTestSupport {
     private LoginTestSupport() {}
 
-    record Res(int status, String body, java.net.http.HttpResponse<String> raw) {
+    record Res(int status, String body, java.net.http.HttpResponse<String> raw) {  // fully qualified: Armeria's HttpResponse is imported
         String header(String name) {
             return raw.headers().firstValue(name).orElse(null);
         }
@@ -121,7 +121,7 @@ final class LoginTestSupport {
 
         Res send(HttpRequest.Builder b) {
             try {
-                java.net.http.HttpResponse<String> r = client.send(b.timeout(Duration.ofSeconds(10)).build(), BodyHandlers.ofString());
+                java.net.http.HttpResponse<String> r = client.send(b.timeout(Duration.ofSeconds(10)).build(), BodyHandlers.ofString());  // fully qualified: Armeria's HttpResponse is imported
                 return new Res(r.statusCode(), r.body(), r);
             } catch (IOException | InterruptedException e) {
                 throw new RuntimeException(e);

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.linegate.test.BotTester;
 import io.linegate.test.TestUser;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class HelloBotTest {
     @Test
     void greetsAnswersTheWeatherAndEchoes() {

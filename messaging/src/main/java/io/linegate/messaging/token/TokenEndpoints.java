@@ -3,6 +3,7 @@ package io.linegate.messaging.token;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.linegate.core.Json;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -81,7 +82,7 @@ final class TokenEndpoints {
             res = http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted calling the token endpoint");
+            throw new InterruptedIOException("interrupted calling the token endpoint");
         }
         JsonNode body = res.body() == null || res.body().isBlank() ? Json.mapper().createObjectNode()
                 : Json.mapper().readTree(res.body());

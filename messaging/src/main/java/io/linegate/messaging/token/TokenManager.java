@@ -12,6 +12,7 @@ import io.linegate.core.Secret;
 import io.linegate.store.TokenStore;
 import io.linegate.store.TokenStore.StoredToken;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -327,7 +328,7 @@ public final class TokenManager {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted waiting for the token lease");
+            throw new InterruptedIOException("interrupted waiting for the token lease");
         }
     }
 

@@ -12,6 +12,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import io.linegate.core.Secret;
 import io.linegate.emulator.ChannelInfo;
 import io.linegate.emulator.Emulator;
+import io.linegate.messaging.LineApiException;
 import io.linegate.messaging.MessageSender;
 import io.linegate.store.Store;
 import java.net.URI;
@@ -26,16 +27,20 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /** The token lifecycle against the emulator, on a clock both share and the test moves. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class TokenManagerTest {
     /** A clock the test moves by hand. */
     static final class TestClock extends Clock {
@@ -59,14 +64,14 @@ class TokenManagerTest {
     final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
     {
-        logs.list = new java.util.concurrent.CopyOnWriteArrayList<>(); // the emulator's threads append while a test reads
+        logs.list = new CopyOnWriteArrayList<>(); // the emulator's threads append while a test reads
     }
 
     @BeforeEach
     void start() {
         emulator = Emulator.builder().port(0).clock(clock).rateLimits(false).start();
         channel = emulator.defaultChannel();
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
+        ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).addAppender(logs);
         logs.start();
     }
 
@@ -74,7 +79,7 @@ class TokenManagerTest {
     void stop() {
         stores.forEach(Store::close);
         emulator.close();
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
+        ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
         for (ILoggingEvent e : logs.list) {
             assertThat(e.getFormattedMessage()).doesNotContain(channel.channelSecret());
         }
@@ -174,7 +179,7 @@ class TokenManagerTest {
         clock.advance(Duration.ofMinutes(6));
         tokens.maintain();
         assertThatThrownBy(() -> old.push("U0123456789abcdef0123456789abcdef", List.of(new TextMessage("revoked"))))
-                .isInstanceOf(io.linegate.messaging.LineApiException.Unauthorized.class);
+                .isInstanceOf(LineApiException.Unauthorized.class);
         assertThat(tokens.live()).hasSize(1);
         pushWith(tokens);
     }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * emulator: they issue through the store's lease, so they all use the same token, the platform never
  * holds more than the current token and the one in its grace period, and its limit of 30 is never near.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class TokenProcessesTest {
     static final int PROCESSES = 4;
     static final int SECONDS = 14;

@@ -1,5 +1,6 @@
 package io.linegate.store.jdbc;
 
+import io.linegate.store.Cluster;
 import io.linegate.store.StoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -56,7 +57,7 @@ public abstract class Database implements AutoCloseable {
     }
 
     /** The nodes that share this database (one, for a database only one process may open). */
-    public abstract io.linegate.store.Cluster cluster();
+    public abstract Cluster cluster();
 
     /** Where reads go. */
     protected abstract DataSource readers();

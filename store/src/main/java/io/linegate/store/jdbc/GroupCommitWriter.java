@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,7 +51,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     public static final class Tx {
         private final Connection connection;
         private final Map<String, PreparedStatement> statements = new HashMap<>();
-        private final Map<String, PreparedStatement> batches = new java.util.LinkedHashMap<>();
+        private final Map<String, PreparedStatement> batches = new LinkedHashMap<>();
 
         Tx(Connection connection) {
             this.connection = connection;

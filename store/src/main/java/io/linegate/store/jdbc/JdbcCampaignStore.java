@@ -7,8 +7,10 @@ import io.linegate.store.CampaignStore.NewBatch;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /** The {@link CampaignStore} in SQL. */
@@ -32,7 +34,7 @@ final class JdbcCampaignStore implements CampaignStore {
             c.setLong(5, now.toEpochMilli());
             c.setString(6, mode);
             if (audienceGroupId == null) {
-                c.setNull(7, java.sql.Types.BIGINT);
+                c.setNull(7, Types.BIGINT);
             } else {
                 c.setLong(7, audienceGroupId);
             }
@@ -81,7 +83,7 @@ final class JdbcCampaignStore implements CampaignStore {
                 ps -> {
                     ps.setLong(1, campaignId);
                     ps.setInt(2, batchNo);
-                }, rs -> rs.getString(1)).stream().filter(java.util.Objects::nonNull).findFirst();
+                }, rs -> rs.getString(1)).stream().filter(Objects::nonNull).findFirst();
     }
 
     @Override

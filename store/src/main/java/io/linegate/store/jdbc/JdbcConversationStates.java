@@ -1,7 +1,6 @@
 package io.linegate.store.jdbc;
 
 import io.linegate.store.ConversationStates;
-import io.linegate.store.DeadLetters.DeadLetter;
 import java.util.HashMap;
 import java.util.Map;
 

@@ -5,6 +5,7 @@ import io.linegate.store.TokenStore.StoredToken;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -92,7 +93,7 @@ final class JdbcTokenStore implements TokenStore {
     }
 
     @Override
-    public boolean tryLease(String name, String holder, Instant now, java.time.Duration ttl) {
+    public boolean tryLease(String name, String holder, Instant now, Duration ttl) {
         // Take a free or expired lease, or renew our own, in one statement.
         return db.update("INSERT INTO leases (name, holder, until) VALUES (?, ?, ?)"
                 + " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until"

@@ -2,9 +2,11 @@ package io.linegate.store.postgres;
 
 import io.linegate.store.Cluster;
 import io.linegate.store.jdbc.Database;
+import io.linegate.store.jdbc.GroupCommitWriter;
 import java.net.InetAddress;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -130,7 +132,7 @@ final class PostgresCluster implements Cluster {
         }).join();
     }
 
-    private Set<Integer> held(io.linegate.store.jdbc.GroupCommitWriter.Tx tx, long now) throws java.sql.SQLException {
+    private Set<Integer> held(GroupCommitWriter.Tx tx, long now) throws SQLException {
         PreparedStatement mine = tx.prepare("SELECT part FROM partition_leases WHERE holder = ? AND until > ?");
         mine.setString(1, nodeId);
         mine.setLong(2, now);
@@ -169,7 +171,7 @@ final class PostgresCluster implements Cluster {
                     Node n = nodes.computeIfAbsent(id, k -> {
                         try {
                             return new Node(k, Instant.ofEpochMilli(rs.getLong(2)), new TreeSet<>());
-                        } catch (java.sql.SQLException e) {
+                        } catch (SQLException e) {
                             throw new IllegalStateException(e);
                         }
                     });

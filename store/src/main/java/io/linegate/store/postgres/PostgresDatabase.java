@@ -2,17 +2,21 @@ package io.linegate.store.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.linegate.store.Cluster;
 import io.linegate.store.StoreException;
 import io.linegate.store.jdbc.Database;
 import io.linegate.store.jdbc.Dialect;
 import io.linegate.store.jdbc.GroupCommitWriter;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -134,8 +138,8 @@ final class PostgresDatabase extends Database {
     }
 
     private static boolean hasSchema(DataSource ds) throws SQLException {
-        try (Connection c = ds.getConnection(); java.sql.Statement st = c.createStatement();
-             java.sql.ResultSet rs = st.executeQuery("SELECT to_regclass('flyway_schema_history') IS NOT NULL")) {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT to_regclass('flyway_schema_history') IS NOT NULL")) {
             return rs.next() && rs.getBoolean(1);
         }
     }
@@ -173,7 +177,7 @@ final class PostgresDatabase extends Database {
     }
 
     @Override
-    public io.linegate.store.Cluster cluster() {
+    public Cluster cluster() {
         return cluster;
     }
 
@@ -192,7 +196,7 @@ final class PostgresDatabase extends Database {
         appender.close();
         writes.shutdown();
         try {
-            writes.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            writes.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -4,6 +4,7 @@ import io.linegate.core.Secret;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -72,11 +73,11 @@ record PostgresLocation(String host, int port, String database, String user, Sec
     /** The JDBC URL, without user or password (those go to the data source). */
     String jdbcUrl() {
         StringBuilder url = new StringBuilder("jdbc:postgresql://").append(host).append(':').append(port).append('/')
-                .append(java.net.URLEncoder.encode(database, StandardCharsets.UTF_8));
+                .append(URLEncoder.encode(database, StandardCharsets.UTF_8));
         char sep = '?';
         for (Map.Entry<String, String> p : parameters.entrySet()) {
-            url.append(sep).append(java.net.URLEncoder.encode(p.getKey(), StandardCharsets.UTF_8)).append('=')
-                    .append(java.net.URLEncoder.encode(p.getValue(), StandardCharsets.UTF_8));
+            url.append(sep).append(URLEncoder.encode(p.getKey(), StandardCharsets.UTF_8)).append('=')
+                    .append(URLEncoder.encode(p.getValue(), StandardCharsets.UTF_8));
             sep = '&';
         }
         return url.toString();

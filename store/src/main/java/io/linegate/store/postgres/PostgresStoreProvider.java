@@ -3,6 +3,7 @@ package io.linegate.store.postgres;
 import io.linegate.store.Store;
 import io.linegate.store.StoreProvider;
 import io.linegate.store.jdbc.JdbcStore;
+import javax.sql.DataSource;
 
 /**
  * Opens {@code postgresql://host:port/database?user=...}: a store that any number of linegate
@@ -23,7 +24,7 @@ public final class PostgresStoreProvider implements StoreProvider {
     }
 
     @Override
-    public Store open(javax.sql.DataSource dataSource, String databaseProduct, Store.Options options) {
+    public Store open(DataSource dataSource, String databaseProduct, Store.Options options) {
         if (!"PostgreSQL".equalsIgnoreCase(databaseProduct)) {
             return null;
         }

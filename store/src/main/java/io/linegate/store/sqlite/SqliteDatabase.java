@@ -2,10 +2,12 @@ package io.linegate.store.sqlite;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.linegate.store.Cluster;
 import io.linegate.store.StoreException;
 import io.linegate.store.jdbc.Database;
 import io.linegate.store.jdbc.Dialect;
 import io.linegate.store.jdbc.GroupCommitWriter;
+import io.linegate.store.jdbc.SingleNodeCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -42,7 +44,7 @@ final class SqliteDatabase extends Database {
     private final HikariDataSource readers;
     private final GroupCommitWriter writer;
     private final ScheduledExecutorService checkpointer;
-    private final io.linegate.store.Cluster cluster = new io.linegate.store.jdbc.SingleNodeCluster(this);
+    private final Cluster cluster = new SingleNodeCluster(this);
 
     private SqliteDatabase(Path dataDir, HikariDataSource readers, GroupCommitWriter writer, Clock clock) {
         super(Dialect.SQLITE, clock);
@@ -151,7 +153,7 @@ final class SqliteDatabase extends Database {
     }
 
     @Override
-    public io.linegate.store.Cluster cluster() {
+    public Cluster cluster() {
         return cluster;
     }
 

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,7 +126,7 @@ class GroupCommitWriterTest {
         return futures;
     }
 
-    private static int insert(GroupCommitWriter.Tx tx, String kind, int n) throws java.sql.SQLException {
+    private static int insert(GroupCommitWriter.Tx tx, String kind, int n) throws SQLException {
         PreparedStatement ps = tx.prepare("INSERT INTO w (kind, n) VALUES (?, ?)");
         ps.setString(1, kind);
         ps.setInt(2, n);

@@ -17,11 +17,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Nodes sharing one PostgreSQL store: partition leases, fair shares, takeover, fencing. */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class PostgresClusterTest {
     static final Duration TTL = Duration.ofSeconds(30);
     String location;

@@ -3,15 +3,25 @@ package io.linegate.store.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.linegate.core.Secret;
 import io.linegate.store.Store;
 import io.linegate.store.StoreContractTest;
 import io.linegate.store.StoreException;
 import io.linegate.store.TestPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.sqlite.SQLiteDataSource;
 
 /** The contract on a real PostgreSQL server, and what is particular to it. */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class PostgresStoreTest extends StoreContractTest {
     String location;
 
@@ -74,24 +84,24 @@ class PostgresStoreTest extends StoreContractTest {
     @Test
     void aStoreOnTheApplicationsDataSourceSharesTheDatabaseAndLeavesItsPoolOpen() throws Exception {
         PostgresLocation l = PostgresLocation.parse(location, options().password());
-        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        HikariConfig config = new HikariConfig();
         config.setJdbcUrl(l.jdbcUrl());
         config.setUsername(l.user());
         if (l.password() != null) {
             config.setPassword(l.password().reveal());
         }
-        try (com.zaxxer.hikari.HikariDataSource application = new com.zaxxer.hikari.HikariDataSource(config)) {
+        try (HikariDataSource application = new HikariDataSource(config)) {
             try (Store onTheDataSource = Store.open(application, options())) {
                 assertThat(onTheDataSource.location()).startsWith("the application's DataSource (jdbc:postgresql://")
                         .doesNotContain("password");
                 onTheDataSource.journal().append("{\"destination\":\"U1\",\"events\":[]}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                        java.time.Instant.now()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+                        Instant.now()).get(10, TimeUnit.SECONDS);
                 try (Store byLocation = open()) {
                     assertThat(byLocation.journal().inbox(0, 10)).as("one database, one store").hasSize(1);
                 }
             }
-            try (java.sql.Connection c = application.getConnection(); java.sql.Statement st = c.createStatement();
-                 java.sql.ResultSet rs = st.executeQuery("SELECT 1")) {
+            try (Connection c = application.getConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT 1")) {
                 assertThat(rs.next()).as("the application's pool is still open").isTrue();
             }
         }
@@ -99,7 +109,7 @@ class PostgresStoreTest extends StoreContractTest {
 
     @Test
     void aDataSourceOfAnotherDatabaseIsRefusedNamingIt() throws Exception {
-        org.sqlite.SQLiteDataSource sqlite = new org.sqlite.SQLiteDataSource();
+        SQLiteDataSource sqlite = new SQLiteDataSource();
         sqlite.setUrl("jdbc:sqlite::memory:");
         assertThatThrownBy(() -> Store.open(sqlite, options()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no store runs on a SQLite DataSource");

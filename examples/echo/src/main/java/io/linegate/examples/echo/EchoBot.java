@@ -15,6 +15,8 @@ import io.linegate.webhook.Bot;
 import io.linegate.webhook.EventContext;
 import io.linegate.webhook.EventHandler;
 import io.linegate.webhook.EventRouter;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,13 +84,13 @@ public final class EchoBot implements Bot {
     }
 
     private void onText(EventContext ctx, TextMessageContent text) throws Exception {
-        String command = text.text().strip().toLowerCase(java.util.Locale.ROOT);
+        String command = text.text().strip().toLowerCase(Locale.ROOT);
         if (links != null && command.equals(LINK_COMMAND) && !(ctx.event().source() instanceof UserSource)) {
             // A link token is the user's own: never post it where other members of a group can see it.
             ctx.reply(new TextMessage("Send \"" + LINK_COMMAND + "\" to me in a one-to-one chat."));
         } else if (links != null && command.equals(LINK_COMMAND)) {
             String url = siteLinkUrl + "?linkToken=" + java.net.URLEncoder.encode(ctx.issueLinkToken(),
-                    java.nio.charset.StandardCharsets.UTF_8);
+                    StandardCharsets.UTF_8);
             ctx.reply(new TextMessage("Sign in to link your account (this link works for 10 minutes): " + url));
         } else if (links != null && command.equals(UNLINK_COMMAND) && ctx.event().source() instanceof UserSource u) {
             ctx.reply(new TextMessage(links.unlinkLineUser(u.userId())
@@ -104,7 +106,7 @@ public final class EchoBot implements Bot {
         }
         LinkContent link = event.link();
         String user = event.source() instanceof UserSource u ? u.userId() : null;
-        String result = link == null || link.result() == null ? null : link.result().name().toLowerCase(java.util.Locale.ROOT);
+        String result = link == null || link.result() == null ? null : link.result().name().toLowerCase(Locale.ROOT);
         AccountLinks.Outcome outcome = links.onAccountLinkEvent(result, link == null ? null : link.nonce(), user);
         if (ctx.replyToken().isPresent()) { // a failed event has no source and no reply token
             ctx.reply(new TextMessage(switch (outcome) {

@@ -2,6 +2,8 @@ package io.linegate.examples.echo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.linecorp.bot.messaging.model.LocationMessage;
+import com.linecorp.bot.webhook.model.LocationMessageContent;
 import io.linegate.store.Digests;
 import io.linegate.test.BotTester;
 import io.linegate.test.LinegateExtension;
@@ -9,15 +11,20 @@ import io.linegate.test.Received;
 import io.linegate.test.TestGroup;
 import io.linegate.test.TestUser;
 import io.linegate.webhook.BotFactory;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The echo bot against the emulator, through the test kit. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class EchoBotTest {
     @RegisterExtension
     static final LinegateExtension line = LinegateExtension.of(EchoBot::new);
@@ -44,12 +51,12 @@ class EchoBotTest {
 
     @Test
     void aLocationIsEchoedWithATitleAndAnAddressEvenWhenTheUserSentNone() {
-        com.linecorp.bot.messaging.model.LocationMessage named = EchoBot.echo(
-                new com.linecorp.bot.webhook.model.LocationMessageContent("1", "Tokyo Tower", "Minato", 35.6586, 139.7454, null));
+        LocationMessage named = EchoBot.echo(
+                new LocationMessageContent("1", "Tokyo Tower", "Minato", 35.6586, 139.7454, null));
         assertThat(named.title()).isEqualTo("Tokyo Tower");
         assertThat(named.address()).isEqualTo("Minato");
-        com.linecorp.bot.messaging.model.LocationMessage bare = EchoBot.echo(
-                new com.linecorp.bot.webhook.model.LocationMessageContent("2", null, null, 35.5, 139.5, null));
+        LocationMessage bare = EchoBot.echo(
+                new LocationMessageContent("2", null, null, 35.5, 139.5, null));
         assertThat(bare.title()).isEqualTo("Location");
         assertThat(bare.address()).isEqualTo("35.5, 139.5");
         assertThat(bare.latitude()).isEqualTo(35.5);
@@ -71,7 +78,7 @@ class EchoBotTest {
             Matcher token = Pattern.compile("https://member\\.example/link\\?linkToken=(\\S+)").matcher(answer);
             assertThat(token.find()).as(answer).isTrue();
             assertThat(tester.store().links().linkTokenUser(Digests.sha256(
-                    java.net.URLDecoder.decode(token.group(1), java.nio.charset.StandardCharsets.UTF_8)), Instant.now()))
+                    URLDecoder.decode(token.group(1), StandardCharsets.UTF_8)), Instant.now()))
                     .as("the token is recorded with the user it was issued for").contains(alice.userId());
         }
     }

@@ -1,6 +1,7 @@
 package io.linegate.examples.membersite;
 
 import io.linegate.store.LinkStore.Link;
+import java.util.Map;
 
 /** The site's HTML. Every value from outside is escaped; element ids are stable for the browser test. */
 final class Pages {
@@ -47,7 +48,7 @@ final class Pages {
      * {@code input#replace}. {@code fields} are the hidden inputs the form posts back to {@code action}.
      */
     static String confirmLink(String action, String lineUserId, String memberId, Link memberLink, Link lineUserLink,
-                              String csrf, java.util.Map<String, String> fields) {
+                              String csrf, Map<String, String> fields) {
         StringBuilder b = new StringBuilder();
         b.append("<p id=\"confirm-question\">Link LINE account <strong id=\"confirm-line-user\">").append(esc(lineUserId))
                 .append("</strong> to member <strong id=\"confirm-member\">").append(esc(memberId)).append("</strong>?</p>");

@@ -10,11 +10,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -26,6 +28,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * LINE account at LINE Login with the add-friend option (confirmed on the site), unlink, link again
  * from the bot's "link my account" message through the account-link dialog, and open the LIFF page.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class MemberSiteBrowserTest {
     static final String EMAIL = "taro@example.com";
     static final String PASSWORD = "correct horse battery staple";

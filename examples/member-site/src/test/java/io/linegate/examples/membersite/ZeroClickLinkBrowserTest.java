@@ -12,9 +12,11 @@ import io.linegate.store.LinkStore.Link;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -28,6 +30,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * link form itself. Before issue 16 this linked the victim's LINE account to the attacker's
  * membership; now nothing is linked and the victim stays signed in as themselves.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ZeroClickLinkBrowserTest {
     static final String EMAIL = "victim@example.com";
     static final String PASSWORD = "the victim's LINE password";
