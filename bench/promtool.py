@@ -6,6 +6,9 @@
   promtool.py quantile BEFORE AFTER Q   quantile Q of linegate_ack_latency_seconds between two scrapes (ms)
   promtool.py kv FILE KEY               "RESULT KEY value" / "KEY value" lines: the value
   promtool.py summary TSV               median table of the result rows
+  promtool.py delta BEFORE AFTER METRIC METRIC's increase between two scrapes (an integer)
+  promtool.py drained BEFORE NOW        exit 0 if the queue is empty and every event received since BEFORE is
+                                        handled or deduplicated, 1 otherwise
 """
 import math
 import re
@@ -64,6 +67,18 @@ def quantile(before, after, q):
     return float('nan')
 
 
+def delta(before, after, metric):
+    return samples(after).get(metric, 0.0) - samples(before).get(metric, 0.0)
+
+
+def drained(before, now):
+    b, n = samples(before), samples(now)
+    d = lambda m: n.get(m, 0.0) - b.get(m, 0.0)
+    return (n.get('linegate_queue_depth', 1.0) == 0.0
+            and d('linegate_events_processed_total{outcome="handled"}') + d('linegate_events_duplicate_total')
+            >= d('linegate_events_received_total'))
+
+
 def kv(path, key):
     with open(path) as f:
         for line in f:
@@ -113,6 +128,10 @@ if __name__ == '__main__':
         print(f'{quantile(sys.argv[2], sys.argv[3], float(sys.argv[4])):.2f}')
     elif cmd == 'kv':
         print(kv(sys.argv[2], sys.argv[3]))
+    elif cmd == 'delta':
+        print(int(delta(sys.argv[2], sys.argv[3], sys.argv[4])))
+    elif cmd == 'drained':
+        sys.exit(0 if drained(sys.argv[2], sys.argv[3]) else 1)
     elif cmd == 'summary':
         summary(sys.argv[2])
     else:

@@ -5,6 +5,11 @@
 #   RUNS=3 bench/run.sh                            # three repetitions, medians in the summary
 #   SCENARIOS=burst DURATION=10 BURST_WARMUP=5 bench/run.sh   # quick smoke test of one scenario
 #
+# Run it under the project's Maven lock (flock /tmp/linegate-mvn.lock bench/run.sh): it builds with Maven and
+# loads both cores for minutes. It builds the bench jar of this checkout in one reactor (bench/reactor/pom.xml),
+# never with `mvn install`; BENCH_JAR=path/to/linegate-bench.jar measures a jar built beforehand and runs no
+# Maven at all (the spring scenario then needs SPRING_JAR too).
+#
 # Scenarios (SCENARIOS, space-separated, default "throughput ceiling compare burst"; throughput-before and
 # attack are run when named):
 #   throughput  wrk closed loop, handler 0 ms: signed ~700-byte webhooks acknowledged after the durable
@@ -19,6 +24,18 @@
 #               or handled twice.
 #   throughput-before  the throughput scenario against BEFORE_JAR, a bench jar built from an earlier
 #               commit, in the same run as this build's (issue 9: the ack path must not get slower).
+#   compare-before  (issue 20) compare's linegate server on BEFORE_JAR (the baseline is not run again): req/s,
+#               p99, ratio to this run's baseline if compare ran, and this build / the earlier one.
+#   cpu         (issue 20) server CPU per webhook at a fixed load: wrk -c CPU_CONNECTIONS [64], handler 0 ms, exactly
+#               CPU_REQUESTS [300000] signed webhooks with distinct ids (each wrk thread stops after its share; at
+#               most CPU_SECONDS [120] s) after a WARMUP s wrk warm-up, on a fresh server each: the no-work Armeria
+#               floor (ceiling: it stores and handles nothing, so its figure is per acknowledged request), BEFORE_JAR
+#               if given, and this build. For linegate, utime + stime of the server process (/proc/<pid>/stat
+#               fields 14 and 15, CLK_TCK ticks) are read after the warm-up has drained and again once every event
+#               of the load is handled (linegate_queue_depth 0 and handled + deduplicated = received), then divided
+#               by the webhooks acknowledged in between (linegate_webhook_requests_total{status="200"}): CPU us per
+#               acknowledged and handled webhook, req/s and p99 of the load, ratio to the floor, this build / the
+#               earlier one. The window includes wrk's loading of its bodies (an idle server) and the drain's scrapes.
 #   attack      (issue 9) wrk closed loop, handler 0 ms, ATTACK_CONNECTIONS [64] connections of signed webhooks:
 #               first alone, then while ATTACKERS [600] connections each declare a 1 MiB body and send it
 #               slowly without a signature (re-opened when the server answers 503 or 408): req/s under
@@ -79,11 +96,15 @@
 #   EMULATOR_JAVA_OPTS  JVM options of the emulator runs [-Xmx512m: the queue bound keeps the heap bounded]
 #   PAGE_CLIENTS      chat page streams of emulator-page [50]
 #   RESULTS           output directory [bench/results/<UTC timestamp>]
+#   BENCH_JAR         a bench jar built beforehand: measured instead of building this checkout (no Maven)
+#   BEFORE_JAR        a bench jar of an earlier build (throughput-before, compare-before, store, cpu)
+#   CPU_REQUESTS      webhooks of the cpu scenario's fixed load [300000]   CPU_CONNECTIONS  its wrk connections [64]
+#   CPU_SECONDS       time bound of that load [120]
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BENCH="$ROOT/bench"
-JAR="$BENCH/target/linegate-bench.jar"
+JAR="${BENCH_JAR:-$BENCH/target/linegate-bench.jar}"
 PROM="python3 $BENCH/promtool.py"
 
 SCENARIOS="${SCENARIOS:-throughput ceiling compare burst}"
@@ -109,6 +130,9 @@ PUSH_REQUESTS="${PUSH_REQUESTS:-400000}"
 EMULATOR_SECONDS="${EMULATOR_SECONDS:-120}"
 EMULATOR_JAVA_OPTS="${EMULATOR_JAVA_OPTS:--Xmx512m}"
 PAGE_CLIENTS="${PAGE_CLIENTS:-50}"
+CPU_REQUESTS="${CPU_REQUESTS:-300000}"
+CPU_CONNECTIONS="${CPU_CONNECTIONS:-64}"
+CPU_SECONDS="${CPU_SECONDS:-120}"
 BOT_PORT=18080; BOT_STATS=18090; BOT_ADMIN=18092; BASE_PORT=18081; BASE_STATS=18091
 SPRING_PORT=18082; SPRING_STATS=18093 # the spring scenario's Spring Boot application
 PG_PORT=15432            # the store scenarios' PostgreSQL server
@@ -122,6 +146,7 @@ COLD_FIRST=7000000       # event ids of the cold burst
 COLD_DURATION="${COLD_DURATION:-20}"
 COLD_WARM_UP="${COLD_WARM_UP:-PT20S}"
 WARM_FIRST=5000000       # event ids of the wrk warm-up bodies
+CPU_FIRST=9000000        # event ids of the cpu scenario's fixed load
 # The fixed test channel secret of the benchmark (not a real channel's).
 export BENCH_CHANNEL_SECRET="${BENCH_CHANNEL_SECRET:-0123456789abcdef0123456789abcdef}"
 
@@ -150,14 +175,19 @@ fi
 for c in java mvn curl python3 ss; do
   command -v "$c" >/dev/null 2>&1 || { echo "missing: $c" >&2; exit 1; }
 done
-# Always the modules of this checkout: a jar left in ~/.m2 by an earlier build would be measured instead.
-M2="${HOME}/.m2/repository/io/linegate"
-log "installing the linegate modules of $ROOT into ~/.m2 (mvn install -DskipTests)"
-mvn -q -f "$ROOT/pom.xml" install -DskipTests -pl server,emulator -am
-log "building $JAR"
-mvn -q -f "$BENCH/pom.xml" package
-SPRING_JAR="$BENCH/spring/target/linegate-bench-spring.jar"
-if [[ " $SCENARIOS " == *" spring "* ]]; then
+SPRING_JAR="${SPRING_JAR:-$BENCH/spring/target/linegate-bench-spring.jar}"
+if [[ -n "${BENCH_JAR:-}" ]]; then
+  [[ -f "$BENCH_JAR" ]] || { echo "BENCH_JAR: no such file: $BENCH_JAR" >&2; exit 2; }
+  if [[ " $SCENARIOS " == *" spring "* && ! -f "$SPRING_JAR" ]]; then
+    echo "the spring scenario with BENCH_JAR needs SPRING_JAR (no such file: $SPRING_JAR)" >&2; exit 2
+  fi
+  log "measuring $JAR (BENCH_JAR, built beforehand; no Maven)"
+else
+  # Always the modules of this checkout, built in one reactor with bench (nothing installed into ~/.m2).
+  log "building $JAR from the modules of $ROOT (reactor bench/reactor/pom.xml, no install)"
+  mvn -B -ntp -q -f "$BENCH/reactor/pom.xml" -DskipTests -pl :linegate-bench -am package
+fi
+if [[ -z "${BENCH_JAR:-}" && " $SCENARIOS " == *" spring "* ]]; then
   # Its own module of the root build (Spring Boot's dependency management stays out of the bench jar); -am
   # builds the starter and the runtime of this checkout into it.
   log "building $SPRING_JAR"
@@ -218,6 +248,38 @@ start_spring() { # handler-ms, log: the Spring Boot application on the starter, 
   SERVER_DATA="$data"
   wait_port $SPRING_STATS 90
   wait_port $SPRING_PORT 90
+}
+
+# wrk with a fixed load: CPU_REQUESTS responses in all (each thread its share), at most CPU_SECONDS. wrk runs
+# until -d whatever its threads do, so it is sent SIGINT once every thread has marked its share done (wrk then
+# prints its results, with the duration up to the signal; the polling adds at most 50 ms to it).
+wrk_fixed() { # port, connections, bodies file, out
+  local done_dir pid i f n
+  done_dir="$(mktemp -d /tmp/linegate-bench-wrk.XXXXXX)"
+  BODIES="$3" WRK_THREADS="$WRK_THREADS" REQUESTS="$CPU_REQUESTS" DONE_DIR="$done_dir" \
+    wrk -t"$WRK_THREADS" -c"$2" -d"$CPU_SECONDS"s --timeout 10s --latency -s "$BENCH/wrk/webhooks.lua" \
+    "http://127.0.0.1:$1/webhook" >"$4" 2>&1 &
+  pid=$!
+  for ((i = 0; i < (CPU_SECONDS + 60) * 20; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    n=0; for f in "$done_dir"/*; do [[ -e "$f" ]] && n=$((n + 1)); done
+    if ((n >= WRK_THREADS)); then kill -INT "$pid" 2>/dev/null || true; break; fi
+    sleep 0.05
+  done
+  if ! wait_pid_for "$pid" 30; then log "wrk $pid did not end; SIGKILL"; kill -9 "$pid" 2>/dev/null || true; fi
+  wait "$pid" 2>/dev/null || true
+  rm -rf "$done_dir"
+}
+
+wait_pid_for() { # pid, seconds: true once the process has ended
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  return 1
+}
+
+cpu_ticks() { # pid: utime + stime of the process so far, in CLK_TCK ticks (/proc/<pid>/stat fields 14 and 15;
+  # counted after the ")" that ends field 2, the command name, which may hold spaces)
+  sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
 }
 
 cpu_seconds() { # pid: user + system CPU seconds of the process so far
@@ -286,13 +348,29 @@ row() { # scenario run key=value...
   local k v
   declare -A vals=()
   for kvp in "$@"; do k="${kvp%%=*}"; v="${kvp#*=}"; vals[$k]="$v"; done
-  local header="scenario	run	rps	p50_ms	p99_ms	cold_p99_ms	server_p99_ms	non200	ratio	burst_rate	achieved_rps	max_heap_mib	max_queue_depth	drain_s	lost	duplicates	events_per_s	drain_events_per_s	max_ms	startup_s"
+  local header="scenario	run	rps	p50_ms	p99_ms	cold_p99_ms	server_p99_ms	non200	ratio	burst_rate	achieved_rps	max_heap_mib	max_queue_depth	drain_s	lost	duplicates	events_per_s	drain_events_per_s	max_ms	startup_s	cpu_s	cpu_us"
   [[ -f "$TSV" ]] || echo "$header" >"$TSV"
   local line="$scen	$run"
-  for k in rps p50_ms p99_ms cold_p99_ms server_p99_ms non200 ratio burst_rate achieved_rps max_heap_mib max_queue_depth drain_s lost duplicates events_per_s drain_events_per_s max_ms startup_s; do
+  for k in rps p50_ms p99_ms cold_p99_ms server_p99_ms non200 ratio burst_rate achieved_rps max_heap_mib max_queue_depth drain_s lost duplicates events_per_s drain_events_per_s max_ms startup_s cpu_s cpu_us; do
     line+="	${vals[$k]:-}"
   done
   echo "$line" >>"$TSV"
+}
+
+tsv_value() { # scenario run column: that row's value in this run's results, empty if absent
+  [[ -f "$TSV" ]] || return 0
+  awk -F'\t' -v k="$1" -v r="$2" -v c="$3" 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == c) col = i; next}
+    $1 == k && $2 == r && col {print $col; exit}' "$TSV"
+}
+
+# This build / the earlier one (BEFORE_JAR) once both rows of this run are in: logged, and kept as a row of its own.
+after_vs_before() { # run, row of this build, row of the earlier build, name of the ratio row[, column: rps]
+  local r="$1" col="${5:-rps}" a b ratio
+  a=$(tsv_value "$2" "$r" "$col"); b=$(tsv_value "$3" "$r" "$col")
+  [[ -n "$a" && -n "$b" ]] || return 0
+  ratio=$(python3 -c "print(round(float('$a') / max(float('$b'), 1e-9), 3))")
+  log "  this build / the earlier one ($col): $ratio ($a / $b)"
+  row "$4" "$r" ratio="$ratio"
 }
 
 # Waits until the bot's queue is empty (bounded); prints the seconds it took.
@@ -315,10 +393,17 @@ WARM_BODIES="$RESULTS/warmup-bodies.txt"
 MAIN_BODIES="$RESULTS/bodies.txt"
 if [[ " $SCENARIOS " == *" throughput "* || " $SCENARIOS " == *" compare "* || " $SCENARIOS " == *" ceiling "* \
       || " $SCENARIOS " == *" store "* || " $SCENARIOS " == *" cluster "* || " $SCENARIOS " == *" coldwrk "* \
-      || " $SCENARIOS " == *" throughput-before "* || " $SCENARIOS " == *" attack "* || " $SCENARIOS " == *" spring "* ]]; then
+      || " $SCENARIOS " == *" throughput-before "* || " $SCENARIOS " == *" attack "* || " $SCENARIOS " == *" spring "* \
+      || " $SCENARIOS " == *" compare-before "* ]]; then
   log "generating $BODIES signed bodies (+20000 for warm-up)"
   java -jar "$JAR" gen --out="$MAIN_BODIES" --first=0 --count="$BODIES" | tee -a "$RESULTS/run.log"
   java -jar "$JAR" gen --out="$WARM_BODIES" --first=$WARM_FIRST --count=20000 | tee -a "$RESULTS/run.log"
+fi
+CPU_BODIES="$RESULTS/cpu-bodies.txt"
+if [[ " $SCENARIOS " == *" cpu "* ]]; then
+  log "generating the cpu scenario's $CPU_REQUESTS signed bodies, ids from $CPU_FIRST"
+  java -jar "$JAR" gen --out="$CPU_BODIES" --first=$CPU_FIRST --count="$CPU_REQUESTS" | tee -a "$RESULTS/run.log"
+  [[ -f "$WARM_BODIES" ]] || java -jar "$JAR" gen --out="$WARM_BODIES" --first=$WARM_FIRST --count=20000 | tee -a "$RESULTS/run.log"
 fi
 
 {
@@ -329,20 +414,25 @@ fi
   echo "java: $(java -version 2>&1 | head -1)"
   echo "wrk: $(wrk -v 2>&1 | head -1)"
   echo "loadavg at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-  # The runtime under test is what ~/.m2 held when the jar above was built: record which build that was.
-  echo "repo HEAD: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'); uncommitted runtime files: $(git -C "$ROOT" status --porcelain -- core store webhook server 2>/dev/null | wc -l)"
-  for m in core store webhook server emulator; do
-    f="$M2/linegate-$m/0.1.0-SNAPSHOT/linegate-$m-0.1.0-SNAPSHOT.jar"
-    [[ -f "$f" ]] && echo "runtime jar: linegate-$m installed $(date -u -r "$f" +%FT%TZ) sha256 $(sha256sum "$f" | cut -c1-16)"
-  done
-  echo "settings: SCENARIOS='$SCENARIOS' RUN_SECONDS=$RUN_SECONDS BURST_DURATION=$BURST_DURATION WARMUP=$WARMUP BURST_WARMUP=$BURST_WARMUP RUNS=$RUNS WORKERS=$WORKERS CONNECTIONS=$CONNECTIONS COMPARE_CONNECTIONS=$COMPARE_CONNECTIONS WRK_THREADS=$WRK_THREADS BODIES=$BODIES BURST_RATE=$BURST_RATE"
+  # Which builds are measured: the jar (built here from this checkout, or BENCH_JAR) and BEFORE_JAR.
+  if [[ -z "${BENCH_JAR:-}" ]]; then
+    echo "repo HEAD: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'); uncommitted files outside bench/: $(git -C "$ROOT" status --porcelain -- . ':!bench' 2>/dev/null | wc -l)"
+  fi
+  echo "bench jar: $JAR built $(date -u -r "$JAR" +%FT%TZ) sha256 $(sha256sum "$JAR" | cut -c1-16)"
+  if [[ -n "${BEFORE_JAR:-}" && -f "$BEFORE_JAR" ]]; then
+    echo "before jar: $BEFORE_JAR built $(date -u -r "$BEFORE_JAR" +%FT%TZ) sha256 $(sha256sum "$BEFORE_JAR" | cut -c1-16)"
+  fi
+  echo "settings: SCENARIOS='$SCENARIOS' RUN_SECONDS=$RUN_SECONDS BURST_DURATION=$BURST_DURATION WARMUP=$WARMUP BURST_WARMUP=$BURST_WARMUP RUNS=$RUNS WORKERS=$WORKERS CONNECTIONS=$CONNECTIONS COMPARE_CONNECTIONS=$COMPARE_CONNECTIONS WRK_THREADS=$WRK_THREADS BODIES=$BODIES BURST_RATE=$BURST_RATE CPU_REQUESTS=$CPU_REQUESTS CPU_CONNECTIONS=$CPU_CONNECTIONS"
 } | tee "$RESULTS/machine.txt"
 
 # ---- scenarios ------------------------------------------------------------------------------------
 
 scenario_throughput() { # run
   local c
-  for c in $CONNECTIONS; do throughput_at "$1" "$c"; done
+  for c in $CONNECTIONS; do
+    throughput_at "$1" "$c"
+    after_vs_before "$1" "throughput-c$c" "throughput-before-c$c" "throughput-after-vs-before-c$c"
+  done
 }
 
 throughput_at() { # run connections [label: throughput by default; the store is BOT_STORE or a fresh SQLite directory]
@@ -379,7 +469,10 @@ throughput_at() { # run connections [label: throughput by default; the store is 
 scenario_throughput_before() { # run: the throughput scenario on BEFORE_JAR, an earlier build, in this run
   local c
   [[ -n "${BEFORE_JAR:-}" && -f "$BEFORE_JAR" ]] || { echo "throughput-before needs BEFORE_JAR (a bench jar of the earlier build)" >&2; exit 2; }
-  for c in $CONNECTIONS; do BOT_JAR="$BEFORE_JAR" throughput_at "$1" "$c" throughput-before; done
+  for c in $CONNECTIONS; do
+    BOT_JAR="$BEFORE_JAR" throughput_at "$1" "$c" throughput-before
+    after_vs_before "$1" "throughput-c$c" "throughput-before-c$c" "throughput-after-vs-before-c$c"
+  done
 }
 
 scenario_attack() { # run: legitimate signed webhooks alone, then while ATTACKERS slow 1 MiB bodies hold connections
@@ -439,23 +532,111 @@ scenario_compare() { # run
   counts $BASE_STATS >"$d/baseline-counts.txt"
   stop_server
   log "  baseline: $(kv "$d/baseline-wrk.txt" rps) req/s, p50 $(kv "$d/baseline-wrk.txt" p50_ms) ms, p99 $(kv "$d/baseline-wrk.txt" p99_ms) ms, non-200 $(kv "$d/baseline-wrk.txt" non200), handler runs $(kv "$d/baseline-counts.txt" runs)"
+  row compare-baseline "$r" rps="$(kv "$d/baseline-wrk.txt" rps)" p50_ms="$(kv "$d/baseline-wrk.txt" p50_ms)" \
+    p99_ms="$(kv "$d/baseline-wrk.txt" p99_ms)" non200="$(kv "$d/baseline-wrk.txt" non200)"
+  compare_linegate "$r" "$d" compare-linegate
+  after_vs_before "$r" compare-linegate compare-linegate-before compare-after-vs-before
+}
 
+scenario_compare_before() { # run: compare's linegate side on BEFORE_JAR, an earlier build, in this run
+  local r="$1" d="$RESULTS/compare-before-$1"
+  [[ -n "${BEFORE_JAR:-}" && -f "$BEFORE_JAR" ]] || { echo "compare-before needs BEFORE_JAR (a bench jar of the earlier build)" >&2; exit 2; }
+  mkdir -p "$d"
+  log "compare-before #$r: the earlier build ($BEFORE_JAR), handler ${HANDLER_MS} ms, wrk -t$WRK_THREADS -c$COMPARE_CONNECTIONS, ${WARMUP}s warm-up + ${RUN_SECONDS}s"
+  BOT_JAR="$BEFORE_JAR" compare_linegate "$r" "$d" compare-linegate-before
+  after_vs_before "$r" compare-linegate compare-linegate-before compare-after-vs-before
+}
+
+compare_linegate() { # run, dir, row name: linegate (BOT_JAR or this build) with the 50 ms handler, ratio to this run's baseline
+  local r="$1" d="$2" name="$3" sp99 base ratio=""
   start_bot $HANDLER_MS "${BOT_JAVA_OPTS:-}" "$d/server.log"
   run_wrk $BOT_PORT "$COMPARE_CONNECTIONS" "$WARMUP" "$WARM_BODIES" "$d/wrk-warmup.txt"
   sleep 1
   scrape "$d/before.prom"
   run_wrk $BOT_PORT "$COMPARE_CONNECTIONS" "$RUN_SECONDS" "$MAIN_BODIES" "$d/wrk.txt"
   scrape "$d/after.prom"
-  local sp99 ratio
   sp99=$($PROM quantile "$d/before.prom" "$d/after.prom" 0.99)
-  ratio=$(python3 -c "print(round($(kv "$d/wrk.txt" rps) / max($(kv "$d/baseline-wrk.txt" rps), 1), 2))")
-  log "  linegate: $(kv "$d/wrk.txt" rps) req/s, p50 $(kv "$d/wrk.txt" p50_ms) ms, p99 $(kv "$d/wrk.txt" p99_ms) ms (server-side $sp99 ms), non-200 $(kv "$d/wrk.txt" non200); backlog left on disk $($PROM value "$d/after.prom" linegate_queue_depth) events"
-  log "  throughput ratio linegate / baseline: $ratio"
-  row compare-baseline "$r" rps="$(kv "$d/baseline-wrk.txt" rps)" p50_ms="$(kv "$d/baseline-wrk.txt" p50_ms)" \
-    p99_ms="$(kv "$d/baseline-wrk.txt" p99_ms)" non200="$(kv "$d/baseline-wrk.txt" non200)"
-  row compare-linegate "$r" rps="$(kv "$d/wrk.txt" rps)" p50_ms="$(kv "$d/wrk.txt" p50_ms)" p99_ms="$(kv "$d/wrk.txt" p99_ms)" \
+  base=$(tsv_value compare-baseline "$r" rps)
+  [[ -n "$base" ]] && ratio=$(python3 -c "print(round($(kv "$d/wrk.txt" rps) / max(float('$base'), 1), 2))")
+  log "  $name: $(kv "$d/wrk.txt" rps) req/s, p50 $(kv "$d/wrk.txt" p50_ms) ms, p99 $(kv "$d/wrk.txt" p99_ms) ms (server-side $sp99 ms), non-200 $(kv "$d/wrk.txt" non200); backlog left on disk $($PROM value "$d/after.prom" linegate_queue_depth) events"
+  [[ -n "$ratio" ]] && log "  throughput ratio $name / baseline: $ratio"
+  row "$name" "$r" rps="$(kv "$d/wrk.txt" rps)" p50_ms="$(kv "$d/wrk.txt" p50_ms)" p99_ms="$(kv "$d/wrk.txt" p99_ms)" \
     server_p99_ms="$sp99" non200="$(kv "$d/wrk.txt" non200)" ratio="$ratio"
   # Graceful stop: the backlog stays in the journal (it would take minutes to handle at 50 ms each).
+  stop_server
+}
+
+scenario_cpu() { # run: server CPU per webhook at a fixed load: the Armeria floor, BEFORE_JAR if given, this build
+  local r="$1" C="$CPU_CONNECTIONS"
+  log "cpu #$r: $CPU_REQUESTS signed webhooks (handler 0 ms, wrk -t$WRK_THREADS -c$C, at most ${CPU_SECONDS}s) after ${WARMUP}s warm-up, fresh server each: the Armeria floor$( [[ -n "${BEFORE_JAR:-}" ]] && echo ", the earlier build"), this build"
+  cpu_at "$r" cpu-floor floor
+  if [[ -n "${BEFORE_JAR:-}" ]]; then
+    [[ -f "$BEFORE_JAR" ]] || { echo "BEFORE_JAR: no such file: $BEFORE_JAR" >&2; exit 2; }
+    BOT_JAR="$BEFORE_JAR" cpu_at "$r" cpu-before linegate
+  fi
+  cpu_at "$r" cpu linegate
+  after_vs_before "$r" "cpu-c$C" "cpu-before-c$C" cpu-after-vs-before cpu_us
+}
+
+cpu_at() { # run, label, floor | linegate (BOT_JAR or this build): CPU of the server around CPU_REQUESTS webhooks
+  local r="$1" label="$2" kind="$3" C="$CPU_CONNECTIONS" d="$RESULTS/$2-c$CPU_CONNECTIONS-$1"
+  local hz ticks0 ticks1 i drained=timeout t0 acked received dup handled lost="" hdup="" cpu_s cpu_us floor ratio=""
+  hz=$(getconf CLK_TCK)
+  mkdir -p "$d"
+  if [[ $kind == floor ]]; then
+    java -jar "$JAR" ceiling --port=$BOT_PORT >"$d/server.log" 2>&1 &
+    SERVER_PID=$!; SERVER_DATA=""
+    wait_port $BOT_PORT 60
+  else
+    start_bot 0 "${BOT_JAVA_OPTS:-}" "$d/server.log"
+  fi
+  [[ "$(cat "/proc/$SERVER_PID/comm" 2>/dev/null)" == java ]] || { echo "cpu: process $SERVER_PID is not the server JVM" >&2; exit 1; }
+  run_wrk $BOT_PORT "$C" "$WARMUP" "$WARM_BODIES" "$d/wrk-warmup.txt"
+  [[ $kind == linegate ]] && wait_drained 300 "$d/warmup" >/dev/null
+  sleep 2
+  [[ $kind == linegate ]] && scrape "$d/before.prom"
+  ticks0=$(cpu_ticks "$SERVER_PID")
+  wrk_fixed $BOT_PORT "$C" "$CPU_BODIES" "$d/wrk.txt"
+  if [[ $kind == linegate ]]; then
+    # Every event of the load handled: the queue is empty and each event received is handled or deduplicated.
+    t0=$(date +%s%N)
+    for ((i = 0; i < DRAIN_TIMEOUT * 4; i++)); do
+      scrape "$d/drain.prom"
+      if $PROM drained "$d/before.prom" "$d/drain.prom"; then
+        drained=$(python3 -c "print(round(($(date +%s%N) - $t0) / 1e9, 2))"); break
+      fi
+      sleep 0.25
+    done
+  fi
+  ticks1=$(cpu_ticks "$SERVER_PID")
+  cpu_s=$(python3 -c "print(round(($ticks1 - $ticks0) / $hz, 2))")
+  if [[ $kind == linegate ]]; then
+    scrape "$d/end.prom"
+    acked=$($PROM delta "$d/before.prom" "$d/end.prom" 'linegate_webhook_requests_total{status="200"}')
+    received=$($PROM delta "$d/before.prom" "$d/end.prom" linegate_events_received_total)
+    dup=$($PROM delta "$d/before.prom" "$d/end.prom" linegate_events_duplicate_total)
+    handled=$($PROM delta "$d/before.prom" "$d/end.prom" 'linegate_events_processed_total{outcome="handled"}')
+    counts $BOT_STATS "?from=$CPU_FIRST&to=$((CPU_FIRST + CPU_REQUESTS))" >"$d/counts.txt"
+    hdup=$(kv "$d/counts.txt" duplicates)
+    lost=$((received - dup - handled))
+  else
+    # The floor counts nothing: its webhooks are wrk's 200s (the at most CPU_CONNECTIONS requests in flight when
+    # wrk stops are answered but not counted).
+    acked=$(( $(kv "$d/wrk.txt" requests) - $(kv "$d/wrk.txt" non200) ))
+  fi
+  cpu_us=$(python3 -c "print(round($cpu_s * 1e6 / max($acked, 1), 1))")
+  floor=$(tsv_value "cpu-floor-c$C" "$r" cpu_us)
+  [[ $kind == linegate && -n "$floor" ]] && ratio=$(python3 -c "print(round($cpu_us / max(float('$floor'), 1e-9), 2))")
+  log "  $label: $(kv "$d/wrk.txt" rps) req/s, p50 $(kv "$d/wrk.txt" p50_ms) ms, p99 $(kv "$d/wrk.txt" p99_ms) ms, non-200 $(kv "$d/wrk.txt" non200), socket errors $(kv "$d/wrk.txt" socket_errors) over $(kv "$d/wrk.txt" duration_s) s"
+  if [[ $kind == linegate ]]; then
+    log "  $label: server CPU $cpu_s s for $acked webhooks acknowledged (events received $received, handled $handled, deduplicated $dup, lost $lost, run twice $hdup; all handled ${drained} s after the load): $cpu_us us per acknowledged and handled webhook$( [[ -n "$ratio" ]] && echo ", $ratio x the floor's")"
+  else
+    log "  $label: server CPU $cpu_s s for $acked requests answered 200: $cpu_us us per acknowledged request (nothing stored or handled)"
+  fi
+  if [[ "$acked" -lt "$CPU_REQUESTS" ]]; then log "  $label: only $acked of $CPU_REQUESTS webhooks within ${CPU_SECONDS}s (CPU_SECONDS)"; fi
+  row "$label-c$C" "$r" rps="$(kv "$d/wrk.txt" rps)" p50_ms="$(kv "$d/wrk.txt" p50_ms)" p99_ms="$(kv "$d/wrk.txt" p99_ms)" \
+    non200="$(kv "$d/wrk.txt" non200)" drain_s="$( [[ $kind == linegate ]] && echo "$drained")" lost="$lost" duplicates="$hdup" \
+    ratio="$ratio" cpu_s="$cpu_s" cpu_us="$cpu_us"
   stop_server
 }
 
@@ -770,6 +951,8 @@ for ((run = 1; run <= RUNS; run++)); do
       throughput-before) scenario_throughput_before "$run" ;;
       attack) scenario_attack "$run" ;;
       compare) scenario_compare "$run" ;;
+      compare-before) scenario_compare_before "$run" ;;
+      cpu) scenario_cpu "$run" ;;
       ceiling) scenario_ceiling "$run" ;;
       burst) scenario_burst "$run" ;;
       emulator-push) scenario_emulator_push "$run" ;;
@@ -785,7 +968,7 @@ for ((run = 1; run <= RUNS; run++)); do
   done
 done
 
-rm -f "$MAIN_BODIES" "$WARM_BODIES" "$RESULTS/.sample.prom"
+rm -f "$MAIN_BODIES" "$WARM_BODIES" "$CPU_BODIES" "$RESULTS/.sample.prom"
 {
   echo
   echo "Summary ($RESULTS/results.tsv); latencies in ms, p99 measured by the load generator"
@@ -797,4 +980,7 @@ rm -f "$MAIN_BODIES" "$WARM_BODIES" "$RESULTS/.sample.prom"
   echo "Store: PostgreSQL >= 0.5 x SQLite with p99 <= 50 ms; cluster takeover (drain_s) <= lease + 2 s, lost 0."
   echo "Spring (issue 13): ratio of spring-starter-hN = starter / baseline, of spring-serve-hN = serve / baseline, of spring-starter-vs-serve-hN = starter / serve; target h50: starter / baseline >= 5 with p99 < 50 ms."
   echo "Emulator with chat pages: emulator-page-chatters and -load ratio = their deliveries/s / those of emulator-page-none in the same run."
+  echo "Before/after (BEFORE_JAR): compare-linegate-before ratio = its req/s / this run's baseline; *-after-vs-before ratio = this build / the earlier one"
+  echo "(compare: req/s; cpu: CPU us per webhook, lower is better). cpu rows: cpu_s = server CPU seconds around the fixed load,"
+  echo "cpu_us = CPU us per acknowledged (and, for linegate, handled) webhook, ratio = cpu_us / the floor's (cpu-floor)."
 } | tee "$RESULTS/summary.txt"

@@ -1,6 +1,11 @@
 -- wrk script: POSTs pre-generated, distinct, signed webhook bodies to /webhook, cycling through
 -- them. Each wrk thread starts at a different offset so threads do not send the same ids together.
 -- BODIES (env) is the file written by `linegate-bench.jar gen`: "signature<TAB>body" per line.
+-- REQUESTS (env, optional): a fixed load. Each thread stops once it has its share of REQUESTS responses and
+-- then creates the file DONE_DIR/<thread number>; wrk itself runs on until -d, so the caller ends it with
+-- SIGINT once every thread's file is there (wrk then prints its results, its duration up to the signal).
+-- The requests in flight on a thread's other connections when it stops are answered by the server but not
+-- counted here: at most one per connection.
 
 local threads = {}
 local counter = 0
@@ -27,6 +32,13 @@ function init(args)
   local nthreads = tonumber(os.getenv("WRK_THREADS") or "1")
   idx = math.floor(n * tid / math.max(nthreads, 1)) % n
   non200 = 0
+  responses = 0
+  quota = nil
+  local total = tonumber(os.getenv("REQUESTS") or "")
+  if total then
+    quota = math.floor(total / math.max(nthreads, 1))
+    if tid == 0 then quota = quota + total % math.max(nthreads, 1) end
+  end
 end
 
 function request()
@@ -37,6 +49,14 @@ end
 
 function response(status, headers, body)
   if status ~= 200 then non200 = non200 + 1 end
+  if quota then
+    responses = responses + 1
+    if responses == quota then
+      local dir = os.getenv("DONE_DIR")
+      if dir then assert(io.open(dir .. "/" .. tid, "w")):close() end
+      wrk.thread:stop()
+    end
+  end
 end
 
 function done(summary, latency, requests)
