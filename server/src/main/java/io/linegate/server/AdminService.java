@@ -1,6 +1,5 @@
 package io.linegate.server;
 
-import io.linegate.runtime.ServerStatus;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.server.annotation.Blocking;
@@ -11,13 +10,14 @@ import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
 import com.linecorp.armeria.server.annotation.ProducesJson;
 import com.linecorp.armeria.server.annotation.Put;
+import io.linegate.runtime.ServerStatus;
 import io.linegate.store.DeadLetters;
 import io.linegate.store.OperatorControls;
+import io.linegate.webhook.ConversationKey;
 import io.linegate.webhook.Dispatcher;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * The operator's switches, under {@code /admin} on the admin listener and behind a bearer token:
@@ -27,7 +27,6 @@ import java.util.regex.Pattern;
  */
 @ProducesJson
 final class AdminService {
-    private static final Pattern SOURCE = Pattern.compile("^(user|group|room):[A-Za-z0-9]{1,64}$");
     private final OperatorControls controls;
     private final DeadLetters deadLetters;
     private final Dispatcher dispatcher;
@@ -83,24 +82,16 @@ final class AdminService {
         String key = normalize(source);
         if (key == null) {
             return JsonErrors.response(HttpStatus.BAD_REQUEST,
-                    "source must be a user, group or room id (U…, C…, R…) or user:/group:/room: key");
+                    "source must be a LINE user, group or room id (U…, C…, R… with 32 hexadecimal digits) or its user:/group:/room: key");
         }
         controls.setControl(OperatorControls.MUTE, key, on);
         dispatcher.refreshControls();
         return HttpResponse.ofJson(status());
     }
 
-    /** Accepts a bare LINE id and turns it into the lane key the dispatcher uses. */
+    /** A LINE id or a conversation key as the key the dispatcher uses; null if it names no conversation. */
     static String normalize(String source) {
-        String key = source;
-        if (source.startsWith("U")) {
-            key = "user:" + source;
-        } else if (source.startsWith("C")) {
-            key = "group:" + source;
-        } else if (source.startsWith("R")) {
-            key = "room:" + source;
-        }
-        return SOURCE.matcher(key).matches() ? key : null;
+        return ConversationKey.ofOperatorInput(source).map(ConversationKey::key).orElse(null);
     }
 
     /** The largest page of dead letters one request may ask for. */

@@ -2,6 +2,7 @@ package io.linegate.spring;
 
 import io.linegate.store.DeadLetters;
 import io.linegate.store.OperatorControls;
+import io.linegate.webhook.ConversationKey;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,10 +113,9 @@ public class LinegateEndpoint {
     }
 
     private static String source(String subject) {
-        if (!subject.matches("(user|group|room):[A-Za-z0-9]{1,64}")) {
-            throw new IllegalArgumentException("a source is user:ID, group:ID or room:ID, was " + subject);
-        }
-        return subject;
+        return ConversationKey.ofOperatorInput(subject).map(ConversationKey::key).orElseThrow(() -> new IllegalArgumentException(
+                "a source is a LINE user, group or room id (U..., C..., R...: a letter and 32 hexadecimal digits)"
+                        + " or user:ID, group:ID, room:ID, was " + subject));
     }
 
     private static void replay(LinegateChannel c, String id) {

@@ -305,9 +305,9 @@ class StarterTest {
         assertThat(shopQueue.path("name").asText()).isEqualTo("linegate.queue.depth");
 
         HttpResponse<String> mute = Webhooks.send(HttpRequest.newBuilder(
-                URI.create(url("/actuator/linegate/shop/mute/user:Unoisy"))).POST(HttpRequest.BodyPublishers.noBody()).build());
+                URI.create(url("/actuator/linegate/shop/mute/user:U0000000000000000000000000000beef"))).POST(HttpRequest.BodyPublishers.noBody()).build());
         assertThat(mute.statusCode()).isEqualTo(200);
-        assertThat(Webhooks.json(mute.body()).path("muted").toString()).contains("user:Unoisy");
+        assertThat(Webhooks.json(mute.body()).path("muted").toString()).contains("user:U0000000000000000000000000000beef");
         HttpResponse<String> unknown = Webhooks.get(url("/actuator/linegate/nosuchchannel"));
         assertThat(unknown.statusCode()).isEqualTo(404);
         HttpResponse<String> badSource = Webhooks.send(HttpRequest.newBuilder(

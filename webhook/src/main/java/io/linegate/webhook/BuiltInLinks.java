@@ -27,7 +27,7 @@ final class BuiltInLinks {
             }
             Event event = ctx.event();
             String user = event.source() == null ? null : event.source().userId();
-            if (user != null && switches.muted("user:" + user)) {
+            if (user != null && switches.muted(ConversationKey.user(user).key())) {
                 return Outcome.completed("muted");
             }
             return chain.proceed(ctx);

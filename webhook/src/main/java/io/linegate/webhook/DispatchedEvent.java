@@ -46,6 +46,7 @@ final class DispatchedEvent implements EventContext, ConversationState, HandlerR
     private final SentLedger ledger;
     private final EventJournal journal;
     private final AtomicInteger sends = new AtomicInteger();
+    private final ConversationKey key;
     private Map<String, String> loadedState;
     private final Map<String, String> changes = new LinkedHashMap<>();
     private volatile MessagingApiClient api;
@@ -62,6 +63,7 @@ final class DispatchedEvent implements EventContext, ConversationState, HandlerR
         this.clock = clock;
         this.ledger = ledger;
         this.journal = journal;
+        this.key = ConversationKey.parse(stored.lane());
     }
 
     @Override public Event event() { return event; }
@@ -185,12 +187,10 @@ final class DispatchedEvent implements EventContext, ConversationState, HandlerR
         }
     }
 
-    /** The group, room or user the event came from; empty for events without a source. */
+    /** The group, room or user the event came from (its key, worked out when the body was split); empty without a source. */
     @Override
     public Optional<String> conversation() {
-        JsonNode source = raw.path("source");
-        String to = source.path("groupId").asText(source.path("roomId").asText(source.path("userId").asText("")));
-        return to.isEmpty() ? Optional.empty() : Optional.of(to);
+        return key.recipient();
     }
 
     @Override

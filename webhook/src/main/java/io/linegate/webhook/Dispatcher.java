@@ -56,6 +56,11 @@ public final class Dispatcher implements AutoCloseable {
     private static final ObjectMapper SDK = SdkEvents.SDK;
     // Small enough that a split shares a commit with acknowledgements without holding them up.
     private static final int SPLIT_BATCH = 100;
+    /**
+     * Split events whose trees are kept for their handling (a few KiB each: at most about 5 MiB); past
+     * it, the oldest are parsed again from the store when their turn comes.
+     */
+    private static final int PARSED_KEPT = 2_048;
     private static final Outcome STANDBY_SEND_BLOCKED = Outcome.completed("standby_send_blocked");
 
     private final EventJournal journal;
@@ -91,6 +96,8 @@ public final class Dispatcher implements AutoCloseable {
 
     private volatile boolean running = true;
     private final BacklogCount backlog = new BacklogCount();
+    /** The trees of events this node split, until they are handled here (bounded). */
+    private final ParsedEvents parsedAtSplit = new ParsedEvents(PARSED_KEPT);
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Set<String> degradedSeen = ConcurrentHashMap.newKeySet();
 
@@ -262,7 +269,7 @@ public final class Dispatcher implements AutoCloseable {
         List<Long> consumed = new ArrayList<>(entries.size());
         for (InboxEntry entry : entries) {
             consumed.add(entry.seq());
-            WebhookBodies.split(entry, events, rejected);
+            WebhookBodies.split(entry, events, rejected, parsedAtSplit);
         }
         for (EventJournal.Rejected r : rejected) {
             log.warn("signed webhook content that is not an event was kept as dead letter {}: {}", r.eventId(), r.reason());
@@ -407,7 +414,10 @@ public final class Dispatcher implements AutoCloseable {
                 lane.ledgerSeq = head.seq();
             }
         }
-        JsonNode tree = tree(head.payload());
+        JsonNode tree = parsedAtSplit.take(head.eventId(), head.payload()); // parsed once: by the split, when it was this node's
+        if (tree == null) {
+            tree = tree(head.payload());
+        }
         SdkEvents.Parsed parsed = parse(tree, head);
         Event event = parsed.event();
         int attempt = lane.attempts + 1;

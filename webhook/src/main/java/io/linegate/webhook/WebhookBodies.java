@@ -17,7 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Splits a stored webhook body into its events, each with its conversation lane. A body is one
+ * Splits a stored webhook body into its events, each with its {@link ConversationKey}. A body is one
  * JSON document, strictly: anything after it (a second document) or a key given twice makes it
  * ambiguous, so it is rejected whole rather than read one way here and another way elsewhere. An
  * element of {@code events} that is not an object is rejected alone; the body's other events go on.
@@ -35,6 +35,11 @@ final class WebhookBodies {
      * {@code events} that is not an object.
      */
     static void split(InboxEntry entry, List<NewEvent> events, List<Rejected> rejected) {
+        split(entry, events, rejected, ParsedEvents.NONE);
+    }
+
+    /** {@link #split(InboxEntry, List, List)}, keeping each event's tree in {@code parsed} for its handling. */
+    static void split(InboxEntry entry, List<NewEvent> events, List<Rejected> rejected, ParsedEvents parsed) {
         JsonNode root;
         try {
             root = STRICT.readTree(entry.body());
@@ -63,7 +68,8 @@ final class WebhookBodies {
                     // LINE always sends an id; without one, a digest of the event still dedupes exact repeats.
                     id = "sha256:" + sha256(payload);
                 }
-                events.add(new NewEvent(id, laneOf(event, id), destination, payload, entry.receivedAt()));
+                events.add(new NewEvent(id, ConversationKey.of(event, id).key(), destination, payload, entry.receivedAt()));
+                parsed.keep(id, payload, event);
             }
             index++;
         }
@@ -73,22 +79,6 @@ final class WebhookBodies {
     private static String reason(IOException e) {
         String m = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
         return m == null ? e.getClass().getSimpleName() : m.length() > 200 ? m.substring(0, 200) + "..." : m;
-    }
-
-    /** The conversation an event belongs to: events of one lane are handled in order, one at a time. */
-    static String laneOf(JsonNode event, String eventId) {
-        JsonNode source = event.path("source");
-        switch (source.path("type").asText("")) {
-            case "user":
-                return "user:" + source.path("userId").asText("");
-            case "group":
-                return "group:" + source.path("groupId").asText("");
-            case "room":
-                return "room:" + source.path("roomId").asText("");
-            default:
-                // No source (a failed accountLink) or a source type from the future: its own lane.
-                return "event:" + eventId;
-        }
     }
 
     private static String sha256(String s) {
