@@ -5,7 +5,8 @@ import com.linecorp.bot.webhook.model.Event;
 import com.linecorp.bot.webhook.model.MessageContent;
 import com.linecorp.bot.webhook.model.MessageEvent;
 import io.linegate.webhook.EventContext;
-import io.linegate.webhook.EventHandler;
+import io.linegate.webhook.EventRouter;
+import io.linegate.webhook.NotRetryableException;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -27,12 +28,13 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * The {@link EventMapping} methods of some beans as one linegate {@link EventHandler}: the first method
- * by priority whose parameters all accept the event runs, and what it returns is the reply. Methods are
- * checked when the application starts, so a parameter or return type that cannot work fails the start
- * with the method's name, not the first event.
+ * The {@link EventMapping} methods of some beans, compiled into linegate's {@link EventRouter}: each
+ * method is a route of its priority whose matcher is its parameters (all must accept the event), tried
+ * in the official starter's order (priority, then the beans' order); what the method returns is the
+ * reply. Methods are checked when the application starts, so a parameter or return type that cannot
+ * work fails the start with the method's name, not the first event.
  */
-final class HandlerMethods implements EventHandler {
+final class HandlerMethods {
     private static final Logger log = LoggerFactory.getLogger(HandlerMethods.class);
 
     /** One parameter: whether it accepts an event, and its value for one. */
@@ -173,22 +175,21 @@ final class HandlerMethods implements EventHandler {
         return new IllegalStateException("@EventMapping method " + method.toGenericString() + " " + what);
     }
 
-    @Override
-    public void handle(EventContext ctx) throws Exception {
-        Mapping mapping = null;
+    /** The methods as routes of one router; an event no method takes is marked handled, said once per type. */
+    EventRouter router() {
+        EventRouter.Builder router = EventRouter.builder();
         for (Mapping m : mappings) {
-            if (m.accepts(ctx)) {
-                mapping = m;
-                break;
-            }
+            router.route(m.priority(), ctx -> m.accepts(ctx) ? ctx : null, (ctx, matched) -> invoke(m, ctx));
         }
-        if (mapping == null) {
+        return router.fallback(ctx -> {
             String type = ctx.event().getClass().getSimpleName();
             if (unmapped.add(type)) {
                 log.info("no @EventMapping method takes a {}; such events are marked handled (said once per type)", type);
             }
-            return;
-        }
+        }).build();
+    }
+
+    private void invoke(Mapping mapping, EventContext ctx) throws Exception {
         Object[] args = new Object[mapping.arguments().size()];
         for (int i = 0; i < args.length; i++) {
             args[i] = mapping.arguments().get(i).value(ctx);
@@ -226,7 +227,7 @@ final class HandlerMethods implements EventHandler {
             List<Message> messages = new ArrayList<>(list.size());
             for (Object o : list) {
                 if (!(o instanceof Message m)) {
-                    throw new io.linegate.webhook.NotRetryableException(mapping + " returned a list holding "
+                    throw new NotRetryableException(mapping + " returned a list holding "
                             + (o == null ? "null" : "a " + o.getClass().getName()) + "; a reply is a list of messages");
                 }
                 messages.add(m);
@@ -234,7 +235,7 @@ final class HandlerMethods implements EventHandler {
             ctx.reply(messages);
             return;
         }
-        throw new io.linegate.webhook.NotRetryableException(mapping + " returned a " + result.getClass().getName()
+        throw new NotRetryableException(mapping + " returned a " + result.getClass().getName()
                 + "; return a Message, a list of them or a CompletableFuture of one");
     }
 

@@ -6,6 +6,7 @@ import io.linegate.core.RateLimitedLog;
 import io.linegate.messaging.MessageSender;
 import io.linegate.runtime.BodyBudget;
 import io.linegate.webhook.Dispatcher;
+import io.linegate.webhook.EventRouter;
 import io.linegate.webhook.Middleware;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -92,7 +93,7 @@ public class LinegateAutoConfiguration {
     }
 
     /** The {@link EventMapping} methods of the {@link LineMessageHandler} beans of channel {@code name}. */
-    private static HandlerMethods handlers(ApplicationContext context, String name) {
+    private static EventRouter handlers(ApplicationContext context, String name) {
         List<Object> beans = new ArrayList<>();
         context.getBeansWithAnnotation(LineMessageHandler.class).forEach((beanName, bean) -> {
             LineMessageHandler a = context.findAnnotationOnBean(beanName, LineMessageHandler.class);
@@ -104,7 +105,7 @@ public class LinegateAutoConfiguration {
         log.info("LINE channel '{}': {} @EventMapping methods{}", name, methods.size(),
                 methods.size() == 0 ? " (its events are marked handled unanswered)" : "");
         methods.describe().forEach(m -> log.debug("LINE channel '{}': {}", name, m));
-        return methods;
+        return methods.router();
 
     }
 
