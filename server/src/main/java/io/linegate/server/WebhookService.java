@@ -65,6 +65,10 @@ final class WebhookService implements HttpService {
                     // Counted and logged (rate-limited) by the receiver: not a storage failure.
                     return JsonErrors.response(HttpStatus.SERVICE_UNAVAILABLE, "The bot server is overloaded; try again later");
                 }
+                if (io.linegate.store.jdbc.WriteFailures.cannotWrite(cause) != null) {
+                    // The store cannot write (disk full, read-only, I/O): said once, rate-limited, by the store.
+                    return JsonErrors.response(HttpStatus.SERVICE_UNAVAILABLE, "The webhook could not be stored");
+                }
                 log.error("could not journal a webhook; answering 503 so that it is not taken as received", error);
                 return JsonErrors.response(HttpStatus.SERVICE_UNAVAILABLE, "The webhook could not be stored");
             }

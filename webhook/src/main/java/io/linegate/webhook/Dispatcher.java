@@ -225,7 +225,9 @@ public final class Dispatcher implements AutoCloseable {
                     LockSupport.parkNanos(100_000_000L);
                 }
             } catch (RuntimeException e) {
-                log.error("dispatch pump failed; retrying in 1 s", e);
+                if (io.linegate.store.jdbc.WriteFailures.cannotWrite(e) == null) { // else said by the store, rate-limited
+                    log.error("dispatch pump failed; retrying in 1 s", e);
+                }
                 sleepQuietly(1000);
             }
         }
@@ -470,7 +472,9 @@ public final class Dispatcher implements AutoCloseable {
                 return;
             }
             if (err != null) {
-                log.error("could not {} event {}; retrying", doing, head.eventId(), err);
+                if (io.linegate.store.jdbc.WriteFailures.cannotWrite(err) == null) { // else said by the store, rate-limited
+                    log.error("could not {} event {}; retrying", doing, head.eventId(), err);
+                }
                 scheduleLater(lane, 1000);
                 return;
             }

@@ -55,6 +55,26 @@ public abstract class Database implements AutoCloseable {
         return false;
     }
 
+    /** Whether this database can write now; see {@link StoreWriteHealth}. */
+    public io.linegate.store.WriteHealth writeHealth() {
+        return io.linegate.store.WriteHealth.UNWATCHED;
+    }
+
+    /**
+     * The write {@link GroupCommitWriter#watch} tries while the store cannot write: 64 KiB that do not
+     * compress, inserted and deleted in one transaction, so that it commits only where there is room for
+     * more than a small append.
+     */
+    protected static final GroupCommitWriter.Work<Void> WRITE_PROBE = tx -> {
+        byte[] filler = new byte[64 * 1024];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(filler);
+        PreparedStatement insert = tx.prepare("INSERT INTO write_probe (filler) VALUES (?)");
+        insert.setBytes(1, filler);
+        insert.executeUpdate();
+        tx.prepare("DELETE FROM write_probe").executeUpdate();
+        return null;
+    };
+
     /** The nodes that share this database (one, for a database only one process may open). */
     public abstract io.linegate.store.Cluster cluster();
 

@@ -54,6 +54,7 @@ public final class JdbcStore implements Store {
     @Override public PendingLogins pendingLogins() { return pendingLogins; }
     @Override public LinkStore links() { return links; }
     @Override public Cluster cluster() { return cluster; }
+    @Override public io.linegate.store.WriteHealth writeHealth() { return db.writeHealth(); }
 
     @Override
     public String location() {

@@ -37,6 +37,7 @@ final class PostgresDatabase extends Database {
     private final GroupCommitWriter appender;
     private final ExecutorService writes;
     private final PostgresCluster cluster = new PostgresCluster(this);
+    private final io.linegate.store.jdbc.StoreWriteHealth health;
 
     private PostgresDatabase(String location, DataSource pool, AutoCloseable ownedPool, GroupCommitWriter appender,
                              Clock clock) {
@@ -45,6 +46,8 @@ final class PostgresDatabase extends Database {
         this.pool = pool;
         this.ownedPool = ownedPool;
         this.appender = appender;
+        this.health = new io.linegate.store.jdbc.StoreWriteHealth(location, null);
+        appender.watch(health, WRITE_PROBE);
         AtomicInteger n = new AtomicInteger();
         this.writes = Executors.newFixedThreadPool(POOL - 2, r -> {
             Thread t = new Thread(r, "linegate-store-write-" + n.incrementAndGet());
@@ -161,6 +164,7 @@ final class PostgresDatabase extends Database {
                     if (attempt < 3 && ("40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState()))) {
                         continue;
                     }
+                    health.failed(e);
                     throw new CompletionException(new StoreException("a write to the store failed (" + location + ")", e));
                 }
             }
@@ -170,6 +174,11 @@ final class PostgresDatabase extends Database {
     @Override
     public <T> CompletableFuture<T> writeGrouped(GroupCommitWriter.Work<T> work) {
         return appender.submit(work);
+    }
+
+    @Override
+    public io.linegate.store.WriteHealth writeHealth() {
+        return health;
     }
 
     @Override

@@ -42,6 +42,7 @@ final class SqliteDatabase extends Database {
     private final HikariDataSource readers;
     private final GroupCommitWriter writer;
     private final ScheduledExecutorService checkpointer;
+    private final io.linegate.store.jdbc.StoreWriteHealth health;
     private final io.linegate.store.Cluster cluster = new io.linegate.store.jdbc.SingleNodeCluster(this);
 
     private SqliteDatabase(Path dataDir, HikariDataSource readers, GroupCommitWriter writer, Clock clock) {
@@ -49,6 +50,8 @@ final class SqliteDatabase extends Database {
         this.dataDir = dataDir;
         this.readers = readers;
         this.writer = writer;
+        this.health = new io.linegate.store.jdbc.StoreWriteHealth(location(), dataDir);
+        writer.watch(health, WRITE_PROBE);
         this.checkpointer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "linegate-store-checkpointer");
             t.setDaemon(true);
@@ -148,6 +151,11 @@ final class SqliteDatabase extends Database {
     @Override
     public boolean groupedWritesWaiting() {
         return writer.urgentWaiting();
+    }
+
+    @Override
+    public io.linegate.store.WriteHealth writeHealth() {
+        return health;
     }
 
     @Override
