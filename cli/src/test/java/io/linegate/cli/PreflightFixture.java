@@ -163,6 +163,9 @@ final class PreflightFixture implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"), Linegate.class.getName(),
                 "preflight", "--url", url, "--api-base", emulator.baseUrl(), "--trust", trustBundle.toString(),
                 "--timeout", "PT5S", "--verify-requests", "5"));
+        if (admins.containsKey(url)) {
+            cmd.addAll(List.of("--admin-url", admins.get(url)));
+        }
         cmd.addAll(List.of(extra));
         Path out = Files.createTempFile(dir, "preflight", ".out");
         Path err = Files.createTempFile(dir, "preflight", ".err");
