@@ -92,6 +92,7 @@ public final class MemberSite implements AutoCloseable {
     private final String platformOrigin;
     private final String liffId;
     private final String liffSdkUrl;
+    private final io.linegate.login.ClientAddresses clientAddresses;
 
     private MemberSite(Builder b) {
         this.base = b.publicUrl.toString().replaceAll("/+$", "");
@@ -100,6 +101,8 @@ public final class MemberSite implements AutoCloseable {
         this.clock = b.clock;
         this.sessions = new Sessions(b.clock, base.startsWith("https:"));
         this.csrf = b.csrf;
+        this.clientAddresses = b.trustedProxies.isEmpty() ? io.linegate.login.ClientAddresses.direct()
+                : io.linegate.login.ClientAddresses.trusting(b.trustedProxies);
         URI platform = b.platform;
         this.platformOrigin = platform.getScheme() + "://" + platform.getRawAuthority();
         this.login = LineLogin.builder(b.channelId, b.channelSecret, b.store.pendingLogins())
@@ -398,8 +401,10 @@ public final class MemberSite implements AutoCloseable {
                 form(req).get("csrf"), client(ctx));
     }
 
-    private static String client(ServiceRequestContext ctx) {
-        return ctx.clientAddress().getHostAddress();
+    /** The client's address for the login limits: the peer's, or behind a trusted proxy the one it forwards. */
+    private String client(ServiceRequestContext ctx) {
+        List<String> forwarded = ctx.request().headers().getAll("x-forwarded-for");
+        return clientAddresses.of(ctx.remoteAddress().getAddress(), forwarded.isEmpty() ? null : String.join(",", forwarded));
     }
 
     private static String friendNotice(boolean friend) {
@@ -490,6 +495,7 @@ public final class MemberSite implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Map<String, Secret> members = Map.of();
         private CsrfTokens csrf = CsrfTokens.random();
+        private List<String> trustedProxies = List.of();
 
         private Builder(Store store, String channelId, Secret channelSecret) {
             this.store = store;
@@ -514,6 +520,16 @@ public final class MemberSite implements AutoCloseable {
 
         /** The key of the site's CSRF tokens [random: one process]; processes of one site share one. */
         public Builder csrfTokens(CsrfTokens csrf) { this.csrf = csrf; return this; }
+
+        /**
+         * The reverse proxies in front of the site (addresses or CIDR ranges) whose {@code X-Forwarded-For}
+         * names the client for the login limits [none: the peer is the client]; see {@link io.linegate.login.ClientAddresses}.
+         */
+        public Builder trustedProxies(List<String> proxies) {
+            io.linegate.login.ClientAddresses.trusting(proxies); // refuses a bad entry now, naming it
+            this.trustedProxies = List.copyOf(proxies);
+            return this;
+        }
 
         public MemberSite build() {
             if (publicUrl == null) {
