@@ -230,8 +230,20 @@ public final class MemberSite implements AutoCloseable {
 
     /** The sign-in form, with the browser's sign-in cookie (made here if it has none) and a token bound to it. */
     private HttpResponse signInPage(AggregatedHttpRequest req, HttpStatus status, String notice, String next) {
+        return signInPage(req, status, notice, next, true);
+    }
+
+    /**
+     * @param mayReset whether a browser without the sign-in cookie gets a new one: not for a refused
+     *                 post, which may come from another site (a cross-site post carries no SameSite=Strict
+     *                 cookie, so a new one would replace the form's cookie in the browser's open tab)
+     */
+    private HttpResponse signInPage(AggregatedHttpRequest req, HttpStatus status, String notice, String next, boolean mayReset) {
         String id = cookie(req, Sessions.SIGN_IN_COOKIE);
         String setCookie = null;
+        if (!mayReset && (id == null || id.isEmpty())) {
+            return html(status, Pages.message("Refused", notice));
+        }
         if (id == null || id.isEmpty()) {
             id = Pkce.randomToken(32);
             setCookie = sessions.signInCookie(id);
@@ -247,7 +259,8 @@ public final class MemberSite implements AutoCloseable {
         String signInId = cookie(req, Sessions.SIGN_IN_COOKIE);
         if (signInId == null || !csrf.matches("sign-in:" + signInId, form.get("csrf"))) {
             // A cross-site post has no sign-in cookie (SameSite=Strict): another site cannot sign this browser in.
-            return signInPage(req, HttpStatus.FORBIDDEN, "The sign-in form expired or did not come from this site; sign in again.", next);
+            return signInPage(req, HttpStatus.FORBIDDEN, "The sign-in form expired or did not come from this site; sign in again.",
+                    next, false);
         }
         String member = form.get("member", "");
         Secret password = members.get(member);
@@ -258,11 +271,17 @@ public final class MemberSite implements AutoCloseable {
         return redirect(next, sessions.setCookie(s));
     }
 
+    /**
+     * Only with the session's CSRF token, and only then is the cookie cleared: a post from another
+     * site carries no session cookie (SameSite=Strict) and no token, and changes nothing (answering it
+     * with a cleared cookie would sign the browser out while the session lived on).
+     */
     private HttpResponse signOut(ServiceRequestContext ctx, AggregatedHttpRequest req, Optional<Session> session) {
-        if (session.isPresent() && !csrf.matches(session.get().id(), form(req).get("csrf"))) {
-            return html(HttpStatus.FORBIDDEN, Pages.message("Refused", "The form is stale; reload the page."));
+        if (session.isEmpty() || !csrf.matches(session.get().id(), form(req).get("csrf"))) {
+            return html(HttpStatus.FORBIDDEN, Pages.message("Refused",
+                    "The sign-out form is stale or did not come from this site; nothing was changed. Reload the page."));
         }
-        session.ifPresent(s -> sessions.end(s.id()));
+        sessions.end(session.get().id());
         return redirect("/", sessions.clearCookie());
     }
 
