@@ -1,7 +1,5 @@
 package io.linegate.cli;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import io.linegate.cli.preflight.Deployment;
 import io.linegate.cli.preflight.Preflight;
 import io.linegate.cli.preflight.Report;
@@ -13,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -85,12 +82,16 @@ final class PreflightCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the results as JSON (for CI pipelines).")
     boolean json;
 
+    @Option(names = "--debug", paramLabel = "FILE", description = "Write the probes' log (TLS handshakes, HTTP"
+            + " clients, at DEBUG) to FILE; without it they log nothing, and standard output holds the report only.")
+    Path debug;
+
     @Override
     public Integer call() {
         Deployment.Target target = target();
         PrintWriter out = spec.commandLine().getOut();
         Report report;
-        try (QuietLibraries quiet = new QuietLibraries(json); Deployment d = new Deployment(target)) {
+        try (PreflightLogging quiet = PreflightLogging.during(debug); Deployment d = new Deployment(target)) {
             report = Preflight.run(d);
         }
         if (json) {
@@ -143,35 +144,5 @@ final class PreflightCommand implements Callable<Integer> {
             throw new IllegalArgumentException(option + " must be an http(s):// URL with a host name, not " + u);
         }
         return u;
-    }
-
-    /**
-     * With {@code --json}, standard output must hold the JSON document only: the HTTP and TLS libraries
-     * may log a warning about a server under test, so they are quieted for the run.
-     */
-    private static final class QuietLibraries implements AutoCloseable {
-        private static final List<String> NAMES = List.of("com.linecorp.armeria", "io.netty");
-        private final List<Level> saved = new ArrayList<>();
-        private final boolean on;
-
-        QuietLibraries(boolean on) {
-            this.on = on;
-            if (on) {
-                for (String name : NAMES) {
-                    Logger l = (Logger) LoggerFactory.getLogger(name);
-                    saved.add(l.getLevel());
-                    l.setLevel(Level.OFF);
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            if (on) {
-                for (int i = 0; i < NAMES.size(); i++) {
-                    ((Logger) LoggerFactory.getLogger(NAMES.get(i))).setLevel(saved.get(i));
-                }
-            }
-        }
     }
 }

@@ -165,6 +165,29 @@ final class PreflightFixture implements AutoCloseable {
         return Cli.run(env, args.toArray(new String[0]));
     }
 
+    /**
+     * Runs preflight against {@code url} as an operator does, in a JVM of its own with the logging
+     * configuration shipped in the jar; gives its standard output and standard error.
+     */
+    String[] preflightInChildJvm(Map<String, String> env, String url, String... extra) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dlogback.configurationFile=" + Linegate.class.getResource("/logback.xml"),
+                "-cp", System.getProperty("java.class.path"), Linegate.class.getName(),
+                "preflight", "--url", url, "--api-base", emulator.baseUrl(), "--trust", trustBundle.toString(),
+                "--timeout", "PT5S", "--verify-requests", "5"));
+        if (admins.containsKey(url)) {
+            cmd.addAll(List.of("--admin-url", admins.get(url)));
+        }
+        cmd.addAll(List.of(extra));
+        Path out = Files.createTempFile(dir, "preflight", ".out");
+        Path err = Files.createTempFile(dir, "preflight", ".err");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("preflight finished").isTrue();
+        return new String[] {Files.readString(out), Files.readString(err)};
+    }
+
     /** Runs preflight with {@code --json} and returns the document, failing the test if stdout is not JSON. */
     JsonNode preflightJson(Map<String, String> env, String url, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of(extra));

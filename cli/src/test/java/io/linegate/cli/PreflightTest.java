@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,6 +128,28 @@ class PreflightTest {
     }
 
     // ---- the bot server as LINE sees it ----------------------------------------------------------
+
+    @Test
+    void preflightPrintsItsReportAndNothingElseWhileItsProbesLogToTheDebugFileOnly() throws Exception {
+        // The real server refuses TLS 1.1: the probe's refused handshake makes Netty log a warning with a stack trace.
+        String url = f.serveUrl();
+        Path debug = dir.resolve("preflight-debug.log");
+        String[] run = f.preflightInChildJvm(f.env(), url, "--debug", debug.toString());
+        String[] lines = run[0].split("\n");
+        assertThat(lines[0]).isEqualTo("linegate preflight " + url);
+        assertThat(lines[lines.length - 1]).matches("\\d+ passed, \\d+ warnings, \\d+ failed, \\d+ skipped.*");
+        assertThat(Arrays.asList(lines).subList(1, lines.length - 1)).as(run[0])
+                .allMatch(l -> l.matches("(PASS|WARN|FAIL|SKIP)  .*\\[.*]"), "is a check's line");
+        assertThat(run[0]).contains("PASS  TLS versions");
+        assertThat(run[1]).as("standard error").isEmpty();
+        assertThat(Files.readString(debug)).as("the probes' log, kept in the debug file")
+                .contains("DEBUG").containsIgnoringCase("handshake");
+
+        String[] quiet = f.preflightInChildJvm(f.env(), url);
+        assertThat(quiet[0]).doesNotContain("DefaultChannelPipeline").doesNotContain("Exception");
+        assertThat(quiet[0].split("\n")).hasSameSizeAs(lines);
+        assertThat(quiet[1]).isEmpty();
+    }
 
     @Test
     void aServerOfferingOnlyTls11Fails() throws Exception {

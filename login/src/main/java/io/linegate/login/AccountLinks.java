@@ -108,7 +108,8 @@ public final class AccountLinks {
      */
     public String startLink(LinkRequest request, String linkToken, boolean replaceConfirmed) {
         LineLogin.checkMember(csrf, request);
-        if (!starts.tryStart(request.clientAddress(), clock.instant())) {
+        // Counted per member (signed in: checked above), never against the anonymous cap of an address.
+        if (!starts.tryStart("member:" + request.memberId(), clock.instant())) {
             log.warn("a client started too many account links this minute; refused with 429");
             throw RequestRefusedException.tooMany();
         }
@@ -283,7 +284,7 @@ public final class AccountLinks {
         /** The tokens that guard starting and confirming links: the same as {@link LineLogin}'s. */
         public Builder csrfTokens(CsrfTokens csrf) { this.csrf = Objects.requireNonNull(csrf, "csrf"); return this; }
 
-        /** How many links one client address may start a minute [20], and how many addresses are counted [10,000]. */
+        /** How many links one signed-in member may start a minute [20], and how many members are counted [10,000]. */
         public Builder startLimit(int perClientPerMinute, int maxClients) {
             this.startsPerClientPerMinute = perClientPerMinute;
             this.maxTrackedClients = maxClients;

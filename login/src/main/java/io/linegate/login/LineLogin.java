@@ -59,7 +59,9 @@ public final class LineLogin {
     private final IdTokenVerifier verifier;
     private final PendingLogins pending;
     private final CsrfTokens csrf;
-    private final StartLimit starts;
+    private final StartLimit starts; // anonymous sign-ins, per client address
+    private final StartLimit memberStarts; // links started by signed-in members, per member
+    private final int maxPendingLogins;
     private final Clock clock;
 
     private LineLogin(Builder b) {
@@ -67,6 +69,8 @@ public final class LineLogin {
         this.pending = b.pending;
         this.csrf = b.csrf;
         this.starts = new StartLimit(b.startsPerClientPerMinute, b.maxTrackedClients);
+        this.memberStarts = new StartLimit(b.startsPerClientPerMinute, b.maxTrackedClients);
+        this.maxPendingLogins = b.maxPendingLogins;
         this.clock = b.clock;
         this.api = new LoginApi(b.apiBase, b.channelId, b.channelSecret);
         this.verifier = new IdTokenVerifier(b.channelId, b.channelSecret, new LineJwks(b.apiBase, b.clock), b.clock, b.skew);
@@ -80,23 +84,35 @@ public final class LineLogin {
      * Starts a sign-in with LINE for the client at {@code clientAddress}. It never links: its callback
      * gives a verified LINE user id and nothing else.
      *
+     * <p>Anonymous: counted against the client's address (see {@link ClientAddresses} behind a
+     * proxy), and the oldest anonymous logins still pending beyond {@link Builder#maxPendingLogins}
+     * are dropped, so that no flood can fill the store or refuse a newcomer.
+     *
      * @throws RequestRefusedException 429 when this client started too many logins this minute
      */
     public LoginFlow.Begin begin(String redirectUri, LoginFlow.Options options, String clientAddress) {
-        admit(clientAddress);
-        return flow.begin(redirectUri, options, null);
+        admit(starts, clientAddress);
+        LoginFlow.Begin begin = flow.begin(redirectUri, options, null);
+        int evicted = pending.evictOldestAnonymous(maxPendingLogins);
+        if (evicted > 0) {
+            log.warn("more than {} anonymous logins pending: the oldest {} dropped", maxPendingLogins, evicted);
+        }
+        return begin;
     }
 
     /**
      * Starts a login that links the signed-in member's LINE account: call it for a POST whose CSRF
      * token ({@link CsrfTokens#issue}) matches the member's session.
      *
-     * @throws RequestRefusedException 403 without a matching CSRF token; 429 when this client started
+     * <p>Counted per member, never against the anonymous cap of the member's address: a flood of
+     * anonymous starts from the same network does not hold a signed-in member up.
+     *
+     * @throws RequestRefusedException 403 without a matching CSRF token; 429 when this member started
      *                                 too many logins this minute
      */
     public LoginFlow.Begin beginLink(String redirectUri, LoginFlow.Options options, LinkRequest request) {
         checkMember(csrf, request);
-        admit(request.clientAddress());
+        admit(memberStarts, "member:" + request.memberId());
         return flow.begin(redirectUri, options, request.memberId());
     }
 
@@ -109,8 +125,8 @@ public final class LineLogin {
         }
     }
 
-    private void admit(String clientAddress) {
-        if (!starts.tryStart(clientAddress, clock.instant())) {
+    private void admit(StartLimit limit, String client) {
+        if (!limit.tryStart(client, clock.instant())) {
             log.warn("a client started too many logins this minute; refused with 429");
             throw RequestRefusedException.tooMany();
         }
@@ -179,6 +195,7 @@ public final class LineLogin {
         private CsrfTokens csrf = CsrfTokens.random();
         private int startsPerClientPerMinute = 20;
         private int maxTrackedClients = 10_000;
+        private int maxPendingLogins = 10_000;
 
         private Builder(String channelId, Secret channelSecret, PendingLogins pending) {
             this.channelId = Objects.requireNonNull(channelId, "channelId");
@@ -205,12 +222,27 @@ public final class LineLogin {
         public Builder csrfTokens(CsrfTokens csrf) { this.csrf = Objects.requireNonNull(csrf, "csrf"); return this; }
 
         /**
-         * How many logins one client address may start a minute [20], and how many addresses are
-         * counted at most in a minute [10,000]; beyond either, {@code 429}.
+         * How many logins one client address (or, for links, one signed-in member) may start a minute
+         * [20], beyond which {@code 429}; and how many clients are counted at most in a minute [10,000],
+         * beyond which the client counted first is forgotten (a newcomer is never refused).
          */
         public Builder startLimit(int perClientPerMinute, int maxClients) {
             this.startsPerClientPerMinute = perClientPerMinute;
             this.maxTrackedClients = maxClients;
+            return this;
+        }
+
+        /**
+         * How many anonymous logins may be pending at once in the store, shared by every process
+         * [10,000]: beyond it the oldest are dropped (their visitors start again), so that a flood
+         * from many addresses neither fills the store nor refuses a new visitor. Links started by
+         * signed-in members are not counted.
+         */
+        public Builder maxPendingLogins(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxPendingLogins must be at least 1");
+            }
+            this.maxPendingLogins = n;
             return this;
         }
 

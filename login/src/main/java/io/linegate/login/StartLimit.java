@@ -1,20 +1,21 @@
 package io.linegate.login;
 
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * How many logins or links one client may start per minute, so that anonymous requests cannot fill
- * the store: a count per client address in the current minute. Memory is bounded: at most
- * {@code maxClients} addresses are counted in a minute, and a new address beyond them is refused
- * until the minute turns (so a flood from many addresses is capped too, at
- * {@code maxClients * perMinute} starts a minute).
+ * How many logins or links one client (an address, or a signed-in member) may start per minute: a
+ * count per client in the current minute. Memory is bounded: at most {@code maxClients} clients are
+ * counted in a minute, and a new one beyond them pushes out the client counted first, so that a
+ * flood from many addresses never refuses a newcomer (what bounds the store against such a flood is
+ * the global bound on pending logins, {@link io.linegate.store.PendingLogins#evictOldestAnonymous}).
  */
 final class StartLimit {
     private final int perMinute;
     private final int maxClients;
-    private final Map<String, int[]> counts = new HashMap<>();
+    private final Map<String, int[]> counts = new LinkedHashMap<>(); // in the order first counted
     private long minute = Long.MIN_VALUE;
 
     StartLimit(int perMinute, int maxClients) {
@@ -36,7 +37,9 @@ final class StartLimit {
         int[] count = counts.get(key);
         if (count == null) {
             if (counts.size() >= maxClients) {
-                return false;
+                Iterator<String> first = counts.keySet().iterator();
+                first.next();
+                first.remove();
             }
             count = new int[1];
             counts.put(key, count);

@@ -134,6 +134,8 @@ public final class ServerStatus {
             m.put("reachable", false);
             m.put("error", e.getClass().getSimpleName());
         }
+        m.put("writable", store.writeHealth().writable());
+        store.writeHealth().problem().ifPresent(p -> m.put("writeProblem", p));
         if (dataDir != null) {
             m.put("dataDir", dataDir.toAbsolutePath().toString());
             try {

@@ -1,6 +1,7 @@
 package io.linegate.runtime;
 
 import io.linegate.core.WebhookSignature;
+import io.linegate.store.WriteFailures;
 import io.linegate.webhook.WebhookReceiver;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -50,6 +51,9 @@ public final class WebhookFront {
         }
         if (cause instanceof WebhookReceiver.OverloadedException) {
             return WebhookAnswer.OVERLOADED; // counted and logged (rate-limited) by the receiver
+        }
+        if (WriteFailures.cannotWrite(cause) != null) {
+            return WebhookAnswer.NOT_STORED; // the store cannot write (disk full, read-only, I/O): said once, by the store
         }
         log.error("could not journal a webhook; answering 503 so that it is not taken as received", cause);
         return WebhookAnswer.NOT_STORED;

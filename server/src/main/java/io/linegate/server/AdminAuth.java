@@ -18,11 +18,19 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The admin API's bearer token, checked in constant time, with wrong tokens limited per client
- * address (a request without one is a 401 and no guess): {@value #BURST} failures at once, then one
- * more every {@value #REFILL_MILLIS} ms. An address over its limit is answered {@code 429} with {@code Retry-After} before its token is even
- * looked at, so that guessing the token is as slow as the limit whatever the guesser's speed. The
- * table of addresses is bounded; a full table forgets the addresses whose allowance is whole again.
+ * The admin API's bearer token: the valid token always works, and wrong tokens are limited per
+ * client address (a request without one is a 401 and no guess): {@value #BURST} failures at once,
+ * then one more every {@value #REFILL_MILLIS} ms, a wrong token beyond that answered {@code 429} with
+ * {@code Retry-After}.
+ *
+ * <p>The token is compared first, in constant time, and exactly: the credentials must be
+ * {@code Bearer} (any case), one space and the token byte for byte (RFC 6750 section 2.1), so a token
+ * with a space, another character around it or a second space is wrong. Only then does a wrong one
+ * count against its address, so that another process on the operator's machine sending wrong tokens
+ * cannot lock the operator out. Guessing gains nothing from that: the token has at least 128 bits
+ * ({@value #MIN_TOKEN_LENGTH} hexadecimal digits), which no rate of guesses finds. (A space after the
+ * header value is not the token's on HTTP/1.1: the protocol strips it before anyone sees it.)
+ * The table of addresses is bounded; a full table forgets the addresses whose allowance is whole again.
  */
 final class AdminAuth implements DecoratingHttpServiceFunction {
     /** The shortest token accepted at start-up: 128 bits as 32 hexadecimal digits. */
@@ -76,9 +84,14 @@ final class AdminAuth implements DecoratingHttpServiceFunction {
     @Override
     public HttpResponse serve(HttpService delegate, ServiceRequestContext ctx, HttpRequest req) throws Exception {
         InetAddress client = ctx.clientAddress();
+        String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION, "");
+        boolean bearer = auth.regionMatches(true, 0, "Bearer ", 0, 7);
+        if (bearer && token.matches(auth.substring(7))) {
+            return delegate.serve(ctx, req);
+        }
         long now = System.nanoTime();
         Allowance allowance = failures.get(client);
-        if (allowance != null && allowance.exhausted(now)) {
+        if (bearer && allowance != null && allowance.exhausted(now)) {
             clientErrors.warn("{} {} {} from {}: too many failed admin authentications; answered 429",
                     ctx.id().text(), ctx.method(), ctx.path(), client.getHostAddress());
             return HttpResponse.of(ResponseHeaders.builder(HttpStatus.TOO_MANY_REQUESTS).contentType(MediaType.JSON_UTF_8)
@@ -86,26 +99,22 @@ final class AdminAuth implements DecoratingHttpServiceFunction {
                     com.linecorp.armeria.common.HttpData.ofUtf8(JsonErrors.body(
                             "Too many failed authentications; try again later")));
         }
-        String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION, "");
-        if (!auth.startsWith("Bearer ")) {
+        if (!bearer) {
             // No token presented is not a guess (a probe such as linegate preflight's): 401, not counted.
             clientErrors.info("{} {} {} from {}: no admin token; answered 401", ctx.id().text(), ctx.method(),
                     ctx.path(), client.getHostAddress());
             return JsonErrors.response(HttpStatus.UNAUTHORIZED, "Admin token required");
         }
-        if (!token.matches(auth.substring(7))) {
-            if (allowance == null) {
-                if (failures.size() >= MAX_ADDRESSES) {
-                    forgetWhole(now);
-                }
-                allowance = failures.computeIfAbsent(client, a -> new Allowance());
+        if (allowance == null) {
+            if (failures.size() >= MAX_ADDRESSES) {
+                forgetWhole(now);
             }
-            allowance.fail(now);
-            clientErrors.info("{} {} {} from {}: wrong admin token; answered 401", ctx.id().text(),
-                    ctx.method(), ctx.path(), client.getHostAddress());
-            return JsonErrors.response(HttpStatus.UNAUTHORIZED, "Admin token required");
+            allowance = failures.computeIfAbsent(client, a -> new Allowance());
         }
-        return delegate.serve(ctx, req);
+        allowance.fail(now);
+        clientErrors.info("{} {} {} from {}: wrong admin token; answered 401", ctx.id().text(),
+                ctx.method(), ctx.path(), client.getHostAddress());
+        return JsonErrors.response(HttpStatus.UNAUTHORIZED, "Admin token required");
     }
 
     private void forgetWhole(long now) {

@@ -96,6 +96,9 @@ final class JsonErrors implements ServerErrorHandler {
                     remote(ctx), cause.getMessage());
             return overloaded();
         }
+        if (ClientAbort.is(cause)) {
+            return clientAbort(ctx, cause);
+        }
         log.error("unexpected error serving {} {}", ctx.method(), ctx.path(), cause);
         return response(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error; see the server log for request " + ctx.id().text());
     }
@@ -111,6 +114,13 @@ final class JsonErrors implements ServerErrorHandler {
         String message = status == HttpStatus.REQUEST_ENTITY_TOO_LARGE ? TOO_LARGE
                 : status == HttpStatus.REQUEST_TIMEOUT ? TOO_SLOW : status.reasonPhrase();
         return AggregatedHttpResponse.of(status, MediaType.JSON_UTF_8, body(message));
+    }
+
+    /** The client went away before its answer: one rate-limited line, counted as {@link ClientAbort#STATUS}. */
+    HttpResponse clientAbort(ServiceRequestContext ctx, Throwable cause) {
+        clientErrors.info("{} {} {} from {}: the client went away before its answer ({}); counted as {}",
+                ctx.id().text(), ctx.method(), ctx.path(), remote(ctx), ClientAbort.name(cause), ClientAbort.STATUS.code());
+        return response(ClientAbort.STATUS, "Client closed request");
     }
 
     void clientError(ServiceRequestContext ctx, String what, HttpStatus status) {

@@ -18,6 +18,8 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerPort;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
+import com.linecorp.armeria.server.healthcheck.HealthCheckStatus;
+import com.linecorp.armeria.server.healthcheck.HealthChecker;
 import com.linecorp.armeria.server.healthcheck.SettableHealthChecker;
 import io.linegate.core.Secret;
 import io.linegate.core.WebhookSignature;
@@ -109,6 +111,9 @@ public final class LinegateServer implements AutoCloseable {
         BodyBudgetDecorator budget = new BodyBudgetDecorator(new BodyBudget(b.maxBodyBytesInFlight, b.maxBodyBytes, registry),
                 clientErrors);
         this.webhookErrors = errors;
+        HealthChecker storeWritable = HealthChecker.of(() -> java.util.concurrent.CompletableFuture.completedFuture( // not
+                new HealthCheckStatus(store.writeHealth().writable(), 250)), Duration.ofMillis(250)); // ready while it cannot write
+        StoreMeters.bind(registry, store, runtime.localStoreDir().orElse(null));
         ServerBuilder sb = Server.builder();
         SessionProtocol protocol = tls ? SessionProtocol.HTTPS : SessionProtocol.HTTP;
         this.publicListener = new ServerPort(new InetSocketAddress(b.host, b.port), protocol);
@@ -134,7 +139,8 @@ public final class LinegateServer implements AutoCloseable {
         sb.virtualHost(publicListener)
                 .service(b.webhookPath, new WebhookService(receiver, errors).decorate(delegate -> (ctx, req) -> {
                     if (ready.isHealthy()) {
-                        return delegate.serve(ctx, req);
+                        return store.writeHealth().writable() ? delegate.serve(ctx, req) // logged by the store
+                                : JsonErrors.response(HttpStatus.SERVICE_UNAVAILABLE, "The bot server cannot store webhooks now; try again later");
                     }
                     HttpService warming = warmUpService;
                     Secret token = warmUpToken;
@@ -145,7 +151,7 @@ public final class LinegateServer implements AutoCloseable {
                     return JsonErrors.response(HttpStatus.SERVICE_UNAVAILABLE, "The bot server is starting; try again later");
                 }))
                 // Ready: webhooks are acknowledged (after the warm-up). Live: the process answers.
-                .service("/health", HealthCheckService.builder().checkers(ready).build())
+                .service("/health", HealthCheckService.builder().checkers(ready, storeWritable).build())
                 .service("/health/live", HealthCheckService.of());
         RuntimeConfig config = runtime.config();
         ServerStatus status = new ServerStatus(b.bot.name(), b.webhookPath, b.tls.toString(),
@@ -158,7 +164,7 @@ public final class LinegateServer implements AutoCloseable {
             this.adminListener = new ServerPort(new InetSocketAddress(b.adminHost, b.adminPort), protocol);
             sb.port(adminListener);
             var admin = sb.virtualHost(adminListener)
-                    .service("/health", HealthCheckService.builder().checkers(ready).build())
+                    .service("/health", HealthCheckService.builder().checkers(ready, storeWritable).build())
                     .service("/health/live", HealthCheckService.of())
                     .service("/metrics", (ctx, req) -> HttpResponse.of(HttpStatus.OK,
                             MediaType.parse("text/plain; version=0.0.4; charset=utf-8"), registry.scrape()));

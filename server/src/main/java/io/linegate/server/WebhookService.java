@@ -68,6 +68,11 @@ final class WebhookService implements HttpService {
                     e.httpStatus());
             return JsonErrors.response(e.httpStatus(), e.httpStatus().reasonPhrase());
         }
+        if (ClientAbort.is(cause)) {
+            // The client went away: the error handler, which sees the same failure, says so once.
+            log.debug("{} webhook body not received: {}", ctx.id().text(), cause.toString());
+            return JsonErrors.response(ClientAbort.STATUS, "Client closed request");
+        }
         if (cause instanceof RequestTimeoutException || cause instanceof ResponseCompleteException
                 || cause instanceof ClosedStreamException || cause instanceof CancelledSubscriptionException
                 || cause instanceof AbortedStreamException || cause instanceof ClosedSessionException) {

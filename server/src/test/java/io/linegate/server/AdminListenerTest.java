@@ -3,6 +3,10 @@ package io.linegate.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.client.WebClient;
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.RequestHeaders;
 import io.linegate.core.Secret;
 import java.net.ConnectException;
 import java.net.URI;
@@ -12,6 +16,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -118,14 +126,70 @@ class AdminListenerTest {
         assertThat(limited.statusCode()).isEqualTo(429);
         assertThat(limited.headers().firstValue("retry-after")).isPresent();
         assertThat(limited.body()).startsWith("{\"message\":");
-        // Over the limit, even the right token waits: guessing cannot go faster than the limit.
-        assertThat(call("GET", controls, ADMIN.reveal()).statusCode()).isEqualTo(429);
+        // Over the limit, the right token still works: only wrong ones are limited.
+        assertThat(call("GET", controls, ADMIN.reveal()).statusCode()).isEqualTo(200);
+        assertThat(call("GET", controls, "wrong-token-still").statusCode()).isEqualTo(429);
         // Another address is not held up by this one.
         assertThat(RawHttp.sendFrom("127.0.0.2", server.adminPort(), "GET /admin/controls HTTP/1.1\r\nHost: x\r\n"
                 + "Authorization: Bearer " + ADMIN.reveal() + "\r\nConnection: close\r\n\r\n", 2000).statuses())
                 .containsExactly(200);
         Thread.sleep(AdminAuth.REFILL_MILLIS + 200);
         assertThat(call("GET", controls, ADMIN.reveal()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theOperatorsTokenIsAcceptedDuringAWrongTokenFloodFromTheSameAddress() throws Exception {
+        start("127.0.0.1", "127.0.0.1");
+        String controls = "http://127.0.0.1:" + server.adminPort() + "/admin/controls";
+        AtomicBoolean flooding = new AtomicBoolean(true);
+        AtomicInteger limited = new AtomicInteger();
+        AtomicInteger sent = new AtomicInteger();
+        Thread flood = new Thread(() -> {
+            while (flooding.get()) {
+                try {
+                    if (call("GET", controls, "wrong-token-" + sent.incrementAndGet()).statusCode() == 429) {
+                        limited.incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        flood.start();
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> limited.get() > 0);
+            for (int i = 0; i < 10; i++) {
+                assertThat(call("GET", controls, ADMIN.reveal()).statusCode()).as("the operator's try " + i).isEqualTo(200);
+                Thread.sleep(100);
+            }
+        } finally {
+            flooding.set(false);
+            flood.join(10_000);
+        }
+        assertThat(sent.get()).as("wrong tokens sent during the operator's tries").isGreaterThan(20);
+        assertThat(limited.get()).as("wrong tokens answered 429").isGreaterThan(sent.get() / 2);
+    }
+
+    @Test
+    void theTokenIsComparedExactly() throws Exception {
+        start("127.0.0.1", "127.0.0.1");
+        String controls = "http://127.0.0.1:" + server.adminPort() + "/admin/controls";
+        assertThat(call("GET", controls, ADMIN.reveal()).statusCode()).isEqualTo(200);
+        assertThat(call("GET", controls, " " + ADMIN.reveal()).statusCode()).isEqualTo(401);
+        assertThat(call("GET", controls, ADMIN.reveal() + " x").statusCode()).isEqualTo(401);
+        assertThat(call("GET", controls, ADMIN.reveal().substring(1)).statusCode()).isEqualTo(401);
+        assertThat(call("GET", controls, ADMIN.reveal().toUpperCase(java.util.Locale.ROOT)).statusCode()).isEqualTo(401);
+        // HTTP/2 carries a header value as it was sent, trailing space included: that is not the token.
+        try (ClientFactory factory = ClientFactory.builder().build()) {
+            WebClient h2c = WebClient
+                    .builder("h2c://127.0.0.1:" + server.adminPort()).factory(factory).build();
+            Function<String, Integer> status = value -> h2c.execute(
+                    RequestHeaders.builder(HttpMethod.GET,
+                            "/admin/controls").add("authorization", value).build()).aggregate().join().status().code();
+            assertThat(status.apply("Bearer " + ADMIN.reveal())).isEqualTo(200);
+            assertThat(status.apply("Bearer " + ADMIN.reveal() + " ")).isEqualTo(401);
+            assertThat(status.apply("Bearer " + ADMIN.reveal() + "\t")).isEqualTo(401);
+        }
     }
 
     @Test

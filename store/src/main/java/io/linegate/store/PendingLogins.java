@@ -16,8 +16,9 @@ import java.time.Instant;
  *       used and returns it as one atomic step: of any number of concurrent callers (in any number of
  *       processes) with the right state, exactly one gets the login.</li>
  *   <li><b>Expiry.</b> A login is usable only before its {@code expiresAt}. {@link #purgeExpired}
- *       deletes every login, used or not, whose {@code expiresAt} has passed, so anonymous visitors
- *       cannot make the store grow without bound.</li>
+ *       deletes every login, used or not, whose {@code expiresAt} has passed, and
+ *       {@link #evictOldestAnonymous} bounds the anonymous ones, so anonymous visitors cannot make the
+ *       store grow without bound.</li>
  * </ul>
  */
 public interface PendingLogins {
@@ -33,6 +34,15 @@ public interface PendingLogins {
 
     /** Deletes every login whose {@code expiresAt} is at or before {@code now}; returns how many. */
     int purgeExpired(Instant now);
+
+    /**
+     * Keeps at most {@code keep} unused anonymous logins (those that link no member), deleting the
+     * oldest beyond them (by expiry; every login lives as long): a global bound that a flood of
+     * anonymous starts from many addresses meets by pushing out the oldest attempts, never by refusing
+     * a new visitor. Logins started by signed-in members to link their account are never deleted
+     * here. Returns how many were deleted.
+     */
+    int evictOldestAnonymous(int keep);
 
     /**
      * A login in progress. {@code linkMemberId} is the member of the site who started it to link their

@@ -52,6 +52,11 @@ public interface Store extends AutoCloseable {
     /** The nodes sharing this store and their partitions. */
     Cluster cluster();
 
+    /** Whether the store can write now (see {@link WriteHealth}). */
+    default WriteHealth writeHealth() {
+        return WriteHealth.UNWATCHED;
+    }
+
     /** Where this store lives, fit for logs: never a password. */
     String location();
 

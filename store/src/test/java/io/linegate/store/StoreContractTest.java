@@ -413,6 +413,30 @@ public abstract class StoreContractTest {
     }
 
     @Test
+    void theOldestAnonymousLoginsAreEvictedBeyondTheBoundAndMembersLinksNever() {
+        try (Store store = open()) {
+            for (int i = 0; i < 10; i++) {
+                store.pendingLogins().savePendingLogin(new PendingLogins.PendingLogin("anon-" + i, "state-digest", "n", "v",
+                        "u", null, T0.plusSeconds(i), T0.plusSeconds(600 + i)));
+            }
+            store.pendingLogins().savePendingLogin(new PendingLogins.PendingLogin("member-link", "state-digest", "n", "v",
+                    "u", "member-7", T0, T0.plusSeconds(600)));
+            assertThat(store.pendingLogins().evictOldestAnonymous(4)).isEqualTo(6);
+            assertThat(store.pendingLogins().evictOldestAnonymous(4)).isZero();
+            for (int i = 0; i < 6; i++) {
+                assertThat(store.pendingLogins().usePendingLogin("anon-" + i, "state-digest", T0.plusSeconds(20)).refusal())
+                        .as("anon-" + i).isEqualTo(PendingLogins.Use.Refusal.NO_SUCH_LOGIN);
+            }
+            for (int i = 6; i < 10; i++) {
+                assertThat(store.pendingLogins().usePendingLogin("anon-" + i, "state-digest", T0.plusSeconds(20)).login())
+                        .as("anon-" + i).isNotNull();
+            }
+            assertThat(store.pendingLogins().usePendingLogin("member-link", "state-digest", T0.plusSeconds(20)).login())
+                    .isNotNull();
+        }
+    }
+
+    @Test
     void purgingDeletesExpiredLoginsUsedOrNotAndKeepsLiveOnes() {
         try (Store store = open()) {
             store.pendingLogins().savePendingLogin(login("old-used", null));

@@ -10,6 +10,7 @@ import io.linegate.store.EventJournal.NewEvent;
 import io.linegate.store.EventJournal.StoredEvent;
 import io.linegate.store.ConversationStates;
 import io.linegate.store.Store;
+import io.linegate.store.WriteFailures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -231,7 +232,9 @@ public final class Dispatcher implements AutoCloseable {
                     LockSupport.parkNanos(100_000_000L);
                 }
             } catch (RuntimeException e) {
-                log.error("dispatch pump failed; retrying in 1 s", e);
+                if (WriteFailures.cannotWrite(e) == null) { // else said by the store, rate-limited
+                    log.error("dispatch pump failed; retrying in 1 s", e);
+                }
                 sleepQuietly(1000);
             }
         }
@@ -488,7 +491,9 @@ public final class Dispatcher implements AutoCloseable {
                 return;
             }
             if (err != null) {
-                log.error("could not {} event {}; retrying", doing, head.eventId(), err);
+                if (WriteFailures.cannotWrite(err) == null) { // else said by the store, rate-limited
+                    log.error("could not {} event {}; retrying", doing, head.eventId(), err);
+                }
                 scheduleLater(lane, 1000);
                 return;
             }

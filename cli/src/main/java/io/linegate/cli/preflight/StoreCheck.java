@@ -21,6 +21,10 @@ final class StoreCheck extends Check {
         if (!s.path("reachable").asBoolean()) {
             return fail(where + " did not answer (" + s.path("error").asText("no status") + ")");
         }
+        if (!s.path("writable").asBoolean(true)) {
+            return fail(where + " cannot write (" + s.path("writeProblem").asText("no reason given")
+                    + "): the server is not ready and webhooks are answered 503");
+        }
         if (!s.has("usableBytes")) {
             return pass(where + " answers; its disk space is not the server's to report (not a local SQLite directory)");
         }

@@ -2,6 +2,7 @@ package io.linegate.store.jdbc;
 
 import io.linegate.store.Cluster;
 import io.linegate.store.StoreException;
+import io.linegate.store.WriteHealth;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +11,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 
 /**
@@ -55,6 +57,26 @@ public abstract class Database implements AutoCloseable {
     public boolean groupedWritesWaiting() {
         return false;
     }
+
+    /** Whether this database can write now; see {@link StoreWriteHealth}. */
+    public WriteHealth writeHealth() {
+        return WriteHealth.UNWATCHED;
+    }
+
+    /**
+     * The write {@link GroupCommitWriter#watch} tries while the store cannot write: 64 KiB that do not
+     * compress, inserted and deleted in one transaction, so that it commits only where there is room for
+     * more than a small append.
+     */
+    protected static final GroupCommitWriter.Work<Void> WRITE_PROBE = tx -> {
+        byte[] filler = new byte[64 * 1024];
+        ThreadLocalRandom.current().nextBytes(filler);
+        PreparedStatement insert = tx.prepare("INSERT INTO write_probe (filler) VALUES (?)");
+        insert.setBytes(1, filler);
+        insert.executeUpdate();
+        tx.prepare("DELETE FROM write_probe").executeUpdate();
+        return null;
+    };
 
     /** The nodes that share this database (one, for a database only one process may open). */
     public abstract Cluster cluster();

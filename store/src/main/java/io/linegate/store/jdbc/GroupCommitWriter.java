@@ -1,8 +1,10 @@
 package io.linegate.store.jdbc;
 
+import io.linegate.store.WriteFailures;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,10 +39,18 @@ import org.slf4j.LoggerFactory;
  * write lock is taken when a group starts, so a read-then-write cannot interleave with another
  * process's writer, and no lock is held between groups. Without one, the connection runs with
  * auto-commit off and each group ends with a commit.
+ *
+ * <p>A failed group leaves the connection clean for the next: it is rolled back with a statement of its
+ * own (SQLite may have rolled it back already, after {@code SQLITE_FULL} or an I/O error, and a
+ * prepared {@code ROLLBACK} that failed so cannot be run again), and the statements it prepared are
+ * prepared afresh. With {@link #watch}, a group that failed because the store cannot write
+ * ({@link WriteFailures}) fails whole (retrying its writes one by one would fail each again) and makes
+ * the store unwritable; a probe write then runs every second until one commits.
  */
 public final class GroupCommitWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
     private static final int MAX_BATCH = 2_000;
+    private static final long PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** A unit of work inside a transaction. */
     public interface Work<T> {
@@ -127,23 +137,24 @@ public final class GroupCommitWriter implements AutoCloseable {
     private static final class Session {
         final Connection connection;
         final Tx tx;
-        final PreparedStatement begin;
-        final PreparedStatement commit;
-        final PreparedStatement rollback;
+        final String beginSql;
+        PreparedStatement begin;
+        PreparedStatement commit;
 
         Session(Connection connection, String beginSql) throws SQLException {
             this.connection = connection;
             this.tx = new Tx(connection);
+            this.beginSql = beginSql;
             if (beginSql != null) {
-                this.begin = connection.prepareStatement(beginSql);
-                this.commit = connection.prepareStatement("COMMIT");
-                this.rollback = connection.prepareStatement("ROLLBACK");
+                prepareTransactionStatements();
             } else {
                 connection.setAutoCommit(false);
-                this.begin = null;
-                this.commit = null;
-                this.rollback = null;
             }
+        }
+
+        private void prepareTransactionStatements() throws SQLException {
+            this.begin = connection.prepareStatement(beginSql);
+            this.commit = connection.prepareStatement("COMMIT");
         }
 
         void begin() throws SQLException {
@@ -161,23 +172,55 @@ public final class GroupCommitWriter implements AutoCloseable {
             }
         }
 
+        /**
+         * Undoes the failed group and prepares its statements afresh: the SQLite driver cannot run again
+         * a prepared statement whose execution failed ("statement is not executing"), so reusing them
+         * would leave the next group's transaction open for ever ("cannot start a transaction within a
+         * transaction").
+         */
         void rollback() {
             tx.discardBatches();
             try {
-                if (rollback != null) {
-                    rollback.execute();
+                if (beginSql != null) {
+                    try (Statement st = connection.createStatement()) {
+                        st.execute("ROLLBACK");
+                    }
                 } else {
                     connection.rollback();
                 }
             } catch (SQLException e) {
-                // No transaction was open (BEGIN itself failed), or the connection is gone: nothing to undo.
+                // No transaction was open (BEGIN failed, or SQLite rolled it back itself after SQLITE_FULL
+                // or an I/O error), or the connection is gone: nothing to undo.
                 log.debug("rollback: {}", e.getMessage());
+            }
+            tx.closeStatements();
+            if (beginSql != null) {
+                closeTransactionStatements();
+                try {
+                    prepareTransactionStatements();
+                } catch (SQLException e) {
+                    // The connection is gone: broken() says so and the writer reconnects.
+                    log.debug("preparing BEGIN/COMMIT again: {}", e.getMessage());
+                    begin = null;
+                }
+            }
+        }
+
+        private void closeTransactionStatements() {
+            for (PreparedStatement ps : new PreparedStatement[] {begin, commit}) {
+                try {
+                    if (ps != null) {
+                        ps.close();
+                    }
+                } catch (SQLException e) {
+                    log.debug("close: {}", e.getMessage());
+                }
             }
         }
 
         boolean broken() {
             try {
-                return connection.isClosed() || !connection.isValid(2);
+                return (beginSql != null && begin == null) || connection.isClosed() || !connection.isValid(2);
             } catch (SQLException e) {
                 return true;
             }
@@ -185,12 +228,8 @@ public final class GroupCommitWriter implements AutoCloseable {
 
         void close() {
             tx.closeStatements();
+            closeTransactionStatements();
             try {
-                if (begin != null) {
-                    begin.close();
-                    commit.close();
-                    rollback.close();
-                }
                 connection.close();
             } catch (SQLException e) {
                 log.debug("closing the writer connection: {}", e.getMessage());
@@ -208,6 +247,9 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final Thread thread;
     private Session session; // the writer thread's own
     private volatile boolean running = true;
+    private volatile StoreWriteHealth health; // null: unwatched
+    private volatile Work<?> probe;
+    private long lastProbe; // the writer thread's own
 
     /**
      * @param beginSql {@code BEGIN IMMEDIATE} for SQLite (explicit transactions), or null to run with
@@ -220,6 +262,17 @@ public final class GroupCommitWriter implements AutoCloseable {
         this.thread = new Thread(this::loop, name);
         this.thread.setDaemon(true);
         this.thread.start();
+    }
+
+    /**
+     * Reports this writer's failures to {@code health}: a group that fails because the store cannot
+     * write fails whole and makes it unwritable; from then on, {@code probe} (a small write that needs
+     * room, such as an insert that is deleted again) runs once a second, and the store is writable again
+     * once it or a group of urgent writes commits (other writes, deletes say, may fit where appends don't).
+     */
+    public void watch(StoreWriteHealth health, Work<?> probe) {
+        this.probe = probe;
+        this.health = health;
     }
 
     /** Queues a write; it commits after the writes submitted before it, and after every urgent one waiting. */
@@ -281,9 +334,10 @@ public final class GroupCommitWriter implements AutoCloseable {
         List<Task<?>> batch = new ArrayList<>(MAX_BATCH);
         while (running || !isEmpty()) {
             try {
+                probeIfUnwritable();
                 boolean ofUrgent = takeGroup(batch);
                 if (!batch.isEmpty()) {
-                    commitGroup(batch, !ofUrgent);
+                    commitGroup(batch, !ofUrgent, ofUrgent);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -293,6 +347,16 @@ public final class GroupCommitWriter implements AutoCloseable {
             }
         }
         failRemaining();
+    }
+
+    private void probeIfUnwritable() {
+        StoreWriteHealth h = health;
+        long now = System.nanoTime();
+        if (h == null || h.writable() || now - lastProbe < PROBE_INTERVAL_NANOS) {
+            return;
+        }
+        lastProbe = now;
+        commitGroup(new ArrayList<>(List.of(new Task<>(probe, new CompletableFuture<>()))), false, true);
     }
 
     /** Fills {@code batch} with the urgent writes if any wait, else with the others; true if urgent. */
@@ -345,12 +409,16 @@ public final class GroupCommitWriter implements AutoCloseable {
      * Runs a group in one transaction and commits it. With {@code yieldToUrgent}, urgent writes that
      * arrive meanwhile join the transaction and the group's writes not yet run wait for the next one.
      */
-    private void commitGroup(List<Task<?>> batch, boolean yieldToUrgent) {
+    private void commitGroup(List<Task<?>> batch, boolean yieldToUrgent, boolean showsWritable) {
+        StoreWriteHealth h = health;
         Session s;
         try {
             s = session();
         } catch (SQLException e) {
             // The database is unreachable: fail fast, so that callers answer at once (a webhook gets 503).
+            if (h != null) {
+                h.failed(e);
+            }
             batch.forEach(t -> t.result().completeExceptionally(e));
             return;
         }
@@ -381,19 +449,27 @@ public final class GroupCommitWriter implements AutoCloseable {
             s.commit();
         } catch (SQLException | RuntimeException e) {
             s.rollback();
+            boolean cannotWrite = h != null && WriteFailures.cannotWrite(e) != null;
+            if (h != null) {
+                h.failed(e);
+            }
             if (s.broken()) {
                 log.warn("the store's writer connection broke ({}); reconnecting", e.getMessage());
                 s.close();
                 session = null;
                 batch.forEach(t -> t.result().completeExceptionally(e));
-            } else if (batch.size() == 1) {
-                batch.get(0).result().completeExceptionally(e);
+            } else if (batch.size() == 1 || cannotWrite) {
+                // One write, or none could be written: each fails with the group's cause.
+                batch.forEach(t -> t.result().completeExceptionally(e));
             } else {
                 for (Task<?> task : batch) {
-                    commitGroup(new ArrayList<>(List.of(task)), false);
+                    commitGroup(new ArrayList<>(List.of(task)), false, showsWritable);
                 }
             }
             return;
+        }
+        if (showsWritable && h != null) {
+            h.committed();
         }
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).complete(results.get(i));

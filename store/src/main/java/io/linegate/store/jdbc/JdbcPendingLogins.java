@@ -68,4 +68,15 @@ final class JdbcPendingLogins implements PendingLogins {
     public int purgeExpired(Instant now) {
         return db.update("DELETE FROM pending_logins WHERE expires_at <= ?", ps -> ps.setLong(1, now.toEpochMilli())).join();
     }
+
+    @Override
+    public int evictOldestAnonymous(int keep) {
+        if (keep < 0) {
+            throw new IllegalArgumentException("keep must not be negative");
+        }
+        // The newest `keep` stay; the rest go (LIMIT before OFFSET: SQLite needs one, PostgreSQL takes it).
+        return db.update("DELETE FROM pending_logins WHERE id_hash IN (SELECT id_hash FROM pending_logins"
+                + " WHERE link_member_id IS NULL AND used_at IS NULL ORDER BY expires_at DESC, id_hash LIMIT "
+                + Integer.MAX_VALUE + " OFFSET ?)", ps -> ps.setInt(1, keep)).join();
+    }
 }

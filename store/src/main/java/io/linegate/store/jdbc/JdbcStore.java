@@ -12,6 +12,7 @@ import io.linegate.store.PendingLogins;
 import io.linegate.store.RateBucketStore;
 import io.linegate.store.Store;
 import io.linegate.store.TokenStore;
+import io.linegate.store.WriteHealth;
 
 /** A store in a SQL database: one class per storage interface over one {@link Database}. */
 public final class JdbcStore implements Store {
@@ -54,6 +55,7 @@ public final class JdbcStore implements Store {
     @Override public PendingLogins pendingLogins() { return pendingLogins; }
     @Override public LinkStore links() { return links; }
     @Override public Cluster cluster() { return cluster; }
+    @Override public WriteHealth writeHealth() { return db.writeHealth(); }
 
     @Override
     public String location() {

@@ -3,7 +3,9 @@ package io.linegate.store.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.linegate.store.Cluster;
+import io.linegate.store.WriteHealth;
 import io.linegate.store.StoreException;
+import io.linegate.store.jdbc.StoreWriteHealth;
 import io.linegate.store.jdbc.Database;
 import io.linegate.store.jdbc.Dialect;
 import io.linegate.store.jdbc.GroupCommitWriter;
@@ -41,6 +43,7 @@ final class PostgresDatabase extends Database {
     private final GroupCommitWriter appender;
     private final ExecutorService writes;
     private final PostgresCluster cluster = new PostgresCluster(this);
+    private final StoreWriteHealth health;
 
     private PostgresDatabase(String location, DataSource pool, AutoCloseable ownedPool, GroupCommitWriter appender,
                              Clock clock) {
@@ -49,6 +52,8 @@ final class PostgresDatabase extends Database {
         this.pool = pool;
         this.ownedPool = ownedPool;
         this.appender = appender;
+        this.health = new StoreWriteHealth(location, null);
+        appender.watch(health, WRITE_PROBE);
         AtomicInteger n = new AtomicInteger();
         this.writes = Executors.newFixedThreadPool(POOL - 2, r -> {
             Thread t = new Thread(r, "linegate-store-write-" + n.incrementAndGet());
@@ -165,6 +170,7 @@ final class PostgresDatabase extends Database {
                     if (attempt < 3 && ("40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState()))) {
                         continue;
                     }
+                    health.failed(e);
                     throw new CompletionException(new StoreException("a write to the store failed (" + location + ")", e));
                 }
             }
@@ -174,6 +180,11 @@ final class PostgresDatabase extends Database {
     @Override
     public <T> CompletableFuture<T> writeGrouped(GroupCommitWriter.Work<T> work) {
         return appender.submit(work);
+    }
+
+    @Override
+    public WriteHealth writeHealth() {
+        return health;
     }
 
     @Override

@@ -3,7 +3,9 @@ package io.linegate.store.sqlite;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.linegate.store.Cluster;
+import io.linegate.store.WriteHealth;
 import io.linegate.store.StoreException;
+import io.linegate.store.jdbc.StoreWriteHealth;
 import io.linegate.store.jdbc.Database;
 import io.linegate.store.jdbc.Dialect;
 import io.linegate.store.jdbc.GroupCommitWriter;
@@ -44,6 +46,7 @@ final class SqliteDatabase extends Database {
     private final HikariDataSource readers;
     private final GroupCommitWriter writer;
     private final ScheduledExecutorService checkpointer;
+    private final StoreWriteHealth health;
     private final Cluster cluster = new SingleNodeCluster(this);
 
     private SqliteDatabase(Path dataDir, HikariDataSource readers, GroupCommitWriter writer, Clock clock) {
@@ -51,6 +54,8 @@ final class SqliteDatabase extends Database {
         this.dataDir = dataDir;
         this.readers = readers;
         this.writer = writer;
+        this.health = new StoreWriteHealth(location(), dataDir);
+        writer.watch(health, WRITE_PROBE);
         this.checkpointer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "linegate-store-checkpointer");
             t.setDaemon(true);
@@ -150,6 +155,11 @@ final class SqliteDatabase extends Database {
     @Override
     public boolean groupedWritesWaiting() {
         return writer.urgentWaiting();
+    }
+
+    @Override
+    public WriteHealth writeHealth() {
+        return health;
     }
 
     @Override

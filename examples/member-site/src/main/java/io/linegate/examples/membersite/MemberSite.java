@@ -19,6 +19,7 @@ import io.linegate.core.Secret;
 import io.linegate.examples.membersite.Sessions.Session;
 import io.linegate.login.AccountLinks;
 import io.linegate.login.CallbackUrls;
+import io.linegate.login.ClientAddresses;
 import io.linegate.login.CsrfTokens;
 import io.linegate.login.IdTokenVerifier;
 import io.linegate.login.LiffAuth;
@@ -92,6 +93,7 @@ public final class MemberSite implements AutoCloseable {
     private final String platformOrigin;
     private final String liffId;
     private final String liffSdkUrl;
+    private final ClientAddresses clientAddresses;
 
     private MemberSite(Builder b) {
         this.base = b.publicUrl.toString().replaceAll("/+$", "");
@@ -100,6 +102,8 @@ public final class MemberSite implements AutoCloseable {
         this.clock = b.clock;
         this.sessions = new Sessions(b.clock, base.startsWith("https:"));
         this.csrf = b.csrf;
+        this.clientAddresses = b.trustedProxies.isEmpty() ? ClientAddresses.direct()
+                : ClientAddresses.trusting(b.trustedProxies);
         URI platform = b.platform;
         this.platformOrigin = platform.getScheme() + "://" + platform.getRawAuthority();
         this.login = LineLogin.builder(b.channelId, b.channelSecret, b.store.pendingLogins())
@@ -227,8 +231,20 @@ public final class MemberSite implements AutoCloseable {
 
     /** The sign-in form, with the browser's sign-in cookie (made here if it has none) and a token bound to it. */
     private HttpResponse signInPage(AggregatedHttpRequest req, HttpStatus status, String notice, String next) {
+        return signInPage(req, status, notice, next, true);
+    }
+
+    /**
+     * @param mayReset whether a browser without the sign-in cookie gets a new one: not for a refused
+     *                 post, which may come from another site (a cross-site post carries no SameSite=Strict
+     *                 cookie, so a new one would replace the form's cookie in the browser's open tab)
+     */
+    private HttpResponse signInPage(AggregatedHttpRequest req, HttpStatus status, String notice, String next, boolean mayReset) {
         String id = cookie(req, Sessions.SIGN_IN_COOKIE);
         String setCookie = null;
+        if (!mayReset && (id == null || id.isEmpty())) {
+            return html(status, Pages.message("Refused", notice));
+        }
         if (id == null || id.isEmpty()) {
             id = Pkce.randomToken(32);
             setCookie = sessions.signInCookie(id);
@@ -244,7 +260,8 @@ public final class MemberSite implements AutoCloseable {
         String signInId = cookie(req, Sessions.SIGN_IN_COOKIE);
         if (signInId == null || !csrf.matches("sign-in:" + signInId, form.get("csrf"))) {
             // A cross-site post has no sign-in cookie (SameSite=Strict): another site cannot sign this browser in.
-            return signInPage(req, HttpStatus.FORBIDDEN, "The sign-in form expired or did not come from this site; sign in again.", next);
+            return signInPage(req, HttpStatus.FORBIDDEN, "The sign-in form expired or did not come from this site; sign in again.",
+                    next, false);
         }
         String member = form.get("member", "");
         Secret password = members.get(member);
@@ -255,11 +272,17 @@ public final class MemberSite implements AutoCloseable {
         return redirect(next, sessions.setCookie(s));
     }
 
+    /**
+     * Only with the session's CSRF token, and only then is the cookie cleared: a post from another
+     * site carries no session cookie (SameSite=Strict) and no token, and changes nothing (answering it
+     * with a cleared cookie would sign the browser out while the session lived on).
+     */
     private HttpResponse signOut(ServiceRequestContext ctx, AggregatedHttpRequest req, Optional<Session> session) {
-        if (session.isPresent() && !csrf.matches(session.get().id(), form(req).get("csrf"))) {
-            return html(HttpStatus.FORBIDDEN, Pages.message("Refused", "The form is stale; reload the page."));
+        if (session.isEmpty() || !csrf.matches(session.get().id(), form(req).get("csrf"))) {
+            return html(HttpStatus.FORBIDDEN, Pages.message("Refused",
+                    "The sign-out form is stale or did not come from this site; nothing was changed. Reload the page."));
         }
-        session.ifPresent(s -> sessions.end(s.id()));
+        sessions.end(session.get().id());
         return redirect("/", sessions.clearCookie());
     }
 
@@ -398,8 +421,10 @@ public final class MemberSite implements AutoCloseable {
                 form(req).get("csrf"), client(ctx));
     }
 
-    private static String client(ServiceRequestContext ctx) {
-        return ctx.clientAddress().getHostAddress();
+    /** The client's address for the login limits: the peer's, or behind a trusted proxy the one it forwards. */
+    private String client(ServiceRequestContext ctx) {
+        List<String> forwarded = ctx.request().headers().getAll("x-forwarded-for");
+        return clientAddresses.of(ctx.remoteAddress().getAddress(), forwarded.isEmpty() ? null : String.join(",", forwarded));
     }
 
     private static String friendNotice(boolean friend) {
@@ -490,6 +515,7 @@ public final class MemberSite implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Map<String, Secret> members = Map.of();
         private CsrfTokens csrf = CsrfTokens.random();
+        private List<String> trustedProxies = List.of();
 
         private Builder(Store store, String channelId, Secret channelSecret) {
             this.store = store;
@@ -514,6 +540,16 @@ public final class MemberSite implements AutoCloseable {
 
         /** The key of the site's CSRF tokens [random: one process]; processes of one site share one. */
         public Builder csrfTokens(CsrfTokens csrf) { this.csrf = csrf; return this; }
+
+        /**
+         * The reverse proxies in front of the site (addresses or CIDR ranges) whose {@code X-Forwarded-For}
+         * names the client for the login limits [none: the peer is the client]; see {@link io.linegate.login.ClientAddresses}.
+         */
+        public Builder trustedProxies(List<String> proxies) {
+            ClientAddresses.trusting(proxies); // refuses a bad entry now, naming it
+            this.trustedProxies = List.copyOf(proxies);
+            return this;
+        }
 
         public MemberSite build() {
             if (publicUrl == null) {

@@ -1,6 +1,7 @@
 package io.linegate.examples.membersite;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.linegate.core.Secret;
 import io.linegate.store.Store;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -157,6 +159,31 @@ class MemberSiteTest {
         }
         assertThat(redirected).isEqualTo(20);
         assertThat(refused).isEqualTo(10);
+    }
+
+    @Test
+    void behindATrustedProxyEachForwardedClientHasItsOwnAllowance() throws Exception {
+        site.close();
+        site = MemberSite.builder(store, "1234567890", Secret.of("0123456789abcdef0123456789abcdef", "login secret"))
+                .platform(URI.create("http://127.0.0.1:9")).publicUrl(URI.create("http://localhost:0")).listen("127.0.0.1", 0)
+                .trustedProxies(List.of("127.0.0.0/8")).build().start();
+        base = "http://127.0.0.1:" + site.port();
+        Function<String, Integer> loginFrom = client -> {
+            try {
+                return http.send(HttpRequest.newBuilder(URI.create(base + "/login/line")).header("X-Forwarded-For", client)
+                        .GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        for (int i = 0; i < 20; i++) {
+            assertThat(loginFrom.apply("198.51.100.1")).isEqualTo(303);
+        }
+        assertThat(loginFrom.apply("198.51.100.1")).as("that client is over its cap").isEqualTo(429);
+        assertThat(loginFrom.apply("198.51.100.2")).as("another client behind the same proxy").isEqualTo(303);
+        assertThat(loginFrom.apply("198.51.100.2, 198.51.100.1")).as("the proxy's entry is the one believed").isEqualTo(429);
+        assertThatThrownBy(() -> MemberSite.builder(store, "1", Secret.of("s", "s")).trustedProxies(List.of("proxy.example")))
+                .hasMessageContaining("'proxy.example'");
     }
 
     @Test

@@ -99,7 +99,7 @@ class ZeroClickLinkBrowserTest {
         // 1. Sign the victim in to the attacker's membership, then start a link by a GET.
         browser.driver().get(attackerOrigin + "/sign-in-then-link");
         browser.until().until(d -> d.getCurrentUrl().startsWith(fixture.site));
-        assertThat(browser.text("notice")).contains("did not come from this site");
+        assertThat(browser.text("message")).contains("did not come from this site");
 
         // 2. Post the link form directly.
         browser.driver().get(attackerOrigin + "/link");

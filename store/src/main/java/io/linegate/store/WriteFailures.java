@@ -1,0 +1,69 @@
+package io.linegate.store;
+
+import java.sql.SQLException;
+import org.sqlite.SQLiteException;
+
+/**
+ * Which failures of a write mean that the store cannot write at all, whatever is written (its disk
+ * full, its file system read-only, an I/O error), as opposed to one write's own fault (a constraint,
+ * a bug): the former make the store not ready until it can write again, and retrying the writes of
+ * a group one by one would only fail each again.
+ */
+public final class WriteFailures {
+    // SQLite's primary result codes (the low byte of an extended one): https://www.sqlite.org/rescode.html
+    private static final int SQLITE_READONLY = 8;
+    private static final int SQLITE_IOERR = 10;
+    private static final int SQLITE_FULL = 13;
+    private static final int SQLITE_CANTOPEN = 14;
+
+    private WriteFailures() {
+    }
+
+    /** Why the store cannot write, if {@code e} (or a cause of it) says so; null for any other failure. */
+    public static String cannotWrite(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql) {
+                String reason = reason(sql);
+                if (reason != null) {
+                    return reason;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String reason(SQLException e) {
+        String state = e.getSQLState();
+        if (state != null && state.length() == 5 && !state.startsWith("0")) {
+            // PostgreSQL's SQLSTATE classes: https://www.postgresql.org/docs/current/errcodes-appendix.html
+            switch (state) {
+                case "53100":
+                    return "the database server's disk is full (disk_full)";
+                case "53000":
+                case "53200":
+                    return "the database server is out of resources (" + state + ")";
+                case "58030":
+                    return "the database server had an I/O error (io_error)";
+                case "25006":
+                    return "the database is read-only (read_only_sql_transaction)";
+                default:
+                    break;
+            }
+        }
+        if (e instanceof SQLiteException) {
+            switch (e.getErrorCode() & 0xff) {
+                case SQLITE_FULL:
+                    return "the disk is full (SQLITE_FULL)";
+                case SQLITE_READONLY:
+                    return "the database file is read-only (SQLITE_READONLY)";
+                case SQLITE_IOERR:
+                    return "an I/O error (SQLITE_IOERR)";
+                case SQLITE_CANTOPEN:
+                    return "the database file cannot be opened (SQLITE_CANTOPEN)";
+                default:
+                    break;
+            }
+        }
+        return null;
+    }
+}
