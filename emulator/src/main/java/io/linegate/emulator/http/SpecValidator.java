@@ -6,13 +6,13 @@ import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.report.LevelResolver;
 import com.atlassian.oai.validator.report.ValidationReport;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.common.QueryParams;
 import io.linegate.emulator.domain.ApiException.Detail;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,15 +23,27 @@ import java.util.List;
  */
 public final class SpecValidator {
     private final OpenApiInteractionValidator validator;
+    private final SpecFailures failures;
 
-    private SpecValidator(OpenApiInteractionValidator validator) {
+    private SpecValidator(OpenApiInteractionValidator validator, JsonNode spec) {
         this.validator = validator;
+        this.failures = new SpecFailures(spec);
     }
 
-    /** Loads the bundled spec. Parsing takes a moment, so an emulator does it once. */
+    /**
+     * Loads the bundled spec with LINE's documented {@link Tolerances}. Parsing takes a moment, so
+     * an emulator does it once.
+     */
     public static SpecValidator messagingApi() {
+        JsonNode tree = messagingApiTree();
+        String json;
+        try {
+            json = io.linegate.core.Json.mapper().writeValueAsString(tree);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return new SpecValidator(OpenApiInteractionValidator
-                .createForInlineApiSpecification(discriminatorsRequired(resource("/openapi/messaging-api.yml")))
+                .createForInlineApiSpecification(json)
                 .withLevelResolver(LevelResolver.create()
                         .withLevel("validation.request.security", ValidationReport.Level.IGNORE)
                         .withLevel("validation.request.contentType", ValidationReport.Level.IGNORE)
@@ -44,7 +56,7 @@ public final class SpecValidator {
                         .build())
                 // Subtypes are allOf(Message, {...}); merged, so that neither half rejects the other's fields.
                 .withResolveCombinators(true)
-                .build());
+                .build(), tree);
     }
 
     /**
@@ -89,10 +101,16 @@ public final class SpecValidator {
         }
     }
 
-    /** The bundled messaging-api.yml as a tree, with the same amendments the validator uses. */
-    public static com.fasterxml.jackson.databind.JsonNode messagingApiTree() {
+    /**
+     * The bundled messaging-api.yml as a tree, with the same amendments the validator uses: LINE's
+     * documented {@link Tolerances}, then the discriminator amendments above.
+     */
+    public static JsonNode messagingApiTree() {
         try {
-            return io.linegate.core.Json.mapper().readTree(discriminatorsRequired(resource("/openapi/messaging-api.yml")));
+            JsonNode root = io.linegate.core.Json.yaml().readTree(resource("/openapi/messaging-api.yml"));
+            Tolerances.applyMessagingApi((com.fasterxml.jackson.databind.node.ObjectNode) root);
+            amend(root);
+            return root;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -124,43 +142,7 @@ public final class SpecValidator {
         if (!req.content().isEmpty()) {
             b.withBody(req.content().array());
         }
-        ValidationReport report = validator.validateRequest(b.build());
-        List<Detail> out = new ArrayList<>();
-        for (ValidationReport.Message m : report.getMessages()) {
-            if (m.getLevel() != ValidationReport.Level.ERROR) {
-                continue;
-            }
-            String property = m.getContext()
-                    .flatMap(ValidationReport.MessageContext::getPointers)
-                    .map(p -> property(p.getInstance()))
-                    .orElseGet(() -> m.getContext().flatMap(ValidationReport.MessageContext::getParameter)
-                            .map(p -> p.getName()).orElse(null));
-            out.add(new Detail(clean(m.getMessage()), property));
-        }
-        return out;
+        return failures.details(validator.validateRequest(b.build()));
     }
 
-    /** {@code /messages/0/text} -> {@code messages[0].text}, LINE's property notation. */
-    static String property(String pointer) {
-        if (pointer == null || pointer.isEmpty() || pointer.equals("/")) {
-            return null;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (String part : pointer.substring(1).split("/")) {
-            if (part.matches("\\d+")) {
-                sb.append('[').append(part).append(']');
-            } else {
-                if (sb.length() > 0) {
-                    sb.append('.');
-                }
-                sb.append(part.replace("~1", "/").replace("~0", "~"));
-            }
-        }
-        return sb.toString();
-    }
-
-    /** Drops the validator's "[Path '/x'] " prefix: the property carries the path. */
-    private static String clean(String message) {
-        return message.replaceFirst("^\\[Path '[^']*'\\]\\s*", "");
-    }
 }
