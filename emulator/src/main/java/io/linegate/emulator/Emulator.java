@@ -116,7 +116,7 @@ public final class Emulator implements AutoCloseable {
         // Last: whatever messaging-api.yml defines and nothing above simulates.
         messaging.registerUnsimulated(router, Specs.messagingApiTree());
         ApiService service = new ApiService(router, tokens, limiter, faults, clock,
-                config.validateRequests ? Specs.messagingApi() : null);
+                config.validateRequests ? List.of(Specs.manageAudience(), Specs.messagingApi()) : List.of());
 
         ServerBuilder sb = com.linecorp.armeria.server.Server.builder();
         sb.http(new InetSocketAddress(config.host, config.port));
@@ -131,6 +131,7 @@ public final class Emulator implements AutoCloseable {
         });
         // The control API takes images as Base64, so it gets a larger body limit than the LINE paths.
         sb.route().pathPrefix(ControlApi.PREFIX + "/").maxRequestLength(64L * 1024 * 1024).build(service);
+        MessagingApi.uploadPaths().forEach((path, max) -> sb.route().path(path).maxRequestLength(max).build(service));
         // The chat page: its files and its live streams (what it reads is on the router).
         chat.serve(sb);
         sb.serviceUnder("/", service);

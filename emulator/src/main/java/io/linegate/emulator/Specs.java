@@ -23,6 +23,21 @@ final class Specs {
         return t;
     }
 
+    private static volatile SpecValidator audience;
+
+    static SpecValidator manageAudience() {
+        SpecValidator v = audience;
+        if (v == null) {
+            synchronized (Specs.class) {
+                if (audience == null) {
+                    audience = SpecValidator.manageAudience();
+                }
+                v = audience;
+            }
+        }
+        return v;
+    }
+
     static SpecValidator messagingApi() {
         SpecValidator v = messaging;
         if (v == null) {

@@ -75,6 +75,20 @@ class SpecCoverageTest {
     }
 
     @Test
+    void everyManageAudienceOperationIsServedAuthenticatedAndNever500() throws Exception {
+        List<Op> ops = operations("manage-audience.yml");
+        assertThat(ops).hasSize(12);
+        for (Op op : ops) {
+            Http.Res r = send(anon, op);
+            assertThat(r.status()).as(op + " " + r.body()).isEqualTo(401);
+            Http.Res authed = send(http, op);
+            // Served (never 404 or 405), and an empty or odd request is a 4xx in LINE's shape.
+            assertThat(authed.status()).as(op + " " + authed.body()).isBetween(400, 499).isNotIn(404, 405);
+            assertThat(authed.json().path("message").isTextual()).as(op + " " + authed.body()).isTrue();
+        }
+    }
+
+    @Test
     void everyChannelAccessTokenOperationIsServed() throws Exception {
         List<Op> ops = operations("channel-access-token.yml");
         assertThat(ops).hasSize(8);

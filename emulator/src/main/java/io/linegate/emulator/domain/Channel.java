@@ -32,6 +32,8 @@ public final class Channel {
     private final ReplyTokens replyTokens;
     private final Map<String, Narrowcast> narrowcasts = new ConcurrentHashMap<>();
     private final Map<String, RSAKey> assertionKeys = new ConcurrentHashMap<>();
+    private final Audiences audiences = new Audiences();
+    private final Engagement engagement = new Engagement();
     private final BoundedLog<DeliveryRecord> deliveries;
     private final WebhookErrorStats errorStats = new WebhookErrorStats();
     /** Notices the platform sends the channel's admins (certified providers: request_timeout, §1.10). */
@@ -211,6 +213,14 @@ public final class Channel {
         return objects;
     }
 
+    public Audiences audiences() {
+        return audiences;
+    }
+
+    public Engagement engagement() {
+        return engagement;
+    }
+
     /** Forgets conversations and history but keeps identity, settings and keys (control API reset). */
     public void reset() {
         relations.clear();
@@ -228,6 +238,8 @@ public final class Channel {
         deliverySummary.clear();
         consumption.set(0);
         objects.clear();
+        audiences.clear();
+        engagement.clear();
     }
 
     @Override

@@ -16,6 +16,8 @@ public final class EmulatorState {
     private final Map<String, Channel> channelsInOrder = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, User> users = new ConcurrentHashMap<>();
     private final Map<String, Group> groups = new ConcurrentHashMap<>();
+    /** Users' demographic attributes for narrowcast filters; absent: all unknown. */
+    private final Map<String, Demographics> demographics = new ConcurrentHashMap<>();
     /** messageId -> the user who sent it, for unsend and quote checks. */
     private final Map<String, String> userMessages = BoundedMap.of(1_000_000);
     private final ContentStore content = new ContentStore(256L * 1024 * 1024);
@@ -63,6 +65,10 @@ public final class EmulatorState {
         return groups;
     }
 
+    public Map<String, Demographics> demographics() {
+        return demographics;
+    }
+
     public Map<String, String> userMessages() {
         return userMessages;
     }
@@ -75,6 +81,7 @@ public final class EmulatorState {
     public void reset() {
         users.clear();
         groups.clear();
+        demographics.clear();
         userMessages.clear();
         content.clear();
         channels.values().forEach(Channel::reset);

@@ -24,18 +24,34 @@ import java.util.List;
 public final class SpecValidator {
     private final OpenApiInteractionValidator validator;
     private final SpecFailures failures;
+    private final java.util.function.Predicate<String> covers;
 
-    private SpecValidator(OpenApiInteractionValidator validator, JsonNode spec) {
+    private SpecValidator(OpenApiInteractionValidator validator, JsonNode spec, java.util.function.Predicate<String> covers) {
         this.validator = validator;
         this.failures = new SpecFailures(spec);
+        this.covers = covers;
+    }
+
+    /** Whether this spec defines the route {@code template} (checked first to last by the pipeline). */
+    public boolean covers(String template) {
+        return covers.test(template);
     }
 
     /**
-     * Loads the bundled spec with LINE's documented {@link Tolerances}. Parsing takes a moment, so
-     * an emulator does it once.
+     * Loads the bundled messaging-api.yml with LINE's documented {@link Tolerances}. Parsing takes a
+     * moment, so an emulator does it once. It covers every {@code /v2/bot/} route not claimed by an
+     * earlier validator.
      */
     public static SpecValidator messagingApi() {
-        JsonNode tree = messagingApiTree();
+        return of(messagingApiTree(), t -> true);
+    }
+
+    /** The bundled manage-audience.yml: the {@code /v2/bot/audienceGroup} routes. */
+    public static SpecValidator manageAudience() {
+        return of(tree("/openapi/manage-audience.yml"), t -> t.startsWith("/v2/bot/audienceGroup"));
+    }
+
+    private static SpecValidator of(JsonNode tree, java.util.function.Predicate<String> covers) {
         String json;
         try {
             json = io.linegate.core.Json.mapper().writeValueAsString(tree);
@@ -56,7 +72,18 @@ public final class SpecValidator {
                         .build())
                 // Subtypes are allOf(Message, {...}); merged, so that neither half rejects the other's fields.
                 .withResolveCombinators(true)
-                .build(), tree);
+                .build(), tree, covers);
+    }
+
+    /** A bundled spec as a tree with the discriminator amendments below. */
+    static JsonNode tree(String resource) {
+        try {
+            JsonNode root = io.linegate.core.Json.yaml().readTree(resource(resource));
+            amend(root);
+            return root;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
