@@ -38,6 +38,21 @@ final class Specs {
         return v;
     }
 
+    private static volatile SpecValidator insight;
+
+    static SpecValidator insight() {
+        SpecValidator v = insight;
+        if (v == null) {
+            synchronized (Specs.class) {
+                if (insight == null) {
+                    insight = SpecValidator.insight();
+                }
+                v = insight;
+            }
+        }
+        return v;
+    }
+
     static SpecValidator messagingApi() {
         SpecValidator v = messaging;
         if (v == null) {

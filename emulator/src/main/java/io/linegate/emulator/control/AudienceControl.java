@@ -104,9 +104,13 @@ final class AudienceControl {
             if (!clicks.containsKey(url) && clicks.size() >= 1000) {
                 throw ApiException.badRequest("At most 1000 distinct URLs are recorded per request");
             }
-            clicks.computeIfAbsent(url, k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(u.userId());
+            int seq = b.path("seq").asInt(1);
+            if (seq < 1 || seq > sent.messages()) {
+                throw ApiException.invalid(List.of(new Detail("Must be between 1 and " + sent.messages() + " (the message's place in the request)", "seq")));
+            }
+            sent.click(u.userId(), url, seq);
         } else {
-            sent.impressions().add(u.userId());
+            sent.impression(u.userId());
         }
         ObjectNode out = Json.mapper().createObjectNode();
         out.put("requestId", requestId);

@@ -117,6 +117,11 @@ public final class Channel {
         return relations.get(userId) == Relation.FRIEND;
     }
 
+    /** How many users block the bot now. */
+    public long blocks() {
+        return relations.values().stream().filter(r -> r == Relation.BLOCKED).count();
+    }
+
     public List<String> friends() {
         List<String> out = new ArrayList<>();
         relations.forEach((u, r) -> {

@@ -25,13 +25,56 @@ public final class Engagement {
         final String via;
         final Instant at;
         volatile Set<String> recipients; // narrowcast only; null once dropped for the bound
+        final long delivered;
+        final int messages;
         final Set<String> impressions = ConcurrentHashMap.newKeySet();
+        final java.util.concurrent.atomic.AtomicLong impressionCount = new java.util.concurrent.atomic.AtomicLong();
         final Map<String, Set<String>> clicks = new ConcurrentHashMap<>(); // url -> users
+        final Map<String, java.util.concurrent.atomic.AtomicLong> clickCounts = new ConcurrentHashMap<>();
+        final Map<String, Integer> clickSeq = new ConcurrentHashMap<>();
 
-        Sent(String via, Instant at, Set<String> recipients) {
+        Sent(String via, Instant at, Set<String> recipients, long delivered, int messages) {
             this.via = via;
             this.at = at;
             this.recipients = recipients;
+            this.delivered = delivered;
+            this.messages = messages;
+        }
+
+        /** How many users the request reached. */
+        public long delivered() {
+            return delivered;
+        }
+
+        /** How many message objects it carried. */
+        public int messages() {
+            return messages;
+        }
+
+        /** Records that {@code user} saw the message. */
+        public void impression(String user) {
+            impressions.add(user);
+            impressionCount.incrementAndGet();
+        }
+
+        public long impressionCount() {
+            return impressionCount.get();
+        }
+
+        /** Records that {@code user} tapped {@code url} in message {@code seq} (1-based). */
+        public void click(String user, String url, int seq) {
+            clicks.computeIfAbsent(url, k -> ConcurrentHashMap.newKeySet()).add(user);
+            clickCounts.computeIfAbsent(url, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+            clickSeq.putIfAbsent(url, seq);
+        }
+
+        public long clickCount(String url) {
+            java.util.concurrent.atomic.AtomicLong n = clickCounts.get(url);
+            return n == null ? 0 : n.get();
+        }
+
+        public int clickSeq(String url) {
+            return clickSeq.getOrDefault(url, 1);
         }
 
         public String via() {
@@ -81,7 +124,7 @@ public final class Engagement {
     private long retained;
 
     /** Records a broadcast or narrowcast; {@code recipients} (narrowcast) are kept within the bound. */
-    public void sent(String requestId, String via, Instant at, Set<String> recipients) {
+    public void sent(String requestId, String via, Instant at, Set<String> recipients, long delivered, int messages) {
         if (requestId == null) {
             return;
         }
@@ -104,7 +147,7 @@ public final class Engagement {
                     retained += kept.size();
                 }
             }
-            requests.put(requestId, new Sent(via, at, kept));
+            requests.put(requestId, new Sent(via, at, kept, delivered, messages));
         }
     }
 

@@ -51,6 +51,11 @@ public final class SpecValidator {
         return of(tree("/openapi/manage-audience.yml"), t -> t.startsWith("/v2/bot/audienceGroup"));
     }
 
+    /** The bundled insight.yml: the {@code /v2/bot/insight} routes. */
+    public static SpecValidator insight() {
+        return of(tree("/openapi/insight.yml"), t -> t.startsWith("/v2/bot/insight"));
+    }
+
     private static SpecValidator of(JsonNode tree, java.util.function.Predicate<String> covers) {
         String json;
         try {

@@ -120,8 +120,8 @@ final class MessagesApi {
         Channel ch = c.channel();
         List<String> friends = ch.friends();
         chargeQuota(ch, friends.size());
-        platform.deliverAll(ch, friends, sending(c, "broadcast"), messages, c.now());
-        ch.engagement().sent(c.requestId(), "broadcast", c.now(), null);
+        long reached = platform.deliverAll(ch, friends, sending(c, "broadcast"), messages, c.now());
+        ch.engagement().sent(c.requestId(), "broadcast", c.now(), null, reached, messages.size());
         return Reply.emptyObject();
     }
 
@@ -142,8 +142,8 @@ final class MessagesApi {
             n = new Narrowcast(c.requestId(), c.now(), targets.size(), 0, r.errorCode(), r.failedDescription());
         } else {
             chargeQuota(ch, targets.size());
-            platform.deliverAll(ch, targets, sending(c, "narrowcast"), messages, c.now());
-            ch.engagement().sent(c.requestId(), "narrowcast", c.now(), new java.util.HashSet<>(targets));
+            long reached = platform.deliverAll(ch, targets, sending(c, "narrowcast"), messages, c.now());
+            ch.engagement().sent(c.requestId(), "narrowcast", c.now(), new java.util.HashSet<>(targets), reached, messages.size());
             n = new Narrowcast(c.requestId(), c.now(), targets.size(), targets.size(), null, null);
         }
         if (ch.narrowcasts().size() > 10_000) {

@@ -31,6 +31,7 @@ public final class MessagingApi {
         new ContentApi(platform).register(r);
         new RichMenuApi().register(r);
         new AudienceApi().register(r);
+        new InsightApi(platform).register(r);
     }
 
     /** File uploads (Manage Audience by file) take larger bodies than LINE's 2 MB: the paths and their limit. */
