@@ -53,6 +53,21 @@ final class Specs {
         return v;
     }
 
+    private static volatile SpecValidator liff;
+
+    static SpecValidator liff() {
+        SpecValidator v = liff;
+        if (v == null) {
+            synchronized (Specs.class) {
+                if (liff == null) {
+                    liff = SpecValidator.liff();
+                }
+                v = liff;
+            }
+        }
+        return v;
+    }
+
     static SpecValidator messagingApi() {
         SpecValidator v = messaging;
         if (v == null) {

@@ -147,6 +147,19 @@ public final class TokenService {
         return stateless == null ? null : state.channel(stateless.getSubject());
     }
 
+    /** The channel id (Messaging API or Login) of any valid channel access token, else null. */
+    public String ownerOf(String value, Instant now) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        Token t = byValue.get(value);
+        if (t != null) {
+            return t.valid(now) ? t.channelId : null;
+        }
+        JWTClaimsSet stateless = statelessClaims(value, now);
+        return stateless == null ? null : stateless.getSubject();
+    }
+
     /**
      * The channel id (Messaging API or Login) of a valid v2.1 or stateless channel access token, else
      * null: what {@code /user/v1/deauthorize} accepts (§4.1).

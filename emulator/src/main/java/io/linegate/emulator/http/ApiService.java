@@ -182,7 +182,8 @@ public final class ApiService implements HttpService {
      * that those failures get the platform's own messages (415, "could not be parsed as JSON").
      */
     private void validateAgainstSpec(Call call, Router.Route route, AggregatedHttpRequest req) {
-        if (specs.isEmpty() || route.control() || !route.jsonBody() || !route.template().startsWith("/v2/bot/")
+        if (specs.isEmpty() || route.control() || !route.jsonBody()
+                || !(route.template().startsWith("/v2/bot/") || route.template().startsWith("/liff/v1/"))
                 || route.template().endsWith("/content")) {
             return;
         }

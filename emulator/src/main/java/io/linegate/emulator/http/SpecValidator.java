@@ -56,6 +56,11 @@ public final class SpecValidator {
         return of(tree("/openapi/insight.yml"), t -> t.startsWith("/v2/bot/insight"));
     }
 
+    /** The bundled liff.yml: the LIFF Server API's {@code /liff/v1/} routes. */
+    public static SpecValidator liff() {
+        return of(tree("/openapi/liff.yml"), t -> t.startsWith("/liff/v1/"));
+    }
+
     private static SpecValidator of(JsonNode tree, java.util.function.Predicate<String> covers) {
         String json;
         try {
