@@ -116,7 +116,7 @@ public final class Emulator implements AutoCloseable {
         // Last: whatever messaging-api.yml defines and nothing above simulates.
         messaging.registerUnsimulated(router, Specs.messagingApiTree());
         ApiService service = new ApiService(router, tokens, limiter, faults, clock,
-                config.validateRequests ? List.of(Specs.manageAudience(), Specs.insight(), Specs.liff(), Specs.messagingApi()) : List.of());
+                config.validateRequests ? List.of(Specs.manageAudience(), Specs.insight(), Specs.liff(), Specs.shop(), Specs.messagingApi()) : List.of());
 
         ServerBuilder sb = com.linecorp.armeria.server.Server.builder();
         sb.http(new InetSocketAddress(config.host, config.port));

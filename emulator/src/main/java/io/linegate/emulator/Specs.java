@@ -68,6 +68,21 @@ final class Specs {
         return v;
     }
 
+    private static volatile SpecValidator shop;
+
+    static SpecValidator shop() {
+        SpecValidator v = shop;
+        if (v == null) {
+            synchronized (Specs.class) {
+                if (shop == null) {
+                    shop = SpecValidator.shop();
+                }
+                v = shop;
+            }
+        }
+        return v;
+    }
+
     static SpecValidator messagingApi() {
         SpecValidator v = messaging;
         if (v == null) {

@@ -42,6 +42,7 @@ final class AudienceControl {
     void register(Router r) {
         r.on(PUT, PREFIX + "/users/{userId}/demographics").control().to(this::setDemographics);
         r.on(GET, PREFIX + "/users/{userId}/demographics").control().to(this::getDemographics);
+        r.on(GET, PREFIX + "/users/{userId}/missionStickers").control().to(this::missionStickers);
         r.on(POST, PREFIX + "/users/{userId}/impressions").control().to(c -> engage(c, false));
         r.on(POST, PREFIX + "/users/{userId}/clicks").control().to(c -> engage(c, true));
     }
@@ -68,6 +69,14 @@ final class AudienceControl {
         Demographics d = new Demographics(gender, age, area, appType, friendDays);
         control.platform.state().demographics().put(u.userId(), d);
         return Reply.ok(json(d));
+    }
+
+    private Reply missionStickers(Call c) {
+        User u = control.user(c);
+        ObjectNode out = Json.mapper().createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode ids = out.putArray("productIds");
+        control.platform.state().missionStickers().getOrDefault(u.userId(), Set.of()).stream().sorted().forEach(ids::add);
+        return Reply.ok(out);
     }
 
     private Reply getDemographics(Call c) {

@@ -119,6 +119,8 @@ public final class ApiService implements HttpService {
                 channel = tokens.authenticate(req.headers().get("authorization"), call.now());
                 call.channel(channel);
                 subject = channel.channelId();
+            } else if (route.authenticator() != null) {
+                subject = route.authenticator().apply(call);
             } else {
                 subject = "anonymous";
             }
@@ -183,7 +185,8 @@ public final class ApiService implements HttpService {
      */
     private void validateAgainstSpec(Call call, Router.Route route, AggregatedHttpRequest req) {
         if (specs.isEmpty() || route.control() || !route.jsonBody()
-                || !(route.template().startsWith("/v2/bot/") || route.template().startsWith("/liff/v1/"))
+                || !(route.template().startsWith("/v2/bot/") || route.template().startsWith("/liff/v1/")
+                        || route.template().startsWith("/shop/v3/"))
                 || route.template().endsWith("/content")) {
             return;
         }

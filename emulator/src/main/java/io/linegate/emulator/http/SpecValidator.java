@@ -61,6 +61,11 @@ public final class SpecValidator {
         return of(tree("/openapi/liff.yml"), t -> t.startsWith("/liff/v1/"));
     }
 
+    /** The bundled shop.yml: mission stickers, {@code /shop/v3/}. */
+    public static SpecValidator shop() {
+        return of(tree("/openapi/shop.yml"), t -> t.startsWith("/shop/v3/"));
+    }
+
     private static SpecValidator of(JsonNode tree, java.util.function.Predicate<String> covers) {
         String json;
         try {

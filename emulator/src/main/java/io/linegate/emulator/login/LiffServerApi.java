@@ -36,10 +36,10 @@ final class LiffServerApi {
     }
 
     void register(Router r) {
-        r.on(POST, "/liff/v1/apps").noAuth().to(this::add);
-        r.on(GET, "/liff/v1/apps").noAuth().to(this::all);
-        r.on(PUT, "/liff/v1/apps/{liffId}").noAuth().to(this::update);
-        r.on(DELETE, "/liff/v1/apps/{liffId}").noAuth().to(this::delete);
+        r.on(POST, "/liff/v1/apps").authenticatedBy(c -> channel(c).channelId()).to(this::add);
+        r.on(GET, "/liff/v1/apps").authenticatedBy(c -> channel(c).channelId()).to(this::all);
+        r.on(PUT, "/liff/v1/apps/{liffId}").authenticatedBy(c -> channel(c).channelId()).to(this::update);
+        r.on(DELETE, "/liff/v1/apps/{liffId}").authenticatedBy(c -> channel(c).channelId()).to(this::delete);
     }
 
     /** The Login channel whose channel access token authorizes the call; a Messaging API channel's token is refused. */

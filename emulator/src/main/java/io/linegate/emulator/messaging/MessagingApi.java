@@ -32,6 +32,7 @@ public final class MessagingApi {
         new RichMenuApi().register(r);
         new AudienceApi().register(r);
         new InsightApi(platform).register(r);
+        new ShopApi(platform).register(r);
     }
 
     /** File uploads (Manage Audience by file) take larger bodies than LINE's 2 MB: the paths and their limit. */
