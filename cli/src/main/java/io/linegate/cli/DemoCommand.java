@@ -117,7 +117,10 @@ final class DemoCommand implements Callable<Integer> {
             out.println("  curl -s -X POST " + base + "/control/v1/users/USER_ID/follow");
             out.println("  curl -s -X POST " + base + "/control/v1/users/USER_ID/messages -d '{\"type\":\"text\",\"text\":\"hi\"}'");
             out.println("  curl -s " + base + "/control/v1/users/USER_ID/inbox");
-            out.println("Channel " + channel.channelId() + "; its secret and token are printed by 'linegate emulator'.");
+            // Printed on purpose: the emulator's local, throwaway credentials, needed to point another bot at it.
+            out.println("Channel " + channel.channelId() + ": secret " + channel.channelSecret() + ", access token " + channel.accessToken());
+            out.println("  another token: curl -s " + base + "/v2/oauth/accessToken -d grant_type=client_credentials -d client_id="
+                    + channel.channelId() + " -d client_secret=" + channel.channelSecret());
             out.println();
             out.println("The example member site (LINE Login, ID linking, LIFF) is on " + siteUrl + "/ :");
             out.println("  sign in as member '" + DEMO_MEMBER + "' with password '" + DEMO_PASSWORD + "', then 'Link your LINE account';");

@@ -129,6 +129,9 @@ final class EmulatorCommand implements Callable<Integer> {
         out.println("  control API     " + emulator.baseUrl() + "/control/v1 (see emulator/README.md)");
         out.println("  rate limits     " + (noRateLimits ? "off" : "x" + (rateLimitScale == null ? 1.0 : rateLimitScale)));
         out.println("  spec validation " + (noSpecValidation ? "off" : "on"));
+        if (state != null) {
+            out.println("  state           " + state + " (users, channels, secrets and tokens are kept across restarts)");
+        }
         out.println("Stop with Ctrl-C.");
         stopped.await();
         return 0;

@@ -34,6 +34,10 @@ class DemoCommandTest {
                 .contains("acknowledged with 200")
                 .containsPattern("Chat with the bot as Alice in a browser: http://127\\.0\\.0\\.1:\\d+/\\?user=U[0-9a-f]{32}")
                 .containsPattern("member site \\(LINE Login, ID linking, LIFF\\) is on http://localhost:\\d+/")
-                .contains("@emulator.local with password");
+                .contains("@emulator.local with password")
+                // What another bot needs to use the demo's emulator: the channel's id, secret and a token.
+                .containsPattern("Channel \\d{10}: secret [0-9a-f]{32}, access token [A-Za-z0-9+/=]{100,}")
+                .containsPattern("another token: curl -s http://127\\.0\\.0\\.1:\\d+/v2/oauth/accessToken"
+                        + " -d grant_type=client_credentials -d client_id=\\d{10} -d client_secret=[0-9a-f]{32}");
     }
 }

@@ -60,6 +60,8 @@ public final class Emulator implements AutoCloseable {
     private final EmulatorConfig config;
     private final Clock clock;
     private final Path stateDir;
+    /** What an earlier run with the same {@code --state} saved (channels, secrets, tokens); NONE otherwise. */
+    private final Identities saved;
     private final EmulatorState state;
     private final TokenService tokens;
     private final WebhookDispatcher webhooks;
@@ -90,14 +92,18 @@ public final class Emulator implements AutoCloseable {
         }
         this.clock = b.clock;
         this.stateDir = b.stateDir;
+        this.saved = stateDir != null ? Identities.load(stateDir) : Identities.NONE;
         this.state = new EmulatorState(clock);
-        this.tokens = new TokenService(state);
+        this.tokens = new TokenService(state, saved.jwsKey);
         this.webhooks = new WebhookDispatcher(config, clock);
         this.limiter = new RateLimiter(clock, config.rateLimits.enabled, config.rateLimits.scale);
         this.platform = new Platform(state, tokens, webhooks, config);
         this.login = new LineLogin(platform, tokens);
         createChannels(b);
         createLoginChannels(b);
+        for (TokenService.SavedToken t : saved.tokens) {
+            tokens.restore(t, clock.instant());
+        }
         createUsers();
         if (stateDir != null) {
             StateSnapshot.load(stateDir, state);
@@ -113,7 +119,7 @@ public final class Emulator implements AutoCloseable {
         // Last: whatever messaging-api.yml defines and nothing above simulates.
         messaging.registerUnsimulated(router, Specs.messagingApiTree());
         ApiService service = new ApiService(router, tokens, limiter, faults, clock,
-                config.validateRequests ? Specs.messagingApi() : null);
+                config.validateRequests ? List.of(Specs.manageAudience(), Specs.insight(), Specs.liff(), Specs.shop(), Specs.messagingApi()) : List.of());
 
         ServerBuilder sb = Server.builder();
         sb.http(new InetSocketAddress(config.host, config.port));
@@ -128,6 +134,7 @@ public final class Emulator implements AutoCloseable {
         });
         // The control API takes images as Base64, so it gets a larger body limit than the LINE paths.
         sb.route().pathPrefix(ControlApi.PREFIX + "/").maxRequestLength(64L * 1024 * 1024).build(service);
+        MessagingApi.uploadPaths().forEach((path, max) -> sb.route().path(path).maxRequestLength(max).build(service));
         // The chat page: its files and its live streams (what it reads is on the router).
         chat.serve(sb);
         sb.serviceUnder("/", service);
@@ -137,6 +144,40 @@ public final class Emulator implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        if (stateDir != null) {
+            saveIdentities();
+            // Tokens issued or revoked and keys registered are kept at once, not only on a clean stop.
+            tokens.onChange(() -> {
+                try {
+                    housekeeping.execute(this::saveIdentitiesQuietly);
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    // close() saves them
+                }
+            });
+        }
+    }
+
+    /** Writes what {@code --state} keeps of channels, Login channels and tokens (see {@link Identities}). */
+    private synchronized void saveIdentities() {
+        List<Identities.ChannelIdentity> channels = new ArrayList<>();
+        for (Channel c : state.channels()) {
+            channels.add(new Identities.ChannelIdentity(c.channelId(), infos.get(c.channelId()).channelSecret(), c.botUserId(),
+                    c.basicId(), Identities.jwks(c.assertionKeys())));
+        }
+        List<Identities.LoginIdentity> logins = new ArrayList<>();
+        for (LoginChannelInfo l : loginInfos.values()) {
+            logins.add(new Identities.LoginIdentity(l.channelId(), l.channelSecret(), l.liffIds(),
+                    Identities.jwks(tokens.assertionKeys(l.channelId()))));
+        }
+        new Identities(tokens.jwsKey(), channels, logins, tokens.validTokens(clock.instant())).save(stateDir);
+    }
+
+    private void saveIdentitiesQuietly() {
+        try {
+            saveIdentities();
+        } catch (UncheckedIOException e) {
+            org.slf4j.LoggerFactory.getLogger(Emulator.class).warn("Could not save identities: {}", e.getMessage());
+        }
     }
 
     public static Builder builder() {
@@ -189,13 +230,18 @@ public final class Emulator implements AutoCloseable {
             }
             p.certified = b.providerCertified;
         }
-        for (EmulatorConfig.ChannelConfig cc : list) {
-            String id = cc.channelId != null ? cc.channelId : Ids.channelId();
+        for (int position = 0; position < list.size(); position++) {
+            EmulatorConfig.ChannelConfig cc = list.get(position);
+            // --state: a channel the configuration does not pin keeps what the last run generated.
+            Identities.ChannelIdentity prev = saved.channel(position, cc.channelId);
+            String id = cc.channelId != null ? cc.channelId : prev != null ? prev.channelId() : Ids.channelId();
             if (!id.matches("\\d{1,20}")) {
                 throw new IllegalArgumentException("channel id must be digits: " + id);
             }
-            String secret = cc.channelSecret != null ? cc.channelSecret : Ids.hex32(true);
-            String bot = cc.botUserId != null ? cc.botUserId : Ids.userId();
+            String secret = cc.channelSecret != null ? cc.channelSecret
+                    : prev != null && prev.channelSecret() != null ? prev.channelSecret() : Ids.hex32(true);
+            String bot = cc.botUserId != null ? cc.botUserId
+                    : prev != null && prev.botUserId() != null ? prev.botUserId() : Ids.userId();
             if (!Ids.isUserId(bot)) {
                 throw new IllegalArgumentException("bot user id must be U + 32 hex characters");
             }
@@ -209,7 +255,8 @@ public final class Emulator implements AutoCloseable {
                 throw new IllegalArgumentException("channel " + id + ": webhook URL must be https:// (plain http:// only on"
                         + " loopback unless allowPlainHttpWebhooks is set), at most 500 characters: " + cc.webhookUrl);
             }
-            String basicId = cc.basicId != null ? cc.basicId : "@" + Ids.alnum(7, false).toLowerCase(java.util.Locale.ROOT);
+            String basicId = cc.basicId != null ? cc.basicId : prev != null && prev.basicId() != null ? prev.basicId()
+                    : "@" + Ids.alnum(7, false).toLowerCase(java.util.Locale.ROOT);
             Channel ch = new Channel(id, Secret.of(secret, "channel secret"), bot, basicId, cc.displayName,
                     p == null ? (cc.provider == null ? DEFAULT_PROVIDER : cc.provider) : p.name,
                     p != null && p.certified, s, config.inboxLimit, config.logLimit, config.retryKeyLimit, config.replyTokenLimit);
@@ -221,8 +268,11 @@ public final class Emulator implements AutoCloseable {
                     throw new IllegalArgumentException("channel " + id + ": assertion key " + k.kid + " is not an RSA JWK", e);
                 }
             }
+            if (prev != null) {
+                Identities.keys(prev.assertionKeys()).forEach((kid, key) -> tokens.registerAssertionKey(ch, kid, key));
+            }
             state.addChannel(ch);
-            String token = tokens.issueLongLived(ch, cc.longLivedToken);
+            String token = tokens.issueLongLived(ch, cc.longLivedToken != null ? cc.longLivedToken : saved.longLivedToken(id));
             infos.put(id, new ChannelInfo(id, secret, bot, token));
         }
     }
@@ -249,12 +299,15 @@ public final class Emulator implements AutoCloseable {
             }
             first.liffApps.get(0).endpointUrl = b.liffEndpointUrl;
         }
-        for (EmulatorConfig.LoginChannelConfig lc : list) {
-            String id = lc.channelId != null ? lc.channelId : Ids.channelId();
+        for (int position = 0; position < list.size(); position++) {
+            EmulatorConfig.LoginChannelConfig lc = list.get(position);
+            Identities.LoginIdentity prev = saved.loginChannel(position, lc.channelId);
+            String id = lc.channelId != null ? lc.channelId : prev != null ? prev.channelId() : Ids.channelId();
             if (!id.matches("\\d{1,20}")) {
                 throw new IllegalArgumentException("Login channel id must be digits: " + id);
             }
-            String secret = lc.channelSecret != null ? lc.channelSecret : Ids.hex32(true);
+            String secret = lc.channelSecret != null ? lc.channelSecret
+                    : prev != null && prev.channelSecret() != null ? prev.channelSecret() : Ids.hex32(true);
             if (secret.length() < 32) { // HS256 ID tokens are signed with it: at least 256 bits
                 throw new IllegalArgumentException("Login channel " + id + ": the channel secret must have at least 32 characters");
             }
@@ -287,9 +340,14 @@ public final class Emulator implements AutoCloseable {
                 ch.addCallbackUrl(url);
             }
             login.add(ch);
+            if (prev != null) {
+                Identities.keys(prev.assertionKeys()).forEach((kid, key) -> tokens.registerAssertionKey(id, kid, key));
+            }
             List<String> liffIds = new ArrayList<>();
-            for (EmulatorConfig.LiffAppConfig la : lc.liffApps) {
-                String liffId = la.liffId != null ? la.liffId : id + "-" + Ids.alnum(8, false);
+            for (int app = 0; app < lc.liffApps.size(); app++) {
+                EmulatorConfig.LiffAppConfig la = lc.liffApps.get(app);
+                String liffId = la.liffId != null ? la.liffId
+                        : prev != null && app < prev.liffIds().size() ? prev.liffIds().get(app) : id + "-" + Ids.alnum(8, false);
                 login.addLiffApp(new LiffApp(liffId, ch, la.scopes, la.endpointUrl));
                 liffIds.add(liffId);
             }
@@ -378,6 +436,7 @@ public final class Emulator implements AutoCloseable {
             } catch (UncheckedIOException e) {
                 LoggerFactory.getLogger(Emulator.class).warn("Could not save state: {}", e.getMessage());
             }
+            saveIdentitiesQuietly();
         }
         housekeeping.shutdownNow();
         chat.close();

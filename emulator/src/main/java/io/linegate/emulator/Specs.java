@@ -24,6 +24,66 @@ final class Specs {
         return t;
     }
 
+    private static volatile SpecValidator audience;
+
+    static SpecValidator manageAudience() {
+        SpecValidator v = audience;
+        if (v == null) {
+            synchronized (Specs.class) {
+                if (audience == null) {
+                    audience = SpecValidator.manageAudience();
+                }
+                v = audience;
+            }
+        }
+        return v;
+    }
+
+    private static volatile SpecValidator insight;
+
+    static SpecValidator insight() {
+        SpecValidator v = insight;
+        if (v == null) {
+            synchronized (Specs.class) {
+                if (insight == null) {
+                    insight = SpecValidator.insight();
+                }
+                v = insight;
+            }
+        }
+        return v;
+    }
+
+    private static volatile SpecValidator liff;
+
+    static SpecValidator liff() {
+        SpecValidator v = liff;
+        if (v == null) {
+            synchronized (Specs.class) {
+                if (liff == null) {
+                    liff = SpecValidator.liff();
+                }
+                v = liff;
+            }
+        }
+        return v;
+    }
+
+    private static volatile SpecValidator shop;
+
+    static SpecValidator shop() {
+        SpecValidator v = shop;
+        if (v == null) {
+            synchronized (Specs.class) {
+                if (shop == null) {
+                    shop = SpecValidator.shop();
+                }
+                v = shop;
+            }
+        }
+        return v;
+    }
+
     static SpecValidator messagingApi() {
         SpecValidator v = messaging;
         if (v == null) {

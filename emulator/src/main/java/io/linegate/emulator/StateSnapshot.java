@@ -16,9 +16,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * The {@code --state DIR} snapshot: users, their relations to each channel, and groups, so that a
- * restarted emulator still knows who is a friend. Conversations, tokens and logs are not kept: a
- * restarted platform issues new tokens (a bot must cope with that anyway). No secrets are written.
+ * The {@code --state DIR} snapshot of the users' side: users, their relations to each channel, and
+ * groups, so that a restarted emulator still knows who is a friend. Channels, their secrets and
+ * tokens are kept by {@link Identities}; conversations and logs are not kept. No secrets are written here.
  */
 final class StateSnapshot {
     private static final String FILE = "emulator-state.json";

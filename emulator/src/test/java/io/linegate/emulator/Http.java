@@ -43,6 +43,35 @@ final class Http {
         return send(b, !headers.containsKey("Authorization"));
     }
 
+    Res put(String path, String json) {
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)), true);
+    }
+
+    Res delete(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE(), true);
+    }
+
+    /** A multipart/form-data request: text fields, then one file part named {@code file} (text/plain). */
+    Res multipart(String method, String path, Map<String, String> fields, String fileName, byte[] file) {
+        String boundary = "----linegate" + Long.toHexString(System.nanoTime());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.nio.charset.Charset utf8 = java.nio.charset.StandardCharsets.UTF_8;
+        fields.forEach((k, v) -> out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k
+                + "\"\r\n\r\n" + v + "\r\n").getBytes(utf8)));
+        if (file != null) {
+            out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
+                    + "\"\r\nContent-Type: text/plain\r\n\r\n").getBytes(utf8));
+            out.writeBytes(file);
+            out.writeBytes("\r\n".getBytes(utf8));
+        }
+        out.writeBytes(("--" + boundary + "--\r\n").getBytes(utf8));
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(out.toByteArray())), true, Duration.ofSeconds(60));
+    }
+
     Res form(String path, String form) {
         return send(HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -50,10 +79,14 @@ final class Http {
     }
 
     Res send(HttpRequest.Builder b, boolean auth) {
+        return send(b, auth, Duration.ofSeconds(10));
+    }
+
+    Res send(HttpRequest.Builder b, boolean auth, Duration timeout) {
         if (auth && token != null) {
             b.header("Authorization", "Bearer " + token);
         }
-        b.timeout(Duration.ofSeconds(10));
+        b.timeout(timeout);
         try {
             HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
             JsonNode json = null;

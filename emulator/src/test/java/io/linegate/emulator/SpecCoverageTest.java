@@ -78,6 +78,39 @@ class SpecCoverageTest {
     }
 
     @Test
+    void everyManageAudienceOperationIsServedAuthenticatedAndNever500() throws Exception {
+        List<Op> ops = operations("manage-audience.yml");
+        assertThat(ops).hasSize(12);
+        for (Op op : ops) {
+            Http.Res r = send(anon, op);
+            assertThat(r.status()).as(op + " " + r.body()).isEqualTo(401);
+            Http.Res authed = send(http, op);
+            // Served (never 404 or 405), and an empty or odd request is a 4xx in LINE's shape.
+            assertThat(authed.status()).as(op + " " + authed.body()).isBetween(400, 499).isNotIn(404, 405);
+            assertThat(authed.json().path("message").isTextual()).as(op + " " + authed.body()).isTrue();
+        }
+    }
+
+    @Test
+    void theEmulatedInsightAndLiffOperationsAreServedAndAuthenticated() throws Exception {
+        List<Op> ops = new ArrayList<>(operations("liff.yml"));
+        assertThat(ops).hasSize(4);
+        for (Op op : operations("insight.yml")) {
+            // Statistics per aggregation unit and rich menu insight are not emulated (README).
+            if (!op.path().contains("/aggregation") && !op.path().contains("/richmenu/")) {
+                ops.add(op);
+            }
+        }
+        assertThat(ops).hasSize(8);
+        for (Op op : ops) {
+            Http.Res r = send(anon, op);
+            assertThat(r.status()).as(op + " " + r.body()).isEqualTo(401);
+            Http.Res authed = send(http, op);
+            assertThat(authed.status()).as(op + " " + authed.body()).isNotIn(404, 405, 500);
+        }
+    }
+
+    @Test
     void everyChannelAccessTokenOperationIsServed() throws Exception {
         List<Op> ops = operations("channel-access-token.yml");
         assertThat(ops).hasSize(8);

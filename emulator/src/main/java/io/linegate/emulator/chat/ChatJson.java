@@ -51,6 +51,7 @@ final class ChatJson {
             field(out, "requestId", m.requestId());
             field(out, "retryKey", m.retryKey());
             field(out, "messageId", m.messageId());
+            raw(out, ",\"index\":" + m.index());
             raw(out, ",\"message\":");
             try {
                 out.writeBytes(Json.mapper().writeValueAsBytes(m.message()));

@@ -30,5 +30,6 @@ public final class ControlApi {
         new ObservationControl(control).register(r);
         new AdministrationControl(control, faults, limiter).register(r);
         new ConsoleApi(control.platform).register(r);
+        new AudienceControl(control).register(r);
     }
 }

@@ -32,6 +32,8 @@ public final class Channel {
     private final ReplyTokens replyTokens;
     private final Map<String, Narrowcast> narrowcasts = new ConcurrentHashMap<>();
     private final Map<String, RSAKey> assertionKeys = new ConcurrentHashMap<>();
+    private final Audiences audiences = new Audiences();
+    private final Engagement engagement = new Engagement();
     private final BoundedLog<DeliveryRecord> deliveries;
     private final WebhookErrorStats errorStats = new WebhookErrorStats();
     /** Notices the platform sends the channel's admins (certified providers: request_timeout, §1.10). */
@@ -113,6 +115,11 @@ public final class Channel {
 
     public boolean isFriend(String userId) {
         return relations.get(userId) == Relation.FRIEND;
+    }
+
+    /** How many users block the bot now. */
+    public long blocks() {
+        return relations.values().stream().filter(r -> r == Relation.BLOCKED).count();
     }
 
     public List<String> friends() {
@@ -211,6 +218,14 @@ public final class Channel {
         return objects;
     }
 
+    public Audiences audiences() {
+        return audiences;
+    }
+
+    public Engagement engagement() {
+        return engagement;
+    }
+
     /** Forgets conversations and history but keeps identity, settings and keys (control API reset). */
     public void reset() {
         relations.clear();
@@ -228,6 +243,8 @@ public final class Channel {
         deliverySummary.clear();
         consumption.set(0);
         objects.clear();
+        audiences.clear();
+        engagement.clear();
     }
 
     @Override

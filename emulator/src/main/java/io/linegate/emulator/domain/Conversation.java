@@ -25,8 +25,9 @@ public final class Conversation {
     }
 
     /** One message object a bot sent, as it sent it, with the API call that carried it. */
+    /** @param index the message's place (1-based) among the messages of the request that sent it */
     public record BotMessage(long seq, String via, Instant sentAt, String requestId, String retryKey, String messageId,
-            JsonNode message) implements Item {}
+            JsonNode message, int index) implements Item {}
 
     /**
      * A webhook event of this chat (a message, a postback, a follow...), as sent ({@code json}, serialized

@@ -18,6 +18,9 @@ public final class EmulatorState {
     private final Map<String, Channel> channelsInOrder = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, User> users = new ConcurrentHashMap<>();
     private final Map<String, Group> groups = new ConcurrentHashMap<>();
+    /** Users' demographic attributes for narrowcast filters; absent: all unknown. */
+    private final Map<String, Demographics> demographics = new ConcurrentHashMap<>();
+    private final Map<String, java.util.Set<String>> missionStickers = new ConcurrentHashMap<>();
     /** messageId -> the user who sent it, for unsend and quote checks. */
     private final Map<String, String> userMessages = BoundedMap.of(1_000_000);
     private final ContentStore content = new ContentStore(256L * 1024 * 1024);
@@ -65,6 +68,15 @@ public final class EmulatorState {
         return groups;
     }
 
+    /** userId -> the sticker packages bots gave the user (mission stickers). */
+    public Map<String, java.util.Set<String>> missionStickers() {
+        return missionStickers;
+    }
+
+    public Map<String, Demographics> demographics() {
+        return demographics;
+    }
+
     public Map<String, String> userMessages() {
         return userMessages;
     }
@@ -77,6 +89,8 @@ public final class EmulatorState {
     public void reset() {
         users.clear();
         groups.clear();
+        demographics.clear();
+        missionStickers.clear();
         userMessages.clear();
         content.clear();
         channels.values().forEach(Channel::reset);

@@ -242,7 +242,9 @@ public final class Platform {
         boolean reach = reachable(channel, chatId);
         Conversation inbox = reach ? channel.conversation(chatId) : null;
         if (sent != null || inbox != null) {
+            int index = 0;
             for (JsonNode m : messages) {
+                index++;
                 String id = Ids.messageId();
                 if (sent != null) {
                     ObjectNode s = sent.addObject();
@@ -251,7 +253,7 @@ public final class Platform {
                 }
                 if (inbox != null) {
                     inbox.add(new Conversation.BotMessage(channel.nextSeq(), sending.via(), now, sending.requestId(),
-                            sending.retryKey(), id, m));
+                            sending.retryKey(), id, m, index));
                 }
             }
         }

@@ -95,9 +95,24 @@ public final class TokenService {
     private final MACSigner signer;
     private final MACVerifier verifier;
 
+    /** Called after a token is issued or revoked or a key registered: what {@code --state} keeps changed. */
+    private volatile Runnable onChange = () -> { };
+
     public TokenService(EmulatorState state) {
+        this(state, null);
+    }
+
+    /**
+     * @param savedJwsKey the key that signed the v2.1 and stateless tokens of an earlier run (kept by
+     *     {@code --state}), or null for a new one
+     */
+    public TokenService(EmulatorState state, byte[] savedJwsKey) {
         this.state = state;
-        new SecureRandom().nextBytes(jwsKey);
+        if (savedJwsKey != null && savedJwsKey.length == jwsKey.length) {
+            System.arraycopy(savedJwsKey, 0, jwsKey, 0, jwsKey.length);
+        } else {
+            new SecureRandom().nextBytes(jwsKey);
+        }
         try {
             signer = new MACSigner(jwsKey);
             verifier = new MACVerifier(jwsKey);
@@ -132,6 +147,19 @@ public final class TokenService {
         }
         JWTClaimsSet stateless = statelessClaims(value, now);
         return stateless == null ? null : state.channel(stateless.getSubject());
+    }
+
+    /** The channel id (Messaging API or Login) of any valid channel access token, else null. */
+    public String ownerOf(String value, Instant now) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        Token t = byValue.get(value);
+        if (t != null) {
+            return t.valid(now) ? t.channelId : null;
+        }
+        JWTClaimsSet stateless = statelessClaims(value, now);
+        return stateless == null ? null : stateless.getSubject();
     }
 
     /**
@@ -204,6 +232,7 @@ public final class TokenService {
             list.addLast(t);
         }
         byValue.put(value, t);
+        onChange.run();
         ObjectNode b = F.objectNode();
         b.put("access_token", value);
         b.put("expires_in", SHORT_LIVED.toSeconds());
@@ -234,6 +263,7 @@ public final class TokenService {
             list.addLast(t);
         }
         byValue.put(t.value, t);
+        onChange.run();
         ObjectNode b = F.objectNode();
         b.put("access_token", t.value);
         b.put("token_type", "Bearer");
@@ -356,6 +386,7 @@ public final class TokenService {
         if (t.type == Type.LONG_LIVED) {
             longLived.remove(t.channelId, t);
         }
+        onChange.run();
     }
 
     // ---- helpers ----------------------------------------------------------------------------
@@ -494,6 +525,7 @@ public final class TokenService {
 
     public void registerAssertionKey(Channel c, String kid, RSAKey publicKey) {
         c.assertionKeys().put(kid, publicKey.toPublicJWK());
+        onChange.run();
     }
 
     /** Registers an assertion key for a Messaging API or Login channel; false if the channel is unknown. */
@@ -503,6 +535,75 @@ public final class TokenService {
             return false;
         }
         c.assertionKeys().put(kid, publicKey.toPublicJWK());
+        onChange.run();
         return true;
+    }
+
+    // ---- what --state keeps -----------------------------------------------------------------
+
+    /** An issued channel access token as {@code --state} keeps it. */
+    public record SavedToken(String value, String channelId, Type type, Instant expiresAt, String keyId) {
+        @Override
+        public String toString() {
+            return "SavedToken[" + type + ", channel " + channelId + "]";
+        }
+    }
+
+    /** Runs {@code r} whenever a token is issued or revoked or an assertion key is registered. */
+    public void onChange(Runnable r) {
+        this.onChange = r;
+    }
+
+    /** The key that signs v2.1 and stateless tokens (a copy). */
+    public byte[] jwsKey() {
+        return jwsKey.clone();
+    }
+
+    /** Every token still valid at {@code now}: long-lived, short-lived and v2.1 (stateless ones need only the key). */
+    public java.util.List<SavedToken> validTokens(Instant now) {
+        java.util.List<SavedToken> out = new java.util.ArrayList<>();
+        for (Token t : byValue.values()) {
+            if (t.valid(now)) {
+                out.add(new SavedToken(t.value, t.channelId, t.type, t.expiresAt, t.keyId));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Takes back a token an earlier run issued, if it is still valid and its channel (Messaging API
+     * or Login) exists. A restored long-lived token replaces the one issued at start.
+     */
+    public void restore(SavedToken s, Instant now) {
+        if (s.value() == null || s.type() == null || (s.expiresAt() != null && !now.isBefore(s.expiresAt()))
+                || client(s.channelId()) == null || byValue.containsKey(s.value())) {
+            return;
+        }
+        Token t = new Token(s.value(), s.channelId(), s.type(), s.expiresAt(), s.keyId());
+        switch (s.type()) {
+            case LONG_LIVED -> {
+                Token old = longLived.put(s.channelId(), t);
+                if (old != null) {
+                    old.revoked = true;
+                    byValue.remove(old.value);
+                }
+            }
+            case SHORT_LIVED, V2_1 -> {
+                Deque<Token> list = (s.type() == Type.SHORT_LIVED ? shortLived : v21).computeIfAbsent(s.channelId(), k -> new ArrayDeque<>());
+                synchronized (list) {
+                    list.addLast(t);
+                }
+            }
+            default -> {
+                return;
+            }
+        }
+        byValue.put(s.value(), t);
+    }
+
+    /** The assertion keys registered for a Messaging API or Login channel (empty if unknown). */
+    public Map<String, RSAKey> assertionKeys(String channelId) {
+        Client c = client(channelId);
+        return c == null ? Map.of() : Map.copyOf(c.assertionKeys());
     }
 }

@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class ApiService implements HttpService {
     public static final AttributeKey<String> REQUEST_ID = AttributeKey.valueOf(ApiService.class, "REQUEST_ID");
     public static final String RETRY_KEY = "x-line-retry-key";
-    public static final long MAX_BODY = 2L * 1024 * 1024;
+    public static final long MAX_BODY = Router.DEFAULT_MAX_BODY;
     private static final Logger log = LoggerFactory.getLogger(ApiService.class);
     private static final Pattern UUID_SHAPE = Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
     /** How long a "lost" response is held before the connection is dropped. Clients time out first. */
@@ -53,15 +53,16 @@ public final class ApiService implements HttpService {
     private final RateLimiter limiter;
     private final Faults faults;
     private final Clock clock;
-    private final SpecValidator spec; // null: validation against the OpenAPI spec is off
+    private final java.util.List<SpecValidator> specs; // empty: validation against the OpenAPI files is off
 
-    public ApiService(Router router, TokenService tokens, RateLimiter limiter, Faults faults, Clock clock, SpecValidator spec) {
+    public ApiService(Router router, TokenService tokens, RateLimiter limiter, Faults faults, Clock clock,
+            java.util.List<SpecValidator> specs) {
         this.router = router;
         this.tokens = tokens;
         this.limiter = limiter;
         this.faults = faults;
         this.clock = clock;
-        this.spec = spec;
+        this.specs = specs;
     }
 
     /** The request id of the current request, generated once by {@link #requestId(ServiceRequestContext)}. */
@@ -86,7 +87,7 @@ public final class ApiService implements HttpService {
             return error(ApiException.line(HttpStatus.METHOD_NOT_ALLOWED, "Method Not Allowed"));
         }
         long declared = req.headers().contentLength();
-        if (declared > MAX_BODY && !match.route().control()) {
+        if (declared > match.route().maxBody() && !match.route().control()) {
             return error(ApiException.line(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "Request Entity Too Large"));
         }
         Router.Route route = match.route();
@@ -98,7 +99,7 @@ public final class ApiService implements HttpService {
             return delayed(ctx, error(ApiException.line(HttpStatus.INTERNAL_SERVER_ERROR, "Internal server error")), fault.latencyMs());
         }
         CompletableFuture<HttpResponse> future = req.aggregate().thenCompose(agg -> {
-            if (agg.content().length() > MAX_BODY && !route.control()) {
+            if (agg.content().length() > route.maxBody() && !route.control()) {
                 return CompletableFuture.completedFuture(error(ApiException.line(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "Request Entity Too Large")));
             }
             return process(ctx, agg, match, requestId).thenApply(res -> fault.kind() == Faults.Kind.LOST ? dropConnection(ctx) : res);
@@ -122,6 +123,8 @@ public final class ApiService implements HttpService {
                 channel = tokens.authenticate(req.headers().get("authorization"), call.now());
                 call.channel(channel);
                 subject = channel.channelId();
+            } else if (route.authenticator() != null) {
+                subject = route.authenticator().apply(call);
             } else {
                 subject = "anonymous";
             }
@@ -185,7 +188,9 @@ public final class ApiService implements HttpService {
      * that those failures get the platform's own messages (415, "could not be parsed as JSON").
      */
     private void validateAgainstSpec(Call call, Router.Route route, AggregatedHttpRequest req) {
-        if (spec == null || route.control() || !route.template().startsWith("/v2/bot/")
+        if (specs.isEmpty() || route.control() || !route.jsonBody()
+                || !(route.template().startsWith("/v2/bot/") || route.template().startsWith("/liff/v1/")
+                        || route.template().startsWith("/shop/v3/"))
                 || route.template().endsWith("/content")) {
             return;
         }
@@ -197,9 +202,14 @@ public final class ApiService implements HttpService {
                 MessageValidator.messages(body);
             }
         }
-        List<ApiException.Detail> details = spec.validate(route.method().name(), call.ctx().path(), call.ctx().query(), req);
-        if (!details.isEmpty()) {
-            throw ApiException.invalid(details);
+        for (SpecValidator spec : specs) {
+            if (spec.covers(route.template())) {
+                List<ApiException.Detail> details = spec.validate(route.method().name(), call.ctx().path(), call.ctx().query(), req);
+                if (!details.isEmpty()) {
+                    throw ApiException.invalid(details);
+                }
+                return;
+            }
         }
     }
 

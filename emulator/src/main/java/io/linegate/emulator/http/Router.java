@@ -28,8 +28,18 @@ public final class Router {
     }
 
     /** One operation. {@code template} is also the endpoint name for rate limits and faults. */
+    /**
+     * @param authenticator for routes authenticated otherwise than by a Messaging API channel's token
+     *     (the LIFF Server API's Login channel): checks the call and returns the rate limit's subject; null if none
+     * @param maxBody the largest body accepted (LINE's 2 MB, larger for file uploads)
+     * @param jsonBody whether the body is JSON checked against the OpenAPI file (false for files)
+     */
     public record Route(HttpMethod method, String template, boolean auth, RateLimiter.Limit limit,
-            boolean retryKey, boolean control, AsyncHandler handler) {}
+            boolean retryKey, boolean control, AsyncHandler handler, long maxBody, boolean jsonBody,
+            java.util.function.Function<Call, String> authenticator) {}
+
+    /** LINE's request size limit ("Max request size: 2 MB"). */
+    public static final long DEFAULT_MAX_BODY = 2L * 1024 * 1024;
 
     /** A matched route with its path parameters. */
     public record Match(Route route, Map<String, String> params) {}
@@ -119,6 +129,9 @@ public final class Router {
         private boolean retryKey;
         private boolean control;
         private RateLimiter.Limit limit = RateLimiter.Limit.DEFAULT;
+        private long maxBody = DEFAULT_MAX_BODY;
+        private boolean jsonBody = true;
+        private java.util.function.Function<Call, String> authenticator;
 
         RouteBuilder(Router router, HttpMethod method, String template) {
             this.router = router;
@@ -148,13 +161,30 @@ public final class Router {
             return this;
         }
 
+        /**
+         * Authenticated by {@code authenticator} instead of a Messaging API channel's token, before
+         * rate limits and the request check: it throws the 401, or returns the rate limit's subject.
+         */
+        public RouteBuilder authenticatedBy(java.util.function.Function<Call, String> authenticator) {
+            this.auth = false;
+            this.authenticator = authenticator;
+            return this;
+        }
+
+        /** A file upload (multipart): bodies up to {@code maxBody}, not checked as JSON. */
+        public RouteBuilder upload(long maxBody) {
+            this.maxBody = maxBody;
+            this.jsonBody = false;
+            return this;
+        }
+
         public void to(Handler h) {
             router.add(new Route(method, template, auth, limit, retryKey, control,
-                    c -> CompletableFuture.completedFuture(h.handle(c))));
+                    c -> CompletableFuture.completedFuture(h.handle(c)), maxBody, jsonBody, authenticator));
         }
 
         public void toAsync(AsyncHandler h) {
-            router.add(new Route(method, template, auth, limit, retryKey, control, h));
+            router.add(new Route(method, template, auth, limit, retryKey, control, h, maxBody, jsonBody, authenticator));
         }
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.common.QueryParams;
 import io.linegate.core.Json;
 import io.linegate.emulator.domain.ApiException.Detail;
@@ -16,7 +17,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -27,15 +27,58 @@ import java.util.List;
  */
 public final class SpecValidator {
     private final OpenApiInteractionValidator validator;
+    private final SpecFailures failures;
+    private final java.util.function.Predicate<String> covers;
 
-    private SpecValidator(OpenApiInteractionValidator validator) {
+    private SpecValidator(OpenApiInteractionValidator validator, JsonNode spec, java.util.function.Predicate<String> covers) {
         this.validator = validator;
+        this.failures = new SpecFailures(spec);
+        this.covers = covers;
     }
 
-    /** Loads the bundled spec. Parsing takes a moment, so an emulator does it once. */
+    /** Whether this spec defines the route {@code template} (checked first to last by the pipeline). */
+    public boolean covers(String template) {
+        return covers.test(template);
+    }
+
+    /**
+     * Loads the bundled messaging-api.yml with LINE's documented {@link Tolerances}. Parsing takes a
+     * moment, so an emulator does it once. It covers every {@code /v2/bot/} route not claimed by an
+     * earlier validator.
+     */
     public static SpecValidator messagingApi() {
+        return of(messagingApiTree(), t -> true);
+    }
+
+    /** The bundled manage-audience.yml: the {@code /v2/bot/audienceGroup} routes. */
+    public static SpecValidator manageAudience() {
+        return of(tree("/openapi/manage-audience.yml"), t -> t.startsWith("/v2/bot/audienceGroup"));
+    }
+
+    /** The bundled insight.yml: the {@code /v2/bot/insight} routes. */
+    public static SpecValidator insight() {
+        return of(tree("/openapi/insight.yml"), t -> t.startsWith("/v2/bot/insight"));
+    }
+
+    /** The bundled liff.yml: the LIFF Server API's {@code /liff/v1/} routes. */
+    public static SpecValidator liff() {
+        return of(tree("/openapi/liff.yml"), t -> t.startsWith("/liff/v1/"));
+    }
+
+    /** The bundled shop.yml: mission stickers, {@code /shop/v3/}. */
+    public static SpecValidator shop() {
+        return of(tree("/openapi/shop.yml"), t -> t.startsWith("/shop/v3/"));
+    }
+
+    private static SpecValidator of(JsonNode tree, java.util.function.Predicate<String> covers) {
+        String json;
+        try {
+            json = io.linegate.core.Json.mapper().writeValueAsString(tree);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return new SpecValidator(OpenApiInteractionValidator
-                .createForInlineApiSpecification(discriminatorsRequired(resource("/openapi/messaging-api.yml")))
+                .createForInlineApiSpecification(json)
                 .withLevelResolver(LevelResolver.create()
                         .withLevel("validation.request.security", ValidationReport.Level.IGNORE)
                         .withLevel("validation.request.contentType", ValidationReport.Level.IGNORE)
@@ -48,7 +91,18 @@ public final class SpecValidator {
                         .build())
                 // Subtypes are allOf(Message, {...}); merged, so that neither half rejects the other's fields.
                 .withResolveCombinators(true)
-                .build());
+                .build(), tree, covers);
+    }
+
+    /** A bundled spec as a tree with the discriminator amendments below. */
+    static JsonNode tree(String resource) {
+        try {
+            JsonNode root = io.linegate.core.Json.yaml().readTree(resource(resource));
+            amend(root);
+            return root;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -93,10 +147,16 @@ public final class SpecValidator {
         }
     }
 
-    /** The bundled messaging-api.yml as a tree, with the same amendments the validator uses. */
+    /**
+     * The bundled messaging-api.yml as a tree, with the same amendments the validator uses: LINE's
+     * documented {@link Tolerances}, then the discriminator amendments above.
+     */
     public static JsonNode messagingApiTree() {
         try {
-            return Json.mapper().readTree(discriminatorsRequired(resource("/openapi/messaging-api.yml")));
+            JsonNode root = Json.yaml().readTree(resource("/openapi/messaging-api.yml"));
+            Tolerances.applyMessagingApi((ObjectNode) root);
+            amend(root);
+            return root;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -128,43 +188,7 @@ public final class SpecValidator {
         if (!req.content().isEmpty()) {
             b.withBody(req.content().array());
         }
-        ValidationReport report = validator.validateRequest(b.build());
-        List<Detail> out = new ArrayList<>();
-        for (ValidationReport.Message m : report.getMessages()) {
-            if (m.getLevel() != ValidationReport.Level.ERROR) {
-                continue;
-            }
-            String property = m.getContext()
-                    .flatMap(ValidationReport.MessageContext::getPointers)
-                    .map(p -> property(p.getInstance()))
-                    .orElseGet(() -> m.getContext().flatMap(ValidationReport.MessageContext::getParameter)
-                            .map(p -> p.getName()).orElse(null));
-            out.add(new Detail(clean(m.getMessage()), property));
-        }
-        return out;
+        return failures.details(validator.validateRequest(b.build()));
     }
 
-    /** {@code /messages/0/text} -> {@code messages[0].text}, LINE's property notation. */
-    static String property(String pointer) {
-        if (pointer == null || pointer.isEmpty() || pointer.equals("/")) {
-            return null;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (String part : pointer.substring(1).split("/")) {
-            if (part.matches("\\d+")) {
-                sb.append('[').append(part).append(']');
-            } else {
-                if (sb.length() > 0) {
-                    sb.append('.');
-                }
-                sb.append(part.replace("~1", "/").replace("~0", "~"));
-            }
-        }
-        return sb.toString();
-    }
-
-    /** Drops the validator's "[Path '/x'] " prefix: the property carries the path. */
-    private static String clean(String message) {
-        return message.replaceFirst("^\\[Path '[^']*'\\]\\s*", "");
-    }
 }

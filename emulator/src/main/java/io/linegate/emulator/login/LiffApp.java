@@ -8,22 +8,37 @@ import java.util.List;
 public final class LiffApp {
     private final String liffId;
     private final LoginChannel channel;
-    private final List<String> scopes;
+    private volatile List<String> scopes;
     private volatile String endpointUrl; // null until set
+    /** What the LIFF Server API sets besides the endpoint and scopes: view type, description, features... */
+    private volatile com.fasterxml.jackson.databind.node.ObjectNode settings =
+            com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
 
     public LiffApp(String liffId, LoginChannel channel, List<String> scopes, String endpointUrl) {
         if (!liffId.matches("\\d{1,20}-[A-Za-z0-9]{8}")) {
             throw new IllegalArgumentException("a LIFF ID looks like 1234567890-AbcdEfgh: " + liffId);
         }
+        this.liffId = liffId;
+        this.channel = channel;
+        scopes(scopes);
+        endpointUrl(endpointUrl);
+    }
+
+    public void scopes(List<String> scopes) {
         for (String s : scopes) {
             if (!List.of("openid", "profile", "email", "chat_message.write").contains(s)) {
                 throw new IllegalArgumentException("LIFF app " + liffId + ": unknown scope " + s);
             }
         }
-        this.liffId = liffId;
-        this.channel = channel;
         this.scopes = List.copyOf(scopes);
-        endpointUrl(endpointUrl);
+    }
+
+    public com.fasterxml.jackson.databind.node.ObjectNode settings() {
+        return settings.deepCopy();
+    }
+
+    public void settings(com.fasterxml.jackson.databind.node.ObjectNode s) {
+        this.settings = s.deepCopy();
     }
 
     public String liffId() {

@@ -54,8 +54,15 @@ public final class LineLogin {
         app.channel().liffApps().put(app.liffId(), app);
     }
 
+    /** Removes a LIFF app (the LIFF Server API's delete): its LIFF URL stops opening. */
+    public void removeLiffApp(LiffApp app) {
+        liffApps.remove(app.liffId(), app);
+        app.channel().liffApps().remove(app.liffId(), app);
+    }
+
     public void register(Router r) {
         api.register(r);
+        new LiffServerApi(this).register(r);
         Sessions sessions = new Sessions(this);
         sessions.register(r);
         new AuthorizePages(this, sessions).register(r);

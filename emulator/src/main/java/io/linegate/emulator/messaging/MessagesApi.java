@@ -121,7 +121,8 @@ final class MessagesApi {
         Channel ch = c.channel();
         List<String> friends = ch.friends();
         chargeQuota(ch, friends.size());
-        platform.deliverAll(ch, friends, sending(c, "broadcast"), messages, c.now());
+        long reached = platform.deliverAll(ch, friends, sending(c, "broadcast"), messages, c.now());
+        ch.engagement().sent(c.requestId(), "broadcast", c.now(), null, reached, messages.size());
         return Reply.emptyObject();
     }
 
@@ -133,18 +134,17 @@ final class MessagesApi {
             throw ApiException.badRequest("The option forbidPartialDelivery must be used with upToRemainingQuota.");
         }
         Channel ch = c.channel();
-        List<String> targets = ch.friends();
-        if (limit.path("max").canConvertToInt() && limit.path("max").asInt() > 0 && limit.path("max").asInt() < targets.size()) {
-            targets = targets.subList(0, limit.path("max").asInt());
-        }
-        boolean targeted = body.hasNonNull("recipient") || body.hasNonNull("filter");
+        NarrowcastTargets.Result r = new NarrowcastTargets(ch, platform.state().demographics(),
+                platform.config().narrowcastMinRecipients).evaluate(body, c.now());
+        List<String> targets = r.targets();
         Narrowcast n;
-        if (targeted && targets.size() < platform.config().narrowcastMinRecipients) {
-            // Accepted, then fails at delivery: too few recipients (§2.3, errorCode 2).
-            n = new Narrowcast(c.requestId(), c.now(), targets.size(), 0, 2, "The number of recipients is too small");
+        if (r.errorCode() != null) {
+            // Accepted, then fails at delivery (errorCode 2: too few recipients, 4: an audience too small).
+            n = new Narrowcast(c.requestId(), c.now(), targets.size(), 0, r.errorCode(), r.failedDescription());
         } else {
             chargeQuota(ch, targets.size());
-            platform.deliverAll(ch, targets, sending(c, "narrowcast"), messages, c.now());
+            long reached = platform.deliverAll(ch, targets, sending(c, "narrowcast"), messages, c.now());
+            ch.engagement().sent(c.requestId(), "narrowcast", c.now(), new java.util.HashSet<>(targets), reached, messages.size());
             n = new Narrowcast(c.requestId(), c.now(), targets.size(), targets.size(), null, null);
         }
         if (ch.narrowcasts().size() > 10_000) {

@@ -30,6 +30,14 @@ public final class MessagingApi {
         new GroupChatsApi(platform).register(r);
         new ContentApi(platform).register(r);
         new RichMenuApi().register(r);
+        new AudienceApi().register(r);
+        new InsightApi(platform).register(r);
+        new ShopApi(platform).register(r);
+    }
+
+    /** File uploads (Manage Audience by file) take larger bodies than LINE's 2 MB: the paths and their limit. */
+    public static java.util.Map<String, Long> uploadPaths() {
+        return java.util.Map.of(AudienceApi.BY_FILE, AudienceApi.MAX_FILE_BODY);
     }
 
     /**

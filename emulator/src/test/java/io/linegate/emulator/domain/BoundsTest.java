@@ -26,7 +26,7 @@ class BoundsTest {
     void inboxesLogsAndMapsAreBounded() {
         Conversation chat = new Conversation(2);
         for (int i = 0; i < 5; i++) {
-            chat.add(new Conversation.BotMessage(i, "push", Instant.now(), "r" + i, null, "m" + i, null));
+            chat.add(new Conversation.BotMessage(i, "push", Instant.now(), "r" + i, null, "m" + i, null, 1));
             chat.addUserEvent(100 + i, "e" + i, new byte[0], null);
         }
         // Each side keeps its own bound: users' events never push the bot's messages out of the inbox.

@@ -24,7 +24,7 @@ const state = {
 };
 
 // Read by the browser tests: how long the last full transcript took to render, and how many items.
-window.linegateChat = { renderMs: null, rendered: 0, streamOpen: false };
+window.linegateChat = { renderMs: null, rendered: 0, streamOpen: false, impressions: 0, clicks: 0 };
 
 // ---- talking to the emulator ---------------------------------------------------------------------
 
@@ -317,6 +317,47 @@ const renderCtx = {
   contentUrl: id => withChannel('/chat/v1/content/' + encodeURIComponent(id)),
 };
 
+// ---- impressions and clicks ------------------------------------------------------------------------
+// What the user does with a broadcast or narrowcast is recorded as LINE records it for Insight and for
+// click and impression audiences: an impression when the message is on screen (half of it visible),
+// a click when the user taps a link or a URI action in it. Through the control API, like everything else.
+
+const seen = new Set(); // userId + requestId: one impression per user and request from this page
+
+function engaging(item) {
+  return item.side === 'bot' && item.requestId && (item.via === 'broadcast' || item.via === 'narrowcast')
+    && state.chat && state.chat.kind === 'user';
+}
+
+const onScreen = typeof IntersectionObserver === 'function' ? new IntersectionObserver(entries => {
+  for (const entry of entries) {
+    if (!entry.isIntersecting) continue;
+    const item = entry.target.linegateItem;
+    onScreen.unobserve(entry.target);
+    if (!item || !engaging(item)) continue;
+    const key = state.userId + ' ' + item.requestId;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    control('POST', '/users/' + encodeURIComponent(state.userId) + '/impressions', { requestId: item.requestId })
+      .then(() => { window.linegateChat.impressions++; })
+      .catch(() => seen.delete(key));
+  }
+}, { threshold: 0.5 }) : null;
+
+function recordClick(item, action) {
+  if (!engaging(item) || !action || action.type !== 'uri' || typeof action.uri !== 'string') return;
+  control('POST', '/users/' + encodeURIComponent(state.userId) + '/clicks',
+    { requestId: item.requestId, url: action.uri, seq: Number.isInteger(item.index) ? item.index : 1 })
+    .then(() => { window.linegateChat.clicks++; })
+    .catch(e => toast(e.message, true));
+}
+
+/** The rendering context of one bot message: its taps are also counted as clicks. */
+function itemCtx(item) {
+  if (!engaging(item)) return renderCtx;
+  return { ...renderCtx, onAction: action => { recordClick(item, action); return renderCtx.onAction(action); } };
+}
+
 /** Message types drawn without a speech bubble around them, as LINE draws them. */
 const BARE = new Set(['sticker', 'flex', 'template', 'imagemap', 'image', 'video']);
 
@@ -341,9 +382,13 @@ function itemNode(item) {
     row.appendChild(who);
     const bubble = el('div', 'bubble' + (BARE.has(m.type) ? ' bare' : ''));
     bubble.dataset.type = m.type;
-    bubble.appendChild(renderBotMessage(m, renderCtx));
+    bubble.appendChild(renderBotMessage(m, itemCtx(item)));
     row.appendChild(bubble);
     row.appendChild(footer(Date.parse(item.time), botMeta(item), item));
+    if (onScreen && engaging(item)) {
+      row.linegateItem = item;
+      onScreen.observe(row);
+    }
     return row;
   }
   const e = item.event || {};

@@ -26,6 +26,29 @@ function emojiBadge(productId, emojiId) {
  * Text with LINE emoji: each emoji stands at `index` of `text` for `length` UTF-16 units (a bot's "$",
  * length 1; a user's "(name)" text) and mentions (users' group messages): highlighted spans.
  */
+/**
+ * Plain text with its web links tappable, as LINE shows them: a tap is the URI action of that link
+ * (`ctx.onAction`), so that the page opens it and counts the click. Only http(s) links are made links.
+ */
+function linked(text, ctx) {
+  const f = document.createDocumentFragment();
+  const re = /https?:\/\/[^\s<>"']+/g;
+  let at = 0;
+  let match;
+  while ((match = re.exec(text)) !== null) {
+    f.appendChild(document.createTextNode(text.slice(at, match.index)));
+    const url = match[0];
+    const a = el('a', 'link', url);
+    a.href = url;
+    a.rel = 'noopener noreferrer';
+    a.addEventListener('click', ev => { ev.preventDefault(); ev.stopPropagation(); ctx.onAction({ type: 'uri', uri: url }); });
+    f.appendChild(a);
+    at = match.index + url.length;
+  }
+  f.appendChild(document.createTextNode(text.slice(at)));
+  return f;
+}
+
 function richText(text, emojis, mentionees, ctx) {
   const e = el('div', 'text');
   const marks = [];
@@ -39,7 +62,7 @@ function richText(text, emojis, mentionees, ctx) {
   let at = 0;
   for (const m of marks) {
     if (m.index < at || m.index > text.length) continue;
-    e.appendChild(document.createTextNode(text.slice(at, m.index)));
+    e.appendChild(linked(text.slice(at, m.index), ctx));
     if (m.emoji) {
       e.appendChild(emojiBadge(m.emoji.productId, m.emoji.emojiId));
     } else {
@@ -49,7 +72,7 @@ function richText(text, emojis, mentionees, ctx) {
     }
     at = m.index + m.length;
   }
-  e.appendChild(document.createTextNode(text.slice(at)));
+  e.appendChild(linked(text.slice(at), ctx));
   return e;
 }
 

@@ -1,0 +1,164 @@
+package io.linegate.emulator.domain;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What a channel's users did with its broadcasts and narrowcasts: who saw a message (an
+ * impression: it was on the user's screen) and who tapped which URL in it (a click). Click and
+ * impression audiences are made from these (Messaging API reference, "Create audience for
+ * click-based retargeting", "... impression-based retargeting": the request ID of a broadcast or
+ * narrowcast). The chat page records them as a user reads and taps; the control API records them for
+ * tests. Narrowcasts also keep their recipients, for redelivery recipients. Bounded: the latest
+ * {@link #MAX_REQUESTS} requests, and recipients of narrowcasts up to {@link #MAX_RECIPIENTS} in all.
+ */
+public final class Engagement {
+    public static final int MAX_REQUESTS = 10_000;
+    public static final long MAX_RECIPIENTS = 5_000_000;
+
+    /** A broadcast or narrowcast the users can engage with. */
+    public static final class Sent {
+        final String via;
+        final Instant at;
+        volatile Set<String> recipients; // narrowcast only; null once dropped for the bound
+        final long delivered;
+        final int messages;
+        final Set<String> impressions = ConcurrentHashMap.newKeySet();
+        final java.util.concurrent.atomic.AtomicLong impressionCount = new java.util.concurrent.atomic.AtomicLong();
+        final Map<String, Set<String>> clicks = new ConcurrentHashMap<>(); // url -> users
+        final Map<String, java.util.concurrent.atomic.AtomicLong> clickCounts = new ConcurrentHashMap<>();
+        final Map<String, Integer> clickSeq = new ConcurrentHashMap<>();
+
+        Sent(String via, Instant at, Set<String> recipients, long delivered, int messages) {
+            this.via = via;
+            this.at = at;
+            this.recipients = recipients;
+            this.delivered = delivered;
+            this.messages = messages;
+        }
+
+        /** How many users the request reached. */
+        public long delivered() {
+            return delivered;
+        }
+
+        /** How many message objects it carried. */
+        public int messages() {
+            return messages;
+        }
+
+        /** Records that {@code user} saw the message. */
+        public void impression(String user) {
+            impressions.add(user);
+            impressionCount.incrementAndGet();
+        }
+
+        public long impressionCount() {
+            return impressionCount.get();
+        }
+
+        /** Records that {@code user} tapped {@code url} in message {@code seq} (1-based). */
+        public void click(String user, String url, int seq) {
+            clicks.computeIfAbsent(url, k -> ConcurrentHashMap.newKeySet()).add(user);
+            clickCounts.computeIfAbsent(url, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+            clickSeq.putIfAbsent(url, seq);
+        }
+
+        public long clickCount(String url) {
+            java.util.concurrent.atomic.AtomicLong n = clickCounts.get(url);
+            return n == null ? 0 : n.get();
+        }
+
+        public int clickSeq(String url) {
+            return clickSeq.getOrDefault(url, 1);
+        }
+
+        public String via() {
+            return via;
+        }
+
+        public Instant at() {
+            return at;
+        }
+
+        public Set<String> recipients() {
+            return recipients;
+        }
+
+        public Set<String> impressions() {
+            return impressions;
+        }
+
+        /** Users who clicked {@code url}, or any URL when it is null. */
+        public Set<String> clicked(String url) {
+            if (url != null) {
+                Set<String> s = clicks.get(url);
+                return s == null ? Set.of() : Set.copyOf(s);
+            }
+            Set<String> all = new java.util.HashSet<>();
+            clicks.values().forEach(all::addAll);
+            return all;
+        }
+
+        public Map<String, Set<String>> clicks() {
+            return clicks;
+        }
+    }
+
+    private final Map<String, Sent> requests = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Sent> eldest) {
+            if (size() > MAX_REQUESTS) {
+                if (eldest.getValue().recipients != null) {
+                    retained -= eldest.getValue().recipients.size();
+                }
+                return true;
+            }
+            return false;
+        }
+    });
+    private long retained;
+
+    /** Records a broadcast or narrowcast; {@code recipients} (narrowcast) are kept within the bound. */
+    public void sent(String requestId, String via, Instant at, Set<String> recipients, long delivered, int messages) {
+        if (requestId == null) {
+            return;
+        }
+        synchronized (requests) {
+            Set<String> kept = recipients;
+            if (kept != null) {
+                // Drop the oldest narrowcasts' recipients until these fit.
+                for (Sent s : requests.values()) {
+                    if (retained + kept.size() <= MAX_RECIPIENTS) {
+                        break;
+                    }
+                    if (s.recipients != null) {
+                        retained -= s.recipients.size();
+                        s.recipients = null;
+                    }
+                }
+                if (retained + kept.size() > MAX_RECIPIENTS) {
+                    kept = null;
+                } else {
+                    retained += kept.size();
+                }
+            }
+            requests.put(requestId, new Sent(via, at, kept, delivered, messages));
+        }
+    }
+
+    public Sent get(String requestId) {
+        return requestId == null ? null : requests.get(requestId);
+    }
+
+    public void clear() {
+        synchronized (requests) {
+            requests.clear();
+            retained = 0;
+        }
+    }
+}
