@@ -1,5 +1,6 @@
 package io.linegate.cli;
 
+import io.linegate.core.Defaults;
 import io.linegate.runtime.LinegateRuntime;
 import io.linegate.server.LinegateServer;
 import io.linegate.runtime.RuntimeConfig;
@@ -55,11 +56,11 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     DataDir store;
 
-    @Option(names = "--lease-time", defaultValue = "PT10S", description = "Several nodes on one store: how long a node's"
+    @Option(names = "--lease-time", defaultValue = Defaults.LEASE_TIME_TEXT, description = "Several nodes on one store: how long a node's"
             + " partitions stay its own without a heartbeat, so how soon others take over a dead node's events (default: ${DEFAULT-VALUE}).")
     Duration leaseTime;
 
-    @Option(names = "--warm-up", defaultValue = "PT20S", description = "Warm the acknowledgement path on synthetic webhooks"
+    @Option(names = "--warm-up", defaultValue = Defaults.WARM_UP_TEXT, description = "Warm the acknowledgement path on synthetic webhooks"
             + " (a scratch store, never the bot) before taking traffic, for at most this long; until then /health answers 503"
             + " and so do webhooks. PT0S: off (default: ${DEFAULT-VALUE}).")
     Duration warmUp;
@@ -68,7 +69,7 @@ final class ServeCommand implements Callable<Integer> {
             + " that builds the class-data archive ./linegate starts serve with.")
     boolean exitWhenReady;
 
-    @Option(names = "--ack-deadline", defaultValue = "PT1S", description = "A webhook the store has not committed within this"
+    @Option(names = "--ack-deadline", defaultValue = Defaults.ACK_DEADLINE_TEXT, description = "A webhook the store has not committed within this"
             + " is answered 503 rather than late, and new ones are refused until the store catches up (default: ${DEFAULT-VALUE}).")
     Duration ackDeadline;
 
@@ -83,12 +84,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "Address the admin listener binds (default: ${DEFAULT-VALUE}, this machine only).")
     String adminHost;
 
-    @Option(names = "--max-body-memory", defaultValue = "64", paramLabel = "MIB",
+    @Option(names = "--max-body-memory", defaultValue = "" + Defaults.MAX_BODY_MEMORY_MIB, paramLabel = "MIB",
             description = "MiB of request bodies held in memory at once, all requests together; past it new requests"
                     + " get 503 (default: ${DEFAULT-VALUE}).")
     long maxBodyMemoryMib;
 
-    @Option(names = "--max-connections", defaultValue = "4096",
+    @Option(names = "--max-connections", defaultValue = "" + Defaults.MAX_CONNECTIONS,
             description = "Connections open at once; more are closed at once (default: ${DEFAULT-VALUE}).")
     int maxConnections;
 
@@ -116,13 +117,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--webhook-path", defaultValue = "/webhook", description = "Webhook path (default: ${DEFAULT-VALUE}).")
     String webhookPath;
 
-    @Option(names = "--workers", defaultValue = "32", description = "Conversations handled at once (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--workers", defaultValue = "" + Defaults.WORKERS, description = "Conversations handled at once (default: ${DEFAULT-VALUE}).")
     int workers;
 
-    @Option(names = "--max-attempts", defaultValue = "5", description = "Attempts before dead-lettering (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-attempts", defaultValue = "" + Defaults.MAX_ATTEMPTS, description = "Attempts before dead-lettering (default: ${DEFAULT-VALUE}).")
     int maxAttempts;
 
-    @Option(names = "--dedupe-window", defaultValue = "PT24H", description = "How long event ids are remembered (ISO-8601, default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dedupe-window", defaultValue = Defaults.DEDUPE_WINDOW_TEXT, description = "How long event ids are remembered (ISO-8601, default: ${DEFAULT-VALUE}).")
     Duration dedupeWindow;
 
     @Option(names = "--flood-limit", defaultValue = "120", description = "Events per source per minute before --flood-action (default: ${DEFAULT-VALUE}).")
@@ -131,10 +132,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--flood-action", defaultValue = "THROTTLE", description = "THROTTLE, DROP or ROUTE (default: ${DEFAULT-VALUE}).")
     FloodPolicy.Action floodAction;
 
-    @Option(names = "--api-log-retention", defaultValue = "P30D", description = "How long API request log entries are kept (ISO-8601, default: ${DEFAULT-VALUE}).")
+    @Option(names = "--api-log-retention", defaultValue = Defaults.API_LOG_RETENTION_TEXT, description = "How long API request log entries are kept (ISO-8601, default: ${DEFAULT-VALUE}).")
     Duration apiLogRetention;
 
-    @Option(names = "--api-log-bodies", defaultValue = "off", description = "Keep request bodies in the API request log: off, redacted or full (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--api-log-bodies", defaultValue = Defaults.API_LOG_BODIES, description = "Keep request bodies in the API request log: off, redacted or full (default: ${DEFAULT-VALUE}).")
     String apiLogBodies;
 
     @Option(names = "--token-type", description = "Channel access tokens: long-lived (LINE_CHANNEL_ACCESS_TOKEN), short-lived,"

@@ -13,6 +13,7 @@ import com.linecorp.bot.messaging.model.NarrowcastRequest;
 import com.linecorp.bot.messaging.model.PushMessageRequest;
 import com.linecorp.bot.messaging.model.ReplyMessageRequest;
 import io.linegate.core.Backoff;
+import io.linegate.core.Defaults;
 import io.linegate.core.Secret;
 import io.linegate.messaging.token.TokenManager;
 import io.linegate.store.ApiRequestLog;
@@ -58,7 +59,7 @@ public final class MessageSender {
     /** Requests in flight at once, by default: enough for the push limit at a 60 ms round trip. */
     public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 128;
     /** Attempts of a send with a retry key, by default. */
-    public static final int DEFAULT_MAX_ATTEMPTS = 5;
+    public static final int DEFAULT_MAX_ATTEMPTS = Defaults.MAX_ATTEMPTS;
 
     private final SendPipeline pipeline;
     private final MessagingApiClient client;
@@ -326,8 +327,8 @@ public final class MessageSender {
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private Backoff backoff = Backoff.SENDS;
         private LinkStore linkTokens;
-        private Duration connectTimeout = Duration.ofSeconds(5);
-        private Duration readTimeout = Duration.ofSeconds(10);
+        private Duration connectTimeout = Defaults.CONNECT_TIMEOUT;
+        private Duration readTimeout = Defaults.READ_TIMEOUT;
         private ApiRequestLog requestLog;
         private ApiRequestLogger.Bodies bodies = ApiRequestLogger.Bodies.OFF;
         private double rateLimitScale = 1.0;

@@ -1,5 +1,6 @@
 package io.linegate.runtime;
 
+import io.linegate.core.Defaults;
 import io.linegate.webhook.FloodPolicy;
 import java.net.URI;
 import java.nio.file.Path;
@@ -49,7 +50,7 @@ public record RuntimeConfig(String storeLocation, URI apiBase, TokenSettings tok
         }
 
         public static ApiLog defaults() {
-            return new ApiLog(Duration.ofDays(30), "off");
+            return new ApiLog(Defaults.API_LOG_RETENTION, Defaults.API_LOG_BODIES);
         }
     }
 
@@ -72,13 +73,14 @@ public record RuntimeConfig(String storeLocation, URI apiBase, TokenSettings tok
         }
 
         public static Dispatch defaults() {
-            return new Dispatch(32, 5, Duration.ofHours(24), FloodPolicy.defaults(), Duration.ofSeconds(10));
+            return new Dispatch(Defaults.WORKERS, Defaults.MAX_ATTEMPTS, Defaults.DEDUPE_WINDOW, FloodPolicy.defaults(),
+                    Defaults.LEASE_TIME);
         }
 
         /** A heartbeat every second, or a third of a shorter lease time. */
         public Duration heartbeat() {
             Duration third = leaseTime.dividedBy(3);
-            return third.compareTo(Duration.ofSeconds(1)) < 0 ? third : Duration.ofSeconds(1);
+            return third.compareTo(Defaults.HEARTBEAT) < 0 ? third : Defaults.HEARTBEAT;
         }
     }
 
@@ -90,7 +92,7 @@ public record RuntimeConfig(String storeLocation, URI apiBase, TokenSettings tok
         }
 
         public static Timeouts defaults() {
-            return new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10));
+            return new Timeouts(Defaults.CONNECT_TIMEOUT, Defaults.READ_TIMEOUT);
         }
 
         private static void positive(Duration d, String what) {

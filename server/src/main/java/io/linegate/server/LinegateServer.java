@@ -1,5 +1,6 @@
 package io.linegate.server;
 
+import io.linegate.core.Defaults;
 import io.linegate.runtime.WarmUp;
 import io.linegate.runtime.ServerStatus;
 import io.linegate.runtime.TokenSettings;
@@ -300,16 +301,16 @@ public final class LinegateServer implements AutoCloseable {
         private int port = 8443;
         private ServerTls tls = ServerTls.selfSigned();
         private String webhookPath = "/webhook";
-        private long maxBodyBytes = 1024 * 1024;
-        private long maxBodyBytesInFlight = 64L * 1024 * 1024;
-        private int maxConnections = 4096;
-        private long maxStreamsPerConnection = 100;
+        private long maxBodyBytes = Defaults.MAX_BODY_BYTES;
+        private long maxBodyBytesInFlight = Defaults.MAX_BODY_MEMORY_BYTES;
+        private int maxConnections = Defaults.MAX_CONNECTIONS;
+        private long maxStreamsPerConnection = Defaults.MAX_STREAMS_PER_CONNECTION;
         private String adminHost = "127.0.0.1";
         private int adminPort = -1;
-        private Duration requestTimeout = Duration.ofSeconds(10);
-        private Duration ackDeadline = Duration.ofMillis(1_000);
+        private Duration requestTimeout = Defaults.REQUEST_TIMEOUT;
+        private Duration ackDeadline = Defaults.ACK_DEADLINE;
         private WarmUp.Settings warmUp = WarmUp.Settings.OFF;
-        private Duration drain = Duration.ofSeconds(10);
+        private Duration drain = Defaults.DRAIN;
         private Clock clock = Clock.systemUTC();
         private UnaryOperator<Dispatcher.Builder> dispatcherOptions = UnaryOperator.identity();
         private final java.util.List<Middleware> middleware = new java.util.ArrayList<>();

@@ -1,6 +1,7 @@
 package io.linegate.spring;
 
 import io.linegate.core.Backoff;
+import io.linegate.core.Defaults;
 import io.linegate.webhook.FloodPolicy;
 import java.net.URI;
 import java.time.Duration;
@@ -31,29 +32,29 @@ public class LinegateProperties {
     /** The channel's id, for managed tokens and rate limits shared through the store. */
     private String channelId;
     /** Handler threads: conversations handled at once. */
-    private int workers = 32;
+    private int workers = Defaults.WORKERS;
     /** Attempts of a failing handler before its event is dead-lettered. */
-    private int maxAttempts = 5;
+    private int maxAttempts = Defaults.MAX_ATTEMPTS;
     /** The first retry's delay; it doubles up to {@code max-backoff} (linegate's handler defaults). */
     private Duration backoff = Backoff.HANDLERS.first();
     private Duration maxBackoff = Backoff.HANDLERS.max();
     /** How long a {@code webhookEventId} is remembered, so that a redelivered event is handled once. */
-    private Duration dedupeWindow = Duration.ofHours(24);
+    private Duration dedupeWindow = Defaults.DEDUPE_WINDOW;
     /** On a shared store, how long a node's partitions stay its own without a heartbeat. */
-    private Duration leaseTime = Duration.ofSeconds(10);
+    private Duration leaseTime = Defaults.LEASE_TIME;
     /** The longest a webhook's acknowledgement waits for the store before it is answered 503. */
-    private Duration ackDeadline = Duration.ofSeconds(1);
+    private Duration ackDeadline = Defaults.ACK_DEADLINE;
     /** The largest webhook body accepted (413 above it). */
-    private long maxBodySize = 1024 * 1024;
+    private long maxBodySize = Defaults.MAX_BODY_BYTES;
     /** Webhook bodies held in memory at once, all requests together (503 above it). */
-    private long maxBodiesInFlight = 64L * 1024 * 1024;
+    private long maxBodiesInFlight = Defaults.MAX_BODY_MEMORY_BYTES;
     /**
      * How long the acknowledgement path may warm up on synthetic webhooks through the application's own
      * web server before the channels take webhooks (503 until then); 0 turns it off.
      */
-    private Duration warmUp = Duration.ofSeconds(20);
+    private Duration warmUp = Defaults.WARM_UP;
     /** How long a graceful stop waits for running handlers. */
-    private Duration drain = Duration.ofSeconds(10);
+    private Duration drain = Defaults.DRAIN;
     /** Push when LINE refuses a reply token (costs message quota). */
     private boolean pushWhenReplyFails;
     private final Flood flood = new Flood();
@@ -75,9 +76,9 @@ public class LinegateProperties {
 
     /** The API request log the guidelines ask for. */
     public static class ApiLog {
-        private Duration retention = Duration.ofDays(30);
+        private Duration retention = Defaults.API_LOG_RETENTION;
         /** What is kept of request bodies: {@code off}, {@code redacted} or {@code full}. */
-        private String bodies = "off";
+        private String bodies = Defaults.API_LOG_BODIES;
 
         public Duration getRetention() { return retention; }
         public void setRetention(Duration retention) { this.retention = retention; }

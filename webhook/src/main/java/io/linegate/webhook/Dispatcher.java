@@ -1,9 +1,7 @@
 package io.linegate.webhook;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.linecorp.bot.webhook.model.Event;
 import io.linegate.core.Backoff;
+import io.linegate.core.Defaults;
 import io.linegate.store.EventJournal;
 import io.linegate.store.EventJournal.InboxEntry;
 import io.linegate.store.EventJournal.NewEvent;
@@ -11,22 +9,21 @@ import io.linegate.store.EventJournal.StoredEvent;
 import io.linegate.store.ConversationStates;
 import io.linegate.store.Store;
 import io.linegate.store.WriteFailures;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -34,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +50,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
-    private static final ObjectMapper SDK = SdkEvents.SDK;
     // Small enough that a split shares a commit with acknowledgements without holding them up.
     private static final int SPLIT_BATCH = 100;
     /**
@@ -67,28 +62,26 @@ public final class Dispatcher implements AutoCloseable {
     private final EventJournal journal;
     private final ConversationStates states;
     private final MiddlewareChain chain;
-    private final DispatchListener listener;
     private final OperatorSwitches switches;
     private final Outbound outbound;
     private final Clock clock;
     private final int window;
-    private final int maxAttempts;
     private static final int MAX_YIELD_MS = 20;
     private final AtomicLong yields = new AtomicLong();
-    private final Backoff backoff;
     private final Duration dedupeWindow;
-    private final FailurePolicy failurePolicy;
     private final ExecutorService workers;
     private final ScheduledExecutorService timer;
     private final Thread pump;
-    private final Metrics metrics;
+    private final DispatchMetrics metrics;
+    private final EventReader reader;
+    private final Settlement settlement;
     private final Ownership ownership;
     private final ScheduledExecutorService heartbeats;
     private final Duration heartbeatEvery;
 
     // Guarded by "this".
     private final Map<String, Lane> lanes = new HashMap<>();
-    private final Set<Long> loadedSeqs = new java.util.HashSet<>(); // so that a catch-up never loads an event twice
+    private final Set<Long> loadedSeqs = new HashSet<>(); // so that a catch-up never loads an event twice
     private int loaded;
     private long loadCursor;
     private long catchUpCursor;
@@ -100,20 +93,15 @@ public final class Dispatcher implements AutoCloseable {
     /** The trees of events this node split, until they are handled here (bounded). */
     private final ParsedEvents parsedAtSplit = new ParsedEvents(PARSED_KEPT);
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final Set<String> degradedSeen = ConcurrentHashMap.newKeySet();
 
     private Dispatcher(Builder b) {
         this.journal = b.store.journal();
         this.states = b.store.conversations();
         this.switches = new OperatorSwitches(b.store.controls());
-        this.listener = b.listener;
         this.outbound = b.outbound;
         this.clock = b.clock;
         this.window = b.window;
-        this.maxAttempts = b.maxAttempts;
-        this.backoff = b.backoff;
         this.dedupeWindow = b.dedupeWindow;
-        this.failurePolicy = b.failurePolicy;
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(b.workers, b.workers, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 r -> daemon(r, "linegate-handler-" + n.incrementAndGet()));
@@ -122,9 +110,36 @@ public final class Dispatcher implements AutoCloseable {
         this.timer = t;
         this.ownership = new Ownership(b.store.cluster(), b.store.tokens(), b.clock, b.leaseTime);
         this.heartbeatEvery = b.heartbeatEvery;
-        this.heartbeats = ownership.shared() ? java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+        this.heartbeats = ownership.shared() ? Executors.newSingleThreadScheduledExecutor(
                 r -> daemon(r, "linegate-cluster-heartbeat")) : null;
-        this.metrics = new Metrics(b.registry, backlog, ownership, this::lagSeconds);
+        this.metrics = new DispatchMetrics(b.registry, backlog, ownership, this::lagSeconds);
+        this.reader = new EventReader(parsedAtSplit, metrics);
+        this.settlement = new Settlement(journal, b.listener, b.failurePolicy, b.maxAttempts, b.backoff, backlog, metrics,
+                workers, new Settlement.Lanes() {
+                    @Override
+                    public void advance(Lane lane) {
+                        Dispatcher.this.advance(lane);
+                    }
+
+                    @Override
+                    public void retryLater(Lane lane, long delayMs) {
+                        scheduleLater(lane, delayMs);
+                    }
+
+                    @Override
+                    public void drop(Lane lane) {
+                        synchronized (Dispatcher.this) {
+                            Dispatcher.this.drop(lane);
+                        }
+                    }
+
+                    @Override
+                    public void attempted(Lane lane, int attempt) {
+                        synchronized (Dispatcher.this) {
+                            lane.attempts = attempt;
+                        }
+                    }
+                });
         List<Middleware> links = new ArrayList<>();
         links.add(BuiltInLinks.mute(switches));
         links.add(BuiltInLinks.maintenance(switches, b.maintenanceHandler));
@@ -357,30 +372,13 @@ public final class Dispatcher implements AutoCloseable {
 
     // ---- lanes ---------------------------------------------------------------------------------
 
-    /** A conversation's queue of loaded events. Guarded by the dispatcher's monitor. */
-    private static final class Lane {
-        final String key;
-        final int partition;
-        final ArrayDeque<StoredEvent> queue = new ArrayDeque<>();
-        boolean scheduled;
-        boolean running; // a handler (or its done-mark) is in flight
-        int attempts; // of the head event, including earlier runs recorded in the journal
-        SentLedger ledger; // replies accepted for the head event, across its runs
-        long ledgerSeq = -1; // the event the ledger belongs to
-
-        Lane(String key, int partition) {
-            this.key = key;
-            this.partition = partition;
-        }
-    }
-
     private void schedule(Lane lane) {
         if (!running) {
             return;
         }
         try {
             workers.execute(() -> runHead(lane));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // Shutting down: the event stays in the journal for the next start.
         }
     }
@@ -417,15 +415,10 @@ public final class Dispatcher implements AutoCloseable {
                 lane.ledgerSeq = head.seq();
             }
         }
-        JsonNode tree = parsedAtSplit.take(head.eventId(), head.payload()); // parsed once: by the split, when it was this node's
-        if (tree == null) {
-            tree = tree(head.payload());
-        }
-        SdkEvents.Parsed parsed = parse(tree, head);
-        Event event = parsed.event();
+        EventReader.Read read = reader.read(head);
         int attempt = lane.attempts + 1;
-        DispatchedEvent ctx = new DispatchedEvent(head, tree, event, parsed.degraded(), attempt, states, outbound, clock,
-                lane.ledger, journal);
+        DispatchedEvent ctx = new DispatchedEvent(head, read.tree(), read.event(), read.degraded(), attempt, states, outbound,
+                clock, lane.ledger, journal);
         inFlight.incrementAndGet();
         Outcome outcome;
         try {
@@ -436,7 +429,7 @@ public final class Dispatcher implements AutoCloseable {
         } catch (Throwable e) {
             // Any throwable, errors included: one that escaped would leave the lane stuck for good.
             inFlight.decrementAndGet();
-            fail(lane, head, attempt, e);
+            settlement.failed(lane, head, attempt, e);
             return;
         }
         inFlight.decrementAndGet();
@@ -444,118 +437,7 @@ public final class Dispatcher implements AutoCloseable {
             scheduleLater(lane, outcome.delay().toMillis()); // stays pending on disk; nothing of this run commits
             return;
         }
-        finish(lane, head, outcome.name(), ctx.stateChanges(), attempt);
-    }
-
-    /** The stored event as a tree, read once and shared by the typed event and the context. */
-    private static JsonNode tree(String payload) {
-        try {
-            return SDK.readTree(payload);
-        } catch (Exception e) {
-            return SDK.createObjectNode(); // stored events were split from valid JSON; this is only a guard
-        }
-    }
-
-    /** The typed event; a known type whose sub-field changed shape is read without it, and counted. */
-    private SdkEvents.Parsed parse(JsonNode tree, StoredEvent head) {
-        SdkEvents.Parsed parsed = SdkEvents.parse(tree);
-        if (!parsed.degraded().isEmpty()) {
-            metrics.degraded.increment();
-            for (String field : parsed.degraded()) {
-                String key = tree.path("type").asText() + ":" + field;
-                if (degradedSeen.size() < 64 && degradedSeen.add(key)) {
-                    log.warn("event {} ({}): {} has a shape the SDK does not know; the event reaches its route"
-                            + " without it, with the raw JSON (logged once per field)", head.eventId(),
-                            tree.path("type").asText(), field);
-                }
-            }
-        }
-        return parsed;
-    }
-
-    private void finish(Lane lane, StoredEvent head, String outcome, Map<String, String> changes, int attempt) {
-        backlog.writeStarted();
-        settle(journal.complete(head.seq(), lane.key, changes), lane, head, outcome, "mark done",
-                () -> listener.done(head.eventId(), outcome, attempt));
-    }
-
-    /**
-     * Once the event's last write is durable, counts it, tells the listener and moves its lane on; if the
-     * write failed, tries again; if the partition went to another node meanwhile, leaves the event to it.
-     */
-    private void settle(java.util.concurrent.CompletableFuture<Void> write, Lane lane, StoredEvent head, String outcome,
-                        String doing, Runnable tellListener) {
-        write.whenCompleteAsync((v, err) -> {
-            backlog.writeEnded(err == null ? -1 : 0);
-            if (leaseLost(lane, head, err)) {
-                return;
-            }
-            if (err != null) {
-                if (WriteFailures.cannotWrite(err) == null) { // else said by the store, rate-limited
-                    log.error("could not {} event {}; retrying", doing, head.eventId(), err);
-                }
-                scheduleLater(lane, 1000);
-                return;
-            }
-            metrics.processed(outcome).increment();
-            tell(tellListener);
-            advance(lane);
-        }, workers);
-    }
-
-    /** Tells the listener; it must not disturb dispatching. */
-    private void tell(Runnable call) {
-        try {
-            call.run();
-        } catch (RuntimeException e) {
-            log.warn("the dispatch listener failed; ignored", e);
-        }
-    }
-
-    private void fail(Lane lane, StoredEvent head, int attempt, Throwable error) {
-        synchronized (this) {
-            lane.attempts = attempt;
-        }
-        FailurePolicy.Decision decision = decide(error);
-        String message = error.getClass().getName() + ": " + error.getMessage();
-        if (!decision.retry()) {
-            log.warn("event {} failed and was not retried ({}); dead-lettered at once", head.eventId(),
-                    decision.reason(), error);
-            deadLetter(lane, head, attempt, "not retried, " + decision.reason() + ": " + message, "not_retryable", error);
-            return;
-        }
-        if (attempt >= maxAttempts) {
-            log.error("event {} failed {} times; dead-lettered", head.eventId(), attempt, error);
-            deadLetter(lane, head, attempt, message, "dead_lettered", error);
-            return;
-        }
-        long delay = backoff.delayMillis(attempt);
-        log.warn("event {} failed (attempt {} of {}); retrying in {} ms", head.eventId(), attempt, maxAttempts,
-                delay, error);
-        metrics.processed("retried").increment();
-        journal.recordFailure(head.seq(), attempt, message)
-                .whenComplete((v, err) -> {
-                    tell(() -> listener.failed(head.eventId(), attempt, error, true));
-                    scheduleLater(lane, delay);
-                });
-    }
-
-    /**
-     * Whether {@code err} says another node took the event's partition while it was handled here: then
-     * nothing of this run is committed, the lane is unloaded, and the new owner handles the event.
-     */
-    private boolean leaseLost(Lane lane, StoredEvent head, Throwable err) {
-        Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
-        if (!(cause instanceof io.linegate.store.Cluster.LeaseLostException)) {
-            return false;
-        }
-        log.warn("event {} was handled here after its partition {} went to another node; that node handles it again",
-                head.eventId(), lane.partition);
-        metrics.processed("lease_lost").increment();
-        synchronized (this) {
-            drop(lane);
-        }
-        return true;
+        settlement.done(lane, head, outcome.name(), ctx.stateChanges(), attempt);
     }
 
     /** Unloads a lane (its events stay in the store for whichever node holds the partition). Hold the monitor. */
@@ -569,22 +451,6 @@ public final class Dispatcher implements AutoCloseable {
         ownership.recatch(lane.partition);
         lane.scheduled = false;
         lane.running = false;
-    }
-
-    /** The policy's decision; a policy that throws is not trusted, and the event is retried as before. */
-    private FailurePolicy.Decision decide(Throwable error) {
-        try {
-            return Objects.requireNonNull(failurePolicy.decide(error), "decision");
-        } catch (RuntimeException e) {
-            log.warn("the failure policy failed on {}; retrying the event", error.getClass().getName(), e);
-            return FailurePolicy.Decision.retry("the failure policy failed");
-        }
-    }
-
-    private void deadLetter(Lane lane, StoredEvent head, int attempt, String error, String outcome, Throwable cause) {
-        backlog.writeStarted();
-        settle(journal.deadLetter(head.seq(), attempt, error), lane, head, outcome, "dead-letter",
-                () -> listener.failed(head.eventId(), attempt, cause, false));
     }
 
     private void advance(Lane lane) {
@@ -671,41 +537,6 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /** The dispatcher's meters, named as the Prometheus endpoint shows them without the suffixes. */
-    private static final class Metrics {
-        final MeterRegistry registry;
-        final Counter received;
-        final Counter duplicates;
-        final Counter throttled;
-        final Counter degraded;
-        final Map<String, Counter> processed = new ConcurrentHashMap<>();
-
-        Metrics(MeterRegistry registry, BacklogCount backlog, Ownership ownership, DoubleSupplier lag) {
-            this.registry = registry;
-            received = Counter.builder("linegate.events.received").description("events split out of webhooks")
-                    .register(registry);
-            duplicates = Counter.builder("linegate.events.duplicate")
-                    .description("events skipped because their webhookEventId was already seen").register(registry);
-            degraded = Counter.builder("linegate.events.degraded")
-                    .description("events of a known type read without a sub-field whose shape the SDK does not know")
-                    .register(registry);
-            throttled = Counter.builder("linegate.events.throttled")
-                    .description("times a source's event waited for its flood limit").register(registry);
-            Gauge.builder("linegate.queue.depth", backlog, BacklogCount::get)
-                    .description("events stored and not yet done").register(registry);
-            Gauge.builder("linegate.cluster.partitions", ownership, Ownership::owned)
-                    .description("event partitions this node holds").register(registry);
-            // Held strongly: Micrometer holds a gauge's object weakly, and nothing else holds this lambda, so
-            // the gauge read NaN once a collection had taken it.
-            Gauge.builder("linegate.events.lag", lag, DoubleSupplier::getAsDouble).strongReference(true).baseUnit("seconds")
-                    .description("age of the oldest event this node has loaded and not finished").register(registry);
-        }
-
-        Counter processed(String outcome) {
-            return processed.computeIfAbsent(outcome, o -> Counter.builder("linegate.events.processed")
-                    .description("events finished, by outcome").tag("outcome", o).register(registry));
-        }
-    }
-
     /** Options with defaults suited to a production bot. */
     public static final class Builder {
         private final Store store;
@@ -714,13 +545,13 @@ public final class Dispatcher implements AutoCloseable {
         private EventHandler maintenanceHandler;
         private Outbound outbound = Outbound.NONE;
         private Clock clock = Clock.systemUTC();
-        private int workers = 32;
-        private int window = 10_000;
-        private int maxAttempts = 5;
+        private int workers = Defaults.WORKERS;
+        private int window = Defaults.WINDOW;
+        private int maxAttempts = Defaults.MAX_ATTEMPTS;
         private Backoff backoff = Backoff.HANDLERS;
-        private Duration dedupeWindow = Duration.ofHours(24);
-        private Duration leaseTime = Duration.ofSeconds(10);
-        private Duration heartbeatEvery = Duration.ofSeconds(1);
+        private Duration dedupeWindow = Defaults.DEDUPE_WINDOW;
+        private Duration leaseTime = Defaults.LEASE_TIME;
+        private Duration heartbeatEvery = Defaults.HEARTBEAT;
         private FloodPolicy floodPolicy = FloodPolicy.defaults();
         private final List<Middleware> middleware = new ArrayList<>();
         private DispatchListener listener = new DispatchListener() { };
@@ -746,7 +577,7 @@ public final class Dispatcher implements AutoCloseable {
          * before it.
          */
         public Builder use(Middleware link) {
-            middleware.add(java.util.Objects.requireNonNull(link, "middleware"));
+            middleware.add(Objects.requireNonNull(link, "middleware"));
             return this;
         }
 
@@ -793,7 +624,7 @@ public final class Dispatcher implements AutoCloseable {
 
         /** Told what became of each event once it is durable (see {@link DispatchListener}). */
         public Builder listener(DispatchListener listener) {
-            this.listener = java.util.Objects.requireNonNull(listener, "listener");
+            this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
@@ -814,7 +645,7 @@ public final class Dispatcher implements AutoCloseable {
             if (floodPolicy.action() == FloodPolicy.Action.ROUTE && floodHandler == null) {
                 throw new IllegalArgumentException("flood action ROUTE needs a flood handler");
             }
-            java.util.Objects.requireNonNull(handler, "handler");
+            Objects.requireNonNull(handler, "handler");
             return new Dispatcher(this);
         }
 
