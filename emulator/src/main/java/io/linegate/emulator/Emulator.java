@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
@@ -150,7 +151,7 @@ public final class Emulator implements AutoCloseable {
             tokens.onChange(() -> {
                 try {
                     housekeeping.execute(this::saveIdentitiesQuietly);
-                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                } catch (RejectedExecutionException stopping) {
                     // close() saves them
                 }
             });
@@ -176,7 +177,7 @@ public final class Emulator implements AutoCloseable {
         try {
             saveIdentities();
         } catch (UncheckedIOException e) {
-            org.slf4j.LoggerFactory.getLogger(Emulator.class).warn("Could not save identities: {}", e.getMessage());
+            LoggerFactory.getLogger(Emulator.class).warn("Could not save identities: {}", e.getMessage());
         }
     }
 

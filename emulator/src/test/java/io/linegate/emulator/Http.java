@@ -2,11 +2,14 @@ package io.linegate.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.linegate.core.Json;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -56,8 +59,8 @@ final class Http {
     /** A multipart/form-data request: text fields, then one file part named {@code file} (text/plain). */
     Res multipart(String method, String path, Map<String, String> fields, String fileName, byte[] file) {
         String boundary = "----linegate" + Long.toHexString(System.nanoTime());
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.nio.charset.Charset utf8 = java.nio.charset.StandardCharsets.UTF_8;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Charset utf8 = StandardCharsets.UTF_8;
         fields.forEach((k, v) -> out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k
                 + "\"\r\n\r\n" + v + "\r\n").getBytes(utf8)));
         if (file != null) {

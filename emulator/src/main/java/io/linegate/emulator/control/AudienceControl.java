@@ -6,6 +6,7 @@ import static com.linecorp.armeria.common.HttpMethod.PUT;
 import static io.linegate.emulator.control.ControlApi.PREFIX;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.HttpStatus;
 import io.linegate.core.Json;
@@ -22,6 +23,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -74,7 +76,7 @@ final class AudienceControl {
     private Reply missionStickers(Call c) {
         User u = control.user(c);
         ObjectNode out = Json.mapper().createObjectNode();
-        com.fasterxml.jackson.databind.node.ArrayNode ids = out.putArray("productIds");
+        ArrayNode ids = out.putArray("productIds");
         control.platform.state().missionStickers().getOrDefault(u.userId(), Set.of()).stream().sorted().forEach(ids::add);
         return Reply.ok(out);
     }
@@ -137,7 +139,7 @@ final class AudienceControl {
         return o;
     }
 
-    private static String text(JsonNode b, String f, java.util.function.Predicate<String> ok, String expected, List<Detail> bad) {
+    private static String text(JsonNode b, String f, Predicate<String> ok, String expected, List<Detail> bad) {
         JsonNode v = b.get(f);
         if (v == null || v.isNull()) {
             return null;

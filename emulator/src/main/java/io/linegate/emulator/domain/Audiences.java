@@ -1,5 +1,6 @@
 package io.linegate.emulator.domain;
 
+import com.linecorp.armeria.common.HttpStatus;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -42,7 +43,7 @@ public final class Audiences {
     public void add(Audience a) {
         synchronized (byId) {
             if (byId.size() >= MAX_AUDIENCES) {
-                throw ApiException.line(com.linecorp.armeria.common.HttpStatus.BAD_REQUEST, "Audience group count is over the limit",
+                throw ApiException.line(HttpStatus.BAD_REQUEST, "Audience group count is over the limit",
                         List.of(new ApiException.Detail("AUDIENCE_GROUP_COUNT_MAX_OVER", null)));
             }
             byId.put(a.id(), a);

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -20,7 +21,7 @@ public final class EmulatorState {
     private final Map<String, Group> groups = new ConcurrentHashMap<>();
     /** Users' demographic attributes for narrowcast filters; absent: all unknown. */
     private final Map<String, Demographics> demographics = new ConcurrentHashMap<>();
-    private final Map<String, java.util.Set<String>> missionStickers = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> missionStickers = new ConcurrentHashMap<>();
     /** messageId -> the user who sent it, for unsend and quote checks. */
     private final Map<String, String> userMessages = BoundedMap.of(1_000_000);
     private final ContentStore content = new ContentStore(256L * 1024 * 1024);
@@ -69,7 +70,7 @@ public final class EmulatorState {
     }
 
     /** userId -> the sticker packages bots gave the user (mission stickers). */
-    public Map<String, java.util.Set<String>> missionStickers() {
+    public Map<String, Set<String>> missionStickers() {
         return missionStickers;
     }
 

@@ -2,10 +2,12 @@ package io.linegate.emulator.domain;
 
 import java.time.Instant;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What a channel's users did with its broadcasts and narrowcasts: who saw a message (an
@@ -28,9 +30,9 @@ public final class Engagement {
         final long delivered;
         final int messages;
         final Set<String> impressions = ConcurrentHashMap.newKeySet();
-        final java.util.concurrent.atomic.AtomicLong impressionCount = new java.util.concurrent.atomic.AtomicLong();
+        final AtomicLong impressionCount = new AtomicLong();
         final Map<String, Set<String>> clicks = new ConcurrentHashMap<>(); // url -> users
-        final Map<String, java.util.concurrent.atomic.AtomicLong> clickCounts = new ConcurrentHashMap<>();
+        final Map<String, AtomicLong> clickCounts = new ConcurrentHashMap<>();
         final Map<String, Integer> clickSeq = new ConcurrentHashMap<>();
 
         Sent(String via, Instant at, Set<String> recipients, long delivered, int messages) {
@@ -64,12 +66,12 @@ public final class Engagement {
         /** Records that {@code user} tapped {@code url} in message {@code seq} (1-based). */
         public void click(String user, String url, int seq) {
             clicks.computeIfAbsent(url, k -> ConcurrentHashMap.newKeySet()).add(user);
-            clickCounts.computeIfAbsent(url, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+            clickCounts.computeIfAbsent(url, k -> new AtomicLong()).incrementAndGet();
             clickSeq.putIfAbsent(url, seq);
         }
 
         public long clickCount(String url) {
-            java.util.concurrent.atomic.AtomicLong n = clickCounts.get(url);
+            AtomicLong n = clickCounts.get(url);
             return n == null ? 0 : n.get();
         }
 
@@ -99,7 +101,7 @@ public final class Engagement {
                 Set<String> s = clicks.get(url);
                 return s == null ? Set.of() : Set.copyOf(s);
             }
-            Set<String> all = new java.util.HashSet<>();
+            Set<String> all = new HashSet<>();
             clicks.values().forEach(all::addAll);
             return all;
         }

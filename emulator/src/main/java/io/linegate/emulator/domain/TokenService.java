@@ -560,8 +560,8 @@ public final class TokenService {
     }
 
     /** Every token still valid at {@code now}: long-lived, short-lived and v2.1 (stateless ones need only the key). */
-    public java.util.List<SavedToken> validTokens(Instant now) {
-        java.util.List<SavedToken> out = new java.util.ArrayList<>();
+    public List<SavedToken> validTokens(Instant now) {
+        List<SavedToken> out = new ArrayList<>();
         for (Token t : byValue.values()) {
             if (t.valid(now)) {
                 out.add(new SavedToken(t.value, t.channelId, t.type, t.expiresAt, t.keyId));

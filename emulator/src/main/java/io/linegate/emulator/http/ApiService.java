@@ -53,10 +53,10 @@ public final class ApiService implements HttpService {
     private final RateLimiter limiter;
     private final Faults faults;
     private final Clock clock;
-    private final java.util.List<SpecValidator> specs; // empty: validation against the OpenAPI files is off
+    private final List<SpecValidator> specs; // empty: validation against the OpenAPI files is off
 
     public ApiService(Router router, TokenService tokens, RateLimiter limiter, Faults faults, Clock clock,
-            java.util.List<SpecValidator> specs) {
+            List<SpecValidator> specs) {
         this.router = router;
         this.tokens = tokens;
         this.limiter = limiter;

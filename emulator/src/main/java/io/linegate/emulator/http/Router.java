@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,7 +37,7 @@ public final class Router {
      */
     public record Route(HttpMethod method, String template, boolean auth, RateLimiter.Limit limit,
             boolean retryKey, boolean control, AsyncHandler handler, long maxBody, boolean jsonBody,
-            java.util.function.Function<Call, String> authenticator) {}
+            Function<Call, String> authenticator) {}
 
     /** LINE's request size limit ("Max request size: 2 MB"). */
     public static final long DEFAULT_MAX_BODY = 2L * 1024 * 1024;
@@ -131,7 +132,7 @@ public final class Router {
         private RateLimiter.Limit limit = RateLimiter.Limit.DEFAULT;
         private long maxBody = DEFAULT_MAX_BODY;
         private boolean jsonBody = true;
-        private java.util.function.Function<Call, String> authenticator;
+        private Function<Call, String> authenticator;
 
         RouteBuilder(Router router, HttpMethod method, String template) {
             this.router = router;
@@ -165,7 +166,7 @@ public final class Router {
          * Authenticated by {@code authenticator} instead of a Messaging API channel's token, before
          * rate limits and the request check: it throws the 401, or returns the rate limit's subject.
          */
-        public RouteBuilder authenticatedBy(java.util.function.Function<Call, String> authenticator) {
+        public RouteBuilder authenticatedBy(Function<Call, String> authenticator) {
             this.auth = false;
             this.authenticator = authenticator;
             return this;

@@ -2,6 +2,7 @@ package io.linegate.emulator.http;
 
 import com.atlassian.oai.validator.report.ValidationReport;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.linegate.emulator.domain.ApiException.Detail;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -182,12 +183,12 @@ final class SpecFailures {
     private JsonNode schema(ValidationReport.Message m) {
         String p = schemaPointer(m);
         if (p == null || spec == null) {
-            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+            return MissingNode.getInstance();
         }
         try {
             return spec.at(p);
         } catch (IllegalArgumentException e) {
-            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+            return MissingNode.getInstance();
         }
     }
 

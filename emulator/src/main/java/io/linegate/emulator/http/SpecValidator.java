@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.common.QueryParams;
 import io.linegate.core.Json;
 import io.linegate.emulator.domain.ApiException.Detail;
@@ -18,6 +17,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Validates Messaging API requests against LINE's official {@code messaging-api.yml} (a copy in
@@ -28,9 +28,9 @@ import java.util.List;
 public final class SpecValidator {
     private final OpenApiInteractionValidator validator;
     private final SpecFailures failures;
-    private final java.util.function.Predicate<String> covers;
+    private final Predicate<String> covers;
 
-    private SpecValidator(OpenApiInteractionValidator validator, JsonNode spec, java.util.function.Predicate<String> covers) {
+    private SpecValidator(OpenApiInteractionValidator validator, JsonNode spec, Predicate<String> covers) {
         this.validator = validator;
         this.failures = new SpecFailures(spec);
         this.covers = covers;
@@ -70,10 +70,10 @@ public final class SpecValidator {
         return of(tree("/openapi/shop.yml"), t -> t.startsWith("/shop/v3/"));
     }
 
-    private static SpecValidator of(JsonNode tree, java.util.function.Predicate<String> covers) {
+    private static SpecValidator of(JsonNode tree, Predicate<String> covers) {
         String json;
         try {
-            json = io.linegate.core.Json.mapper().writeValueAsString(tree);
+            json = Json.mapper().writeValueAsString(tree);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -97,7 +97,7 @@ public final class SpecValidator {
     /** A bundled spec as a tree with the discriminator amendments below. */
     static JsonNode tree(String resource) {
         try {
-            JsonNode root = io.linegate.core.Json.yaml().readTree(resource(resource));
+            JsonNode root = Json.yaml().readTree(resource(resource));
             amend(root);
             return root;
         } catch (IOException e) {

@@ -1,5 +1,7 @@
 package io.linegate.emulator.login;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
@@ -11,8 +13,8 @@ public final class LiffApp {
     private volatile List<String> scopes;
     private volatile String endpointUrl; // null until set
     /** What the LIFF Server API sets besides the endpoint and scopes: view type, description, features... */
-    private volatile com.fasterxml.jackson.databind.node.ObjectNode settings =
-            com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    private volatile ObjectNode settings =
+            JsonNodeFactory.instance.objectNode();
 
     public LiffApp(String liffId, LoginChannel channel, List<String> scopes, String endpointUrl) {
         if (!liffId.matches("\\d{1,20}-[A-Za-z0-9]{8}")) {
@@ -33,11 +35,11 @@ public final class LiffApp {
         this.scopes = List.copyOf(scopes);
     }
 
-    public com.fasterxml.jackson.databind.node.ObjectNode settings() {
+    public ObjectNode settings() {
         return settings.deepCopy();
     }
 
-    public void settings(com.fasterxml.jackson.databind.node.ObjectNode s) {
+    public void settings(ObjectNode s) {
         this.settings = s.deepCopy();
     }
 

@@ -20,7 +20,6 @@ import io.linegate.emulator.domain.Audience;
 import io.linegate.emulator.domain.Audiences;
 import io.linegate.emulator.domain.Channel;
 import io.linegate.emulator.domain.Engagement;
-import io.linegate.emulator.domain.Ids;
 import io.linegate.emulator.http.Call;
 import io.linegate.emulator.http.RateLimiter.Limit;
 import io.linegate.emulator.http.Reply;

@@ -4,6 +4,7 @@ import static com.linecorp.armeria.common.HttpMethod.GET;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.linecorp.armeria.common.HttpStatus;
 import io.linegate.core.Json;
 import io.linegate.emulator.domain.ApiException;
 import io.linegate.emulator.domain.ApiException.Detail;
@@ -196,7 +197,7 @@ final class InsightApi {
         Engagement.Sent sent = c.channel().engagement().get(requestId);
         if (sent == null) {
             // UNCONFIRMED wording: not a broadcast or narrowcast of this channel.
-            throw ApiException.line(com.linecorp.armeria.common.HttpStatus.NOT_FOUND, "Not found",
+            throw ApiException.line(HttpStatus.NOT_FOUND, "Not found",
                     List.of(new Detail("No broadcast or narrowcast with this request ID", "requestId")));
         }
         ObjectNode out = Json.mapper().createObjectNode();

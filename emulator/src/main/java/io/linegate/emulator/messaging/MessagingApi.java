@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.linegate.emulator.domain.Platform;
 import io.linegate.emulator.http.Router;
 import io.linegate.emulator.login.LoginApi;
+import java.util.Map;
 
 /**
  * The stateful operations of {@code messaging-api.yml} (api.line.me and api-data.line.me paths),
@@ -36,8 +37,8 @@ public final class MessagingApi {
     }
 
     /** File uploads (Manage Audience by file) take larger bodies than LINE's 2 MB: the paths and their limit. */
-    public static java.util.Map<String, Long> uploadPaths() {
-        return java.util.Map.of(AudienceApi.BY_FILE, AudienceApi.MAX_FILE_BODY);
+    public static Map<String, Long> uploadPaths() {
+        return Map.of(AudienceApi.BY_FILE, AudienceApi.MAX_FILE_BODY);
     }
 
     /**

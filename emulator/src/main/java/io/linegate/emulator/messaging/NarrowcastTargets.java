@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Who a narrowcast reaches (Messaging API reference, "Send narrowcast message"): the channel's
@@ -34,7 +35,7 @@ final class NarrowcastTargets {
     private final Map<String, Demographics> demographics;
     private final int minRecipients;
     private final Map<Long, Audience> audiences = new HashMap<>();
-    private final Map<String, java.util.Set<String>> redeliveries = new HashMap<>();
+    private final Map<String, Set<String>> redeliveries = new HashMap<>();
 
     NarrowcastTargets(Channel channel, Map<String, Demographics> demographics, int minRecipients) {
         this.channel = channel;

@@ -12,6 +12,7 @@ import io.linegate.emulator.http.Reply;
 import io.linegate.emulator.http.Router;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Mission stickers ({@code shop.yml}; partner docs, "Send mission stickers (v3)"): the bot gives a
@@ -55,7 +56,7 @@ final class ShopApi {
         if (platform.state().users().get(to) == null || !c.channel().isFriend(to)) {
             throw ApiException.invalid(List.of(new Detail("The user is not a friend of the bot", "to")));
         }
-        platform.state().missionStickers().computeIfAbsent(to, k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(productId);
+        platform.state().missionStickers().computeIfAbsent(to, k -> ConcurrentHashMap.newKeySet()).add(productId);
         return Reply.emptyBody();
     }
 }
