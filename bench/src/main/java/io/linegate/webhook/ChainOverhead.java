@@ -92,7 +92,7 @@ public class ChainOverhead {
                 BuiltInLinks.maintenance(switches, null),
                 // A clock 1 ms ahead per event: each of the 1,000 sources sends one event a (fake) second,
                 // 60 a minute, under its limit, and quiet windows are swept once a (fake) minute.
-                BuiltInLinks.flood(new FloodControl(new FloodPolicy(120, FloodPolicy.Action.THROTTLE)), null, throttled,
+                BuiltInLinks.flood(new SourceFloodLimit(new FloodPolicy(120, FloodPolicy.Action.THROTTLE)), null, throttled,
                         new AdvancingClock()),
                 (ctx, chain) -> blocked.contains(ctx.sourceKey()) ? Outcome.completed("not_allowed") : chain.proceed(ctx),
                 (ctx, chain) -> {

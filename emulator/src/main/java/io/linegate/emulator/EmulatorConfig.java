@@ -39,7 +39,7 @@ public final class EmulatorConfig {
     /** Loopback by default: the emulator has no authentication on its control API. */
     public String host = "127.0.0.1";
     public int port = 0;
-    public RateLimits rateLimits = new RateLimits();
+    public EndpointRateLimits rateLimits = new EndpointRateLimits();
     /**
      * Validate Messaging API requests against LINE's OpenAPI spec. On by default; schema validation
      * costs most of a push's CPU time, so load tests may turn it off (the documented limits stay).
@@ -92,7 +92,7 @@ public final class EmulatorConfig {
     public List<LoginChannelConfig> loginChannels = new ArrayList<>();
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public static final class RateLimits {
+    public static final class EndpointRateLimits {
         public boolean enabled = true;
         /** Multiplies every limit of Messaging API reference, "Rate limits" (10 = ten times the platform's allowance). */
         public double scale = 1.0;

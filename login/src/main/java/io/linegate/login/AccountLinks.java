@@ -74,14 +74,14 @@ public final class AccountLinks {
     private final String dialogBase;
     private final Clock clock;
     private final CsrfTokens csrf;
-    private final StartLimit starts;
+    private final LoginStartLimit starts;
 
     private AccountLinks(Builder b) {
         this.store = b.store;
         this.dialogBase = b.accessBase.replaceAll("/+$", "") + "/dialog/bot/accountLink";
         this.clock = b.clock;
         this.csrf = b.csrf;
-        this.starts = new StartLimit(b.startsPerClientPerMinute, b.maxTrackedClients);
+        this.starts = new LoginStartLimit(b.startsPerClientPerMinute, b.maxTrackedClients);
     }
 
     public static Builder builder(LinkStore store) {

@@ -59,8 +59,8 @@ public final class LineLogin {
     private final IdTokenVerifier verifier;
     private final PendingLogins pending;
     private final CsrfTokens csrf;
-    private final StartLimit starts; // anonymous sign-ins, per client address
-    private final StartLimit memberStarts; // links started by signed-in members, per member
+    private final LoginStartLimit starts; // anonymous sign-ins, per client address
+    private final LoginStartLimit memberStarts; // links started by signed-in members, per member
     private final int maxPendingLogins;
     private final Clock clock;
 
@@ -68,8 +68,8 @@ public final class LineLogin {
         this.flow = new LoginFlow(b.channelId, b.accessBase.toString(), b.callbacks, b.pending, b.clock);
         this.pending = b.pending;
         this.csrf = b.csrf;
-        this.starts = new StartLimit(b.startsPerClientPerMinute, b.maxTrackedClients);
-        this.memberStarts = new StartLimit(b.startsPerClientPerMinute, b.maxTrackedClients);
+        this.starts = new LoginStartLimit(b.startsPerClientPerMinute, b.maxTrackedClients);
+        this.memberStarts = new LoginStartLimit(b.startsPerClientPerMinute, b.maxTrackedClients);
         this.maxPendingLogins = b.maxPendingLogins;
         this.clock = b.clock;
         this.api = new LoginApi(b.apiBase, b.channelId, b.channelSecret);
@@ -125,7 +125,7 @@ public final class LineLogin {
         }
     }
 
-    private void admit(StartLimit limit, String client) {
+    private void admit(LoginStartLimit limit, String client) {
         if (!limit.tryStart(client, clock.instant())) {
             log.warn("a client started too many logins this minute; refused with 429");
             throw RequestRefusedException.tooMany();

@@ -77,7 +77,7 @@ class StartLimitAndPurgeTest {
         }
         assertThat(started(login, "d", 1)).as("a fourth address in the same minute: admitted, 'a' forgotten").isEqualTo(1);
         assertThat(started(login, "a", 1)).as("'a' counted afresh").isEqualTo(1);
-        StartLimit limit = new StartLimit(1, 1_000);
+        LoginStartLimit limit = new LoginStartLimit(1, 1_000);
         for (int i = 0; i < 5_000; i++) {
             limit.tryStart("client-" + i, clock.instant());
         }

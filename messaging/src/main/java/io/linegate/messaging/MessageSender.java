@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  *   <li>other errors are thrown as {@link LineApiException} subtypes chosen by HTTP status;</li>
  *   <li>the SDK's wire logger is off (it logs the bearer token).</li>
  * </ul>
- * Requests wait for LINE's per-endpoint rate limits on the client side ({@link RateLimits}); with
+ * Requests wait for LINE's per-endpoint rate limits on the client side ({@link EndpointRateLimits}); with
  * {@link Builder#requestLog} every attempt is recorded in the API request log. The token
  * comes from a {@link TokenManager}, or is a fixed token given to the builder.
  */
@@ -87,7 +87,7 @@ public final class MessageSender {
         client.setEventListener(new NoDelay());
         // The HTTP-level links cover every call to LINE, sends or not. Outermost first: the log records
         // what was sent, after the wait for the rate limit, with the attempt number the pipeline gave it.
-        RateLimits limits = new RateLimits(b.rateLimitScale, b.sharedBuckets, b.channelId);
+        EndpointRateLimits limits = new EndpointRateLimits(b.rateLimitScale, b.sharedBuckets, b.channelId);
         var attempts = new AttemptsInFlight();
         ApiRequestLogger requestLog = b.requestLog == null ? null
                 : new ApiRequestLogger(b.requestLog, b.bodies, Clock.systemUTC(), attempts::attemptOf);

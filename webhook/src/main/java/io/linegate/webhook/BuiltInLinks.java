@@ -60,7 +60,7 @@ final class BuiltInLinks {
      * events are spread at the limit's pace; DROP and ROUTE count at the time LINE sent the event, so
      * a backlog handled late is judged by how fast the user really sent.
      */
-    static Middleware flood(FloodControl flood, EventHandler floodHandler, Counter throttled, Clock clock) {
+    static Middleware flood(SourceFloodLimit flood, EventHandler floodHandler, Counter throttled, Clock clock) {
         FloodPolicy.Action action = flood.policy().action();
         if (action == FloodPolicy.Action.ROUTE && floodHandler == null) {
             throw new IllegalArgumentException("flood action ROUTE needs a flood handler");

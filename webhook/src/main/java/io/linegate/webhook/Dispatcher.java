@@ -143,7 +143,7 @@ public final class Dispatcher implements AutoCloseable {
         List<Middleware> links = new ArrayList<>();
         links.add(BuiltInLinks.mute(switches));
         links.add(BuiltInLinks.maintenance(switches, b.maintenanceHandler));
-        links.add(BuiltInLinks.flood(new FloodControl(b.floodPolicy), b.floodHandler, metrics.throttled, b.clock));
+        links.add(BuiltInLinks.flood(new SourceFloodLimit(b.floodPolicy), b.floodHandler, metrics.throttled, b.clock));
         links.addAll(b.middleware);
         this.chain = new MiddlewareChain(links, b.handler);
         this.pump = daemon(this::pumpLoop, "linegate-dispatch-pump");

@@ -28,7 +28,7 @@ public final class Channel {
     private final Map<String, Conversation> conversations = new ConcurrentHashMap<>();
     /** Orders the items of every conversation of the channel. */
     private final AtomicLong seq = new AtomicLong();
-    private final RetryKeys retryKeys;
+    private final AcceptedRetryKeys retryKeys;
     private final ReplyTokens replyTokens;
     private final Map<String, Narrowcast> narrowcasts = new ConcurrentHashMap<>();
     private final Map<String, RSAKey> assertionKeys = new ConcurrentHashMap<>();
@@ -60,7 +60,7 @@ public final class Channel {
         this.settings = settings;
         this.inboxLimit = inboxLimit;
         this.deliveries = new BoundedLog<>(logLimit);
-        this.retryKeys = new RetryKeys(retryKeyLimit);
+        this.retryKeys = new AcceptedRetryKeys(retryKeyLimit);
         this.replyTokens = new ReplyTokens(replyTokenLimit);
     }
 
@@ -153,7 +153,7 @@ public final class Channel {
         return seq.incrementAndGet();
     }
 
-    public RetryKeys retryKeys() {
+    public AcceptedRetryKeys retryKeys() {
         return retryKeys;
     }
 

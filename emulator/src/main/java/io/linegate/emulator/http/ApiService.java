@@ -18,7 +18,7 @@ import io.linegate.emulator.domain.ApiException;
 import io.linegate.emulator.domain.Channel;
 import io.linegate.emulator.domain.Ids;
 import io.linegate.emulator.domain.MessageValidator;
-import io.linegate.emulator.domain.RetryKeys;
+import io.linegate.emulator.domain.AcceptedRetryKeys;
 import io.linegate.emulator.domain.TokenService;
 import io.netty.util.AttributeKey;
 import java.io.IOException;
@@ -144,7 +144,7 @@ public final class ApiService implements HttpService {
             }
             validateAgainstSpec(call, route, req);
             if (retryKey != null && !route.control()) {
-                RetryKeys.Accepted earlier = channel.retryKeys().claim(retryKey, call.now());
+                AcceptedRetryKeys.Accepted earlier = channel.retryKeys().claim(retryKey, call.now());
                 if (earlier != null) {
                     return CompletableFuture.completedFuture(conflict(earlier));
                 }
@@ -213,14 +213,14 @@ public final class ApiService implements HttpService {
         }
     }
 
-    private static HttpResponse conflict(RetryKeys.Accepted earlier) {
+    private static HttpResponse conflict(AcceptedRetryKeys.Accepted earlier) {
         ObjectNode body = Json.mapper().createObjectNode();
         body.put("message", "The retry key is already accepted");
         if (earlier.sentMessages() != null) {
             body.set("sentMessages", earlier.sentMessages());
         }
         ResponseHeadersBuilder h = ResponseHeaders.builder(HttpStatus.CONFLICT).contentType(MediaType.JSON_UTF_8);
-        if (!RetryKeys.isInFlight(earlier)) {
+        if (!AcceptedRetryKeys.isInFlight(earlier)) {
             h.add("x-line-accepted-request-id", earlier.requestId());
         }
         return HttpResponse.of(h.build(), HttpData.wrap(write(body)));

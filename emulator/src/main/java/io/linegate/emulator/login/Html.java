@@ -3,6 +3,7 @@ package io.linegate.emulator.login;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.QueryParams;
+import io.linegate.core.HtmlText;
 import io.linegate.emulator.http.Call;
 import io.linegate.emulator.http.Reply;
 import io.linegate.emulator.http.Router;
@@ -25,22 +26,7 @@ final class Html {
     private Html() {}
 
     static String esc(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '&' -> b.append("&amp;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> b.append(c);
-            }
-        }
-        return b.toString();
+        return HtmlText.escape(s);
     }
 
     static String enc(String s) {

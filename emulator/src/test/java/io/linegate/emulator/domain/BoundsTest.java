@@ -42,7 +42,7 @@ class BoundsTest {
         m.put("b", "2");
         m.put("c", "3");
         assertThat(m).containsOnlyKeys("b", "c");
-        RetryKeys keys = new RetryKeys(2);
+        AcceptedRetryKeys keys = new AcceptedRetryKeys(2);
         for (int i = 0; i < 3; i++) {
             assertThat(keys.claim("k" + i, Instant.now())).isNull();
             keys.accept("k" + i, "req" + i, null, Instant.now());

@@ -1,5 +1,6 @@
 package io.linegate.examples.membersite;
 
+import io.linegate.core.HtmlText;
 import io.linegate.store.LinkStore.Link;
 import java.util.Map;
 
@@ -130,20 +131,6 @@ final class Pages {
     }
 
     static String esc(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '&' -> b.append("&amp;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> b.append(c);
-            }
-        }
-        return b.toString();
+        return HtmlText.escape(s);
     }
 }

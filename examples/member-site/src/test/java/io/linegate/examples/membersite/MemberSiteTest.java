@@ -12,7 +12,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -166,7 +169,9 @@ class MemberSiteTest {
         site.close();
         site = MemberSite.builder(store, "1234567890", Secret.of("0123456789abcdef0123456789abcdef", "login secret"))
                 .platform(URI.create("http://127.0.0.1:9")).publicUrl(URI.create("http://localhost:0")).listen("127.0.0.1", 0)
-                .trustedProxies(List.of("127.0.0.0/8")).build().start();
+                .trustedProxies(List.of("127.0.0.0/8"))
+                // The allowance is counted per minute of the clock: a fixed one, so that no minute ends between the 21 starts.
+                .clock(Clock.fixed(Instant.parse("2026-01-01T00:00:10Z"), ZoneOffset.UTC)).build().start();
         base = "http://127.0.0.1:" + site.port();
         Function<String, Integer> loginFrom = client -> {
             try {

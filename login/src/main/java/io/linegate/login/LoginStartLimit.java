@@ -12,13 +12,13 @@ import java.util.Map;
  * flood from many addresses never refuses a newcomer (what bounds the store against such a flood is
  * the global bound on pending logins, {@link io.linegate.store.PendingLogins#evictOldestAnonymous}).
  */
-final class StartLimit {
+final class LoginStartLimit {
     private final int perMinute;
     private final int maxClients;
     private final Map<String, int[]> counts = new LinkedHashMap<>(); // in the order first counted
     private long minute = Long.MIN_VALUE;
 
-    StartLimit(int perMinute, int maxClients) {
+    LoginStartLimit(int perMinute, int maxClients) {
         if (perMinute < 1 || maxClients < 1) {
             throw new IllegalArgumentException("the start limit needs at least 1 start per minute and 1 client");
         }

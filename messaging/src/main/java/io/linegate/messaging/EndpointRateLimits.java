@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  *
  * <p>Kept apart from the emulator's table on purpose: the two are checked against each other.
  */
-final class RateLimits implements HttpInterceptor {
+final class EndpointRateLimits implements HttpInterceptor {
 
     /** One row of the §2.6 table. */
     record Limit(String name, int requests, Duration period) {}
@@ -80,7 +80,7 @@ final class RateLimits implements HttpInterceptor {
      * {@code scale} multiplies every limit (1 in production; lower to match a scaled emulator). With a
      * {@code shared} store, the processes sending for {@code channel} share one bucket per endpoint.
      */
-    RateLimits(double scale, RateBucketStore shared, String channel) {
+    EndpointRateLimits(double scale, RateBucketStore shared, String channel) {
         if (!(scale > 0)) {
             throw new IllegalArgumentException("rate limit scale must be positive, was " + scale);
         }

@@ -25,23 +25,23 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
-class RateLimitsTest {
+class EndpointRateLimitsTest {
     @Test
     void endpointsAreClassifiedByTheRateLimitTable() {
-        assertThat(RateLimits.limitOf("POST", "/v2/bot/message/push")).isEqualTo(RateLimits.DEFAULT);
-        assertThat(RateLimits.limitOf("POST", "/v2/bot/message/multicast")).isEqualTo(RateLimits.PER_SECOND_200);
-        assertThat(RateLimits.limitOf("POST", "/v2/bot/message/broadcast")).isEqualTo(RateLimits.PER_HOUR_60);
-        assertThat(RateLimits.limitOf("POST", "/v2/bot/message/narrowcast")).isEqualTo(RateLimits.PER_HOUR_60);
-        assertThat(RateLimits.limitOf("GET", "/v2/bot/channel/webhook/endpoint")).isEqualTo(RateLimits.WEBHOOK_ENDPOINT);
-        assertThat(RateLimits.limitOf("POST", "/v2/bot/richmenu/batch")).isEqualTo(RateLimits.RICH_MENU_BATCH);
-        assertThat(RateLimits.limitOf("POST", "/v2/bot/richmenu")).isEqualTo(RateLimits.RICH_MENU_CHANGE);
-        assertThat(RateLimits.limitOf("GET", "/v2/bot/richmenu/richmenu-88c05ef6921ae53f8b58a25f3a65faf7"))
-                .isEqualTo(RateLimits.DEFAULT);
-        assertThat(RateLimits.limitOf("POST", "/v2/oauth/accessToken")).isEqualTo(RateLimits.SHORT_LIVED_TOKEN);
-        assertThat(RateLimits.limitOf("POST", "/v2/bot/chat/loading/start")).isEqualTo(RateLimits.LOADING);
-        assertThat(RateLimits.endpointOf("GET", "/v2/bot/profile/U0123456789abcdef0123456789abcdef"))
+        assertThat(EndpointRateLimits.limitOf("POST", "/v2/bot/message/push")).isEqualTo(EndpointRateLimits.DEFAULT);
+        assertThat(EndpointRateLimits.limitOf("POST", "/v2/bot/message/multicast")).isEqualTo(EndpointRateLimits.PER_SECOND_200);
+        assertThat(EndpointRateLimits.limitOf("POST", "/v2/bot/message/broadcast")).isEqualTo(EndpointRateLimits.PER_HOUR_60);
+        assertThat(EndpointRateLimits.limitOf("POST", "/v2/bot/message/narrowcast")).isEqualTo(EndpointRateLimits.PER_HOUR_60);
+        assertThat(EndpointRateLimits.limitOf("GET", "/v2/bot/channel/webhook/endpoint")).isEqualTo(EndpointRateLimits.WEBHOOK_ENDPOINT);
+        assertThat(EndpointRateLimits.limitOf("POST", "/v2/bot/richmenu/batch")).isEqualTo(EndpointRateLimits.RICH_MENU_BATCH);
+        assertThat(EndpointRateLimits.limitOf("POST", "/v2/bot/richmenu")).isEqualTo(EndpointRateLimits.RICH_MENU_CHANGE);
+        assertThat(EndpointRateLimits.limitOf("GET", "/v2/bot/richmenu/richmenu-88c05ef6921ae53f8b58a25f3a65faf7"))
+                .isEqualTo(EndpointRateLimits.DEFAULT);
+        assertThat(EndpointRateLimits.limitOf("POST", "/v2/oauth/accessToken")).isEqualTo(EndpointRateLimits.SHORT_LIVED_TOKEN);
+        assertThat(EndpointRateLimits.limitOf("POST", "/v2/bot/chat/loading/start")).isEqualTo(EndpointRateLimits.LOADING);
+        assertThat(EndpointRateLimits.endpointOf("GET", "/v2/bot/profile/U0123456789abcdef0123456789abcdef"))
                 .isEqualTo("GET /v2/bot/profile/{id}");
-        assertThat(RateLimits.endpointOf("POST", "/v2/bot/message/push")).isNotEqualTo(RateLimits.endpointOf("GET", "/v2/bot/message/push"));
+        assertThat(EndpointRateLimits.endpointOf("POST", "/v2/bot/message/push")).isNotEqualTo(EndpointRateLimits.endpointOf("GET", "/v2/bot/message/push"));
     }
 
     /** Pushes {@code n} messages from 4 threads as fast as they go; returns how many got a 429. */

@@ -6,13 +6,13 @@ import java.util.Iterator;
 import java.util.Map;
 
 /** Sliding one-minute windows per source, for {@link FloodPolicy}. Thread-safe. */
-final class FloodControl {
+final class SourceFloodLimit {
     private static final long MINUTE = 60_000;
     private final FloodPolicy policy;
     private final Map<String, ArrayDeque<Long>> windows = new HashMap<>();
     private long lastSweep;
 
-    FloodControl(FloodPolicy policy) {
+    SourceFloodLimit(FloodPolicy policy) {
         this.policy = policy;
     }
 

@@ -12,7 +12,7 @@ import java.util.Map;
  * request that was accepted with it; a key whose request failed without being accepted is forgotten,
  * so that the retry is processed normally.
  */
-public final class RetryKeys {
+public final class AcceptedRetryKeys {
     public static final Duration MEMORY = Duration.ofHours(24);
 
     /** The first accepted request with a key: its request id and, for push, its sentMessages. */
@@ -25,7 +25,7 @@ public final class RetryKeys {
     // Insertion order = acceptance order, so expiry only ever looks at the head.
     private final LinkedHashMap<String, Accepted> keys = new LinkedHashMap<>();
 
-    public RetryKeys(int maxEntries) {
+    public AcceptedRetryKeys(int maxEntries) {
         this.maxEntries = Math.max(1, maxEntries);
     }
 
