@@ -3,8 +3,6 @@ package io.linegate.webhook;
 import io.linegate.core.Backoff;
 import io.linegate.core.Defaults;
 import io.linegate.store.EventJournal;
-import io.linegate.store.EventJournal.InboxEntry;
-import io.linegate.store.EventJournal.NewEvent;
 import io.linegate.store.EventJournal.StoredEvent;
 import io.linegate.store.ConversationStates;
 import io.linegate.store.Store;
@@ -50,8 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
-    // Small enough that a split shares a commit with acknowledgements without holding them up.
-    private static final int SPLIT_BATCH = 100;
     /**
      * Split events whose trees are kept for their handling (a few KiB each: at most about 5 MiB); past
      * it, the oldest are parsed again from the store when their turn comes.
@@ -75,6 +71,7 @@ public final class Dispatcher implements AutoCloseable {
     private final DispatchMetrics metrics;
     private final EventReader reader;
     private final Settlement settlement;
+    private final Splitter splitter;
     private final Ownership ownership;
     private final ScheduledExecutorService heartbeats;
     private final Duration heartbeatEvery;
@@ -86,7 +83,6 @@ public final class Dispatcher implements AutoCloseable {
     private long loadCursor;
     private long catchUpCursor;
     private int catchUpGeneration; // the ownership's catch-up generation the cursor belongs to
-    private long inboxCursor;
 
     private volatile boolean running = true;
     private final BacklogCount backlog = new BacklogCount();
@@ -114,6 +110,7 @@ public final class Dispatcher implements AutoCloseable {
                 r -> daemon(r, "linegate-cluster-heartbeat")) : null;
         this.metrics = new DispatchMetrics(b.registry, backlog, ownership, this::lagSeconds);
         this.reader = new EventReader(parsedAtSplit, metrics);
+        this.splitter = new Splitter(journal, ownership, backlog, metrics, parsedAtSplit);
         this.settlement = new Settlement(journal, b.listener, b.failurePolicy, b.maxAttempts, b.backoff, backlog, metrics,
                 workers, new Settlement.Lanes() {
                     @Override
@@ -241,7 +238,7 @@ public final class Dispatcher implements AutoCloseable {
         while (running) {
             try {
                 yieldToAppends();
-                boolean worked = splitInbox();
+                boolean worked = splitter.splitNext();
                 worked |= loadPending();
                 if (!worked && running) {
                     LockSupport.parkNanos(100_000_000L);
@@ -270,43 +267,6 @@ public final class Dispatcher implements AutoCloseable {
     /** Milliseconds spent yielding to appends, in 1 ms steps (for tests). */
     long yieldedMillis() {
         return yields.get();
-    }
-
-    private boolean splitInbox() {
-        if (!ownership.maySplit()) {
-            return false;
-        }
-        // Several nodes append at once, so inbox numbers are not in commit order: read from the start,
-        // which is what no splitter has consumed yet.
-        List<InboxEntry> entries = journal.inbox(ownership.shared() ? 0 : inboxCursor, SPLIT_BATCH);
-        if (entries.isEmpty()) {
-            return false;
-        }
-        List<NewEvent> events = new ArrayList<>();
-        List<EventJournal.Rejected> rejected = new ArrayList<>();
-        List<Long> consumed = new ArrayList<>(entries.size());
-        for (InboxEntry entry : entries) {
-            consumed.add(entry.seq());
-            WebhookBodies.split(entry, events, rejected, parsedAtSplit);
-        }
-        for (EventJournal.Rejected r : rejected) {
-            log.warn("signed webhook content that is not an event was kept as dead letter {}: {}", r.eventId(), r.reason());
-        }
-        EventJournal.SplitResult r;
-        backlog.writeStarted();
-        try {
-            r = journal.split(consumed, events, rejected).join();
-        } catch (RuntimeException e) {
-            backlog.writeEnded(0);
-            throw e;
-        }
-        // Bodies leave the backlog count as their events enter it.
-        backlog.writeEnded(r.accepted() - entries.size());
-        metrics.processed("rejected").increment(rejected.size());
-        inboxCursor = entries.get(entries.size() - 1).seq();
-        metrics.received.increment(events.size());
-        metrics.duplicates.increment(r.duplicates());
-        return true;
     }
 
     private boolean loadPending() {
