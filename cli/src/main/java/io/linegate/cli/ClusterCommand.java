@@ -3,7 +3,8 @@ package io.linegate.cli;
 import io.linegate.store.Cluster;
 import io.linegate.store.Store;
 import java.io.PrintWriter;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,20 +31,42 @@ final class ClusterCommand {
             PrintWriter out = spec.commandLine().getOut();
             try (Store store = Store.open(dataDir.location(), Store.Options.defaults().create(false))) {
                 Cluster cluster = store.cluster();
-                Map<Integer, Long> backlog = cluster.backlog();
-                long unsplit = store.journal().pendingCount() - backlog.values().stream().mapToLong(Long::longValue).sum();
+                Cluster.Snapshot now = cluster.snapshot(); // one reading: the figures agree with each other
                 out.printf("store %s: %d partitions, %s%n", store.location(), cluster.partitions(),
                         cluster.shared() ? "shared by the nodes below" : "used by one process");
-                out.printf("%-40s %-24s %-10s %-8s %s%n", "NODE", "LAST SEEN", "PARTITIONS", "BACKLOG", "HELD");
-                long unowned = backlog.values().stream().mapToLong(Long::longValue).sum();
-                for (Cluster.Node node : cluster.nodes()) {
-                    long waiting = node.partitions().stream().mapToLong(p -> backlog.getOrDefault(p, 0L)).sum();
-                    unowned -= waiting;
-                    out.printf("%-40s %-24s %-10d %-8d %s%n", node.id(), node.lastSeen(), node.partitions().size(), waiting,
-                            ranges(node.partitions()));
+                List<String[]> rows = new ArrayList<>();
+                rows.add(new String[] {"NODE", "LAST SEEN", "PARTITIONS", "BACKLOG", "HELD"});
+                for (Cluster.Node node : now.nodes()) {
+                    long waiting = node.partitions().stream().mapToLong(p -> now.backlog().getOrDefault(p, 0L)).sum();
+                    rows.add(new String[] {node.id(), String.valueOf(node.lastSeen()), String.valueOf(node.partitions().size()),
+                            String.valueOf(waiting), ranges(node.partitions())});
                 }
-                out.printf("events not yet split: %d; in partitions no live node holds: %d%n", unsplit, cluster.shared() ? unowned : 0);
+                printAligned(out, rows);
+                out.printf("events not yet split: %d; in partitions no live node holds: %d%n", now.unsplit(),
+                        cluster.shared() ? now.unowned() : 0);
                 return 0;
+            }
+        }
+
+        /** Columns as wide as their widest cell, numbers right-aligned, the last column as it is. */
+        static void printAligned(PrintWriter out, List<String[]> rows) {
+            int[] width = new int[rows.get(0).length];
+            for (String[] row : rows) {
+                for (int i = 0; i < row.length; i++) {
+                    width[i] = Math.max(width[i], row[i].length());
+                }
+            }
+            for (int r = 0; r < rows.size(); r++) {
+                String[] row = rows.get(r);
+                StringBuilder line = new StringBuilder();
+                for (int i = 0; i < row.length; i++) {
+                    boolean last = i == row.length - 1;
+                    boolean number = r > 0 && (i == 2 || i == 3);
+                    String cell = last ? row[i] : number ? " ".repeat(width[i] - row[i].length()) + row[i]
+                            : row[i] + " ".repeat(width[i] - row[i].length());
+                    line.append(i == 0 ? "" : "  ").append(cell);
+                }
+                out.println(line);
             }
         }
 

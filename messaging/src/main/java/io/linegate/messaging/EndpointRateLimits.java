@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -74,19 +76,21 @@ final class EndpointRateLimits implements HttpInterceptor {
     private final double scale;
     private final RateBucketStore shared; // null: buckets are this process's own
     private final String channel;
+    private final DoubleSupplier share; // null: not a node of a cluster
     private final Map<String, Gate> buckets = new ConcurrentHashMap<>();
 
     /**
      * {@code scale} multiplies every limit (1 in production; lower to match a scaled emulator). With a
      * {@code shared} store, the processes sending for {@code channel} share one bucket per endpoint.
      */
-    EndpointRateLimits(double scale, RateBucketStore shared, String channel) {
+    EndpointRateLimits(double scale, RateBucketStore shared, String channel, DoubleSupplier share) {
         if (!(scale > 0)) {
             throw new IllegalArgumentException("rate limit scale must be positive, was " + scale);
         }
         this.scale = scale;
         this.shared = shared;
         this.channel = channel;
+        this.share = share;
     }
 
     private static Rule rule(String method, String path, Limit limit) {
@@ -136,8 +140,12 @@ final class EndpointRateLimits implements HttpInterceptor {
     private Gate newGate(String endpoint, Limit limit) {
         long requests = Math.max(1, Math.round(limit.requests() * scale));
         long capacity = Math.max(1, requests / 10);
+        double perSecond = requests * 1e9 / limit.period().toNanos();
+        if (share != null) {
+            return new SliceGate(capacity, perSecond, share,
+                    shared == null ? null : new SharedGate(shared, channel + " " + endpoint, capacity, perSecond));
+        }
         if (shared != null) {
-            double perSecond = requests * 1e9 / limit.period().toNanos();
             return new SharedGate(shared, channel + " " + endpoint, capacity, perSecond);
         }
         Bucket bucket = Bucket.builder()
@@ -193,6 +201,71 @@ final class EndpointRateLimits implements HttpInterceptor {
         public synchronized void backOff() {
             allowance = 0;
             store.take(key, capacity, perSecond, Integer.MAX_VALUE, Instant.now());
+        }
+    }
+
+    /**
+     * A node's slice of a limit the nodes of a cluster share: a bucket of this process's own whose rate
+     * and size are the limit's times this node's share, read at every take, so that it follows the
+     * cluster as nodes join (a joining node's share is 0 until the others have shrunk theirs) and leave
+     * (a stalled node's share goes with its membership). The store is not touched per send, and a lock
+     * held in the database cannot stop sending.
+     */
+    private static final class SliceGate implements Gate {
+        private static final long IDLE_WAIT_NANOS = 50_000_000L;
+
+        private final double capacity;
+        private final double perSecond;
+        private final DoubleSupplier share;
+        private final Gate notANode; // a process that is not a node (no share: NaN) shares the store's bucket
+        private double tokens = -1; // full at the first take
+        private long last;
+
+        SliceGate(double capacity, double perSecond, DoubleSupplier share, Gate notANode) {
+            this.capacity = capacity;
+            this.perSecond = perSecond;
+            this.share = share;
+            this.notANode = notANode;
+        }
+
+        @Override
+        public void acquire() throws InterruptedException {
+            if (Double.isNaN(share.getAsDouble()) && notANode != null) {
+                notANode.acquire();
+                return;
+            }
+            takeSlice();
+        }
+
+        private synchronized void takeSlice() throws InterruptedException {
+            while (true) {
+                double given = share.getAsDouble();
+                double s = Double.isNaN(given) ? 1 : Math.max(0, Math.min(1, given));
+                double rate = perSecond * s;
+                double size = Math.max(1, capacity * s);
+                long now = System.nanoTime();
+                tokens = tokens < 0 && last == 0 ? size : Math.min(size, tokens + (now - last) * rate / 1e9);
+                last = now;
+                if (rate > 0 && tokens >= 1) {
+                    tokens -= 1;
+                    return;
+                }
+                long waitNanos = rate > 0 ? (long) Math.ceil((1 - tokens) / rate * 1e9) : IDLE_WAIT_NANOS;
+                TimeUnit.NANOSECONDS.sleep(Math.max(100_000L, Math.min(waitNanos, IDLE_WAIT_NANOS)));
+            }
+        }
+
+        /** Empties the slice: whoever sends next on this endpoint here waits for a refill. */
+        @Override
+        public void backOff() {
+            if (Double.isNaN(share.getAsDouble()) && notANode != null) {
+                notANode.backOff();
+                return;
+            }
+            synchronized (this) {
+                tokens = 0;
+                last = System.nanoTime();
+            }
         }
     }
 }

@@ -29,8 +29,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,7 +89,7 @@ public final class MessageSender {
         client.setEventListener(new NoDelay());
         // The HTTP-level links cover every call to LINE, sends or not. Outermost first: the log records
         // what was sent, after the wait for the rate limit, with the attempt number the pipeline gave it.
-        EndpointRateLimits limits = new EndpointRateLimits(b.rateLimitScale, b.sharedBuckets, b.channelId);
+        EndpointRateLimits limits = new EndpointRateLimits(b.rateLimitScale, b.sharedBuckets, b.channelId, b.share);
         var attempts = new AttemptsInFlight();
         ApiRequestLogger requestLog = b.requestLog == null ? null
                 : new ApiRequestLogger(b.requestLog, b.bodies, Clock.systemUTC(), attempts::attemptOf);
@@ -335,6 +337,7 @@ public final class MessageSender {
         private boolean pushWhenReplyFails;
         private RateBucketStore sharedBuckets;
         private String channelId;
+        private DoubleSupplier share;
         private int maxConcurrentRequests = DEFAULT_MAX_CONCURRENT_REQUESTS;
 
         private final TokenManager tokens;
@@ -383,6 +386,17 @@ public final class MessageSender {
         public Builder shareRateLimits(RateBucketStore store, String channelId) {
             this.sharedBuckets = store;
             this.channelId = channelId;
+            return this;
+        }
+
+        /**
+         * On a node of a cluster: keeps this process to {@code share} of each of LINE's limits (a
+         * fraction from 0 to 1 that the cluster's heartbeats keep, {@code Cluster.share()}), in buckets
+         * of its own, so that the nodes together stay under the limits without touching the store per
+         * send. Takes precedence over {@link #shareRateLimits}.
+         */
+        public Builder rateLimitShare(DoubleSupplier share) {
+            this.share = Objects.requireNonNull(share, "share");
             return this;
         }
 

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -108,6 +109,54 @@ class EndpointRateLimitsTest {
         try (Store a = Store.open(location);
              Store b = Store.open(location)) {
             shareTheLimit(a, b);
+        }
+    }
+
+    @Test
+    void nodesOfAClusterKeepToTheirSlicesWithoutTouchingTheStorePerSend() throws Exception {
+        String location = TestPostgres.server().newDatabase();
+        try (Store a = Store.open(location);
+             Store b = Store.open(location)) {
+            // Two nodes: each heartbeats until the other has seen it, and then holds half of each limit.
+            for (int i = 0; i < 3; i++) {
+                a.cluster().heartbeat(Set.of(), Duration.ofSeconds(30));
+                b.cluster().heartbeat(Set.of(), Duration.ofSeconds(30));
+            }
+            assertThat(a.cluster().share()).isEqualTo(0.5);
+            assertThat(b.cluster().share()).isEqualTo(0.5);
+            double scale = 0.005; // push: 10 per second
+            try (Emulator emulator = Emulator.builder().port(0).rateLimitScale(scale).start()) {
+                Secret token = Secret.of(emulator.defaultChannel().accessToken(), "token");
+                URI api = URI.create(emulator.baseUrl());
+                String user = "U0123456789abcdef0123456789abcdef";
+                MessageSender one = MessageSender.builder(api, token).retries(1, Duration.ofMillis(1), Duration.ofMillis(1))
+                        .rateLimitScale(scale).rateLimitShare(a.cluster()::share).build();
+                MessageSender two = MessageSender.builder(api, token).retries(1, Duration.ofMillis(1), Duration.ofMillis(1))
+                        .rateLimitScale(scale).rateLimitShare(b.cluster()::share).build();
+                assertThat(together(one, two, user, 30)).isZero();
+            }
+        }
+    }
+
+    @Test
+    void aNodeThatJoinsSendsNothingUntilTheOthersHaveShrunkTheirShare() {
+        String location = TestPostgres.server().newDatabase();
+        try (Store a = Store.open(location);
+             Store b = Store.open(location)) {
+            assertThat(a.cluster().share()).as("not a node before its first heartbeat").isNaN();
+            a.cluster().heartbeat(Set.of(), Duration.ofSeconds(30));
+            assertThat(a.cluster().share()).as("alone").isEqualTo(1.0);
+            b.cluster().heartbeat(Set.of(), Duration.ofSeconds(30));
+            assertThat(b.cluster().share()).as("a has not seen b yet: b takes none").isZero();
+            b.cluster().heartbeat(Set.of(), Duration.ofSeconds(30));
+            assertThat(b.cluster().share()).as("still not seen by a").isZero();
+            a.cluster().heartbeat(Set.of(), Duration.ofSeconds(30));
+            assertThat(a.cluster().share()).isEqualTo(0.5);
+            b.cluster().heartbeat(Set.of(), Duration.ofSeconds(30));
+            assertThat(b.cluster().share()).isEqualTo(0.5);
+            b.cluster().leave();
+            a.cluster().heartbeat(Set.of(), Duration.ofSeconds(30));
+            assertThat(a.cluster().share()).as("b left").isEqualTo(1.0);
         }
     }
 

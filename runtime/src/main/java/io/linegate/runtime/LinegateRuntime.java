@@ -4,6 +4,7 @@ import com.linecorp.bot.messaging.client.MessagingApiClient;
 import io.linegate.messaging.MessageSender;
 import io.linegate.messaging.campaign.Campaigns;
 import io.linegate.messaging.token.TokenManager;
+import io.linegate.store.Cluster;
 import io.linegate.store.Store;
 import io.linegate.webhook.Bot;
 import io.linegate.webhook.BotEnvironment;
@@ -47,19 +48,24 @@ public final class LinegateRuntime implements AutoCloseable {
     private LinegateRuntime(RuntimeConfig config, Store given) {
         this.config = Objects.requireNonNull(config, "config");
         this.ownsStore = given == null;
-        this.store = given != null ? given : Store.open(config.storeLocation(), Store.Options.defaults().clock(config.clock()));
+        this.store = given != null ? given : Store.open(config.storeLocation(),
+                Store.Options.defaults().clock(config.clock()).leaseTime(config.dispatch().leaseTime()));
         try {
             this.tokens = tokenManager(config, store);
             if (config.tokens().sends()) {
                 MessageSender.Builder b = tokens != null ? MessageSender.builder(config.apiBase(), tokens)
                         : MessageSender.builder(config.apiBase(), config.tokens().accessToken());
-                this.sender = b.timeouts(config.timeouts().connect(), config.timeouts().read())
+                b.timeouts(config.timeouts().connect(), config.timeouts().read())
                         .requestLog(store.apiRequests(), config.apiLog().bodies())
                         .pushWhenReplyFails(config.pushWhenReplyFails())
                         .rateLimitScale(config.rateLimitScale())
                         .shareRateLimits(config.channelId() == null ? null : store.rateBuckets(), config.channelId())
-                        .recordLinkTokens(store.links())
-                        .build();
+                        .recordLinkTokens(store.links());
+                if (store.cluster().shared()) {
+                    Cluster cluster = store.cluster();
+                    b.rateLimitShare(cluster::share); // a node's slice of each limit, kept by the heartbeats
+                }
+                this.sender = b.build();
                 this.campaigns = new Campaigns(store.campaigns(), sender, config.clock());
                 this.outbound = new SenderOutbound(sender);
             } else {

@@ -2,6 +2,7 @@ package io.linegate.store;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,6 +51,23 @@ public interface Cluster {
     Map<Integer, Long> backlog();
 
     /**
+     * The live nodes, the events waiting per partition and the webhook bodies not yet split, read in one
+     * statement, so that the figures agree with each other (none is ever negative).
+     */
+    Snapshot snapshot();
+
+    /**
+     * This node's share of what the nodes may do together against LINE's rate limits, as of its last
+     * heartbeat: {@code 1 / live nodes}, and 0 while a node that has just joined waits for every other
+     * live node to have seen it (so that their shares have shrunk before it takes one). 1 on a store
+     * only this process uses; NaN in a process that is not a node (it never sent a heartbeat: an
+     * operator command), which shares the store's rate buckets instead.
+     */
+    default double share() {
+        return 1.0;
+    }
+
+    /**
      * What a node holds after a heartbeat.
      *
      * @param held    the partitions this node now holds
@@ -59,6 +77,22 @@ public interface Cluster {
     record Assignment(Set<Integer> held, int surplus, Instant validUntil) {}
 
     record Node(String id, Instant lastSeen, Set<Integer> partitions) {}
+
+    /**
+     * One consistent reading of the cluster.
+     *
+     * @param nodes   the live nodes and what they hold
+     * @param backlog events stored and not yet done, per partition (partitions with none left out)
+     * @param unsplit webhook bodies stored and not yet split into events
+     */
+    record Snapshot(List<Node> nodes, Map<Integer, Long> backlog, long unsplit) {
+        /** Events waiting in partitions that no live node holds. */
+        public long unowned() {
+            Set<Integer> held = new HashSet<>();
+            nodes.forEach(n -> held.addAll(n.partitions()));
+            return backlog.entrySet().stream().filter(e -> !held.contains(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+        }
+    }
 
     /** A write refused because this node no longer holds the partition of the event it concerns. */
     final class LeaseLostException extends RuntimeException {

@@ -15,6 +15,16 @@ import java.util.concurrent.CompletableFuture;
  * future that completes exceptionally means the change may not have happened, so the caller must not
  * act as if it had (no {@code 200} for a webhook). Futures may complete on a store thread: continue
  * with {@code *Async} on your own executor rather than doing real work in a dependent stage.
+ *
+ * <p>Order. Inbox entries and events are numbered ({@code seq}) in the order the numbers are given.
+ * On a store only one process writes (SQLite), that is also the order in which they are committed.
+ * On a shared store it is not: nodes append and split at the same time and nothing makes them take
+ * turns, so an entry or event with a lower number may become visible after one with a higher number
+ * (for at most as long as a transaction may last). The guidelines need no more: events of one
+ * conversation are handled one at a time, in the order the reader finds them, which is the order of
+ * their numbers among events that became visible together, and the order of one webhook's events. A
+ * reader that pages forward by number ({@link #pending(Set, long, int)}) therefore looks behind its
+ * cursor now and then ({@link #pendingCounts}) for what was committed late.
  */
 public interface EventJournal {
 
@@ -34,12 +44,20 @@ public interface EventJournal {
     List<InboxEntry> inbox(long afterSeq, int limit);
 
     /**
+     * Inbox entries of the given partitions (see {@link Cluster}: on a shared store, the node that holds
+     * a partition splits its bodies), lowest numbers first. Where the store has one partition, the same
+     * as {@code inbox(0, limit)} for partition 0.
+     */
+    List<InboxEntry> inbox(Set<Integer> partitions, int limit);
+
+    /**
      * Atomically replaces inbox entries by their events: each event whose id was not seen within the
      * dedupe window becomes pending, the rest are counted as duplicates; what could not become an
      * event ({@code rejected}: a whole body that is not a webhook document, or one element of a body's
      * {@code events} that is not an event) becomes a dead letter at once, a whole body kept byte for
      * byte (see {@link DeadLetters#body}). The consumed inbox entries are removed in the same
-     * transaction.
+     * transaction; if one of them is gone already (another node split it after this node's lease ran
+     * out), nothing changes and the future fails with {@link Cluster.LeaseLostException}.
      */
     CompletableFuture<SplitResult> split(List<Long> consumedInboxSeqs, List<NewEvent> events,
                                          List<Rejected> rejected);
@@ -48,11 +66,19 @@ public interface EventJournal {
     List<StoredEvent> pending(long afterSeq, int limit);
 
     /**
-     * Pending events of the given partitions (see {@link Cluster}) after {@code afterSeq}, oldest
-     * first. Sequence numbers of events are given in commit order, so a reader that has seen up to
-     * {@code afterSeq} misses nothing by asking for what comes after it.
+     * Pending events of the given partitions (see {@link Cluster}) after {@code afterSeq}, lowest
+     * numbers first. On a shared store an event numbered below {@code afterSeq} may still become
+     * visible (see the class comment): {@link #pendingCounts} finds such events.
      */
     List<StoredEvent> pending(Set<Integer> partitions, long afterSeq, int limit);
+
+    /**
+     * How many events of each of the given partitions are pending with numbers up to {@code upToSeq}
+     * (partitions with none are left out), read in one statement. A reader that has loaded everything
+     * up to {@code upToSeq} compares these with what it holds: more here means events committed after
+     * the reader had passed their numbers.
+     */
+    Map<Integer, Long> pendingCounts(Set<Integer> partitions, long upToSeq);
 
     long pendingCount();
 

@@ -1,10 +1,12 @@
 package io.linegate.store;
 
+import io.linegate.core.Defaults;
 import io.linegate.core.Secret;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ServiceLoader;
 import javax.sql.DataSource;
 
@@ -122,26 +124,38 @@ public interface Store extends AutoCloseable {
      *                 commands say false, so that a typo in a path is not taken for an empty store
      * @param password the database password when the location names none (server databases);
      *                 {@link #defaults()} takes it from {@code LINEGATE_STORE_PASSWORD}
+     * @param leaseTime how long the nodes of a shared store keep their partitions without a heartbeat:
+     *                 a database server's timeouts on linegate's sessions (statements, locks, idle
+     *                 transactions) are set shorter than it, so that nothing a stalled node holds stops
+     *                 the others for longer
      */
-    record Options(Clock clock, boolean create, Secret password) {
+    record Options(Clock clock, boolean create, Secret password, Duration leaseTime) {
         public static final String PASSWORD_VARIABLE = "LINEGATE_STORE_PASSWORD";
 
         public static Options defaults() {
             String password = System.getenv(PASSWORD_VARIABLE);
             return new Options(Clock.systemUTC(), true,
-                    password == null || password.isEmpty() ? null : Secret.of(password, PASSWORD_VARIABLE));
+                    password == null || password.isEmpty() ? null : Secret.of(password, PASSWORD_VARIABLE),
+                    Defaults.LEASE_TIME);
         }
 
         public Options clock(Clock c) {
-            return new Options(c, create, password);
+            return new Options(c, create, password, leaseTime);
         }
 
         public Options create(boolean c) {
-            return new Options(clock, c, password);
+            return new Options(clock, c, password, leaseTime);
         }
 
         public Options password(Secret p) {
-            return new Options(clock, create, p);
+            return new Options(clock, create, p, leaseTime);
+        }
+
+        public Options leaseTime(Duration lease) {
+            if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("the lease time must be at least 1 s, was " + lease);
+            }
+            return new Options(clock, create, password, lease);
         }
     }
 }

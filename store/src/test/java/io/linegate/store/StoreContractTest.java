@@ -369,6 +369,93 @@ public abstract class StoreContractTest {
         }
     }
 
+    @Test
+    void everyInboxEntryIsInExactlyOnePartitionAndASplitOfBodiesAlreadySplitChangesNothing() {
+        try (Store store = open()) {
+            for (int i = 0; i < 20; i++) {
+                store.journal().append(new byte[] {(byte) i}, Instant.now()).join();
+            }
+            Set<Integer> all = new java.util.TreeSet<>();
+            for (int p = 0; p < store.cluster().partitions(); p++) {
+                all.add(p);
+            }
+            List<EventJournal.InboxEntry> everything = store.journal().inbox(all, 100);
+            assertThat(everything).hasSize(20).extracting(EventJournal.InboxEntry::seq).isSorted();
+            int found = 0;
+            for (int p : all) {
+                found += store.journal().inbox(Set.of(p), 100).size();
+            }
+            assertThat(found).isEqualTo(20);
+            assertThat(store.journal().inbox(Set.of(), 100)).isEmpty();
+
+            long first = everything.get(0).seq();
+            store.journal().split(List.of(first), List.of(event("E1", "user:A")), List.of()).join();
+            // A node whose lease ran out splits the same body again, with an event of its own: nothing of it is written.
+            assertThat(store.journal().split(List.of(first, everything.get(1).seq()), List.of(event("E2", "user:B")),
+                    List.of()))
+                    .failsWithin(Duration.ofSeconds(10))
+                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .withCauseInstanceOf(Cluster.LeaseLostException.class);
+            assertThat(store.journal().pending(0, 10)).extracting(StoredEvent::eventId).containsExactly("E1");
+            assertThat(store.journal().inbox(all, 100)).hasSize(19);
+        }
+    }
+
+    @Test
+    void oneWebhooksEventsKeepTheirOrderAndTheFirstOfARepeatedIdIsKept() {
+        try (Store store = open()) {
+            List<NewEvent> events = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                events.add(new NewEvent("E" + (i % 25), "user:A", "Ubot", "{\"n\":" + i + "}", Instant.ofEpochMilli(1000)));
+            }
+            var r = store.journal().split(List.of(), events, List.of()).join();
+            assertThat(r.accepted()).isEqualTo(25);
+            assertThat(r.duplicates()).isEqualTo(25);
+            List<StoredEvent> stored = store.journal().pending(0, 100);
+            assertThat(stored).extracting(StoredEvent::payload)
+                    .containsExactlyElementsOf(events.subList(0, 25).stream().map(NewEvent::payload).toList());
+            assertThat(stored).extracting(StoredEvent::seq).isSorted();
+        }
+    }
+
+    @Test
+    void pendingCountsSayHowManyEventsOfEachPartitionWaitUpToANumber() {
+        try (Store store = open()) {
+            List<NewEvent> events = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                events.add(event("E" + i, "user:U" + i));
+            }
+            store.journal().split(List.of(), events, List.of()).join();
+            List<StoredEvent> all = store.journal().pending(0, 100);
+            long middle = all.get(14).seq();
+            Set<Integer> partitions = new java.util.HashSet<>();
+            all.forEach(e -> partitions.add(e.partition()));
+            Map<Integer, Long> expected = new HashMap<>();
+            all.stream().filter(e -> e.seq() <= middle).forEach(e -> expected.merge(e.partition(), 1L, Long::sum));
+            assertThat(store.journal().pendingCounts(partitions, middle)).isEqualTo(expected);
+            assertThat(store.journal().pendingCounts(Set.of(), middle)).isEmpty();
+        }
+    }
+
+    @Test
+    void aSnapshotsFiguresAgreeWithEachOther() {
+        try (Store store = openAsOnlyNode()) {
+            store.journal().append(new byte[] {1}, Instant.now()).join();
+            store.journal().append(new byte[] {2}, Instant.now()).join();
+            List<NewEvent> events = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                events.add(event("E" + i, "user:U" + i));
+            }
+            store.journal().split(List.of(), events, List.of()).join();
+            Cluster.Snapshot now = store.cluster().snapshot();
+            assertThat(now.unsplit()).isEqualTo(2);
+            assertThat(now.backlog().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(12);
+            assertThat(now.nodes()).hasSize(1);
+            assertThat(now.unowned()).isZero();
+            assertThat(store.journal().pendingCount()).isEqualTo(14);
+        }
+    }
+
     // ---- logins and links ------------------------------------------------------------------------
 
     static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");

@@ -5,16 +5,26 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Events stored and not yet done (including bodies not yet split), as this node counts them: its own
- * changes as they commit, and a recount from the store now and then for what other nodes append and
- * finish. A recount is taken only when none of this node's writes was between the store and this
- * count while the store was read, since such a write would be counted twice or not at all: a done-mark
- * committed before the recount but subtracted after it had made the backlog negative.
+ * Events stored and not yet done (including bodies not yet split).
+ *
+ * <p>On a store only this process writes, it is this process's count: its own changes as they
+ * commit, from a count of the store taken at the start. A recount is taken only when none of this
+ * process's writes was between the store and this count while the store was read, since such a write
+ * would be counted twice or not at all.
+ *
+ * <p>On a shared store, the other nodes append, split and finish too, so counting this node's changes
+ * would drift from the truth (down past zero when this node finishes events another node appended):
+ * the count is the store's own, one statement's reading, renewed at every heartbeat.
  */
 final class BacklogCount {
+    private final boolean shared;
     private final AtomicLong count = new AtomicLong();
     private final AtomicInteger writesInFlight = new AtomicInteger();
     private final AtomicLong applied = new AtomicLong();
+
+    BacklogCount(boolean shared) {
+        this.shared = shared;
+    }
 
     long get() {
         return count.get();
@@ -27,19 +37,27 @@ final class BacklogCount {
 
     /** After that write committed, changing the backlog by {@code delta}, or failed ({@code 0}). */
     void writeEnded(long delta) {
-        count.addAndGet(delta);
+        if (!shared) {
+            count.addAndGet(delta);
+        }
         applied.incrementAndGet();
         writesInFlight.decrementAndGet();
     }
 
     /** Counts one body the receiver appended. */
     void appended() {
-        count.incrementAndGet();
+        if (!shared) {
+            count.incrementAndGet();
+        }
         applied.incrementAndGet();
     }
 
-    /** Sets the count to the store's, unless one of this node's writes crossed the read; true if it did. */
+    /** Sets the count to the store's, unless (on a store of this process's own) one of its writes crossed the read; true if set. */
     boolean recount(LongSupplier storeCount) {
+        if (shared) {
+            count.set(storeCount.getAsLong());
+            return true;
+        }
         long before = applied.get();
         if (writesInFlight.get() > 0) {
             return false;

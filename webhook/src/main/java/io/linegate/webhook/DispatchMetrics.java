@@ -14,6 +14,8 @@ final class DispatchMetrics {
     final Counter duplicates;
     final Counter throttled;
     final Counter degraded;
+    final Counter lateFound;
+    final Counter splitsLost;
     final Map<String, Counter> processed = new ConcurrentHashMap<>();
 
     DispatchMetrics(MeterRegistry registry, BacklogCount backlog, Ownership ownership, DoubleSupplier lag) {
@@ -24,6 +26,12 @@ final class DispatchMetrics {
                 .description("events skipped because their webhookEventId was already seen").register(registry);
         degraded = Counter.builder("linegate.events.degraded")
                 .description("events of a known type read without a sub-field whose shape the SDK does not know")
+                .register(registry);
+        lateFound = Counter.builder("linegate.events.late")
+                .description("events found behind the load cursor, committed after later-numbered ones (shared stores)")
+                .register(registry);
+        splitsLost = Counter.builder("linegate.splits.lost")
+                .description("splits given up because another node had split the same bodies after this node's lease ran out")
                 .register(registry);
         throttled = Counter.builder("linegate.events.throttled")
                 .description("times a source's event waited for its flood limit").register(registry);

@@ -7,6 +7,7 @@ import com.linecorp.bot.messaging.model.Message;
 import com.linecorp.bot.messaging.model.PushMessageRequest;
 import com.linecorp.bot.messaging.model.ReplyMessageRequest;
 import com.linecorp.bot.webhook.model.Event;
+import io.linegate.store.Cluster;
 import io.linegate.store.ConversationStates;
 import io.linegate.store.EventJournal;
 import io.linegate.store.EventJournal.StoredEvent;
@@ -23,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +47,7 @@ final class DispatchedEvent implements EventContext, ConversationState, HandlerR
     private final Clock clock;
     private final SentLedger ledger;
     private final EventJournal journal;
+    private final BooleanSupplier owned; // whether this node still holds the event's partition
     private final AtomicInteger sends = new AtomicInteger();
     private final ConversationKey key;
     private Map<String, String> loadedState;
@@ -52,7 +55,9 @@ final class DispatchedEvent implements EventContext, ConversationState, HandlerR
     private volatile MessagingApiClient api;
 
     DispatchedEvent(StoredEvent stored, JsonNode raw, Event event, List<String> degraded, int attempt,
-                    ConversationStates states, Outbound outbound, Clock clock, SentLedger ledger, EventJournal journal) {
+                    ConversationStates states, Outbound outbound, Clock clock, SentLedger ledger, EventJournal journal,
+                    BooleanSupplier owned) {
+        this.owned = owned;
         this.stored = stored;
         this.raw = raw;
         this.event = event;
@@ -195,6 +200,12 @@ final class DispatchedEvent implements EventContext, ConversationState, HandlerR
 
     @Override
     public void checkSendingAllowed() {
+        if (!owned.getAsBoolean()) {
+            // This node's lease on the event's partition ran out (a long pause, a partition from the database):
+            // another node may be handling the event now, so nothing more of this run reaches LINE.
+            throw new Cluster.LeaseLostException("event " + stored.eventId() + " belongs to partition " + stored.partition()
+                    + ", which this node no longer holds: the send was not made");
+        }
         if (isStandby()) {
             throw new SendingDisabledException("event " + stored.eventId()
                     + " is in standby mode: another channel is in control of this chat, so sending is disabled");

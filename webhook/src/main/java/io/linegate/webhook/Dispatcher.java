@@ -63,6 +63,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Clock clock;
     private final int window;
     private static final int MAX_YIELD_MS = 20;
+    private static final int LATE_LOOK_MS = 200;
     private final AtomicLong yields = new AtomicLong();
     private final Duration dedupeWindow;
     private final ExecutorService workers;
@@ -79,13 +80,15 @@ public final class Dispatcher implements AutoCloseable {
     // Guarded by "this".
     private final Map<String, Lane> lanes = new HashMap<>();
     private final Set<Long> loadedSeqs = new HashSet<>(); // so that a catch-up never loads an event twice
+    private final int[] loadedIn; // loaded events per partition, to find events committed behind the cursor
     private int loaded;
     private long loadCursor;
     private long catchUpCursor;
     private int catchUpGeneration; // the ownership's catch-up generation the cursor belongs to
 
     private volatile boolean running = true;
-    private final BacklogCount backlog = new BacklogCount();
+    private final BacklogCount backlog;
+    private long nextLateLook; // nanoTime of the next look behind the load cursor (shared stores)
     /** The trees of events this node split, until they are handled here (bounded). */
     private final ParsedEvents parsedAtSplit = new ParsedEvents(PARSED_KEPT);
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -104,7 +107,9 @@ public final class Dispatcher implements AutoCloseable {
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "linegate-dispatch-timer"));
         t.setRemoveOnCancelPolicy(true);
         this.timer = t;
-        this.ownership = new Ownership(b.store.cluster(), b.store.tokens(), b.clock, b.leaseTime);
+        this.ownership = new Ownership(b.store.cluster(), b.leaseTime);
+        this.backlog = new BacklogCount(ownership.shared());
+        this.loadedIn = new int[b.store.cluster().partitions()];
         this.heartbeatEvery = b.heartbeatEvery;
         this.heartbeats = ownership.shared() ? Executors.newSingleThreadScheduledExecutor(
                 r -> daemon(r, "linegate-cluster-heartbeat")) : null;
@@ -302,13 +307,45 @@ public final class Dispatcher implements AutoCloseable {
         List<StoredEvent> batch = ownership.shared() ? journal.pending(ownership.steady(), cursor, limit)
                 : journal.pending(cursor, limit);
         if (batch.isEmpty()) {
-            return false;
+            return ownership.shared() && lookBehindCursor(cursor);
         }
         synchronized (this) {
             loadCursor = batch.get(batch.size() - 1).seq();
         }
         enqueue(batch);
         return true;
+    }
+
+    /**
+     * On a shared store, events are numbered in the order the numbers were given, not committed (see
+     * {@link EventJournal}): one split's events can become visible after the load cursor has passed
+     * their numbers. Every {@value #LATE_LOOK_MS} ms, when there is nothing new to load, this compares
+     * the store's count of pending events up to the cursor with what is loaded, per partition, in one
+     * statement; a partition where the store holds more is caught up again (its events behind the
+     * cursor loaded, those already here skipped). Returns whether it found any.
+     */
+    private boolean lookBehindCursor(long cursor) {
+        long now = System.nanoTime();
+        if (now - nextLateLook < 0) {
+            return false;
+        }
+        nextLateLook = now + TimeUnit.MILLISECONDS.toNanos(LATE_LOOK_MS);
+        Set<Integer> steady = ownership.steady();
+        Map<Integer, Long> stored = journal.pendingCounts(steady, cursor);
+        boolean found = false;
+        for (Map.Entry<Integer, Long> e : stored.entrySet()) {
+            int p = e.getKey();
+            int here;
+            synchronized (this) {
+                here = loadedIn[p];
+            }
+            if (e.getValue() > here && steady.contains(p)) {
+                metrics.lateFound.increment(e.getValue() - here);
+                ownership.recatch(p);
+                found = true;
+            }
+        }
+        return found;
     }
 
     private void enqueue(List<StoredEvent> batch) {
@@ -321,6 +358,7 @@ public final class Dispatcher implements AutoCloseable {
                 Lane lane = lanes.computeIfAbsent(e.lane(), k -> new Lane(k, e.partition()));
                 lane.queue.addLast(e);
                 loaded++;
+                loadedIn[e.partition()]++;
                 if (!lane.scheduled) {
                     lane.scheduled = true;
                     toStart.add(lane);
@@ -377,8 +415,9 @@ public final class Dispatcher implements AutoCloseable {
         }
         EventReader.Read read = reader.read(head);
         int attempt = lane.attempts + 1;
+        int partition = lane.partition;
         DispatchedEvent ctx = new DispatchedEvent(head, read.tree(), read.event(), read.degraded(), attempt, states, outbound,
-                clock, lane.ledger, journal);
+                clock, lane.ledger, journal, () -> ownership.mayHandle(partition));
         inFlight.incrementAndGet();
         Outcome outcome;
         try {
@@ -406,6 +445,7 @@ public final class Dispatcher implements AutoCloseable {
             lanes.remove(lane.key);
         }
         loaded -= lane.queue.size();
+        loadedIn[lane.partition] -= lane.queue.size();
         lane.queue.forEach(e -> loadedSeqs.remove(e.seq()));
         lane.queue.clear();
         ownership.recatch(lane.partition);
@@ -424,6 +464,7 @@ public final class Dispatcher implements AutoCloseable {
             lane.attempts = 0;
             lane.running = false;
             loaded--;
+            loadedIn[lane.partition]--;
             more = !lane.queue.isEmpty();
             if (!more) {
                 lane.scheduled = false;

@@ -1,8 +1,6 @@
 package io.linegate.webhook;
 
 import io.linegate.store.Cluster;
-import io.linegate.store.TokenStore;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -22,35 +20,28 @@ import org.slf4j.LoggerFactory;
  *       given back with the next heartbeat;</li>
  *   <li>if heartbeats fail until the leases may have run out (by this node's own clock, with a
  *       margin), nothing is handled until a heartbeat succeeds again;</li>
- *   <li>one node at a time splits the inbox into events (a lease), so that events are numbered in
- *       the order their webhooks were stored.</li>
+ *   <li>the webhook bodies of a partition (by their number) are split into events by the node that
+ *       holds it, so every node splits and none waits for another.</li>
  * </ul>
  * All methods are called from the dispatcher's pump or heartbeat threads; the sets are replaced,
  * never changed in place, so readers on handler threads see a consistent set.
  */
 final class Ownership {
     private static final Logger log = LoggerFactory.getLogger(Ownership.class);
-    static final String SPLITTER_LEASE = "dispatch-splitter";
 
     private final Cluster cluster;
-    private final TokenStore leases;
-    private final Clock clock;
     private final Duration ttl;
 
     private volatile Set<Integer> steady;       // owned, caught up, not draining
     private volatile Set<Integer> catchingUp = Set.of();
     private volatile Set<Integer> draining = Set.of();
     private volatile long validUntilNanos = Long.MAX_VALUE;
-    private volatile boolean splitter;
     private volatile int catchUpGeneration; // grows whenever a partition (re)joins the catch-up
 
-    Ownership(Cluster cluster, TokenStore leases, Clock clock, Duration ttl) {
+    Ownership(Cluster cluster, Duration ttl) {
         this.cluster = cluster;
-        this.leases = leases;
-        this.clock = clock;
         this.ttl = ttl;
         this.steady = cluster.shared() ? Set.of() : Set.of(0);
-        this.splitter = !cluster.shared();
     }
 
     boolean shared() {
@@ -111,8 +102,21 @@ final class Ownership {
         catchingUp = Set.copyOf(c);
     }
 
-    boolean maySplit() {
-        return splitter && System.nanoTime() < validUntilNanos;
+    /** The partitions whose webhook bodies this node splits now: every one it holds, while its leases are valid. */
+    Set<Integer> splitting() {
+        if (System.nanoTime() >= validUntilNanos) {
+            return Set.of();
+        }
+        Set<Integer> s = steady;
+        Set<Integer> c = catchingUp;
+        Set<Integer> d = draining;
+        if (c.isEmpty() && d.isEmpty()) {
+            return s;
+        }
+        Set<Integer> all = new HashSet<>(s);
+        all.addAll(c);
+        all.addAll(d);
+        return all;
     }
 
     int owned() {
@@ -146,7 +150,6 @@ final class Ownership {
         Cluster.Assignment a;
         try {
             a = cluster.heartbeat(release, ttl);
-            splitter = leases.tryLease(SPLITTER_LEASE, cluster.nodeId(), clock.instant(), ttl);
         } catch (RuntimeException e) {
             log.warn("cluster heartbeat failed ({}); partitions are handled until their leases may run out", e.toString());
             return Set.of();
@@ -205,7 +208,6 @@ final class Ownership {
         if (cluster.shared()) {
             try {
                 cluster.leave();
-                leases.releaseLease(SPLITTER_LEASE, cluster.nodeId());
             } catch (RuntimeException e) {
                 log.warn("could not leave the cluster cleanly; the leases will run out by themselves", e);
             }

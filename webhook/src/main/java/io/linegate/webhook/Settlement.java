@@ -8,7 +8,6 @@ import io.linegate.store.WriteFailures;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,6 +103,9 @@ final class Settlement {
 
     /** The handler failed: retried after a backoff, or dead-lettered, as the policy and the attempts decide. */
     void failed(Lane lane, StoredEvent head, int attempt, Throwable error) {
+        if (leaseLost(lane, head, error)) {
+            return; // not this node's to retry or dead-letter: the partition's new holder handles the event
+        }
         lanes.attempted(lane, attempt);
         FailurePolicy.Decision decision = decide(error);
         String message = error.getClass().getName() + ": " + error.getMessage();
@@ -134,8 +136,11 @@ final class Settlement {
      * nothing of this run is committed, the lane is unloaded, and the new owner handles the event.
      */
     private boolean leaseLost(Lane lane, StoredEvent head, Throwable err) {
-        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-        if (!(cause instanceof Cluster.LeaseLostException)) {
+        Throwable cause = err;
+        for (int depth = 0; cause != null && !(cause instanceof Cluster.LeaseLostException) && depth < 8; depth++) {
+            cause = cause.getCause(); // a handler may have wrapped it (a future's ExecutionException, say)
+        }
+        if (cause == null || !(cause instanceof Cluster.LeaseLostException)) {
             return false;
         }
         log.warn("event {} was handled here after its partition {} went to another node; that node handles it again",

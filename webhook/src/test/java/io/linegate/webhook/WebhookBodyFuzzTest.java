@@ -77,7 +77,7 @@ class WebhookBodyFuzzTest {
         assertThat(parsed.degraded()).doesNotHaveDuplicates().noneMatch(f -> f.equals("type") || f.endsWith(".type"));
         StoredEvent stored = new StoredEvent(1, "id", "user:U", "Ubot", json, Instant.EPOCH, 0, 0, null);
         DispatchedEvent ctx = new DispatchedEvent(stored, tree, parsed.event(), parsed.degraded(), 1, null,
-                Outbound.NONE, Clock.systemUTC(), SentLedger.parse(stored.sent()), null);
+                Outbound.NONE, Clock.systemUTC(), SentLedger.parse(stored.sent()), null, () -> true);
         ctx.replyToken();
         ctx.isRedelivery();
         ctx.isStandby();

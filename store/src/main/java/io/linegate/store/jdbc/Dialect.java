@@ -19,10 +19,6 @@ public enum Dialect {
             return "0";
         }
 
-        @Override
-        public String serializeEventInserts() {
-            return null; // one writer: every transaction is serialized already
-        }
 
         @Override
         public String nowMillis() {
@@ -46,10 +42,6 @@ public enum Dialect {
             return "part";
         }
 
-        @Override
-        public String serializeEventInserts() {
-            return "SELECT pg_advisory_xact_lock(7413001)";
-        }
 
         @Override
         public String nowMillis() {
@@ -65,12 +57,6 @@ public enum Dialect {
 
     /** The expression of an event's partition in the {@code events} table. */
     public abstract String partitionColumn();
-
-    /**
-     * A statement that, run first in a transaction that inserts events, makes such transactions take
-     * turns, so that event sequence numbers are given in commit order; null where they are already.
-     */
-    public abstract String serializeEventInserts();
 
     /** The database server's current time in epoch milliseconds (leases are timed by one clock). */
     public abstract String nowMillis();

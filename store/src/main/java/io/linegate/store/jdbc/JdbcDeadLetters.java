@@ -49,7 +49,6 @@ final class JdbcDeadLetters implements DeadLetters {
     private CompletableFuture<Optional<Long>> replayEvent(long deadLetterId) {
         long now = db.clock().millis();
         return db.write(tx -> {
-            JdbcEventJournal.serializeEventInserts(db, tx);
             PreparedStatement copy = tx.prepare("INSERT INTO events (event_id, lane, destination, payload, received_at, sent)"
                     + " SELECT event_id, lane, destination, payload, received_at, sent FROM dead_letters"
                     + " WHERE id = ? AND replayed_at IS NULL AND body IS NULL RETURNING seq");

@@ -7,10 +7,14 @@ import io.linegate.store.EventJournal.Rejected;
 import io.linegate.store.EventJournal.SplitResult;
 import io.linegate.store.EventJournal.StoredEvent;
 import io.linegate.store.Cluster;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,22 +22,14 @@ import java.util.concurrent.CompletableFuture;
 
 /** The {@link EventJournal} in SQL: the inbox (appended in groups), the split events and the dedupe table. */
 final class JdbcEventJournal implements EventJournal {
+    private static final int FORGET_CHUNK = 10_000;
+
     private final Database db;
     private final String fenceHolder; // this node's id when the store is shared: done-marks need its lease
 
     JdbcEventJournal(Database db, Cluster cluster) {
         this.db = db;
         this.fenceHolder = cluster.shared() ? cluster.nodeId() : null;
-    }
-
-    /** Runs first in a transaction that inserts events, so that their sequence numbers follow commit order. */
-    static void serializeEventInserts(Database db, GroupCommitWriter.Tx tx) throws SQLException {
-        String sql = db.dialect().serializeEventInserts();
-        if (sql != null) {
-            try (ResultSet ignored = tx.prepare(sql).executeQuery()) {
-                // the lock is held until the transaction ends
-            }
-        }
     }
 
     @Override
@@ -64,11 +60,111 @@ final class JdbcEventJournal implements EventJournal {
     }
 
     @Override
+    public List<InboxEntry> inbox(Set<Integer> partitions, int limit) {
+        if (partitions.isEmpty()) {
+            return List.of();
+        }
+        if (db.dialect() == Dialect.SQLITE) {
+            return partitions.contains(0) ? inbox(0, limit) : List.of(); // one partition
+        }
+        return db.query("SELECT seq, received_at, body FROM inbox WHERE part = ANY (?) ORDER BY seq LIMIT ?",
+                ps -> {
+                    ps.setArray(1, ps.getConnection().createArrayOf("integer", partitions.toArray()));
+                    ps.setInt(2, limit);
+                },
+                rs -> new InboxEntry(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getBytes(3)));
+    }
+
+    @Override
     public CompletableFuture<SplitResult> split(List<Long> consumedInboxSeqs, List<NewEvent> events,
                                                 List<Rejected> rejected) {
+        return db.dialect() == Dialect.POSTGRESQL ? splitInFewStatements(consumedInboxSeqs, events, rejected)
+                : splitOneByOne(consumedInboxSeqs, events, rejected);
+    }
+
+    /**
+     * A split in four statements whatever its size (each a round trip to a database that may be a network
+     * away): the ids not seen yet, their events, the dead letters (rare), the consumed bodies, the last
+     * fenced by their count.
+     */
+    private CompletableFuture<SplitResult> splitInFewStatements(List<Long> consumedInboxSeqs, List<NewEvent> events,
+                                                                List<Rejected> rejected) {
         long now = db.clock().millis();
         return db.write(tx -> {
-            serializeEventInserts(db, tx);
+            Connection c = tx.connection();
+            int accepted = 0;
+            if (!events.isEmpty()) {
+                String[] ids = new String[events.size()];
+                for (int i = 0; i < ids.length; i++) {
+                    ids[i] = events.get(i).eventId();
+                }
+                PreparedStatement seen = tx.prepare("INSERT INTO seen_events (event_id, seen_at)"
+                        + " SELECT DISTINCT unnest(?::text[]), ? ON CONFLICT DO NOTHING RETURNING event_id");
+                seen.setArray(1, c.createArrayOf("text", ids));
+                seen.setLong(2, now);
+                Set<String> fresh = new HashSet<>();
+                try (ResultSet rs = seen.executeQuery()) {
+                    while (rs.next()) {
+                        fresh.add(rs.getString(1));
+                    }
+                }
+                List<NewEvent> kept = new ArrayList<>(fresh.size());
+                for (NewEvent e : events) {
+                    if (fresh.remove(e.eventId())) { // the first of one id in this batch
+                        kept.add(e);
+                    }
+                }
+                if (!kept.isEmpty()) {
+                    int n = kept.size();
+                    Object[] eventIds = new Object[n];
+                    Object[] lanes = new Object[n];
+                    Object[] destinations = new Object[n];
+                    Object[] payloads = new Object[n];
+                    Object[] received = new Object[n];
+                    for (int i = 0; i < n; i++) {
+                        NewEvent e = kept.get(i);
+                        eventIds[i] = e.eventId();
+                        lanes[i] = e.lane();
+                        destinations[i] = e.destination();
+                        payloads[i] = e.payload();
+                        received[i] = e.receivedAt().toEpochMilli();
+                    }
+                    // Numbers are given in the order of the batch: one webhook's events keep their order.
+                    PreparedStatement insert = tx.prepare("INSERT INTO events (event_id, lane, destination, payload,"
+                            + " received_at) SELECT e, l, d, p, r FROM unnest(?::text[], ?::text[], ?::text[], ?::text[],"
+                            + " ?::bigint[]) WITH ORDINALITY AS t(e, l, d, p, r, i) ORDER BY i");
+                    insert.setArray(1, c.createArrayOf("text", eventIds));
+                    insert.setArray(2, c.createArrayOf("text", lanes));
+                    insert.setArray(3, c.createArrayOf("text", destinations));
+                    insert.setArray(4, c.createArrayOf("text", payloads));
+                    insert.setArray(5, c.createArrayOf("bigint", received));
+                    insert.executeUpdate();
+                    accepted = n;
+                }
+            }
+            for (Rejected r : rejected) {
+                JdbcDeadLetters.insert(tx, r.eventId(), r.lane(), r.destination(), r.payload(), r.body(),
+                        r.receivedAt().toEpochMilli(), 0, r.reason(), now, null);
+            }
+            if (!consumedInboxSeqs.isEmpty()) {
+                PreparedStatement delete = tx.prepare("DELETE FROM inbox WHERE seq = ANY (?)");
+                delete.setArray(1, c.createArrayOf("bigint", consumedInboxSeqs.toArray()));
+                int removed = delete.executeUpdate();
+                if (removed != consumedInboxSeqs.size()) {
+                    // Another node split some of these bodies: it holds their partition now. This split rolls back.
+                    throw new Cluster.LeaseLostException((consumedInboxSeqs.size() - removed)
+                            + " of the webhook bodies being split were split by another node");
+                }
+            }
+            return new SplitResult(accepted, events.size() - accepted, rejected.size());
+        });
+    }
+
+    /** A split on the embedded store: statements are calls into the same process, and one writer makes them take turns. */
+    private CompletableFuture<SplitResult> splitOneByOne(List<Long> consumedInboxSeqs, List<NewEvent> events,
+                                                         List<Rejected> rejected) {
+        long now = db.clock().millis();
+        return db.write(tx -> {
             int accepted = 0;
             int duplicates = 0;
             PreparedStatement seen = tx.prepare("INSERT INTO seen_events (event_id, seen_at) VALUES (?, ?) ON CONFLICT DO NOTHING");
@@ -96,7 +192,9 @@ final class JdbcEventJournal implements EventJournal {
             PreparedStatement delete = tx.prepare("DELETE FROM inbox WHERE seq = ?");
             for (long seq : consumedInboxSeqs) {
                 delete.setLong(1, seq);
-                delete.executeUpdate();
+                if (delete.executeUpdate() == 0) {
+                    throw new Cluster.LeaseLostException("webhook body " + seq + " was split already");
+                }
             }
             return new SplitResult(accepted, duplicates, rejected.size());
         });
@@ -137,6 +235,29 @@ final class JdbcEventJournal implements EventJournal {
                     ps.setInt(3, limit);
                 },
                 JdbcEventJournal::storedEvent);
+    }
+
+    @Override
+    public Map<Integer, Long> pendingCounts(Set<Integer> partitions, long upToSeq) {
+        Map<Integer, Long> out = new HashMap<>();
+        if (partitions.isEmpty()) {
+            return out;
+        }
+        if (db.dialect() == Dialect.SQLITE) {
+            if (partitions.contains(0)) {
+                db.query("SELECT count(*) FROM events WHERE seq <= ?", ps -> ps.setLong(1, upToSeq),
+                        rs -> out.put(0, rs.getLong(1)));
+                out.remove(0, 0L);
+            }
+            return out;
+        }
+        db.query("SELECT part, count(*) FROM events WHERE part = ANY (?) AND seq <= ? GROUP BY part",
+                ps -> {
+                    ps.setArray(1, ps.getConnection().createArrayOf("integer", partitions.toArray()));
+                    ps.setLong(2, upToSeq);
+                },
+                rs -> out.put(rs.getInt(1), rs.getLong(2)));
+        return out;
     }
 
     @Override
@@ -241,7 +362,16 @@ final class JdbcEventJournal implements EventJournal {
 
     @Override
     public CompletableFuture<Integer> forgetSeenBefore(Instant before) {
-        return db.update("DELETE FROM seen_events WHERE seen_at < ?", ps -> ps.setLong(1, before.toEpochMilli()));
+        // In chunks: each a short transaction, well inside the server's statement timeout (a day of a busy
+        // bot's ids is millions of rows), and never a long hold on the writer.
+        return forgetChunks(before.toEpochMilli(), 0);
+    }
+
+    private CompletableFuture<Integer> forgetChunks(long before, int sofar) {
+        return db.update("DELETE FROM seen_events WHERE event_id IN (SELECT event_id FROM seen_events WHERE seen_at < ?"
+                        + " LIMIT " + FORGET_CHUNK + ")", ps -> ps.setLong(1, before))
+                .thenCompose(n -> n < FORGET_CHUNK ? CompletableFuture.completedFuture(sofar + n)
+                        : forgetChunks(before, sofar + n));
     }
 
 }

@@ -46,6 +46,13 @@ public final class SingleNodeCluster implements Cluster {
     }
 
     @Override
+    public Snapshot snapshot() {
+        long[] counts = db.query("SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM inbox)", ps -> {},
+                rs -> new long[] {rs.getLong(1), rs.getLong(2)}).get(0);
+        return new Snapshot(nodes(), counts[0] == 0 ? Map.of() : Map.of(0, counts[0]), counts[1]);
+    }
+
+    @Override
     public Map<Integer, Long> backlog() {
         long n = db.query("SELECT count(*) FROM events", ps -> {}, rs -> rs.getLong(1)).get(0);
         return n == 0 ? Map.of() : Map.of(0, n);

@@ -32,6 +32,8 @@ final class PostgresCluster implements Cluster {
     private final Database db;
     private final String nodeId;
     private final long startedAt;
+    private long seenBySince = -1; // database time after which another node's heartbeat has surely counted this one
+    private volatile double share = Double.NaN; // not a node until its first heartbeat
 
     PostgresCluster(Database db) {
         this.db = db;
@@ -101,6 +103,7 @@ final class PostgresCluster implements Cluster {
                 rs.next();
                 live = Math.max(1, rs.getInt(1));
             }
+            updateShare(tx, now, live);
             Set<Integer> held = held(tx, now);
             int share = (PARTITIONS + live - 1) / live;
             if (held.size() < share) {
@@ -130,6 +133,34 @@ final class PostgresCluster implements Cluster {
             }
             return new Assignment(Set.copyOf(held), Math.max(0, held.size() - share), Instant.ofEpochMilli(until));
         }).join();
+    }
+
+    /**
+     * This node's rate-limit share: 1/live, except while some other live node has not had a heartbeat
+     * since this node's row was surely committed (its second heartbeat began): that node still uses the
+     * share it had before this one joined, so this one takes none yet.
+     */
+    private void updateShare(GroupCommitWriter.Tx tx, long now, int live) throws SQLException {
+        if (seenBySince < 0) {
+            // The first heartbeat: this node's row commits with it. Others may count it from the next one on.
+            seenBySince = now;
+            share = live == 1 ? 1.0 : 0.0;
+            return;
+        }
+        PreparedStatement unaware = tx.prepare("SELECT count(*) FROM cluster_nodes WHERE until > ? AND node_id <> ?"
+                + " AND seen_at <= ?");
+        unaware.setLong(1, now);
+        unaware.setString(2, nodeId);
+        unaware.setLong(3, seenBySince);
+        try (ResultSet rs = unaware.executeQuery()) {
+            rs.next();
+            share = rs.getInt(1) > 0 ? 0.0 : 1.0 / live;
+        }
+    }
+
+    @Override
+    public double share() {
+        return share;
     }
 
     private Set<Integer> held(GroupCommitWriter.Tx tx, long now) throws SQLException {
@@ -184,6 +215,41 @@ final class PostgresCluster implements Cluster {
         List<Node> out = new ArrayList<>();
         nodes.values().forEach(n -> out.add(new Node(n.id(), n.lastSeen(), Set.copyOf(n.partitions()))));
         return out;
+    }
+
+    @Override
+    public Snapshot snapshot() {
+        // One statement, so one snapshot of the database: the nodes, the backlog and the inbox agree.
+        Map<String, Node> nodes = new LinkedHashMap<>();
+        Map<Integer, Long> backlog = new LinkedHashMap<>();
+        long[] unsplit = {0};
+        String now = db.dialect().nowMillis();
+        db.query("SELECT 0, n.node_id, n.seen_at, l.part, n.started_at FROM cluster_nodes n LEFT JOIN partition_leases l"
+                        + " ON l.holder = n.node_id AND l.until > " + now + " WHERE n.until > " + now
+                        + " UNION ALL SELECT 1, NULL, NULL, part, count(*) FROM events GROUP BY part"
+                        + " UNION ALL SELECT 2, NULL, NULL, NULL, count(*) FROM inbox ORDER BY 1, 5, 2, 4",
+                ps -> {},
+                rs -> {
+                    switch (rs.getInt(1)) {
+                        case 0 -> {
+                            Node n = nodes.computeIfAbsent(rs.getString(2), k -> new Node(k, null, new TreeSet<>()));
+                            if (n.lastSeen() == null) {
+                                n = new Node(n.id(), Instant.ofEpochMilli(rs.getLong(3)), n.partitions());
+                                nodes.put(n.id(), n);
+                            }
+                            int part = rs.getInt(4);
+                            if (!rs.wasNull()) {
+                                n.partitions().add(part);
+                            }
+                        }
+                        case 1 -> backlog.put(rs.getInt(4), rs.getLong(5));
+                        default -> unsplit[0] = rs.getLong(5);
+                    }
+                    return null;
+                });
+        List<Node> out = new ArrayList<>();
+        nodes.values().forEach(n -> out.add(new Node(n.id(), n.lastSeen(), Set.copyOf(n.partitions()))));
+        return new Snapshot(out, backlog, unsplit[0]);
     }
 
     @Override

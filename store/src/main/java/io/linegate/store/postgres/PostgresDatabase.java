@@ -3,6 +3,7 @@ package io.linegate.store.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.linegate.store.Cluster;
+import io.linegate.store.Store;
 import io.linegate.store.WriteHealth;
 import io.linegate.store.StoreException;
 import io.linegate.store.jdbc.StoreWriteHealth;
@@ -62,19 +63,15 @@ final class PostgresDatabase extends Database {
         });
     }
 
-    static PostgresDatabase open(PostgresLocation location, Clock clock, boolean create) {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(location.jdbcUrl());
-        if (location.user() != null) {
-            ds.setUser(location.user());
-        }
-        if (location.password() != null) {
-            ds.setPassword(location.password().reveal());
-        }
-        ds.setConnectTimeout(5);
-        ds.setLoginTimeout(5);
-        ds.setApplicationName("linegate");
-        ds.setReWriteBatchedInserts(true);
+    static PostgresDatabase open(PostgresLocation location, Store.Options options) {
+        SessionLimits limits = SessionLimits.forLease(options.leaseTime());
+        PGSimpleDataSource ds = dataSource(location);
+        // Every session linegate works on has the server's timeouts, shorter than the lease, and keepalives:
+        // a stalled node (a pause, a half-open connection) cannot hold a lock or a transaction the others wait on
+        // for longer than it would hold its partitions.
+        ds.setOptions(limits.options());
+        ds.setTcpKeepAlive(true);
+        ds.setSocketTimeout(limits.socketTimeoutSeconds());
         HikariConfig config = new HikariConfig();
         config.setDataSource(ds);
         config.setPoolName("linegate-store");
@@ -88,41 +85,60 @@ final class PostgresDatabase extends Database {
         } catch (RuntimeException e) {
             throw new StoreException("cannot connect to the store " + location + ": " + rootMessage(e), null);
         }
-        return migrateAndOpen(location.toString(), pool, pool, ds::getConnection, clock, create);
+        // Migrations may rewrite large tables: they run on a session of their own, without the timeouts.
+        return migrateAndOpen(location.toString(), pool, dataSource(location), pool, ds::getConnection, options);
+    }
+
+    private static PGSimpleDataSource dataSource(PostgresLocation location) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(location.jdbcUrl());
+        if (location.user() != null) {
+            ds.setUser(location.user());
+        }
+        if (location.password() != null) {
+            ds.setPassword(location.password().reveal());
+        }
+        ds.setConnectTimeout(5);
+        ds.setLoginTimeout(5);
+        ds.setApplicationName("linegate");
+        ds.setReWriteBatchedInserts(true);
+        return ds;
     }
 
     /**
      * On the application's own data source: its pool serves linegate's reads and writes, and one of its
-     * connections is the appender's; closing the store leaves the pool open.
+     * connections is the appender's; closing the store leaves the pool open. The pool's sessions are the
+     * application's to configure: a warning says so when they have no statement timeout.
      */
-    static PostgresDatabase openOn(DataSource dataSource, Clock clock, boolean create) {
+    static PostgresDatabase openOn(DataSource dataSource, Store.Options options) {
         String where;
         try (Connection c = dataSource.getConnection()) {
             String url = c.getMetaData().getURL();
             where = "the application's DataSource (" + (url == null ? "PostgreSQL" : url.replaceAll("\\?.*$", "")) + ")";
+            SessionLimits.warnIfUnlimited(c, options.leaseTime(), where);
         } catch (SQLException e) {
             throw new StoreException("cannot connect to the application's DataSource: " + rootMessage(e), null);
         }
-        return migrateAndOpen(where, dataSource, null, dataSource::getConnection, clock, create);
+        return migrateAndOpen(where, dataSource, dataSource, null, dataSource::getConnection, options);
     }
 
-    private static PostgresDatabase migrateAndOpen(String location, DataSource pool, AutoCloseable ownedPool,
-                                                   GroupCommitWriter.Connector appenderConnections, Clock clock,
-                                                   boolean create) {
+    private static PostgresDatabase migrateAndOpen(String location, DataSource pool, DataSource migrations,
+                                                   AutoCloseable ownedPool, GroupCommitWriter.Connector appenderConnections,
+                                                   Store.Options options) {
         try {
-            if (!create && !hasSchema(pool)) {
+            if (!options.create() && !hasSchema(pool)) {
                 closeQuietly(ownedPool);
                 throw new StoreException("no linegate store in " + location + " (the database has no linegate tables)", null);
             }
             Flyway.configure()
-                    .dataSource(pool)
+                    .dataSource(migrations)
                     .locations("classpath:db/migration/postgresql")
                     .loggers("slf4j")
                     .load()
                     .migrate(); // Flyway holds an advisory lock: nodes starting together migrate once
             GroupCommitWriter appender = new GroupCommitWriter(appenderConnections, "linegate-store-appender", null);
             log.info("store {} opened", location);
-            return new PostgresDatabase(location, pool, ownedPool, appender, clock);
+            return new PostgresDatabase(location, pool, ownedPool, appender, options.clock());
         } catch (StoreException e) {
             throw e;
         } catch (SQLException | RuntimeException e) {

@@ -28,12 +28,11 @@ public final class PostgresStoreProvider implements StoreProvider {
         if (!"PostgreSQL".equalsIgnoreCase(databaseProduct)) {
             return null;
         }
-        return new JdbcStore(PostgresDatabase.openOn(dataSource, options.clock(), options.create()));
+        return new JdbcStore(PostgresDatabase.openOn(dataSource, options));
     }
 
     @Override
     public Store open(String location, Store.Options options) {
-        return new JdbcStore(PostgresDatabase.open(PostgresLocation.parse(location, options.password()), options.clock(),
-                options.create()));
+        return new JdbcStore(PostgresDatabase.open(PostgresLocation.parse(location, options.password()), options));
     }
 }
