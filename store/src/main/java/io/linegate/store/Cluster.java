@@ -41,6 +41,15 @@ public interface Cluster {
      */
     Assignment heartbeat(Set<Integer> release, Duration ttl);
 
+    /**
+     * Takes or renews the split lease for {@code ttl} (by the database's clock): the one node that
+     * splits webhook bodies into events, lowest numbers first, so that events are numbered in the order
+     * their webhooks were acknowledged. A short lease, renewed by the splitting node as it works, so
+     * that a node that stalls holds the others' handling up for about that long. True while this node
+     * holds it; always true on a store only this process uses.
+     */
+    boolean leaseSplitting(Duration ttl);
+
     /** Leaves the cluster: gives back every lease at once (a graceful stop). */
     void leave();
 

@@ -16,15 +16,17 @@ import java.util.concurrent.CompletableFuture;
  * act as if it had (no {@code 200} for a webhook). Futures may complete on a store thread: continue
  * with {@code *Async} on your own executor rather than doing real work in a dependent stage.
  *
- * <p>Order. Inbox entries and events are numbered ({@code seq}) in the order the numbers are given.
- * On a store only one process writes (SQLite), that is also the order in which they are committed.
- * On a shared store it is not: nodes append and split at the same time and nothing makes them take
- * turns, so an entry or event with a lower number may become visible after one with a higher number
- * (for at most as long as a transaction may last). The guidelines need no more: events of one
- * conversation are handled one at a time, in the order the reader finds them, which is the order of
- * their numbers among events that became visible together, and the order of one webhook's events. A
- * reader that pages forward by number ({@link #pending(Set, long, int)}) therefore looks behind its
- * cursor now and then ({@link #pendingCounts}) for what was committed late.
+ * <p>Order. Inbox entries and events are numbered ({@code seq}) in the order the numbers are given,
+ * and nothing makes writers take turns for them. On a store only one process writes (SQLite) that is
+ * also the order in which they are committed. On a shared store it need not be: nodes append at the
+ * same time, and a replayed dead letter becomes an event while a split commits, so an entry or event
+ * with a lower number may become visible after one with a higher number (for at most as long as a
+ * transaction may last). What the guidelines need holds all the same: a webhook acknowledged before
+ * another was received has the lower inbox number (its number was given before it committed); bodies
+ * are split one split at a time, lowest numbers first, by the node that holds the split lease
+ * ({@link Cluster#leaseSplitting}), so their events are numbered, and handled per conversation, in
+ * that order. A reader that pages forward by number ({@link #pending(Set, long, int)}) looks behind
+ * its cursor now and then ({@link #pendingCounts}) for what was committed late.
  */
 public interface EventJournal {
 
@@ -42,13 +44,6 @@ public interface EventJournal {
 
     /** Inbox entries after {@code afterSeq}, oldest first. */
     List<InboxEntry> inbox(long afterSeq, int limit);
-
-    /**
-     * Inbox entries of the given partitions (see {@link Cluster}: on a shared store, the node that holds
-     * a partition splits its bodies), lowest numbers first. Where the store has one partition, the same
-     * as {@code inbox(0, limit)} for partition 0.
-     */
-    List<InboxEntry> inbox(Set<Integer> partitions, int limit);
 
     /**
      * Atomically replaces inbox entries by their events: each event whose id was not seen within the

@@ -9,11 +9,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -370,34 +372,34 @@ public abstract class StoreContractTest {
     }
 
     @Test
-    void everyInboxEntryIsInExactlyOnePartitionAndASplitOfBodiesAlreadySplitChangesNothing() {
+    void aSplitOfBodiesAnotherSplitConsumedChangesNothing() {
         try (Store store = open()) {
-            for (int i = 0; i < 20; i++) {
+            for (int i = 0; i < 3; i++) {
                 store.journal().append(new byte[] {(byte) i}, Instant.now()).join();
             }
-            Set<Integer> all = new java.util.TreeSet<>();
-            for (int p = 0; p < store.cluster().partitions(); p++) {
-                all.add(p);
-            }
-            List<EventJournal.InboxEntry> everything = store.journal().inbox(all, 100);
-            assertThat(everything).hasSize(20).extracting(EventJournal.InboxEntry::seq).isSorted();
-            int found = 0;
-            for (int p : all) {
-                found += store.journal().inbox(Set.of(p), 100).size();
-            }
-            assertThat(found).isEqualTo(20);
-            assertThat(store.journal().inbox(Set.of(), 100)).isEmpty();
-
-            long first = everything.get(0).seq();
-            store.journal().split(List.of(first), List.of(event("E1", "user:A")), List.of()).join();
-            // A node whose lease ran out splits the same body again, with an event of its own: nothing of it is written.
-            assertThat(store.journal().split(List.of(first, everything.get(1).seq()), List.of(event("E2", "user:B")),
-                    List.of()))
+            List<EventJournal.InboxEntry> bodies = store.journal().inbox(0, 10);
+            store.journal().split(List.of(bodies.get(0).seq()), List.of(event("E1", "user:A")), List.of()).join();
+            // A node whose split lease ran out splits the same body again, with another: nothing of it is written.
+            assertThat(store.journal().split(List.of(bodies.get(0).seq(), bodies.get(1).seq()),
+                    List.of(event("E2", "user:B")), List.of()))
                     .failsWithin(Duration.ofSeconds(10))
-                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .withThrowableOfType(ExecutionException.class)
                     .withCauseInstanceOf(Cluster.LeaseLostException.class);
             assertThat(store.journal().pending(0, 10)).extracting(StoredEvent::eventId).containsExactly("E1");
-            assertThat(store.journal().inbox(all, 100)).hasSize(19);
+            assertThat(store.journal().inbox(0, 10)).hasSize(2);
+        }
+    }
+
+    @Test
+    void oneNodeAtATimeHoldsTheSplitLease() {
+        try (Store a = open(); Store b = open()) {
+            assertThat(a.cluster().leaseSplitting(Duration.ofSeconds(30))).isTrue();
+            assertThat(a.cluster().leaseSplitting(Duration.ofSeconds(30))).as("renewed by its holder").isTrue();
+            if (a.cluster().shared()) {
+                assertThat(b.cluster().leaseSplitting(Duration.ofSeconds(30))).isFalse();
+                a.cluster().leave();
+                assertThat(b.cluster().leaseSplitting(Duration.ofSeconds(30))).as("given back by leaving").isTrue();
+            }
         }
     }
 
@@ -428,7 +430,7 @@ public abstract class StoreContractTest {
             store.journal().split(List.of(), events, List.of()).join();
             List<StoredEvent> all = store.journal().pending(0, 100);
             long middle = all.get(14).seq();
-            Set<Integer> partitions = new java.util.HashSet<>();
+            Set<Integer> partitions = new HashSet<>();
             all.forEach(e -> partitions.add(e.partition()));
             Map<Integer, Long> expected = new HashMap<>();
             all.stream().filter(e -> e.seq() <= middle).forEach(e -> expected.merge(e.partition(), 1L, Long::sum));

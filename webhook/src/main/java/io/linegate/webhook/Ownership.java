@@ -4,6 +4,7 @@ import io.linegate.store.Cluster;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +21,10 @@ import org.slf4j.LoggerFactory;
  *       given back with the next heartbeat;</li>
  *   <li>if heartbeats fail until the leases may have run out (by this node's own clock, with a
  *       margin), nothing is handled until a heartbeat succeeds again;</li>
- *   <li>the webhook bodies of a partition (by their number) are split into events by the node that
- *       holds it, so every node splits and none waits for another.</li>
+ *   <li>one node at a time splits webhook bodies into events, lowest numbers first, so that events
+ *       are numbered in the order their webhooks were acknowledged: it holds a short split lease
+ *       ({@value #SPLIT_LEASE_MS} ms, by the database's clock), which it renews as it works and every
+ *       other node tries to take, so that a node that stalls holds the splitting up for about that long.</li>
  * </ul>
  * All methods are called from the dispatcher's pump or heartbeat threads; the sets are replaced,
  * never changed in place, so readers on handler threads see a consistent set.
@@ -29,8 +32,14 @@ import org.slf4j.LoggerFactory;
 final class Ownership {
     private static final Logger log = LoggerFactory.getLogger(Ownership.class);
 
+    static final long SPLIT_LEASE_MS = 1_000;
+    private static final long SPLIT_RENEW_NANOS = 250_000_000L;
+    private static final long SPLIT_MARGIN_NANOS = 200_000_000L;
+
     private final Cluster cluster;
     private final Duration ttl;
+    private volatile long splitUntilNanos;
+    private long nextSplitTry; // pump thread only
 
     private volatile Set<Integer> steady;       // owned, caught up, not draining
     private volatile Set<Integer> catchingUp = Set.of();
@@ -102,21 +111,28 @@ final class Ownership {
         catchingUp = Set.copyOf(c);
     }
 
-    /** The partitions whose webhook bodies this node splits now: every one it holds, while its leases are valid. */
-    Set<Integer> splitting() {
-        if (System.nanoTime() >= validUntilNanos) {
-            return Set.of();
+    /**
+     * Whether this node splits webhook bodies now (called by the pump only): on a shared store, while it
+     * holds the split lease, which it takes or renews every {@value #SPLIT_RENEW_NANOS} ns at most and
+     * trusts until a little before it runs out by its own clock, so that after a pause it splits nothing
+     * until it has the lease again.
+     */
+    boolean maySplit() {
+        if (!cluster.shared()) {
+            return true;
         }
-        Set<Integer> s = steady;
-        Set<Integer> c = catchingUp;
-        Set<Integer> d = draining;
-        if (c.isEmpty() && d.isEmpty()) {
-            return s;
+        long now = System.nanoTime();
+        if (now - nextSplitTry >= 0) {
+            nextSplitTry = now + SPLIT_RENEW_NANOS;
+            boolean held;
+            try {
+                held = cluster.leaseSplitting(Duration.ofMillis(SPLIT_LEASE_MS));
+            } catch (RuntimeException e) {
+                held = false; // the store is away: the pump's own reads and writes say so
+            }
+            splitUntilNanos = held ? now + TimeUnit.MILLISECONDS.toNanos(SPLIT_LEASE_MS) - SPLIT_MARGIN_NANOS : 0;
         }
-        Set<Integer> all = new HashSet<>(s);
-        all.addAll(c);
-        all.addAll(d);
-        return all;
+        return System.nanoTime() - splitUntilNanos < 0;
     }
 
     int owned() {

@@ -14,14 +14,14 @@ import org.slf4j.LoggerFactory;
  * inbox, each split into its events ({@link WebhookBodies}: each with its {@link ConversationKey},
  * its tree kept for its handling here), and the events are written in one commit that consumes the
  * bodies, deduplicated on {@code webhookEventId}; what is not an event is kept as a dead letter. On a
- * shared store each node splits the bodies of the partitions it holds. Runs on the pump's thread only.
+ * shared store only the node that holds the split lease splits. Runs on the pump's thread only.
  */
 final class Splitter {
     private static final Logger log = LoggerFactory.getLogger(Splitter.class);
     // Small enough that a split shares a commit with acknowledgements without holding them up.
     private static final int SPLIT_BATCH = 100;
-    // A shared store's splits run beside the appends, in a few statements whatever their size, each a round
-    // trip to a database that may be a network away: larger batches pay that trip for more bodies.
+    // A shared store's splits run beside the appends, in four statements whatever their size, each a round
+    // trip to a database that may be a network away: larger batches pay those trips for more bodies.
     private static final int SHARED_SPLIT_BATCH = 500;
 
     private final EventJournal journal;
@@ -42,9 +42,12 @@ final class Splitter {
 
     /** Splits the next batch of stored bodies, if any; false when there was nothing to split here. */
     boolean splitNext() {
-        // Several nodes append at once, so inbox numbers are not in commit order: a shared store's bodies are
-        // read from the start of this node's partitions, which is what no split has consumed yet.
-        List<InboxEntry> entries = ownership.shared() ? journal.inbox(ownership.splitting(), SHARED_SPLIT_BATCH)
+        if (!ownership.maySplit()) {
+            return false;
+        }
+        // Several nodes append at once, so inbox numbers are not in commit order: read from the start,
+        // which is what no split has consumed yet.
+        List<InboxEntry> entries = ownership.shared() ? journal.inbox(0, SHARED_SPLIT_BATCH)
                 : journal.inbox(inboxCursor, SPLIT_BATCH);
         if (entries.isEmpty()) {
             return false;
@@ -66,7 +69,7 @@ final class Splitter {
         } catch (RuntimeException e) {
             backlog.writeEnded(0);
             if (e.getCause() instanceof Cluster.LeaseLostException lost) {
-                // This node's lease on those bodies ran out and another node split them: nothing was written here.
+                // This node's split lease ran out and another node split those bodies: nothing was written here.
                 log.info("a split was given up: {}", lost.getMessage());
                 metrics.splitsLost.increment();
                 return true;

@@ -2,14 +2,39 @@ package io.linegate.store.jdbc;
 
 import io.linegate.store.ApiRequestLog;
 import io.linegate.store.ApiRequestLog.ApiCall;
+import io.linegate.store.WriteFailures;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The {@link ApiRequestLog} in SQL. */
+/**
+ * The {@link ApiRequestLog} in SQL. A call that cannot be written (the database is away for a moment:
+ * a restart, a failover) is kept in memory and written when the store takes writes again, oldest
+ * first, so that the log has no gap; at most {@value #KEPT} are kept, beyond which the oldest are
+ * given up and counted in one warning.
+ */
 final class JdbcApiRequestLog implements ApiRequestLog {
+    private static final Logger log = LoggerFactory.getLogger(JdbcApiRequestLog.class);
+    static final int KEPT = 100_000;
+    private static final long RETRY_MS = 1_000;
+
     private final Database db;
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>(); // guarded by itself
+    private final AtomicBoolean retryScheduled = new AtomicBoolean();
+    private long givenUp; // guarded by waiting
+
+    private record Waiting(ApiCall call, CompletableFuture<Void> written) {}
 
     JdbcApiRequestLog(Database db) {
         this.db = db;
@@ -17,22 +42,153 @@ final class JdbcApiRequestLog implements ApiRequestLog {
 
     @Override
     public CompletableFuture<Void> record(ApiCall c) {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        boolean behind;
+        synchronized (waiting) {
+            behind = !waiting.isEmpty();
+            if (behind) {
+                keep(new Waiting(c, written)); // after those kept before it: the log keeps its order
+            }
+        }
+        if (behind) {
+            return written;
+        }
+        insert(List.of(c)).whenComplete((v, e) -> {
+            if (e == null) {
+                written.complete(null);
+            } else if (!storeAway(e)) {
+                written.completeExceptionally(e); // this call cannot be written (not the store's absence)
+            } else {
+                synchronized (waiting) {
+                    keep(new Waiting(c, written));
+                }
+                scheduleRetry();
+            }
+        });
+        return written;
+    }
+
+    private void keep(Waiting w) {
+        waiting.addLast(w);
+        if (waiting.size() > KEPT) {
+            Waiting dropped = waiting.removeFirst();
+            givenUp++;
+            dropped.written().completeExceptionally(new IllegalStateException(
+                    "the API request log kept " + KEPT + " calls while the store could not be written; the oldest was given up"));
+            if (givenUp == 1 || givenUp % 10_000 == 0) {
+                log.warn("{} API calls could not be logged: the store has not taken writes for too long", givenUp);
+            }
+        }
+    }
+
+    private void scheduleRetry() {
+        if (retryScheduled.compareAndSet(false, true)) {
+            CompletableFuture.delayedExecutor(RETRY_MS, TimeUnit.MILLISECONDS).execute(this::retry);
+        }
+    }
+
+    /** Writes what was kept, in order, a thousand at a time, until all is written or a write fails again. */
+    private void retry() {
+        retryScheduled.set(false);
+        while (true) {
+            List<Waiting> next = new ArrayList<>();
+            synchronized (waiting) {
+                Iterator<Waiting> it = waiting.iterator();
+                while (it.hasNext() && next.size() < 1_000) {
+                    next.add(it.next());
+                }
+            }
+            if (next.isEmpty()) {
+                return;
+            }
+            try {
+                insert(next.stream().map(Waiting::call).toList()).join();
+            } catch (RuntimeException e) {
+                if (storeAway(e)) {
+                    scheduleRetry();
+                    return;
+                }
+                next = writeOneByOne(next); // one of them cannot be written: the others are, it is given up
+            }
+            synchronized (waiting) {
+                for (Waiting w : next) {
+                    waiting.remove(w);
+                }
+            }
+            next.forEach(w -> w.written().complete(null));
+        }
+    }
+
+    private List<Waiting> writeOneByOne(List<Waiting> batch) {
+        for (Waiting w : batch) {
+            try {
+                insert(List.of(w.call())).join();
+            } catch (RuntimeException e) {
+                if (storeAway(e)) {
+                    return batch.subList(0, batch.indexOf(w)); // written so far; the rest waits for the store
+                }
+                synchronized (waiting) {
+                    waiting.remove(w);
+                }
+                w.written().completeExceptionally(e);
+            }
+        }
+        return batch;
+    }
+
+    /**
+     * Whether a write failed because the database could not be reached or could not write (a connection
+     * failure, a server shutting down or starting, no room): worth trying again later. A call the
+     * database refuses for what it holds is not.
+     */
+    static boolean storeAway(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof SQLRecoverableException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P") || state.equals("55P03")
+                        || state.equals("57014") || state.equals("25P03")) {
+                    return true;
+                }
+            }
+            if (WriteFailures.cannotWrite(t) != null) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /** Calls kept in memory, waiting for the store (for tests and status). */
+    int waiting() {
+        synchronized (waiting) {
+            return waiting.size();
+        }
+    }
+
+    private CompletableFuture<Void> insert(List<ApiCall> calls) {
         return db.write(tx -> {
             PreparedStatement ps = tx.prepare("INSERT INTO api_requests (at, method, endpoint, status, latency_ms,"
                     + " request_id, accepted_request_id, retry_key, attempt, error, request_body)"
                     + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-            ps.setLong(1, c.at().toEpochMilli());
-            ps.setString(2, c.method());
-            ps.setString(3, c.endpoint());
-            ps.setInt(4, c.status());
-            ps.setLong(5, c.latencyMs());
-            ps.setString(6, c.requestId());
-            ps.setString(7, c.acceptedRequestId());
-            ps.setString(8, c.retryKey());
-            ps.setInt(9, c.attempt());
-            ps.setString(10, c.error());
-            ps.setString(11, c.requestBody());
-            ps.executeUpdate();
+            for (ApiCall c : calls) {
+                ps.setLong(1, c.at().toEpochMilli());
+                ps.setString(2, c.method());
+                ps.setString(3, c.endpoint());
+                ps.setInt(4, c.status());
+                ps.setLong(5, c.latencyMs());
+                ps.setString(6, c.requestId());
+                ps.setString(7, c.acceptedRequestId());
+                ps.setString(8, c.retryKey());
+                ps.setInt(9, c.attempt());
+                ps.setString(10, c.error());
+                ps.setString(11, c.requestBody());
+                ps.executeUpdate();
+            }
             return null;
         });
     }

@@ -60,22 +60,6 @@ final class JdbcEventJournal implements EventJournal {
     }
 
     @Override
-    public List<InboxEntry> inbox(Set<Integer> partitions, int limit) {
-        if (partitions.isEmpty()) {
-            return List.of();
-        }
-        if (db.dialect() == Dialect.SQLITE) {
-            return partitions.contains(0) ? inbox(0, limit) : List.of(); // one partition
-        }
-        return db.query("SELECT seq, received_at, body FROM inbox WHERE part = ANY (?) ORDER BY seq LIMIT ?",
-                ps -> {
-                    ps.setArray(1, ps.getConnection().createArrayOf("integer", partitions.toArray()));
-                    ps.setInt(2, limit);
-                },
-                rs -> new InboxEntry(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getBytes(3)));
-    }
-
-    @Override
     public CompletableFuture<SplitResult> split(List<Long> consumedInboxSeqs, List<NewEvent> events,
                                                 List<Rejected> rejected) {
         return db.dialect() == Dialect.POSTGRESQL ? splitInFewStatements(consumedInboxSeqs, events, rejected)

@@ -36,6 +36,11 @@ public final class SingleNodeCluster implements Cluster {
     }
 
     @Override
+    public boolean leaseSplitting(Duration ttl) {
+        return true;
+    }
+
+    @Override
     public void leave() {
         // nothing is leased
     }

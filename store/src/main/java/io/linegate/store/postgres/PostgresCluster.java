@@ -28,6 +28,7 @@ import java.util.concurrent.ThreadLocalRandom;
 final class PostgresCluster implements Cluster {
     /** Fixed: the {@code events.part} column is computed with it (migration V2). */
     static final int PARTITIONS = 64;
+    private static final String SPLIT_LEASE = "dispatch-splitter";
 
     private final Database db;
     private final String nodeId;
@@ -74,21 +75,33 @@ final class PostgresCluster implements Cluster {
                 now = rs.getLong(1);
             }
             long until = now + ttl.toMillis();
-            PreparedStatement node = tx.prepare("INSERT INTO cluster_nodes (node_id, started_at, seen_at, until)"
-                    + " VALUES (?, ?, ?, ?) ON CONFLICT (node_id) DO UPDATE SET seen_at = excluded.seen_at, until = excluded.until");
-            node.setString(1, nodeId);
-            node.setLong(2, startedAt);
-            node.setLong(3, now);
-            node.setLong(4, until);
-            node.executeUpdate();
+            // Rows are taken with SKIP LOCKED throughout: a row another session holds (a stalled node's open
+            // transaction, an operator's psql) is left as it is, and its lease runs out, instead of this heartbeat
+            // waiting on it while this node's other leases run out too.
+            PreparedStatement node = tx.prepare("UPDATE cluster_nodes SET seen_at = ?, until = ? WHERE node_id ="
+                    + " (SELECT node_id FROM cluster_nodes WHERE node_id = ? FOR UPDATE SKIP LOCKED)");
+            node.setLong(1, now);
+            node.setLong(2, until);
+            node.setString(3, nodeId);
+            if (node.executeUpdate() == 0) {
+                PreparedStatement join = tx.prepare("INSERT INTO cluster_nodes (node_id, started_at, seen_at, until)"
+                        + " VALUES (?, ?, ?, ?) ON CONFLICT (node_id) DO NOTHING");
+                join.setString(1, nodeId);
+                join.setLong(2, startedAt);
+                join.setLong(3, now);
+                join.setLong(4, until);
+                join.executeUpdate(); // nothing when the row is there but held: membership is renewed next time
+            }
             if (!release.isEmpty()) {
-                PreparedStatement give = tx.prepare("DELETE FROM partition_leases WHERE holder = ? AND part = ANY (?)");
+                PreparedStatement give = tx.prepare("DELETE FROM partition_leases WHERE part IN (SELECT part FROM"
+                        + " partition_leases WHERE holder = ? AND part = ANY (?) FOR UPDATE SKIP LOCKED)");
                 give.setString(1, nodeId);
                 give.setArray(2, tx.connection().createArrayOf("integer", release.toArray()));
                 give.executeUpdate();
             }
             // Renew only leases still ours: one that expired and was taken by another node stays theirs.
-            PreparedStatement renew = tx.prepare("UPDATE partition_leases SET until = ? WHERE holder = ? AND until > ?");
+            PreparedStatement renew = tx.prepare("UPDATE partition_leases SET until = ? WHERE part IN (SELECT part FROM"
+                    + " partition_leases WHERE holder = ? AND until > ? FOR UPDATE SKIP LOCKED)");
             renew.setLong(1, until);
             renew.setString(2, nodeId);
             renew.setLong(3, now);
@@ -104,7 +117,7 @@ final class PostgresCluster implements Cluster {
                 live = Math.max(1, rs.getInt(1));
             }
             updateShare(tx, now, live);
-            Set<Integer> held = held(tx, now);
+            Set<Integer> held = held(tx, until); // renewed by this heartbeat: one left held elsewhere runs out
             int share = (PARTITIONS + live - 1) / live;
             if (held.size() < share) {
                 PreparedStatement free = tx.prepare("SELECT p FROM generate_series(0, " + (PARTITIONS - 1) + ") AS p"
@@ -118,15 +131,23 @@ final class PostgresCluster implements Cluster {
                         candidates.add(rs.getInt(1));
                     }
                 }
-                PreparedStatement take = tx.prepare("INSERT INTO partition_leases (part, holder, until) VALUES (?, ?, ?)"
-                        + " ON CONFLICT (part) DO UPDATE SET holder = excluded.holder, until = excluded.until"
-                        + " WHERE partition_leases.until <= ?");
+                PreparedStatement takeExpired = tx.prepare("UPDATE partition_leases SET holder = ?, until = ? WHERE part ="
+                        + " (SELECT part FROM partition_leases WHERE part = ? AND until <= ? FOR UPDATE SKIP LOCKED)");
+                PreparedStatement takeFree = tx.prepare("INSERT INTO partition_leases (part, holder, until) VALUES (?, ?, ?)"
+                        + " ON CONFLICT (part) DO NOTHING");
                 for (int p : candidates) {
-                    take.setInt(1, p);
-                    take.setString(2, nodeId);
-                    take.setLong(3, until);
-                    take.setLong(4, now);
-                    if (take.executeUpdate() == 1) {
+                    takeExpired.setString(1, nodeId);
+                    takeExpired.setLong(2, until);
+                    takeExpired.setInt(3, p);
+                    takeExpired.setLong(4, now);
+                    boolean taken = takeExpired.executeUpdate() == 1;
+                    if (!taken) {
+                        takeFree.setInt(1, p);
+                        takeFree.setString(2, nodeId);
+                        takeFree.setLong(3, until);
+                        taken = takeFree.executeUpdate() == 1;
+                    }
+                    if (taken) {
                         held.add(p);
                     }
                 }
@@ -163,10 +184,10 @@ final class PostgresCluster implements Cluster {
         return share;
     }
 
-    private Set<Integer> held(GroupCommitWriter.Tx tx, long now) throws SQLException {
-        PreparedStatement mine = tx.prepare("SELECT part FROM partition_leases WHERE holder = ? AND until > ?");
+    private Set<Integer> held(GroupCommitWriter.Tx tx, long until) throws SQLException {
+        PreparedStatement mine = tx.prepare("SELECT part FROM partition_leases WHERE holder = ? AND until >= ?");
         mine.setString(1, nodeId);
-        mine.setLong(2, now);
+        mine.setLong(2, until);
         Set<Integer> held = new HashSet<>();
         try (ResultSet rs = mine.executeQuery()) {
             while (rs.next()) {
@@ -177,8 +198,33 @@ final class PostgresCluster implements Cluster {
     }
 
     @Override
+    public boolean leaseSplitting(Duration ttl) {
+        String now = db.dialect().nowMillis();
+        return db.write(tx -> {
+            // SKIP LOCKED: a lease row another session holds is not waited for (the pump calls this).
+            PreparedStatement renew = tx.prepare("UPDATE leases SET holder = ?, until = " + now + " + ? WHERE name ="
+                    + " (SELECT name FROM leases WHERE name = '" + SPLIT_LEASE + "' AND (until <= " + now
+                    + " OR holder = ?) FOR UPDATE SKIP LOCKED)");
+            renew.setString(1, nodeId);
+            renew.setLong(2, ttl.toMillis());
+            renew.setString(3, nodeId);
+            if (renew.executeUpdate() == 1) {
+                return true;
+            }
+            PreparedStatement first = tx.prepare("INSERT INTO leases (name, holder, until) VALUES ('" + SPLIT_LEASE
+                    + "', ?, " + now + " + ?) ON CONFLICT (name) DO NOTHING");
+            first.setString(1, nodeId);
+            first.setLong(2, ttl.toMillis());
+            return first.executeUpdate() == 1;
+        }).join();
+    }
+
+    @Override
     public void leave() {
         db.write(tx -> {
+            PreparedStatement split = tx.prepare("DELETE FROM leases WHERE name = '" + SPLIT_LEASE + "' AND holder = ?");
+            split.setString(1, nodeId);
+            split.executeUpdate();
             PreparedStatement leases = tx.prepare("DELETE FROM partition_leases WHERE holder = ?");
             leases.setString(1, nodeId);
             leases.executeUpdate();

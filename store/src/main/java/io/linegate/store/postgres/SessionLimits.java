@@ -13,11 +13,12 @@ import org.slf4j.LoggerFactory;
  * node that stalls (a long pause, a half-open connection, a slow statement) cannot keep a lock or a
  * transaction that the other nodes wait on for longer than it would keep its partitions:
  * <ul>
- *   <li>{@code lock_timeout}: a fifth of the lease; a statement waiting longer for a lock fails, and
- *       its write is reported failed (a webhook gets {@code 503}, an event is retried);</li>
+ *   <li>{@code lock_timeout}: a fifth of the lease, at most 2 s; a statement waiting longer for a lock
+ *       fails, and its write is reported failed (a webhook gets {@code 503}, an event is retried);</li>
  *   <li>{@code statement_timeout}: half the lease;</li>
- *   <li>{@code idle_in_transaction_session_timeout}: half the lease; the server rolls back a transaction
- *       whose client went quiet, and its locks go with it;</li>
+ *   <li>{@code idle_in_transaction_session_timeout}: 1 s (half the lease if shorter); linegate's
+ *       transactions never wait between their statements, so a quiet one belongs to a client that
+ *       stalled: the server rolls it back, and its locks go with it;</li>
  *   <li>TCP keepalives on both ends, and a client socket timeout, so that a dead peer is noticed.</li>
  * </ul>
  * PostgreSQL documents these settings in "Client Connection Defaults" and "Connections and
@@ -38,7 +39,11 @@ final class SessionLimits {
 
     static SessionLimits forLease(Duration lease) {
         Duration half = lease.dividedBy(2);
-        return new SessionLimits(lease.dividedBy(5), half, half);
+        return new SessionLimits(min(lease.dividedBy(5), Duration.ofSeconds(2)), half, min(half, Duration.ofSeconds(1)));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** The server settings as the JDBC driver's {@code options} (sent with the session's start-up). */
