@@ -41,6 +41,8 @@ class ClusterStallTest {
     static final Duration LEASE = Duration.ofSeconds(3);
     static final int USERS = 200;
     static final Duration EVERY = Duration.ofMillis(20); // 50 webhooks a second
+    /** Each handler works this long before its push, so that the stop finds handlers under way, as in production. */
+    static final long HANDLER_MILLIS = 100;
 
     @TempDir
     Path dir;
@@ -53,7 +55,7 @@ class ClusterStallTest {
             ExecutorService boot = Executors.newFixedThreadPool(3);
             List<Future<PushCluster.Node>> booting = new ArrayList<>();
             for (String name : List.of("a", "b", "c")) {
-                booting.add(boot.submit(() -> cluster.start(name, 0)));
+                booting.add(boot.submit(() -> cluster.start(name, HANDLER_MILLIS)));
             }
             List<PushCluster.Node> nodes = new ArrayList<>();
             for (Future<PushCluster.Node> f : booting) {
