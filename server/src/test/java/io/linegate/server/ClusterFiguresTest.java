@@ -139,24 +139,21 @@ class ClusterFiguresTest {
     }
 
     /**
-     * What {@code linegate cluster status} reads and computes (ClusterCommand.Status), from a store it
-     * opens for the call; the events waiting in partitions, or -1 if the store could not be read.
+     * What {@code linegate cluster status} reads and shows (ClusterCommand.Status: one snapshot), from a
+     * store it opens for the call; the events waiting in partitions, or -1 if the store could not be read.
      */
     long clusterStatus(String location, Worst worst) {
         long t0 = System.nanoTime();
         try (Store store = Store.open(location, Store.Options.defaults().create(false))) {
-            Cluster c = store.cluster();
-            Map<Integer, Long> backlog = c.backlog();
+            Cluster.Snapshot now = store.cluster().snapshot();
+            Map<Integer, Long> backlog = now.backlog();
             long inPartitions = backlog.values().stream().mapToLong(Long::longValue).sum();
-            long unsplit = store.journal().pendingCount() - inPartitions;
-            long unowned = inPartitions;
+            long unsplit = now.unsplit();
             List<Long> numbers = new ArrayList<>(List.of(unsplit, inPartitions));
-            for (Cluster.Node node : c.nodes()) {
-                long waiting = node.partitions().stream().mapToLong(p -> backlog.getOrDefault(p, 0L)).sum();
-                unowned -= waiting;
-                numbers.add(waiting);
+            for (Cluster.Node node : now.nodes()) {
+                numbers.add(node.partitions().stream().mapToLong(p -> backlog.getOrDefault(p, 0L)).sum());
             }
-            numbers.add(unowned);
+            numbers.add(now.unowned());
             long millis = (System.nanoTime() - t0) / 1_000_000;
             worst.statusCalls.incrementAndGet();
             worst.slowestMillis.accumulateAndGet(millis, Math::max);

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -81,6 +83,8 @@ public final class Dispatcher implements AutoCloseable {
     private final Map<String, Lane> lanes = new HashMap<>();
     private final Set<Long> loadedSeqs = new HashSet<>(); // so that a catch-up never loads an event twice
     private final int[] loadedIn; // loaded events per partition, to find events committed behind the cursor
+    // Events finished here lately: a catch-up that read one just before its done-mark committed must not load it again.
+    private final Set<Long> recentlyDone = new LinkedHashSet<>();
     private int loaded;
     private long loadCursor;
     private long catchUpCursor;
@@ -331,16 +335,18 @@ public final class Dispatcher implements AutoCloseable {
         }
         nextLateLook = now + TimeUnit.MILLISECONDS.toNanos(LATE_LOOK_MS);
         Set<Integer> steady = ownership.steady();
+        // What is loaded, read before the store: an event finished in between leaves the store first and is
+        // still counted here, so it can hide a late one until the next look but never looks like one.
+        int[] here;
+        synchronized (this) {
+            here = loadedIn.clone();
+        }
         Map<Integer, Long> stored = journal.pendingCounts(steady, cursor);
         boolean found = false;
         for (Map.Entry<Integer, Long> e : stored.entrySet()) {
             int p = e.getKey();
-            int here;
-            synchronized (this) {
-                here = loadedIn[p];
-            }
-            if (e.getValue() > here && steady.contains(p)) {
-                metrics.lateFound.increment(e.getValue() - here);
+            if (e.getValue() > here[p] && steady.contains(p)) {
+                metrics.lateFound.increment(e.getValue() - here[p]);
                 ownership.recatch(p);
                 found = true;
             }
@@ -352,7 +358,7 @@ public final class Dispatcher implements AutoCloseable {
         List<Lane> toStart = new ArrayList<>();
         synchronized (this) {
             for (StoredEvent e : batch) {
-                if (!loadedSeqs.add(e.seq())) {
+                if (recentlyDone.contains(e.seq()) || !loadedSeqs.add(e.seq())) {
                     continue;
                 }
                 Lane lane = lanes.computeIfAbsent(e.lane(), k -> new Lane(k, e.partition()));
@@ -461,6 +467,12 @@ public final class Dispatcher implements AutoCloseable {
                 return; // unloaded meanwhile
             }
             loadedSeqs.remove(done.seq());
+            recentlyDone.add(done.seq());
+            if (recentlyDone.size() > 2 * window) {
+                Iterator<Long> oldest = recentlyDone.iterator();
+                oldest.next();
+                oldest.remove();
+            }
             lane.attempts = 0;
             lane.running = false;
             loaded--;
