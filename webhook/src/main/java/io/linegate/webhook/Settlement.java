@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,33 +65,45 @@ final class Settlement {
 
     /** The handler finished: the done-mark commits with the state changes, then the lane moves on. */
     void done(Lane lane, StoredEvent head, String outcome, Map<String, String> changes, int attempt) {
-        backlog.writeStarted();
-        settle(journal.complete(head.seq(), lane.key, changes), lane, head, outcome, "mark done",
+        settle(() -> journal.complete(head.seq(), lane.key, changes), lane, head, outcome, "mark done",
                 () -> listener.done(head.eventId(), outcome, attempt));
     }
 
     /**
      * Once the event's last write is durable, counts it, tells the listener and moves its lane on; if the
-     * write failed, tries again; if the partition went to another node meanwhile, leaves the event to it.
+     * write failed (the store away, a row held elsewhere past the lock timeout), writes it again a second
+     * later, without running the handler again (its sends were made); if the partition went to another
+     * node meanwhile, leaves the event to it.
      */
-    private void settle(CompletableFuture<Void> write, Lane lane, StoredEvent head, String outcome,
+    private void settle(Supplier<CompletableFuture<Void>> write, Lane lane, StoredEvent head, String outcome,
                         String doing, Runnable tellListener) {
-        write.whenCompleteAsync((v, err) -> {
+        backlog.writeStarted();
+        write.get().whenCompleteAsync((v, err) -> {
             backlog.writeEnded(err == null ? -1 : 0);
             if (leaseLost(lane, head, err)) {
                 return;
             }
             if (err != null) {
                 if (WriteFailures.cannotWrite(err) == null) { // else said by the store, rate-limited
-                    log.error("could not {} event {}; retrying", doing, head.eventId(), err);
+                    log.warn("could not {} event {} ({}); writing it again in 1 s", doing, head.eventId(),
+                            rootMessage(err));
                 }
-                lanes.retryLater(lane, 1000);
+                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, workers)
+                        .execute(() -> settle(write, lane, head, outcome, doing, tellListener));
                 return;
             }
             metrics.processed(outcome).increment();
             tell(tellListener);
             lanes.advance(lane);
         }, workers);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 
     /** Tells the listener; it must not disturb dispatching. */
@@ -161,8 +175,7 @@ final class Settlement {
     }
 
     private void deadLetter(Lane lane, StoredEvent head, int attempt, String error, String outcome, Throwable cause) {
-        backlog.writeStarted();
-        settle(journal.deadLetter(head.seq(), attempt, error), lane, head, outcome, "dead-letter",
+        settle(() -> journal.deadLetter(head.seq(), attempt, error), lane, head, outcome, "dead-letter",
                 () -> listener.failed(head.eventId(), attempt, cause, false));
     }
 }
