@@ -3,7 +3,6 @@ package io.linegate.emulator.domain;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.linegate.core.Secret;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +37,7 @@ public final class Channel {
     private final WebhookErrorStats errorStats = new WebhookErrorStats();
     /** Notices the platform sends the channel's admins (certified providers: request_timeout, §1.10). */
     private final BoundedLog<String> adminNotices = new BoundedLog<>(1000);
-    private final Map<String, Instant> markAsReadTokens = BoundedMap.of(100_000);
+    private final Map<String, Conversation.ReadToken> markAsReadTokens = BoundedMap.of(100_000);
     private final Map<String, LinkToken> linkTokens = BoundedMap.of(100_000);
     private final Map<String, AtomicLong> deliveryCounts = new ConcurrentHashMap<>();
     private final DeliverySummary deliverySummary = new DeliverySummary();
@@ -181,7 +180,8 @@ public final class Channel {
         return adminNotices;
     }
 
-    public Map<String, Instant> markAsReadTokens() {
+    /** Unused tokens of users' messages, each with the chat and the item it marks as read. */
+    public Map<String, Conversation.ReadToken> markAsReadTokens() {
         return markAsReadTokens;
     }
 

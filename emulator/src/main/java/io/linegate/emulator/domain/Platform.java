@@ -160,6 +160,10 @@ public final class Platform {
             Conversation chat = chatId == null ? null : channel.conversation(chatId);
             Conversation.UserEvent entry = chat == null ? null
                     : chat.addUserEvent(channel.nextSeq(), eventId, json, displayText);
+            String readToken = e.path("message").path("markAsReadToken").asText(null);
+            if (readToken != null) {
+                channel.markAsReadTokens().put(readToken, new Conversation.ReadToken(chat, entry == null ? 0 : entry.seq()));
+            }
             queued.add(new WebhookDispatcher.Event(json, eventId, token, entry));
         }
         webhooks.enqueue(channel, queued);
@@ -319,9 +323,8 @@ public final class Platform {
         }
     }
 
-    public String newMarkAsReadToken(Channel channel, String chatId) {
-        String t = Ids.alnum(40, false);
-        channel.markAsReadTokens().put(t, clock().instant());
-        return t;
+    /** A message's {@code markAsReadToken}; {@link #emit} registers it with the chat item it marks. */
+    public String newMarkAsReadToken() {
+        return Ids.alnum(40, false);
     }
 }
