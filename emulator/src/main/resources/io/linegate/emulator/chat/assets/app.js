@@ -855,7 +855,9 @@ function togglePalette(id) {
 
 function wire() {
   watchView();
+  // On a phone the user list is a panel over the chat: the "Users" button opens it, a tap on the chat closes it.
   $('sidebar-toggle').addEventListener('click', () => document.body.classList.toggle('sidebar-open'));
+  $('chat').addEventListener('click', () => document.body.classList.remove('sidebar-open'));
   $('dev-view').checked = localStorage.getItem('linegate.dev') === '1';
   document.body.classList.toggle('dev', $('dev-view').checked);
   $('dev-view').addEventListener('change', () => {
