@@ -102,7 +102,8 @@ class StartupMistakesTest {
 
     @Test
     void aChannelSecretLineWouldNotIssueIsRefusedForLinesPlatformWithoutShowingIt() {
-        Cli cli = serve(Map.of("LINE_CHANNEL_SECRET", "my-s3cret"), "--port", "0", "--admin-port", "0");
+        // --exit-when-ready: were the secret accepted, serve would stop once started instead of running on.
+        Cli cli = serve(Map.of("LINE_CHANNEL_SECRET", "my-s3cret"), "--port", "0", "--admin-port", "0", "--exit-when-ready");
         assertThat(oneLineWithoutATrace(cli)).isEqualTo("linegate serve: LINE_CHANNEL_SECRET (or channelSecret) is not a channel secret"
                 + " as LINE issues them, 32 hexadecimal characters (the channel's Basic settings tab in the LINE Developers"
                 + " Console): it has 9 characters, not all hexadecimal; LINE would sign every webhook with another key,"
