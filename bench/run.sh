@@ -71,16 +71,24 @@
 #               RUN_SECONDS: aggregate durable-ack req/s (sum of the wrks), events handled per second during the
 #               run (increase of linegate_events_processed_total{outcome="handled"} summed over the nodes' /metrics,
 #               over the wrk run's length) and the seconds the backlog takes to drain after the run (summed acked
-#               200s = summed handled + deduplicated, polled every 0.25 s). BEFORE_JAR runs the same, interleaved
+#               200s = summed handled + deduplicated, polled every 0.25 s; at most CLUSTER_DRAIN_TIMEOUT [300] s, then
+#               "timeout" and lost = what was acknowledged and not yet handled). BEFORE_JAR runs the same, interleaved
 #               (N=1 before, N=1 this build, N=2 before, ...). Rows cluster[-before]-nN; ratios cluster[-before]-nN-vs-n1
 #               (req/s and handled/s) and cluster-after-vs-before-nN[-handled]. Target: 3 nodes >= 2.5 x 1 node,
 #               3 nodes >= 3 x the 3-node figure before; the backlog drains within a few seconds.
-#   cluster-stall  (issue 24) 3 nodes behind the same proxy, a steady open-loop load of STALL_RATE [200] signed
-#               webhooks/s on each node; after STALL_BEFORE [10] s node 2 is stopped (SIGSTOP) for STALL_SECONDS [20]
-#               s, then continued, and the load goes on for STALL_AFTER [10] s (bench jar's cluster-stall). Each
-#               node's handler runs are sampled every 100 ms: the longest gap on a healthy node overlapping the stop
-#               (gap_ms), and before the stop for reference; then the backlog's drain and nothing lost. BEFORE_JAR
-#               first when given; cluster-stall-after-vs-before ratio = gap this build / gap before. Target < 2,000 ms.
+#   cluster-stall  (issue 24) 3 nodes behind the same proxy, open-loop load: STALL_RATE [10] signed webhooks/s on
+#               nodes 0 and 1 (below the ~50/s the build before issue 24 handles behind the proxy, so that their
+#               gaps are the stall's and not a backlog's), STALL_STOP_RATE [100] on node 2 (busy, it is inside its
+#               store transactions and their locks most of the time, as a node is when a real pause hits it); with
+#               STALL_PUSH [1] each handler pushes one text through linegate's sending stack and its shared rate
+#               limit to the LINE Platform emulator (bench jar's emulator, its own limits off). STALL_CYCLES [3]
+#               times: STALL_BEFORE [10] s of load, node 2 stopped (SIGSTOP) for STALL_SECONDS [20] s, continued,
+#               STALL_AFTER [10] s more (bench jar's cluster-stall; whether a stop hurts depends on what the node
+#               holds at that instant, hence several). The healthy nodes' handler runs (counted after the push) are
+#               sampled every 100 ms: gap_ms = the longest gap on a healthy node overlapping a stop (and the gap at
+#               each stop, and before the first stop for reference); then the backlog's drain and nothing lost.
+#               BEFORE_JAR first when given; cluster-stall-after-vs-before ratio = gap of this build / before.
+#               Target: < 2,000 ms.
 #   cluster-takeover  (issue 11; was "cluster") three linegate nodes on one PostgreSQL (no proxy), wrk on all three at
 #               once (STORE_CONNECTIONS/3 each, handler 0 ms): aggregate req/s; then one node is killed with SIGKILL and TAKEOVER_EVENTS events
 #               from as many users are sent to the two others: seconds until all are handled (the dead node's
@@ -125,7 +133,10 @@
 #   CLUSTER_CONNECTIONS  wrk connections per node [8]     CLUSTER_WRK_THREADS  wrk threads per node [1]
 #   CLUSTER_BODIES    distinct signed bodies per node [200000] CLUSTER_DELAY_MS  proxy delay each way, ms [2]
 #   CLUSTER_LEASE     the nodes' partition lease [PT10S]
-#   STALL_RATE        cluster-stall webhooks/s per node [200]   STALL_SECONDS  how long node 2 is stopped [20]
+#   CLUSTER_DRAIN_TIMEOUT  max seconds of each backlog drain in cluster and cluster-stall [300]
+#   STALL_RATE        cluster-stall webhooks/s on nodes 0 and 1 [10]  STALL_STOP_RATE  on node 2, the stopped one [100]   STALL_SECONDS  how long node 2 is stopped [20]
+#   STALL_PUSH        1: cluster-stall's handlers push to the emulator, 0: they only count [1]
+#   STALL_CYCLES      stops of node 2 in one cluster-stall run (each: before, stop, after) [3]
 #   STALL_BEFORE      seconds of load before the stop [10]      STALL_AFTER    seconds of load after SIGCONT [10]
 set -euo pipefail
 
@@ -177,7 +188,12 @@ CLUSTER_DELAY_MS="${CLUSTER_DELAY_MS:-2}"
 CLUSTER_FIRST=20000000   # event ids of the cluster scenario's runs: node i from CLUSTER_FIRST + i * CLUSTER_BODIES
 CLUSTER_WARM_FIRST=30000000 # event ids of its warm-ups: node i from CLUSTER_WARM_FIRST + i * 20000
 STALL_FIRST=40000000     # event ids of cluster-stall: node i from STALL_FIRST + i * 1000000
-STALL_RATE="${STALL_RATE:-200}"
+STALL_RATE="${STALL_RATE:-10}"
+STALL_STOP_RATE="${STALL_STOP_RATE:-100}"
+STALL_PUSH="${STALL_PUSH:-1}"
+STALL_CYCLES="${STALL_CYCLES:-3}"
+EMULATOR_PORT=18130      # cluster-stall's LINE Platform emulator, which the nodes push to
+CLUSTER_DRAIN_TIMEOUT="${CLUSTER_DRAIN_TIMEOUT:-300}"
 STALL_SECONDS="${STALL_SECONDS:-20}"
 STALL_BEFORE="${STALL_BEFORE:-10}"
 STALL_AFTER="${STALL_AFTER:-10}"
@@ -197,6 +213,7 @@ SERVER_PID=""
 SAMPLER_PID=""
 PG_PID=""
 PROXY_PID=""
+EMU_PID=""
 NODE_PIDS=()
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$RESULTS/run.log" >&2; }
@@ -204,7 +221,7 @@ log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$RESULTS/run.log"
 cleanup() {
   if [[ -n "$SAMPLER_PID" ]]; then kill "$SAMPLER_PID" 2>/dev/null || true; fi
   if [[ -n "$SERVER_PID" ]]; then stop_server; fi
-  if declare -F stop_nodes >/dev/null; then stop_nodes; stop_proxy; stop_postgres; fi
+  if declare -F stop_nodes >/dev/null; then stop_nodes; stop_proxy; stop_postgres; stop_emulator; fi
 }
 trap cleanup EXIT
 
@@ -241,7 +258,7 @@ if [[ " $SCENARIOS " == *" cluster"* ]]; then
     [[ "$n" =~ ^[1-9]$ ]] || { echo "CLUSTER_NODES: each count must be 1..9, got '$n'" >&2; exit 2; }
   done
   for ((i = 0; i < 9; i++)); do CLUSTER_PORTS+=" $((18100 + i)) $((18110 + i)) $((18120 + i))"; done
-  CLUSTER_PORTS+=" $PG_PORT $PROXY_PORT"
+  CLUSTER_PORTS+=" $PG_PORT $PROXY_PORT $EMULATOR_PORT"
 fi
 if [[ -n "${BEFORE_JAR:-}" && " $SCENARIOS " == *" cluster"* && ! -f "$BEFORE_JAR" ]]; then
   echo "BEFORE_JAR: no such file: $BEFORE_JAR" >&2; exit 2
@@ -359,7 +376,7 @@ stop_postgres() {
 start_node() { # index (0..8), log: a linegate node of BOT_JAR (else this build) on NODE_STORE (else PG_STORE)
   local port=$((18100 + $1)) stats=$((18110 + $1)) admin=$((18120 + $1))
   java -jar "${BOT_JAR:-$JAR}" bot --port=$port --stats-port=$stats --admin-port=$admin --store="${NODE_STORE:-$PG_STORE}" \
-    --lease-time="$CLUSTER_LEASE" --handler-ms=0 --workers="$WORKERS" >"$2" 2>&1 &
+    --lease-time="$CLUSTER_LEASE" --handler-ms=0 --workers="$WORKERS" ${NODE_ARGS:-} >"$2" 2>&1 &
   NODE_PIDS[$1]=$!
   wait_port $stats 60
   wait_port $port 60
@@ -374,6 +391,22 @@ stop_nodes() { # SIGCONT first (cluster-stall may have stopped one), then SIGTER
     wait "$p" 2>/dev/null || true
   done
   NODE_PIDS=()
+}
+
+start_emulator() { # log, token file: the LINE Platform emulator (this build's bench jar) on EMULATOR_PORT
+  java -Xmx512m -jar "$JAR" emulator --port=$EMULATOR_PORT --token-file="$2" >"$1" 2>&1 &
+  EMU_PID=$!
+  local i
+  for ((i = 0; i < 600; i++)); do grep -q "emulator ready" "$1" && return 0; sleep 0.1; done
+  echo "the emulator did not start (see $1)" >&2; return 1
+}
+
+stop_emulator() {
+  if [[ -z "$EMU_PID" ]]; then return 0; fi
+  kill "$EMU_PID" 2>/dev/null || true
+  if ! wait_pid_for "$EMU_PID" 15; then kill -9 "$EMU_PID" 2>/dev/null || true; fi
+  wait "$EMU_PID" 2>/dev/null || true
+  EMU_PID=""
 }
 
 start_proxy() { # log: the delay proxy (this build's bench jar) on PROXY_PORT in front of PostgreSQL on PG_PORT
@@ -405,18 +438,20 @@ cluster_pairs() { # nodes, before prefix, now prefix: "BEFORE-0 NOW-0 BEFORE-1 N
   echo "$out"
 }
 
-# Seconds (0.01 s) until every webhook the nodes acknowledged since the BEFORE scrapes is handled (or deduplicated)
-# on one of them, polled every 0.25 s; "timeout" after the given seconds.
+# Seconds (0.01 s) from now until every webhook the nodes acknowledged since the BEFORE scrapes is handled (or
+# deduplicated) on one of them, polled every 0.25 s (the first poll after 0.25 s, once the requests wrk left in
+# flight are answered and counted); "timeout" after the given seconds.
 cluster_drain() { # nodes, before prefix, scratch prefix, timeout seconds
   local t0 i
   t0=$(date +%s%N)
-  for ((i = 0; i < $4 * 4; i++)); do
+  for ((i = 0; i < $4 * 4; i++)); do # and at most $4 s of wall-clock time
+    (($(date +%s%N) - t0 < $4 * 1000000000)) || break
+    sleep 0.25
     cluster_scrape "$1" "$3"
     # shellcheck disable=SC2046
     if (($($PROM unhandled $(cluster_pairs "$1" "$2" "$3")) <= 0)); then
       python3 -c "print(round(($(date +%s%N) - $t0) / 1e9, 2))"; return 0
     fi
-    sleep 0.25
   done
   echo timeout
 }
@@ -535,7 +570,7 @@ fi
     echo "before jar: $BEFORE_JAR built $(date -u -r "$BEFORE_JAR" +%FT%TZ) sha256 $(sha256sum "$BEFORE_JAR" | cut -c1-16)"
   fi
   if [[ " $SCENARIOS " == *" cluster"* ]]; then
-    echo "cluster settings: CLUSTER_NODES='$CLUSTER_NODES' CLUSTER_CONNECTIONS=$CLUSTER_CONNECTIONS CLUSTER_WRK_THREADS=$CLUSTER_WRK_THREADS CLUSTER_BODIES=$CLUSTER_BODIES CLUSTER_DELAY_MS=$CLUSTER_DELAY_MS CLUSTER_LEASE=$CLUSTER_LEASE STALL_RATE=$STALL_RATE STALL_BEFORE=$STALL_BEFORE STALL_SECONDS=$STALL_SECONDS STALL_AFTER=$STALL_AFTER"
+    echo "cluster settings: CLUSTER_NODES='$CLUSTER_NODES' CLUSTER_CONNECTIONS=$CLUSTER_CONNECTIONS CLUSTER_WRK_THREADS=$CLUSTER_WRK_THREADS CLUSTER_BODIES=$CLUSTER_BODIES CLUSTER_DELAY_MS=$CLUSTER_DELAY_MS CLUSTER_LEASE=$CLUSTER_LEASE STALL_RATE=$STALL_RATE STALL_STOP_RATE=$STALL_STOP_RATE STALL_BEFORE=$STALL_BEFORE STALL_SECONDS=$STALL_SECONDS STALL_AFTER=$STALL_AFTER"
   fi
   echo "settings: SCENARIOS='$SCENARIOS' RUN_SECONDS=$RUN_SECONDS BURST_DURATION=$BURST_DURATION WARMUP=$WARMUP BURST_WARMUP=$BURST_WARMUP RUNS=$RUNS WORKERS=$WORKERS CONNECTIONS=$CONNECTIONS COMPARE_CONNECTIONS=$COMPARE_CONNECTIONS WRK_THREADS=$WRK_THREADS BODIES=$BODIES BURST_RATE=$BURST_RATE CPU_REQUESTS=$CPU_REQUESTS CPU_CONNECTIONS=$CPU_CONNECTIONS"
 } | tee "$RESULTS/machine.txt"
@@ -1015,8 +1050,9 @@ cluster_at() { # run, label, nodes, jar: one measurement on a fresh PostgreSQL, 
   : >"$d/zero.prom"
   for ((i = 0; i < n; i++)); do cp "$d/zero.prom" "$d/start-$i.prom"; done
   local warm_drain
-  warm_drain=$(cluster_drain "$n" "$d/start" "$d/warm" "$DRAIN_TIMEOUT")
-  log "  warm-up handled ${warm_drain} s after it ended"
+  warm_drain=$(cluster_drain "$n" "$d/start" "$d/warm" "$CLUSTER_DRAIN_TIMEOUT")
+  # shellcheck disable=SC2046
+  log "  warm-up handled ${warm_drain} s after it ended$( [[ $warm_drain == timeout ]] && echo " (CLUSTER_DRAIN_TIMEOUT): the run starts with $($PROM unhandled $(cluster_pairs "$n" "$d/start" "$d/warm")) warm-up events not yet handled")"
   sleep 1
   cluster_scrape "$n" "$d/before"
   wrks=()
@@ -1027,7 +1063,7 @@ cluster_at() { # run, label, nodes, jar: one measurement on a fresh PostgreSQL, 
   wait "${wrks[@]}" || true
   cluster_scrape "$n" "$d/after"
   local drain
-  drain=$(cluster_drain "$n" "$d/before" "$d/drain" "$DRAIN_TIMEOUT")
+  drain=$(cluster_drain "$n" "$d/before" "$d/drain" "$CLUSTER_DRAIN_TIMEOUT")
   sleep 1
   cluster_scrape "$n" "$d/end"
   for ((i = 0; i < n; i++)); do
@@ -1049,12 +1085,13 @@ cluster_at() { # run, label, nodes, jar: one measurement on a fresh PostgreSQL, 
     dup=$($PROM deltasum linegate_events_duplicate_total $(cluster_pairs "$n" "$d/before" "$d/end"))
     lost=$($PROM unhandled $(cluster_pairs "$n" "$d/before" "$d/end"))
   }
+  ((lost >= 0)) || { log "  handled $((-lost)) more events than the nodes counted 200s since the run began (requests answered after wrk had gone)"; lost=0; }
   hps=$(python3 -c "print(round($handled / max(float('$dur' or 0), 1e-9)))")
   for ((i = 0; i < n; i++)); do
     counts $((18110 + i)) >"$d/counts-$i.txt" || true
     hdup=$((hdup + $(kvn "$d/counts-$i.txt" duplicates)))
   done
-  log "  aggregate $total req/s over $n node(s) (wrk:$rps_list), worst node p99 $p99 ms, non-200 $non200; acked $acked in the run, handled $handled during it: $hps events/s ($(python3 -c "print(round($hps / max($total, 1), 2))") of the ack rate); backlog drained ${drain} s after the run; deduplicated $dup, not handled $lost, run twice on one node $hdup"
+  log "  aggregate $total req/s over $n node(s) (wrk:$rps_list), worst node p99 $p99 ms, non-200 $non200; acked $acked in the run, handled $handled during it: $hps events/s ($(python3 -c "print(round($hps / max($total, 1), 2))") of the ack rate); backlog drained ${drain} s after the run$( [[ $drain == timeout ]] && echo " (CLUSTER_DRAIN_TIMEOUT)"); deduplicated $dup, acknowledged and not handled at the end $lost, run twice on one node $hdup"
   row "$label-n$n" "$r" rps="$total" p99_ms="$p99" non200="$non200" events_per_s="$hps" drain_s="$drain" lost="$lost" duplicates="$hdup"
   stop_nodes
   stop_proxy
@@ -1072,32 +1109,42 @@ scenario_cluster_stall() { # run: BEFORE_JAR (when given), then this build
 stall_at() { # run, label, jar: 3 nodes behind the proxy, steady load, node 2 SIGSTOPped for STALL_SECONDS
   local r="$1" label="$2" jar="$3" d="$RESULTS/$2-$1" i urls="" stats=""
   mkdir -p "$d"
-  log "$label #$r: 3 nodes of $jar, PostgreSQL behind the ${CLUSTER_DELAY_MS} ms proxy, lease $CLUSTER_LEASE, $STALL_RATE webhooks/s on each node; node 2 SIGSTOPped after ${STALL_BEFORE}s for ${STALL_SECONDS}s, then ${STALL_AFTER}s more"
+  log "$label #$r: 3 nodes of $jar, PostgreSQL behind the ${CLUSTER_DELAY_MS} ms proxy, lease $CLUSTER_LEASE, $STALL_RATE webhooks/s on nodes 0 and 1, $STALL_STOP_RATE on node 2$( [[ $STALL_PUSH == 1 ]] && echo ", each event's handler pushes one text to the emulator"); node 2 SIGSTOPped after ${STALL_BEFORE}s for ${STALL_SECONDS}s, then ${STALL_AFTER}s more; $STALL_CYCLES times"
   start_postgres "$d/postgres.log"
   start_proxy "$d/proxy.log"
+  local node_args=""
+  if [[ $STALL_PUSH == 1 ]]; then
+    start_emulator "$d/emulator.log" "$d/token"
+    node_args="--push=true --api-base=http://127.0.0.1:$EMULATOR_PORT --access-token-file=$d/token"
+  fi
   for i in 0 1 2; do
-    BOT_JAR="$jar" NODE_STORE="$PROXY_STORE" start_node "$i" "$d/node-$i.log"
+    BOT_JAR="$jar" NODE_STORE="$PROXY_STORE" NODE_ARGS="$node_args" start_node "$i" "$d/node-$i.log"
     urls+="${urls:+,}http://127.0.0.1:$((18100 + i))/webhook"; stats+="${stats:+,}$((18110 + i))"
   done
-  timeout $((STALL_BEFORE + STALL_SECONDS + STALL_AFTER + 120)) java -Xmx256m -jar "$JAR" cluster-stall --urls="$urls" --stats="$stats" \
-    --stop-index=2 --stop-pid="${NODE_PIDS[2]}" --rate="$STALL_RATE" --before="$STALL_BEFORE" --stop="$STALL_SECONDS" \
-    --after="$STALL_AFTER" --first=$STALL_FIRST --samples="$d/samples.csv" >"$d/stall.txt" 2>&1 || log "  cluster-stall ended with an error (see $d/stall.txt)"
+  timeout $(((STALL_BEFORE + STALL_SECONDS + STALL_AFTER) * STALL_CYCLES + 120)) java -Xmx256m -jar "$JAR" cluster-stall --urls="$urls" --stats="$stats" \
+    --stop-index=2 --stop-pid="${NODE_PIDS[2]}" --rate="$STALL_RATE" --stop-rate="$STALL_STOP_RATE" --before="$STALL_BEFORE" --stop="$STALL_SECONDS" \
+    --after="$STALL_AFTER" --cycles="$STALL_CYCLES" --first=$STALL_FIRST --samples="$d/samples.csv" >"$d/stall.txt" 2>&1 || log "  cluster-stall ended with an error (see $d/stall.txt)"
   kill -CONT "${NODE_PIDS[2]}" 2>/dev/null || true
   : >"$d/zero.prom"
   for i in 0 1 2; do cp "$d/zero.prom" "$d/start-$i.prom"; done
   local drain lost gap
-  drain=$(cluster_drain 3 "$d/start" "$d/drain" "$DRAIN_TIMEOUT")
+  drain=$(cluster_drain 3 "$d/start" "$d/drain" "$CLUSTER_DRAIN_TIMEOUT")
   cluster_scrape 3 "$d/end"
   # shellcheck disable=SC2046
   lost=$($PROM unhandled $(cluster_pairs 3 "$d/start" "$d/end"))
+  # Requests to node 2 that its client gave up on while it was stopped are journaled, handled and not counted as
+  # 200s: more handled than acknowledged is those, not an error.
+  ((lost >= 0)) || { log "  handled $((-lost)) more events than the nodes counted 200s: requests node 2 took in before the stop and answered after the client had given up (journaled, then handled)"; lost=0; }
   gap=$(kv "$d/stall.txt" longest_gap_ms)
-  log "  longest gap in handler runs on a healthy node while node 2 was stopped ($(kv "$d/stall.txt" stop_s) s): ${gap:-?} ms (node 0 $(kv "$d/stall.txt" node0_gap_ms) ms, node 1 $(kv "$d/stall.txt" node1_gap_ms) ms; runs during the stop: node 0 $(kv "$d/stall.txt" node0_runs_during_stop), node 1 $(kv "$d/stall.txt" node1_runs_during_stop)); before the stop at most $(kv "$d/stall.txt" baseline_gap_ms) ms"
-  log "  acked by node 0/1/2: $(kv "$d/stall.txt" node0_acked)/$(kv "$d/stall.txt" node1_acked)/$(kv "$d/stall.txt" node2_acked), failed $(kv "$d/stall.txt" node0_failed)/$(kv "$d/stall.txt" node1_failed)/$(kv "$d/stall.txt" node2_failed), not sent (in-flight bound) $(kv "$d/stall.txt" node0_not_sent)/$(kv "$d/stall.txt" node1_not_sent)/$(kv "$d/stall.txt" node2_not_sent); everything handled ${drain} s after the load, not handled $lost"
+  log "  longest gap in handler runs on a healthy node while node 2 was stopped ($(kv "$d/stall.txt" stops) x $(kv "$d/stall.txt" stop_s) s): ${gap:-?} ms (at each stop: $(kv "$d/stall.txt" gaps_ms) ms; node 0 $(kv "$d/stall.txt" node0_gap_ms) ms, node 1 $(kv "$d/stall.txt" node1_gap_ms) ms; runs during the stop: node 0 $(kv "$d/stall.txt" node0_runs_during_stop), node 1 $(kv "$d/stall.txt" node1_runs_during_stop)); before the stop at most $(kv "$d/stall.txt" baseline_gap_ms) ms"
+  log "  acked by node 0/1/2: $(kv "$d/stall.txt" node0_acked)/$(kv "$d/stall.txt" node1_acked)/$(kv "$d/stall.txt" node2_acked), failed $(kv "$d/stall.txt" node0_failed)/$(kv "$d/stall.txt" node1_failed)/$(kv "$d/stall.txt" node2_failed), not sent (in-flight bound) $(kv "$d/stall.txt" node0_not_sent)/$(kv "$d/stall.txt" node1_not_sent)/$(kv "$d/stall.txt" node2_not_sent); everything handled ${drain} s after the load, acknowledged and not handled at the end $lost"
   row "$label" "$r" gap_ms="$gap" non200="$(( $(kvn "$d/stall.txt" node0_failed) + $(kvn "$d/stall.txt" node1_failed) ))" \
     drain_s="$drain" lost="$lost"
   stop_nodes
   stop_proxy
   stop_postgres
+  stop_emulator
+  rm -f "$d/token"
 }
 
 scenario_cluster_takeover() { # run: three nodes on one PostgreSQL; aggregate ack rate, then kill -9 one and time the takeover
@@ -1229,6 +1276,7 @@ rm -f "$MAIN_BODIES" "$WARM_BODIES" "$CPU_BODIES" "$RESULTS/.sample.prom" "$RESU
   echo "Cluster (issue 24, PostgreSQL behind a ${CLUSTER_DELAY_MS} ms each-way proxy): rps = aggregate durable-ack req/s, events_per_s ="
   echo "handled/s during the run, drain_s = backlog drain after it; cluster[-before]-nN-vs-n1 ratio = req/s of N nodes / 1 node"
   echo "(-handled: handled/s), cluster-after-vs-before-nN ratio = this build / BEFORE_JAR. Target: n3-vs-n1 >= 2.5, after-vs-before-n3 >= 3."
+  echo "lost = acknowledged and not handled when the drain ended (a backlog left if drain_s is empty: CLUSTER_DRAIN_TIMEOUT)."
   echo "cluster-stall: gap_ms = longest gap in handler runs on a healthy node while node 2 is SIGSTOPped (target < 2000)."
   echo "Spring (issue 13): ratio of spring-starter-hN = starter / baseline, of spring-serve-hN = serve / baseline, of spring-starter-vs-serve-hN = starter / serve; target h50: starter / baseline >= 5 with p99 < 50 ms."
   echo "Emulator with chat pages: emulator-page-chatters and -load ratio = their deliveries/s / those of emulator-page-none in the same run."
