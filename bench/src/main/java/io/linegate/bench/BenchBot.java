@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -28,12 +29,12 @@ final class BenchBot {
         // --store=postgresql://... (several nodes may share it) or the embedded store in --data-dir.
         String store = a.str("store", "");
         String location = !store.isEmpty() ? store : "sqlite:" + Path.of(a.str("data-dir", null));
-        java.time.Duration lease = java.time.Duration.parse(a.str("lease-time", "PT10S"));
+        Duration lease = Duration.parse(a.str("lease-time", "PT10S"));
         int adminPort = a.integer("admin-port", 18092);
         long handlerMs = a.lng("handler-ms", 0);
         int workers = a.integer("workers", 32);
         // As 'linegate serve --warm-up': off unless asked, so that the other scenarios measure what they did.
-        java.time.Duration warmUp = java.time.Duration.parse(a.str("warm-up", "PT0S"));
+        Duration warmUp = Duration.parse(a.str("warm-up", "PT0S"));
 
         boolean push = a.bool("push", false);
         String apiBase = a.str("api-base", "");
@@ -78,8 +79,8 @@ final class BenchBot {
                 .tls(ServerTls.insecureHttp())
                 .storeLocation(location)
                 .warmUp(warmUp)
-                .dispatcher(d -> d.workers(workers).leases(lease, lease.dividedBy(10).compareTo(java.time.Duration.ofSeconds(1)) < 0
-                        ? lease.dividedBy(10) : java.time.Duration.ofSeconds(1)))
+                .dispatcher(d -> d.workers(workers).leases(lease, lease.dividedBy(10).compareTo(Duration.ofSeconds(1)) < 0
+                        ? lease.dividedBy(10) : Duration.ofSeconds(1)))
                 .build()
                 .start();
         var stats = counter.serve(statsPort);
