@@ -504,6 +504,10 @@ scenario_attack() { # run [label: attack]: legitimate signed webhooks alone, the
   row "$label-attacked" "$r" rps="$(kv "$d/wrk-attacked.txt" rps)" p50_ms="$(kv "$d/wrk-attacked.txt" p50_ms)" \
     p99_ms="$(kv "$d/wrk-attacked.txt" p99_ms)" non200="$(kv "$d/wrk-attacked.txt" non200)" ratio="$ratio"
   stop_server
+  if [[ "$label" == attack ]]; then # attack-before may have run first in this run
+    after_vs_before "$r" attack-alone attack-before-alone attack-after-vs-before-alone
+    after_vs_before "$r" attack-attacked attack-before-attacked attack-after-vs-before-attacked
+  fi
 }
 
 scenario_attack_before() { # run: the attack scenario's server on BEFORE_JAR (the attacker is this build's), in this run
