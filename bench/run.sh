@@ -11,8 +11,8 @@
 # never with `mvn install`; BENCH_JAR=path/to/linegate-bench.jar measures a jar built beforehand and runs no
 # Maven at all (the spring scenario then needs SPRING_JAR too).
 #
-# Scenarios (SCENARIOS, space-separated, default "throughput ceiling compare burst"; throughput-before and
-# attack are run when named):
+# Scenarios (SCENARIOS, space-separated, default "throughput ceiling compare burst"; throughput-before,
+# attack and attack-before are run when named):
 #   throughput  wrk closed loop, handler 0 ms: signed ~700-byte webhooks acknowledged after the durable
 #               append (group commit, synchronous=FULL). Target >= 20,000 req/s, p99 ack <= 25 ms.
 #   ceiling     reference point, not a target: a bare Armeria server that only checks the HMAC and
@@ -42,6 +42,8 @@
 #               slowly without a signature (re-opened when the server answers 503 or 408): req/s under
 #               attack / req/s alone (target >= 0.5), non-200 (target 0), the server alive, no OutOfMemoryError;
 #               server ${ATTACK_JAVA_OPTS:--Xmx384m -XX:+ExitOnOutOfMemoryError}.
+#   attack-before  (issue 21) the attack scenario's server on BEFORE_JAR (the attacker stays this build's), in the
+#               same run as this build's: rows attack-before-alone/-attacked and this build / the earlier one.
 #   emulator-push     (issue 3) the emulator's push endpoint, rate limits and spec validation off, 128 in
 #                     flight from an Armeria client in the same JVM, after a warm-up: req/s. Target >= 20,000.
 #   emulator-webhook  (issue 3) signed webhook deliveries to a trivial receiver (same JVM), one event per
@@ -533,7 +535,8 @@ WARM_BODIES="$RESULTS/warmup-bodies.txt"
 MAIN_BODIES="$RESULTS/bodies.txt"
 if [[ " $SCENARIOS " == *" throughput "* || " $SCENARIOS " == *" compare "* || " $SCENARIOS " == *" ceiling "* \
       || " $SCENARIOS " == *" store "* || " $SCENARIOS " == *" cluster-takeover "* || " $SCENARIOS " == *" coldwrk "* \
-      || " $SCENARIOS " == *" throughput-before "* || " $SCENARIOS " == *" attack "* || " $SCENARIOS " == *" spring "* \
+      || " $SCENARIOS " == *" throughput-before "* || " $SCENARIOS " == *" attack "* || " $SCENARIOS " == *" attack-before "* \
+      || " $SCENARIOS " == *" spring "* \
       || " $SCENARIOS " == *" compare-before "* ]]; then
   log "generating $BODIES signed bodies (+20000 for warm-up)"
   java -jar "$JAR" gen --out="$MAIN_BODIES" --first=0 --count="$BODIES" | tee -a "$RESULTS/run.log"
@@ -627,11 +630,11 @@ scenario_throughput_before() { # run: the throughput scenario on BEFORE_JAR, an 
   done
 }
 
-scenario_attack() { # run: legitimate signed webhooks alone, then while ATTACKERS slow 1 MiB bodies hold connections
-  local r="$1" C="${ATTACK_CONNECTIONS:-64}" A="${ATTACKERS:-600}" d="$RESULTS/attack-$1"
+scenario_attack() { # run [label: attack]: legitimate signed webhooks alone, then while ATTACKERS slow 1 MiB bodies hold connections
+  local r="$1" label="${2:-attack}" C="${ATTACK_CONNECTIONS:-64}" A="${ATTACKERS:-600}" d="$RESULTS/${2:-attack}-$1"
   local opts="${ATTACK_JAVA_OPTS:--Xmx384m -XX:+ExitOnOutOfMemoryError}"
   mkdir -p "$d"
-  log "attack #$r: wrk -t$WRK_THREADS -c$C alone, then with $A slow unsigned 1 MiB bodies; ${WARMUP}s warm-up + ${RUN_SECONDS}s each; server $opts"
+  log "$label #$r: wrk -t$WRK_THREADS -c$C alone, then with $A slow unsigned 1 MiB bodies; ${WARMUP}s warm-up + ${RUN_SECONDS}s each; server $opts"
   start_bot 0 "$opts" "$d/server.log"
   run_wrk $BOT_PORT "$C" "$WARMUP" "$WARM_BODIES" "$d/wrk-warmup.txt"
   sleep 2
@@ -649,11 +652,22 @@ scenario_attack() { # run: legitimate signed webhooks alone, then while ATTACKER
   log "  alone: $(kv "$d/wrk-alone.txt" rps) req/s, p99 $(kv "$d/wrk-alone.txt" p99_ms) ms, non-200 $(kv "$d/wrk-alone.txt" non200)"
   log "  under attack: $(kv "$d/wrk-attacked.txt" rps) req/s, p99 $(kv "$d/wrk-attacked.txt" p99_ms) ms, non-200 $(kv "$d/wrk-attacked.txt" non200), socket errors $(kv "$d/wrk-attacked.txt" socket_errors); ratio $ratio (target >= 0.5)"
   log "  attack: $(tr '\n' ' ' <"$d/attack.txt"); body bytes in memory during the attack $($PROM value "$d/under-attack.prom" linegate_request_bodies_in_flight_bytes 2>/dev/null || echo '?'), overloaded $($PROM value "$d/under-attack.prom" linegate_requests_overloaded_total 2>/dev/null || echo '?'); server alive $alive, OutOfMemoryError $oom"
-  row attack-alone "$r" rps="$(kv "$d/wrk-alone.txt" rps)" p50_ms="$(kv "$d/wrk-alone.txt" p50_ms)" p99_ms="$(kv "$d/wrk-alone.txt" p99_ms)" \
+  row "$label-alone" "$r" rps="$(kv "$d/wrk-alone.txt" rps)" p50_ms="$(kv "$d/wrk-alone.txt" p50_ms)" p99_ms="$(kv "$d/wrk-alone.txt" p99_ms)" \
     non200="$(kv "$d/wrk-alone.txt" non200)"
-  row attack-attacked "$r" rps="$(kv "$d/wrk-attacked.txt" rps)" p50_ms="$(kv "$d/wrk-attacked.txt" p50_ms)" \
+  row "$label-attacked" "$r" rps="$(kv "$d/wrk-attacked.txt" rps)" p50_ms="$(kv "$d/wrk-attacked.txt" p50_ms)" \
     p99_ms="$(kv "$d/wrk-attacked.txt" p99_ms)" non200="$(kv "$d/wrk-attacked.txt" non200)" ratio="$ratio"
   stop_server
+  if [[ "$label" == attack ]]; then # attack-before may have run first in this run
+    after_vs_before "$r" attack-alone attack-before-alone attack-after-vs-before-alone
+    after_vs_before "$r" attack-attacked attack-before-attacked attack-after-vs-before-attacked
+  fi
+}
+
+scenario_attack_before() { # run: the attack scenario's server on BEFORE_JAR (the attacker is this build's), in this run
+  [[ -n "${BEFORE_JAR:-}" && -f "$BEFORE_JAR" ]] || { echo "attack-before needs BEFORE_JAR (a bench jar of the earlier build)" >&2; exit 2; }
+  BOT_JAR="$BEFORE_JAR" scenario_attack "$1" attack-before
+  after_vs_before "$1" attack-alone attack-before-alone attack-after-vs-before-alone
+  after_vs_before "$1" attack-attacked attack-before-attacked attack-after-vs-before-attacked
 }
 
 scenario_ceiling() { # run: a reference point, bare Armeria + HMAC, nothing stored
@@ -1245,6 +1259,7 @@ for ((run = 1; run <= RUNS; run++)); do
       throughput) scenario_throughput "$run" ;;
       throughput-before) scenario_throughput_before "$run" ;;
       attack) scenario_attack "$run" ;;
+      attack-before) scenario_attack_before "$run" ;;
       compare) scenario_compare "$run" ;;
       compare-before) scenario_compare_before "$run" ;;
       cpu) scenario_cpu "$run" ;;
