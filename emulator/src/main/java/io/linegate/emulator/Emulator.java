@@ -10,6 +10,7 @@ import io.linegate.emulator.domain.Channel;
 import io.linegate.emulator.domain.ChannelSettings;
 import io.linegate.emulator.domain.EmulatorState;
 import io.linegate.emulator.domain.Ids;
+import io.linegate.emulator.domain.Modules;
 import io.linegate.emulator.domain.Platform;
 import io.linegate.emulator.domain.Relation;
 import io.linegate.emulator.domain.TokenService;
@@ -102,6 +103,7 @@ public final class Emulator implements AutoCloseable {
         this.login = new LineLogin(platform, tokens);
         createChannels(b);
         createLoginChannels(b);
+        createModuleChannels();
         for (TokenService.SavedToken t : saved.tokens) {
             tokens.restore(t, clock.instant());
         }
@@ -120,7 +122,8 @@ public final class Emulator implements AutoCloseable {
         // Last: whatever messaging-api.yml defines and nothing above simulates.
         messaging.registerUnsimulated(router, Specs.messagingApiTree());
         ApiService service = new ApiService(router, tokens, limiter, faults, clock,
-                config.validateRequests ? List.of(Specs.manageAudience(), Specs.insight(), Specs.liff(), Specs.shop(), Specs.messagingApi()) : List.of());
+                config.validateRequests ? List.of(Specs.manageAudience(), Specs.insight(), Specs.liff(), Specs.shop(), Specs.module(),
+                        Specs.messagingApi()) : List.of(), platform.modules());
 
         ServerBuilder sb = Server.builder();
         sb.http(new InetSocketAddress(config.host, config.port));
@@ -275,6 +278,25 @@ public final class Emulator implements AutoCloseable {
             state.addChannel(ch);
             String token = tokens.issueLongLived(ch, cc.longLivedToken != null ? cc.longLivedToken : saved.longLivedToken(id));
             infos.put(id, new ChannelInfo(id, secret, bot, token));
+        }
+    }
+
+    /** Module channels from the config (none by default); their attachments are not kept by {@code --state}. */
+    private void createModuleChannels() {
+        for (EmulatorConfig.ModuleChannelConfig mc : config.moduleChannels) {
+            String id = mc.channelId != null ? mc.channelId : Ids.channelId();
+            if (!id.matches("\\d{1,20}")) {
+                throw new IllegalArgumentException("Module channel id must be digits: " + id);
+            }
+            if (state.channel(id) != null || login.channel(id) != null || platform.modules().module(id) != null) {
+                throw new IllegalArgumentException("channel id " + id + " is already in use");
+            }
+            if (mc.webhookUrl != null && !ChannelSettings.validWebhookUrl(mc.webhookUrl, config.allowPlainHttpWebhooks)) {
+                throw new IllegalArgumentException("Module channel " + id + ": invalid webhookUrl " + mc.webhookUrl);
+            }
+            Secret secret = Secret.of(mc.channelSecret != null ? mc.channelSecret : Ids.hex32(true), "module channel secret");
+            platform.modules().add(new Modules.Module(id, secret, mc.webhookUrl));
+            tokens.registerModuleClient(id, secret);
         }
     }
 

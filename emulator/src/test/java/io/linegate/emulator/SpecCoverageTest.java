@@ -111,6 +111,23 @@ class SpecCoverageTest {
     }
 
     @Test
+    void everyModuleAndModuleAttachOperationIsServedAndAuthenticated() throws Exception {
+        List<Op> ops = operations("module.yml");
+        assertThat(ops).hasSize(4);
+        for (Op op : ops) {
+            Http.Res r = send(anon, op);
+            assertThat(r.status()).as(op + " " + r.body()).isEqualTo(401);
+            // A bot's own token is not a module channel's.
+            assertThat(send(http, op).status()).as(op.toString()).isEqualTo(401);
+        }
+        List<Op> attach = operations("module-attach.yml");
+        assertThat(attach).hasSize(1);
+        Http.Res r = send(anon, attach.get(0));
+        assertThat(r.status()).as(r.body()).isBetween(400, 401);
+        assertThat(r.json().path("error").isTextual()).isTrue();
+    }
+
+    @Test
     void everyChannelAccessTokenOperationIsServed() throws Exception {
         List<Op> ops = operations("channel-access-token.yml");
         assertThat(ops).hasSize(8);

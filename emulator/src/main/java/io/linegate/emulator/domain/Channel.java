@@ -50,6 +50,13 @@ public final class Channel {
     public Channel(String channelId, Secret secret, String botUserId, String basicId, String displayName,
             String providerName, boolean certifiedProvider, ChannelSettings settings, int inboxLimit,
             int logLimit, int retryKeyLimit, int replyTokenLimit) {
+        this(channelId, secret, botUserId, basicId, displayName, providerName, certifiedProvider, settings, inboxLimit,
+                logLimit, retryKeyLimit, new ReplyTokens(replyTokenLimit));
+    }
+
+    private Channel(String channelId, Secret secret, String botUserId, String basicId, String displayName,
+            String providerName, boolean certifiedProvider, ChannelSettings settings, int inboxLimit,
+            int logLimit, int retryKeyLimit, ReplyTokens replyTokens) {
         this.channelId = channelId;
         this.secret = secret;
         this.botUserId = botUserId;
@@ -61,7 +68,18 @@ public final class Channel {
         this.inboxLimit = inboxLimit;
         this.deliveries = new BoundedLog<>(logLimit);
         this.retryKeys = new AcceptedRetryKeys(retryKeyLimit);
-        this.replyTokens = new ReplyTokens(replyTokenLimit);
+        this.replyTokens = replyTokens;
+    }
+
+    /**
+     * What a module channel attached to {@code bot} receives webhooks through: the module's secret
+     * signs them and its webhook URL gets them, the bot's user id is their {@code destination}, and the
+     * reply tokens are the bot's, so that the module answers, as the bot, the events it receives.
+     * {@code laneId} keeps its webhook queue apart from the bot's and from other attachments'.
+     */
+    public static Channel moduleView(String laneId, Secret moduleSecret, Channel bot, ChannelSettings settings) {
+        return new Channel(laneId, moduleSecret, bot.botUserId, bot.basicId, bot.displayName, bot.providerName,
+                bot.certifiedProvider, settings, 0, 100, 1, bot.replyTokens);
     }
 
     public String channelId() {
