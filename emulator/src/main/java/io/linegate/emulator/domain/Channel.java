@@ -34,6 +34,8 @@ public final class Channel {
     private final Map<String, RSAKey> assertionKeys = new ConcurrentHashMap<>();
     private final Audiences audiences = new Audiences();
     private final Engagement engagement = new Engagement();
+    private final AggregationUnits aggregationUnits = new AggregationUnits();
+    private final RichMenuInsight richMenuInsight = new RichMenuInsight();
     private final BoundedLog<DeliveryRecord> deliveries;
     private final WebhookErrorStats errorStats = new WebhookErrorStats();
     /** Notices the platform sends the channel's admins (certified providers: request_timeout, §1.10). */
@@ -244,6 +246,14 @@ public final class Channel {
         return engagement;
     }
 
+    public AggregationUnits aggregationUnits() {
+        return aggregationUnits;
+    }
+
+    public RichMenuInsight richMenuInsight() {
+        return richMenuInsight;
+    }
+
     /** Forgets conversations and history but keeps identity, settings and keys (control API reset). */
     public void reset() {
         relations.clear();
@@ -263,6 +273,8 @@ public final class Channel {
         objects.clear();
         audiences.clear();
         engagement.clear();
+        aggregationUnits.clear();
+        richMenuInsight.clear();
     }
 
     @Override
