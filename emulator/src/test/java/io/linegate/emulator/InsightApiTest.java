@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -322,6 +323,28 @@ class InsightApiTest {
             String far = JST.format(s.clock().instant().plus(Duration.ofDays(100)));
             assertThat(s.http().get("/v2/bot/insight/richmenu/" + id + "/daily?from=" + day3 + "&to=" + far).status()).isEqualTo(400);
             assertThat(s.http().get("/v2/bot/insight/richmenu/" + id + "/daily?from=" + day3).status()).isEqualTo(400);
+        }
+    }
+
+    @Test
+    void everyInsightOperationAllowsSixtyRequestsAnHour() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-03-10T03:00:00Z"));
+        try (Emulator e = Emulator.builder().clock(clock).build().start()) {
+            Http http = new Http(e.baseUrl(), e.defaultChannel().accessToken());
+            String menu = http.post("/v2/bot/richmenu", MENU).json().path("richMenuId").asText();
+            String today = JST.format(clock.instant());
+            String period = "from=" + today + "&to=" + today;
+            for (String path : List.of("/v2/bot/insight/demographic", "/v2/bot/insight/message/delivery?date=" + today,
+                    "/v2/bot/insight/followers", "/v2/bot/insight/message/event?requestId=x",
+                    "/v2/bot/insight/message/event/aggregation?customAggregationUnit=u&" + period,
+                    "/v2/bot/insight/richmenu/" + menu + "/summary?" + period, "/v2/bot/insight/richmenu/" + menu + "/daily?" + period)) {
+                for (int i = 0; i < 60; i++) {
+                    assertThat(http.get(path).status()).as(path).isNotEqualTo(429);
+                }
+                Http.Res over = http.get(path);
+                assertThat(over.status()).as(path).isEqualTo(429);
+                assertThat(over.json().path("message").asText()).isEqualTo("The API rate limit has been exceeded. Try again later.");
+            }
         }
     }
 }
