@@ -73,6 +73,7 @@ public final class Emulator implements AutoCloseable {
     private final Map<String, ChannelInfo> infos = new LinkedHashMap<>();
     private final LineLogin login;
     private final Map<String, LoginChannelInfo> loginInfos = new LinkedHashMap<>();
+    private final List<Modules.Module> moduleChannels = new ArrayList<>();
     private final Server server;
     private final ChatPage chat;
     private final ScheduledExecutorService housekeeping;
@@ -173,7 +174,12 @@ public final class Emulator implements AutoCloseable {
             logins.add(new Identities.LoginIdentity(l.channelId(), l.channelSecret(), l.liffIds(),
                     Identities.jwks(tokens.assertionKeys(l.channelId()))));
         }
-        new Identities(tokens.jwsKey(), channels, logins, tokens.validTokens(clock.instant())).save(stateDir);
+        List<Identities.LoginIdentity> modules = new ArrayList<>();
+        for (Modules.Module m : moduleChannels) {
+            modules.add(new Identities.LoginIdentity(m.channelId(), m.secret().reveal(), List.of(),
+                    Identities.jwks(tokens.assertionKeys(m.channelId()))));
+        }
+        new Identities(tokens.jwsKey(), channels, logins, modules, tokens.validTokens(clock.instant())).save(stateDir);
     }
 
     private void saveIdentitiesQuietly() {
@@ -281,10 +287,15 @@ public final class Emulator implements AutoCloseable {
         }
     }
 
-    /** Module channels from the config (none by default); their attachments are not kept by {@code --state}. */
+    /**
+     * Module channels from the config (none by default). {@code --state} keeps the ids and secrets the
+     * config does not give (matched by position, or by id), not the attachments.
+     */
     private void createModuleChannels() {
-        for (EmulatorConfig.ModuleChannelConfig mc : config.moduleChannels) {
-            String id = mc.channelId != null ? mc.channelId : Ids.channelId();
+        for (int position = 0; position < config.moduleChannels.size(); position++) {
+            EmulatorConfig.ModuleChannelConfig mc = config.moduleChannels.get(position);
+            Identities.LoginIdentity prev = saved.moduleChannel(position, mc.channelId);
+            String id = mc.channelId != null ? mc.channelId : prev != null ? prev.channelId() : Ids.channelId();
             if (!id.matches("\\d{1,20}")) {
                 throw new IllegalArgumentException("Module channel id must be digits: " + id);
             }
@@ -294,9 +305,15 @@ public final class Emulator implements AutoCloseable {
             if (mc.webhookUrl != null && !ChannelSettings.validWebhookUrl(mc.webhookUrl, config.allowPlainHttpWebhooks)) {
                 throw new IllegalArgumentException("Module channel " + id + ": invalid webhookUrl " + mc.webhookUrl);
             }
-            Secret secret = Secret.of(mc.channelSecret != null ? mc.channelSecret : Ids.hex32(true), "module channel secret");
-            platform.modules().add(new Modules.Module(id, secret, mc.webhookUrl));
+            Secret secret = Secret.of(mc.channelSecret != null ? mc.channelSecret
+                    : prev != null && prev.channelSecret() != null ? prev.channelSecret() : Ids.hex32(true), "module channel secret");
+            Modules.Module m = new Modules.Module(id, secret, mc.webhookUrl);
+            platform.modules().add(m);
+            moduleChannels.add(m);
             tokens.registerModuleClient(id, secret);
+            if (prev != null) {
+                Identities.keys(prev.assertionKeys()).forEach((kid, key) -> tokens.registerAssertionKey(id, kid, key));
+            }
         }
     }
 
@@ -427,6 +444,11 @@ public final class Emulator implements AutoCloseable {
     /** Every LINE Login channel, the default first. */
     public List<LoginChannelInfo> loginChannels() {
         return List.copyOf(loginInfos.values());
+    }
+
+    /** The module channels of the configuration ({@code moduleChannels}), in its order; none by default. */
+    public List<ModuleChannelInfo> moduleChannels() {
+        return moduleChannels.stream().map(m -> new ModuleChannelInfo(m.channelId(), m.secret().reveal())).toList();
     }
 
     /**
