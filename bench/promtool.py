@@ -9,6 +9,11 @@
   promtool.py delta BEFORE AFTER METRIC METRIC's increase between two scrapes (an integer)
   promtool.py drained BEFORE NOW        exit 0 if the queue is empty and every event received since BEFORE is
                                         handled or deduplicated, 1 otherwise
+  promtool.py deltasum METRIC BEFORE1 NOW1 [BEFORE2 NOW2 ...]   METRIC's increase summed over nodes (an integer)
+  promtool.py unhandled BEFORE1 NOW1 [BEFORE2 NOW2 ...]   webhooks acknowledged (200) since BEFORE on all the nodes,
+                                        less the events handled or deduplicated since then on all of them: 0 once a
+                                        cluster fed one-event webhooks has handled them all (any node may handle any
+                                        node's events, so only the sums mean something)
 """
 import math
 import re
@@ -79,6 +84,25 @@ def drained(before, now):
             >= d('linegate_events_received_total'))
 
 
+ACKED = 'linegate_webhook_requests_total{status="200"}'
+HANDLED = 'linegate_events_processed_total{outcome="handled"}'
+DUPLICATE = 'linegate_events_duplicate_total'
+
+
+def deltasum(metric, pairs):
+    return sum(delta(b, n, metric) for b, n in pairs)
+
+
+def unhandled(pairs):
+    return deltasum(ACKED, pairs) - deltasum(HANDLED, pairs) - deltasum(DUPLICATE, pairs)
+
+
+def pairs_of(args):
+    if len(args) % 2:
+        sys.exit('expected BEFORE NOW pairs')
+    return list(zip(args[0::2], args[1::2]))
+
+
 def kv(path, key):
     with open(path) as f:
         for line in f:
@@ -132,6 +156,10 @@ if __name__ == '__main__':
         print(int(delta(sys.argv[2], sys.argv[3], sys.argv[4])))
     elif cmd == 'drained':
         sys.exit(0 if drained(sys.argv[2], sys.argv[3]) else 1)
+    elif cmd == 'deltasum':
+        print(int(deltasum(sys.argv[2], pairs_of(sys.argv[3:]))))
+    elif cmd == 'unhandled':
+        print(int(unhandled(pairs_of(sys.argv[2:]))))
     elif cmd == 'summary':
         summary(sys.argv[2])
     else:

@@ -4,14 +4,15 @@
 #   bench/run.sh                                   # full run: all scenarios, issue figures, 1 repetition
 #   RUNS=3 bench/run.sh                            # three repetitions, medians in the summary
 #   SCENARIOS=burst DURATION=10 BURST_WARMUP=5 bench/run.sh   # quick smoke test of one scenario
+#   SCENARIOS="cluster cluster-stall" BENCH_JAR=after.jar BEFORE_JAR=before.jar bench/run.sh  # issue 24, before/after
 #
 # Run it under the project's Maven lock (flock /tmp/linegate-mvn.lock bench/run.sh): it builds with Maven and
 # loads both cores for minutes. It builds the bench jar of this checkout in one reactor (bench/reactor/pom.xml),
 # never with `mvn install`; BENCH_JAR=path/to/linegate-bench.jar measures a jar built beforehand and runs no
 # Maven at all (the spring scenario then needs SPRING_JAR too).
 #
-# Scenarios (SCENARIOS, space-separated, default "throughput ceiling compare burst"; throughput-before and
-# attack are run when named):
+# Scenarios (SCENARIOS, space-separated, default "throughput ceiling compare burst"; throughput-before,
+# attack and attack-before are run when named):
 #   throughput  wrk closed loop, handler 0 ms: signed ~700-byte webhooks acknowledged after the durable
 #               append (group commit, synchronous=FULL). Target >= 20,000 req/s, p99 ack <= 25 ms.
 #   ceiling     reference point, not a target: a bare Armeria server that only checks the HMAC and
@@ -41,6 +42,8 @@
 #               slowly without a signature (re-opened when the server answers 503 or 408): req/s under
 #               attack / req/s alone (target >= 0.5), non-200 (target 0), the server alive, no OutOfMemoryError;
 #               server ${ATTACK_JAVA_OPTS:--Xmx384m -XX:+ExitOnOutOfMemoryError}.
+#   attack-before  (issue 21) the attack scenario's server on BEFORE_JAR (the attacker stays this build's), in the
+#               same run as this build's: rows attack-before-alone/-attacked and this build / the earlier one.
 #   emulator-push     (issue 3) the emulator's push endpoint, rate limits and spec validation off, 128 in
 #                     flight from an Armeria client in the same JVM, after a warm-up: req/s. Target >= 20,000.
 #   emulator-webhook  (issue 3) signed webhook deliveries to a trivial receiver (same JVM), one event per
@@ -61,8 +64,37 @@
 #               no-work Armeria floor (ceiling), linegate on the embedded SQLite store, and linegate on a
 #               local PostgreSQL server (synchronous_commit on). Target: PostgreSQL >= 0.5x SQLite, p99 <= 50 ms.
 #               BEFORE_JAR=path/to/an/earlier/linegate-bench.jar adds that build on SQLite (before/after).
-#   cluster     (issue 11) three linegate nodes on one PostgreSQL, wrk on all three at once (STORE_CONNECTIONS/3
-#               each, handler 0 ms): aggregate req/s; then one node is killed with SIGKILL and TAKEOVER_EVENTS events
+#   cluster     (issue 24) scaling over a network: one PostgreSQL server behind a TCP proxy that holds every chunk
+#               CLUSTER_DELAY_MS [2] ms in each direction (bench jar's delay-proxy: loopback, one thread, bounded
+#               buffers; it logs the hold time it achieved), then for each N in CLUSTER_NODES ["1 2 3"]: N nodes
+#               (`bot`, as `linegate serve`, handler 0 ms, lease CLUSTER_LEASE) on the proxy's address, a fresh
+#               database each time, one wrk per node (-t CLUSTER_WRK_THREADS [1], -c CLUSTER_CONNECTIONS [8], its
+#               own CLUSTER_BODIES [200000] event ids), WARMUP s warm-up (handled before the run starts), then
+#               RUN_SECONDS: aggregate durable-ack req/s (sum of the wrks), events handled per second during the
+#               run (increase of linegate_events_processed_total{outcome="handled"} summed over the nodes' /metrics,
+#               over the wrk run's length) and the seconds the backlog takes to drain after the run (summed acked
+#               200s = summed handled + deduplicated, polled every 0.25 s; at most CLUSTER_DRAIN_TIMEOUT [300] s, then
+#               "timeout" and lost = what was acknowledged and not yet handled). BEFORE_JAR runs the same, interleaved
+#               (N=1 before, N=1 this build, N=2 before, ...). Rows cluster[-before]-nN; ratios cluster[-before]-nN-vs-n1
+#               (req/s and handled/s) and cluster-after-vs-before-nN[-handled]. Target: 3 nodes >= 2.5 x 1 node,
+#               3 nodes >= 3 x the 3-node figure before; the backlog drains within a few seconds.
+#               The requests wrk leaves in flight when it stops are journaled and handled but not counted as 200s
+#               (at most one per connection): logged as "handled N more events than ... 200s", not an error.
+#   cluster-stall  (issue 24) 3 nodes behind the same proxy, open-loop load: STALL_RATE [10] signed webhooks/s on
+#               nodes 0 and 1 (below the ~50/s the build before issue 24 handles behind the proxy, so that their
+#               gaps are the stall's and not a backlog's), STALL_STOP_RATE [100] on node 2 (busy, it is inside its
+#               store transactions and their locks most of the time, as a node is when a real pause hits it); with
+#               STALL_PUSH [1] each handler pushes one text through linegate's sending stack and its shared rate
+#               limit to the LINE Platform emulator (bench jar's emulator, its own limits off). STALL_CYCLES [3]
+#               times: STALL_BEFORE [10] s of load, node 2 stopped (SIGSTOP) for STALL_SECONDS [20] s, continued,
+#               STALL_AFTER [10] s more (bench jar's cluster-stall; whether a stop hurts depends on what the node
+#               holds at that instant, hence several). The healthy nodes' handler runs (counted after the push) are
+#               sampled every 100 ms: gap_ms = the longest gap on a healthy node overlapping a stop (and the gap at
+#               each stop, and before the first stop for reference); then the backlog's drain and nothing lost.
+#               BEFORE_JAR first when given; cluster-stall-after-vs-before ratio = gap of this build / before.
+#               Target: < 2,000 ms.
+#   cluster-takeover  (issue 11; was "cluster") three linegate nodes on one PostgreSQL (no proxy), wrk on all three at
+#               once (STORE_CONNECTIONS/3 each, handler 0 ms): aggregate req/s; then one node is killed with SIGKILL and TAKEOVER_EVENTS events
 #               from as many users are sent to the two others: seconds until all are handled (the dead node's
 #               partitions wait for its lease, CLUSTER_LEASE [PT10S]). Target: <= lease + 2 s, nothing lost.
 #   coldburst   (issue 15) a fresh node (its warm-up at most COLD_WARM_UP [PT20S]) meets the burst rate, open loop,
@@ -97,9 +129,19 @@
 #   PAGE_CLIENTS      chat page streams of emulator-page [50]
 #   RESULTS           output directory [bench/results/<UTC timestamp>]
 #   BENCH_JAR         a bench jar built beforehand: measured instead of building this checkout (no Maven)
-#   BEFORE_JAR        a bench jar of an earlier build (throughput-before, compare-before, store, cpu)
+#   BEFORE_JAR        a bench jar of an earlier build (throughput-before, compare-before, store, cpu, cluster,
+#                     cluster-stall)
 #   CPU_REQUESTS      webhooks of the cpu scenario's fixed load [300000]   CPU_CONNECTIONS  its wrk connections [64]
 #   CPU_SECONDS       time bound of that load [120]
+#   CLUSTER_NODES     node counts of the cluster scenario ["1 2 3"], each 1..9
+#   CLUSTER_CONNECTIONS  wrk connections per node [8]     CLUSTER_WRK_THREADS  wrk threads per node [1]
+#   CLUSTER_BODIES    distinct signed bodies per node [200000] CLUSTER_DELAY_MS  proxy delay each way, ms [2]
+#   CLUSTER_LEASE     the nodes' partition lease [PT10S]
+#   CLUSTER_DRAIN_TIMEOUT  max seconds of each backlog drain in cluster and cluster-stall [300]
+#   STALL_RATE        cluster-stall webhooks/s on nodes 0 and 1 [10]  STALL_STOP_RATE  on node 2, the stopped one [100]   STALL_SECONDS  how long node 2 is stopped [20]
+#   STALL_PUSH        1: cluster-stall's handlers push to the emulator, 0: they only count [1]
+#   STALL_CYCLES      stops of node 2 in one cluster-stall run (each: before, stop, after) [3]
+#   STALL_BEFORE      seconds of load before the stop [10]      STALL_AFTER    seconds of load after SIGCONT [10]
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -140,6 +182,25 @@ STORE_CONNECTIONS="${STORE_CONNECTIONS:-64}"
 CLUSTER_LEASE="${CLUSTER_LEASE:-PT10S}"
 TAKEOVER_EVENTS="${TAKEOVER_EVENTS:-640}"
 PG_STORE="postgresql://127.0.0.1:$PG_PORT/linegate?user=postgres"
+PROXY_PORT=15433         # the cluster scenarios' delay proxy in front of PostgreSQL
+PROXY_STORE="postgresql://127.0.0.1:$PROXY_PORT/linegate?user=postgres"
+CLUSTER_NODES="${CLUSTER_NODES:-1 2 3}"
+CLUSTER_CONNECTIONS="${CLUSTER_CONNECTIONS:-8}"
+CLUSTER_WRK_THREADS="${CLUSTER_WRK_THREADS:-1}"
+CLUSTER_BODIES="${CLUSTER_BODIES:-200000}"
+CLUSTER_DELAY_MS="${CLUSTER_DELAY_MS:-2}"
+CLUSTER_FIRST=20000000   # event ids of the cluster scenario's runs: node i from CLUSTER_FIRST + i * CLUSTER_BODIES
+CLUSTER_WARM_FIRST=30000000 # event ids of its warm-ups: node i from CLUSTER_WARM_FIRST + i * 20000
+STALL_FIRST=40000000     # event ids of cluster-stall: node i from STALL_FIRST + i * 1000000
+STALL_RATE="${STALL_RATE:-10}"
+STALL_STOP_RATE="${STALL_STOP_RATE:-100}"
+STALL_PUSH="${STALL_PUSH:-1}"
+STALL_CYCLES="${STALL_CYCLES:-3}"
+EMULATOR_PORT=18130      # cluster-stall's LINE Platform emulator, which the nodes push to
+CLUSTER_DRAIN_TIMEOUT="${CLUSTER_DRAIN_TIMEOUT:-300}"
+STALL_SECONDS="${STALL_SECONDS:-20}"
+STALL_BEFORE="${STALL_BEFORE:-10}"
+STALL_AFTER="${STALL_AFTER:-10}"
 BURST_FIRST=1000000      # event ids of the burst
 BURST_WARM_FIRST=3000000 # event ids of the burst's warm-up
 COLD_FIRST=7000000       # event ids of the cold burst
@@ -155,6 +216,8 @@ TSV="$RESULTS/results.tsv"
 SERVER_PID=""
 SAMPLER_PID=""
 PG_PID=""
+PROXY_PID=""
+EMU_PID=""
 NODE_PIDS=()
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$RESULTS/run.log" >&2; }
@@ -162,7 +225,7 @@ log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$RESULTS/run.log"
 cleanup() {
   if [[ -n "$SAMPLER_PID" ]]; then kill "$SAMPLER_PID" 2>/dev/null || true; fi
   if [[ -n "$SERVER_PID" ]]; then stop_server; fi
-  if declare -F stop_nodes >/dev/null; then stop_nodes; stop_postgres; fi
+  if declare -F stop_nodes >/dev/null; then stop_nodes; stop_proxy; stop_postgres; stop_emulator; fi
 }
 trap cleanup EXIT
 
@@ -193,7 +256,18 @@ if [[ -z "${BENCH_JAR:-}" && " $SCENARIOS " == *" spring "* ]]; then
   log "building $SPRING_JAR"
   mvn -q -f "$ROOT/pom.xml" package -DskipTests -pl bench/spring -am
 fi
-for p in $BOT_PORT $BOT_STATS $BOT_ADMIN $BASE_PORT $BASE_STATS $SPRING_PORT $SPRING_STATS; do
+CLUSTER_PORTS=""
+if [[ " $SCENARIOS " == *" cluster"* ]]; then
+  for n in $CLUSTER_NODES; do
+    [[ "$n" =~ ^[1-9]$ ]] || { echo "CLUSTER_NODES: each count must be 1..9, got '$n'" >&2; exit 2; }
+  done
+  for ((i = 0; i < 9; i++)); do CLUSTER_PORTS+=" $((18100 + i)) $((18110 + i)) $((18120 + i))"; done
+  CLUSTER_PORTS+=" $PG_PORT $PROXY_PORT $EMULATOR_PORT"
+fi
+if [[ -n "${BEFORE_JAR:-}" && " $SCENARIOS " == *" cluster"* && ! -f "$BEFORE_JAR" ]]; then
+  echo "BEFORE_JAR: no such file: $BEFORE_JAR" >&2; exit 2
+fi
+for p in $BOT_PORT $BOT_STATS $BOT_ADMIN $BASE_PORT $BASE_STATS $SPRING_PORT $SPRING_STATS $CLUSTER_PORTS; do
   if ss -ltnH "sport = :$p" | grep -q .; then echo "port $p is busy on this machine" >&2; exit 1; fi
 done
 
@@ -303,20 +377,87 @@ stop_postgres() {
   rm -rf "$PG_DIR"
 }
 
-start_node() { # index (0..2), log: a linegate node on the PostgreSQL store
+start_node() { # index (0..8), log: a linegate node of BOT_JAR (else this build) on NODE_STORE (else PG_STORE)
   local port=$((18100 + $1)) stats=$((18110 + $1)) admin=$((18120 + $1))
-  java -jar "$JAR" bot --port=$port --stats-port=$stats --admin-port=$admin --store="$PG_STORE" --lease-time="$CLUSTER_LEASE" \
-    --handler-ms=0 --workers="$WORKERS" >"$2" 2>&1 &
+  java -jar "${BOT_JAR:-$JAR}" bot --port=$port --stats-port=$stats --admin-port=$admin --store="${NODE_STORE:-$PG_STORE}" \
+    --lease-time="$CLUSTER_LEASE" --handler-ms=0 --workers="$WORKERS" ${NODE_ARGS:-} >"$2" 2>&1 &
   NODE_PIDS[$1]=$!
   wait_port $stats 60
   wait_port $port 60
 }
 
-stop_nodes() {
+stop_nodes() { # SIGCONT first (cluster-stall may have stopped one), then SIGTERM; SIGKILL after 30 s
   local p
-  for p in "${NODE_PIDS[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done
-  for p in "${NODE_PIDS[@]:-}"; do [[ -n "$p" ]] && wait "$p" 2>/dev/null || true; done
+  for p in "${NODE_PIDS[@]:-}"; do [[ -n "$p" ]] && { kill -CONT "$p" 2>/dev/null; kill "$p" 2>/dev/null; } || true; done
+  for p in "${NODE_PIDS[@]:-}"; do
+    [[ -n "$p" ]] || continue
+    if ! wait_pid_for "$p" 30; then log "node $p did not stop in 30 s; SIGKILL"; kill -9 "$p" 2>/dev/null || true; fi
+    wait "$p" 2>/dev/null || true
+  done
   NODE_PIDS=()
+}
+
+start_emulator() { # log, token file: the LINE Platform emulator (this build's bench jar) on EMULATOR_PORT
+  java -Xmx512m -jar "$JAR" emulator --port=$EMULATOR_PORT --token-file="$2" >"$1" 2>&1 &
+  EMU_PID=$!
+  local i
+  for ((i = 0; i < 600; i++)); do grep -q "emulator ready" "$1" && return 0; sleep 0.1; done
+  echo "the emulator did not start (see $1)" >&2; return 1
+}
+
+stop_emulator() {
+  if [[ -z "$EMU_PID" ]]; then return 0; fi
+  kill "$EMU_PID" 2>/dev/null || true
+  if ! wait_pid_for "$EMU_PID" 15; then kill -9 "$EMU_PID" 2>/dev/null || true; fi
+  wait "$EMU_PID" 2>/dev/null || true
+  EMU_PID=""
+}
+
+start_proxy() { # log: the delay proxy (this build's bench jar) on PROXY_PORT in front of PostgreSQL on PG_PORT
+  java -Xmx256m -jar "$JAR" delay-proxy --listen=$PROXY_PORT --target=$PG_PORT --delay-ms="$CLUSTER_DELAY_MS" >"$1" 2>&1 &
+  PROXY_PID=$!
+  local i
+  for ((i = 0; i < 300; i++)); do grep -q "delay proxy ready" "$1" && return 0; sleep 0.1; done
+  echo "the delay proxy did not start (see $1)" >&2; return 1
+}
+
+stop_proxy() { # logs the hold time the proxy achieved (it prints it on SIGTERM)
+  if [[ -z "$PROXY_PID" ]]; then return 0; fi
+  kill "$PROXY_PID" 2>/dev/null || true
+  if ! wait_pid_for "$PROXY_PID" 15; then kill -9 "$PROXY_PID" 2>/dev/null || true; fi
+  wait "$PROXY_PID" 2>/dev/null || true
+  PROXY_PID=""
+}
+
+cluster_scrape() { # nodes, file prefix: each node's /metrics into PREFIX-<i>.prom (an empty file if it does not answer)
+  local i
+  for ((i = 0; i < $1; i++)); do
+    curl -fsS --max-time 5 "http://127.0.0.1:$((18120 + i))/metrics" >"$2-$i.prom" 2>/dev/null || : >"$2-$i.prom"
+  done
+}
+
+cluster_pairs() { # nodes, before prefix, now prefix: "BEFORE-0 NOW-0 BEFORE-1 NOW-1 ..." for promtool
+  local i out=""
+  for ((i = 0; i < $1; i++)); do out+=" $2-$i.prom $3-$i.prom"; done
+  echo "$out"
+}
+
+# Seconds (0.01 s) from now until every webhook the nodes acknowledged since the BEFORE scrapes is handled (or
+# deduplicated) on one of them, polled every 0.25 s (the first poll after 0.25 s, once the requests wrk left in
+# flight are answered and counted); "timeout" after the given seconds.
+cluster_drain() { # nodes, before prefix, scratch prefix, timeout seconds
+  local t0 i
+  t0=$(date +%s%N)
+  for ((i = 0; i < $4 * 4; i++)); do # and at most $4 s of wall-clock time
+    (($(date +%s%N) - t0 < $4 * 1000000000)) || break
+    sleep 0.25
+    cluster_scrape "$1" "$3"
+    # shellcheck disable=SC2046
+    if (($($PROM unhandled $(cluster_pairs "$1" "$2" "$3")) <= 0)); then
+      python3 -c "print(round(($(date +%s%N) - $t0) / 1e9, 2))"; return 0
+    fi
+  done
+  echo timeout
 }
 
 stop_server() {
@@ -342,16 +483,17 @@ scrape() {
 }
 counts() { curl -fsS --max-time 10 "http://127.0.0.1:$1/counts${2:-}"; }
 kv() { $PROM kv "$1" "$2"; }
+kvn() { local v; v=$(kv "$1" "$2"); echo "${v:-0}"; } # as kv, 0 when absent (for arithmetic)
 
 row() { # scenario run key=value...
   local scen="$1" run="$2"; shift 2
   local k v
   declare -A vals=()
   for kvp in "$@"; do k="${kvp%%=*}"; v="${kvp#*=}"; vals[$k]="$v"; done
-  local header="scenario	run	rps	p50_ms	p99_ms	cold_p99_ms	server_p99_ms	non200	ratio	burst_rate	achieved_rps	max_heap_mib	max_queue_depth	drain_s	lost	duplicates	events_per_s	drain_events_per_s	max_ms	startup_s	cpu_s	cpu_us"
+  local header="scenario	run	rps	p50_ms	p99_ms	cold_p99_ms	server_p99_ms	non200	ratio	burst_rate	achieved_rps	max_heap_mib	max_queue_depth	drain_s	lost	duplicates	events_per_s	drain_events_per_s	max_ms	startup_s	cpu_s	cpu_us	gap_ms"
   [[ -f "$TSV" ]] || echo "$header" >"$TSV"
   local line="$scen	$run"
-  for k in rps p50_ms p99_ms cold_p99_ms server_p99_ms non200 ratio burst_rate achieved_rps max_heap_mib max_queue_depth drain_s lost duplicates events_per_s drain_events_per_s max_ms startup_s cpu_s cpu_us; do
+  for k in rps p50_ms p99_ms cold_p99_ms server_p99_ms non200 ratio burst_rate achieved_rps max_heap_mib max_queue_depth drain_s lost duplicates events_per_s drain_events_per_s max_ms startup_s cpu_s cpu_us gap_ms; do
     line+="	${vals[$k]:-}"
   done
   echo "$line" >>"$TSV"
@@ -392,12 +534,22 @@ wait_drained() { # timeout seconds, metrics file prefix
 WARM_BODIES="$RESULTS/warmup-bodies.txt"
 MAIN_BODIES="$RESULTS/bodies.txt"
 if [[ " $SCENARIOS " == *" throughput "* || " $SCENARIOS " == *" compare "* || " $SCENARIOS " == *" ceiling "* \
-      || " $SCENARIOS " == *" store "* || " $SCENARIOS " == *" cluster "* || " $SCENARIOS " == *" coldwrk "* \
-      || " $SCENARIOS " == *" throughput-before "* || " $SCENARIOS " == *" attack "* || " $SCENARIOS " == *" spring "* \
+      || " $SCENARIOS " == *" store "* || " $SCENARIOS " == *" cluster-takeover "* || " $SCENARIOS " == *" coldwrk "* \
+      || " $SCENARIOS " == *" throughput-before "* || " $SCENARIOS " == *" attack "* || " $SCENARIOS " == *" attack-before "* \
+      || " $SCENARIOS " == *" spring "* \
       || " $SCENARIOS " == *" compare-before "* ]]; then
   log "generating $BODIES signed bodies (+20000 for warm-up)"
   java -jar "$JAR" gen --out="$MAIN_BODIES" --first=0 --count="$BODIES" | tee -a "$RESULTS/run.log"
   java -jar "$JAR" gen --out="$WARM_BODIES" --first=$WARM_FIRST --count=20000 | tee -a "$RESULTS/run.log"
+fi
+CLUSTER_MAX=0
+if [[ " $SCENARIOS " == *" cluster "* ]]; then
+  for n in $CLUSTER_NODES; do ((n > CLUSTER_MAX)) && CLUSTER_MAX=$n; done
+  log "generating the cluster scenario's bodies: $CLUSTER_BODIES (+20000 for warm-up) for each of $CLUSTER_MAX nodes, ids of their own"
+  for ((i = 0; i < CLUSTER_MAX; i++)); do
+    java -jar "$JAR" gen --out="$RESULTS/cluster-bodies-$i.txt" --first=$((CLUSTER_FIRST + i * CLUSTER_BODIES)) --count="$CLUSTER_BODIES" | tee -a "$RESULTS/run.log"
+    java -jar "$JAR" gen --out="$RESULTS/cluster-warm-bodies-$i.txt" --first=$((CLUSTER_WARM_FIRST + i * 20000)) --count=20000 | tee -a "$RESULTS/run.log"
+  done
 fi
 CPU_BODIES="$RESULTS/cpu-bodies.txt"
 if [[ " $SCENARIOS " == *" cpu "* ]]; then
@@ -421,6 +573,9 @@ fi
   echo "bench jar: $JAR built $(date -u -r "$JAR" +%FT%TZ) sha256 $(sha256sum "$JAR" | cut -c1-16)"
   if [[ -n "${BEFORE_JAR:-}" && -f "$BEFORE_JAR" ]]; then
     echo "before jar: $BEFORE_JAR built $(date -u -r "$BEFORE_JAR" +%FT%TZ) sha256 $(sha256sum "$BEFORE_JAR" | cut -c1-16)"
+  fi
+  if [[ " $SCENARIOS " == *" cluster"* ]]; then
+    echo "cluster settings: CLUSTER_NODES='$CLUSTER_NODES' CLUSTER_CONNECTIONS=$CLUSTER_CONNECTIONS CLUSTER_WRK_THREADS=$CLUSTER_WRK_THREADS CLUSTER_BODIES=$CLUSTER_BODIES CLUSTER_DELAY_MS=$CLUSTER_DELAY_MS CLUSTER_LEASE=$CLUSTER_LEASE STALL_RATE=$STALL_RATE STALL_STOP_RATE=$STALL_STOP_RATE STALL_BEFORE=$STALL_BEFORE STALL_SECONDS=$STALL_SECONDS STALL_AFTER=$STALL_AFTER"
   fi
   echo "settings: SCENARIOS='$SCENARIOS' RUN_SECONDS=$RUN_SECONDS BURST_DURATION=$BURST_DURATION WARMUP=$WARMUP BURST_WARMUP=$BURST_WARMUP RUNS=$RUNS WORKERS=$WORKERS CONNECTIONS=$CONNECTIONS COMPARE_CONNECTIONS=$COMPARE_CONNECTIONS WRK_THREADS=$WRK_THREADS BODIES=$BODIES BURST_RATE=$BURST_RATE CPU_REQUESTS=$CPU_REQUESTS CPU_CONNECTIONS=$CPU_CONNECTIONS"
 } | tee "$RESULTS/machine.txt"
@@ -475,11 +630,11 @@ scenario_throughput_before() { # run: the throughput scenario on BEFORE_JAR, an 
   done
 }
 
-scenario_attack() { # run: legitimate signed webhooks alone, then while ATTACKERS slow 1 MiB bodies hold connections
-  local r="$1" C="${ATTACK_CONNECTIONS:-64}" A="${ATTACKERS:-600}" d="$RESULTS/attack-$1"
+scenario_attack() { # run [label: attack]: legitimate signed webhooks alone, then while ATTACKERS slow 1 MiB bodies hold connections
+  local r="$1" label="${2:-attack}" C="${ATTACK_CONNECTIONS:-64}" A="${ATTACKERS:-600}" d="$RESULTS/${2:-attack}-$1"
   local opts="${ATTACK_JAVA_OPTS:--Xmx384m -XX:+ExitOnOutOfMemoryError}"
   mkdir -p "$d"
-  log "attack #$r: wrk -t$WRK_THREADS -c$C alone, then with $A slow unsigned 1 MiB bodies; ${WARMUP}s warm-up + ${RUN_SECONDS}s each; server $opts"
+  log "$label #$r: wrk -t$WRK_THREADS -c$C alone, then with $A slow unsigned 1 MiB bodies; ${WARMUP}s warm-up + ${RUN_SECONDS}s each; server $opts"
   start_bot 0 "$opts" "$d/server.log"
   run_wrk $BOT_PORT "$C" "$WARMUP" "$WARM_BODIES" "$d/wrk-warmup.txt"
   sleep 2
@@ -497,11 +652,22 @@ scenario_attack() { # run: legitimate signed webhooks alone, then while ATTACKER
   log "  alone: $(kv "$d/wrk-alone.txt" rps) req/s, p99 $(kv "$d/wrk-alone.txt" p99_ms) ms, non-200 $(kv "$d/wrk-alone.txt" non200)"
   log "  under attack: $(kv "$d/wrk-attacked.txt" rps) req/s, p99 $(kv "$d/wrk-attacked.txt" p99_ms) ms, non-200 $(kv "$d/wrk-attacked.txt" non200), socket errors $(kv "$d/wrk-attacked.txt" socket_errors); ratio $ratio (target >= 0.5)"
   log "  attack: $(tr '\n' ' ' <"$d/attack.txt"); body bytes in memory during the attack $($PROM value "$d/under-attack.prom" linegate_request_bodies_in_flight_bytes 2>/dev/null || echo '?'), overloaded $($PROM value "$d/under-attack.prom" linegate_requests_overloaded_total 2>/dev/null || echo '?'); server alive $alive, OutOfMemoryError $oom"
-  row attack-alone "$r" rps="$(kv "$d/wrk-alone.txt" rps)" p50_ms="$(kv "$d/wrk-alone.txt" p50_ms)" p99_ms="$(kv "$d/wrk-alone.txt" p99_ms)" \
+  row "$label-alone" "$r" rps="$(kv "$d/wrk-alone.txt" rps)" p50_ms="$(kv "$d/wrk-alone.txt" p50_ms)" p99_ms="$(kv "$d/wrk-alone.txt" p99_ms)" \
     non200="$(kv "$d/wrk-alone.txt" non200)"
-  row attack-attacked "$r" rps="$(kv "$d/wrk-attacked.txt" rps)" p50_ms="$(kv "$d/wrk-attacked.txt" p50_ms)" \
+  row "$label-attacked" "$r" rps="$(kv "$d/wrk-attacked.txt" rps)" p50_ms="$(kv "$d/wrk-attacked.txt" p50_ms)" \
     p99_ms="$(kv "$d/wrk-attacked.txt" p99_ms)" non200="$(kv "$d/wrk-attacked.txt" non200)" ratio="$ratio"
   stop_server
+  if [[ "$label" == attack ]]; then # attack-before may have run first in this run
+    after_vs_before "$r" attack-alone attack-before-alone attack-after-vs-before-alone
+    after_vs_before "$r" attack-attacked attack-before-attacked attack-after-vs-before-attacked
+  fi
+}
+
+scenario_attack_before() { # run: the attack scenario's server on BEFORE_JAR (the attacker is this build's), in this run
+  [[ -n "${BEFORE_JAR:-}" && -f "$BEFORE_JAR" ]] || { echo "attack-before needs BEFORE_JAR (a bench jar of the earlier build)" >&2; exit 2; }
+  BOT_JAR="$BEFORE_JAR" scenario_attack "$1" attack-before
+  after_vs_before "$1" attack-alone attack-before-alone attack-after-vs-before-alone
+  after_vs_before "$1" attack-attacked attack-before-attacked attack-after-vs-before-attacked
 }
 
 scenario_ceiling() { # run: a reference point, bare Armeria + HMAC, nothing stored
@@ -854,10 +1020,153 @@ scenario_store() { # run: the same durable-ack load on the Armeria floor, SQLite
   log "  PostgreSQL / SQLite: $(python3 -c "print(round(float('$pg' or 0) / max(float('$sq' or 1), 1), 2))")"
 }
 
-scenario_cluster() { # run: three nodes on one PostgreSQL; aggregate ack rate, then kill -9 one and time the takeover
-  local r="$1" d="$RESULTS/cluster-$1" per=$((STORE_CONNECTIONS / 3)) i
+scenario_cluster() { # run: N = 1, 2, 3 nodes on one PostgreSQL behind the delay proxy; BEFORE_JAR interleaved when given
+  local r="$1" n first=""
+  log "cluster #$r: node counts $CLUSTER_NODES, PostgreSQL behind a ${CLUSTER_DELAY_MS} ms each-way proxy$( [[ -n "${BEFORE_JAR:-}" ]] && echo ", BEFORE_JAR then this build at each count")"
+  for n in $CLUSTER_NODES; do
+    [[ -n "$first" ]] || first=$n
+    if [[ -n "${BEFORE_JAR:-}" ]]; then cluster_at "$r" cluster-before "$n" "$BEFORE_JAR"; fi
+    cluster_at "$r" cluster "$n" "$JAR"
+  done
+  local label col
+  for n in $CLUSTER_NODES; do
+    for label in cluster-before cluster; do
+      [[ $n != "$first" ]] || continue
+      ratio_row "$r" "$label-n$n" "$label-n$first" "$label-n$n-vs-n$first" rps "$label: $n nodes / $first, durable-ack req/s"
+      ratio_row "$r" "$label-n$n" "$label-n$first" "$label-n$n-vs-n$first-handled" events_per_s "$label: $n nodes / $first, handled/s"
+    done
+    ratio_row "$r" "cluster-n$n" "cluster-before-n$n" "cluster-after-vs-before-n$n" rps "$n nodes: this build / BEFORE_JAR, durable-ack req/s"
+    ratio_row "$r" "cluster-n$n" "cluster-before-n$n" "cluster-after-vs-before-n$n-handled" events_per_s "$n nodes: this build / BEFORE_JAR, handled/s"
+  done
+  log "  targets: cluster-n3-vs-n1 >= 2.5, cluster-after-vs-before-n3 >= 3, drain within a few seconds"
+}
+
+ratio_row() { # run, row a, row b, name, column, what: a / b as a row of its own once both rows of this run are in
+  local a b ratio
+  a=$(tsv_value "$2" "$1" "$5"); b=$(tsv_value "$3" "$1" "$5")
+  [[ -n "$a" && -n "$b" ]] || return 0
+  ratio=$(python3 -c "print(round(float('$a') / max(float('$b'), 1e-9), 3))")
+  log "  $6: $ratio ($a / $b)"
+  row "$4" "$1" ratio="$ratio"
+}
+
+cluster_at() { # run, label, nodes, jar: one measurement on a fresh PostgreSQL, proxy and nodes
+  local r="$1" label="$2" n="$3" jar="$4" d="$RESULTS/$2-n$3-$1" i
+  local wrks=() rps_list="" p99_list="" non200_list="" dur_list="" req_list=""
   mkdir -p "$d"
-  log "cluster #$r: 3 nodes on one PostgreSQL (lease $CLUSTER_LEASE), handler 0 ms, wrk -c$per on each, ${WARMUP}s warm-up + ${RUN_SECONDS}s"
+  log "$label n=$n #$r: $n node(s) of $jar, PostgreSQL behind the ${CLUSTER_DELAY_MS} ms proxy, handler 0 ms, one wrk -t$CLUSTER_WRK_THREADS -c$CLUSTER_CONNECTIONS per node, ${WARMUP}s warm-up + ${RUN_SECONDS}s"
+  start_postgres "$d/postgres.log"
+  start_proxy "$d/proxy.log"
+  for ((i = 0; i < n; i++)); do BOT_JAR="$jar" NODE_STORE="$PROXY_STORE" start_node "$i" "$d/node-$i.log"; done
+  for ((i = 0; i < n; i++)); do
+    WRK_THREADS=$CLUSTER_WRK_THREADS run_wrk $((18100 + i)) "$CLUSTER_CONNECTIONS" "$WARMUP" "$RESULTS/cluster-warm-bodies-$i.txt" "$d/wrk-warmup-$i.txt" &
+    wrks+=($!)
+  done
+  wait "${wrks[@]}" || true
+  : >"$d/zero.prom"
+  for ((i = 0; i < n; i++)); do cp "$d/zero.prom" "$d/start-$i.prom"; done
+  local warm_drain
+  warm_drain=$(cluster_drain "$n" "$d/start" "$d/warm" "$CLUSTER_DRAIN_TIMEOUT")
+  # shellcheck disable=SC2046
+  log "  warm-up handled ${warm_drain} s after it ended$( [[ $warm_drain == timeout ]] && echo " (CLUSTER_DRAIN_TIMEOUT): the run starts with $($PROM unhandled $(cluster_pairs "$n" "$d/start" "$d/warm")) warm-up events not yet handled")"
+  sleep 1
+  cluster_scrape "$n" "$d/before"
+  wrks=()
+  for ((i = 0; i < n; i++)); do
+    WRK_THREADS=$CLUSTER_WRK_THREADS run_wrk $((18100 + i)) "$CLUSTER_CONNECTIONS" "$RUN_SECONDS" "$RESULTS/cluster-bodies-$i.txt" "$d/wrk-$i.txt" &
+    wrks+=($!)
+  done
+  wait "${wrks[@]}" || true
+  cluster_scrape "$n" "$d/after"
+  local drain
+  drain=$(cluster_drain "$n" "$d/before" "$d/drain" "$CLUSTER_DRAIN_TIMEOUT")
+  sleep 1
+  cluster_scrape "$n" "$d/end"
+  for ((i = 0; i < n; i++)); do
+    rps_list+=" $(kv "$d/wrk-$i.txt" rps)"; p99_list+=" $(kv "$d/wrk-$i.txt" p99_ms)"; non200_list+=" $(kv "$d/wrk-$i.txt" non200)"
+    dur_list+=" $(kv "$d/wrk-$i.txt" duration_s)"; req_list+=" $(kv "$d/wrk-$i.txt" requests)"
+    if (($(kvn "$d/wrk-$i.txt" requests) > CLUSTER_BODIES)); then
+      log "  node $i: wrk sent $(kv "$d/wrk-$i.txt" requests) requests for $CLUSTER_BODIES bodies: repeated ids were deduplicated (raise CLUSTER_BODIES)"
+    fi
+  done
+  local total p99 non200 dur acked handled dup hps lost runs hdup=0
+  # shellcheck disable=SC2086
+  {
+    total=$(python3 -c 'import sys; print(round(sum(float(x or 0) for x in sys.argv[1:])))' $rps_list)
+    p99=$(python3 -c 'import sys; print(max(float(x or 0) for x in sys.argv[1:]))' $p99_list)
+    non200=$(python3 -c 'import sys; print(sum(int(float(x or 0)) for x in sys.argv[1:]))' $non200_list)
+    dur=$(python3 -c 'import sys; print(max(float(x or 0) for x in sys.argv[1:]))' $dur_list)
+    acked=$($PROM deltasum 'linegate_webhook_requests_total{status="200"}' $(cluster_pairs "$n" "$d/before" "$d/after"))
+    handled=$($PROM deltasum 'linegate_events_processed_total{outcome="handled"}' $(cluster_pairs "$n" "$d/before" "$d/after"))
+    dup=$($PROM deltasum linegate_events_duplicate_total $(cluster_pairs "$n" "$d/before" "$d/end"))
+    lost=$($PROM unhandled $(cluster_pairs "$n" "$d/before" "$d/end"))
+  }
+  ((lost >= 0)) || { log "  handled $((-lost)) more events than the nodes counted 200s since the run began (requests answered after wrk had gone)"; lost=0; }
+  hps=$(python3 -c "print(round($handled / max(float('$dur' or 0), 1e-9)))")
+  for ((i = 0; i < n; i++)); do
+    counts $((18110 + i)) >"$d/counts-$i.txt" || true
+    hdup=$((hdup + $(kvn "$d/counts-$i.txt" duplicates)))
+  done
+  log "  aggregate $total req/s over $n node(s) (wrk:$rps_list), worst node p99 $p99 ms, non-200 $non200; acked $acked in the run, handled $handled during it: $hps events/s ($(python3 -c "print(round($hps / max($total, 1), 2))") of the ack rate); backlog drained ${drain} s after the run$( [[ $drain == timeout ]] && echo " (CLUSTER_DRAIN_TIMEOUT)"); deduplicated $dup, acknowledged and not handled at the end $lost, run twice on one node $hdup"
+  row "$label-n$n" "$r" rps="$total" p99_ms="$p99" non200="$non200" events_per_s="$hps" drain_s="$drain" lost="$lost" duplicates="$hdup"
+  stop_nodes
+  stop_proxy
+  log "  proxy: held p50 $(kv "$d/proxy.log" held_p50_ms) ms, p99 $(kv "$d/proxy.log" held_p99_ms) ms, max $(kv "$d/proxy.log" held_max_ms) ms over $(kv "$d/proxy.log" chunks) chunks ($(kv "$d/proxy.log" connections) connections, refused $(kv "$d/proxy.log" refused))"
+  stop_postgres
+}
+
+scenario_cluster_stall() { # run: BEFORE_JAR (when given), then this build
+  local r="$1"
+  if [[ -n "${BEFORE_JAR:-}" ]]; then stall_at "$r" cluster-stall-before "$BEFORE_JAR"; fi
+  stall_at "$r" cluster-stall "$JAR"
+  ratio_row "$r" cluster-stall cluster-stall-before cluster-stall-after-vs-before gap_ms "longest gap while one node is stopped: this build / BEFORE_JAR"
+}
+
+stall_at() { # run, label, jar: 3 nodes behind the proxy, steady load, node 2 SIGSTOPped for STALL_SECONDS
+  local r="$1" label="$2" jar="$3" d="$RESULTS/$2-$1" i urls="" stats=""
+  mkdir -p "$d"
+  log "$label #$r: 3 nodes of $jar, PostgreSQL behind the ${CLUSTER_DELAY_MS} ms proxy, lease $CLUSTER_LEASE, $STALL_RATE webhooks/s on nodes 0 and 1, $STALL_STOP_RATE on node 2$( [[ $STALL_PUSH == 1 ]] && echo ", each event's handler pushes one text to the emulator"); node 2 SIGSTOPped after ${STALL_BEFORE}s for ${STALL_SECONDS}s, then ${STALL_AFTER}s more; $STALL_CYCLES times"
+  start_postgres "$d/postgres.log"
+  start_proxy "$d/proxy.log"
+  local node_args=""
+  if [[ $STALL_PUSH == 1 ]]; then
+    start_emulator "$d/emulator.log" "$d/token"
+    node_args="--push=true --api-base=http://127.0.0.1:$EMULATOR_PORT --access-token-file=$d/token"
+  fi
+  for i in 0 1 2; do
+    BOT_JAR="$jar" NODE_STORE="$PROXY_STORE" NODE_ARGS="$node_args" start_node "$i" "$d/node-$i.log"
+    urls+="${urls:+,}http://127.0.0.1:$((18100 + i))/webhook"; stats+="${stats:+,}$((18110 + i))"
+  done
+  timeout $(((STALL_BEFORE + STALL_SECONDS + STALL_AFTER) * STALL_CYCLES + 120)) java -Xmx256m -jar "$JAR" cluster-stall --urls="$urls" --stats="$stats" \
+    --stop-index=2 --stop-pid="${NODE_PIDS[2]}" --rate="$STALL_RATE" --stop-rate="$STALL_STOP_RATE" --before="$STALL_BEFORE" --stop="$STALL_SECONDS" \
+    --after="$STALL_AFTER" --cycles="$STALL_CYCLES" --first=$STALL_FIRST --samples="$d/samples.csv" >"$d/stall.txt" 2>&1 || log "  cluster-stall ended with an error (see $d/stall.txt)"
+  kill -CONT "${NODE_PIDS[2]}" 2>/dev/null || true
+  : >"$d/zero.prom"
+  for i in 0 1 2; do cp "$d/zero.prom" "$d/start-$i.prom"; done
+  local drain lost gap
+  drain=$(cluster_drain 3 "$d/start" "$d/drain" "$CLUSTER_DRAIN_TIMEOUT")
+  cluster_scrape 3 "$d/end"
+  # shellcheck disable=SC2046
+  lost=$($PROM unhandled $(cluster_pairs 3 "$d/start" "$d/end"))
+  # Requests to node 2 that its client gave up on while it was stopped are journaled, handled and not counted as
+  # 200s: more handled than acknowledged is those, not an error.
+  ((lost >= 0)) || { log "  handled $((-lost)) more events than the nodes counted 200s: requests node 2 took in before the stop and answered after the client had given up (journaled, then handled)"; lost=0; }
+  gap=$(kv "$d/stall.txt" longest_gap_ms)
+  log "  longest gap in handler runs on a healthy node while node 2 was stopped ($(kv "$d/stall.txt" stops) x $(kv "$d/stall.txt" stop_s) s): ${gap:-?} ms (at each stop: $(kv "$d/stall.txt" gaps_ms) ms; node 0 $(kv "$d/stall.txt" node0_gap_ms) ms, node 1 $(kv "$d/stall.txt" node1_gap_ms) ms; runs during the stop: node 0 $(kv "$d/stall.txt" node0_runs_during_stop), node 1 $(kv "$d/stall.txt" node1_runs_during_stop)); before the stop at most $(kv "$d/stall.txt" baseline_gap_ms) ms"
+  log "  acked by node 0/1/2: $(kv "$d/stall.txt" node0_acked)/$(kv "$d/stall.txt" node1_acked)/$(kv "$d/stall.txt" node2_acked), failed $(kv "$d/stall.txt" node0_failed)/$(kv "$d/stall.txt" node1_failed)/$(kv "$d/stall.txt" node2_failed), not sent (in-flight bound) $(kv "$d/stall.txt" node0_not_sent)/$(kv "$d/stall.txt" node1_not_sent)/$(kv "$d/stall.txt" node2_not_sent); everything handled ${drain} s after the load, acknowledged and not handled at the end $lost"
+  row "$label" "$r" gap_ms="$gap" non200="$(( $(kvn "$d/stall.txt" node0_failed) + $(kvn "$d/stall.txt" node1_failed) ))" \
+    drain_s="$drain" lost="$lost"
+  stop_nodes
+  stop_proxy
+  stop_postgres
+  stop_emulator
+  rm -f "$d/token"
+}
+
+scenario_cluster_takeover() { # run: three nodes on one PostgreSQL; aggregate ack rate, then kill -9 one and time the takeover
+  local r="$1" d="$RESULTS/cluster-takeover-$1" per=$((STORE_CONNECTIONS / 3)) i
+  mkdir -p "$d"
+  log "cluster-takeover #$r: 3 nodes on one PostgreSQL (lease $CLUSTER_LEASE), handler 0 ms, wrk -c$per on each, ${WARMUP}s warm-up + ${RUN_SECONDS}s"
   start_postgres "$d/postgres.log"
   for i in 0 1 2; do start_node $i "$d/node-$i.log"; done
   local wrks=()
@@ -950,6 +1259,7 @@ for ((run = 1; run <= RUNS; run++)); do
       throughput) scenario_throughput "$run" ;;
       throughput-before) scenario_throughput_before "$run" ;;
       attack) scenario_attack "$run" ;;
+      attack-before) scenario_attack_before "$run" ;;
       compare) scenario_compare "$run" ;;
       compare-before) scenario_compare_before "$run" ;;
       cpu) scenario_cpu "$run" ;;
@@ -962,13 +1272,15 @@ for ((run = 1; run <= RUNS; run++)); do
       coldwrk) scenario_coldwrk "$run" ;;
       spring) scenario_spring "$run" ;;
       cluster) scenario_cluster "$run" ;;
+      cluster-stall) scenario_cluster_stall "$run" ;;
+      cluster-takeover) scenario_cluster_takeover "$run" ;;
       emulator-page) scenario_emulator_page "$run" ;;
       *) echo "unknown scenario $s" >&2; exit 2 ;;
     esac
   done
 done
 
-rm -f "$MAIN_BODIES" "$WARM_BODIES" "$CPU_BODIES" "$RESULTS/.sample.prom"
+rm -f "$MAIN_BODIES" "$WARM_BODIES" "$CPU_BODIES" "$RESULTS/.sample.prom" "$RESULTS"/cluster-bodies-*.txt "$RESULTS"/cluster-warm-bodies-*.txt
 {
   echo
   echo "Summary ($RESULTS/results.tsv); latencies in ms, p99 measured by the load generator"
@@ -978,6 +1290,11 @@ rm -f "$MAIN_BODIES" "$WARM_BODIES" "$CPU_BODIES" "$RESULTS/.sample.prom"
   echo "Targets: throughput >= 20000 req/s with p99 <= 25 ms; burst p99 < 100 ms, heap < 256 MiB, lost 0, duplicates 0."
   echo "Emulator: push >= 20000 req/s, webhook >= 20000 deliveries/s (ratio = rps / 20000)."
   echo "Store: PostgreSQL >= 0.5 x SQLite with p99 <= 50 ms; cluster takeover (drain_s) <= lease + 2 s, lost 0."
+  echo "Cluster (issue 24, PostgreSQL behind a ${CLUSTER_DELAY_MS} ms each-way proxy): rps = aggregate durable-ack req/s, events_per_s ="
+  echo "handled/s during the run, drain_s = backlog drain after it; cluster[-before]-nN-vs-n1 ratio = req/s of N nodes / 1 node"
+  echo "(-handled: handled/s), cluster-after-vs-before-nN ratio = this build / BEFORE_JAR. Target: n3-vs-n1 >= 2.5, after-vs-before-n3 >= 3."
+  echo "lost = acknowledged and not handled when the drain ended (a backlog left if drain_s is empty: CLUSTER_DRAIN_TIMEOUT)."
+  echo "cluster-stall: gap_ms = longest gap in handler runs on a healthy node while node 2 is SIGSTOPped (target < 2000)."
   echo "Spring (issue 13): ratio of spring-starter-hN = starter / baseline, of spring-serve-hN = serve / baseline, of spring-starter-vs-serve-hN = starter / serve; target h50: starter / baseline >= 5 with p99 < 50 ms."
   echo "Emulator with chat pages: emulator-page-chatters and -load ratio = their deliveries/s / those of emulator-page-none in the same run."
   echo "Before/after (BEFORE_JAR): compare-linegate-before ratio = its req/s / this run's baseline; *-after-vs-before ratio = this build / the earlier one"

@@ -1,16 +1,23 @@
 package io.linegate.bench;
 
+import com.linecorp.bot.messaging.model.TextMessage;
 import io.linegate.core.Secret;
 import io.linegate.server.LinegateServer;
 import io.linegate.server.ServerTls;
 import io.linegate.webhook.Bot;
 import io.linegate.webhook.EventHandler;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * The linegate side: {@link LinegateServer} with a handler that sleeps {@code --handler-ms} (0 or
- * 50) and counts each event by webhookEventId. Plain HTTP on 127.0.0.1 (loopback benchmark).
+ * 50), with {@code --push=true} pushes one text to the event's user through linegate's sending stack (the
+ * emulator at {@code --api-base}, its token in {@code --access-token-file}), and then counts the event by
+ * webhookEventId. Plain HTTP on 127.0.0.1 (loopback benchmark).
  */
 final class BenchBot {
     private BenchBot() {
@@ -22,17 +29,30 @@ final class BenchBot {
         // --store=postgresql://... (several nodes may share it) or the embedded store in --data-dir.
         String store = a.str("store", "");
         String location = !store.isEmpty() ? store : "sqlite:" + Path.of(a.str("data-dir", null));
-        java.time.Duration lease = java.time.Duration.parse(a.str("lease-time", "PT10S"));
+        Duration lease = Duration.parse(a.str("lease-time", "PT10S"));
         int adminPort = a.integer("admin-port", 18092);
         long handlerMs = a.lng("handler-ms", 0);
         int workers = a.integer("workers", 32);
         // As 'linegate serve --warm-up': off unless asked, so that the other scenarios measure what they did.
-        java.time.Duration warmUp = java.time.Duration.parse(a.str("warm-up", "PT0S"));
+        Duration warmUp = Duration.parse(a.str("warm-up", "PT0S"));
+
+        boolean push = a.bool("push", false);
+        String apiBase = a.str("api-base", "");
+        String tokenFile = a.str("access-token-file", "");
+        if (push && (apiBase.isEmpty() || tokenFile.isEmpty())) {
+            throw new IllegalArgumentException("--push=true needs --api-base (the emulator) and --access-token-file");
+        }
+        if (push && !"127.0.0.1".equals(URI.create(apiBase).getHost())) {
+            throw new IllegalArgumentException("--api-base must be on 127.0.0.1 (loopback benchmark), got " + apiBase);
+        }
 
         EventCounter counter = new EventCounter();
         EventHandler handler = ctx -> {
             if (handlerMs > 0) {
                 Thread.sleep(handlerMs);
+            }
+            if (push) {
+                ctx.push(new TextMessage("handled"));
             }
             counter.record(ctx.event().webhookEventId());
         };
@@ -47,15 +67,20 @@ final class BenchBot {
                 return handler;
             }
         };
-        LinegateServer server = LinegateServer.builder(bot, Secret.of(Args.secret(), "BENCH_CHANNEL_SECRET"))
+        LinegateServer.Builder builder = LinegateServer.builder(bot, Secret.of(Args.secret(), "BENCH_CHANNEL_SECRET"));
+        if (push) {
+            builder.apiBase(URI.create(apiBase))
+                    .accessToken(Secret.of(Files.readString(Path.of(tokenFile), StandardCharsets.UTF_8).trim(), "--access-token-file"));
+        }
+        LinegateServer server = builder
                 .host("127.0.0.1")
                 .port(port)
                 .adminPort(adminPort) // /metrics
                 .tls(ServerTls.insecureHttp())
                 .storeLocation(location)
                 .warmUp(warmUp)
-                .dispatcher(d -> d.workers(workers).leases(lease, lease.dividedBy(10).compareTo(java.time.Duration.ofSeconds(1)) < 0
-                        ? lease.dividedBy(10) : java.time.Duration.ofSeconds(1)))
+                .dispatcher(d -> d.workers(workers).leases(lease, lease.dividedBy(10).compareTo(Duration.ofSeconds(1)) < 0
+                        ? lease.dividedBy(10) : Duration.ofSeconds(1)))
                 .build()
                 .start();
         var stats = counter.serve(statsPort);

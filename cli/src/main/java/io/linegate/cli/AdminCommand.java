@@ -6,6 +6,12 @@ import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.RequestHeaders;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.linegate.core.Json;
+import io.linegate.webhook.ConversationKey;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.URI;
@@ -36,7 +42,10 @@ final class AdminCommand implements Callable<Integer> {
             description = "Accept any certificate (a --dev-tls server's self-signed one); development only.")
     boolean trustSelfSigned;
 
-    @Parameters(index = "0", paramLabel = "ACTION", description = "status | mute SOURCE | unmute SOURCE | maintenance on|off")
+    @Option(names = "--json", description = "status: the server's report as one JSON document instead of a table.")
+    boolean json;
+
+    @Parameters(index = "0", paramLabel = "ACTION", description = "status [--json] | mute SOURCE | unmute SOURCE | maintenance on|off")
     String action;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "ARG", description = "A user/group/room id, or on/off.")
@@ -52,13 +61,15 @@ final class AdminCommand implements Callable<Integer> {
         String path;
         switch (action) {
             case "status":
-                method = HttpMethod.GET;
-                path = "/admin/controls";
-                break;
+                return status(token);
             case "mute":
             case "unmute":
                 if (arg == null) {
                     throw new IllegalArgumentException(action + " needs a source: a user, group or room id");
+                }
+                if (ConversationKey.ofOperatorInput(arg).isEmpty()) {
+                    throw new IllegalArgumentException("'" + arg + "' is no LINE user, group or room id: U, C or R"
+                            + " followed by 32 hexadecimal digits (or user:, group:, room: and the id)");
                 }
                 method = action.equals("mute") ? HttpMethod.PUT : HttpMethod.DELETE;
                 path = "/admin/mute/" + arg;
@@ -73,22 +84,75 @@ final class AdminCommand implements Callable<Integer> {
             default:
                 throw new IllegalArgumentException("unknown action '" + action + "': status, mute, unmute or maintenance");
         }
+        AggregatedHttpResponse res = call(token, method, path);
+        if (res.status().code() != 200) {
+            return refused(res);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(res.contentUtf8());
+        out.flush();
+        return 0;
+    }
+
+    /** The server's report ({@code /admin/status}) and its switches ({@code /admin/controls}), as a table or as JSON. */
+    private int status(String token) {
+        AggregatedHttpResponse report = call(token, HttpMethod.GET, "/admin/status");
+        if (report.status().code() != 200) {
+            return refused(report);
+        }
+        AggregatedHttpResponse controls = call(token, HttpMethod.GET, "/admin/controls");
+        if (controls.status().code() != 200) {
+            return refused(controls);
+        }
+        ObjectNode all;
+        try {
+            all = (ObjectNode) Json.mapper().readTree(report.contentUtf8());
+            JsonNode switches = Json.mapper().readTree(controls.contentUtf8());
+            all.set("maintenance", switches.path("maintenance"));
+            all.set("muted", switches.path("muted"));
+        } catch (IOException | ClassCastException e) {
+            throw new IllegalArgumentException(url + " answered something that is not linegate's admin status: " + e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try {
+            out.println(json ? Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(all) : StatusTable.of(all));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** A refusal by the server, said in the command's terms: a token that does not match names where each side reads it. */
+    private int refused(AggregatedHttpResponse res) {
+        PrintWriter err = spec.commandLine().getErr();
+        String message;
+        try {
+            message = Json.mapper().readTree(res.contentUtf8()).path("message").asText(res.contentUtf8());
+        } catch (IOException e) {
+            message = res.contentUtf8();
+        }
+        if (res.status().code() == 401) {
+            err.println(spec.qualifiedName() + ": the admin token does not match: LINEGATE_ADMIN_TOKEN here is not the token the"
+                    + " server at " + url + " was started with (its LINEGATE_ADMIN_TOKEN or adminToken)");
+        } else {
+            err.println(spec.qualifiedName() + ": the server answered " + res.status().code() + ": " + message);
+        }
+        err.flush();
+        return 1;
+    }
+
+    private AggregatedHttpResponse call(String token, HttpMethod method, String path) {
         WebClient client = WebClient.builder(url)
                 .factory(trustSelfSigned ? ClientFactory.insecure() : ClientFactory.ofDefault())
                 .responseTimeout(Duration.ofSeconds(10))
                 .build();
-        AggregatedHttpResponse res;
         try {
-            res = client.execute(RequestHeaders.builder(method, path)
+            return client.execute(RequestHeaders.builder(method, path)
                     .add(HttpHeaderNames.AUTHORIZATION, "Bearer " + token).build()).aggregate().join();
         } catch (CompletionException e) {
             throw new IllegalArgumentException(explain(e), e);
         }
-        boolean ok = res.status().code() == 200;
-        PrintWriter out = ok ? spec.commandLine().getOut() : spec.commandLine().getErr();
-        out.println(res.contentUtf8());
-        out.flush();
-        return ok ? 0 : 1;
     }
 
     /** What went wrong reaching the server, with the option that fixes the usual causes. */

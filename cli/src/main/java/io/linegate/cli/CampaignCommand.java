@@ -17,10 +17,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code linegate campaign}: staged delivery to a recipient list. */
 @Command(name = "campaign", mixinStandardHelpOptions = true,
@@ -166,9 +168,13 @@ final class CampaignCommand {
         @Option(names = "--rate-limit-scale", defaultValue = "1", hidden = true, description = "For load tests against a scaled emulator.")
         double rateLimitScale;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         int run(Store store) throws Exception {
             ChannelSettings settings = ChannelSettings.load(config, parent.linegate.env);
+            settings.printWarnings(spec);
             RuntimeConfig config = settings.runtime(store.location(), null, tokenType, Duration.ofDays(30))
                     .rateLimitScale(rateLimitScale).build();
             if (!config.tokens().sends()) {

@@ -18,11 +18,14 @@ import io.linegate.runtime.TokenSettings;
 import java.io.FileNotFoundException;
 import java.nio.file.NoSuchFileException;
 import java.text.ParseException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
 
 /**
  * Channel credentials and endpoints, from environment variables or a YAML file; the environment
@@ -66,7 +69,22 @@ final class ChannelSettings {
         @JsonProperty Map<String, String> bot;
     }
 
+    /** What was accepted with a doubt (a secret of another form for a platform other than LINE's), for the command to print. */
+    final List<String> warnings = new ArrayList<>();
+
+    /** LINE issues channel secrets as 32 hexadecimal characters (the channel's Basic settings tab in the LINE Developers Console). */
+    private static final Pattern CHANNEL_SECRET = Pattern.compile("[0-9a-fA-F]{32}");
+
     static ChannelSettings load(Path configFile, Map<String, String> env) {
+        return load(configFile, env, null);
+    }
+
+    /**
+     * The settings from the file and the environment; {@code apiBaseOption} (a command's --api-base, or
+     * null) is where the channel lives, for the check of the secret's form: a secret LINE would not issue
+     * is refused for LINE's platform (every webhook would get 401) and only warned about for another one.
+     */
+    static ChannelSettings load(Path configFile, Map<String, String> env, URI apiBaseOption) {
         File f = new File();
         if (configFile != null) {
             f = readFile(configFile);
@@ -114,7 +132,35 @@ final class ChannelSettings {
         if (base != null) {
             s.apiBase = URI.create(base);
         }
+        URI platform = apiBaseOption != null ? apiBaseOption : s.apiBase;
+        s.checkSecretForm("LINE_CHANNEL_SECRET (or channelSecret)", secret, platform);
+        if (previous != null) {
+            s.checkSecretForm("LINE_CHANNEL_SECRET_PREVIOUS (or previousChannelSecret)", previous, platform);
+        }
         return s;
+    }
+
+    /** Refuses (LINE's platform) or warns about (another platform) a secret that is not 32 hexadecimal characters; never shows it. */
+    private void checkSecretForm(String name, String secret, URI platform) {
+        if (CHANNEL_SECRET.matcher(secret).matches()) {
+            return;
+        }
+        String problem = name + " is not a channel secret as LINE issues them, 32 hexadecimal characters (the channel's"
+                + " Basic settings tab in the LINE Developers Console): it has " + secret.length() + " characters"
+                + (secret.chars().allMatch(c -> Character.digit(c, 16) >= 0) ? "" : ", not all hexadecimal");
+        if (RuntimeConfig.LINE_API.getHost().equalsIgnoreCase(platform.getHost())) {
+            throw new IllegalArgumentException(problem + "; LINE would sign every webhook with another key, and each"
+                    + " would be refused with 401");
+        }
+        warnings.add(problem + "; accepted, since the platform at " + platform + " is not LINE's");
+    }
+
+    /** Prints the warnings on the command's standard error, named by the command. */
+    void printWarnings(CommandLine.Model.CommandSpec spec) {
+        for (String warning : warnings) {
+            spec.commandLine().getErr().println(spec.qualifiedName() + ": warning: " + warning);
+        }
+        spec.commandLine().getErr().flush();
     }
 
     /**

@@ -67,38 +67,55 @@ final class DemoCommand implements Callable<Integer> {
         System.setProperty("LINEGATE_ACCESS_LOG", System.getenv().getOrDefault("LINEGATE_ACCESS_LOG", "WARN"));
         System.setProperty("LINEGATE_LOG_LEVEL", System.getenv().getOrDefault("LINEGATE_LOG_LEVEL", "WARN"));
         Path data = dataDir != null ? dataDir : Files.createTempDirectory("linegate-demo");
+        boolean temporary = dataDir == null;
 
         // The member site's callback URL must be registered before the emulator starts, so its port is chosen now.
         int site = sitePort != 0 ? sitePort : freePort();
         String siteUrl = "http://localhost:" + site; // localhost: browsers keep Secure cookies over http there only
-        Emulator emulator = Emulator.builder().port(port).loginCallbackUrl(siteUrl + "/callback")
-                .liffEndpointUrl(siteUrl + "/liff").start();
-        ChannelInfo channel = emulator.defaultChannel();
-        LoginChannelInfo login = emulator.defaultLoginChannel();
-        base = emulator.baseUrl();
-        // The member site and the echo bot are examples, loaded at run time by name, as any bot is.
-        RuntimeConfig config = RuntimeConfig.builder().dataDir(data).apiBase(URI.create(base))
-                .tokens(TokenSettings.fixed(Secret.of(channel.accessToken(), "channel access token"))).build();
-        BotLoader bots = BotLoader.of(List.of());
-        LinegateRuntime runtime = LinegateRuntime.open(config);
+        Listeners listeners = new Listeners().add("--port", "127.0.0.1", port).add("--bot-port", "127.0.0.1", botPort)
+                .add("--site-port", "127.0.0.1", site);
+        Emulator emulator = null;
+        LinegateRuntime runtime = null;
         LinegateServer bot;
+        ChannelInfo channel;
+        LoginChannelInfo login;
         try {
+            emulator = Emulator.builder().port(port).loginCallbackUrl(siteUrl + "/callback")
+                    .liffEndpointUrl(siteUrl + "/liff").start();
+            channel = emulator.defaultChannel();
+            login = emulator.defaultLoginChannel();
+            base = emulator.baseUrl();
+            // The member site and the echo bot are examples, loaded at run time by name, as any bot is.
+            RuntimeConfig config = RuntimeConfig.builder().dataDir(data).apiBase(URI.create(base))
+                    .tokens(TokenSettings.fixed(Secret.of(channel.accessToken(), "channel access token"))).build();
+            BotLoader bots = BotLoader.of(List.of());
+            runtime = LinegateRuntime.open(config);
             Bot memberSite = bots.find("member-site").create(runtime.environment(Map.of(
                     "platform", base, "login-channel-id", login.channelId(), "login-channel-secret", login.channelSecret(),
                     "liff-id", login.liffId(), "site-url", siteUrl, "site-port", String.valueOf(site),
                     "members", DEMO_MEMBER + ":" + DEMO_PASSWORD)));
+            // If the bot's port is taken, the server closes the member site (the bot) before this throws.
             bot = LinegateServer.builder(memberSite, Secret.of(channel.channelSecret(), "channel secret")).runtime(runtime)
                     .host("127.0.0.1").port(botPort).tls(ServerTls.insecureHttp()).build().start();
         } catch (RuntimeException e) {
-            runtime.close();
-            emulator.close();
-            throw e;
+            // Nothing left behind: no handler on a closed store, no temporary directory, no listener.
+            if (runtime != null) {
+                runtime.close();
+            }
+            if (emulator != null) {
+                emulator.close();
+            }
+            if (temporary) {
+                deleteQuietly(data);
+            }
+            throw listeners.explain(e);
         }
-        boolean temporary = dataDir == null;
+        Emulator platform = emulator;
+        LinegateRuntime running = runtime;
         Runnable stop = () -> {
             bot.close();
-            runtime.close();
-            emulator.close();
+            running.close();
+            platform.close();
             if (temporary) {
                 deleteQuietly(data);
             }
@@ -138,6 +155,8 @@ final class DemoCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stop.run();
+            out.println("linegate demo: stopped");
+            out.flush();
             stopped.countDown();
         }, "linegate-demo-shutdown"));
         stopped.await();

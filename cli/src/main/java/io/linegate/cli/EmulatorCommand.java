@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code linegate emulator}: a local LINE Platform in the foreground until interrupted. Prints what a
@@ -21,6 +23,9 @@ import picocli.CommandLine.Option;
 @Command(name = "emulator", mixinStandardHelpOptions = true,
         description = "Run a local LINE Platform (Messaging API, webhooks, channel tokens, LINE Login, LIFF, control API) until interrupted.")
 final class EmulatorCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--port", defaultValue = "8080", description = "Port for the api.line.me and api-data.line.me paths (default: ${DEFAULT-VALUE}; 0 = any free port).")
     int port;
 
@@ -92,14 +97,22 @@ final class EmulatorCommand implements Callable<Integer> {
         Emulator emulator;
         try {
             emulator = b.build().start();
-        } catch (IllegalArgumentException | UncheckedIOException e) {
-            // A configuration mistake: say what is wrong, without a stack trace.
-            System.err.println("linegate emulator: " + e.getMessage());
+        } catch (RuntimeException e) {
+            RuntimeException said = new Listeners().add("--port", "127.0.0.1", port).explain(e);
+            if (!(said instanceof IllegalArgumentException || said instanceof UncheckedIOException)) {
+                throw said;
+            }
+            // A configuration mistake or a port in use: say what is wrong, without a stack trace.
+            spec.commandLine().getErr().println(spec.qualifiedName() + ": " + said.getMessage());
+            spec.commandLine().getErr().flush();
             return 2;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             emulator.close();
+            System.out.println(spec.qualifiedName() + ": stopped" + (state != null ? "; users, friendships and groups saved in "
+                    + state : ""));
+            System.out.flush();
             stopped.countDown();
         }, "linegate-emulator-shutdown"));
 

@@ -29,6 +29,15 @@ public final class Linegate implements Runnable {
     static CommandLine commandLine(Map<String, String> env) {
         return new CommandLine(new Linegate(env))
                 .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionStrategy(parsed -> {
+                    // Before any command runs: a misspelled variable is said, not silently ignored.
+                    CommandLine last = parsed.asCommandLineList().get(parsed.asCommandLineList().size() - 1);
+                    for (String warning : EnvironmentVariables.warnings(env)) {
+                        last.getErr().println(last.getCommandSpec().qualifiedName() + ": warning: " + warning);
+                    }
+                    last.getErr().flush();
+                    return new CommandLine.RunLast().execute(parsed);
+                })
                 .setExecutionExceptionHandler(Linegate::report);
     }
 
@@ -38,7 +47,8 @@ public final class Linegate implements Runnable {
         while (shown.getCause() != null && (shown.getMessage() == null || shown instanceof CompletionException)) {
             shown = shown.getCause();
         }
-        cmd.getErr().println("linegate " + cmd.getCommandName() + ": " + shown.getMessage());
+        // Named by the command's whole path ("linegate events dead: ..."), as every message of the command line is.
+        cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + shown.getMessage());
         if (System.getenv("LINEGATE_DEBUG") != null) {
             e.printStackTrace(cmd.getErr());
         }

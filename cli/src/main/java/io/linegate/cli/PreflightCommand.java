@@ -114,7 +114,8 @@ final class PreflightCommand implements Callable<Integer> {
         if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("--timeout must be between 1 ms and 1 minute (ISO-8601, e.g. PT10S)");
         }
-        ChannelSettings settings = ChannelSettings.load(config, linegate.env);
+        ChannelSettings settings = ChannelSettings.load(config, linegate.env, apiBase);
+        settings.printWarnings(spec);
         if (settings.channelId == null && settings.channelAccessToken == null) {
             throw new IllegalArgumentException("preflight reads the webhook settings at LINE: set LINE_CHANNEL_ID (a"
                     + " one-off stateless token is issued) or LINE_CHANNEL_ACCESS_TOKEN");

@@ -9,7 +9,6 @@ import io.linegate.webhook.Bot;
 import io.linegate.webhook.FloodPolicy;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,7 +107,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--tls-pkcs12", description = "PKCS#12 key store; its password in LINEGATE_TLS_PASSWORD.")
     Path tlsPkcs12;
 
-    @Option(names = "--dev-tls", description = "Self-signed certificate for localhost (development only).")
+    @Option(names = "--dev-tls", description = "Self-signed certificate for localhost (development only), kept in the data"
+            + " directory as " + ServerTls.DEV_TLS_CERTIFICATE + " for clients to trust (preflight --trust) and reused at each start.")
     boolean devTls;
 
     @Option(names = "--insecure-http", description = "Plain HTTP: loopback tests, or behind a TLS-terminating proxy.")
@@ -160,7 +160,8 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max-body-memory must be at least 1 (MiB), was " + maxBodyMemoryMib);
         }
         ServerTls tls = tls();
-        ChannelSettings settings = ChannelSettings.load(config, linegate.env);
+        ChannelSettings settings = ChannelSettings.load(config, linegate.env, apiBase);
+        settings.printWarnings(spec);
         RuntimeConfig runtimeConfig = settings.runtime(store.location(), apiBase, tokenType, tokenLifetime)
                 .apiLog(new RuntimeConfig.ApiLog(apiLogRetention, apiLogBodies))
                 .pushWhenReplyFails(pushWhenReplyFails)
@@ -168,13 +169,14 @@ final class ServeCommand implements Callable<Integer> {
                         leaseTime))
                 .build();
         if (!exitsOnOutOfMemory()) {
-            spec.commandLine().getErr().println("linegate serve: warning: this JVM runs without -XX:+ExitOnOutOfMemoryError;"
+            spec.commandLine().getErr().println(spec.qualifiedName() + ": warning: this JVM runs without -XX:+ExitOnOutOfMemoryError;"
                     + " after an OutOfMemoryError it could stay up without serving (./linegate sets the option)");
         }
         BotLoader bots = BotLoader.of(botJars);
         LinegateServer server;
         LinegateRuntime runtime = null;
         Bot chosen = null;
+        LinegateServer built = null; // once built, the server closes the bot itself if it cannot start
         try {
             // The bot is found before anything is opened, so that a wrong name or jar changes nothing.
             BotLoader.Candidate candidate = bots.find(bot != null || !botJars.isEmpty() ? bot : "echo");
@@ -193,16 +195,17 @@ final class ServeCommand implements Callable<Integer> {
             if (settings.adminToken != null) {
                 builder.adminToken(settings.adminToken);
             }
-            server = builder.build().start();
+            built = builder.build();
+            server = built.start();
         } catch (RuntimeException e) {
-            if (chosen != null) {
+            if (chosen != null && built == null) {
                 chosen.close();
             }
             if (runtime != null) {
                 runtime.close();
             }
             bots.close();
-            throw friendlyStartFailure(e);
+            throw new Listeners().add("--port", host, port).add("--admin-port", adminHost, adminPort).explain(e);
         }
         LinegateRuntime running = runtime;
         String name = chosen.name();
@@ -217,10 +220,19 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             running.close();
             bots.close();
+            spec.commandLine().getOut().println(spec.qualifiedName() + ": bot '" + name + "' stopped; events not yet"
+                    + " handled stay in the store for the next start");
+            spec.commandLine().getOut().flush();
             stopped.countDown();
         }, "linegate-shutdown"));
-        spec.commandLine().getOut().println("linegate: bot '" + name + "' listening on " + server.baseUri() + webhookPath
+        spec.commandLine().getOut().println(spec.qualifiedName() + ": bot '" + name + "' listening on " + server.baseUri() + webhookPath
                 + "; admin listener " + server.adminUri());
+        if (devTls) {
+            Path certificate = devTlsDirectory().resolve(ServerTls.DEV_TLS_CERTIFICATE);
+            spec.commandLine().getOut().println(spec.qualifiedName() + ": --dev-tls certificate (for localhost) in " + certificate
+                    + "; clients on this machine trust it with linegate preflight --trust " + certificate + ", curl --cacert "
+                    + certificate + ", or the emulator's webhookTrustCertificate");
+        }
         spec.commandLine().getOut().flush();
         stopped.await();
         return 0;
@@ -252,16 +264,14 @@ final class ServeCommand implements Callable<Integer> {
         Files.createDirectories(dataDir);
     }
 
-    /** A port in use or an address this machine does not have, said in the options' terms. */
-    private RuntimeException friendlyStartFailure(RuntimeException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof BindException) {
-                return new IllegalArgumentException("cannot listen on " + host + ":" + port + " (webhook) or "
-                        + adminHost + ":" + adminPort + " (admin): " + t.getMessage()
-                        + "; another process may hold the port: choose others with --port and --admin-port", e);
-            }
-        }
-        return e;
+    /**
+     * Where --dev-tls keeps its certificate: in the data directory, or for a server store (which has none)
+     * in linegate-dev-tls under the system's temporary directory.
+     */
+    private Path devTlsDirectory() {
+        String location = store.location();
+        return location.startsWith("sqlite:") ? Path.of(location.substring("sqlite:".length())).toAbsolutePath()
+                : Path.of(System.getProperty("java.io.tmpdir"), "linegate-dev-tls");
     }
 
     private static boolean exitsOnOutOfMemory() {
@@ -281,7 +291,7 @@ final class ServeCommand implements Callable<Integer> {
             return ServerTls.insecureHttp();
         }
         if (devTls) {
-            return ServerTls.selfSigned();
+            return ServerTls.selfSignedIn(devTlsDirectory());
         }
         if (tlsPkcs12 != null) {
             String password = linegate.env.getOrDefault("LINEGATE_TLS_PASSWORD", "");

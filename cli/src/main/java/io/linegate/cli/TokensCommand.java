@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -39,9 +41,13 @@ final class TokensCommand {
         @Option(names = "--token-lifetime", defaultValue = "P30D", description = "Lifetime of v2.1 tokens (default: ${DEFAULT-VALUE}).")
         Duration lifetime;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
             ChannelSettings settings = ChannelSettings.load(config, tokens.linegate.env);
+            settings.printWarnings(spec);
             if ("long-lived".equals(type)) {
                 throw new IllegalArgumentException("linegate manages the tokens it issues: short-lived, stateless or v2.1;"
                         + " a long-lived token is issued and revoked on the LINE Developers Console");

@@ -30,17 +30,17 @@ class ChannelSettingsTest {
         assertThatThrownBy(() -> ChannelSettings.load(null, Map.of("LINE_CHANNEL_SECRET", "current-secret-1234",
                 "LINE_CHANNEL_SECRET_PREVIOUS", "previous-secret-1234")))
                 .hasMessageContaining("LINE_CHANNEL_SECRET_PREVIOUS_UNTIL");
-        ChannelSettings s = ChannelSettings.load(null, Map.of("LINE_CHANNEL_SECRET", "current-secret-1234",
-                "LINE_CHANNEL_SECRET_PREVIOUS", "previous-secret-1234",
+        ChannelSettings s = ChannelSettings.load(null, Map.of("LINE_CHANNEL_SECRET", "0123456789abcdef0123456789abcdef",
+                "LINE_CHANNEL_SECRET_PREVIOUS", "fedcba9876543210fedcba9876543210",
                 "LINE_CHANNEL_SECRET_PREVIOUS_UNTIL", "2026-12-01T00:00:00Z"));
         assertThat(s.previousChannelSecretUntil).isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
     }
 
     @Test
     void secretsDoNotPrint() {
-        ChannelSettings s = ChannelSettings.load(null, Map.of("LINE_CHANNEL_SECRET", "very-secret-value-1",
+        ChannelSettings s = ChannelSettings.load(null, Map.of("LINE_CHANNEL_SECRET", "5ec7e75ec7e75ec7e75ec7e75ec7e75e",
                 "LINE_CHANNEL_ACCESS_TOKEN", "very-secret-token-1"));
-        assertThat(s.channelSecret + " " + s.channelAccessToken).doesNotContain("very-secret");
+        assertThat(s.channelSecret + " " + s.channelAccessToken).doesNotContain("5ec7e7").doesNotContain("very-secret");
     }
 
     @Test

@@ -60,7 +60,7 @@ class ClusterCommandTest {
         Cli cli = Cli.run(Map.of(), "events", "dead", "--store", "postgresql://bot:pw-hunter2@127.0.0.1:1/linegate");
         assertThat(cli.exitCode).isEqualTo(2);
         assertThat(cli.err.strip().lines()).singleElement().asString()
-                .startsWith("linegate dead: cannot connect to the store postgresql://bot@127.0.0.1:1/linegate")
+                .startsWith("linegate events dead: cannot connect to the store postgresql://bot@127.0.0.1:1/linegate")
                 .doesNotContain("pw-hunter2");
 
         Cli both = Cli.run(Map.of(), "events", "dead", "--store", "sqlite:" + dir, "--data-dir", dir.toString());

@@ -49,7 +49,7 @@ class EventsCommandTest {
         for (String[] command : new String[][] {{"logs", "api"}, {"tokens", "status"}, {"links", "list"}, {"campaign", "status"}}) {
             List<String> args = new ArrayList<>(List.of(command));
             args.addAll(List.of("--data-dir", typo.toString()));
-            Cli other = Cli.run(Map.of("LINE_CHANNEL_SECRET", "x".repeat(32), "LINE_CHANNEL_ID", "1234567890"),
+            Cli other = Cli.run(Map.of("LINE_CHANNEL_SECRET", "0123456789abcdef0123456789abcdef", "LINE_CHANNEL_ID", "1234567890"),
                     args.toArray(new String[0]));
             assertThat(other.err).as(String.join(" ", command)).contains("no linegate store in");
         }

@@ -25,6 +25,7 @@ import io.linegate.webhook.Bot;
 import io.linegate.webhook.BotEnvironment;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,6 +34,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -127,8 +129,15 @@ final class PreflightFixture implements AutoCloseable {
             Thread.sleep(100);
         }
         assertThat(servePort).as(() -> readQuietly(log)).isPositive();
-        serveCertificate = dir.resolve("serve-cert.pem");
-        Files.writeString(serveCertificate, pem(peerCertificate(servePort)));
+        // serve says where its certificate is; that file is what it presents, and what clients are given to trust.
+        Matcher written = Pattern.compile("--dev-tls certificate \\(for localhost\\) in (\\S+);").matcher(Files.readString(log));
+        assertThat(written.find()).as(() -> readQuietly(log)).isTrue();
+        serveCertificate = Path.of(written.group(1));
+        assertThat(serveCertificate).isEqualTo(dir.resolve("serve-data").toAbsolutePath().resolve("dev-tls-certificate.pem"));
+        try (InputStream in = Files.newInputStream(serveCertificate)) {
+            assertThat(CertificateFactory.getInstance("X.509").generateCertificate(in).getEncoded())
+                    .isEqualTo(peerCertificate(servePort).getEncoded());
+        }
         trust(serveCertificate);
     }
 

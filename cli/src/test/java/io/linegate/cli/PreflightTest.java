@@ -88,6 +88,19 @@ class PreflightTest {
                 .doesNotContain("\tat ");
     }
 
+    @Test
+    void aLocalDevTlsBotPassesWithTheCertificateFileServeWroteAsTheOnlyTrust() throws Exception {
+        Cli cli = Cli.run(f.env(), "preflight", "--url", f.serveUrl(), "--api-base", f.emulator.baseUrl(),
+                "--trust", f.serveCertificate.toString(), "--admin-url", "https://localhost:" + f.serveAdminPort,
+                "--timeout", "PT5S", "--verify-requests", "5", "--json");
+        assertThat(cli.exitCode).as(cli.out + cli.err).isZero();
+        JsonNode report = Json.mapper().readTree(cli.out);
+        assertThat(report.path("passed").asBoolean()).isTrue();
+        assertThat(check(report, "tls.certificate").path("status").asText()).as(check(report, "tls.certificate").toString())
+                .isEqualTo("pass");
+        assertThat(check(report, "admin.access").path("status").asText()).isEqualTo("pass");
+    }
+
     // ---- the webhook settings at LINE ------------------------------------------------------------
 
     @Test

@@ -30,7 +30,7 @@ class TokensCommandTest {
             assertThat(run(env, "tokens", "revoke", "--data-dir", dir.toString(), "--token-type", "short-lived"))
                     .contains("revoked 0");
 
-            Cli missingId = Cli.run(Map.of("LINE_CHANNEL_SECRET", "x".repeat(32)), "tokens", "status", "--data-dir", dir.toString());
+            Cli missingId = Cli.run(Map.of("LINE_CHANNEL_SECRET", "0123456789abcdef0123456789abcdef"), "tokens", "status", "--data-dir", dir.toString());
             assertThat(missingId.exitCode).isEqualTo(2);
             assertThat(missingId.err).contains("LINE_CHANNEL_ID");
         }

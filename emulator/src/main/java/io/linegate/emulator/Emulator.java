@@ -10,6 +10,7 @@ import io.linegate.emulator.domain.Channel;
 import io.linegate.emulator.domain.ChannelSettings;
 import io.linegate.emulator.domain.EmulatorState;
 import io.linegate.emulator.domain.Ids;
+import io.linegate.emulator.domain.Modules;
 import io.linegate.emulator.domain.Platform;
 import io.linegate.emulator.domain.Relation;
 import io.linegate.emulator.domain.TokenService;
@@ -72,6 +73,7 @@ public final class Emulator implements AutoCloseable {
     private final Map<String, ChannelInfo> infos = new LinkedHashMap<>();
     private final LineLogin login;
     private final Map<String, LoginChannelInfo> loginInfos = new LinkedHashMap<>();
+    private final List<Modules.Module> moduleChannels = new ArrayList<>();
     private final Server server;
     private final ChatPage chat;
     private final ScheduledExecutorService housekeeping;
@@ -102,6 +104,7 @@ public final class Emulator implements AutoCloseable {
         this.login = new LineLogin(platform, tokens);
         createChannels(b);
         createLoginChannels(b);
+        createModuleChannels();
         for (TokenService.SavedToken t : saved.tokens) {
             tokens.restore(t, clock.instant());
         }
@@ -120,7 +123,8 @@ public final class Emulator implements AutoCloseable {
         // Last: whatever messaging-api.yml defines and nothing above simulates.
         messaging.registerUnsimulated(router, Specs.messagingApiTree());
         ApiService service = new ApiService(router, tokens, limiter, faults, clock,
-                config.validateRequests ? List.of(Specs.manageAudience(), Specs.insight(), Specs.liff(), Specs.shop(), Specs.messagingApi()) : List.of());
+                config.validateRequests ? List.of(Specs.manageAudience(), Specs.insight(), Specs.liff(), Specs.shop(), Specs.module(),
+                        Specs.messagingApi()) : List.of(), platform.modules());
 
         ServerBuilder sb = Server.builder();
         sb.http(new InetSocketAddress(config.host, config.port));
@@ -170,7 +174,12 @@ public final class Emulator implements AutoCloseable {
             logins.add(new Identities.LoginIdentity(l.channelId(), l.channelSecret(), l.liffIds(),
                     Identities.jwks(tokens.assertionKeys(l.channelId()))));
         }
-        new Identities(tokens.jwsKey(), channels, logins, tokens.validTokens(clock.instant())).save(stateDir);
+        List<Identities.LoginIdentity> modules = new ArrayList<>();
+        for (Modules.Module m : moduleChannels) {
+            modules.add(new Identities.LoginIdentity(m.channelId(), m.secret().reveal(), List.of(),
+                    Identities.jwks(tokens.assertionKeys(m.channelId()))));
+        }
+        new Identities(tokens.jwsKey(), channels, logins, modules, tokens.validTokens(clock.instant())).save(stateDir);
     }
 
     private void saveIdentitiesQuietly() {
@@ -275,6 +284,36 @@ public final class Emulator implements AutoCloseable {
             state.addChannel(ch);
             String token = tokens.issueLongLived(ch, cc.longLivedToken != null ? cc.longLivedToken : saved.longLivedToken(id));
             infos.put(id, new ChannelInfo(id, secret, bot, token));
+        }
+    }
+
+    /**
+     * Module channels from the config (none by default). {@code --state} keeps the ids and secrets the
+     * config does not give (matched by position, or by id), not the attachments.
+     */
+    private void createModuleChannels() {
+        for (int position = 0; position < config.moduleChannels.size(); position++) {
+            EmulatorConfig.ModuleChannelConfig mc = config.moduleChannels.get(position);
+            Identities.LoginIdentity prev = saved.moduleChannel(position, mc.channelId);
+            String id = mc.channelId != null ? mc.channelId : prev != null ? prev.channelId() : Ids.channelId();
+            if (!id.matches("\\d{1,20}")) {
+                throw new IllegalArgumentException("Module channel id must be digits: " + id);
+            }
+            if (state.channel(id) != null || login.channel(id) != null || platform.modules().module(id) != null) {
+                throw new IllegalArgumentException("channel id " + id + " is already in use");
+            }
+            if (mc.webhookUrl != null && !ChannelSettings.validWebhookUrl(mc.webhookUrl, config.allowPlainHttpWebhooks)) {
+                throw new IllegalArgumentException("Module channel " + id + ": invalid webhookUrl " + mc.webhookUrl);
+            }
+            Secret secret = Secret.of(mc.channelSecret != null ? mc.channelSecret
+                    : prev != null && prev.channelSecret() != null ? prev.channelSecret() : Ids.hex32(true), "module channel secret");
+            Modules.Module m = new Modules.Module(id, secret, mc.webhookUrl);
+            platform.modules().add(m);
+            moduleChannels.add(m);
+            tokens.registerModuleClient(id, secret);
+            if (prev != null) {
+                Identities.keys(prev.assertionKeys()).forEach((kid, key) -> tokens.registerAssertionKey(id, kid, key));
+            }
         }
     }
 
@@ -405,6 +444,11 @@ public final class Emulator implements AutoCloseable {
     /** Every LINE Login channel, the default first. */
     public List<LoginChannelInfo> loginChannels() {
         return List.copyOf(loginInfos.values());
+    }
+
+    /** The module channels of the configuration ({@code moduleChannels}), in its order; none by default. */
+    public List<ModuleChannelInfo> moduleChannels() {
+        return moduleChannels.stream().map(m -> new ModuleChannelInfo(m.channelId(), m.secret().reveal())).toList();
     }
 
     /**

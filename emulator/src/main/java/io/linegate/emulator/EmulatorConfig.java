@@ -32,6 +32,8 @@ import java.util.Map;
  *     callbackUrls: [ http://127.0.0.1:8081/callback ]
  *     linkedBotChannelId: "1234567890"
  *     liffApps: [ { liffId: 2000000001-AbcdEfgh, endpointUrl: http://127.0.0.1:8081/liff } ]
+ * moduleChannels:
+ *   - { channelId: "3000000001", channelSecret: 0123456789abcdef0123456789abcdef, webhookUrl: http://127.0.0.1:8082/module }
  * </pre>
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -90,6 +92,11 @@ public final class EmulatorConfig {
      * provider, linked to the default Messaging API channel, with one LIFF app.
      */
     public List<LoginChannelConfig> loginChannels = new ArrayList<>();
+    /**
+     * Module channels (LINE Developers partner docs, "Module channel"): none by default. A LINE
+     * Official Account's admin attaches one to a bot through {@code /module/auth/v1/authorize}.
+     */
+    public List<ModuleChannelConfig> moduleChannels = new ArrayList<>();
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public static final class EndpointRateLimits {
@@ -175,6 +182,18 @@ public final class EmulatorConfig {
         /** Whether the email permission application is approved, so that the {@code email} scope is allowed. */
         public boolean emailPermission = true;
         public List<LiffAppConfig> liffApps = new ArrayList<>();
+    }
+
+    /**
+     * A module channel: its id and secret (random when absent) issue its channel access tokens
+     * (short-lived, v2.1, stateless; not long-lived, as on LINE), and {@code webhookUrl} receives the
+     * webhooks of the bots it is attached to.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public static final class ModuleChannelConfig {
+        public String channelId;
+        public String channelSecret;
+        public String webhookUrl;
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

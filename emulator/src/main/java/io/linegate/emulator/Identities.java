@@ -25,7 +25,7 @@ import java.util.Map;
 /**
  * What {@code --state DIR} keeps so that a restarted emulator is the same platform to the bots that
  * use it: each channel's id, secret, bot user id and basic id, the LINE Login channels' ids, secrets
- * and LIFF ids, registered assertion keys (public), the key that signs v2.1 and stateless tokens, and
+ * and LIFF ids, the module channels' ids and secrets, registered assertion keys (public), the key that signs v2.1 and stateless tokens, and
  * every channel access token still valid. These are the emulator's own local credentials; the file
  * ({@value #FILE}) is readable by its owner only. Values the configuration or the command line give
  * win over the saved ones.
@@ -48,17 +48,21 @@ final class Identities {
         }
     }
 
-    static final Identities NONE = new Identities(null, List.of(), List.of(), List.of());
+    static final Identities NONE = new Identities(null, List.of(), List.of(), List.of(), List.of());
 
     final byte[] jwsKey; // null: none saved
     final List<ChannelIdentity> channels;
     final List<LoginIdentity> loginChannels;
+    /** Module channels: id, secret and assertion keys (no LIFF apps). */
+    final List<LoginIdentity> moduleChannels;
     final List<SavedToken> tokens;
 
-    Identities(byte[] jwsKey, List<ChannelIdentity> channels, List<LoginIdentity> loginChannels, List<SavedToken> tokens) {
+    Identities(byte[] jwsKey, List<ChannelIdentity> channels, List<LoginIdentity> loginChannels,
+            List<LoginIdentity> moduleChannels, List<SavedToken> tokens) {
         this.jwsKey = jwsKey;
         this.channels = channels;
         this.loginChannels = loginChannels;
+        this.moduleChannels = moduleChannels;
         this.tokens = tokens;
     }
 
@@ -78,6 +82,13 @@ final class Identities {
             return loginChannels.stream().filter(c -> configuredId.equals(c.channelId())).findFirst().orElse(null);
         }
         return position < loginChannels.size() ? loginChannels.get(position) : null;
+    }
+
+    LoginIdentity moduleChannel(int position, String configuredId) {
+        if (configuredId != null) {
+            return moduleChannels.stream().filter(c -> configuredId.equals(c.channelId())).findFirst().orElse(null);
+        }
+        return position < moduleChannels.size() ? moduleChannels.get(position) : null;
     }
 
     /** The saved long-lived token of a channel, or null. */
@@ -130,6 +141,11 @@ final class Identities {
             logins.add(new LoginIdentity(c.path("channelId").asText(), c.path("channelSecret").asText(null), liffIds,
                     strings(c.path("assertionKeys"))));
         }
+        List<LoginIdentity> modules = new ArrayList<>();
+        for (JsonNode c : root.path("moduleChannels")) {
+            modules.add(new LoginIdentity(c.path("channelId").asText(), c.path("channelSecret").asText(null), List.of(),
+                    strings(c.path("assertionKeys"))));
+        }
         List<SavedToken> tokens = new ArrayList<>();
         for (JsonNode t : root.path("tokens")) {
             TokenService.Type type;
@@ -142,7 +158,7 @@ final class Identities {
                     t.hasNonNull("expiresAt") ? Instant.ofEpochMilli(t.get("expiresAt").asLong()) : null,
                     t.path("keyId").asText(null)));
         }
-        return new Identities(key, channels, logins, tokens);
+        return new Identities(key, channels, logins, modules, tokens);
     }
 
     private static Map<String, String> strings(JsonNode o) {
@@ -172,6 +188,14 @@ final class Identities {
             o.put("channelId", c.channelId());
             o.put("channelSecret", c.channelSecret());
             c.liffIds().forEach(o.putArray("liffIds")::add);
+            ObjectNode keys = o.putObject("assertionKeys");
+            c.assertionKeys().forEach(keys::put);
+        }
+        ArrayNode ms = root.putArray("moduleChannels");
+        for (LoginIdentity c : moduleChannels) {
+            ObjectNode o = ms.addObject();
+            o.put("channelId", c.channelId());
+            o.put("channelSecret", c.channelSecret());
             ObjectNode keys = o.putObject("assertionKeys");
             c.assertionKeys().forEach(keys::put);
         }
@@ -205,6 +229,7 @@ final class Identities {
     @Override
     public String toString() {
         return "Identities[" + channels.size() + " channels, " + loginChannels.size() + " Login channels, "
+                + moduleChannels.size() + " module channels, "
                 + tokens.size() + " tokens]";
     }
 }

@@ -84,6 +84,21 @@ final class Specs {
         return v;
     }
 
+    private static volatile SpecValidator module;
+
+    static SpecValidator module() {
+        SpecValidator v = module;
+        if (v == null) {
+            synchronized (Specs.class) {
+                if (module == null) {
+                    module = SpecValidator.module();
+                }
+                v = module;
+            }
+        }
+        return v;
+    }
+
     static SpecValidator messagingApi() {
         SpecValidator v = messaging;
         if (v == null) {

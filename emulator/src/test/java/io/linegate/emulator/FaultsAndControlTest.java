@@ -114,6 +114,21 @@ class FaultsAndControlTest extends ReceiverFixture {
     }
 
     @Test
+    void aGroupMembersProfileHasThePictureUrlTheUserHas() throws Exception {
+        String withPicture = control.post("/control/v1/users", "{\"displayName\":\"P\",\"pictureUrl\":\"https://example.com/p.png\"}")
+                .json().path("userId").asText();
+        String without = control.post("/control/v1/users", "{\"displayName\":\"N\"}").json().path("userId").asText();
+        String groupId = control.post("/control/v1/groups", "{\"name\":\"Pics\",\"members\":[\"" + withPicture + "\",\"" + without + "\"]}")
+                .json().path("groupId").asText();
+        receiver.take(); // join
+        JsonNode member = http.get("/v2/bot/group/" + groupId + "/member/" + withPicture).json();
+        assertThat(member.path("displayName").asText()).isEqualTo("P");
+        assertThat(member.path("pictureUrl").asText()).isEqualTo("https://example.com/p.png");
+        // As on LINE, a user without a profile picture has no pictureUrl (omitted, never null).
+        assertThat(http.get("/v2/bot/group/" + groupId + "/member/" + without).json().has("pictureUrl")).isFalse();
+    }
+
+    @Test
     void resetForgetsUsersButKeepsTheChannel() throws Exception {
         String u = friend("Zed");
         JsonNode users = control.get("/control/v1/users").json().path("users");

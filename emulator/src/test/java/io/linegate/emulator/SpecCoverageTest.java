@@ -92,22 +92,40 @@ class SpecCoverageTest {
     }
 
     @Test
-    void theEmulatedInsightAndLiffOperationsAreServedAndAuthenticated() throws Exception {
+    void everyInsightAndLiffOperationIsServedAndAuthenticated() throws Exception {
         List<Op> ops = new ArrayList<>(operations("liff.yml"));
         assertThat(ops).hasSize(4);
-        for (Op op : operations("insight.yml")) {
-            // Statistics per aggregation unit and rich menu insight are not emulated (README).
-            if (!op.path().contains("/aggregation") && !op.path().contains("/richmenu/")) {
-                ops.add(op);
-            }
-        }
-        assertThat(ops).hasSize(8);
+        ops.addAll(operations("insight.yml"));
+        assertThat(ops).hasSize(11);
         for (Op op : ops) {
             Http.Res r = send(anon, op);
             assertThat(r.status()).as(op + " " + r.body()).isEqualTo(401);
             Http.Res authed = send(http, op);
-            assertThat(authed.status()).as(op + " " + authed.body()).isNotIn(404, 405, 500);
+            assertThat(authed.status()).as(op + " " + authed.body()).isNotIn(405, 500);
+            if (op.path().contains("/richmenu/")) {
+                // Served: an unknown rich menu is the documented 404, in LINE's shape.
+                assertThat(authed.json().path("message").isTextual()).as(op + " " + authed.body()).isTrue();
+            } else {
+                assertThat(authed.status()).as(op + " " + authed.body()).isNotEqualTo(404);
+            }
         }
+    }
+
+    @Test
+    void everyModuleAndModuleAttachOperationIsServedAndAuthenticated() throws Exception {
+        List<Op> ops = operations("module.yml");
+        assertThat(ops).hasSize(4);
+        for (Op op : ops) {
+            Http.Res r = send(anon, op);
+            assertThat(r.status()).as(op + " " + r.body()).isEqualTo(401);
+            // A bot's own token is not a module channel's.
+            assertThat(send(http, op).status()).as(op.toString()).isEqualTo(401);
+        }
+        List<Op> attach = operations("module-attach.yml");
+        assertThat(attach).hasSize(1);
+        Http.Res r = send(anon, attach.get(0));
+        assertThat(r.status()).as(r.body()).isBetween(400, 401);
+        assertThat(r.json().path("error").isTextual()).isTrue();
     }
 
     @Test

@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * Linking at LINE Login: the member posts {@link LineLogin#beginLink}; after the callback,
  * {@link #propose} describes the link for the member to confirm, and {@link #confirm} (a POST with
- * the CSRF token) makes it.
+ * {@link #confirmationToken}, the CSRF token of the session that was shown the confirmation, for that
+ * ticket only) makes it. A ticket is confirmed once at most: its nonce is stored as a digest (single
+ * use, 10 minutes, like the account-link flow's) and used up by the first confirmation.
  *
  * <p>In both flows the link goes to the member who started it in their own session, never to one
  * named by a request, and a link never silently replaces another: if the member or the LINE user
@@ -48,6 +50,11 @@ public final class AccountLinks {
     private static final Logger log = LoggerFactory.getLogger(AccountLinks.class);
     static final Duration NONCE_VALIDITY = Duration.ofMinutes(10); // as long as the link token lives
     static final Duration PROPOSAL_VALIDITY = Duration.ofMinutes(10);
+    /**
+     * The link token digest of a link nonce that a confirmation at LINE Login uses up: it had no link
+     * token. Never a SHA-256 hex digest, so that no accountLink event can use such a nonce.
+     */
+    static final String AT_LOGIN = "line-login";
 
     /** What an accountLink event did. */
     public enum Outcome { LINKED, FAILED_AT_LINE, REFUSED, WOULD_REPLACE }
@@ -150,6 +157,12 @@ public final class AccountLinks {
             return Outcome.REFUSED;
         }
         LinkNonce n = issued.get();
+        if (AT_LOGIN.equals(n.linkTokenHash())) {
+            store.audit("refused", lineUserId, n.memberId(), "an accountLink event carried the nonce of a confirmation at"
+                    + " LINE Login", now);
+            log.warn("an accountLink event carried the nonce of a link confirmation at LINE Login; nothing linked");
+            return Outcome.REFUSED;
+        }
         if (!n.lineUserId().equals(lineUserId)) {
             store.audit("refused", lineUserId, n.memberId(), "the nonce was issued with the link token of another LINE user ("
                     + n.lineUserId() + ")", now);
@@ -175,11 +188,20 @@ public final class AccountLinks {
         if (login.linkMemberId() == null) {
             throw new IllegalArgumentException("this login was a sign-in, not started to link a member (use beginLink)");
         }
-        return proposal(login.linkMemberId(), login.lineUserId(), clock.instant().plus(PROPOSAL_VALIDITY).getEpochSecond());
+        Instant now = clock.instant();
+        Instant expires = Instant.ofEpochSecond(now.plus(PROPOSAL_VALIDITY).getEpochSecond());
+        String nonce = Pkce.randomToken(32);
+        store.saveLinkNonce(new LinkNonce(confirmationDigest(nonce), login.linkMemberId(), AT_LOGIN, login.lineUserId(), false,
+                now, expires));
+        return proposal(login.linkMemberId(), login.lineUserId(), expires.getEpochSecond(), nonce);
     }
 
-    private LinkProposal proposal(String memberId, String lineUserId, long expires) {
-        String body = b64(memberId) + "." + b64(lineUserId) + "." + expires;
+    private static String confirmationDigest(String nonce) {
+        return Digests.sha256("link-confirmation:" + nonce);
+    }
+
+    private LinkProposal proposal(String memberId, String lineUserId, long expires, String nonce) {
+        String body = b64(memberId) + "." + b64(lineUserId) + "." + expires + "." + nonce;
         return new LinkProposal(memberId, lineUserId, store.linkOfMember(memberId), store.linkOfUser(lineUserId),
                 body + "." + csrf.seal("link-proposal", body));
     }
@@ -189,6 +211,12 @@ public final class AccountLinks {
      * unexpired and is for {@code memberId}.
      */
     public Optional<LinkProposal> proposal(String memberId, String ticket) {
+        return sealed(memberId, ticket).map(t -> proposal(t.memberId(), t.lineUserId(), t.expires(), t.nonce()));
+    }
+
+    private record Ticket(String memberId, String lineUserId, long expires, String nonce) {}
+
+    private Optional<Ticket> sealed(String memberId, String ticket) {
         if (ticket == null || memberId == null) {
             return Optional.empty();
         }
@@ -197,7 +225,7 @@ public final class AccountLinks {
             return Optional.empty();
         }
         String[] parts = ticket.substring(0, mac).split("\\.");
-        if (parts.length != 3) {
+        if (parts.length != 4) {
             return Optional.empty();
         }
         try {
@@ -206,24 +234,52 @@ public final class AccountLinks {
             if (!member.equals(memberId) || clock.instant().getEpochSecond() >= expires) {
                 return Optional.empty();
             }
-            return Optional.of(proposal(member, unb64(parts[1]), expires));
+            return Optional.of(new Ticket(member, unb64(parts[1]), expires, parts[3]));
         } catch (RuntimeException e) {
             return Optional.empty();
         }
     }
 
     /**
-     * The member confirmed the link of {@code ticket} ({@link #propose}) in a POST with their CSRF token.
+     * The CSRF token of the form that confirms {@code ticket}, for the session {@code siteSessionId} that
+     * is shown it: valid for that session and that ticket only (a token of the member's other session, or
+     * of another ticket, is refused by {@link #confirm}).
+     */
+    public String confirmationToken(String siteSessionId, String ticket) {
+        if (siteSessionId == null || siteSessionId.isEmpty()) {
+            throw new IllegalArgumentException("a confirmation is bound to a session: the session id is required");
+        }
+        return csrf.seal("link-confirmation", siteSessionId, ticket == null ? "" : ticket);
+    }
+
+    /**
+     * The member confirmed the link of {@code ticket} ({@link #propose}) in a POST whose CSRF token is
+     * {@link #confirmationToken} of their session and this ticket. The ticket is used up by this call,
+     * whatever its outcome (a refused replacement included: the member starts again).
      *
      * @param replaceConfirmed the member confirmed replacing their current link, or the LINE user's
-     * @throws RequestRefusedException 403 without a matching CSRF token, or for a ticket that is not
-     *                                 this member's or has expired
+     * @throws RequestRefusedException 403 without a matching token, or for a ticket that is not this
+     *                                 member's, has expired or was used
      */
     public LinkResult confirm(LinkRequest request, String ticket, boolean replaceConfirmed) {
-        LineLogin.checkMember(csrf, request);
-        LinkProposal p = proposal(request.memberId(), ticket).orElseThrow(() -> RequestRefusedException.forbidden(
+        if (request == null || request.memberId() == null || request.memberId().isBlank()) {
+            throw RequestRefusedException.forbidden("Sign in first, then link your LINE account from your page.");
+        }
+        if (request.siteSessionId() == null || request.siteSessionId().isEmpty()
+                || !CsrfTokens.equal(confirmationToken(request.siteSessionId(), ticket), request.csrfToken())) {
+            throw RequestRefusedException.forbidden("The form is stale or did not come from this site; reload the page.");
+        }
+        Ticket t = sealed(request.memberId(), ticket).orElseThrow(() -> RequestRefusedException.forbidden(
                 "This confirmation has expired or is not yours; link your LINE account again from your page."));
-        return store.link(p.lineUserId(), p.memberId(), "line-login", replaceConfirmed, clock.instant());
+        Instant now = clock.instant();
+        Optional<LinkNonce> used = store.useLinkNonce(confirmationDigest(t.nonce()), now);
+        if (used.isEmpty() || !AT_LOGIN.equals(used.get().linkTokenHash()) || !used.get().memberId().equals(t.memberId())
+                || !used.get().lineUserId().equals(t.lineUserId())) {
+            store.audit("refused", t.lineUserId(), t.memberId(), "a link confirmation at LINE Login was used again or expired", now);
+            throw RequestRefusedException.forbidden(
+                    "This confirmation was already used or has expired; link your LINE account again from your page.");
+        }
+        return store.link(t.lineUserId(), t.memberId(), "line-login", replaceConfirmed, now);
     }
 
     // ---- either side --------------------------------------------------------------------------------

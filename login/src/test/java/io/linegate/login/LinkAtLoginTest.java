@@ -58,6 +58,12 @@ class LinkAtLoginTest {
         return new LinkRequest(memberId, session, csrf.issue(session), CLIENT);
     }
 
+    /** Member {@code memberId}'s confirmation of {@code ticket} from their session, with the token its page carried. */
+    LinkRequest confirming(String memberId, String ticket) {
+        String session = "session-of-" + memberId;
+        return new LinkRequest(memberId, session, links.confirmationToken(session, ticket), CLIENT);
+    }
+
     /** Taro logs in to LINE at {@code begin}'s URL and allows; the site completes the callback. */
     LineLogin.LoggedIn logIn(LoginFlow.Begin begin) throws Exception {
         LineLogin.Result r = login.complete(LoginEmulator.cookie(begin), fixture.consent(begin, "allow").query());
@@ -105,13 +111,15 @@ class LinkAtLoginTest {
         assertThat(p.lineUserLink()).hasValueSatisfying(l -> assertThat(l.memberId()).isEqualTo("bob"));
 
         // The member did not confirm the replacement: nothing changes, and the refusal is audited.
-        assertThat(links.confirm(member("alice"), p.ticket(), false).outcome()).isEqualTo(Outcome.WOULD_REPLACE);
+        assertThat(links.confirm(confirming("alice", p.ticket()), p.ticket(), false).outcome()).isEqualTo(Outcome.WOULD_REPLACE);
         assertThat(links.linkOfMember("alice")).hasValueSatisfying(l -> assertThat(l.lineUserId()).isEqualTo("U-old"));
         assertThat(links.linkOfMember("bob")).hasValueSatisfying(l -> assertThat(l.lineUserId()).isEqualTo(taro));
         assertThat(store.links().auditTrail(1)).extracting(AuditEntry::action).containsExactly("refused");
 
-        // Confirmed: both old links are replaced, and the audit trail has them and the new one.
-        assertThat(links.confirm(member("alice"), p.ticket(), true).outcome()).isEqualTo(Outcome.REPLACED);
+        // Confirmed (after starting again: a ticket is confirmed once): both old links are replaced, and the
+        // audit trail has them and the new one.
+        AccountLinks.LinkProposal again = links.propose(linkLogin("alice"));
+        assertThat(links.confirm(confirming("alice", again.ticket()), again.ticket(), true).outcome()).isEqualTo(Outcome.REPLACED);
         assertThat(links.linkOfMember("alice")).hasValueSatisfying(l -> assertThat(l.lineUserId()).isEqualTo(taro));
         assertThat(links.linkOfMember("bob")).isEmpty();
         assertThat(store.links().auditTrail(3)).extracting(AuditEntry::action, AuditEntry::lineUserId, AuditEntry::memberId)
@@ -125,12 +133,13 @@ class LinkAtLoginTest {
         String ticket = p.ticket();
         String[] parts = ticket.split("\\.");
         String otherUser = Base64.getUrlEncoder().withoutPadding().encodeToString("U-attacker".getBytes());
-        String tampered = parts[0] + "." + otherUser + "." + parts[2] + "." + parts[3];
+        String tampered = parts[0] + "." + otherUser + "." + parts[2] + "." + parts[3] + "." + parts[4];
         // Another member, a forged session token, a tampered ticket: refused.
-        for (Runnable attempt : List.<Runnable>of(() -> links.confirm(member("mallory"), ticket, false),
+        for (Runnable attempt : List.<Runnable>of(() -> links.confirm(confirming("mallory", ticket), ticket, false),
                 () -> links.confirm(new LinkRequest("alice", "session-of-alice", "forged", CLIENT), ticket, false),
-                () -> links.confirm(member("alice"), tampered, false),
-                () -> links.confirm(member("alice"), ticket.substring(0, ticket.length() - 2), false))) {
+                () -> links.confirm(confirming("alice", tampered), tampered, false),
+                () -> links.confirm(confirming("alice", ticket.substring(0, ticket.length() - 2)), ticket.substring(0, ticket.length() - 2),
+                        false))) {
             assertThatThrownBy(attempt::run).isInstanceOfSatisfying(RequestRefusedException.class,
                     e -> assertThat(e.status()).isEqualTo(403));
         }
@@ -138,7 +147,37 @@ class LinkAtLoginTest {
         assertThat(links.proposal("alice", ticket)).hasValueSatisfying(back -> assertThat(back.lineUserId()).isEqualTo(taro));
         clock.advance(Duration.ofMinutes(10));
         assertThat(links.proposal("alice", ticket)).as("expired").isEmpty();
-        assertThatThrownBy(() -> links.confirm(member("alice"), ticket, false)).isInstanceOf(RequestRefusedException.class);
+        assertThatThrownBy(() -> links.confirm(confirming("alice", ticket), ticket, false)).isInstanceOf(RequestRefusedException.class);
+        assertThat(store.links().links()).isEmpty();
+    }
+
+    @Test
+    void aConfirmationTicketIsUsedOnceAndOnlyByTheSessionThatWasShownIt() throws Exception {
+        AccountLinks.LinkProposal p = links.propose(linkLogin("alice"));
+        String ticket = p.ticket();
+        // Alice's other session (another device, or whoever holds it) with its own valid CSRF token, or with
+        // the confirmation token of another ticket: refused, and the ticket is still there for the session shown it.
+        String other = "another-session-of-alice";
+        AccountLinks.LinkProposal second = links.propose(linkLogin("alice"));
+        for (LinkRequest elsewhere : List.of(new LinkRequest("alice", other, csrf.issue(other), CLIENT),
+                new LinkRequest("alice", "session-of-alice", csrf.issue("session-of-alice"), CLIENT),
+                new LinkRequest("alice", other, links.confirmationToken("session-of-alice", ticket), CLIENT),
+                confirming("alice", second.ticket()))) {
+            assertThatThrownBy(() -> links.confirm(elsewhere, ticket, false))
+                    .isInstanceOfSatisfying(RequestRefusedException.class, e -> assertThat(e.status()).isEqualTo(403));
+        }
+        assertThat(store.links().links()).isEmpty();
+
+        assertThat(links.confirm(confirming("alice", ticket), ticket, false).outcome()).isEqualTo(Outcome.LINKED);
+        links.unlinkMember("alice");
+        // Used: the same post again (replayed within its 10 minutes) links nothing.
+        assertThatThrownBy(() -> links.confirm(confirming("alice", ticket), ticket, false))
+                .isInstanceOfSatisfying(RequestRefusedException.class, e -> assertThat(e.getMessage()).contains("already used"));
+        assertThat(store.links().links()).isEmpty();
+
+        // Its nonce is no account-link nonce either: an accountLink event carrying it links nothing.
+        String nonce = second.ticket().split("\\.")[3];
+        assertThat(links.onAccountLinkEvent("ok", "link-confirmation:" + nonce, taro)).isEqualTo(AccountLinks.Outcome.REFUSED);
         assertThat(store.links().links()).isEmpty();
     }
 }

@@ -38,10 +38,10 @@ final class ApiRequestLogger implements HttpInterceptor {
     private final ApiRequestLog sink;
     private final Bodies bodies;
     private final Clock clock;
-    /** The attempt number of the send in flight with a retry key, as the sending pipeline numbered it. */
-    private final ToIntFunction<String> attemptOf;
+    /** The attempt number of the send a request belongs to, as the sending pipeline numbered it (1 for no send). */
+    private final ToIntFunction<HttpRequest> attemptOf;
 
-    ApiRequestLogger(ApiRequestLog sink, Bodies bodies, Clock clock, ToIntFunction<String> attemptOf) {
+    ApiRequestLogger(ApiRequestLog sink, Bodies bodies, Clock clock, ToIntFunction<HttpRequest> attemptOf) {
         this.sink = sink;
         this.bodies = bodies;
         this.clock = clock;
@@ -52,7 +52,7 @@ final class ApiRequestLogger implements HttpInterceptor {
     public HttpResponse intercept(HttpChain chain) throws IOException {
         HttpRequest request = chain.request();
         String retryKey = header(request.headers(), "x-line-retry-key");
-        int attempt = attemptOf.applyAsInt(retryKey);
+        int attempt = attemptOf.applyAsInt(request);
         String body = bodies == Bodies.OFF || request.body() == null || request.body().isOneShot()
                 ? null : redact(new String(request.body().readByteArray(), StandardCharsets.UTF_8));
         Instant at = clock.instant();

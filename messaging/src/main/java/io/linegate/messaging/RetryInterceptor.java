@@ -67,7 +67,7 @@ final class RetryInterceptor implements SendInterceptor {
                     throw e;
                 }
                 reauthenticated = true;
-                log.warn("{} {}: the channel access token was refused (401); trying again with a fresh one",
+                log.warn("{} attempt {}: the channel access token was refused (401); trying again with a fresh one",
                         send.endpoint(), attempt);
                 continue;
             } catch (LineApiException e) {

@@ -21,7 +21,7 @@ import java.util.concurrent.ExecutionException;
 /**
  * The end of the {@link SendPipeline}: one attempt as one call of the official SDK client, whose
  * HTTP interceptors wait for the rate limit and write the API request log. The attempt number of a
- * keyed send is handed to the log through {@link AttemptsInFlight} while its request is in flight.
+ * send is handed to the log through {@link AttemptsInFlight} while its request is in flight.
  * Error responses become {@link LineApiException}s by status.
  */
 final class SdkTransport implements SendPipeline.Transport {

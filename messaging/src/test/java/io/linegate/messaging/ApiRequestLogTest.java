@@ -1,6 +1,7 @@
 package io.linegate.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import com.linecorp.bot.messaging.model.TextMessage;
@@ -9,6 +10,8 @@ import io.linegate.core.Secret;
 import io.linegate.emulator.Emulator;
 import io.linegate.store.ApiRequestLog.ApiCall;
 import io.linegate.store.Store;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -74,6 +77,27 @@ class ApiRequestLogTest {
                 assertThat(c.toString()).doesNotContain(token).doesNotContain(user).doesNotContain("a private message");
             }
             assertThat(retried.requestBody()).contains("[redacted]").contains("\"type\":\"text\"");
+        }
+    }
+
+    @Test
+    void aReplyRetriedAfterARefusedConnectionIsLoggedWithEachAttemptsNumber() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort(); // nothing listens there once closed: every connection is refused
+        }
+        try (Store store = Store.sqlite(dir)) {
+            MessageSender sender = MessageSender.builder(URI.create("http://127.0.0.1:" + closed), Secret.of("token", "token"))
+                    .retries(3, Duration.ofMillis(10), Duration.ofMillis(50))
+                    .requestLog(store.apiRequests(), "off")
+                    .build();
+            Throwable refused = catchThrowable(() -> sender.reply("reply-token-0001", List.of(new TextMessage("hello"))));
+            assertThat(refused).isInstanceOf(IOException.class);
+            await().atMost(Duration.ofSeconds(5)).until(() -> store.apiRequests().query(Instant.EPOCH, 0, 999, null, 10).size() == 3);
+            List<ApiCall> calls = store.apiRequests().query(Instant.EPOCH, 0, 999, null, 10);
+            assertThat(calls).extracting(ApiCall::endpoint).containsOnly("/v2/bot/message/reply");
+            assertThat(calls).extracting(ApiCall::status).containsOnly(0);
+            assertThat(calls).extracting(ApiCall::attempt).containsExactlyInAnyOrder(1, 2, 3);
         }
     }
 }

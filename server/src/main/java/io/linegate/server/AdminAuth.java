@@ -114,7 +114,7 @@ final class AdminAuth implements DecoratingHttpServiceFunction {
         allowance.fail(now);
         clientErrors.info("{} {} {} from {}: wrong admin token; answered 401", ctx.id().text(),
                 ctx.method(), ctx.path(), client.getHostAddress());
-        return JsonErrors.response(HttpStatus.UNAUTHORIZED, "Admin token required");
+        return JsonErrors.response(HttpStatus.UNAUTHORIZED, "The admin token does not match");
     }
 
     private void forgetWhole(long now) {

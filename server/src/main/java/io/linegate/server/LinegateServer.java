@@ -43,6 +43,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -200,13 +201,12 @@ public final class LinegateServer implements AutoCloseable {
      * acknowledgement path is warm; this method returns when the server is ready.
      */
     public LinegateServer start() {
+        listen();
         if (warmUp.off()) {
             dispatcher.start();
-            server.start().join();
             ready.setHealthy(true);
             return this;
         }
-        server.start().join();
         try {
             lastWarmUp = ArmeriaWarmUp.run(warmUp, baseUri(), webhookPath, (token, scratch) -> {
                 warmUpService = scratch == null ? null : new WebhookService(scratch, webhookErrors);
@@ -218,6 +218,24 @@ public final class LinegateServer implements AutoCloseable {
         dispatcher.start();
         ready.setHealthy(true);
         return this;
+    }
+
+    /**
+     * Opens the listeners before the dispatcher starts. If one cannot (a port in use, an address this
+     * machine does not have), everything this server holds is closed, the bot and an owned runtime
+     * included, so that a failed start leaves no handler running on a store about to be closed, and the
+     * failure names the listeners; the cause is the socket's.
+     */
+    private void listen() {
+        try {
+            server.start().join();
+        } catch (RuntimeException e) {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            close();
+            throw new IllegalStateException("cannot listen on " + publicListener.localAddress() + " (webhook)"
+                    + (adminListener == null ? "" : " and " + adminListener.localAddress() + " (admin)") + ": "
+                    + cause.getMessage(), cause);
+        }
     }
 
     /** What the warm-up did when this server started; null without one. */

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
@@ -72,6 +73,49 @@ public abstract class ServerTls {
                     c.delete(); // the key and certificate are in memory now; no files stay behind
                 } catch (CertificateException e) {
                     throw new IllegalStateException("cannot make a self-signed certificate: " + e.getMessage(), e);
+                }
+            }
+        };
+    }
+
+    /** The file {@link #selfSignedIn} keeps its certificate in: what a client on this machine is told to trust. */
+    public static final String DEV_TLS_CERTIFICATE = "dev-tls-certificate.pem";
+
+    /** The file {@link #selfSignedIn} keeps the certificate's private key in (PKCS#8), readable by its owner only. */
+    public static final String DEV_TLS_KEY = "dev-tls-key.pem";
+
+    /**
+     * As {@link #selfSigned()}, but kept in {@code dir} ({@value #DEV_TLS_CERTIFICATE} and
+     * {@value #DEV_TLS_KEY}): made on the first start, reused by the next ones, so that a client told to
+     * trust the certificate file ({@code linegate preflight --trust}, {@code curl --cacert}, the
+     * emulator's trust file) goes on trusting the server after a restart. Development only.
+     */
+    public static ServerTls selfSignedIn(Path dir) {
+        Path certificate = dir.resolve(DEV_TLS_CERTIFICATE);
+        Path key = dir.resolve(DEV_TLS_KEY);
+        return new Tls("self-signed for localhost, its certificate in " + certificate + " (development only)") {
+            @Override
+            void configure(ServerBuilder sb) {
+                try {
+                    if (!Files.isRegularFile(certificate) || !Files.isRegularFile(key)) {
+                        Files.createDirectories(dir);
+                        SelfSignedCertificate c = new SelfSignedCertificate("localhost");
+                        try {
+                            byte[] pem = Files.readAllBytes(c.privateKey().toPath());
+                            Files.deleteIfExists(key);
+                            if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
+                                Files.createFile(key, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                            }
+                            Files.write(key, pem);
+                            Files.write(certificate, Files.readAllBytes(c.certificate().toPath())); // last: both exist once it does
+                        } finally {
+                            c.delete();
+                        }
+                    }
+                    sb.tls(certificate.toFile(), key.toFile());
+                } catch (IOException | CertificateException e) {
+                    throw new IllegalStateException("cannot make or read the --dev-tls certificate in " + dir + ": "
+                            + e.getMessage(), e);
                 }
             }
         };

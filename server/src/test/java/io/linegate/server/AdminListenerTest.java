@@ -206,6 +206,18 @@ class AdminListenerTest {
     }
 
     @Test
+    void aWrongTokenIsToldItDoesNotMatchAndNoTokenThatOneIsRequired() throws Exception {
+        start("127.0.0.1", "127.0.0.1");
+        String controls = "http://127.0.0.1:" + server.adminPort() + "/admin/controls";
+        HttpResponse<String> wrong = call("GET", controls, "wrong-token-0123456789abcdef0123456789");
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(wrong.body()).contains("\"message\":\"The admin token does not match\"");
+        HttpResponse<String> none = call("GET", controls, null);
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.body()).contains("\"message\":\"Admin token required\"");
+    }
+
+    @Test
     void aShortAdminTokenIsRefusedAtStartUpWithAClearMessage() {
         assertThatThrownBy(() -> LinegateServer.builder(new RecordingBot(), SECRET)
                 .adminToken(Secret.of("admin-token-too-short", "LINEGATE_ADMIN_TOKEN")))

@@ -9,11 +9,12 @@ import io.linegate.runtime.WebhookFront;
 import io.linegate.webhook.WebhookReceiver;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import io.linegate.runtime.WebhookMeters;
 import org.slf4j.Logger;
@@ -27,10 +28,15 @@ import org.springframework.web.HttpRequestHandler;
  * {@link WebhookAnswer}), as {@code linegate serve} gives it: 401 for a bad or missing signature, 413
  * for a body over the limit, 400 for one that could not be read, 503 when the runtime's
  * {@link BodyBudget} of bodies in memory is spent or the store could not take the body in time (LINE
- * redelivers where redelivery is on).
+ * redelivers where redelivery is on). A client that goes away before its answer (its connection
+ * closed or reset mid-body, or before the answer could be written) is a client abort: recorded as
+ * {@link #CLIENT_GONE} (nginx's "client closed request") in the access log and the meters, one
+ * rate-limited line, never a stack trace, and nothing written to a connection that is gone.
  */
 final class WebhookEndpoint implements HttpRequestHandler {
     private static final Logger access = LoggerFactory.getLogger("linegate.access");
+    /** What the access log and the meters record for a request whose client went away. */
+    static final int CLIENT_GONE = 499;
 
     private final LinegateChannel channel;
     private final long maxBodySize;
@@ -55,12 +61,21 @@ final class WebhookEndpoint implements HttpRequestHandler {
     public void handleRequest(HttpServletRequest req, HttpServletResponse res) throws IOException {
         long start = System.nanoTime();
         boolean[] warmUp = new boolean[1];
+        boolean gone = false;
         try {
             handle(req, res, warmUp);
+        } catch (IOException e) {
+            if (!clientWentAway(e)) {
+                throw e;
+            }
+            // Mid-body, or under the answer's write (what was stored stays stored): nothing more is written, and
+            // the container's own status for it (Tomcat sets 400) is not what happened.
+            gone = true;
+            clientErrors.warn("webhook on {}: the client went away before its answer ({})", channel.path(), e.getClass().getSimpleName());
         } finally {
             if (!warmUp[0]) {
                 long nanos = System.nanoTime() - start;
-                int status = res.getStatus();
+                int status = gone ? CLIENT_GONE : res.getStatus();
                 meters.record(status, nanos);
                 if (access.isInfoEnabled()) {
                     access.info("{} {} {} {} {}ms", req.getRemoteAddr(), req.getMethod(), channel.path(), status,
@@ -107,6 +122,9 @@ final class WebhookEndpoint implements HttpRequestHandler {
                 answer(res, WebhookAnswer.TOO_SLOW);
                 return;
             } catch (IOException e) {
+                if (clientWentAway(e)) {
+                    throw e; // nobody is left to answer: counted and said once, below handleRequest
+                }
                 clientErrors.warn("webhook on {}: the body could not be read ({})", channel.path(), e.toString());
                 answer(res, WebhookAnswer.UNREADABLE);
                 return;
@@ -116,18 +134,31 @@ final class WebhookEndpoint implements HttpRequestHandler {
                 answer(res, WebhookAnswer.TOO_LARGE);
                 return;
             }
-            try {
-                answer = WebhookFront.receive(receiver, body, req.getHeader(WebhookSignature.HEADER)).get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                answer = WebhookAnswer.STOPPING;
-            } catch (ExecutionException e) {
-                answer = WebhookAnswer.NOT_STORED; // the front's future does not fail; defensive only
-            }
+            // The front's future never fails, and the store completes or fails every append, at close too.
+            answer = WebhookFront.receive(receiver, body, req.getHeader(WebhookSignature.HEADER)).join();
         } finally {
             reservation.close();
         }
         answer(res, answer);
+    }
+
+    /**
+     * Whether a read or write failed because the client went away: the connection closed before the
+     * declared body had arrived (Tomcat's ClientAbortException wraps an EOFException; Jetty's EofException
+     * is one), or it was reset or closed under a write. Container-neutral: by the JDK's types and the
+     * operating system's words.
+     */
+    static boolean clientWentAway(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof EOFException || t instanceof ClosedChannelException) {
+                return true;
+            }
+            String m = t.getMessage();
+            if (t instanceof IOException && m != null && (m.contains("Connection reset") || m.contains("Broken pipe"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The whole body, or null if it is longer than the limit (a chunked body declares no length). */

@@ -17,10 +17,13 @@ import io.linegate.webhook.EventContext;
 import io.linegate.webhook.Middleware;
 import io.linegate.webhook.Outcome;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -288,6 +291,37 @@ class StarterTest {
 
         assertThat(res.statusCode()).isEqualTo(413);
         assertThat(Webhooks.json(res.body()).path("message").asText()).isEqualTo(io.linegate.runtime.WebhookAnswer.TOO_LARGE.message());
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aClientThatGoesAwayMidBodyIsAClientAbortInOneLineWithoutAStackTrace(CapturedOutput output) throws Exception {
+        double abortsBefore = requests("499");
+        double errorsBefore = requests("500") + requests("400");
+        int before = output.length();
+        for (int i = 0; i < 5; i++) {
+            // Headers and part of the declared body, then the connection closes.
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /callback HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Type: application/json\r\n"
+                        + "x-line-signature: AAAA\r\nContent-Length: 1000\r\n\r\n{\"destination\":\"U0\",\"events\":[")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                Thread.sleep(100); // the request is being read when the client leaves
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> requests("499") == abortsBefore + 5);
+        assertThat(requests("500") + requests("400")).as("no 500 or 400 for them").isEqualTo(errorsBefore);
+        String logged = output.toString().substring(before);
+        assertThat(logged).contains("the client went away before its answer").doesNotContain("\tat ")
+                .doesNotContain("ERROR").doesNotContain("Exception:");
+    }
+
+    /** How many webhook requests the default channel answered (or recorded) with {@code status}. */
+    double requests(String status) {
+        JsonNode m = Webhooks.json(Webhooks.get(url("/actuator/metrics/linegate.webhook.requests?tag=status:" + status)
+                + "&tag=channel:default").body());
+        return m.path("measurements").path(0).path("value").asDouble(0);
     }
 
     @Test

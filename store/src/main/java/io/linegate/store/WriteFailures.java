@@ -1,6 +1,7 @@
 package io.linegate.store;
 
 import java.sql.SQLException;
+import org.postgresql.util.PSQLException;
 import org.sqlite.SQLiteException;
 
 /**
@@ -25,11 +26,26 @@ public final class WriteFailures {
             if (t instanceof SQLException sql) {
                 String reason = reason(sql);
                 if (reason != null) {
-                    return reason;
+                    return reason + serverMessage(t);
                 }
             }
         }
         return null;
+    }
+
+    /**
+     * PostgreSQL's own words, which name the file and the error ({@code could not extend file
+     * "pg_tblspc/...": No space left on device}): the primary message only, from the server's error, never
+     * the driver's message of a batch, which quotes the statement with its values (webhook bodies).
+     */
+    private static String serverMessage(Throwable from) {
+        for (Throwable t = from; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PSQLException p && p.getServerErrorMessage() != null
+                    && p.getServerErrorMessage().getMessage() != null) {
+                return ": " + p.getServerErrorMessage().getMessage();
+            }
+        }
+        return "";
     }
 
     private static String reason(SQLException e) {

@@ -2,7 +2,10 @@ package io.linegate.cli.preflight;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -32,6 +35,35 @@ class PreflightDecisionsTest {
         var bot = ResponseSettingsCheck.evaluate(new ResponseSettingsCheck.Settings(true, false, true, true));
         assertThat(bot.status()).isEqualTo(Status.PASS);
         assertThat(bot.reason()).contains("chat on");
+    }
+
+    @Test
+    void aLowDiskIsAWarningBeforeItIsAFailureAndAStoreThatCannotWriteFails() throws Exception {
+        long mib = 1024L * 1024;
+        try (Deployment d = new Deployment(new Deployment.Target(URI.create("https://bot.example.com/webhook"), null, null, null,
+                null, null, null, null, List.of(), 0, null, List.of(), null, Duration.ofSeconds(1)))) {
+            StoreCheck check = new StoreCheck();
+            d.adminStatus = store(true, 500 * 1024 * mib, 1000 * 1024 * mib);
+            assertThat(check.run(d).status()).isEqualTo(Status.PASS);
+            d.adminStatus = store(true, 900 * mib, 1000 * 1024 * mib);
+            assertThat(check.run(d).status()).as("under 1 GiB free").isEqualTo(Status.WARN);
+            assertThat(check.run(d).reason()).contains("900 MiB free").contains("little room left");
+            d.adminStatus = store(true, 40 * 1024 * mib, 1000 * 1024 * mib);
+            assertThat(check.run(d).status()).as("under 5 %% free").isEqualTo(Status.WARN);
+            d.adminStatus = store(true, 60 * mib, 1000 * 1024 * mib);
+            assertThat(check.run(d).status()).as("under 64 MiB free").isEqualTo(Status.FAIL);
+            d.adminStatus = store(false, 500 * 1024 * mib, 1000 * 1024 * mib);
+            ((ObjectNode) d.adminStatus.path("store")).put("writeProblem", "the disk is full (SQLITE_FULL)");
+            assertThat(check.run(d).status()).isEqualTo(Status.FAIL);
+            assertThat(check.run(d).reason()).contains("cannot write (the disk is full (SQLITE_FULL))");
+        }
+    }
+
+    private static ObjectNode store(boolean writable, long usable, long total) {
+        ObjectNode status = new ObjectMapper().createObjectNode();
+        status.putObject("store").put("location", "sqlite:/var/lib/linegate").put("reachable", true).put("writable", writable)
+                .put("usableBytes", usable).put("totalBytes", total).put("dataDir", "/var/lib/linegate");
+        return status;
     }
 
     @Test

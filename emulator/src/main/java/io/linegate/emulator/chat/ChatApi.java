@@ -132,7 +132,7 @@ final class ChatApi {
         return m;
     }
 
-    /** The chat's items after {@code after} (a sequence number), oldest first. */
+    /** The chat's items after {@code after} (a sequence number), oldest first, and how far the bot has read. */
     private Reply transcript(Call c) {
         Channel ch = channel(c);
         long after = 0;
@@ -144,7 +144,8 @@ final class ChatApi {
             }
         }
         Conversation chat = ch.conversationIfPresent(c.path("chatId"));
-        return Reply.bytes(HttpStatus.OK, MediaType.JSON_UTF_8, ChatJson.items(chat == null ? List.of() : chat.transcript(after)));
+        return Reply.bytes(HttpStatus.OK, MediaType.JSON_UTF_8, chat == null ? ChatJson.transcript(List.of(), 0)
+                : ChatJson.transcript(chat.transcript(after), chat.readUpTo()));
     }
 
     /**
@@ -207,6 +208,8 @@ final class ChatApi {
         o.put("basicId", ch.basicId());
         o.put("webhookUrl", ch.settings().webhookUrl());
         o.put("webhookActive", ch.settings().webhookActive());
+        // auto: users' messages show "Read" at once; manual: once the bot marks them (chat on).
+        o.put("markAsReadMode", ch.settings().markAsReadMode());
         return o;
     }
 

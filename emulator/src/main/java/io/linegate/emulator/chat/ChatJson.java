@@ -23,6 +23,19 @@ final class ChatJson {
 
     /** {@code {"items":[...]}}. */
     static byte[] items(Collection<? extends Conversation.Item> items) {
+        ByteArrayOutputStream out = itemList(items);
+        raw(out, "}");
+        return out.toByteArray();
+    }
+
+    /** {@code {"items":[...],"readUpTo":seq}}: a transcript, with the latest item the bot marked as read (0: none). */
+    static byte[] transcript(Collection<? extends Conversation.Item> items, long readUpTo) {
+        ByteArrayOutputStream out = itemList(items);
+        raw(out, ",\"readUpTo\":" + readUpTo + "}");
+        return out.toByteArray();
+    }
+
+    private static ByteArrayOutputStream itemList(Collection<? extends Conversation.Item> items) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256 + 512 * items.size());
         raw(out, "{\"items\":[");
         boolean first = true;
@@ -33,8 +46,8 @@ final class ChatJson {
             first = false;
             item(i, out);
         }
-        raw(out, "]}");
-        return out.toByteArray();
+        raw(out, "]");
+        return out;
     }
 
     /**

@@ -29,12 +29,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code GET /chat/v1/chats/{chatId}/events?channelId=&after=}: a chat's new items and delivery
  * outcomes as server-sent events, so that every tab open on a chat shows the same thing as it
  * happens. Event {@code items} carries {@code {"items":[...]}} (new or updated, to upsert by
- * {@code seq}); {@code resync} says the page fell behind and must read the transcript again;
+ * {@code seq}); {@code read} carries {@code {"readUpTo":seq}}, the latest item the bot marked as read;
+ * {@code resync} says the page fell behind and must read the transcript again;
  * {@code reset} says the conversation was forgotten (control API reset).
  *
  * <p>Bounded: at most {@code chatStreamLimit} streams at once (then 503); each stream holds at most
@@ -110,6 +112,7 @@ final class ChatStreams implements HttpService, AutoCloseable {
             if (after != Long.MAX_VALUE) {
                 // What happened since the page read the transcript, so that nothing falls between the two.
                 chat.transcript(after).forEach(s::changed);
+                s.read(chat.readUpTo());
             }
         }
         s.write(": connected\n\n");
@@ -142,6 +145,7 @@ final class ChatStreams implements HttpService, AutoCloseable {
         private final Conversation chat;
         private final Queue<Conversation.Item> pending = new ConcurrentLinkedQueue<>();
         private final AtomicInteger size = new AtomicInteger();
+        private final AtomicLong readUpTo = new AtomicLong(); // a read mark to write; 0: none
         private volatile boolean overflow;
         private volatile boolean forgotten;
         // Guarded by this stream's lock: the timer writes, and the request thread writes the first comment.
@@ -162,6 +166,11 @@ final class ChatStreams implements HttpService, AutoCloseable {
                 return;
             }
             pending.add(item);
+        }
+
+        @Override
+        public void read(long upToSeq) {
+            readUpTo.accumulateAndGet(upToSeq, Math::max);
         }
 
         @Override
@@ -204,6 +213,10 @@ final class ChatStreams implements HttpService, AutoCloseable {
                 event[event.length - 2] = '\n';
                 event[event.length - 1] = '\n';
                 write(event);
+            }
+            long read = readUpTo.getAndSet(0);
+            if (read > 0) {
+                write("event: read\ndata: {\"readUpTo\":" + read + "}\n\n");
             } else if (now - lastWriteAt > TimeUnit.SECONDS.toNanos(PING_SECONDS)) {
                 write(": ping\n\n");
             }

@@ -12,8 +12,10 @@ import com.linecorp.armeria.common.HttpStatus;
 import io.linegate.core.Json;
 import io.linegate.emulator.domain.ApiException;
 import io.linegate.emulator.domain.ApiException.Detail;
+import io.linegate.emulator.domain.Channel;
 import io.linegate.emulator.domain.Demographics;
 import io.linegate.emulator.domain.Engagement;
+import io.linegate.emulator.domain.Platform;
 import io.linegate.emulator.domain.User;
 import io.linegate.emulator.http.Call;
 import io.linegate.emulator.http.Reply;
@@ -47,6 +49,40 @@ final class AudienceControl {
         r.on(GET, PREFIX + "/users/{userId}/missionStickers").control().to(this::missionStickers);
         r.on(POST, PREFIX + "/users/{userId}/impressions").control().to(c -> engage(c, false));
         r.on(POST, PREFIX + "/users/{userId}/clicks").control().to(c -> engage(c, true));
+        r.on(POST, PREFIX + "/users/{userId}/richMenuImpressions").control().to(c -> richMenu(c, false));
+        r.on(POST, PREFIX + "/users/{userId}/richMenuClicks").control().to(c -> richMenu(c, true));
+    }
+
+    /**
+     * The user was shown a rich menu created through the API ({@code richMenuId}), or tapped its area
+     * {@code area} (the index in its {@code areas}): the rich menu insight's figures, today (JST).
+     * Recording only: the action of the area is what the user then sends (postback, message...).
+     */
+    private Reply richMenu(Call c, boolean click) {
+        User u = control.user(c);
+        JsonNode b = c.jsonObject();
+        String id = b.path("richMenuId").asText("");
+        if (id.isEmpty()) {
+            throw ApiException.invalid(List.of(new Detail("May not be empty", "richMenuId")));
+        }
+        Channel ch = control.channel(c);
+        JsonNode menu = ch.objects().get("richmenu:" + id);
+        if (menu == null) {
+            throw ApiException.line(HttpStatus.NOT_FOUND, "No rich menu " + id + " on this channel", List.of(new Detail("Not found", "richMenuId")));
+        }
+        String date = Platform.jstDate(c.now());
+        if (click) {
+            int areas = menu.path("areas").size();
+            JsonNode area = b.get("area");
+            if (area == null || !area.isIntegralNumber() || area.asInt() < 0 || area.asInt() >= areas) {
+                throw ApiException.invalid(List.of(new Detail("Must be an integer between 0 and " + (areas - 1)
+                        + " (the area's index in the rich menu)", "area")));
+            }
+            ch.richMenuInsight().click(id, area.asInt(), u.userId(), date);
+        } else {
+            ch.richMenuInsight().impression(id, u.userId(), date);
+        }
+        return Reply.emptyObject();
     }
 
     /** Replaces the user's attributes; an attribute left out (or null) is unknown, as on LINE. */
@@ -86,7 +122,10 @@ final class AudienceControl {
         return Reply.ok(json(control.platform.state().demographics().getOrDefault(u.userId(), Demographics.UNKNOWN)));
     }
 
-    /** An impression (the message on the user's screen) or a click ({@code url}) on a broadcast or narrowcast. */
+    /**
+     * An impression (the message on the user's screen) or a click ({@code url}) on a broadcast or
+     * narrowcast, or on a push or multicast sent with an aggregation unit.
+     */
     private Reply engage(Call c, boolean click) {
         User u = control.user(c);
         JsonNode b = c.jsonObject();
@@ -96,7 +135,8 @@ final class AudienceControl {
         }
         Engagement.Sent sent = control.channel(c).engagement().get(requestId);
         if (sent == null) {
-            throw ApiException.line(HttpStatus.NOT_FOUND, "No broadcast or narrowcast with request ID " + requestId + " is known to this channel",
+            throw ApiException.line(HttpStatus.NOT_FOUND, "No broadcast or narrowcast, nor push or multicast with an aggregation unit, with request ID "
+                    + requestId + " is known to this channel",
                     List.of(new Detail("Not found", "requestId")));
         }
         if (sent.recipients() != null && !sent.recipients().contains(u.userId())) {

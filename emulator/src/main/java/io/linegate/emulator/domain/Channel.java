@@ -3,7 +3,6 @@ package io.linegate.emulator.domain;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.linegate.core.Secret;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,11 +33,13 @@ public final class Channel {
     private final Map<String, RSAKey> assertionKeys = new ConcurrentHashMap<>();
     private final Audiences audiences = new Audiences();
     private final Engagement engagement = new Engagement();
+    private final AggregationUnits aggregationUnits = new AggregationUnits();
+    private final RichMenuInsight richMenuInsight = new RichMenuInsight();
     private final BoundedLog<DeliveryRecord> deliveries;
     private final WebhookErrorStats errorStats = new WebhookErrorStats();
     /** Notices the platform sends the channel's admins (certified providers: request_timeout, §1.10). */
     private final BoundedLog<String> adminNotices = new BoundedLog<>(1000);
-    private final Map<String, Instant> markAsReadTokens = BoundedMap.of(100_000);
+    private final Map<String, Conversation.ReadToken> markAsReadTokens = BoundedMap.of(100_000);
     private final Map<String, LinkToken> linkTokens = BoundedMap.of(100_000);
     private final Map<String, AtomicLong> deliveryCounts = new ConcurrentHashMap<>();
     private final DeliverySummary deliverySummary = new DeliverySummary();
@@ -50,6 +51,13 @@ public final class Channel {
     public Channel(String channelId, Secret secret, String botUserId, String basicId, String displayName,
             String providerName, boolean certifiedProvider, ChannelSettings settings, int inboxLimit,
             int logLimit, int retryKeyLimit, int replyTokenLimit) {
+        this(channelId, secret, botUserId, basicId, displayName, providerName, certifiedProvider, settings, inboxLimit,
+                logLimit, retryKeyLimit, new ReplyTokens(replyTokenLimit));
+    }
+
+    private Channel(String channelId, Secret secret, String botUserId, String basicId, String displayName,
+            String providerName, boolean certifiedProvider, ChannelSettings settings, int inboxLimit,
+            int logLimit, int retryKeyLimit, ReplyTokens replyTokens) {
         this.channelId = channelId;
         this.secret = secret;
         this.botUserId = botUserId;
@@ -61,7 +69,18 @@ public final class Channel {
         this.inboxLimit = inboxLimit;
         this.deliveries = new BoundedLog<>(logLimit);
         this.retryKeys = new AcceptedRetryKeys(retryKeyLimit);
-        this.replyTokens = new ReplyTokens(replyTokenLimit);
+        this.replyTokens = replyTokens;
+    }
+
+    /**
+     * What a module channel attached to {@code bot} receives webhooks through: the module's secret
+     * signs them and its webhook URL gets them, the bot's user id is their {@code destination}, and the
+     * reply tokens are the bot's, so that the module answers, as the bot, the events it receives.
+     * {@code laneId} keeps its webhook queue apart from the bot's and from other attachments'.
+     */
+    public static Channel moduleView(String laneId, Secret moduleSecret, Channel bot, ChannelSettings settings) {
+        return new Channel(laneId, moduleSecret, bot.botUserId, bot.basicId, bot.displayName, bot.providerName,
+                bot.certifiedProvider, settings, 0, 100, 1, bot.replyTokens);
     }
 
     public String channelId() {
@@ -181,7 +200,8 @@ public final class Channel {
         return adminNotices;
     }
 
-    public Map<String, Instant> markAsReadTokens() {
+    /** Unused tokens of users' messages, each with the chat and the item it marks as read. */
+    public Map<String, Conversation.ReadToken> markAsReadTokens() {
         return markAsReadTokens;
     }
 
@@ -226,6 +246,14 @@ public final class Channel {
         return engagement;
     }
 
+    public AggregationUnits aggregationUnits() {
+        return aggregationUnits;
+    }
+
+    public RichMenuInsight richMenuInsight() {
+        return richMenuInsight;
+    }
+
     /** Forgets conversations and history but keeps identity, settings and keys (control API reset). */
     public void reset() {
         relations.clear();
@@ -245,6 +273,8 @@ public final class Channel {
         objects.clear();
         audiences.clear();
         engagement.clear();
+        aggregationUnits.clear();
+        richMenuInsight.clear();
     }
 
     @Override

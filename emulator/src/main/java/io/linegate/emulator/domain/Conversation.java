@@ -79,9 +79,18 @@ public final class Conversation {
         }
     }
 
+    /**
+     * A user message's {@code markAsReadToken}: the chat it was sent in (null with {@code inboxLimit: 0})
+     * and the sequence number of its event there.
+     */
+    public record ReadToken(Conversation chat, long seq) {}
+
     /** Hears of new items and of delivery outcomes; must not block (it runs on the platform's threads). */
     public interface Watcher {
         void changed(Item item);
+
+        /** The bot marked the users' messages as read, up to the item {@code upToSeq}. */
+        default void read(long upToSeq) {}
 
         /** The conversation was forgotten (control API reset): nothing more will come from it. */
         void forgotten();
@@ -92,6 +101,7 @@ public final class Conversation {
     private final ArrayDeque<BotMessage> bot;
     private ArrayDeque<UserEvent> user; // created on the first event: most campaign recipients never send one
     private volatile Watcher[] watchers = NONE;
+    private volatile long readUpTo; // the latest item the bot marked as read (Mark messages as read)
 
     public Conversation(int limit) {
         this.limit = Math.max(1, limit);
@@ -148,6 +158,28 @@ public final class Conversation {
         }
         all.sort(Comparator.comparingLong(Item::seq));
         return all;
+    }
+
+    /**
+     * Records that the bot marked the users' messages as read up to item {@code seq} (LINE's "Mark
+     * messages from users as read": the message of the token and those before it), and tells the
+     * watchers. A token of an earlier message, used later, changes nothing.
+     */
+    public void markRead(long seq) {
+        synchronized (this) {
+            if (seq <= readUpTo) {
+                return;
+            }
+            readUpTo = seq;
+        }
+        for (Watcher w : watchers) {
+            w.read(seq);
+        }
+    }
+
+    /** The latest item the bot marked as read; 0 if none. */
+    public long readUpTo() {
+        return readUpTo;
     }
 
     public synchronized void watch(Watcher w) {

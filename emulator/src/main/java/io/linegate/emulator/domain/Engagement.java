@@ -1,16 +1,19 @@
 package io.linegate.emulator.domain;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What a channel's users did with its broadcasts and narrowcasts: who saw a message (an
+ * What a channel's users did with its broadcasts and narrowcasts, and with its pushes and multicasts
+ * sent with an aggregation unit ({@code customAggregationUnits}, for statistics per unit): who saw a message (an
  * impression: it was on the user's screen) and who tapped which URL in it (a click). Click and
  * impression audiences are made from these (Messaging API reference, "Create audience for
  * click-based retargeting", "... impression-based retargeting": the request ID of a broadcast or
@@ -22,9 +25,10 @@ public final class Engagement {
     public static final int MAX_REQUESTS = 10_000;
     public static final long MAX_RECIPIENTS = 5_000_000;
 
-    /** A broadcast or narrowcast the users can engage with. */
+    /** A broadcast or narrowcast, or a push or multicast with an aggregation unit, the users can engage with. */
     public static final class Sent {
         final String via;
+        final String unit; // the aggregation unit, or null
         final Instant at;
         volatile Set<String> recipients; // narrowcast only; null once dropped for the bound
         final long delivered;
@@ -35,8 +39,9 @@ public final class Engagement {
         final Map<String, AtomicLong> clickCounts = new ConcurrentHashMap<>();
         final Map<String, Integer> clickSeq = new ConcurrentHashMap<>();
 
-        Sent(String via, Instant at, Set<String> recipients, long delivered, int messages) {
+        Sent(String via, String unit, Instant at, Set<String> recipients, long delivered, int messages) {
             this.via = via;
+            this.unit = unit;
             this.at = at;
             this.recipients = recipients;
             this.delivered = delivered;
@@ -83,6 +88,20 @@ public final class Engagement {
             return via;
         }
 
+        /** What click and impression audiences and the per-message statistics are made from (LINE: broadcasts and narrowcasts only). */
+        public boolean broadcastOrNarrowcast() {
+            return "broadcast".equals(via) || "narrowcast".equals(via);
+        }
+
+        /** The aggregation unit of a push or multicast, else null. */
+        public String unit() {
+            return unit;
+        }
+
+        public long uniqueImpressions() {
+            return impressions.size();
+        }
+
         public Instant at() {
             return at;
         }
@@ -127,6 +146,11 @@ public final class Engagement {
 
     /** Records a broadcast or narrowcast; {@code recipients} (narrowcast) are kept within the bound. */
     public void sent(String requestId, String via, Instant at, Set<String> recipients, long delivered, int messages) {
+        sent(requestId, via, null, at, recipients, delivered, messages);
+    }
+
+    /** Records a push or multicast sent with the aggregation unit {@code unit} (its recipients kept within the bound). */
+    public void sent(String requestId, String via, String unit, Instant at, Set<String> recipients, long delivered, int messages) {
         if (requestId == null) {
             return;
         }
@@ -149,8 +173,21 @@ public final class Engagement {
                     retained += kept.size();
                 }
             }
-            requests.put(requestId, new Sent(via, at, kept, delivered, messages));
+            requests.put(requestId, new Sent(via, unit, at, kept, delivered, messages));
         }
+    }
+
+    /** The pushes and multicasts sent with the aggregation unit {@code unit}, oldest first. */
+    public List<Sent> withUnit(String unit) {
+        List<Sent> out = new ArrayList<>();
+        synchronized (requests) {
+            for (Sent s : requests.values()) {
+                if (unit.equals(s.unit)) {
+                    out.add(s);
+                }
+            }
+        }
+        return out;
     }
 
     public Sent get(String requestId) {

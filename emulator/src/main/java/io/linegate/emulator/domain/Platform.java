@@ -34,6 +34,7 @@ public final class Platform {
     private final TokenService tokens;
     private final WebhookDispatcher webhooks;
     private final EmulatorConfig config;
+    private final Modules modules = new Modules();
 
     public Platform(EmulatorState state, TokenService tokens, WebhookDispatcher webhooks, EmulatorConfig config) {
         this.state = state;
@@ -60,6 +61,11 @@ public final class Platform {
 
     public Clock clock() {
         return state.clock();
+    }
+
+    /** The module channels and what they are attached to. */
+    public Modules modules() {
+        return modules;
     }
 
     /** The channel {@code channelId} names, the default one when it names none; 404 in LINE's shape if it is unknown. */
@@ -127,20 +133,23 @@ public final class Platform {
     public List<ObjectNode> emit(Channel channel, List<ObjectNode> events, String displayText) {
         Instant now = clock().instant();
         List<WebhookDispatcher.Event> queued = new ArrayList<>(events.size());
+        List<Modules.Attachment> attached = modules.attachedTo(channel);
         for (ObjectNode e : events) {
-            if (!e.hasNonNull("timestamp")) {
-                e.put("timestamp", now.toEpochMilli());
-            }
-            if (!e.hasNonNull("mode")) {
-                e.put("mode", "active");
-            }
-            if (!e.hasNonNull("webhookEventId")) {
-                e.put("webhookEventId", Ulid.next(e.get("timestamp").asLong()));
-            }
-            if (!e.has("deliveryContext")) {
-                e.putObject("deliveryContext").put("isRedelivery", false);
-            }
             String chatId = e.has("source") ? chatIdOf(e.get("source")) : null;
+            String activeModule = attached.isEmpty() ? null : modules.active(channel, chatId, now);
+            if (activeModule != null) {
+                e.put("mode", "standby"); // a module channel holds the chat's initiative (Chat Control)
+            }
+            complete(e, now);
+            if (!attached.isEmpty()) {
+                // Every attached module channel receives the bot's events too; active only where it holds the chat.
+                for (Modules.Attachment a : attached) {
+                    ObjectNode copy = e.deepCopy();
+                    copy.remove("replyToken");
+                    copy.put("mode", a.module().channelId().equals(activeModule) ? "active" : "standby");
+                    emitTo(a.view(), List.of(copy));
+                }
+            }
             String token = null;
             if ("standby".equals(e.path("mode").asText())) {
                 e.remove("replyToken"); // no reply token in standby (§1.4, §2.4)
@@ -160,10 +169,53 @@ public final class Platform {
             Conversation chat = chatId == null ? null : channel.conversation(chatId);
             Conversation.UserEvent entry = chat == null ? null
                     : chat.addUserEvent(channel.nextSeq(), eventId, json, displayText);
+            String readToken = e.path("message").path("markAsReadToken").asText(null);
+            if (readToken != null) {
+                channel.markAsReadTokens().put(readToken, new Conversation.ReadToken(chat, entry == null ? 0 : entry.seq()));
+            }
             queued.add(new WebhookDispatcher.Event(json, eventId, token, entry));
         }
         webhooks.enqueue(channel, queued);
         return events;
+    }
+
+    /** Completes an event as the platform would: timestamp in ms, mode active, webhookEventId ULID, deliveryContext. */
+    private static void complete(ObjectNode e, Instant now) {
+        if (!e.hasNonNull("timestamp")) {
+            e.put("timestamp", now.toEpochMilli());
+        }
+        if (!e.hasNonNull("mode")) {
+            e.put("mode", "active");
+        }
+        if (!e.hasNonNull("webhookEventId")) {
+            e.put("webhookEventId", Ulid.next(e.get("timestamp").asLong()));
+        }
+        if (!e.has("deliveryContext")) {
+            e.putObject("deliveryContext").put("isRedelivery", false);
+        }
+    }
+
+    /**
+     * Events for a module channel's webhook ({@code view}: see {@link Channel#moduleView}), completed,
+     * with a reply token (the bot's) where the type has one and the mode is active; not in any chat.
+     */
+    public void emitTo(Channel view, List<ObjectNode> events) {
+        if (view.settings().webhookUrl() == null) {
+            return;
+        }
+        Instant now = clock().instant();
+        List<WebhookDispatcher.Event> queued = new ArrayList<>(events.size());
+        for (ObjectNode e : events) {
+            complete(e, now);
+            String token = null;
+            if (!"standby".equals(e.path("mode").asText()) && REPLYABLE.contains(e.path("type").asText()) && e.has("source")) {
+                token = Ids.hex32(true);
+                e.put("replyToken", token);
+                view.replyTokens().issue(token, chatIdOf(e.get("source")), Instant.ofEpochMilli(e.get("timestamp").asLong()));
+            }
+            queued.add(new WebhookDispatcher.Event(serialize(e), e.get("webhookEventId").asText(), token, null));
+        }
+        webhooks.enqueue(view, queued);
     }
 
     private static byte[] serialize(ObjectNode event) {
@@ -319,9 +371,8 @@ public final class Platform {
         }
     }
 
-    public String newMarkAsReadToken(Channel channel, String chatId) {
-        String t = Ids.alnum(40, false);
-        channel.markAsReadTokens().put(t, clock().instant());
-        return t;
+    /** A message's {@code markAsReadToken}; {@link #emit} registers it with the chat item it marks. */
+    public String newMarkAsReadToken() {
+        return Ids.alnum(40, false);
     }
 }

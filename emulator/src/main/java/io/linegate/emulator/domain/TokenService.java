@@ -433,6 +433,11 @@ public final class TokenService {
         loginClients.put(channelId, new Client(channelId, secret, new ConcurrentHashMap<>()));
     }
 
+    /** A module channel, so that it can issue short-lived, v2.1 and stateless channel access tokens with its own id and secret. */
+    public void registerModuleClient(String channelId, Secret secret) {
+        registerLoginClient(channelId, secret);
+    }
+
     private static void prune(Deque<Token> list, Instant now) {
         for (Iterator<Token> it = list.iterator(); it.hasNext(); ) {
             if (!it.next().valid(now)) { // expired tokens don't count toward the limit (§4.1)

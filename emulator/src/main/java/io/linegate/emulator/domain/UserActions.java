@@ -67,7 +67,7 @@ public final class UserActions {
                     "Must be one of the following values: [text, sticker, image, video, audio, file, location]", "type")));
         }
         String chatId = group == null ? userId : group.id();
-        m.put("markAsReadToken", platform.newMarkAsReadToken(ch, chatId));
+        m.put("markAsReadToken", platform.newMarkAsReadToken());
         platform.state().userMessages().put(messageId, userId);
         ObjectNode e = platform.event("message", source(userId, group));
         e.set("message", m);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
@@ -18,6 +19,7 @@ import io.linegate.emulator.domain.ApiException;
 import io.linegate.emulator.domain.Channel;
 import io.linegate.emulator.domain.Ids;
 import io.linegate.emulator.domain.MessageValidator;
+import io.linegate.emulator.domain.Modules;
 import io.linegate.emulator.domain.AcceptedRetryKeys;
 import io.linegate.emulator.domain.TokenService;
 import io.netty.util.AttributeKey;
@@ -54,9 +56,11 @@ public final class ApiService implements HttpService {
     private final Faults faults;
     private final Clock clock;
     private final List<SpecValidator> specs; // empty: validation against the OpenAPI files is off
+    private final Modules modules;
 
     public ApiService(Router router, TokenService tokens, RateLimiter limiter, Faults faults, Clock clock,
-            List<SpecValidator> specs) {
+            List<SpecValidator> specs, Modules modules) {
+        this.modules = modules;
         this.router = router;
         this.tokens = tokens;
         this.limiter = limiter;
@@ -120,9 +124,11 @@ public final class ApiService implements HttpService {
         try {
             String subject;
             if (route.auth()) {
-                channel = tokens.authenticate(req.headers().get("authorization"), call.now());
+                channel = authenticate(call, route);
                 call.channel(channel);
-                subject = channel.channelId();
+                // UNCONFIRMED: a module channel's calls are counted per module and bot.
+                subject = call.attachment() == null ? channel.channelId()
+                        : call.attachment().module().channelId() + "/" + channel.channelId();
             } else if (route.authenticator() != null) {
                 subject = route.authenticator().apply(call);
             } else {
@@ -181,6 +187,33 @@ public final class ApiService implements HttpService {
             }
             return toResponse(reply);
         });
+    }
+
+    /**
+     * The channel a Messaging API call acts for: the bot whose token it carries, or, with a module
+     * channel's token, the attached bot its {@code X-Line-Bot-Id} names ("Using the Messaging API from
+     * a module channel"). A module channel sends messages only with the {@code message:send} scope its
+     * admin granted (UNCONFIRMED: which scope each other endpoint needs is not checked).
+     */
+    private Channel authenticate(Call call, Router.Route route) {
+        String authorization = call.header("authorization");
+        try {
+            return tokens.authenticate(authorization, call.now());
+        } catch (ApiException notABot) {
+            Modules.Module module = authorization == null || authorization.length() < 8 ? null
+                    : modules.module(tokens.ownerOf(authorization.substring(7).strip(), call.now()));
+            if (module == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                throw notABot;
+            }
+            Modules.Attachment a = Modules.acting(module, call.header(Modules.BOT_ID_HEADER));
+            if (route.template().startsWith("/v2/bot/message/") && route.method() == HttpMethod.POST
+                    && !route.template().startsWith("/v2/bot/message/validate") && !a.scopes().contains("message:send")) {
+                // UNCONFIRMED status and wording.
+                throw ApiException.line(HttpStatus.FORBIDDEN, "The module channel was not granted the scope message:send");
+            }
+            call.attachment(a);
+            return a.bot();
+        }
     }
 
     /**

@@ -12,6 +12,7 @@ import com.linecorp.armeria.server.ServiceRequestContext;
 import io.linegate.core.Json;
 import io.linegate.emulator.domain.ApiException;
 import io.linegate.emulator.domain.Channel;
+import io.linegate.emulator.domain.Modules;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
@@ -26,6 +27,7 @@ public final class Call {
     private final Instant now;
     private QueryParams query;
     private Channel channel;
+    private Modules.Attachment attachment;
     private JsonNode json;
     private boolean lenientContentType;
 
@@ -76,6 +78,15 @@ public final class Call {
             throw new IllegalStateException("route is not authenticated");
         }
         return channel;
+    }
+
+    /** The module channel attachment this call acts through ({@code X-Line-Bot-Id}), or null for the bot's own token. */
+    public Modules.Attachment attachment() {
+        return attachment;
+    }
+
+    void attachment(Modules.Attachment a) {
+        this.attachment = a;
     }
 
     /** The control API accepts JSON under any content type, so that {@code curl -d '{...}'} just works. */

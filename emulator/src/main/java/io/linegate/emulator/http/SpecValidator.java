@@ -70,6 +70,12 @@ public final class SpecValidator {
         return of(tree("/openapi/shop.yml"), t -> t.startsWith("/shop/v3/"));
     }
 
+    /** The bundled module.yml: the module channel's routes (bot list, detach, chat control). */
+    public static SpecValidator module() {
+        return of(tree("/openapi/module.yml"), t -> t.equals("/v2/bot/list") || t.equals("/v2/bot/channel/detach")
+                || t.startsWith("/v2/bot/chat/{chatId}/control/"));
+    }
+
     private static SpecValidator of(JsonNode tree, Predicate<String> covers) {
         String json;
         try {

@@ -69,6 +69,7 @@ public final class LineLogin {
         new AccountLinkDialog(this, sessions).register(r);
         new LiffBrowser(this, sessions).register(r);
         new LoginControlApi(this).register(r);
+        new ModuleAttach(platform).register(r);
     }
 
     /** The endpoints shared with channel access tokens ({@code /oauth2/v2.1/token}, verify, revoke). */

@@ -181,7 +181,7 @@ final class AudienceApi {
             throw ApiException.invalid(List.of(new Detail("May not be empty", "requestId")));
         }
         Engagement.Sent sent = c.channel().engagement().get(requestId);
-        if (sent == null || sent.at().isBefore(c.now().minus(REQUEST_AGE))) {
+        if (sent == null || !sent.broadcastOrNarrowcast() || sent.at().isBefore(c.now().minus(REQUEST_AGE))) {
             // UNCONFIRMED wording: the request ID of a broadcast or narrowcast of the last 60 days.
             throw ApiException.line(HttpStatus.BAD_REQUEST, "The request ID is not a broadcast or narrowcast of this channel in the past 60 days",
                     List.of(new Detail("REQUEST_NOT_FOUND", "requestId")));

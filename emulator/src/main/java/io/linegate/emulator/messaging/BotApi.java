@@ -9,6 +9,7 @@ import io.linegate.core.Json;
 import io.linegate.emulator.domain.ApiException;
 import io.linegate.emulator.domain.ApiException.Detail;
 import io.linegate.emulator.domain.Channel;
+import io.linegate.emulator.domain.Conversation;
 import io.linegate.emulator.domain.Ids;
 import io.linegate.emulator.http.Call;
 import io.linegate.emulator.http.RateLimiter.Limit;
@@ -60,8 +61,12 @@ final class BotApi {
 
     private Reply markAsRead(Call c) {
         String token = c.jsonObject().path("markAsReadToken").asText("");
-        if (c.channel().markAsReadTokens().remove(token) == null) {
+        Conversation.ReadToken read = c.channel().markAsReadTokens().remove(token);
+        if (read == null) {
             throw ApiException.badRequest("Invalid markAsReadToken. Tokens must be used by the bot that received them via Webhook.");
+        }
+        if (read.chat() != null) {
+            read.chat().markRead(read.seq()); // that message and the user's earlier ones show "Read"
         }
         return Reply.emptyObject();
     }

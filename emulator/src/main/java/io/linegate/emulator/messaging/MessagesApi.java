@@ -22,6 +22,7 @@ import io.linegate.emulator.http.RateLimiter.Limit;
 import io.linegate.emulator.http.Reply;
 import io.linegate.emulator.http.Router;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -49,6 +50,68 @@ final class MessagesApi {
         r.on(GET, "/v2/bot/message/quota").to(this::quota);
         r.on(GET, "/v2/bot/message/quota/consumption").to(this::consumption);
         r.on(GET, "/v2/bot/message/delivery/{type}").to(this::deliveryCount);
+        r.on(GET, "/v2/bot/message/aggregation/info").to(this::unitsUsed);
+        r.on(GET, "/v2/bot/message/aggregation/list").to(this::unitNames);
+    }
+
+    /**
+     * The aggregation unit of a push or multicast ({@code customAggregationUnits}: at most one name of
+     * 1 to 30 letters, digits and underscores), assigned for this month; null when none is given or the
+     * month's 1,000 are used up (the message is then sent without one, as LINE does).
+     */
+    private static String unit(Call c, JsonNode body) {
+        JsonNode units = body.get("customAggregationUnits");
+        if (units == null || units.isNull()) {
+            return null;
+        }
+        if (!units.isArray() || units.size() > 1) {
+            throw ApiException.invalid(List.of(new Detail("Size must be between 0 and 1", "customAggregationUnits")));
+        }
+        if (units.isEmpty()) {
+            return null;
+        }
+        String name = units.get(0).isTextual() ? units.get(0).asText() : "";
+        if (!name.matches("[a-zA-Z0-9_]{1,30}")) {
+            throw ApiException.invalid(List.of(new Detail("Must match \"^[a-zA-Z0-9_]{1,30}$\"", "customAggregationUnits[0]")));
+        }
+        return c.channel().aggregationUnits().assign(name, c.now()) ? name : null;
+    }
+
+    /** {@code GET /v2/bot/message/aggregation/info}: the units used this month. */
+    private Reply unitsUsed(Call c) {
+        ObjectNode out = Json.mapper().createObjectNode();
+        out.put("numOfCustomAggregationUnits", c.channel().aggregationUnits().thisMonth(c.now()).size());
+        return Reply.ok(out);
+    }
+
+    /** {@code GET /v2/bot/message/aggregation/list}: their names, {@code limit} at a time (100 by default, at most 100), with {@code next}. */
+    private Reply unitNames(Call c) {
+        List<String> all = c.channel().aggregationUnits().thisMonth(c.now());
+        int limit = 100;
+        String l = c.query("limit");
+        if (l != null) {
+            if (!l.matches("\\d{1,9}") || Integer.parseInt(l) < 1 || Integer.parseInt(l) > 100) {
+                // UNCONFIRMED: the reference gives no default or maximum; 100, as the other paged lists.
+                throw ApiException.invalid(List.of(new Detail("Must be between 1 and 100", "limit")));
+            }
+            limit = Integer.parseInt(l);
+        }
+        int from = 0;
+        String start = c.query("start");
+        if (start != null) {
+            from = start.matches("\\d{1,9}") ? Integer.parseInt(start) : -1;
+            if (from < 0 || from > all.size()) {
+                throw ApiException.invalid(List.of(new Detail("Invalid continuation token", "start")));
+            }
+        }
+        int to = Math.min(all.size(), from + limit);
+        ObjectNode out = Json.mapper().createObjectNode();
+        ArrayNode names = out.putArray("customAggregationUnits");
+        all.subList(from, to).forEach(names::add);
+        if (to < all.size()) {
+            out.put("next", Integer.toString(to));
+        }
+        return Reply.ok(out);
     }
 
     private Reply reply(Call c) {
@@ -83,9 +146,14 @@ final class MessagesApi {
             throw ApiException.invalidProperty("to");
         }
         Channel ch = c.channel();
+        String unit = unit(c, body);
         boolean reach = platform.reachable(ch, chatId);
         chargeQuota(ch, reach ? 1 : 0);
         ArrayNode sent = platform.deliver(ch, chatId, sending(c, "push"), messages, c.now());
+        if (unit != null) {
+            ch.engagement().sent(c.requestId(), "push", unit, c.now(), Ids.isUserId(chatId) ? Set.of(chatId) : null,
+                    reach ? 1 : 0, messages.size());
+        }
         return Reply.ok(sentMessages(sent)).sentMessages(sent);
     }
 
@@ -102,16 +170,20 @@ final class MessagesApi {
             }
         }
         Channel ch = c.channel();
-        long reachable = 0;
+        String unit = unit(c, body);
+        Set<String> friends = new HashSet<>();
         for (JsonNode u : to) {
             if (ch.isFriend(u.asText())) {
-                reachable++;
+                friends.add(u.asText());
             }
         }
-        chargeQuota(ch, reachable);
+        chargeQuota(ch, friends.size());
         List<String> ids = new ArrayList<>(to.size());
         to.forEach(u -> ids.add(u.asText()));
-        platform.deliverAll(ch, ids, sending(c, "multicast"), messages, c.now());
+        long reached = platform.deliverAll(ch, ids, sending(c, "multicast"), messages, c.now());
+        if (unit != null) {
+            ch.engagement().sent(c.requestId(), "multicast", unit, c.now(), friends, reached, messages.size());
+        }
         return Reply.emptyObject();
     }
 
@@ -144,7 +216,7 @@ final class MessagesApi {
         } else {
             chargeQuota(ch, targets.size());
             long reached = platform.deliverAll(ch, targets, sending(c, "narrowcast"), messages, c.now());
-            ch.engagement().sent(c.requestId(), "narrowcast", c.now(), new java.util.HashSet<>(targets), reached, messages.size());
+            ch.engagement().sent(c.requestId(), "narrowcast", c.now(), new HashSet<>(targets), reached, messages.size());
             n = new Narrowcast(c.requestId(), c.now(), targets.size(), targets.size(), null, null);
         }
         if (ch.narrowcasts().size() > 10_000) {

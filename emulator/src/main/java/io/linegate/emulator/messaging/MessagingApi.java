@@ -34,6 +34,7 @@ public final class MessagingApi {
         new AudienceApi().register(r);
         new InsightApi(platform).register(r);
         new ShopApi(platform).register(r);
+        new ModuleApi(platform).register(r);
     }
 
     /** File uploads (Manage Audience by file) take larger bodies than LINE's 2 MB: the paths and their limit. */

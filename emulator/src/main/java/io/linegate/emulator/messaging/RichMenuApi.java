@@ -37,6 +37,7 @@ final class RichMenuApi {
         r.on(DELETE, "/v2/bot/richmenu/{richMenuId}").limit(Limit.RICH_MENU_CHANGE).to(c -> {
             richMenu(c.channel(), c.path("richMenuId"));
             c.channel().objects().remove("richmenu:" + c.path("richMenuId"));
+            c.channel().richMenuInsight().forget(c.path("richMenuId"));
             return Reply.emptyObject();
         });
         r.on(POST, "/v2/bot/user/all/richmenu/{richMenuId}").to(c -> {

@@ -28,6 +28,6 @@ public final class HelloBot implements Bot {
                 .onText(Pattern.compile("^weather (\\w+)$"), (ctx, match) ->
                         ctx.reply(new TextMessage("Sunny in " + match.group(1) + ".")))
                 .onMessage(TextMessageContent.class, (ctx, text) -> ctx.reply(new TextMessage(text.text())))
-                .build();
+                .build(); // anything else (unknown event types included) reaches the fallback: nothing by default
     }
 }

@@ -1,7 +1,6 @@
 package io.linegate.store.jdbc;
 
 import io.linegate.store.WriteFailures;
-import io.linegate.core.RateLimitedLog;
 import io.linegate.store.WriteHealth;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,11 +18,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class StoreWriteHealth implements WriteHealth {
     private static final Logger log = LoggerFactory.getLogger("linegate.store");
+    private static final long REMINDER_NANOS = Duration.ofMinutes(1).toNanos();
 
     private final String location;
     private final Path dataDir; // null: not a local directory (a server database)
-    private final RateLimitedLog reminders = new RateLimitedLog(log, 1, Duration.ofMinutes(1));
     private volatile String problem;
+    private long lastLine; // System.nanoTime() of the last line about the problem; guarded by this
 
     /**
      * @param location where the store lives, for the log (never a password)
@@ -52,14 +52,22 @@ public final class StoreWriteHealth implements WriteHealth {
         }
         String now = reason + freeSpace();
         boolean changed;
+        boolean remind;
         synchronized (this) {
             changed = problem == null;
             problem = now;
+            long t = System.nanoTime();
+            // A reminder a minute after the last line, not at the next failing write (the dispatcher's
+            // and the probe's writes fail too, milliseconds later).
+            remind = !changed && t - lastLine >= REMINDER_NANOS;
+            if (changed || remind) {
+                lastLine = t;
+            }
         }
         if (changed) {
             log.error("the store {} cannot write: {}; not ready (webhooks answered 503) until it can", location, now);
-        } else {
-            reminders.warn("the store {} still cannot write: {}", location, now);
+        } else if (remind) {
+            log.warn("the store {} still cannot write: {}", location, now);
         }
     }
 

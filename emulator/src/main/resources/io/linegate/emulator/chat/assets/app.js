@@ -18,6 +18,8 @@ const state = {
   messageSeq: new Map(), // a user's message id -> seq of its event
   unsent: new Set(),
   lastSeq: 0,
+  readMode: null, // the channel's markAsReadMode: auto (chat off) or manual (chat on)
+  readUpTo: 0, // the latest item the bot marked as read (markAsReadMode manual)
   stream: null,
   names: new Map(),
   pendingMarks: [], // emoji and mentions typed into the composer
@@ -92,6 +94,11 @@ async function loadDirectory() {
     return o;
   }));
   $('bot-name').textContent = d.channel.displayName;
+  const readMode = d.channel.markAsReadMode === 'manual' ? 'manual' : 'auto';
+  if (readMode !== state.readMode) {
+    state.readMode = readMode;
+    showReads();
+  }
   $('webhook-state').textContent = d.channel.webhookUrl && d.channel.webhookActive
     ? 'webhook ' + d.channel.webhookUrl : 'webhook off: events are not sent';
   for (const u of d.users) state.names.set(u.userId, u.displayName);
@@ -165,6 +172,7 @@ async function selectChat(chatId) {
   $('messages').hidden = false;
   $('composer').hidden = false;
   $('mention-button').hidden = state.chat.kind === 'user';
+  document.body.classList.remove('sidebar-open');
   await loadTranscript();
   openStream();
 }
@@ -207,6 +215,7 @@ async function loadTranscript() {
   state.messageSeq.clear();
   state.unsent.clear();
   state.lastSeq = 0;
+  state.readUpTo = Number.isInteger(t.readUpTo) ? t.readUpTo : 0;
   for (const item of t.items) note(item);
   const fragment = document.createDocumentFragment();
   for (const item of t.items) {
@@ -215,6 +224,7 @@ async function loadTranscript() {
     fragment.appendChild(node);
   }
   $('messages').replaceChildren(fragment);
+  arrange();
   renderQuickReplies();
   scrollToEnd();
   $('messages').getBoundingClientRect(); // the layout is part of the cost
@@ -242,6 +252,13 @@ function openStream() {
     const data = JSON.parse(ev.data);
     applyItems(data.items);
   });
+  s.addEventListener('read', ev => {
+    const data = JSON.parse(ev.data);
+    if (Number.isInteger(data.readUpTo) && data.readUpTo > state.readUpTo) {
+      state.readUpTo = data.readUpTo;
+      showReads();
+    }
+  });
   s.addEventListener('resync', () => attempt(loadTranscript));
   s.addEventListener('reset', () => {
     s.close();
@@ -250,13 +267,14 @@ function openStream() {
 }
 
 function applyItems(items) {
-  const list = $('messages');
-  const atEnd = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+  const atEnd = view.pinned;
   let botSpoke = false;
+  let added = false;
   let mine = false;
   const affected = new Set();
   for (const item of items) {
     const isNew = !state.items.has(item.seq);
+    added = added || isNew;
     note(item);
     upsert(item);
     // What this user just did is scrolled to, wherever the view was (as in LINE).
@@ -272,8 +290,10 @@ function applyItems(items) {
     const it = state.items.get(seq);
     if (it) upsert(it.data);
   }
+  arrange();
   renderQuickReplies();
   if (atEnd || mine) scrollToEnd();
+  else if (added) $('new-below').hidden = false;
   // A bot that links a rich menu usually says something too; relation and membership follow events.
   if (botSpoke) attempt(refreshUser);
 }
@@ -290,18 +310,130 @@ function upsert(item) {
   state.items.set(item.seq, { data: item, node });
   const list = $('messages');
   let next = null;
-  for (let n = list.lastElementChild; n && Number(n.dataset.seq) > item.seq; n = n.previousElementSibling) next = n;
+  // (A date separator has no seq: it belongs to the item after it.)
+  for (let n = list.lastElementChild; n && !(Number(n.dataset.seq) < item.seq); n = n.previousElementSibling) next = n;
   list.insertBefore(node, next);
+}
+
+// ---- where the transcript stands ------------------------------------------------------------------
+// As in LINE: a chat opens at its latest message and follows new ones while the view is at the end,
+// whatever changes the view's size (a resize, the quick-reply bar, the rich menu, an image that loads);
+// once the user scrolls up, it stays where they are and says that something new is below.
+
+const view = { pinned: true, lastTop: 0 };
+
+function atEnd() {
+  const list = $('messages');
+  return list.scrollHeight - list.scrollTop - list.clientHeight < 24;
 }
 
 function scrollToEnd() {
   const list = $('messages');
   list.scrollTop = list.scrollHeight;
+  view.pinned = true;
+  view.lastTop = list.scrollTop;
+  $('new-below').hidden = true;
+}
+
+/** Keeps the end in view if it was: after anything that may have changed the view's or the content's size. */
+function follow() {
+  if (view.pinned) scrollToEnd();
+}
+
+function watchView() {
+  const list = $('messages');
+  list.addEventListener('scroll', () => {
+    const top = list.scrollTop;
+    // Only a move up unpins: content growing below does not scroll, and a shrinking view clamps to the end.
+    if (atEnd()) {
+      view.pinned = true;
+      $('new-below').hidden = true;
+    } else if (top < view.lastTop) {
+      view.pinned = false;
+    }
+    view.lastTop = top;
+  });
+  if (typeof ResizeObserver === 'function') new ResizeObserver(follow).observe(list);
+  window.addEventListener('resize', follow);
+  // Media that load (or fail and are replaced by their URL) change the content's height.
+  for (const type of ['load', 'error', 'loadedmetadata']) list.addEventListener(type, follow, true);
+  $('new-below').addEventListener('click', scrollToEnd);
 }
 
 function time(ms) {
   const d = new Date(ms);
   return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+/** The local calendar day of a time, "YYYY-MM-DD" (what separates days in the transcript). */
+function dayOf(ms) {
+  if (!Number.isFinite(ms)) return '';
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** As LINE labels a day: Today, Yesterday, else the weekday and the date (and the year if not this one). */
+function dayLabel(day) {
+  const [y, m, d] = day.split('-').map(Number);
+  const date = new Date(y, m - 1, d);
+  const today = new Date();
+  const yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1);
+  if (day === dayOf(today.getTime())) return 'Today';
+  if (day === dayOf(yesterday.getTime())) return 'Yesterday';
+  const options = { weekday: 'short', month: 'short', day: 'numeric' };
+  if (y !== today.getFullYear()) options.year = 'numeric';
+  return date.toLocaleDateString([], options);
+}
+
+function daySeparator(day) {
+  const s = el('div', 'date-separator');
+  s.dataset.day = day;
+  s.appendChild(el('span', 'date-label', dayLabel(day)));
+  return s;
+}
+
+/**
+ * Puts a date separator before the first item of each day, and marks an item that continues its
+ * sender's run (LINE shows the avatar and the name once per run). One pass over the transcript.
+ */
+function arrange() {
+  const list = $('messages');
+  let day = null;
+  let who = null;
+  for (let n = list.firstElementChild; n;) {
+    const next = n.nextElementSibling;
+    if (n.classList.contains('date-separator')) {
+      // Kept only right before the first item of a new day; put back below where one is missing.
+      const first = next && next.classList.contains('item') && next.dataset.day !== day ? next : null;
+      if (!first || first.dataset.day !== n.dataset.day) n.remove();
+      n = next;
+      continue;
+    }
+    const d = n.dataset.day;
+    if (d && d !== day) {
+      const prev = n.previousElementSibling;
+      if (!(prev && prev.classList.contains('date-separator') && prev.dataset.day === d)) list.insertBefore(daySeparator(d), n);
+      day = d;
+      who = null;
+    }
+    const w = n.dataset.who || null;
+    n.classList.toggle('cont', w !== null && w === who);
+    who = w;
+    n = next;
+  }
+}
+
+/** Whether the bot has read a user's message: at once in auto mode, once marked in manual mode (chat on). */
+function isRead(item) {
+  return state.readMode !== 'manual' || item.seq <= state.readUpTo;
+}
+
+/** Shows "Read" beside the user's messages the bot has read (one-to-one chats, as LINE shows it there). */
+function showReads() {
+  for (const n of document.querySelectorAll('#messages .item.mine')) {
+    const mark = n.querySelector('.read');
+    if (mark) mark.hidden = !isRead({ seq: Number(n.dataset.seq) });
+  }
 }
 
 function el(tag, cls, text) {
@@ -361,6 +493,40 @@ function itemCtx(item) {
 /** Message types drawn without a speech bubble around them, as LINE draws them. */
 const BARE = new Set(['sticker', 'flex', 'template', 'imagemap', 'image', 'video']);
 
+/** A round avatar: the image at `url` (https) if it loads, else the name's first letter on a colour of its own. */
+function avatar(label, url, cls) {
+  const initial = () => {
+    const a = el('div', 'avatar ' + cls, (Array.from(label.trim())[0] || '?').toUpperCase());
+    let h = 0;
+    for (const c of label) h = (h * 31 + c.codePointAt(0)) % 360;
+    a.style.backgroundColor = cls === 'bot-avatar' ? '#06c755' : `hsl(${h}, 45%, 55%)`;
+    a.title = label;
+    return a;
+  };
+  if (typeof url !== 'string' || !/^https:\/\//.test(url)) return initial();
+  const img = el('img', 'avatar ' + cls);
+  img.alt = '';
+  img.title = label;
+  img.addEventListener('error', () => img.replaceWith(initial()));
+  img.src = url;
+  return img;
+}
+
+/** The bubble and, beside it at its foot, the time (and "Read" for the user's own messages), as LINE lays them. */
+function line(bubble, ms, read) {
+  const l = el('div', 'line');
+  const stamp = el('div', 'stamp');
+  if (read !== undefined) {
+    const r = el('span', 'read', 'Read');
+    r.hidden = !read;
+    stamp.appendChild(r);
+  }
+  stamp.appendChild(el('span', 'time', Number.isFinite(ms) ? time(ms) : ''));
+  l.appendChild(bubble);
+  l.appendChild(stamp);
+  return l;
+}
+
 function itemNode(item) {
   const row = el('div', 'item');
   row.dataset.seq = item.seq;
@@ -369,22 +535,19 @@ function itemNode(item) {
     const m = item.message || {};
     row.classList.add('left');
     const sender = m.sender && typeof m.sender === 'object' ? m.sender : null;
-    const who = el('div', 'sender');
-    if (sender && typeof sender.iconUrl === 'string' && /^https:\/\//.test(sender.iconUrl)) {
-      const icon = el('img', 'sender-icon');
-      icon.alt = '';
-      icon.src = sender.iconUrl;
-      icon.addEventListener('error', () => icon.remove());
-      who.appendChild(icon);
-    }
-    who.appendChild(document.createTextNode(sender && typeof sender.name === 'string' ? sender.name
-      : (state.directory ? state.directory.channel.displayName : 'Bot')));
-    row.appendChild(who);
+    const botName = state.directory ? state.directory.channel.displayName : 'Bot';
+    const senderName = sender && typeof sender.name === 'string' ? sender.name : botName;
+    const iconUrl = sender && typeof sender.iconUrl === 'string' ? sender.iconUrl : undefined;
+    const ms = Date.parse(item.time);
+    row.dataset.day = dayOf(ms);
+    row.dataset.who = 'bot ' + senderName + ' ' + (iconUrl || '');
+    row.appendChild(avatar(senderName, iconUrl, 'bot-avatar'));
+    row.appendChild(el('div', 'sender', senderName));
     const bubble = el('div', 'bubble' + (BARE.has(m.type) ? ' bare' : ''));
     bubble.dataset.type = m.type;
     bubble.appendChild(renderBotMessage(m, itemCtx(item)));
-    row.appendChild(bubble);
-    row.appendChild(footer(Date.parse(item.time), botMeta(item), item));
+    row.appendChild(line(bubble, ms));
+    row.appendChild(footer(botMeta(item), item));
     if (onScreen && engaging(item)) {
       row.linegateItem = item;
       onScreen.observe(row);
@@ -392,21 +555,30 @@ function itemNode(item) {
     return row;
   }
   const e = item.event || {};
+  row.dataset.day = dayOf(e.timestamp);
   const r = renderUserEvent(e, item.displayText, renderCtx);
   if (r.kind === 'system') {
     row.classList.add('system');
     row.appendChild(el('div', 'system-text', r.text));
-    row.appendChild(footer(e.timestamp, userMeta(item), item));
+    row.appendChild(footer(userMeta(item), item));
     return row;
   }
-  const mine = e.source && e.source.userId === state.userId;
+  const from = e.source && e.source.userId;
+  const mine = from === state.userId;
   row.classList.add(mine ? 'right' : 'left');
-  if (!mine) row.appendChild(el('div', 'sender', name(e.source && e.source.userId)));
+  row.dataset.who = 'user ' + (from || '');
+  if (!mine) {
+    row.appendChild(avatar(name(from), undefined, 'user-avatar'));
+    row.appendChild(el('div', 'sender', name(from)));
+  }
   const unsent = e.type === 'message' && e.message && state.unsent.has(e.message.id);
   const bubble = el('div', 'bubble user' + (r.bare || BARE.has(e.message && e.message.type) ? ' bare' : ''));
   bubble.appendChild(unsent ? el('div', 'unsent-text', 'This message was unsent') : r.el);
-  row.appendChild(bubble);
-  const f = footer(e.timestamp, userMeta(item), item);
+  // "Read" on the user's own messages in a one-to-one chat, once the bot has read them.
+  const readable = mine && e.type === 'message' && !unsent && state.chat && state.chat.kind === 'user';
+  if (readable) row.classList.add('mine');
+  row.appendChild(line(bubble, e.timestamp, readable ? isRead(item) : undefined));
+  const f = footer(userMeta(item), item);
   if (mine && e.type === 'message' && !unsent) {
     const u = el('button', 'unsend', 'Unsend');
     u.type = 'button';
@@ -417,9 +589,9 @@ function itemNode(item) {
   return row;
 }
 
-function footer(ms, meta, item) {
+/** Under an item: what the developer view shows (the API call or the webhook delivery, the JSON). */
+function footer(meta, item) {
   const f = el('div', 'footer');
-  f.appendChild(el('span', 'time', Number.isFinite(ms) ? time(ms) : ''));
   f.appendChild(meta);
   const j = el('button', 'json', '{ }');
   j.type = 'button';
@@ -682,6 +854,10 @@ function togglePalette(id) {
 }
 
 function wire() {
+  watchView();
+  // On a phone the user list is a panel over the chat: the "Users" button opens it, a tap on the chat closes it.
+  $('sidebar-toggle').addEventListener('click', () => document.body.classList.toggle('sidebar-open'));
+  $('chat').addEventListener('click', () => document.body.classList.remove('sidebar-open'));
   $('dev-view').checked = localStorage.getItem('linegate.dev') === '1';
   document.body.classList.toggle('dev', $('dev-view').checked);
   $('dev-view').addEventListener('change', () => {
@@ -806,6 +982,8 @@ async function start() {
   const user = params.get('user');
   if (user) {
     await selectUser(user);
+  } else {
+    document.body.classList.add('sidebar-open'); // on a phone, the user list first
   }
 }
 

@@ -3,6 +3,8 @@
 // untrusted: values become DOM properties and CSSOM values, never markup, and colours, sizes and URLs
 // are checked before use. A component this renderer does not know is shown as its JSON, never blank.
 
+import { videoPlayer } from './media.js';
+
 const KEYWORD_PX = { none: 0, xs: 2, sm: 4, md: 8, lg: 12, xl: 16, xxl: 20 };
 const BORDER_PX = { none: 0, light: 0.5, normal: 1, medium: 2, 'semi-bold': 3, bold: 4 };
 const TEXT_PX = { xxs: 11, xs: 13, sm: 14, md: 16, lg: 19, xl: 22, xxl: 29, '3xl': 35, '4xl': 48, '5xl': 74 };
@@ -286,17 +288,16 @@ function video(c, ctx) {
   const wrap = el('div', 'flex-video');
   const url = httpsUrl(c.url);
   if (!url) return c.altContent ? component(c.altContent, 'vertical', ctx) : unknown(c);
-  const v = el('video');
-  v.controls = true;
-  v.preload = 'none';
-  v.src = url;
-  if (httpsUrl(c.previewUrl)) v.poster = c.previewUrl;
-  v.style.width = '100%';
-  v.style.aspectRatio = aspect(c.aspectRatio, '16 / 9');
-  v.addEventListener('error', () => {
-    if (c.altContent) v.replaceWith(component(c.altContent, 'vertical', ctx));
-  });
-  wrap.appendChild(v);
+  // The preview with a play button; without one that loads, the altContent (as LINE's apps that cannot
+  // play it show), else the video's URL.
+  wrap.style.width = '100%';
+  wrap.style.aspectRatio = aspect(c.aspectRatio, '16 / 9');
+  const alt = c.altContent ? () => {
+    const a = el('div', 'flex-video-alt');
+    a.appendChild(component(c.altContent, 'vertical', ctx));
+    return a;
+  } : undefined;
+  wrap.appendChild(videoPlayer(url, httpsUrl(c.previewUrl), alt));
   return wrap;
 }
 

@@ -2,6 +2,7 @@
 // them. Bot messages are untrusted input: text goes through textContent, URLs are checked, and
 // anything that cannot be drawn is shown as its JSON.
 import { renderFlex, unknown, color } from './flex.js';
+import { missingMedia, videoPlayer } from './media.js';
 
 function el(tag, cls, text) {
   const e = document.createElement(tag);
@@ -140,22 +141,33 @@ function media(kind, src, preview, onError) {
   return m;
 }
 
-/** A box standing for media that cannot be loaded here (no internet, or gone), with its URL. */
-function missing(label, url) {
-  const b = el('div', 'missing-media');
-  b.appendChild(el('div', 'missing-label', label));
-  if (url) b.appendChild(el('div', 'missing-url', url));
-  return b;
-}
-
 function mediaBox(kind, url, preview, label) {
   const wrap = el('div', 'media');
   if (!url) {
-    wrap.appendChild(missing(label + ' (not https)', ''));
+    wrap.appendChild(missingMedia(label + ' (not https)', ''));
     return wrap;
   }
-  const m = media(kind, url, preview, () => m.replaceWith(missing(label, url)));
+  const m = media(kind, url, preview, () => m.replaceWith(missingMedia(label, url)));
   wrap.appendChild(m);
+  return wrap;
+}
+
+/** A bot's video: its preview with a play button, else its URL (see media.js). */
+function botVideo(url, preview) {
+  const wrap = el('div', 'media');
+  wrap.appendChild(url ? videoPlayer(url, preview) : missingMedia('video (not https)', ''));
+  return wrap;
+}
+
+/** A video a user sent, from the emulator: its first frame (LINE makes a preview of it), else its URL. */
+function userVideo(url) {
+  const wrap = el('div', 'media');
+  const v = el('video');
+  v.controls = true;
+  v.preload = 'metadata';
+  v.addEventListener('error', () => v.replaceWith(missingMedia('video', url)));
+  v.src = url;
+  wrap.appendChild(v);
   return wrap;
 }
 
@@ -285,8 +297,8 @@ function imagemap(m, ctx) {
   if (m.video && httpsUrl(m.video.originalContentUrl)) {
     const v = m.video;
     const area = v.area || {};
-    const vid = media('video', v.originalContentUrl, httpsUrl(v.previewImageUrl), () => vid.remove());
-    vid.className = 'imagemap-video';
+    const vid = el('div', 'imagemap-video');
+    vid.appendChild(videoPlayer(v.originalContentUrl, httpsUrl(v.previewImageUrl)));
     vid.style.left = (100 * area.x / w) + '%';
     vid.style.top = (100 * area.y / h) + '%';
     vid.style.width = (100 * area.width / w) + '%';
@@ -316,7 +328,7 @@ function botMessage(m, ctx) {
     case 'image':
       return mediaBox('img', httpsUrl(m.previewImageUrl) || httpsUrl(m.originalContentUrl), null, 'image');
     case 'video':
-      return mediaBox('video', httpsUrl(m.originalContentUrl), httpsUrl(m.previewImageUrl), 'video');
+      return botVideo(httpsUrl(m.originalContentUrl), httpsUrl(m.previewImageUrl));
     case 'audio': {
       const box = mediaBox('audio', httpsUrl(m.originalContentUrl), null, 'audio');
       if (Number.isFinite(m.duration)) box.appendChild(el('div', 'media-note', `${Math.round(m.duration / 1000)} s`));
@@ -356,7 +368,7 @@ function userEvent(e, displayText, ctx) {
         case 'text': return { kind: 'bubble', el: richText(m.text || '', m.emojis, m.mention && m.mention.mentionees, ctx) };
         case 'sticker': return { kind: 'bubble', el: stickerTile(m.packageId, m.stickerId), bare: true };
         case 'image': return { kind: 'bubble', el: mediaBox('img', ctx.contentUrl(m.id), null, 'image') };
-        case 'video': return { kind: 'bubble', el: mediaBox('video', ctx.contentUrl(m.id), null, 'video') };
+        case 'video': return { kind: 'bubble', el: userVideo(ctx.contentUrl(m.id)) };
         case 'audio': return { kind: 'bubble', el: mediaBox('audio', ctx.contentUrl(m.id), null, 'audio') };
         case 'file': {
           const a = el('a', 'file', `${m.fileName || 'file'} (${m.fileSize || 0} bytes)`);

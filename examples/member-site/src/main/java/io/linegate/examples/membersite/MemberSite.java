@@ -73,7 +73,8 @@ import org.slf4j.LoggerFactory;
  *       answers with one same-site step ({@link Pages#onward}) before it looks at the session;</li>
  *   <li>nothing is linked before the member confirmed "link LINE account X to member Y?", and an
  *       existing link is replaced only if they ticked that too;</li>
- *   <li>signing in rotates the session; the callback clears the login cookie; cookies are Secure on
+ *   <li>signing in, with the form or with LINE, starts a new session and ends the browser's previous one
+ *       on the server; the callback clears the login cookie; cookies are Secure on
  *       https; every answer carries CSP, {@code X-Frame-Options: DENY} and {@code Referrer-Policy}.</li>
  * </ul>
  */
@@ -131,6 +132,7 @@ public final class MemberSite implements AutoCloseable {
                 .service("/", page(this::home))
                 .service("/signin", form(this::signIn))
                 .service("/signout", form(this::signOut))
+                .service("/signin/line", page(this::finishLineSignIn))
                 .service("/login/line", page(this::loginWithLine))
                 .service("/login/line/link", form(this::linkWithLine))
                 .service("/callback", page(this::callback))
@@ -325,9 +327,27 @@ public final class MemberSite implements AutoCloseable {
             return withCookies(html(HttpStatus.OK, Pages.message("Not linked yet",
                     "This LINE account is not linked to a member. Sign in with your member account first, then link it.")), clear);
         }
-        // The browser's old session cookie is not sent here (Strict); the new one replaces it.
-        Session s = sessions.rotate(null, link.get().memberId());
-        return onward("/?notice=" + enc("Signed in with LINE." + friendNotice(friend)), clear, sessions.setCookie(s));
+        // The browser's session cookie is not sent here (Strict), so the sign-in ends on the same-site step
+        // that follows, where it is: that session is ended there, not merely forgotten by the browser.
+        String pending = sessions.pendLineSignIn(link.get().memberId());
+        return onward("/signin/line" + (friend ? "?friend=1" : ""), clear, sessions.lineSignInCookie(pending));
+    }
+
+    /**
+     * The end of a sign-in with LINE, one same-site step after the callback: the member the callback
+     * verified is signed in and the browser's previous session ends. Only in the browser the callback
+     * answered (its Strict cookie, single use, two minutes), so another site cannot sign a browser in.
+     */
+    private HttpResponse finishLineSignIn(ServiceRequestContext ctx, AggregatedHttpRequest req, Optional<Session> current) {
+        Optional<String> member = sessions.takeLineSignIn(cookie(req, Sessions.LINE_SIGN_IN_COOKIE));
+        if (member.isEmpty()) {
+            return withCookies(html(HttpStatus.FORBIDDEN, Pages.message("Refused",
+                    "This sign-in expired or did not start in this browser; log in with LINE again.")),
+                    sessions.clearLineSignInCookie());
+        }
+        Session s = sessions.rotate(current.map(Session::id).orElse(cookie(req, Sessions.COOKIE)), member.get());
+        return withCookies(redirect("/?notice=" + enc("Signed in with LINE." + friendNotice("1".equals(query(req).get("friend")))),
+                sessions.setCookie(s)), sessions.clearLineSignInCookie());
     }
 
     /** "Link LINE account X to member Y?" for a link at LINE Login: only for the member who started it. */
@@ -347,7 +367,8 @@ public final class MemberSite implements AutoCloseable {
             fields.put("friend", "1");
         }
         return html(HttpStatus.OK, Pages.confirmLink("/link/confirm", p.get().lineUserId(), p.get().memberId(),
-                p.get().memberLink().orElse(null), p.get().lineUserLink().orElse(null), csrf.issue(session.get().id()), fields));
+                p.get().memberLink().orElse(null), p.get().lineUserLink().orElse(null),
+                links.confirmationToken(session.get().id(), q.get("ticket")), fields));
     }
 
     private HttpResponse confirmLinkAtLogin(ServiceRequestContext ctx, AggregatedHttpRequest req, Optional<Session> session) {

@@ -6,6 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.linegate.core.Secret;
 import io.linegate.emulator.LoginChannelInfo;
 import io.linegate.store.LinkStore.Link;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -137,9 +141,33 @@ class MemberSiteBrowserTest {
         browser.click("login-with-line");
         browser.logInToLine(EMAIL, PASSWORD);
         browser.click("allow");
-        // The callback's SameSite=Strict session cookie is sent on the same-site step that follows it.
+        // The sign-in finishes on the same-site step after the callback, where the Strict cookies are sent.
         assertThat(browser.text("member-id")).isEqualTo("alice");
         assertThat(browser.text("notice")).contains("Signed in with LINE");
+    }
+
+    @Test
+    void logInWithLineEndsTheBrowsersPreviousSessionOnTheServer() throws Exception {
+        fixture.app.store().links().link(lineUser, "alice", "line-login", false, java.time.Instant.now());
+        browser.signIn(site, "alice", "alice-password");
+        String before = browser.driver().manage().getCookieNamed(Sessions.COOKIE).getValue();
+        assertThat(pageWithSession(before)).contains("id=\"member-id\">alice");
+
+        browser.driver().get(site + "/login/line");
+        browser.logInToLine(EMAIL, PASSWORD);
+        browser.click("allow");
+        assertThat(browser.text("member-id")).isEqualTo("alice");
+        String after = browser.driver().manage().getCookieNamed(Sessions.COOKIE).getValue();
+        assertThat(after).isNotEqualTo(before);
+        // Not only the browser's cookie: the session it replaced is over on the server too.
+        assertThat(pageWithSession(before)).as("the previous session").contains("id=\"signin\"").doesNotContain("member-id");
+        assertThat(pageWithSession(after)).contains("id=\"member-id\">alice");
+    }
+
+    /** The site's home page as a client holding only the session cookie {@code session} sees it. */
+    private String pageWithSession(String session) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(site + "/"))
+                .header("Cookie", Sessions.COOKIE + "=" + session).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private Optional<Link> link() {

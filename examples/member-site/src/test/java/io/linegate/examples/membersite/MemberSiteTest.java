@@ -134,6 +134,16 @@ class MemberSiteTest {
     }
 
     @Test
+    void aSignInWithLineFinishesOnlyInTheBrowserTheCallbackAnswered() throws Exception {
+        // Without the Strict cookie the callback set (a link from another site), or with a made-up one: nothing.
+        for (String cookies : new String[] {null, Sessions.LINE_SIGN_IN_COOKIE + "=made-up"}) {
+            HttpResponse<String> r = get("/signin/line", cookies);
+            assertThat(r.statusCode()).isEqualTo(403);
+            assertThat(setCookie(r, Sessions.COOKIE)).isNull();
+        }
+    }
+
+    @Test
     void nextLeadsOnlyToAPathOnThisSiteAndBadFormsAreNeverA500() throws Exception {
         for (String next : List.of("/\t/evil.example/", "//evil.example", "/\\evil.example", "https://evil.example/",
                 "/\r\nSet-Cookie: x=1", "/\u000b/evil.example", "/\u0000", "/%2F%09%2Fevil.example%2F", "javascript:alert(1)")) {
