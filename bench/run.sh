@@ -122,6 +122,7 @@
 #   BURST_RATE        burst req/s [10 * WORKERS * 1000 / 50]  BURST_CONNECTIONS  open-loop connections [256]
 #   DRAIN_TIMEOUT     max seconds to wait for the burst backlog to drain [1500]
 #   BOT_JAVA_OPTS     JVM options of the linegate server [-Xmx256m for burst, none otherwise]
+#   NODE_JAVA_OPTS    JVM options of the cluster scenarios' nodes (e.g. -XX:StartFlightRecording=...) [none]
 #   EMULATOR_EVENTS   webhook events measured [400000]   EMULATOR_WARMUP  events before measuring [50000]
 #   EMULATOR_PROTOCOLS  receiver protocols ["h1c h2c"]   PUSH_REQUESTS  pushes measured [400000]
 #   EMULATOR_SECONDS  time bound of one emulator run [120]
@@ -379,7 +380,7 @@ stop_postgres() {
 
 start_node() { # index (0..8), log: a linegate node of BOT_JAR (else this build) on NODE_STORE (else PG_STORE)
   local port=$((18100 + $1)) stats=$((18110 + $1)) admin=$((18120 + $1))
-  java -jar "${BOT_JAR:-$JAR}" bot --port=$port --stats-port=$stats --admin-port=$admin --store="${NODE_STORE:-$PG_STORE}" \
+  java ${NODE_JAVA_OPTS:-} -jar "${BOT_JAR:-$JAR}" bot --port=$port --stats-port=$stats --admin-port=$admin --store="${NODE_STORE:-$PG_STORE}" \
     --lease-time="$CLUSTER_LEASE" --handler-ms=0 --workers="$WORKERS" ${NODE_ARGS:-} >"$2" 2>&1 &
   NODE_PIDS[$1]=$!
   wait_port $stats 60
