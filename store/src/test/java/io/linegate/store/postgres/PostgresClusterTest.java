@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -97,6 +98,50 @@ class PostgresClusterTest {
         b.journal().complete(e.seq(), e.lane(), Map.of("count", "1")).join();
         assertThat(a.conversations().state("user:U1")).containsExactly(Map.entry("count", "1"));
         assertThat(a.deadLetters().list(10)).isEmpty();
+    }
+
+    @Test
+    void doneMarksWrittenTogetherAreFencedEachOnItsOwn() {
+        Store a = node();
+        Store b = node();
+        List<NewEvent> events = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            events.add(new NewEvent("E" + i, "user:U" + i, "Ubot", "{}", Instant.now()));
+        }
+        a.journal().split(List.of(), events, List.of()).join();
+        Assignment crowded = a.cluster().heartbeat(Set.of(), TTL);
+        assertThat(crowded.held()).hasSize(64);
+        assertThat(b.cluster().heartbeat(Set.of(), TTL).held()).isEmpty();
+        Assignment shared = a.cluster().heartbeat(Set.of(), TTL);
+        Set<Integer> giveBack = new HashSet<>(List.copyOf(shared.held()).subList(0, shared.surplus()));
+        Set<Integer> ofA = a.cluster().heartbeat(giveBack, TTL).held();
+        Set<Integer> ofB = b.cluster().heartbeat(Set.of(), TTL).held();
+        assertThat(ofA).isNotEmpty().doesNotContainAnyElementsOf(ofB);
+        assertThat(ofB).isNotEmpty();
+
+        // All at once, so that they go to the database in a few transactions, mixing a's partitions and b's.
+        List<StoredEvent> pending = a.journal().pending(0, 1_000);
+        assertThat(pending).hasSize(200);
+        List<CompletableFuture<Void>> marks = new ArrayList<>();
+        for (StoredEvent e : pending) {
+            marks.add(a.journal().complete(e.seq(), e.lane(), Map.of()));
+        }
+        int lost = 0;
+        for (int i = 0; i < pending.size(); i++) {
+            StoredEvent e = pending.get(i);
+            if (ofA.contains(e.partition())) {
+                marks.get(i).join(); // done
+            } else {
+                lost++;
+                int index = i;
+                assertThatThrownBy(() -> marks.get(index).join()).isInstanceOf(CompletionException.class)
+                        .hasCauseInstanceOf(Cluster.LeaseLostException.class);
+            }
+        }
+        assertThat(lost).isPositive();
+        assertThat(a.journal().pending(0, 1_000)).extracting(StoredEvent::partition).hasSize(lost).allMatch(ofB::contains);
+        StoredEvent doneAlready = pending.stream().filter(e -> ofA.contains(e.partition())).findFirst().orElseThrow();
+        a.journal().complete(doneAlready.seq(), doneAlready.lane(), Map.of()).join(); // done before: nothing to do, no error
     }
 
     @Test
