@@ -62,24 +62,34 @@ public final class WriteFailures {
                     return "the database server had an I/O error (io_error)";
                 case "25006":
                     return "the database is read-only (read_only_sql_transaction)";
+                case "42501":
+                    // Also what a file the server may not write gives (EPERM, EACCES, and EROFS: its disk remounted
+                    // read-only), besides a role without the privilege; either way no write of linegate's can succeed.
+                    return "the database server was refused a write (insufficient_privilege)";
                 default:
                     break;
             }
         }
-        if (e instanceof SQLiteException) {
+        if (e instanceof SQLiteException sqlite) {
             switch (e.getErrorCode() & 0xff) {
                 case SQLITE_FULL:
                     return "the disk is full (SQLITE_FULL)";
                 case SQLITE_READONLY:
-                    return "the database file is read-only (SQLITE_READONLY)";
+                    return "the database file is read-only (" + extendedName(sqlite, "SQLITE_READONLY") + ")";
                 case SQLITE_IOERR:
-                    return "an I/O error (SQLITE_IOERR)";
+                    return "an I/O error (" + extendedName(sqlite, "SQLITE_IOERR") + ")";
                 case SQLITE_CANTOPEN:
-                    return "the database file cannot be opened (SQLITE_CANTOPEN)";
+                    return "the database file cannot be opened (" + extendedName(sqlite, "SQLITE_CANTOPEN") + ")";
                 default:
                     break;
             }
         }
         return null;
+    }
+
+    /** The extended result code's name ({@code SQLITE_IOERR_WRITE}, {@code SQLITE_READONLY_DBMOVED}), which says which step failed. */
+    private static String extendedName(SQLiteException e, String primary) {
+        String name = e.getResultCode() == null ? null : e.getResultCode().name();
+        return name != null && name.startsWith(primary) ? name : primary;
     }
 }

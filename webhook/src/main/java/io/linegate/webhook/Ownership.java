@@ -1,6 +1,7 @@
 package io.linegate.webhook;
 
 import io.linegate.store.Cluster;
+import io.linegate.store.WriteFailures;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -45,6 +46,7 @@ final class Ownership {
     private volatile Set<Integer> catchingUp = Set.of();
     private volatile Set<Integer> draining = Set.of();
     private volatile long validUntilNanos = Long.MAX_VALUE;
+    private boolean heartbeatCannotWrite; // the heartbeat thread's own: its last failure was said once
     private volatile int catchUpGeneration; // grows whenever a partition (re)joins the catch-up
 
     Ownership(Cluster cluster, Duration ttl) {
@@ -167,9 +169,20 @@ final class Ownership {
         try {
             a = cluster.heartbeat(release, ttl);
         } catch (RuntimeException e) {
-            log.warn("cluster heartbeat failed ({}); partitions are handled until their leases may run out", e.toString());
+            String cannotWrite = WriteFailures.cannotWrite(e);
+            if (cannotWrite == null) {
+                log.warn("cluster heartbeat failed ({}); partitions are handled until their leases may run out", e.toString());
+            } else if (!heartbeatCannotWrite) {
+                // Once, not every second: the store says (rate-limited) that it cannot write until it can.
+                heartbeatCannotWrite = true;
+                log.warn("cluster heartbeat failed: the store cannot write ({}); partitions are handled until their leases"
+                        + " may run out", cannotWrite);
+            } else {
+                log.debug("cluster heartbeat failed: {}", cannotWrite);
+            }
             return Set.of();
         }
+        heartbeatCannotWrite = false;
         return apply(a, release, idle, started);
     }
 

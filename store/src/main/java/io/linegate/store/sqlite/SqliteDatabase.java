@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.linegate.store.Cluster;
 import io.linegate.store.WriteHealth;
 import io.linegate.store.StoreException;
+import io.linegate.store.WriteFailures;
 import io.linegate.store.jdbc.StoreWriteHealth;
 import io.linegate.store.jdbc.Database;
 import io.linegate.store.jdbc.Dialect;
@@ -41,6 +42,7 @@ import org.sqlite.SQLiteDataSource;
 final class SqliteDatabase extends Database {
     static final String FILE_NAME = "linegate.db";
     private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
+    private static final long CHECKPOINT_LINE_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final Path dataDir;
     private final HikariDataSource readers;
@@ -48,6 +50,7 @@ final class SqliteDatabase extends Database {
     private final ScheduledExecutorService checkpointer;
     private final StoreWriteHealth health;
     private final Cluster cluster = new SingleNodeCluster(this);
+    private long lastCheckpointLine = System.nanoTime() - CHECKPOINT_LINE_NANOS; // the checkpointer thread's own
 
     private SqliteDatabase(Path dataDir, HikariDataSource readers, GroupCommitWriter writer, Clock clock) {
         super(Dialect.SQLITE, clock);
@@ -133,12 +136,25 @@ final class SqliteDatabase extends Database {
         return ds;
     }
 
-    /** A PASSIVE checkpoint never waits for the writer or readers; it copies what it can. */
+    /**
+     * A PASSIVE checkpoint never waits for the writer or readers; it copies what it can. One that fails
+     * because the database file cannot be written (an I/O error, a read-only file system) fails again every
+     * second until it can: while the store cannot write, that is the store's own line (rate-limited) and
+     * the checkpoint says nothing; otherwise one line at most a minute, without a stack trace.
+     */
     private void checkpoint() {
         try (Connection c = readers.getConnection(); Statement st = c.createStatement()) {
             st.execute("PRAGMA wal_checkpoint(PASSIVE)");
         } catch (SQLException | RuntimeException e) {
-            log.warn("WAL checkpoint failed; will try again", e);
+            String cannotWrite = WriteFailures.cannotWrite(e);
+            if (cannotWrite == null) {
+                log.warn("WAL checkpoint failed; will try again", e);
+            } else if (health.writable() && System.nanoTime() - lastCheckpointLine >= CHECKPOINT_LINE_NANOS) {
+                lastCheckpointLine = System.nanoTime();
+                log.warn("WAL checkpoint of {} failed: {}; will try again every second", location(), cannotWrite);
+            } else {
+                log.debug("WAL checkpoint failed: {}", cannotWrite);
+            }
         }
     }
 
