@@ -38,6 +38,17 @@ public final class SendPipeline {
         return new SendPipeline(all, transport);
     }
 
+    /**
+     * This pipeline with {@code last} after its interceptors, just before the transport: it sees every
+     * attempt (a retry, a fallback push) right before it goes to LINE, after any backoff.
+     */
+    public SendPipeline withLast(SendInterceptor last) {
+        List<SendInterceptor> all = new ArrayList<>(interceptors.size() + 1);
+        all.addAll(interceptors);
+        all.add(last);
+        return new SendPipeline(all, transport);
+    }
+
     private final class Link implements SendInterceptor.Chain {
         private final int index;
         private final Send send;

@@ -8,7 +8,10 @@ import io.linegate.webhook.Outbound;
 
 /**
  * Handlers' sends through the messaging module's sending pipeline: each handler run gets an
- * {@link EventMessagingApi} over the sender's pipeline with the run's {@link ReplyLedger} in front.
+ * {@link EventMessagingApi} over the sender's pipeline with the run's {@link ReplyLedger} in front and,
+ * last, a check before every attempt that the run may still send ({@link HandlerRun#checkSendingAllowed}):
+ * a retry after a backoff, or an attempt that waited through a pause of the process, does not reach LINE
+ * once this node's lease on the event's partition has run out.
  */
 final class SenderOutbound implements Outbound {
     private final MessageSender sender;
@@ -19,7 +22,10 @@ final class SenderOutbound implements Outbound {
 
     @Override
     public MessagingApiClient api(HandlerRun run) {
-        return new EventMessagingApi(run, sender.pipeline().with(new ReplyLedger(run)), sender.api());
+        return new EventMessagingApi(run, sender.pipeline().with(new ReplyLedger(run)).withLast(chain -> {
+            run.checkSendingAllowed();
+            return chain.proceed(chain.send());
+        }), sender.api());
     }
 
     @Override

@@ -32,7 +32,11 @@ public interface HandlerRun {
     /** Records a reply LINE accepted at {@code position}, durably, before the handler goes on. */
     void recordReply(int position, String requestId, JsonNode sentMessages);
 
-    /** Throws {@link SendingDisabledException} when the event is in standby mode (another channel has the chat). */
+    /**
+     * Throws {@link SendingDisabledException} when the event is in standby mode (another channel has the chat), and
+     * {@code Cluster.LeaseLostException} when this node no longer holds the event's partition. Checked before every
+     * attempt of every send, so that nothing of a run whose partition moved reaches LINE.
+     */
     void checkSendingAllowed();
 
     /** A reply LINE accepted: its request id and its {@code sentMessages} as JSON; either may be null. */
