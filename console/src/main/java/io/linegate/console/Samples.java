@@ -32,8 +32,8 @@ final class Samples {
     private final Sample[] ring = new Sample[CAPACITY];
     private int next;
     private int size;
-    private Map<String, Double> lastWebhooks = Map.of();
-    private Map<String, Double> lastProcessed = Map.of();
+    private Map<String, Double> lastWebhooks; // null before the first sample, which only sets the baseline
+    private Map<String, Double> lastProcessed;
     private double lastReceived = Double.NaN;
     private double[] lastBuckets;
 
@@ -87,9 +87,10 @@ final class Samples {
         return out;
     }
 
+    /** What each counter gained since the last sample (a counter that appeared since counts from zero). */
     private static Map<String, Long> delta(Map<String, Double> now, Map<String, Double> before) {
         Map<String, Long> out = new TreeMap<>();
-        now.forEach((k, v) -> out.put(k, Math.round(v - before.getOrDefault(k, before.isEmpty() ? v : 0.0))));
+        now.forEach((k, v) -> out.put(k, before == null ? 0 : Math.round(v - before.getOrDefault(k, 0.0))));
         return out;
     }
 

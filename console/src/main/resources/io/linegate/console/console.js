@@ -116,6 +116,10 @@
     const svg = $(id);
     const W = 600; const H = 140; const top = 12; const bottom = 128;
     const now = Date.now();
+    // The last hour, or less while the process is younger: at least five minutes across.
+    let first = now;
+    series.forEach((s) => { if (s.points.length && s.points[0][0] < first) { first = s.points[0][0]; } });
+    const span = Math.min(HOUR, Math.max(5 * 60 * 1000, now - first));
     let max = 1;
     series.forEach((s) => s.points.forEach(([, v]) => { if (v > max) { max = v; } }));
     const kids = [svgEl('line', { x1: 0, y1: bottom, x2: W, y2: bottom, class: 'axis' })];
@@ -125,7 +129,7 @@
     series.forEach((s) => {
       if (!s.points.length) { return; }
       const pts = s.points.map(([t, v]) => {
-        const x = W - ((now - t) / HOUR) * W;
+        const x = W - ((now - t) / span) * W;
         const y = bottom - (v / max) * (bottom - top);
         return x.toFixed(1) + ',' + y.toFixed(1);
       }).join(' ');
