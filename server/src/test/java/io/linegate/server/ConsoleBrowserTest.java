@@ -275,13 +275,13 @@ class ConsoleBrowserTest {
         try {
             browser.get("http://127.0.0.1:" + evil.getAddress().getPort() + "/");
             wait.until(d -> d.getCurrentUrl().endsWith("/console/api/mute"));
-            assertThat(browser.findElement(By.tagName("body")).getText()).contains("Changes come from the console's own page only");
         } finally {
             evil.stop(0);
         }
         assertThat(server.store().controls().controls(OperatorControls.MUTE)).isEmpty();
         assertThat(server.store().controls().controls(OperatorControls.MAINTENANCE)).isEmpty();
         assertThat(server.store().controls().auditTrail(1000)).hasSize(audited);
+        assertThat(browser.findElement(By.tagName("body")).getText()).contains("Changes come from the console's own page only");
         // The session itself still works from the console's own page.
         browser.get(console() + "/");
         shown("page-overview");
