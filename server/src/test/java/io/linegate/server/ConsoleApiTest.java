@@ -1,6 +1,7 @@
 package io.linegate.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.linegate.core.Secret;
 import io.linegate.store.OperatorControls;
@@ -115,6 +116,23 @@ class ConsoleApiTest {
         assertThat(limited.statusCode()).isEqualTo(429);
         assertThat(limited.headers().firstValue("retry-after")).isPresent();
         signIn();
+    }
+
+    @Test
+    void theAdminApisChangesAreInTheSameAuditWithTheCallersAddressAndNeverTheToken() throws Exception {
+        HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(server.adminUri()
+                        + "/admin/mute/U0123456789abcdef0123456789abcdef")).header("Authorization", "Bearer " + ADMIN.reveal())
+                .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode()).isEqualTo(200);
+        http.send(HttpRequest.newBuilder(URI.create(server.adminUri() + "/admin/maintenance/on"))
+                .header("Authorization", "Bearer " + ADMIN.reveal()).PUT(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(server.store().controls().auditTrail(10))
+                .extracting(OperatorControls.AuditEntry::actor, OperatorControls.AuditEntry::action, OperatorControls.AuditEntry::subject)
+                .containsExactly(
+                        tuple("admin API from 127.0.0.1", "maintenance on", null),
+                        tuple("admin API from 127.0.0.1", "mute", "user:U0123456789abcdef0123456789abcdef"));
+        assertThat(server.store().controls().auditTrail(10).toString()).doesNotContain(ADMIN.reveal());
     }
 
     @Test
