@@ -14,7 +14,7 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The layering of linegate's modules, read from the compiled main classes of every module (tests excluded):
- * {@code core <- store <- webhook, messaging, login <- runtime <- hosts (Armeria, Spring) <- cli}, the emulator
+ * {@code core <- store <- webhook, messaging, login <- runtime <- console <- hosts (Armeria, Spring) <- cli}, the emulator
  * on {@code core} alone, the test kit and the examples on top. Each layer names the layers it may use; a
  * dependency between two linegate packages that the table does not allow fails with the classes, the member
  * and the line that make it.
@@ -47,7 +47,7 @@ class LayeringTest {
 
     static final String[] LAYERED_PACKAGES = {
             "io.linegate.core..", "io.linegate.store..", "io.linegate.webhook..", "io.linegate.messaging..",
-            "io.linegate.login..", "io.linegate.runtime..", "io.linegate.server..", "io.linegate.spring..",
+            "io.linegate.login..", "io.linegate.runtime..", "io.linegate.console..", "io.linegate.server..", "io.linegate.spring..",
             "io.linegate.emulator..", "io.linegate.test..", "io.linegate.cli..", "io.linegate.examples.."};
 
     @ArchTest
@@ -59,6 +59,7 @@ class LayeringTest {
             .layer("Messaging").definedBy("io.linegate.messaging..")
             .layer("Login").definedBy("io.linegate.login..")
             .layer("Runtime").definedBy(RUNTIME)
+            .layer("Console").definedBy("io.linegate.console..")
             .layer("Armeria host").definedBy(ARMERIA_HOST)
             .layer("Spring host").definedBy("io.linegate.spring..")
             .layer("Emulator").definedBy("io.linegate.emulator..")
@@ -72,8 +73,11 @@ class LayeringTest {
             .whereLayer("Messaging").mayOnlyAccessLayers("Core", "Store")
             .whereLayer("Login").mayOnlyAccessLayers("Core", "Store")
             .whereLayer("Runtime").mayOnlyAccessLayers("Core", "Store", "Webhook", "Messaging", "Login")
-            .whereLayer("Armeria host").mayOnlyAccessLayers("Core", "Store", "Webhook", "Messaging", "Login", "Runtime")
-            .whereLayer("Spring host").mayOnlyAccessLayers("Core", "Store", "Webhook", "Messaging", "Login", "Runtime")
+            .whereLayer("Console").mayOnlyAccessLayers("Core", "Store", "Webhook", "Messaging", "Login", "Runtime")
+            .whereLayer("Armeria host").mayOnlyAccessLayers("Core", "Store", "Webhook", "Messaging", "Login", "Runtime",
+                    "Console")
+            .whereLayer("Spring host").mayOnlyAccessLayers("Core", "Store", "Webhook", "Messaging", "Login", "Runtime",
+                    "Console")
             .whereLayer("Emulator").mayOnlyAccessLayers("Core")
             .whereLayer("Test kit").mayOnlyAccessLayers(
                     "Core", "Store", "Webhook", "Messaging", "Login", "Runtime", "Armeria host", "Emulator")
@@ -83,12 +87,13 @@ class LayeringTest {
                     "Core", "Store", "Webhook", "Messaging", "Login", "Runtime", "Armeria host");
 
     /**
-     * The runtime knows no HTTP server, and the Spring host brings none into an application: Armeria and the
+     * The runtime and the console know no HTTP server, and the Spring host brings none into an application: Armeria and the
      * Netty it needs are the Armeria host's alone.
      */
     @ArchTest
     static final ArchRule theRuntimeAndTheSpringHostUseNoArmeriaOrNetty = noClasses()
-            .that().resideInAnyPackage("io.linegate.runtime..", "io.linegate.spring..", "io.linegate.webhook..",
+            .that().resideInAnyPackage("io.linegate.runtime..", "io.linegate.console..", "io.linegate.spring..",
+                    "io.linegate.webhook..",
                     "io.linegate.messaging..", "io.linegate.login..", "io.linegate.store..", "io.linegate.core..")
             .should().dependOnClassesThat().resideInAnyPackage("com.linecorp.armeria..", "io.netty..");
 

@@ -82,6 +82,15 @@ public class ChainOverhead {
             @Override
             public void setControl(String kind, String subject, boolean on) {
             }
+
+            @Override
+            public void audit(String actor, String action, String subject, String detail) {
+            }
+
+            @Override
+            public List<AuditEntry> auditTrail(int limit) {
+                return List.of();
+            }
         });
         switches.refresh();
         Counter throttled = Counter.builder("throttled").register(new SimpleMeterRegistry());

@@ -2,6 +2,7 @@ package io.linegate.server;
 
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.annotation.Blocking;
 import com.linecorp.armeria.server.annotation.Default;
 import com.linecorp.armeria.server.annotation.Delete;
@@ -22,7 +23,8 @@ import java.util.TreeSet;
 /**
  * The operator's switches, under {@code /admin} on the admin listener and behind a bearer token:
  * the server's status, mute a source, turn maintenance mode on or off, list and replay dead letters. Changes apply at
- * once, without a restart, and persist in the store. Parameters are parsed here, not by Armeria's
+ * once, without a restart, and persist in the store, each written to the store's operator audit with the
+ * caller's address. Parameters are parsed here, not by Armeria's
  * converters, so that a typo is a {@code 400} naming the parameter, never a {@code 500}.
  */
 @ProducesJson
@@ -65,6 +67,7 @@ final class AdminService {
         }
         controls.setControl(OperatorControls.MAINTENANCE, "on", state.equals("on"));
         dispatcher.refreshControls();
+        controls.audit(actor(), "maintenance " + state, null, null);
         return HttpResponse.ofJson(status());
     }
 
@@ -86,6 +89,7 @@ final class AdminService {
         }
         controls.setControl(OperatorControls.MUTE, key, on);
         dispatcher.refreshControls();
+        controls.audit(actor(), on ? "mute" : "unmute", key, null);
         return HttpResponse.ofJson(status());
     }
 
@@ -114,13 +118,21 @@ final class AdminService {
             return JsonErrors.response(HttpStatus.BAD_REQUEST,
                     "id must be a dead letter's id (a whole number from 1), was " + quoted(id));
         }
-        return HttpResponse.of(deadLetters.replay(letter).thenApply(seq -> {
+        String caller = actor();
+        // Off the store's writer thread: the audit below is a write of its own, which that thread would wait for.
+        return HttpResponse.of(deadLetters.replay(letter).thenApplyAsync(seq -> {
             if (seq.isEmpty()) {
                 return JsonErrors.response(HttpStatus.NOT_FOUND, "No dead letter " + letter + " waiting for replay");
             }
             dispatcher.appended(); // one more in the backlog, and a wake-up
+            controls.audit(caller, "replay", "dead letter " + letter, "event " + seq.get());
             return HttpResponse.ofJson(Map.of("replayed", letter, "eventSeq", seq.get()));
-        }));
+        }, ServiceRequestContext.current().blockingTaskExecutor()));
+    }
+
+    /** Who made a change, for the operator audit: the admin API and the caller's address (never the token). */
+    private static String actor() {
+        return "admin API from " + ServiceRequestContext.current().clientAddress().getHostAddress();
     }
 
     /** {@code text} as a whole number within [min, max], or null: never an exception for a caller's typo. */

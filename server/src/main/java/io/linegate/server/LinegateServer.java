@@ -1,5 +1,6 @@
 package io.linegate.server;
 
+import io.linegate.console.Console;
 import io.linegate.core.Defaults;
 import io.linegate.runtime.WarmUp;
 import io.linegate.runtime.ServerStatus;
@@ -81,6 +82,9 @@ public final class LinegateServer implements AutoCloseable {
     private volatile WarmUp.Result lastWarmUp;
     private final ServerPort publicListener;
     private final ServerPort adminListener; // null without an admin listener
+    private final Console console; // null without the admin API or with the console turned off
+    /** Where the operator console is served on the admin listener. */
+    static final String CONSOLE_PATH = "/console";
 
     private LinegateServer(Builder b) {
         this.warmUp = b.warmUp;
@@ -170,15 +174,32 @@ public final class LinegateServer implements AutoCloseable {
                     .service("/health/live", HealthCheckService.of())
                     .service("/metrics", (ctx, req) -> HttpResponse.of(HttpStatus.OK,
                             MediaType.parse("text/plain; version=0.0.4; charset=utf-8"), registry.scrape()));
+            Console web = null;
             if (b.adminToken != null) {
+                AdminAuth auth = new AdminAuth(b.adminToken, clientErrors);
                 admin.annotatedService()
-                        .decorator(new AdminAuth(b.adminToken, clientErrors))
+                        .decorator(auth)
                         .build(new AdminService(store.controls(), store.deadLetters(), dispatcher, status));
+                if (b.console) {
+                    // The operator console beside the admin API, behind the same token: its sign-in goes
+                    // through the same AdminAuth, so that wrong tokens count against one allowance.
+                    web = Console.builder(store, dispatcher, b.adminToken, registry).status(status::report).secure(tls)
+                            .basePath(CONSOLE_PATH).build();
+                    HttpService page = new ArmeriaConsole(web);
+                    admin.service(CONSOLE_PATH, page)
+                            .serviceUnder(CONSOLE_PATH + "/", page)
+                            .service(CONSOLE_PATH + "/api/signin", page.decorate(auth));
+                }
             }
+            this.console = web;
         } else {
             this.adminListener = null;
+            this.console = null;
         }
         this.server = sb.build();
+        if (console != null) {
+            console.start();
+        }
         runtime.startHousekeeping();
         log.info("bot '{}' on {} {} (webhook {}; sending {}; admin listener {}; admin API {}; store {}{})", b.bot.name(),
                 b.tls, b.port, b.webhookPath, runtime.sender().isEmpty() ? "off" : "via " + config.apiBase(),
@@ -293,6 +314,9 @@ public final class LinegateServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop().join();
+        if (console != null) {
+            console.close();
+        }
         dispatcher.close(drain);
         try {
             bot.close();
@@ -311,6 +335,7 @@ public final class LinegateServer implements AutoCloseable {
         private Secret previousSecret;
         private Instant previousSecretUntil;
         private Secret adminToken;
+        private boolean console = true;
         private final RuntimeConfig.Builder config = RuntimeConfig.builder();
         private RuntimeConfig.Dispatch dispatch = RuntimeConfig.Dispatch.defaults();
         private Store store;
@@ -399,6 +424,15 @@ public final class LinegateServer implements AutoCloseable {
          */
         public Builder adminPort(int port) {
             this.adminPort = checkPort(port, "admin port");
+            return this;
+        }
+
+        /**
+         * The operator console in the browser at {@code /console} on the admin listener, behind the admin
+         * token (on whenever the admin API is; false turns it off).
+         */
+        public Builder console(boolean on) {
+            this.console = on;
             return this;
         }
 

@@ -11,6 +11,28 @@ public interface DeadLetters {
     /** The newest dead letters first. */
     List<DeadLetter> list(int limit);
 
+    /**
+     * A page of the dead letters matching {@code filter}, newest first, those with an id below
+     * {@code beforeId} ({@link Long#MAX_VALUE} for the first page): a query that reads one page of the
+     * table's key however many letters there are.
+     */
+    List<DeadLetter> page(Filter filter, long beforeId, int limit);
+
+    /** How many dead letters match {@code filter}. */
+    long count(Filter filter);
+
+    /** One dead letter, replayed or not; empty for an unknown id. */
+    Optional<DeadLetter> get(long deadLetterId);
+
+    /**
+     * Which dead letters: only those still waiting for a replay, only one conversation's (its lane, such
+     * as {@code user:U…}; null for all), and those whose error or event id contains {@code text}
+     * (ignoring case; null or empty for all).
+     */
+    record Filter(boolean waitingOnly, String lane, String text) {
+        public static final Filter ALL = new Filter(false, null, null);
+    }
+
     /** How many dead letters wait for an operator: not replayed yet. */
     long waiting();
 

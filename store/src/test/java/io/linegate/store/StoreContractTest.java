@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.linegate.store.EventJournal.NewEvent;
 import io.linegate.store.EventJournal.StoredEvent;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -152,6 +155,107 @@ public abstract class StoreContractTest {
             assertThat(store.deadLetters().replay(letter.id()).join()).isPresent();
             assertThat(store.journal().pending(0, 10)).extracting(StoredEvent::payload).contains("42");
             assertThat(store.journal().inbox(0, 10)).isEmpty();
+        }
+    }
+
+    /** A plain JDBC connection to this test's store, to write rows in bulk as a long-running deployment would have them. */
+    protected abstract Connection sql() throws SQLException;
+
+    @Test
+    void deadLettersArePagedNewestFirstAndFilteredByWaitingConversationAndText() {
+        try (Store store = openAsOnlyNode()) {
+            store.journal().split(List.of(), List.of(event("E1", "user:A"), event("E2", "user:B"), event("E3", "user:A"),
+                    event("E4_x", "user:A")), List.of()).join();
+            List<StoredEvent> pending = store.journal().pending(0, 10);
+            String[] errors = {"Timeout talking to payments", "boom", "PAYMENT refused", "50% off_sale"};
+            for (int i = 0; i < pending.size(); i++) {
+                store.journal().deadLetter(pending.get(i).seq(), 2, errors[i]).join();
+            }
+            DeadLetters letters = store.deadLetters();
+            List<DeadLetters.DeadLetter> all = letters.page(DeadLetters.Filter.ALL, Long.MAX_VALUE, 10);
+            assertThat(all).extracting(DeadLetters.DeadLetter::eventId).containsExactly("E4_x", "E3", "E2", "E1");
+            // Page by page: each page starts below the last id of the one before.
+            List<DeadLetters.DeadLetter> first = letters.page(DeadLetters.Filter.ALL, Long.MAX_VALUE, 3);
+            assertThat(letters.page(DeadLetters.Filter.ALL, first.get(2).id(), 3)).extracting(DeadLetters.DeadLetter::eventId)
+                    .containsExactly("E1");
+            DeadLetters.Filter payments = new DeadLetters.Filter(false, null, "payment");
+            assertThat(letters.page(payments, Long.MAX_VALUE, 10)).extracting(DeadLetters.DeadLetter::eventId)
+                    .containsExactly("E3", "E1");
+            assertThat(letters.count(payments)).isEqualTo(2);
+            assertThat(letters.count(new DeadLetters.Filter(false, "user:A", null))).isEqualTo(3);
+            // LIKE's wildcards in the text are the characters themselves.
+            assertThat(letters.page(new DeadLetters.Filter(false, null, "%"), Long.MAX_VALUE, 10))
+                    .extracting(DeadLetters.DeadLetter::eventId).containsExactly("E4_x");
+            assertThat(letters.count(new DeadLetters.Filter(false, null, "_"))).isEqualTo(1);
+            long e3 = all.get(1).id();
+            assertThat(letters.replay(e3).join()).isPresent();
+            DeadLetters.Filter waitingOnA = new DeadLetters.Filter(true, "user:A", null);
+            assertThat(letters.page(waitingOnA, Long.MAX_VALUE, 10)).extracting(DeadLetters.DeadLetter::eventId)
+                    .containsExactly("E4_x", "E1");
+            assertThat(letters.get(e3)).hasValueSatisfying(d -> assertThat(d.replayedAt()).isNotNull());
+            assertThat(letters.get(999_999)).isEmpty();
+        }
+    }
+
+    @Test
+    void aPageOrACountOfDeadLettersAnswersInUnder200MillisecondsWith100000OfThem() throws Exception {
+        try (Store store = open()) {
+            store.deadLetters().waiting(); // migrated
+        }
+        try (Connection c = sql()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO dead_letters (event_id, lane, payload, received_at,"
+                    + " attempts, error, failed_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                for (int i = 0; i < 100_000; i++) {
+                    ps.setString(1, "E" + i);
+                    ps.setString(2, "user:U" + (i % 5_000));
+                    ps.setString(3, "{\"type\":\"message\",\"n\":" + i + "}");
+                    ps.setLong(4, i);
+                    ps.setInt(5, 3);
+                    ps.setString(6, i % 1_000 == 0 ? "payment service down" : "java.io.IOException: reset by peer");
+                    ps.setLong(7, i);
+                    ps.addBatch();
+                    if (i % 5_000 == 4_999) {
+                        ps.executeBatch();
+                    }
+                }
+            }
+            c.commit();
+        }
+        try (Store store = open()) {
+            DeadLetters letters = store.deadLetters();
+            List<DeadLetters.Filter> filters = List.of(DeadLetters.Filter.ALL, new DeadLetters.Filter(true, null, null),
+                    new DeadLetters.Filter(true, "user:U42", null), new DeadLetters.Filter(true, null, "payment"));
+            for (int round = 0; round < 2; round++) { // the first round warms the JIT and the page cache
+                for (DeadLetters.Filter f : filters) {
+                    long started = System.nanoTime();
+                    List<DeadLetters.DeadLetter> page = letters.page(f, Long.MAX_VALUE, 50);
+                    long count = letters.count(f);
+                    long millis = (System.nanoTime() - started) / 1_000_000;
+                    assertThat(page).isNotEmpty();
+                    assertThat(count).isGreaterThanOrEqualTo(page.size());
+                    if (round == 1) {
+                        assertThat(millis).as("a page and a count of " + f).isLessThan(200);
+                    }
+                }
+            }
+            assertThat(letters.count(new DeadLetters.Filter(true, null, "payment"))).isEqualTo(100);
+            assertThat(letters.count(new DeadLetters.Filter(true, "user:U42", null))).isEqualTo(20);
+        }
+    }
+
+    @Test
+    void operatorActionsAreKeptInTheAuditNewestFirst() {
+        try (Store store = open()) {
+            store.controls().audit("console:Aiko from 127.0.0.1", "mute", "user:U1", null);
+            store.controls().audit("admin API from 127.0.0.1", "replay", "dead letter 7", "event 12");
+        }
+        try (Store store = open()) {
+            assertThat(store.controls().auditTrail(10)).extracting(OperatorControls.AuditEntry::actor,
+                    OperatorControls.AuditEntry::action, OperatorControls.AuditEntry::subject, OperatorControls.AuditEntry::detail)
+                    .containsExactly(Tuple.tuple("admin API from 127.0.0.1", "replay", "dead letter 7", "event 12"),
+                            Tuple.tuple("console:Aiko from 127.0.0.1", "mute", "user:U1", null));
+            assertThat(store.controls().auditTrail(1)).hasSize(1);
         }
     }
 

@@ -6,7 +6,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -18,17 +20,76 @@ final class JdbcDeadLetters implements DeadLetters {
         this.db = db;
     }
 
+    private static final String COLUMNS = "SELECT id, event_id, lane, payload, attempts, error, failed_at, replayed_at"
+            + " FROM dead_letters";
+
     @Override
     public List<DeadLetter> list(int limit) {
-        return db.query("SELECT id, event_id, lane, payload, attempts, error, failed_at, replayed_at FROM dead_letters"
-                        + " ORDER BY id DESC LIMIT ?",
-                ps -> ps.setInt(1, limit),
-                rs -> {
-                    long replayed = rs.getLong(8);
-                    Instant replayedAt = rs.wasNull() ? null : Instant.ofEpochMilli(replayed); // before any other getter
-                    return new DeadLetter(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getInt(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)), replayedAt);
-                });
+        return db.query(COLUMNS + " ORDER BY id DESC LIMIT ?", ps -> ps.setInt(1, limit), JdbcDeadLetters::row);
+    }
+
+    private static DeadLetter row(ResultSet rs) throws SQLException {
+        long replayed = rs.getLong(8);
+        Instant replayedAt = rs.wasNull() ? null : Instant.ofEpochMilli(replayed); // before any other getter
+        return new DeadLetter(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                rs.getInt(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)), replayedAt);
+    }
+
+    @Override
+    public List<DeadLetter> page(Filter filter, long beforeId, int limit) {
+        List<Object> args = new ArrayList<>();
+        args.add(beforeId);
+        String where = where(filter, args);
+        args.add(limit);
+        return db.query(COLUMNS + " WHERE id < ?" + where + " ORDER BY id DESC LIMIT ?", ps -> bind(ps, args),
+                JdbcDeadLetters::row);
+    }
+
+    @Override
+    public long count(Filter filter) {
+        List<Object> args = new ArrayList<>();
+        String where = where(filter, args);
+        return db.query("SELECT count(*) FROM dead_letters WHERE 1 = 1" + where, ps -> bind(ps, args),
+                rs -> rs.getLong(1)).get(0);
+    }
+
+    @Override
+    public Optional<DeadLetter> get(long deadLetterId) {
+        return db.query(COLUMNS + " WHERE id = ?", ps -> ps.setLong(1, deadLetterId), JdbcDeadLetters::row)
+                .stream().findFirst();
+    }
+
+    /** The filter's conditions, each with its parameter appended to {@code args}. */
+    private static String where(Filter filter, List<Object> args) {
+        StringBuilder sql = new StringBuilder();
+        if (filter.waitingOnly()) {
+            sql.append(" AND replayed_at IS NULL");
+        }
+        if (filter.lane() != null && !filter.lane().isEmpty()) {
+            sql.append(" AND lane = ?");
+            args.add(filter.lane());
+        }
+        if (filter.text() != null && !filter.text().isEmpty()) {
+            String pattern = "%" + filter.text().toLowerCase(Locale.ROOT)
+                    .replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+            sql.append(" AND (lower(coalesce(error, '')) LIKE ? ESCAPE '\\' OR lower(event_id) LIKE ? ESCAPE '\\')");
+            args.add(pattern);
+            args.add(pattern);
+        }
+        return sql.toString();
+    }
+
+    private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
+        for (int i = 0; i < args.size(); i++) {
+            Object a = args.get(i);
+            if (a instanceof String text) {
+                ps.setString(i + 1, text);
+            } else if (a instanceof Integer n) {
+                ps.setInt(i + 1, n);
+            } else {
+                ps.setLong(i + 1, (Long) a);
+            }
+        }
     }
 
     @Override

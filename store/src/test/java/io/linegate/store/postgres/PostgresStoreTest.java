@@ -11,6 +11,8 @@ import io.linegate.store.StoreContractTest;
 import io.linegate.store.StoreException;
 import io.linegate.store.TestPostgres;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
@@ -33,6 +35,12 @@ class PostgresStoreTest extends StoreContractTest {
     @Override
     protected Store open() {
         return Store.open(location, options());
+    }
+
+    @Override
+    protected Connection sql() throws SQLException {
+        PostgresLocation l = PostgresLocation.parse(location, options().password());
+        return DriverManager.getConnection(l.jdbcUrl(), l.user(), l.password() == null ? null : l.password().reveal());
     }
 
     static Store.Options options() {

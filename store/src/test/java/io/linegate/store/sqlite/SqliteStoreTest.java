@@ -7,6 +7,9 @@ import io.linegate.store.Store;
 import io.linegate.store.StoreContractTest;
 import io.linegate.store.StoreException;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
@@ -20,6 +23,11 @@ class SqliteStoreTest extends StoreContractTest {
     @Override
     protected Store open() {
         return Store.open("sqlite:" + dir);
+    }
+
+    @Override
+    protected Connection sql() throws SQLException {
+        return DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteDatabase.FILE_NAME));
     }
 
     @Test
