@@ -3,6 +3,8 @@ package io.linegate.console;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.linegate.core.Json;
 import io.linegate.core.Secret;
+import io.linegate.messaging.campaign.Campaigns;
+import io.linegate.store.CampaignStore;
 import io.linegate.store.Cluster;
 import io.linegate.store.DeadLetters;
 import io.linegate.store.DeadLetters.DeadLetter;
@@ -61,6 +63,7 @@ public final class Console implements AutoCloseable {
     private final Store store;
     private final OperatorControls controls;
     private final DeadLetters deadLetters;
+    private final CampaignStore campaigns;
     private final Dispatcher dispatcher;
     private final Secret adminToken;
     private final Supplier<Map<String, Object>> status;
@@ -78,6 +81,7 @@ public final class Console implements AutoCloseable {
         this.store = b.store;
         this.controls = b.store.controls();
         this.deadLetters = b.store.deadLetters();
+        this.campaigns = b.store.campaigns();
         this.dispatcher = b.dispatcher;
         this.adminToken = b.adminToken;
         this.status = b.status;
@@ -197,6 +201,11 @@ public final class Console implements AutoCloseable {
             case "/api/maintenance":
                 requireMethod(method, "POST");
                 return maintenance(body(req), session);
+            case "/api/campaigns":
+                return json(200, campaignList());
+            case "/api/campaigns/change":
+                requireMethod(method, "POST");
+                return changeCampaign(body(req), session);
             default:
                 if (path.startsWith("/api/dead/") && method.equals("GET")) {
                     return deadLetter(path.substring("/api/dead/".length()));
@@ -499,6 +508,61 @@ public final class Console implements AutoCloseable {
         dispatcher.refreshControls();
         controls.audit(session.actor(), on ? "maintenance on" : "maintenance off", null, null);
         return json(200, switches());
+    }
+
+    // --- campaigns ---------------------------------------------------------------------------------
+
+    private Map<String, Object> campaignList() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (CampaignStore.Campaign c : campaigns.campaigns()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", c.id());
+            m.put("name", c.name());
+            m.put("mode", c.mode());
+            m.put("state", c.state());
+            m.put("detail", c.detail());
+            m.put("startsAt", c.startsAt() == null ? null : c.startsAt().toString());
+            m.put("batches", c.batches());
+            m.put("sentBatches", c.sentBatches());
+            m.put("failedBatches", c.failedBatches());
+            m.put("recipients", c.recipients());
+            m.put("sentRecipients", c.sentRecipients());
+            List<String> can = new ArrayList<>();
+            for (Campaigns.Change change : Campaigns.Change.values()) {
+                if (change.from().contains(c.state())) {
+                    can.add(change.name().toLowerCase(Locale.ROOT));
+                }
+            }
+            m.put("changes", can);
+            out.add(m);
+        }
+        return Map.of("campaigns", out);
+    }
+
+    private ConsoleResponse changeCampaign(JsonNode body, Sessions.Session session) {
+        if (!body.path("id").canConvertToLong()) {
+            throw new BadInput(400, "id must be a campaign's number");
+        }
+        long id = body.get("id").asLong();
+        String name = body.path("change").asText("");
+        Campaigns.Change change;
+        try {
+            change = Campaigns.Change.valueOf(name.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new BadInput(400, "change must be pause, resume or cancel, was " + cut(name, 20));
+        }
+        Optional<CampaignStore.Campaign> campaign = campaigns.campaign(id);
+        if (campaign.isEmpty()) {
+            throw new BadInput(404, "No campaign " + id);
+        }
+        if (!change.apply(campaigns, id)) {
+            throw new BadInput(409, "Campaign " + id + " is " + campaigns.campaign(id).map(CampaignStore.Campaign::state)
+                    .orElse("gone") + " now; " + change.name().toLowerCase(Locale.ROOT) + " needs it "
+                    + String.join(" or ", change.from()));
+        }
+        controls.audit(session.actor(), "campaign " + change.name().toLowerCase(Locale.ROOT), "campaign " + id,
+                campaign.get().name());
+        return json(200, campaignList());
     }
 
     // --- plumbing ----------------------------------------------------------------------------------

@@ -54,6 +54,7 @@
     if (name === 'overview') { refreshOverview(); overviewTimer = setInterval(refreshOverview, 1000); }
     if (name === 'dead') { searchDead(); }
     if (name === 'switches') { refreshSwitches(); }
+    if (name === 'campaigns') { refreshCampaigns(); overviewTimer = setInterval(refreshCampaigns, 2000); }
   }
 
   // --- overview ---------------------------------------------------------------------------------
@@ -230,10 +231,11 @@
     $('replay-selected').textContent = n ? 'Replay selected (' + n + ')' : 'Replay selected';
   }
 
-  function confirmDialog(text) {
+  function confirmDialog(text, ok) {
     return new Promise((resolve) => {
       const d = $('confirm');
       $('confirm-text').textContent = text;
+      $('confirm-ok').textContent = ok || 'Replay';
       const done = (answer) => { d.close(); $('confirm-ok').onclick = null; $('confirm-cancel').onclick = null; resolve(answer); };
       $('confirm-ok').onclick = () => done(true);
       $('confirm-cancel').onclick = () => done(false);
@@ -276,6 +278,35 @@
 
   async function change(path, body) {
     try { drawSwitches(await call('POST', path, body)); say('Done.'); } catch (e) { say(e.message); }
+  }
+
+  // --- campaigns --------------------------------------------------------------------------------
+  function drawCampaigns(data) {
+    document.querySelector('#campaigns tbody').replaceChildren(...data.campaigns.map((c) => {
+      const actions = document.createElement('span');
+      c.changes.forEach((change) => {
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.dataset.change = change;
+        b.textContent = change.charAt(0).toUpperCase() + change.slice(1);
+        b.addEventListener('click', () => changeCampaign(c, change));
+        actions.append(b, ' ');
+      });
+      const tr = row([c.id, c.name, c.mode, c.state, c.sentBatches + ' / ' + c.failedBatches + ' / ' + c.batches,
+        c.sentRecipients + ' / ' + c.recipients, (c.startsAt || '').replace('T', ' ').replace('Z', ''), c.detail, actions]);
+      tr.dataset.campaign = c.id;
+      tr.dataset.state = c.state;
+      return tr;
+    }));
+  }
+
+  async function refreshCampaigns() {
+    try { drawCampaigns(await call('GET', 'campaigns')); } catch (e) { say(e.message); }
+  }
+
+  async function changeCampaign(c, change) {
+    if (change === 'cancel' && !await confirmDialog('Cancel campaign ' + c.id + ' (' + c.name + ')? Its batches not sent yet will never be sent.', 'Cancel campaign')) { return; }
+    try { drawCampaigns(await call('POST', 'campaigns/change', { id: c.id, change: change })); say('Done.'); } catch (e) { say(e.message); }
   }
 
   // --- wiring -----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import io.linegate.core.Secret;
 import io.linegate.core.Ulid;
 import io.linegate.core.WebhookSignature;
 import io.linegate.emulator.chat.Chromium;
+import io.linegate.store.CampaignStore;
 import io.linegate.store.OperatorControls;
 import io.linegate.webhook.Bot;
 import io.linegate.webhook.EventContext;
@@ -23,8 +24,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -256,6 +259,34 @@ class ConsoleBrowserTest {
 
     @Test
     @Order(5)
+    void aCampaignIsPausedResumedAndCancelledFromItsRow() throws Exception {
+        long id = server.store().campaigns().createCampaign("Winter sale", "multicast", null,
+                "[{\"type\":\"text\",\"text\":\"Winter sale\"}]", 10, Instant.now().plus(Duration.ofHours(1)),
+                List.of(new CampaignStore.NewBatch(List.of(user(20), user(21)), UUID.randomUUID().toString())), Instant.now());
+        tab("campaigns");
+        String row = "#campaigns tr[data-campaign='" + id + "']";
+        wait.until(d -> !d.findElements(By.cssSelector(row + "[data-state='running']")).isEmpty());
+        assertThat(browser.findElement(By.cssSelector(row)).getText()).contains("Winter sale", "0 / 0 / 1", "0 / 2");
+
+        browser.findElement(By.cssSelector(row + " button[data-change='pause']")).click();
+        wait.until(d -> !d.findElements(By.cssSelector(row + "[data-state='paused']")).isEmpty());
+        assertThat(server.store().campaigns().campaign(id).orElseThrow().state()).isEqualTo("paused");
+        screenshot("console-campaigns");
+
+        browser.findElement(By.cssSelector(row + " button[data-change='resume']")).click();
+        wait.until(d -> !d.findElements(By.cssSelector(row + "[data-state='running']")).isEmpty());
+        browser.findElement(By.cssSelector(row + " button[data-change='cancel']")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("confirm-text"), "Cancel campaign " + id));
+        browser.findElement(By.id("confirm-ok")).click();
+        wait.until(d -> !d.findElements(By.cssSelector(row + "[data-state='cancelled']")).isEmpty());
+        assertThat(browser.findElements(By.cssSelector(row + " button"))).as("nothing left to do to a cancelled campaign").isEmpty();
+        assertThat(server.store().campaigns().campaign(id).orElseThrow().state()).isEqualTo("cancelled");
+        assertThat(server.store().controls().auditTrail(10)).extracting(e -> e.action())
+                .contains("campaign pause", "campaign resume", "campaign cancel");
+    }
+
+    @Test
+    @Order(6)
     void aCrossSiteFormPostingToAConsoleActionChangesNothing() throws Exception {
         String victim = user(11);
         int audited = server.store().controls().auditTrail(1000).size();

@@ -120,16 +120,41 @@ public final class Campaigns {
         }
     }
 
+    /** What an operator can do to a campaign (the CLI, the console), and from which states. */
+    public enum Change {
+        PAUSE("paused", "running"),
+        RESUME("running", "paused"),
+        CANCEL("cancelled", "running", "paused");
+
+        private final String to;
+        private final List<String> from;
+
+        Change(String to, String... from) {
+            this.to = to;
+            this.from = List.of(from);
+        }
+
+        /** The states the change is made from. */
+        public List<String> from() {
+            return from;
+        }
+
+        /** Makes the change if the campaign is in one of {@link #from()}; true if it was. */
+        public boolean apply(CampaignStore store, long id) {
+            return store.setCampaignState(id, to, null, from);
+        }
+    }
+
     public boolean pause(long id) {
-        return store.setCampaignState(id, "paused", null, List.of("running"));
+        return Change.PAUSE.apply(store, id);
     }
 
     public boolean resume(long id) {
-        return store.setCampaignState(id, "running", null, List.of("paused"));
+        return Change.RESUME.apply(store, id);
     }
 
     public boolean cancel(long id) {
-        return store.setCampaignState(id, "cancelled", null, List.of("running", "paused"));
+        return Change.CANCEL.apply(store, id);
     }
 
     public Optional<Campaign> status(long id) {
