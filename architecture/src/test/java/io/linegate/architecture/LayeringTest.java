@@ -14,7 +14,7 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The layering of linegate's modules, read from the compiled main classes of every module (tests excluded):
- * {@code core <- store <- webhook, messaging, login <- runtime <- console <- hosts (Armeria, Spring) <- cli}, the emulator
+ * {@code core <- store <- webhook, messaging (<- clients), login <- runtime <- console <- hosts (Armeria, Spring) <- cli}, the emulator
  * on {@code core} alone, the test kit and the examples on top. Each layer names the layers it may use; a
  * dependency between two linegate packages that the table does not allow fails with the classes, the member
  * and the line that make it.
@@ -47,7 +47,8 @@ class LayeringTest {
 
     static final String[] LAYERED_PACKAGES = {
             "io.linegate.core..", "io.linegate.store..", "io.linegate.webhook..", "io.linegate.messaging..",
-            "io.linegate.login..", "io.linegate.runtime..", "io.linegate.console..", "io.linegate.server..", "io.linegate.spring..",
+            "io.linegate.clients..", "io.linegate.login..", "io.linegate.runtime..", "io.linegate.console..", "io.linegate.server..",
+            "io.linegate.spring..",
             "io.linegate.emulator..", "io.linegate.test..", "io.linegate.cli..", "io.linegate.examples.."};
 
     @ArchTest
@@ -57,6 +58,7 @@ class LayeringTest {
             .layer("Store").definedBy("io.linegate.store..")
             .layer("Webhook").definedBy("io.linegate.webhook..")
             .layer("Messaging").definedBy("io.linegate.messaging..")
+            .layer("Clients").definedBy("io.linegate.clients..")
             .layer("Login").definedBy("io.linegate.login..")
             .layer("Runtime").definedBy(RUNTIME)
             .layer("Console").definedBy("io.linegate.console..")
@@ -71,13 +73,14 @@ class LayeringTest {
             .whereLayer("Store").mayOnlyAccessLayers("Core")
             .whereLayer("Webhook").mayOnlyAccessLayers("Core", "Store")
             .whereLayer("Messaging").mayOnlyAccessLayers("Core", "Store")
+            .whereLayer("Clients").mayOnlyAccessLayers("Core", "Store", "Messaging")
             .whereLayer("Login").mayOnlyAccessLayers("Core", "Store")
             .whereLayer("Runtime").mayOnlyAccessLayers("Core", "Store", "Webhook", "Messaging", "Login")
             .whereLayer("Console").mayOnlyAccessLayers("Core", "Store", "Webhook", "Messaging", "Login", "Runtime")
             .whereLayer("Armeria host").mayOnlyAccessLayers("Core", "Store", "Webhook", "Messaging", "Login", "Runtime",
                     "Console")
-            .whereLayer("Spring host").mayOnlyAccessLayers("Core", "Store", "Webhook", "Messaging", "Login", "Runtime",
-                    "Console")
+            .whereLayer("Spring host").mayOnlyAccessLayers("Core", "Store", "Webhook", "Messaging", "Clients", "Login",
+                    "Runtime", "Console")
             .whereLayer("Emulator").mayOnlyAccessLayers("Core")
             .whereLayer("Test kit").mayOnlyAccessLayers(
                     "Core", "Store", "Webhook", "Messaging", "Login", "Runtime", "Armeria host", "Emulator")
@@ -93,8 +96,8 @@ class LayeringTest {
     @ArchTest
     static final ArchRule theRuntimeAndTheSpringHostUseNoArmeriaOrNetty = noClasses()
             .that().resideInAnyPackage("io.linegate.runtime..", "io.linegate.console..", "io.linegate.spring..",
-                    "io.linegate.webhook..",
-                    "io.linegate.messaging..", "io.linegate.login..", "io.linegate.store..", "io.linegate.core..")
+                    "io.linegate.webhook..", "io.linegate.messaging..", "io.linegate.clients..", "io.linegate.login..",
+                    "io.linegate.store..", "io.linegate.core..")
             .should().dependOnClassesThat().resideInAnyPackage("com.linecorp.armeria..", "io.netty..");
 
     /** A package outside the table above would escape the layering unseen. */

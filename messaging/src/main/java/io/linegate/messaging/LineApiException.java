@@ -44,7 +44,7 @@ public abstract sealed class LineApiException extends Exception implements Retry
     }
 
     /** Builds the subtype for {@code status}. */
-    static LineApiException of(int status, String requestId, String lineMessage) {
+    public static LineApiException of(int status, String requestId, String lineMessage) {
         switch (status) {
             case 400: return new BadRequest(status, requestId, lineMessage);
             case 401: return new Unauthorized(status, requestId, lineMessage);

@@ -1,5 +1,6 @@
 package io.linegate.messaging;
 
+import com.linecorp.bot.client.base.ApiClientBuilder;
 import com.linecorp.bot.client.base.Result;
 import com.linecorp.bot.client.base.channel.ChannelTokenSupplier;
 import com.linecorp.bot.messaging.client.MessagingApiBlobClient;
@@ -67,6 +68,14 @@ public final class MessageSender {
     private final MessagingApiClient client;
     private final MessagingApiClient api;
     private final MessagingApiBlobClient blob;
+    private final ChannelTokenSupplier channelTokens;
+    private final EndpointRateLimits limits;
+    private final ApiRequestLogger requestLog; // null without a log
+    private final URI apiBase;
+    private final URI dataApiBase;
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
+    private final int maxConcurrentRequests;
 
     private MessageSender(Builder b) {
         ChannelTokenSupplier supplier = b.tokens == null ? b.accessToken::reveal : () -> {
@@ -98,6 +107,14 @@ public final class MessageSender {
             client.addInterceptor(requestLog);
         }
         this.client = client.build();
+        this.channelTokens = supplier;
+        this.limits = limits;
+        this.requestLog = requestLog;
+        this.apiBase = b.apiBase;
+        this.dataApiBase = b.dataApiBase != null ? b.dataApiBase : dataApiBase(b.apiBase);
+        this.connectTimeout = b.connectTimeout;
+        this.readTimeout = b.readTimeout;
+        this.maxConcurrentRequests = b.maxConcurrentRequests;
         var blobClient = MessagingApiBlobClient.builder(supplier)
                 .apiEndPoint(b.dataApiBase != null ? b.dataApiBase : dataApiBase(b.apiBase))
                 .usingDefaultLogger(false)
@@ -155,6 +172,42 @@ public final class MessageSender {
             RequestLimits.check(send.body());
         }
         return chain.proceed(send);
+    }
+
+    /**
+     * Sets up {@code builder}, the builder of an SDK client of any of LINE's APIs (the official {@code
+     * InsightClient}'s, or linegate's generated clients'), to send the way this sender's own clients do:
+     * its timeouts and connection limits, the wait for LINE's rate limits, the API request log, and the
+     * SDK's wire logger off (it logs the bearer token). The caller sets the API's base and builds it; the
+     * token for an authenticated builder is {@link #channelTokenSupplier()}.
+     */
+    public <B extends ApiClientBuilder<?>> B configure(B builder) {
+        builder.usingDefaultLogger(false)
+                .connectTimeout(connectTimeout)
+                .readTimeout(readTimeout)
+                .maxRequests(maxConcurrentRequests)
+                .maxRequestsPerHost(maxConcurrentRequests);
+        builder.setEventListener(new NoDelay());
+        builder.addInterceptor(limits);
+        if (requestLog != null) {
+            builder.addInterceptor(requestLog);
+        }
+        return builder;
+    }
+
+    /** The channel access token this sender sends with, as the SDK's clients take it (managed: always the current one). */
+    public ChannelTokenSupplier channelTokenSupplier() {
+        return channelTokens;
+    }
+
+    /** The Messaging API's base ({@code https://api.line.me}, or the emulator's URL). */
+    public URI apiBase() {
+        return apiBase;
+    }
+
+    /** The content API's base ({@code https://api-data.line.me} beside LINE's, otherwise {@link #apiBase()}). */
+    public URI dataApiBase() {
+        return dataApiBase;
     }
 
     /**

@@ -54,6 +54,53 @@ public class LineBotProperties {
     public void setSkipSignatureVerification(boolean skip) { this.skipSignatureVerification = skip; }
     public Handler getHandler() { return handler; }
 
+    // The official starter's LineBotProperties is a record: the same accessors, for code that reads it.
+
+    /** How the official starter supplies the channel access token; see {@link ChannelTokenSupplyMode}. */
+    private ChannelTokenSupplyMode channelTokenSupplyMode = ChannelTokenSupplyMode.FIXED;
+    /** The content API (images, audience files): LINE's, or the emulator's URL in tests. Default: beside {@code api-end-point}. */
+    private URI blobEndPoint;
+    /** The Module Attach API: LINE's, or the emulator's URL in tests. Default: beside {@code api-end-point}. */
+    private URI managerEndPoint;
+
+    /**
+     * The official starter's two ways to the channel access token: {@code FIXED}, {@code
+     * line.bot.channel-token} as given; {@code SUPPLIER}, a token issued by the application (no {@code
+     * channel-token}), which linegate does itself with {@code linegate.token-type}.
+     */
+    public enum ChannelTokenSupplyMode { FIXED, SUPPLIER }
+
+    public ChannelTokenSupplyMode getChannelTokenSupplyMode() { return channelTokenSupplyMode; }
+    public void setChannelTokenSupplyMode(ChannelTokenSupplyMode mode) { this.channelTokenSupplyMode = mode; }
+    public URI getBlobEndPoint() { return blobEndPoint; }
+    public void setBlobEndPoint(URI blobEndPoint) { this.blobEndPoint = blobEndPoint; }
+    public URI getManagerEndPoint() { return managerEndPoint; }
+    public void setManagerEndPoint(URI managerEndPoint) { this.managerEndPoint = managerEndPoint; }
+
+    public ChannelTokenSupplyMode channelTokenSupplyMode() { return channelTokenSupplyMode; }
+    public String channelToken() { return channelToken; }
+    public String channelSecret() { return channelSecret; }
+    public URI apiEndPoint() { return apiEndPoint; }
+
+    /** {@code https://api-data.line.me/} beside LINE's API, the API's own base otherwise (the emulator serves both). */
+    public URI blobEndPoint() {
+        return blobEndPoint != null ? blobEndPoint : beside(apiEndPoint, "api-data.line.me");
+    }
+
+    /** {@code https://manager.line.biz/} beside LINE's API, the API's own base otherwise. */
+    public URI managerEndPoint() {
+        return managerEndPoint != null ? managerEndPoint : beside(apiEndPoint, "manager.line.biz");
+    }
+
+    private static URI beside(URI api, String host) {
+        return "api.line.me".equalsIgnoreCase(api.getHost()) ? URI.create("https://" + host + "/") : api;
+    }
+
+    public Duration connectTimeout() { return connectTimeout; }
+    public Duration readTimeout() { return readTimeout; }
+    public Duration writeTimeout() { return writeTimeout; }
+    public boolean skipSignatureVerification() { return skipSignatureVerification; }
+
     @Override
     public String toString() {
         return "LineBotProperties[path=" + handler.path + ", apiEndPoint=" + apiEndPoint + "]";

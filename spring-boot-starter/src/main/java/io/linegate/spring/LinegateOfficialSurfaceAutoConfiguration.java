@@ -1,0 +1,168 @@
+package io.linegate.spring;
+
+import com.linecorp.bot.client.base.channel.ChannelTokenSupplier;
+import com.linecorp.bot.client.base.channel.FixedChannelTokenSupplier;
+import com.linecorp.bot.parser.FixedSkipSignatureVerificationSupplier;
+import com.linecorp.bot.parser.LineSignatureValidator;
+import com.linecorp.bot.parser.WebhookParser;
+import io.linegate.clients.LineApis;
+import io.linegate.messaging.MessageSender;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/**
+ * The rest of the official Spring Boot starter's surface, for applications that move over by their
+ * imports: {@link LineSignatureValidator} and {@link WebhookParser} (for a controller of their own, with
+ * {@link LineBotMessages}), the {@link ChannelTokenSupplier} (linegate's token: fixed, or issued and
+ * renewed with {@code linegate.token-type}), the official clients of LINE's other APIs when their
+ * artifacts are on the class path ({@link OfficialClients}), and linegate's own typed clients of those
+ * APIs ({@link LinegateApis}, {@link LineApis}). The clients go through linegate's sending stack.
+ */
+@AutoConfiguration(after = LinegateAutoConfiguration.class)
+@EnableConfigurationProperties({LineBotProperties.class, LinegateProperties.class})
+public class LinegateOfficialSurfaceAutoConfiguration {
+
+    /** The official clients of the application's class path, as beans (by class name: the starter needs none). */
+    @Bean
+    static OfficialClients linegateOfficialClients(ApplicationContext context) {
+        return new OfficialClients(context.getClassLoader());
+    }
+
+    /**
+     * The token every client sends with: linegate's, so that a managed token (issued and renewed with
+     * {@code linegate.token-type}) is the one the application's own calls use too.
+     */
+    @Bean
+    @ConditionalOnMissingBean(ChannelTokenSupplier.class)
+    ChannelTokenSupplier channelTokenSupplier(ObjectProvider<LinegateChannels> channels, LineBotProperties line) {
+        Optional<MessageSender> sender = defaultSender(channels.getIfAvailable());
+        if (sender.isPresent()) {
+            return new LinegateTokens(sender.get().channelTokenSupplier());
+        }
+        return new LinegateTokens(line.channelToken() == null ? () -> {
+            throw new IllegalStateException("no channel access token: set line.bot.channel-token, or linegate.token-type"
+                    + " with linegate.channel-id to have linegate issue and renew one");
+        } : FixedChannelTokenSupplier.of(line.channelToken()));
+    }
+
+    /** linegate's own {@link ChannelTokenSupplier}, told apart from an application's. */
+    record LinegateTokens(ChannelTokenSupplier tokens) implements ChannelTokenSupplier {
+        @Override
+        public String get() {
+            return tokens.get();
+        }
+
+        @Override
+        public String toString() {
+            return "linegate's channel access token";
+        }
+    }
+
+    /** Refuses at start-up what linegate does otherwise than the official starter, naming what to do instead. */
+    @Bean
+    static SmartInitializingSingleton linegateOfficialSurfaceChecks(ApplicationContext context) {
+        return () -> check(context.getBean(LineBotProperties.class), context.getBean(LinegateProperties.class), context);
+    }
+
+    static void check(LineBotProperties line, LinegateProperties linegate, ListableBeanFactory beans) {
+        if (line.channelTokenSupplyMode() == LineBotProperties.ChannelTokenSupplyMode.SUPPLIER) {
+            if (line.channelToken() != null) {
+                throw new IllegalStateException("line.bot.channel-token must be unset with"
+                        + " line.bot.channel-token-supply-mode=SUPPLIER (the token is issued, not given)");
+            }
+            if (linegate.getTokenType() == null) {
+                throw new IllegalStateException("line.bot.channel-token-supply-mode=SUPPLIER: linegate issues and renews"
+                        + " the token itself; set linegate.token-type (stateless, short-lived or v2.1) and"
+                        + " linegate.channel-id instead of defining a ChannelTokenSupplier bean");
+            }
+        }
+        List<String> theirs = beans.getBeansOfType(ChannelTokenSupplier.class).entrySet().stream()
+                .filter(e -> !(e.getValue() instanceof LinegateTokens)).map(Map.Entry::getKey).toList();
+        if (!theirs.isEmpty()) {
+            throw new IllegalStateException("the application's ChannelTokenSupplier bean " + theirs + " would not be used:"
+                    + " linegate's sending stack gets its token from line.bot.channel-token, or issues and renews it with"
+                    + " linegate.token-type and linegate.channel-id; remove the bean and set those");
+        }
+    }
+
+    /** The default channel's typed clients of LINE's other APIs; {@link LinegateApis} has every channel's. */
+    @Bean
+    @ConditionalOnBean(LinegateChannels.class)
+    @ConditionalOnMissingBean
+    LinegateApis linegateApis(LinegateChannels channels) {
+        return new LinegateApis(channels);
+    }
+
+    @Bean
+    @ConditionalOnBean(LinegateChannels.class)
+    @ConditionalOnMissingBean
+    LineApis lineApis(LinegateChannels channels) {
+        return defaultSender(channels).map(LineApis::of).orElse(null);
+    }
+
+    private static Optional<MessageSender> defaultSender(LinegateChannels channels) {
+        if (channels == null) {
+            return Optional.empty();
+        }
+        List<LinegateChannel> all = channels.all();
+        return all.stream().filter(c -> all.size() == 1 || c.name().equals(ChannelSettings.DEFAULT)).findFirst()
+                .flatMap(LinegateChannel::sender);
+    }
+
+    /** The official {@code line-bot-parser} beans, for an application that keeps a webhook controller of its own. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(prefix = "line.bot", name = "channel-secret")
+    static class Parser {
+        @Bean
+        @ConditionalOnMissingBean
+        LineSignatureValidator lineSignatureValidator(LineBotProperties line) {
+            return new LineSignatureValidator(line.channelSecret().getBytes(StandardCharsets.US_ASCII));
+        }
+
+        /** Never skips verification: {@code line.bot.skip-signature-verification} is refused. */
+        @Bean
+        @ConditionalOnMissingBean
+        WebhookParser lineBotCallbackRequestParser(LineSignatureValidator validator) {
+            return new WebhookParser(validator, FixedSkipSignatureVerificationSupplier.of(false));
+        }
+
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+        @ConditionalOnClass(WebMvcConfigurer.class)
+        static class Controllers implements WebMvcConfigurer {
+            private final LineBotMessagesSupport support;
+
+            Controllers(WebhookParser parser, LinegateProperties linegate) {
+                this.support = new LineBotMessagesSupport(parser, linegate.getMaxBodySize());
+            }
+
+            @Override
+            public void addInterceptors(InterceptorRegistry registry) {
+                registry.addInterceptor(support);
+            }
+
+            @Override
+            public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+                resolvers.add(support);
+            }
+        }
+    }
+}
