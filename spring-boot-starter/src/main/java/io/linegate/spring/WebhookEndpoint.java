@@ -44,8 +44,12 @@ final class WebhookEndpoint implements HttpRequestHandler {
     private final RateLimitedLog clientErrors;
     private final WebhookMeters meters;
 
-    WebhookEndpoint(LinegateChannel channel, long maxBodySize, BodyBudget bodies, RateLimitedLog clientErrors) {
+    private final WebhookRequests requests;
+
+    WebhookEndpoint(LinegateChannel channel, long maxBodySize, BodyBudget bodies, RateLimitedLog clientErrors,
+                    WebhookRequests requests) {
         this.channel = channel;
+        this.requests = requests;
         this.maxBodySize = maxBodySize;
         this.bodies = bodies;
         this.clientErrors = clientErrors;
@@ -134,8 +138,13 @@ final class WebhookEndpoint implements HttpRequestHandler {
                 answer(res, WebhookAnswer.TOO_LARGE);
                 return;
             }
+            // Kept before the append: the handler may run before the 200 is written.
+            WebhookRequests.Kept kept = warmUp[0] ? WebhookRequests.Kept.NOTHING : requests.keep(channel.name(), body, req);
             // The front's future never fails, and the store completes or fails every append, at close too.
             answer = WebhookFront.receive(receiver, body, req.getHeader(WebhookSignature.HEADER)).join();
+            if (answer.status() == 401) { // nothing stored; a 503 past the deadline may still be appended
+                requests.forget(kept);
+            }
         } finally {
             reservation.close();
         }
