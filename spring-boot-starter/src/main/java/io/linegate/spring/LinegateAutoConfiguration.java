@@ -170,7 +170,8 @@ public class LinegateAutoConfiguration {
                     Duration.ofSeconds(10));
             Map<String, Object> urls = new LinkedHashMap<>();
             for (LinegateChannel c : channels.all()) {
-                urls.put(c.path(), new WebhookEndpoint(c, linegate.getMaxBodySize(), bodies, clientErrors, channels.requests()));
+                urls.put(c.path(), new WebhookEndpoint(c, linegate.getMaxBodySize(), bodies, clientErrors, channels.requests(),
+                        linegate.getRequestTimeout()));
             }
             SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(urls);
             Interceptors interceptors = new Interceptors();

@@ -46,6 +46,8 @@ public class LinegateProperties {
     private Duration leaseTime = Defaults.LEASE_TIME;
     /** The longest a webhook's acknowledgement waits for the store before it is answered 503. */
     private Duration ackDeadline = Defaults.ACK_DEADLINE;
+    /** How long a webhook's body may take to arrive before it is answered 408 (and its memory given back). */
+    private Duration requestTimeout = Defaults.REQUEST_TIMEOUT;
     /** The largest webhook body accepted (413 above it). */
     private long maxBodySize = Defaults.MAX_BODY_BYTES;
     /** Webhook bodies held in memory at once, all requests together (503 above it). */
@@ -182,6 +184,8 @@ public class LinegateProperties {
     public void setLeaseTime(Duration leaseTime) { this.leaseTime = leaseTime; }
     public Duration getAckDeadline() { return ackDeadline; }
     public void setAckDeadline(Duration ackDeadline) { this.ackDeadline = ackDeadline; }
+    public Duration getRequestTimeout() { return requestTimeout; }
+    public void setRequestTimeout(Duration requestTimeout) { this.requestTimeout = requestTimeout; }
     public long getMaxBodySize() { return maxBodySize; }
     public void setMaxBodySize(long maxBodySize) { this.maxBodySize = maxBodySize; }
     public long getMaxBodiesInFlight() { return maxBodiesInFlight; }

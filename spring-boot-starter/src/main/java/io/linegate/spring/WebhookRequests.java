@@ -64,16 +64,23 @@ final class WebhookRequests implements HandlerMethods.RunScope {
         static final Kept NOTHING = new Kept("", List.of());
     }
 
-    /** Keeps {@code req} for the events of {@code body} (a webhook of {@code channel} about to be appended). */
-    Kept keep(String channel, byte[] body, HttpServletRequest req) {
-        if (!enabled || maxKept <= 0) {
+    /**
+     * What a handler may read of {@code req}, taken on the request's thread inside the application's
+     * filters; null when capture is off.
+     */
+    CapturedRequest capture(HttpServletRequest req) {
+        return enabled && maxKept > 0 ? CapturedRequest.of(req, excludedHeaders, maxHeaderBytes, mdcKeys) : null;
+    }
+
+    /** Keeps {@code captured} for the events of {@code body} (a webhook of {@code channel} about to be appended). */
+    Kept keep(String channel, byte[] body, CapturedRequest captured) {
+        if (captured == null) {
             return Kept.NOTHING;
         }
         List<String> ids = eventIds(body);
         if (ids.isEmpty()) {
             return Kept.NOTHING;
         }
-        CapturedRequest captured = CapturedRequest.of(req, excludedHeaders, maxHeaderBytes, mdcKeys);
         servletContext = captured.servletContext();
         synchronized (kept) {
             for (String id : ids) {
