@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.MDC;
 
 /**
@@ -19,19 +21,25 @@ import org.slf4j.MDC;
  * the application's forwarded-header settings resolved them (read from the request after Spring's
  * {@code ForwardedHeaderFilter} or Tomcat's {@code RemoteIpValve} applied them), the headers but the
  * credentials and the signature (bounded), a request id, and the MDC entries the application's filters
- * had set. Its handler, which runs after the {@code 200}, sees it as Spring's current request.
+ * had set, and the observation that was current (the request's, with its trace). Its handler, which
+ * runs after the {@code 200}, sees it as Spring's current request, inside that observation's scope.
  */
 record CapturedRequest(String method, String scheme, String serverName, int serverPort, String contextPath,
                        String servletPath, String requestUri, String queryString, String protocol, boolean secure,
                        String remoteAddr, int remotePort, String localAddr, String localName, int localPort,
                        String requestId, Map<String, List<String>> headers, Map<String, String> mdc,
-                       ServletContext servletContext, boolean restored) {
+                       ServletContext servletContext, Observation observation, boolean restored) {
 
     /** Bytes counted per header beside its name and value, so that many empty headers are bounded too. */
     private static final int HEADER_OVERHEAD = 4;
 
-    /** The request as it is now, inside the container (its filters have run). */
-    static CapturedRequest of(HttpServletRequest req, Set<String> excludedHeaders, int maxHeaderBytes, List<String> mdcKeys) {
+    /**
+     * The request as it is now, inside the container (its filters have run); {@code observations}: the
+     * registry whose current observation (Spring's {@code http.server.requests}, the trace's span) the
+     * handler continues.
+     */
+    static CapturedRequest of(HttpServletRequest req, Set<String> excludedHeaders, int maxHeaderBytes, List<String> mdcKeys,
+                              ObservationRegistry observations) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         int bytes = 0;
         for (String name : Collections.list(req.getHeaderNames())) {
@@ -59,7 +67,7 @@ record CapturedRequest(String method, String scheme, String serverName, int serv
                 req.getContextPath(), req.getServletPath(), req.getRequestURI(), req.getQueryString(), req.getProtocol(),
                 req.isSecure(), req.getRemoteAddr(), req.getRemotePort(), req.getLocalAddr(), req.getLocalName(),
                 req.getLocalPort(), id == null || id.isEmpty() ? UUID.randomUUID().toString() : id,
-                freeze(headers), Map.copyOf(mdc), req.getServletContext(), false);
+                freeze(headers), Map.copyOf(mdc), req.getServletContext(), observations.getCurrentObservation(), false);
     }
 
     /**
@@ -73,7 +81,7 @@ record CapturedRequest(String method, String scheme, String serverName, int serv
         String contextPath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         return new CapturedRequest("POST", scheme, base.getHost(), port, contextPath, webhookPath, contextPath + webhookPath,
                 null, "HTTP/1.1", scheme.equals("https"), null, -1, null, null, -1, UUID.randomUUID().toString(),
-                Map.of(), Map.of(), servletContext, true);
+                Map.of(), Map.of(), servletContext, null, true);
     }
 
     private static Map<String, List<String>> freeze(Map<String, List<String>> headers) {

@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import io.linegate.runtime.WarmUp;
 import io.micrometer.observation.ObservationPredicate;
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
@@ -70,7 +71,8 @@ public class LinegateAutoConfiguration {
     public LinegateChannels linegateChannels(LineBotProperties line, LinegateProperties linegate, ApplicationContext context,
                                              ObjectProvider<MeterRegistry> registries, ObjectProvider<Middleware> middleware,
                                              ObjectProvider<DispatcherCustomizer> customizers,
-                                             ObjectProvider<javax.sql.DataSource> dataSources) {
+                                             ObjectProvider<javax.sql.DataSource> dataSources,
+                                             ObjectProvider<ObservationRegistry> observations) {
         List<ChannelSettings> settings = ChannelSettings.resolve(line, linegate);
         if (settings.isEmpty()) {
             throw new InvalidLinegateConfiguration("line.bot.channel-secret", "no LINE channel is configured: set"
@@ -80,7 +82,8 @@ public class LinegateAutoConfiguration {
         boolean handling = line.getHandler().isEnabled();
         Map<String, String> paths = new LinkedHashMap<>();
         settings.forEach(s -> paths.put(s.name(), s.path()));
-        WebhookRequests requests = new WebhookRequests(linegate.getRequestCapture(), paths);
+        WebhookRequests requests = new WebhookRequests(linegate.getRequestCapture(), paths,
+                () -> observations.getIfAvailable(() -> ObservationRegistry.NOOP));
         MeterRegistry registry = registries.getIfAvailable(SimpleMeterRegistry::new);
         List<Middleware> links = middleware.orderedStream().toList();
         UnaryOperator<Dispatcher.Builder> options = b -> {
@@ -194,9 +197,11 @@ public class LinegateAutoConfiguration {
          */
         @Bean
         @ConditionalOnClass(name = "org.springframework.http.server.observation.ServerRequestObservationContext")
-        ObservationPredicate linegateWarmUpIsNotTraffic(LinegateChannels channels) {
-            return (name, context) -> !(context instanceof ServerRequestObservationContext c
-                    && c.getCarrier() != null && channels.isWarmUp(c.getCarrier().getHeader(WarmUp.HEADER)));
+        ObservationPredicate linegateWarmUpIsNotTraffic(ObjectProvider<LinegateChannels> channels) {
+            // The channels are looked up per request: they, in turn, look up the observation registry.
+            return (name, context) -> !(context instanceof ServerRequestObservationContext c && c.getCarrier() != null
+                    && c.getCarrier().getHeader(WarmUp.HEADER) != null
+                    && channels.getObject().isWarmUp(c.getCarrier().getHeader(WarmUp.HEADER)));
         }
 
         /** The warm-up through the application's web server, before the application reports ready. */

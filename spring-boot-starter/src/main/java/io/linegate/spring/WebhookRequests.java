@@ -12,7 +12,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -25,7 +28,9 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  * at receipt ({@link CapturedRequest}) under the {@code webhookEventId}s of its body, before the body
  * is appended (so that a handler that runs at once finds it), and forgotten if the webhook is refused.
  * While an {@link EventMapping} method runs, its event's request is Spring's current request
- * ({@link RequestContextHolder}, a {@link ReplayedRequest}) and its MDC entries are set again.
+ * ({@link RequestContextHolder}, a {@link ReplayedRequest}), its MDC entries are set again, and the
+ * observation that was current at receipt (Spring's {@code http.server.requests}, and with Micrometer
+ * Tracing its span) is current again, so that the handler's own observations and spans are its children.
  *
  * <p>Kept in this process's memory, the newest {@code max-kept} events: the journal keeps a webhook's
  * body and nothing else of its request, in every backend. An event handled after a restart, or by
@@ -48,7 +53,12 @@ final class WebhookRequests implements HandlerMethods.RunScope {
     private final LinkedHashMap<String, CapturedRequest> kept = new LinkedHashMap<>(); // guarded by itself, oldest first
     private volatile ServletContext servletContext;
 
-    WebhookRequests(LinegateProperties.RequestCapture settings, Map<String, String> paths) {
+    private final Supplier<ObservationRegistry> observationRegistry; // looked up at the first webhook: it needs the channels
+    private volatile ObservationRegistry observations;
+
+    WebhookRequests(LinegateProperties.RequestCapture settings, Map<String, String> paths,
+                    Supplier<ObservationRegistry> observations) {
+        this.observationRegistry = observations;
         this.enabled = settings.isEnabled();
         this.excludedHeaders = settings.getExcludedHeaders().stream().map(h -> h.toLowerCase(Locale.ROOT))
                 .collect(Collectors.toUnmodifiableSet());
@@ -69,7 +79,17 @@ final class WebhookRequests implements HandlerMethods.RunScope {
      * filters; null when capture is off.
      */
     CapturedRequest capture(HttpServletRequest req) {
-        return enabled && maxKept > 0 ? CapturedRequest.of(req, excludedHeaders, maxHeaderBytes, mdcKeys) : null;
+        return enabled && maxKept > 0 ? CapturedRequest.of(req, excludedHeaders, maxHeaderBytes, mdcKeys, observations())
+                : null;
+    }
+
+    private ObservationRegistry observations() {
+        ObservationRegistry r = observations;
+        if (r == null) {
+            r = observationRegistry.get();
+            observations = r;
+        }
+        return r;
     }
 
     /** Keeps {@code captured} for the events of {@code body} (a webhook of {@code channel} about to be appended). */
@@ -133,6 +153,9 @@ final class WebhookRequests implements HandlerMethods.RunScope {
         RequestAttributes outer = RequestContextHolder.getRequestAttributes();
         HandlerRequestAttributes attributes = new HandlerRequestAttributes(new ReplayedRequest(captured));
         RequestContextHolder.setRequestAttributes(attributes);
+        // The request's observation (its trace) is current again while the handler runs; MDC entries after it,
+        // so that the captured ones win over what a tracing bridge sets.
+        Observation.Scope observed = captured.observation() == null ? null : captured.observation().openScope();
         Map<String, String> mdcBefore = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : captured.mdc().entrySet()) {
             mdcBefore.put(e.getKey(), MDC.get(e.getKey()));
@@ -150,6 +173,9 @@ final class WebhookRequests implements HandlerMethods.RunScope {
                         MDC.put(k, v);
                     }
                 });
+                if (observed != null) {
+                    observed.close();
+                }
             }
         };
     }

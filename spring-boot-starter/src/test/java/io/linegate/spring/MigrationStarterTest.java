@@ -16,6 +16,8 @@ import io.linegate.core.WebhookSignature;
 import io.linegate.emulator.ChannelInfo;
 import io.linegate.emulator.Emulator;
 import io.linegate.emulator.EmulatorConfig;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -139,9 +141,12 @@ class MigrationStarterTest {
         final RequestLabel label;
         final Map<String, String> seen = new ConcurrentHashMap<>();
 
-        SharedHandlers(MessagingApiClient api, RequestLabel label) {
+        final ObservationRegistry observations;
+
+        SharedHandlers(MessagingApiClient api, RequestLabel label, ObservationRegistry observations) {
             this.api = api;
             this.label = label;
+            this.observations = observations;
         }
 
         @EventMapping
@@ -166,6 +171,8 @@ class MigrationStarterTest {
                     seen.put("custom", String.valueOf(request.getHeader("X-Custom")));
                     seen.put("requestId", String.valueOf(request.getRequestId()));
                     seen.put("label", label.id());
+                    Observation current = observations.getCurrentObservation();
+                    seen.put("observation", current == null ? "none" : current.getContext().getName());
                     try {
                         request.getSession();
                     } catch (IllegalStateException e) {
@@ -264,6 +271,8 @@ class MigrationStarterTest {
         assertThat(handlers.seen.get("signature")).as("the signature is not kept").isEqualTo("null");
         assertThat(handlers.seen.get("requestId")).isNotBlank().isNotEqualTo("null");
         assertThat(handlers.seen.get("label")).as("a request-scoped bean").isNotBlank();
+        assertThat(handlers.seen.get("observation")).as("the request's observation, with its trace")
+                .isEqualTo("http.server.requests");
         assertThat(handlers.seen.get("session")).contains("after the webhook was answered 200").contains("EventContext.state()");
         assertThat(handlers.seen.get("response")).contains("after the webhook was answered 200").contains("MessagingApiClient");
         assertThat(interceptor.byPath.get("/callback")).as("the application's interceptors run on the webhook path")
