@@ -15,7 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One channel's settings, read from {@code line.bot.*} (the channel named {@code default}) and
+ * One channel's settings ({@code secret} null only with {@code line.bot.handler.enabled=false}: no
+ * webhooks to verify), read from {@code line.bot.*} (the channel named {@code default}) and
  * {@code linegate.channels.NAME.*}, with every mistake reported by the property's name.
  */
 record ChannelSettings(String name, String path, Secret secret, RuntimeConfig runtime) {
@@ -31,7 +32,7 @@ record ChannelSettings(String name, String path, Secret secret, RuntimeConfig ru
 
     static List<ChannelSettings> resolve(LineBotProperties line, LinegateProperties linegate) {
         if (line.isSkipSignatureVerification()) {
-            throw new IllegalStateException("line.bot.skip-signature-verification=true is refused: linegate verifies every"
+            throw new InvalidLinegateConfiguration("line.bot.skip-signature-verification=true is refused: linegate verifies every"
                     + " webhook's signature (LINE's guideline 'Verification of received webhook events'); remove the property");
         }
         if (line.getWriteTimeout() != null) {
@@ -43,8 +44,13 @@ record ChannelSettings(String name, String path, Secret secret, RuntimeConfig ru
             out.put(DEFAULT, build(DEFAULT, "line.bot", line.getHandler().getPath(), line.getChannelSecret(),
                     line.getChannelToken(), linegate.getTokenType(), linegate.getChannelId(), line.getApiEndPoint(), null,
                     "linegate.token-type", "linegate.channel-id", "line.bot.handler.path", line, linegate, several));
+        } else if (line.getChannelToken() != null && !line.getHandler().isEnabled()) {
+            // line.bot.handler.enabled=false: no webhooks, so no secret to verify them; the clients still send.
+            out.put(DEFAULT, build(DEFAULT, "line.bot", line.getHandler().getPath(), null,
+                    line.getChannelToken(), linegate.getTokenType(), linegate.getChannelId(), line.getApiEndPoint(), null,
+                    "linegate.token-type", "linegate.channel-id", "line.bot.handler.path", line, linegate, several));
         } else if (line.getChannelToken() != null) {
-            throw new IllegalStateException("line.bot.channel-token is set but line.bot.channel-secret is not: the secret"
+            throw new InvalidLinegateConfiguration("line.bot.channel-token is set but line.bot.channel-secret is not: the secret"
                     + " verifies the channel's webhooks (Basic settings in the LINE Developers Console)");
         }
         for (Map.Entry<String, LinegateProperties.Channel> e : linegate.getChannels().entrySet()) {
@@ -52,10 +58,10 @@ record ChannelSettings(String name, String path, Secret secret, RuntimeConfig ru
             LinegateProperties.Channel c = e.getValue();
             String prefix = "linegate.channels." + name;
             if (out.containsKey(name)) {
-                throw new IllegalStateException(prefix + " has the name of the channel of line.bot.*; pick another name");
+                throw new InvalidLinegateConfiguration(prefix + " has the name of the channel of line.bot.*; pick another name");
             }
             if (c.getPath() == null) {
-                throw new IllegalStateException(prefix + ".path is required: the channel's webhook path, such as /callback/" + name);
+                throw new InvalidLinegateConfiguration(prefix + ".path is required: the channel's webhook path, such as /callback/" + name);
             }
             out.put(name, build(name, prefix, c.getPath(), c.getChannelSecret(), c.getChannelToken(),
                     c.getTokenType() != null ? c.getTokenType() : null, c.getChannelId(),
@@ -65,7 +71,8 @@ record ChannelSettings(String name, String path, Secret secret, RuntimeConfig ru
         List<String> paths = new ArrayList<>();
         for (ChannelSettings s : out.values()) {
             if (paths.contains(s.path())) {
-                throw new IllegalStateException("two channels have the webhook path " + s.path() + "; each needs its own");
+                throw new InvalidLinegateConfiguration("two channels have the webhook path " + s.path()
+                        + " (line.bot.handler.path, linegate.channels.NAME.path); each needs its own");
             }
             paths.add(s.path());
         }
@@ -76,13 +83,25 @@ record ChannelSettings(String name, String path, Secret secret, RuntimeConfig ru
                                          String tokenType, String channelId, URI api, String store, String tokenTypeProperty,
                                          String channelIdProperty, String pathProperty, LineBotProperties line,
                                          LinegateProperties linegate, boolean several) {
-        if (secret == null || secret.isBlank()) {
-            throw new IllegalStateException(prefix + ".channel-secret is required: it verifies the channel's webhooks");
+        resolved(secret, prefix + ".channel-secret");
+        resolved(token, prefix + ".channel-token");
+        resolved(tokenType, tokenTypeProperty);
+        resolved(channelId, channelIdProperty);
+        resolved(path, pathProperty);
+        resolved(store, prefix + ".store");
+        resolved(linegate.getStore(), "linegate.store");
+        boolean handling = line.getHandler().isEnabled();
+        if (handling && (secret == null || secret.isBlank())) {
+            throw new InvalidLinegateConfiguration(prefix + ".channel-secret is required: it verifies the channel's webhooks");
         }
         if (!path.startsWith("/") || path.contains("*") || path.contains("{")) {
-            throw new IllegalStateException(pathProperty + " must be a plain path starting with /, was " + path);
+            throw new InvalidLinegateConfiguration(pathProperty + " must be a plain path starting with /, was " + path);
         }
-        Secret channelSecret = Secret.of(secret, prefix + ".channel-secret");
+        Secret channelSecret = secret == null || secret.isBlank() ? null : Secret.of(secret, prefix + ".channel-secret");
+        if (channelSecret == null && tokenType != null && List.of("short-lived", "stateless").contains(tokenType.toLowerCase(Locale.ROOT))) {
+            throw new InvalidLinegateConfiguration(prefix + ".channel-secret is required with " + tokenType + " tokens: they are"
+                    + " issued with the channel id and secret");
+        }
         Secret accessToken = token == null || token.isBlank() ? null : Secret.of(token, prefix + ".channel-token");
         TokenSettings tokens;
         String type = tokenType == null ? (accessToken != null ? "long-lived" : "none") : tokenType.toLowerCase(Locale.ROOT);
@@ -93,11 +112,11 @@ record ChannelSettings(String name, String path, Secret secret, RuntimeConfig ru
                 case "long-lived" -> TokenSettings.longLived(require(accessToken, prefix + ".channel-token", type));
                 case "short-lived" -> TokenSettings.shortLived(requireId(channelId, channelIdProperty, type), channelSecret);
                 case "stateless" -> TokenSettings.stateless(requireId(channelId, channelIdProperty, type), channelSecret);
-                default -> throw new IllegalStateException(tokenTypeProperty + " must be fixed, long-lived, short-lived or"
+                default -> throw new InvalidLinegateConfiguration(tokenTypeProperty + " must be fixed, long-lived, short-lived or"
                         + " stateless, was " + tokenType);
             };
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(tokenTypeProperty + "=" + type + ": " + e.getMessage(), e);
+            throw new InvalidLinegateConfiguration(tokenTypeProperty + "=" + type + ": " + e.getMessage(), e);
         }
         String location = store != null ? store : several ? perChannel(linegate.getStore(), name, prefix) : linegate.getStore();
         RuntimeConfig.Builder config = RuntimeConfig.builder()
@@ -114,7 +133,7 @@ record ChannelSettings(String name, String path, Secret secret, RuntimeConfig ru
         try {
             return new ChannelSettings(name, path, channelSecret, config.build());
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("linegate.*: " + e.getMessage(), e);
+            throw new InvalidLinegateConfiguration("linegate.*: " + e.getMessage(), e);
         }
     }
 
@@ -128,11 +147,31 @@ record ChannelSettings(String name, String path, Secret secret, RuntimeConfig ru
             return store;
         }
         if (server) {
-            throw new IllegalStateException("with several channels each needs a store of its own: set " + prefix
+            throw new InvalidLinegateConfiguration("with several channels each needs a store of its own: set " + prefix
                     + ".store (a database of its own on the PostgreSQL server of linegate.store)");
         }
         String dir = store.startsWith("sqlite:") ? store.substring("sqlite:".length()) : store;
         return "sqlite:" + java.nio.file.Path.of(dir).resolve(name);
+    }
+
+    /**
+     * Spring leaves a placeholder it cannot resolve ({@code ${LINE_CHANNEL_SECRET}} without that
+     * variable) in a bound property as it is: such a value fails the start instead of becoming a secret
+     * that refuses every webhook.
+     */
+    private static void resolved(String value, String property) {
+        if (value == null) {
+            return;
+        }
+        int at = value.indexOf("${");
+        int end = value.indexOf('}', at + 2);
+        if (at >= 0 && end > at) {
+            String name = value.substring(at + 2, end);
+            String variable = name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
+            throw new InvalidLinegateConfiguration(property, property + " is the unresolved placeholder ${" + variable
+                    + "}: set the environment variable (or property) " + variable + ", or give a default with ${"
+                    + variable + ":...}");
+        }
     }
 
     private static URI withoutTrailingSlash(URI api) {
@@ -142,14 +181,14 @@ record ChannelSettings(String name, String path, Secret secret, RuntimeConfig ru
 
     private static Secret require(Secret token, String property, String type) {
         if (token == null) {
-            throw new IllegalStateException(property + " is required with the token type " + type);
+            throw new InvalidLinegateConfiguration(property + " is required with the token type " + type);
         }
         return token;
     }
 
     private static String requireId(String channelId, String property, String type) {
         if (channelId == null || channelId.isBlank()) {
-            throw new IllegalStateException(property + " is required with " + type + " tokens: they are issued with the"
+            throw new InvalidLinegateConfiguration(property + " is required with " + type + " tokens: they are issued with the"
                     + " channel id and secret");
         }
         return channelId;

@@ -9,7 +9,8 @@ import java.util.function.Supplier;
 
 /**
  * The {@code MessagingApiClient} (and blob client) beans: inside an {@link EventMapping} method, the
- * handled event's client ({@link EventContext#api()}), so that the method's pushes and replies get the
+ * handled event's client, whatever the channel the bean was made for (with several channels, a handler
+ * that serves them all and uses the injected bean replies on the event's channel) ({@link EventContext#api()}), so that the method's pushes and replies get the
  * event's retry keys and are not sent twice when it is retried; anywhere else (a scheduled job, a web
  * controller), the channel's client. Both go through linegate's sending pipeline (managed token, rate
  * limits, API request log, retries with the same key).
@@ -21,7 +22,7 @@ final class ContextualApi {
         return new ForwardingMessagingApiClient() {
             @Override
             protected MessagingApiClient delegate() {
-                EventContext ctx = CurrentEvent.of(channel);
+                EventContext ctx = CurrentEvent.current();
                 return ctx != null ? ctx.api() : outside.get();
             }
 
@@ -36,7 +37,7 @@ final class ContextualApi {
         return new ForwardingMessagingApiBlobClient() {
             @Override
             protected MessagingApiBlobClient delegate() {
-                EventContext ctx = CurrentEvent.of(channel);
+                EventContext ctx = CurrentEvent.current();
                 return ctx != null ? ctx.blob() : outside.get();
             }
 

@@ -27,6 +27,12 @@ final class CurrentEvent {
         };
     }
 
+    /** The event being handled on this thread, whatever its channel, or null. */
+    static EventContext current() {
+        Current c = CURRENT.get();
+        return c != null ? c.ctx() : null;
+    }
+
     /** The event being handled on this thread for {@code channel}, or null. */
     static EventContext of(String channel) {
         Current c = CURRENT.get();

@@ -1,6 +1,8 @@
 package io.linegate.spring;
 
+import com.linecorp.bot.messaging.client.MessagingApiClient;
 import com.linecorp.bot.messaging.model.Message;
+import com.linecorp.bot.messaging.model.ReplyMessageRequest;
 import com.linecorp.bot.webhook.model.Event;
 import com.linecorp.bot.webhook.model.MessageContent;
 import com.linecorp.bot.webhook.model.MessageEvent;
@@ -18,9 +20,11 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -62,17 +66,38 @@ final class HandlerMethods {
         }
     }
 
+    /** What else a method's run is given besides the current event (the webhook's request, say); closed after it. */
+    @FunctionalInterface
+    interface RunScope {
+        RunScope NONE = (channel, ctx) -> () -> { };
+
+        CurrentEvent.Scope enter(String channel, EventContext ctx);
+    }
+
     private final String channel;
     private final List<Mapping> mappings;
+    private final Supplier<MessagingApiClient> replies;
+    private final RunScope scope;
     private final Set<String> unmapped = ConcurrentHashMap.newKeySet();
 
-    private HandlerMethods(String channel, List<Mapping> mappings) {
+    private HandlerMethods(String channel, List<Mapping> mappings, Supplier<MessagingApiClient> replies, RunScope scope) {
         this.channel = channel;
         this.mappings = mappings;
+        this.replies = replies;
+        this.scope = scope;
     }
 
     /** The mappings of {@code beans} for {@code channel}, highest priority first (in the beans' order among equals). */
     static HandlerMethods of(String channel, Collection<?> beans) {
+        return of(channel, beans, () -> null, RunScope.NONE);
+    }
+
+    /**
+     * As {@link #of(String, Collection)}, replying to returned messages through {@code replies} (the
+     * application's {@code MessagingApiClient} bean; null: the event's own client), each run inside
+     * {@code scope}.
+     */
+    static HandlerMethods of(String channel, Collection<?> beans, Supplier<MessagingApiClient> replies, RunScope scope) {
         List<Mapping> mappings = new ArrayList<>();
         for (Object bean : beans) {
             Class<?> type = ClassUtils.getUserClass(bean);
@@ -84,7 +109,7 @@ final class HandlerMethods {
             }
         }
         mappings.sort(Comparator.comparingInt(Mapping::priority).reversed());
-        return new HandlerMethods(channel, List.copyOf(mappings));
+        return new HandlerMethods(channel, List.copyOf(mappings), replies, scope);
     }
 
     int size() {
@@ -172,7 +197,7 @@ final class HandlerMethods {
     }
 
     private static IllegalStateException invalid(Method method, String what) {
-        return new IllegalStateException("@EventMapping method " + method.toGenericString() + " " + what);
+        return new InvalidLinegateConfiguration(null, "@EventMapping method " + method.toGenericString() + " " + what);
     }
 
     /** The methods as routes of one router; an event no method takes is marked handled, said once per type. */
@@ -195,7 +220,8 @@ final class HandlerMethods {
             args[i] = mapping.arguments().get(i).value(ctx);
         }
         Object result;
-        try (CurrentEvent.Scope ignored = CurrentEvent.enter(channel, ctx)) {
+        try (CurrentEvent.Scope ignored = CurrentEvent.enter(channel, ctx);
+             CurrentEvent.Scope around = scope.enter(channel, ctx)) {
             try {
                 result = mapping.method().invoke(mapping.bean(), args);
             } catch (InvocationTargetException e) {
@@ -212,12 +238,12 @@ final class HandlerMethods {
         }
     }
 
-    private static void reply(EventContext ctx, Mapping mapping, Object result) throws Exception {
+    private void reply(EventContext ctx, Mapping mapping, Object result) throws Exception {
         if (result == null) {
             return;
         }
         if (result instanceof Message m) {
-            ctx.reply(List.of(m));
+            send(ctx, List.of(m));
             return;
         }
         if (result instanceof Collection<?> list) {
@@ -232,11 +258,34 @@ final class HandlerMethods {
                 }
                 messages.add(m);
             }
-            ctx.reply(messages);
+            send(ctx, messages);
             return;
         }
         throw new NotRetryableException(mapping + " returned a " + result.getClass().getName()
                 + "; return a Message, a list of them or a CompletableFuture of one");
+    }
+
+    /**
+     * A returned reply, as the official starter sends it: through the application's {@code
+     * MessagingApiClient} bean (a mocked bean in a test sees it), which inside this run is the event's
+     * client (the reply is recorded, so a retried method does not reply twice). Without a bean or a reply
+     * token, through the event's own client.
+     */
+    private void send(EventContext ctx, List<Message> messages) throws Exception {
+        MessagingApiClient api = replies.get();
+        java.util.Optional<String> token = ctx.replyToken();
+        if (api == null || token.isEmpty()) {
+            ctx.reply(messages);
+            return;
+        }
+        CompletableFuture<?> sent = api.replyMessage(new ReplyMessageRequest.Builder(token.get(), messages).build());
+        if (sent != null) { // a mock that was not told what to answer answers null
+            try {
+                sent.get();
+            } catch (ExecutionException e) {
+                throw rethrow(e.getCause());
+            }
+        }
     }
 
     private static Exception rethrow(Throwable cause) {

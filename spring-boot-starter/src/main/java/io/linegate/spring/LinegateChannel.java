@@ -82,8 +82,9 @@ public final class LinegateChannel {
         }
         try {
             this.dispatcher = dispatcherOptions.apply(runtime.dispatcher(bot, registry).backoff(firstBackoff, maxBackoff)).build();
-            this.receiver = new WebhookReceiver(WebhookSignature.of(settings.secret()), runtime.store().journal(),
-                    dispatcher::appended, settings.runtime().clock()).ackDeadline(ackDeadline, registry);
+            // Without a secret (line.bot.handler.enabled=false) there are no webhooks to receive.
+            this.receiver = settings.secret() == null ? null : new WebhookReceiver(WebhookSignature.of(settings.secret()),
+                    runtime.store().journal(), dispatcher::appended, settings.runtime().clock()).ackDeadline(ackDeadline, registry);
         } catch (RuntimeException e) {
             runtime.close();
             if (ownedStore != null) {
@@ -154,6 +155,12 @@ public final class LinegateChannel {
         return token != null && scratch != null && warmUpHeader != null && token.matches(warmUpHeader) ? scratch : null;
     }
 
+    /** Whether a request with {@code warmUpHeader} is one of this channel's warm-up webhooks (while it warms up). */
+    boolean warmingUpWith(String warmUpHeader) {
+        Secret token = warmUpToken;
+        return token != null && warmUpHeader != null && token.matches(warmUpHeader);
+    }
+
     /** The application's meter registry, with this channel's {@code channel} tag. */
     MeterRegistry meters() {
         return meters;
@@ -169,10 +176,17 @@ public final class LinegateChannel {
         return lastWarmUp;
     }
 
-    /** Starts handling with {@code handler} (the channel's {@link EventMapping} methods); ready at once unless it warms up first. */
+    /**
+     * Starts handling with {@code handler} (the channel's {@link EventMapping} methods); ready at once
+     * unless it warms up first. A null handler: webhook handling is off, only the runtime's housekeeping runs.
+     */
     void start(EventHandler handler, boolean warmsUp) {
-        this.handler = handler;
         runtime.startHousekeeping();
+        if (handler == null) { // line.bot.handler.enabled=false: the clients only (tokens kept fresh)
+            ready = true;
+            return;
+        }
+        this.handler = handler;
         dispatcher.start();
         ready = !warmsUp;
     }

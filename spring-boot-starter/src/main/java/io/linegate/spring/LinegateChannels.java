@@ -21,17 +21,38 @@ public final class LinegateChannels implements SmartLifecycle, DisposableBean {
     private final Map<String, LinegateChannel> channels = new LinkedHashMap<>();
     private final Function<String, EventHandler> handlers;
     private final java.util.function.BooleanSupplier warmsUp;
+    private final WebhookRequests requests;
     private volatile boolean running;
 
     /**
-     * {@code handlers} gives a channel's handler when the channels start, once every bean exists; with
+     * {@code handlers} gives a channel's handler when the channels start, once every bean exists (null:
+     * webhook handling is off); with
      * {@code warmsUp}, the channels take webhooks only once {@link LinegateWarmUp} has warmed them.
      */
     LinegateChannels(List<LinegateChannel> channels, Function<String, EventHandler> handlers,
-                     java.util.function.BooleanSupplier warmsUp) {
+                     java.util.function.BooleanSupplier warmsUp, WebhookRequests requests) {
         channels.forEach(c -> this.channels.put(c.name(), c));
         this.handlers = handlers;
         this.warmsUp = warmsUp;
+        this.requests = requests;
+    }
+
+    /** The webhooks' requests, kept for their handlers. */
+    WebhookRequests requests() {
+        return requests;
+    }
+
+    /** Whether {@code warmUpHeader} (a request's {@link io.linegate.runtime.WarmUp#HEADER}) is a channel's warm-up token. */
+    boolean isWarmUp(String warmUpHeader) {
+        if (warmUpHeader == null) {
+            return false;
+        }
+        for (LinegateChannel c : channels.values()) {
+            if (c.warmingUpWith(warmUpHeader)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The channel of {@code line.bot.*} is {@code default}; others by their name under {@code linegate.channels}. */
@@ -51,8 +72,14 @@ public final class LinegateChannels implements SmartLifecycle, DisposableBean {
     public synchronized void start() {
         boolean warm = warmsUp.getAsBoolean();
         for (LinegateChannel c : channels.values()) {
-            c.start(handlers.apply(c.name()), warm);
-            log.info("LINE channel '{}': webhooks on {}, store {}", c.name(), c.path(), c.store().location());
+            EventHandler handler = handlers.apply(c.name());
+            c.start(handler, warm);
+            if (handler == null) {
+                log.info("LINE channel '{}': webhook handling is off (line.bot.handler.enabled=false), clients only; store {}",
+                        c.name(), c.store().location());
+            } else {
+                log.info("LINE channel '{}': webhooks on {}, store {}", c.name(), c.path(), c.store().location());
+            }
         }
         running = true;
     }

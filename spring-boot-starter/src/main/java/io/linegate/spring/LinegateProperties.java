@@ -5,7 +5,9 @@ import io.linegate.core.Defaults;
 import io.linegate.webhook.FloodPolicy;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -44,6 +46,8 @@ public class LinegateProperties {
     private Duration leaseTime = Defaults.LEASE_TIME;
     /** The longest a webhook's acknowledgement waits for the store before it is answered 503. */
     private Duration ackDeadline = Defaults.ACK_DEADLINE;
+    /** How long a webhook's body may take to arrive before it is answered 408 (and its memory given back). */
+    private Duration requestTimeout = Defaults.REQUEST_TIMEOUT;
     /** The largest webhook body accepted (413 above it). */
     private long maxBodySize = Defaults.MAX_BODY_BYTES;
     /** Webhook bodies held in memory at once, all requests together (503 above it). */
@@ -57,10 +61,53 @@ public class LinegateProperties {
     private Duration drain = Defaults.DRAIN;
     /** Push when LINE refuses a reply token (costs message quota). */
     private boolean pushWhenReplyFails;
+    private final RequestCapture requestCapture = new RequestCapture();
     private final Flood flood = new Flood();
     private final ApiLog apiLog = new ApiLog();
     /** Channels besides (or instead of) {@code line.bot.*}, by name, each on its own path. */
     private final Map<String, Channel> channels = new LinkedHashMap<>();
+
+    /**
+     * What is kept of a webhook's request for its handler, which runs after the {@code 200}: while an
+     * {@code @EventMapping} method runs, Spring's request attributes ({@code RequestContextHolder},
+     * {@code ServletUriComponentsBuilder.fromCurrentContextPath()}, request-scoped beans) see a read-only
+     * copy of the request, and the MDC holds the entries the application's filters had set.
+     */
+    public static class RequestCapture {
+        /** Whether handlers see the webhook's request; off: no request attributes while they run. */
+        private boolean enabled = true;
+        /** Headers never kept (credentials and the signature); compared without case. */
+        private List<String> excludedHeaders = new ArrayList<>(List.of(
+                "authorization", "proxy-authorization", "cookie", "x-line-signature", "x-linegate-warm-up"));
+        /** At most this many bytes of header names and values kept per request; headers past it are left out. */
+        private int maxHeaderBytes = 4096;
+        /** MDC entries, set by the application's filters as the webhook arrived, that its handler gets again. */
+        private List<String> mdcKeys = new ArrayList<>(List.of("traceId", "spanId"));
+        /**
+         * Events whose request is kept in memory, all channels together; the oldest are forgotten first
+         * (their handlers then run as after a restart, see {@code base-url}).
+         */
+        private int maxKept = 4096;
+        /**
+         * The application's external URL (such as {@code https://bot.example.com/app}), for events whose
+         * request is not in this process's memory: received before a restart, or by another node. Not set:
+         * such events run without request attributes.
+         */
+        private URI baseUrl;
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public List<String> getExcludedHeaders() { return excludedHeaders; }
+        public void setExcludedHeaders(List<String> h) { this.excludedHeaders = h; }
+        public int getMaxHeaderBytes() { return maxHeaderBytes; }
+        public void setMaxHeaderBytes(int n) { this.maxHeaderBytes = n; }
+        public List<String> getMdcKeys() { return mdcKeys; }
+        public void setMdcKeys(List<String> keys) { this.mdcKeys = keys; }
+        public int getMaxKept() { return maxKept; }
+        public void setMaxKept(int n) { this.maxKept = n; }
+        public URI getBaseUrl() { return baseUrl; }
+        public void setBaseUrl(URI baseUrl) { this.baseUrl = baseUrl; }
+    }
 
     /** Flood control: events per source and minute before the action applies. */
     public static class Flood {
@@ -137,6 +184,8 @@ public class LinegateProperties {
     public void setLeaseTime(Duration leaseTime) { this.leaseTime = leaseTime; }
     public Duration getAckDeadline() { return ackDeadline; }
     public void setAckDeadline(Duration ackDeadline) { this.ackDeadline = ackDeadline; }
+    public Duration getRequestTimeout() { return requestTimeout; }
+    public void setRequestTimeout(Duration requestTimeout) { this.requestTimeout = requestTimeout; }
     public long getMaxBodySize() { return maxBodySize; }
     public void setMaxBodySize(long maxBodySize) { this.maxBodySize = maxBodySize; }
     public long getMaxBodiesInFlight() { return maxBodiesInFlight; }
@@ -148,6 +197,7 @@ public class LinegateProperties {
     public boolean isPushWhenReplyFails() { return pushWhenReplyFails; }
     public void setPushWhenReplyFails(boolean on) { this.pushWhenReplyFails = on; }
     public Flood getFlood() { return flood; }
+    public RequestCapture getRequestCapture() { return requestCapture; }
     public ApiLog getApiLog() { return apiLog; }
     public Map<String, Channel> getChannels() { return channels; }
 

@@ -7,15 +7,24 @@ import io.linegate.runtime.WarmUp;
 import io.linegate.runtime.WebhookAnswer;
 import io.linegate.runtime.WebhookFront;
 import io.linegate.webhook.WebhookReceiver;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import io.linegate.runtime.WebhookMeters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +44,8 @@ import org.springframework.web.HttpRequestHandler;
  */
 final class WebhookEndpoint implements HttpRequestHandler {
     private static final Logger access = LoggerFactory.getLogger("linegate.access");
+    /** The request attribute that carries a body read asynchronously to the second dispatch. */
+    private static final String READ = WebhookEndpoint.class.getName() + ".read";
     /** What the access log and the meters record for a request whose client went away. */
     static final int CLIENT_GONE = 499;
 
@@ -44,11 +55,18 @@ final class WebhookEndpoint implements HttpRequestHandler {
     private final RateLimitedLog clientErrors;
     private final WebhookMeters meters;
 
-    WebhookEndpoint(LinegateChannel channel, long maxBodySize, BodyBudget bodies, RateLimitedLog clientErrors) {
+    private final WebhookRequests requests;
+
+    private final Duration requestTimeout;
+
+    WebhookEndpoint(LinegateChannel channel, long maxBodySize, BodyBudget bodies, RateLimitedLog clientErrors,
+                    WebhookRequests requests, Duration requestTimeout) {
         this.channel = channel;
+        this.requests = requests;
         this.maxBodySize = maxBodySize;
         this.bodies = bodies;
         this.clientErrors = clientErrors;
+        this.requestTimeout = requestTimeout;
         this.meters = new WebhookMeters(channel.meters());
     }
 
@@ -56,14 +74,25 @@ final class WebhookEndpoint implements HttpRequestHandler {
      * The webhook access log the guidelines ask for ("Save webhook logs": time, sender address,
      * method, path, status) with the latency, and the request meters; no bodies, headers or secrets.
      * The warm-up's own requests are left out.
+     *
+     * <p>The body is read without holding a thread (the servlet container's asynchronous, non-blocking
+     * reads) within {@code linegate.request-timeout}: a body that has not arrived by then is answered
+     * {@code 408} and the connection closed, and what it reserved of the {@link BodyBudget} is given back,
+     * as {@code linegate serve} does. Once read, the request is dispatched again (as Spring MVC does for
+     * its own asynchronous requests: interceptors see both dispatches) and answered there.
      */
     @Override
     public void handleRequest(HttpServletRequest req, HttpServletResponse res) throws IOException {
+        if (req.getDispatcherType() == DispatcherType.ASYNC && req.getAttribute(READ) instanceof BodyRead read) {
+            resume(req, res, read);
+            return;
+        }
         long start = System.nanoTime();
         boolean[] warmUp = new boolean[1];
+        boolean reading = false;
         boolean gone = false;
         try {
-            handle(req, res, warmUp);
+            reading = handle(req, res, warmUp, start);
         } catch (IOException e) {
             if (!clientWentAway(e)) {
                 throw e;
@@ -73,35 +102,42 @@ final class WebhookEndpoint implements HttpRequestHandler {
             gone = true;
             clientErrors.warn("webhook on {}: the client went away before its answer ({})", channel.path(), e.getClass().getSimpleName());
         } finally {
-            if (!warmUp[0]) {
-                long nanos = System.nanoTime() - start;
-                int status = gone ? CLIENT_GONE : res.getStatus();
-                meters.record(status, nanos);
-                if (access.isInfoEnabled()) {
-                    access.info("{} {} {} {} {}ms", req.getRemoteAddr(), req.getMethod(), channel.path(), status,
-                            TimeUnit.NANOSECONDS.toMicros(nanos) / 1000.0);
-                }
+            if (!reading) {
+                record(req, gone ? CLIENT_GONE : res.getStatus(), start, warmUp[0]);
             }
         }
     }
 
-    private void handle(HttpServletRequest req, HttpServletResponse res, boolean[] warmUp) throws IOException {
+    private void record(HttpServletRequest req, int status, long start, boolean warmUp) {
+        if (warmUp) {
+            return;
+        }
+        long nanos = System.nanoTime() - start;
+        meters.record(status, nanos);
+        if (access.isInfoEnabled()) {
+            access.info("{} {} {} {} {}ms", req.getRemoteAddr(), req.getMethod(), channel.path(), status,
+                    TimeUnit.NANOSECONDS.toMicros(nanos) / 1000.0);
+        }
+    }
+
+    /** True if the body is being read asynchronously (the answer comes from {@link #resume}). */
+    private boolean handle(HttpServletRequest req, HttpServletResponse res, boolean[] warmUp, long start) throws IOException {
         if (!"POST".equals(req.getMethod())) {
             res.setHeader("Allow", "POST");
             answer(res, WebhookAnswer.METHOD_NOT_ALLOWED);
-            return;
+            return false;
         }
         WebhookReceiver receiver = channel.receiver(req.getHeader(WarmUp.HEADER));
         warmUp[0] = receiver != null && channel.isWarmUp(receiver);
         if (receiver == null) {
             answer(res, WebhookAnswer.STARTING);
-            return;
+            return false;
         }
         long declared = req.getContentLengthLong();
         if (declared > maxBodySize) {
             clientErrors.warn("webhook on {} refused: a body of {} bytes is over linegate.max-body-size", channel.path(), declared);
-            answer(res, WebhookAnswer.TOO_LARGE);
-            return;
+            refuse(req, res, WebhookAnswer.TOO_LARGE);
+            return false;
         }
         // The budget covers the body from before it is read until the store has it; a body of no declared
         // length is read whole into memory, so it reserves the limit.
@@ -109,9 +145,20 @@ final class WebhookEndpoint implements HttpRequestHandler {
         if (reservation == null) {
             clientErrors.warn("webhook on {} answered 503: linegate.max-bodies-in-flight is in use", channel.path());
             res.setHeader("Retry-After", "1");
-            answer(res, WebhookAnswer.BUSY);
-            return;
+            refuse(req, res, WebhookAnswer.BUSY);
+            return false;
         }
+        // On this thread, inside the application's filters (their MDC entries, the forwarded headers applied).
+        CapturedRequest captured = warmUp[0] ? null : requests.capture(req);
+        String signature = req.getHeader(WebhookSignature.HEADER);
+        if (req.isAsyncSupported()) {
+            BodyRead read = new BodyRead(receiver, reservation, captured, signature, start, warmUp[0],
+                    declared >= 0 ? (int) declared : 8192);
+            req.setAttribute(READ, read);
+            read.begin(req, req.startAsync(req, res), req.getInputStream());
+            return true;
+        }
+        // A filter of the application that is not asynchronous: the body is read on this thread.
         WebhookAnswer answer;
         try {
             byte[] body;
@@ -120,26 +167,225 @@ final class WebhookEndpoint implements HttpRequestHandler {
             } catch (SocketTimeoutException e) {
                 clientErrors.warn("webhook on {}: the body did not arrive in time", channel.path());
                 answer(res, WebhookAnswer.TOO_SLOW);
-                return;
+                return false;
             } catch (IOException e) {
                 if (clientWentAway(e)) {
                     throw e; // nobody is left to answer: counted and said once, below handleRequest
                 }
                 clientErrors.warn("webhook on {}: the body could not be read ({})", channel.path(), e.toString());
                 answer(res, WebhookAnswer.UNREADABLE);
-                return;
+                return false;
             }
             if (body == null) {
                 clientErrors.warn("webhook on {} refused: the body is over linegate.max-body-size", channel.path());
                 answer(res, WebhookAnswer.TOO_LARGE);
-                return;
+                return false;
             }
-            // The front's future never fails, and the store completes or fails every append, at close too.
-            answer = WebhookFront.receive(receiver, body, req.getHeader(WebhookSignature.HEADER)).join();
+            answer = receive(body, receiver, signature, captured);
         } finally {
             reservation.close();
         }
         answer(res, answer);
+        return false;
+    }
+
+    /**
+     * Answers a request whose body will not be read, and closes its connection. The container would
+     * otherwise read ("swallow") the unread body on one of its threads after the answer, and a body
+     * held one byte short would hold that thread: with the body in non-blocking mode it reads only what
+     * has arrived.
+     */
+    private static void refuse(HttpServletRequest req, HttpServletResponse res, WebhookAnswer answer) throws IOException {
+        res.setHeader("Connection", "close");
+        if (!req.isAsyncSupported()) {
+            answer(res, answer);
+            return;
+        }
+        AsyncContext async = req.startAsync(req, res);
+        try {
+            req.getInputStream().setReadListener(new ReadListener() {
+                @Override public void onDataAvailable() { }
+                @Override public void onAllDataRead() { }
+                @Override public void onError(Throwable t) { }
+            });
+            answer(res, answer);
+        } finally {
+            async.complete();
+        }
+    }
+
+    /** Appends a whole body, the request kept for its handler first (the handler may run before the 200 is written). */
+    private WebhookAnswer receive(byte[] body, WebhookReceiver receiver, String signature, CapturedRequest captured) {
+        WebhookRequests.Kept kept = captured == null ? WebhookRequests.Kept.NOTHING : requests.keep(channel.name(), body, captured);
+        // The front's future never fails, and the store completes or fails every append, at close too.
+        WebhookAnswer answer = WebhookFront.receive(receiver, body, signature).join();
+        if (answer.status() == 401) { // nothing stored; a 503 past the deadline may still be appended
+            requests.forget(kept);
+        }
+        return answer;
+    }
+
+    /** The second dispatch: the body was read (or not in time); the answer. */
+    private void resume(HttpServletRequest req, HttpServletResponse res, BodyRead read) throws IOException {
+        int status = CLIENT_GONE;
+        try {
+            WebhookAnswer answer = read.outcome;
+            boolean unread = answer != null; // over the limit, unreadable or not in time: the rest is not read
+            if (answer == null && read.body != null) {
+                answer = receive(read.body, read.receiver, read.signature, read.captured);
+            }
+            read.body = null;
+            read.reservation.close();
+            if (answer == null) {
+                return; // the client went away mid-body: nobody to answer
+            }
+            if (unread) {
+                res.setHeader("Connection", "close");
+            }
+            answer(res, answer);
+            status = res.getStatus();
+        } catch (IOException e) {
+            if (!clientWentAway(e)) {
+                status = 500;
+                throw e;
+            }
+            clientErrors.warn("webhook on {}: the client went away before its answer ({})", channel.path(), e.getClass().getSimpleName());
+        } finally {
+            read.reservation.close();
+            record(req, status, read.start, read.warmUp);
+        }
+    }
+
+    /**
+     * A body read by the container's non-blocking reads, then dispatched again: whole, over the limit,
+     * unreadable, gone, or not in time ({@code linegate.request-timeout}).
+     */
+    private final class BodyRead implements ReadListener, AsyncListener {
+        final WebhookReceiver receiver;
+        final BodyBudget.Reservation reservation;
+        final CapturedRequest captured;
+        final String signature;
+        final long start;
+        final boolean warmUp;
+        private final ByteArrayOutputStream buffer;
+        private final byte[] chunk = new byte[8192];
+        private final AtomicBoolean done = new AtomicBoolean();
+        private HttpServletRequest request;
+        private AsyncContext async;
+        private ServletInputStream in;
+        volatile byte[] body;
+        volatile WebhookAnswer outcome; // null with a body, or when the client went away
+
+        BodyRead(WebhookReceiver receiver, BodyBudget.Reservation reservation, CapturedRequest captured, String signature,
+                 long start, boolean warmUp, int expected) {
+            this.receiver = receiver;
+            this.reservation = reservation;
+            this.captured = captured;
+            this.signature = signature;
+            this.start = start;
+            this.warmUp = warmUp;
+            this.buffer = new ByteArrayOutputStream(Math.max(0, Math.min(expected, (int) Math.min(maxBodySize, 1 << 20))));
+        }
+
+        void begin(HttpServletRequest req, AsyncContext context, ServletInputStream stream) {
+            this.request = req;
+            this.async = context;
+            this.in = stream;
+            context.setTimeout(requestTimeout.toMillis());
+            context.addListener(this);
+            stream.setReadListener(this);
+        }
+
+        @Override
+        public void onDataAvailable() throws IOException {
+            while (!done.get() && in.isReady()) {
+                int n = in.read(chunk);
+                if (n < 0) {
+                    return; // onAllDataRead follows
+                }
+                if (buffer.size() + n > maxBodySize) {
+                    clientErrors.warn("webhook on {} refused: the body is over linegate.max-body-size", channel.path());
+                    finish(null, WebhookAnswer.TOO_LARGE);
+                    return;
+                }
+                buffer.write(chunk, 0, n);
+            }
+        }
+
+        @Override
+        public void onAllDataRead() {
+            finish(buffer.toByteArray(), null);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            if (done.get()) {
+                return; // said and answered once (the read's error, then the exchange's)
+            }
+            if (clientWentAway(t)) {
+                clientErrors.warn("webhook on {}: the client went away before its answer ({})", channel.path(),
+                        t.getClass().getSimpleName());
+                finish(null, null);
+            } else {
+                clientErrors.warn("webhook on {}: the body could not be read ({})", channel.path(), t.toString());
+                finish(null, WebhookAnswer.UNREADABLE);
+            }
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            clientErrors.warn("webhook on {}: the body did not arrive within linegate.request-timeout ({})", channel.path(),
+                    requestTimeout);
+            finish(null, WebhookAnswer.TOO_SLOW);
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            onError(event.getThrowable() == null ? new EOFException("the connection failed") : event.getThrowable());
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            reservation.close(); // however the exchange ended
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            // not restarted
+        }
+
+        /** Once: the body (or why there is none) handed to the second dispatch. */
+        private void finish(byte[] whole, WebhookAnswer answer) {
+            if (!done.compareAndSet(false, true)) {
+                return;
+            }
+            body = whole;
+            outcome = answer;
+            if (whole == null) {
+                reservation.close(); // nothing of the body is kept: its share goes back at once
+            }
+            if (whole == null && answer == null) { // the client went away: nobody to answer, no dispatch
+                record(request, CLIENT_GONE, start, warmUp);
+                try {
+                    async.complete();
+                } catch (IllegalStateException ignored) {
+                    // completed by the container already
+                }
+                return;
+            }
+            try {
+                async.dispatch();
+            } catch (IllegalStateException e) {
+                // The exchange failed (the client went away): nothing can be written, and no dispatch comes.
+                reservation.close();
+                record(request, answer == null ? CLIENT_GONE : answer.status(), start, warmUp);
+                try {
+                    async.complete();
+                } catch (IllegalStateException ignored) {
+                    // completed by the container already
+                }
+            }
+        }
     }
 
     /**

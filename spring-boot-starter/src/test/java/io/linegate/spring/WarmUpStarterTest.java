@@ -1,9 +1,12 @@
 package io.linegate.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
+import static org.awaitility.Awaitility.await;
 import com.linecorp.bot.webhook.model.Event;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +23,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A channel warms its acknowledgement path through the application's own web server before it takes
- * webhooks, and the warm-up's synthetic webhooks reach neither the channel's store nor its handlers.
+ * webhooks, and the warm-up's synthetic webhooks reach neither the channel's store nor its handlers, nor
+ * the application's {@code http.server.requests}.
  */
 @SpringBootTest(classes = WarmUpStarterTest.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -59,6 +63,8 @@ class WarmUpStarterTest {
     LinegateChannels channels;
     @Autowired
     Handlers handlers;
+    @Autowired
+    MeterRegistry registry;
 
     @Test
     void theChannelIsWarmedThroughTheWebServerBeforeItIsReadyAndNothingOfItIsKept() {
@@ -76,5 +82,12 @@ class WarmUpStarterTest {
         assertThat(Webhooks.json(health).path("components").path("linegate").path("status").asText()).isEqualTo("UP");
         byte[] body = Webhooks.text("Uafter", "after the warm-up");
         assertThat(Webhooks.signedPost("http://127.0.0.1:" + port + "/callback", body, SECRET).statusCode()).isEqualTo(200);
+        // The application's http.server.requests counts that one webhook, none of the warm-up's.
+        await().atMost(Duration.ofSeconds(5)).until(() -> webhookRequestsCounted() >= 1);
+        assertThat(webhookRequestsCounted()).isEqualTo(1);
+    }
+
+    private long webhookRequestsCounted() {
+        return registry.find("http.server.requests").tag("uri", "/callback").timers().stream().mapToLong(Timer::count).sum();
     }
 }

@@ -1,0 +1,97 @@
+package io.linegate.spring;
+
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import org.slf4j.MDC;
+
+/**
+ * What a handler may legitimately read of the webhook's request, taken at receipt: the URL's parts as
+ * the application's forwarded-header settings resolved them (read from the request after Spring's
+ * {@code ForwardedHeaderFilter} or Tomcat's {@code RemoteIpValve} applied them), the headers but the
+ * credentials and the signature (bounded), a request id, and the MDC entries the application's filters
+ * had set, and the observation that was current (the request's, with its trace). Its handler, which
+ * runs after the {@code 200}, sees it as Spring's current request, inside that observation's scope.
+ */
+record CapturedRequest(String method, String scheme, String serverName, int serverPort, String contextPath,
+                       String servletPath, String requestUri, String queryString, String protocol, boolean secure,
+                       String remoteAddr, int remotePort, String localAddr, String localName, int localPort,
+                       String requestId, Map<String, List<String>> headers, Map<String, String> mdc,
+                       ServletContext servletContext, Observation observation, boolean restored) {
+
+    /** Bytes counted per header beside its name and value, so that many empty headers are bounded too. */
+    private static final int HEADER_OVERHEAD = 4;
+
+    /**
+     * The request as it is now, inside the container (its filters have run); {@code observations}: the
+     * registry whose current observation (Spring's {@code http.server.requests}, the trace's span) the
+     * handler continues.
+     */
+    static CapturedRequest of(HttpServletRequest req, Set<String> excludedHeaders, int maxHeaderBytes, List<String> mdcKeys,
+                              ObservationRegistry observations) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        int bytes = 0;
+        for (String name : Collections.list(req.getHeaderNames())) {
+            String key = name.toLowerCase(Locale.ROOT);
+            if (excludedHeaders.contains(key)) {
+                continue;
+            }
+            for (String value : Collections.list(req.getHeaders(name))) {
+                bytes += key.length() + value.length() + HEADER_OVERHEAD;
+                if (bytes > maxHeaderBytes) {
+                    break;
+                }
+                headers.computeIfAbsent(key, k -> new ArrayList<>(1)).add(value);
+            }
+        }
+        Map<String, String> mdc = new LinkedHashMap<>();
+        for (String key : mdcKeys) {
+            String value = MDC.get(key);
+            if (value != null) {
+                mdc.put(key, value);
+            }
+        }
+        String id = req.getRequestId();
+        return new CapturedRequest(req.getMethod(), req.getScheme(), req.getServerName(), req.getServerPort(),
+                req.getContextPath(), req.getServletPath(), req.getRequestURI(), req.getQueryString(), req.getProtocol(),
+                req.isSecure(), req.getRemoteAddr(), req.getRemotePort(), req.getLocalAddr(), req.getLocalName(),
+                req.getLocalPort(), id == null || id.isEmpty() ? UUID.randomUUID().toString() : id,
+                freeze(headers), Map.copyOf(mdc), req.getServletContext(), observations.getCurrentObservation(), false);
+    }
+
+    /**
+     * For an event whose request this process does not hold (received before a restart, or by another
+     * node): the application's external URL {@code base} and the webhook path, nothing else.
+     */
+    static CapturedRequest restored(URI base, String webhookPath, ServletContext servletContext) {
+        String scheme = base.getScheme() == null ? "https" : base.getScheme().toLowerCase(Locale.ROOT);
+        int port = base.getPort() >= 0 ? base.getPort() : scheme.equals("https") ? 443 : 80;
+        String path = base.getRawPath() == null ? "" : base.getRawPath();
+        String contextPath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        return new CapturedRequest("POST", scheme, base.getHost(), port, contextPath, webhookPath, contextPath + webhookPath,
+                null, "HTTP/1.1", scheme.equals("https"), null, -1, null, null, -1, UUID.randomUUID().toString(),
+                Map.of(), Map.of(), servletContext, null, true);
+    }
+
+    private static Map<String, List<String>> freeze(Map<String, List<String>> headers) {
+        return Collections.unmodifiableMap(headers.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+                e -> List.copyOf(e.getValue()), (a, b) -> a, LinkedHashMap::new)));
+    }
+
+    @Override
+    public String toString() {
+        return "CapturedRequest[" + method + " " + scheme + "://" + serverName + ":" + serverPort + requestUri + ", id "
+                + requestId + (restored ? ", restored" : "") + "]";
+    }
+}
