@@ -18,10 +18,13 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
@@ -129,8 +132,20 @@ public class LinegateOfficialSurfaceAutoConfiguration {
 
     /** The official {@code line-bot-parser} beans, for an application that keeps a webhook controller of its own. */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnProperty(prefix = "line.bot", name = "channel-secret")
+    @Conditional(Parser.ChannelSecretSet.class)
     static class Parser {
+        /**
+         * Whether {@code line.bot.channel-secret} is set, read without resolving it: {@code @ConditionalOnProperty}
+         * resolves the value, and an unresolved {@code ${...}} placeholder would then fail the start with a
+         * condition's stack trace before the channel's settings report it in Boot's failure report.
+         */
+        static final class ChannelSecretSet implements Condition {
+            @Override
+            public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+                return context.getEnvironment().containsProperty("line.bot.channel-secret");
+            }
+        }
+
         @Bean
         @ConditionalOnMissingBean
         LineSignatureValidator lineSignatureValidator(LineBotProperties line) {

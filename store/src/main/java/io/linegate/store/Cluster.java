@@ -50,7 +50,10 @@ public interface Cluster {
      */
     boolean leaseSplitting(Duration ttl);
 
-    /** Leaves the cluster: gives back every lease at once (a graceful stop). */
+    /**
+     * Leaves the cluster: gives back every lease at once (a graceful stop). Waits a few seconds at most: leases a
+     * store that does not answer could not take back run out by themselves after the lease time.
+     */
     void leave();
 
     /** The live nodes and what they hold. */

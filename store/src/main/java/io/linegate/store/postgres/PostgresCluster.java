@@ -16,7 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Nodes and partition leases in PostgreSQL. Every time here is the database server's, so the nodes'
@@ -26,6 +32,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * its row lock and the second finds it taken.
  */
 final class PostgresCluster implements Cluster {
+    private static final Logger log = LoggerFactory.getLogger(PostgresCluster.class);
+    private static final Duration LEAVE_WAIT = Duration.ofSeconds(3);
     /** Fixed: the {@code events.part} column is computed with it (migration V2). */
     static final int PARTITIONS = 64;
     private static final String SPLIT_LEASE = "dispatch-splitter";
@@ -221,7 +229,7 @@ final class PostgresCluster implements Cluster {
 
     @Override
     public void leave() {
-        db.write(tx -> {
+        CompletableFuture<Void> left = db.write(tx -> {
             PreparedStatement split = tx.prepare("DELETE FROM leases WHERE name = '" + SPLIT_LEASE + "' AND holder = ?");
             split.setString(1, nodeId);
             split.executeUpdate();
@@ -232,7 +240,20 @@ final class PostgresCluster implements Cluster {
             node.setString(1, nodeId);
             node.executeUpdate();
             return null;
-        }).join();
+        });
+        try {
+            // A stop must not wait on a database that is going away (shut down before the application, unreachable):
+            // leases this node could not give back run out by themselves after the lease time.
+            left.get(LEAVE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("could not give this node's leases back within {} s (the store did not answer); the other nodes take"
+                    + " its partitions when its leases run out", LEAVE_WAIT.toSeconds());
+        } catch (ExecutionException e) {
+            log.warn("could not give this node's leases back ({}); the other nodes take its partitions when its leases"
+                    + " run out", e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

@@ -9,6 +9,10 @@ import io.linegate.store.EventJournal.NewEvent;
 import io.linegate.store.EventJournal.StoredEvent;
 import io.linegate.store.Store;
 import io.linegate.store.TestPostgres;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +23,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -142,6 +149,91 @@ class PostgresClusterTest {
         assertThat(a.journal().pending(0, 1_000)).extracting(StoredEvent::partition).hasSize(lost).allMatch(ofB::contains);
         StoredEvent doneAlready = pending.stream().filter(e -> ofA.contains(e.partition())).findFirst().orElseThrow();
         a.journal().complete(doneAlready.seq(), doneAlready.lane(), Map.of()).join(); // done before: nothing to do, no error
+    }
+
+    @Test
+    void aNodeStopsWithinSecondsWhenItsDatabaseNoLongerAnswers() throws Exception {
+        PostgresLocation l = PostgresLocation.parse(location, PostgresStoreTest.options().password());
+        PGSimpleDataSource pg = new PGSimpleDataSource();
+        pg.setUrl(l.jdbcUrl());
+        pg.setUser(l.user());
+        if (l.password() != null) {
+            pg.setPassword(l.password().reveal());
+        }
+        GoingAway pool = new GoingAway(pg);
+        Store a = Store.open(pool, PostgresStoreTest.options());
+        stores.add(a);
+        assertThat(a.cluster().heartbeat(Set.of(), TTL).held()).hasSize(64);
+
+        pool.gone = true; // the database was shut down before the application: the pool waits for a connection
+        long began = System.nanoTime();
+        a.cluster().leave();
+        assertThat(Duration.ofNanos(System.nanoTime() - began)).as("time to leave").isLessThan(Duration.ofSeconds(6));
+        pool.gone = false;
+        assertThat(node().cluster().heartbeat(Set.of(), TTL).held()).as("its leases run out instead").isEmpty();
+    }
+
+    /** An application's pool over a database that can go away: then a connection is waited for, as a pool does. */
+    static final class GoingAway implements DataSource {
+        final DataSource real;
+        volatile boolean gone;
+
+        GoingAway(DataSource real) {
+            this.real = real;
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            if (gone) {
+                try {
+                    Thread.sleep(8_000); // a pool's connection timeout (30 s by default in Hikari)
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new SQLException("Connection is not available, request timed out after 8000ms.");
+            }
+            return real.getConnection();
+        }
+
+        @Override
+        public Connection getConnection(String user, String password) throws SQLException {
+            return getConnection();
+        }
+
+        @Override
+        public PrintWriter getLogWriter() throws SQLException {
+            return real.getLogWriter();
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) throws SQLException {
+            real.setLogWriter(out);
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) throws SQLException {
+            real.setLoginTimeout(seconds);
+        }
+
+        @Override
+        public int getLoginTimeout() throws SQLException {
+            return real.getLoginTimeout();
+        }
+
+        @Override
+        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            return real.getParentLogger();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> iface) throws SQLException {
+            return real.unwrap(iface);
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> iface) throws SQLException {
+            return real.isWrapperFor(iface);
+        }
     }
 
     @Test
