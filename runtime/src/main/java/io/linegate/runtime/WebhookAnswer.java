@@ -27,6 +27,8 @@ public record WebhookAnswer(int status, String message) {
     public static final WebhookAnswer OVERLOADED = new WebhookAnswer(503, "The bot server is overloaded; try again later");
     /** The store failed: not taken as received, so that LINE redelivers where redelivery is on. */
     public static final WebhookAnswer NOT_STORED = new WebhookAnswer(503, "The webhook could not be stored");
+    /** The store cannot write now (full, read-only, I/O errors): refused before the body is read, until a write succeeds. */
+    public static final WebhookAnswer CANNOT_STORE = new WebhookAnswer(503, "The bot server cannot store webhooks now; try again later");
     /** Not ready yet (warming up). */
     public static final WebhookAnswer STARTING = new WebhookAnswer(503, "The bot server is starting; try again later");
     public static final WebhookAnswer STOPPING = new WebhookAnswer(503, "The bot server is stopping; try again later");

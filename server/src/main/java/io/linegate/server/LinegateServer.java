@@ -3,6 +3,7 @@ package io.linegate.server;
 import io.linegate.console.Console;
 import io.linegate.core.Defaults;
 import io.linegate.runtime.WarmUp;
+import io.linegate.runtime.WebhookAnswer;
 import io.linegate.runtime.ServerStatus;
 import io.linegate.runtime.TokenSettings;
 import io.linegate.runtime.RuntimeConfig;
@@ -146,7 +147,7 @@ public final class LinegateServer implements AutoCloseable {
                 .service(b.webhookPath, new WebhookService(receiver, errors).decorate(delegate -> (ctx, req) -> {
                     if (ready.isHealthy()) {
                         return store.writeHealth().writable() ? delegate.serve(ctx, req) // logged by the store
-                                : JsonErrors.response(HttpStatus.SERVICE_UNAVAILABLE, "The bot server cannot store webhooks now; try again later");
+                                : JsonErrors.response(HttpStatus.SERVICE_UNAVAILABLE, WebhookAnswer.CANNOT_STORE.message());
                     }
                     HttpService warming = warmUpService;
                     Secret token = warmUpToken;

@@ -24,13 +24,19 @@ public class LinegateActuatorAutoConfiguration {
         return new LinegateEndpoint(channels);
     }
 
-    /** Down when a channel's store cannot be read; out of service while a channel does not take webhooks. */
+    /**
+     * Down when a channel's store cannot be read or cannot write (full, read-only, I/O errors: webhooks are answered
+     * 503 until a write succeeds, so a load balancer should send them elsewhere); out of service while a channel does
+     * not take webhooks.
+     */
     static String health(LinegateChannels channels, Map<String, Object> details) {
         String status = "UP";
         for (LinegateChannel c : channels.all()) {
             try {
                 details.put(c.name(), LinegateStatus.of(c));
-                if (!c.ready() && status.equals("UP")) {
+                if (!c.store().writeHealth().writable()) {
+                    status = "DOWN";
+                } else if (!c.ready() && status.equals("UP")) {
                     status = "OUT_OF_SERVICE";
                 }
             } catch (RuntimeException e) {

@@ -15,6 +15,8 @@ final class LinegateStatus {
         out.put("path", c.path());
         out.put("ready", c.ready());
         out.put("store", c.store().location());
+        out.put("writable", c.store().writeHealth().writable());
+        c.store().writeHealth().problem().ifPresent(p -> out.put("writeProblem", p));
         out.put("backlog", c.dispatcher().backlog());
         out.put("deadLetters", c.store().deadLetters().waiting());
         OperatorControls controls = c.store().controls();

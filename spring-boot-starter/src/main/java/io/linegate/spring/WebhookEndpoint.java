@@ -133,6 +133,10 @@ final class WebhookEndpoint implements HttpRequestHandler {
             answer(res, WebhookAnswer.STARTING);
             return false;
         }
+        if (!warmUp[0] && !channel.store().writeHealth().writable()) { // logged by the store, once
+            refuse(req, res, WebhookAnswer.CANNOT_STORE);
+            return false;
+        }
         long declared = req.getContentLengthLong();
         if (declared > maxBodySize) {
             clientErrors.warn("webhook on {} refused: a body of {} bytes is over linegate.max-body-size", channel.path(), declared);
