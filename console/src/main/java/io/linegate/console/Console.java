@@ -5,6 +5,7 @@ import io.linegate.core.Json;
 import io.linegate.core.Secret;
 import io.linegate.messaging.campaign.Campaigns;
 import io.linegate.store.CampaignStore;
+import io.linegate.runtime.WrongTokenLimit;
 import io.linegate.store.Cluster;
 import io.linegate.store.DeadLetters;
 import io.linegate.store.DeadLetters.DeadLetter;
@@ -71,7 +72,7 @@ public final class Console implements AutoCloseable {
     private final String basePath;
     private final Clock clock;
     private final Sessions sessions;
-    private final SignInLimit signInLimit = new SignInLimit();
+    private final WrongTokenLimit signInLimit = new WrongTokenLimit();
     private final Samples samples;
     private ScheduledExecutorService sampler;
     private volatile Map<String, Object> cachedStatus;

@@ -12,10 +12,8 @@ import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.linegate.core.Secret;
+import io.linegate.runtime.WrongTokenLimit;
 import java.net.InetAddress;
-import java.util.Iterator;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The admin API's bearer token: the valid token always works, and wrong tokens are limited per
@@ -30,18 +28,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * cannot lock the operator out. Guessing gains nothing from that: the token has at least 128 bits
  * ({@value #MIN_TOKEN_LENGTH} hexadecimal digits), which no rate of guesses finds. (A space after the
  * header value is not the token's on HTTP/1.1: the protocol strips it before anyone sees it.)
- * The table of addresses is bounded; a full table forgets the addresses whose allowance is whole again.
+ * The limit is {@link WrongTokenLimit}, which the console's sign-in uses too.
  */
 final class AdminAuth implements DecoratingHttpServiceFunction {
     /** The shortest token accepted at start-up: 128 bits as 32 hexadecimal digits. */
     static final int MIN_TOKEN_LENGTH = 32;
-    static final int BURST = 10;
-    static final long REFILL_MILLIS = 1_000;
-    private static final int MAX_ADDRESSES = 10_000;
+    static final int BURST = WrongTokenLimit.BURST;
+    static final long REFILL_MILLIS = WrongTokenLimit.REFILL_MILLIS;
 
     private final Secret token;
     private final RateLimitedLog clientErrors;
-    private final Map<InetAddress, Allowance> failures = new ConcurrentHashMap<>();
+    private final WrongTokenLimit failures = new WrongTokenLimit();
 
     AdminAuth(Secret token, RateLimitedLog clientErrors) {
         this.token = token;
@@ -55,32 +52,6 @@ final class AdminAuth implements DecoratingHttpServiceFunction {
                 + " characters long (it is " + length + "); make one with: openssl rand -hex 32";
     }
 
-    /** Failures left for one address, refilled over time. */
-    private static final class Allowance {
-        double left = BURST;
-        long at = System.nanoTime();
-
-        synchronized boolean exhausted(long now) {
-            refill(now);
-            return left < 1;
-        }
-
-        synchronized void fail(long now) {
-            refill(now);
-            left = Math.max(0, left - 1);
-        }
-
-        synchronized boolean whole(long now) {
-            refill(now);
-            return left >= BURST;
-        }
-
-        private void refill(long now) {
-            left = Math.min(BURST, left + (now - at) / (REFILL_MILLIS * 1_000_000.0));
-            at = now;
-        }
-    }
-
     @Override
     public HttpResponse serve(HttpService delegate, ServiceRequestContext ctx, HttpRequest req) throws Exception {
         InetAddress client = ctx.clientAddress();
@@ -89,9 +60,8 @@ final class AdminAuth implements DecoratingHttpServiceFunction {
         if (bearer && token.matches(auth.substring(7))) {
             return delegate.serve(ctx, req);
         }
-        long now = System.nanoTime();
-        Allowance allowance = failures.get(client);
-        if (bearer && allowance != null && allowance.exhausted(now)) {
+        String address = client.getHostAddress();
+        if (bearer && failures.exhausted(address)) {
             clientErrors.warn("{} {} {} from {}: too many failed admin authentications; answered 429",
                     ctx.id().text(), ctx.method(), ctx.path(), client.getHostAddress());
             return HttpResponse.of(ResponseHeaders.builder(HttpStatus.TOO_MANY_REQUESTS).contentType(MediaType.JSON_UTF_8)
@@ -105,26 +75,9 @@ final class AdminAuth implements DecoratingHttpServiceFunction {
                     ctx.path(), client.getHostAddress());
             return JsonErrors.response(HttpStatus.UNAUTHORIZED, "Admin token required");
         }
-        if (allowance == null) {
-            if (failures.size() >= MAX_ADDRESSES) {
-                forgetWhole(now);
-            }
-            allowance = failures.computeIfAbsent(client, a -> new Allowance());
-        }
-        allowance.fail(now);
+        failures.failed(address);
         clientErrors.info("{} {} {} from {}: wrong admin token; answered 401", ctx.id().text(),
                 ctx.method(), ctx.path(), client.getHostAddress());
         return JsonErrors.response(HttpStatus.UNAUTHORIZED, "The admin token does not match");
-    }
-
-    private void forgetWhole(long now) {
-        for (Iterator<Allowance> it = failures.values().iterator(); it.hasNext(); ) {
-            if (it.next().whole(now)) {
-                it.remove();
-            }
-        }
-        if (failures.size() >= MAX_ADDRESSES) {
-            failures.clear(); // every address is mid-attack: start over rather than grow
-        }
     }
 }

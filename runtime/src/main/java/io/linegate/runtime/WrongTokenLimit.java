@@ -1,17 +1,19 @@
-package io.linegate.console;
+package io.linegate.runtime;
 
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Wrong admin tokens at the console's sign-in, limited per client address as the admin API limits them:
- * {@value #BURST} failures at once, then one more every {@value #REFILL_MILLIS} ms. The table of
- * addresses is bounded; a full table forgets the addresses whose allowance is whole again.
+ * Wrong operator tokens limited per client address, for the admin API and the console's sign-in alike:
+ * {@value #BURST} failures at once, then one more every {@value #REFILL_MILLIS} ms. Only failures count,
+ * so that another process sending wrong tokens cannot lock out the operator holding the right one. The
+ * table of addresses is bounded; a full table forgets the addresses whose allowance is whole again, and
+ * if every one is mid-attack, starts over rather than grow.
  */
-final class SignInLimit {
-    static final int BURST = 10;
-    static final long REFILL_MILLIS = 1_000;
+public final class WrongTokenLimit {
+    public static final int BURST = 10;
+    public static final long REFILL_MILLIS = 1_000;
     private static final int MAX_ADDRESSES = 10_000;
 
     private final Map<String, Allowance> failures = new ConcurrentHashMap<>();
@@ -41,12 +43,14 @@ final class SignInLimit {
         }
     }
 
-    boolean exhausted(String client) {
+    /** Whether {@code client} has no failure left: a wrong token from it now is answered 429. */
+    public boolean exhausted(String client) {
         Allowance a = failures.get(client);
         return a != null && a.exhausted(System.nanoTime());
     }
 
-    void failed(String client) {
+    /** Counts a wrong token from {@code client}. */
+    public void failed(String client) {
         long now = System.nanoTime();
         if (!failures.containsKey(client) && failures.size() >= MAX_ADDRESSES) {
             for (Iterator<Allowance> it = failures.values().iterator(); it.hasNext(); ) {
@@ -55,7 +59,7 @@ final class SignInLimit {
                 }
             }
             if (failures.size() >= MAX_ADDRESSES) {
-                failures.clear();
+                failures.clear(); // every address is mid-attack: start over rather than grow
             }
         }
         failures.computeIfAbsent(client, c -> new Allowance()).fail(now);
