@@ -59,6 +59,6 @@ final class Receiver implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        server.stop(); // Not joined: the port is ephemeral, and a stop waits about 2 s for Netty's idle boss loop after the last request.
     }
 }

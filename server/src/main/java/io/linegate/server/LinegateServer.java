@@ -122,6 +122,7 @@ public final class LinegateServer implements AutoCloseable {
                 new HealthCheckStatus(store.writeHealth().writable(), 250)), Duration.ofMillis(250)); // ready while it cannot write
         StoreMeters.bind(registry, store, runtime.localStoreDir().orElse(null));
         ServerBuilder sb = Server.builder();
+        BossLoops.install(sb);
         SessionProtocol protocol = tls ? SessionProtocol.HTTPS : SessionProtocol.HTTP;
         this.publicListener = new ServerPort(new InetSocketAddress(b.host, b.port), protocol);
         sb.port(publicListener);
