@@ -109,7 +109,9 @@ final class PreflightFixture implements AutoCloseable {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Linegate.class.getName(),
                 "serve", "--dev-tls", "--host", "127.0.0.1", "--port", "0", "--admin-port", "0", "--create", "--data-dir", dir.resolve("serve-data").toString(),
-                "--api-base", emulator.baseUrl(), "--token-type", "stateless");
+                "--api-base", emulator.baseUrl(), "--token-type", "stateless",
+                // No warm-up: these tests are about what preflight finds, the warm-up is WarmUpTest's subject.
+                "--warm-up", "PT0S");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("LINE_CHANNEL_SECRET", channel.channelSecret());
         pb.environment().put("LINE_CHANNEL_ID", channel.channelId());
