@@ -8,6 +8,8 @@ import io.linegate.webhook.WebhookReceiver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,8 +52,10 @@ import org.slf4j.LoggerFactory;
  * dispatcher splitting and completing the events (its handler does nothing): nothing reaches the
  * node's own store or its bot, and without the token a request is refused like any other before
  * the node is ready. It sends rounds of requests
- * until a round's 99th percentile settles below {@link Settings#settledP99}, at least
- * {@link Settings#minimum} and at most {@link Settings#maximum} long.
+ * until the path is warm, as {@link Settling} decides (the 99th percentile at or under
+ * {@link Settings#settledP99}, or no longer falling once the JVM has stopped compiling, which is as
+ * fast as a slow or busy machine goes), at least {@link Settings#minimum} and at most
+ * {@link Settings#maximum} long. Its log line says which, or that the time ran out.
  */
 public final class WarmUp {
     private static final Logger log = LoggerFactory.getLogger(WarmUp.class);
@@ -78,7 +82,7 @@ public final class WarmUp {
     }
 
     /** What a warm-up did. */
-    public record Result(int requests, int acknowledged, Duration took, Duration lastRoundP99, boolean settled) {
+    public record Result(int requests, int acknowledged, Duration took, Duration lastRoundP99, boolean settled, String why) {
     }
 
     private WarmUp() {
@@ -185,28 +189,35 @@ public final class WarmUp {
         long maximum = start + settings.maximum().toNanos();
         int requests = 0;
         AtomicInteger acknowledged = new AtomicInteger();
-        long p99 = Long.MAX_VALUE;
-        int settledRounds = 0;
+        Settling settling = new Settling(settings.settledP99());
+        Settling.Verdict verdict = Settling.Verdict.GO_ON;
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
         int round = 0;
         while (System.nanoTime() < maximum) {
             Client client = clients.get(round % clients.size());
+            long roundStart = System.nanoTime();
+            long compiledBefore = jitTimed ? jit.getTotalCompilationTime() : 0;
             long[] latencies = round(client, path, secret, token, round++, maximum, acknowledged);
             requests += latencies.length;
             if (latencies.length == 0) {
                 break;
             }
+            long compiling = jitTimed ? TimeUnit.MILLISECONDS.toNanos(jit.getTotalCompilationTime() - compiledBefore) : -1;
             Arrays.sort(latencies);
-            p99 = latencies[(int) Math.min(latencies.length - 1, Math.ceil(latencies.length * 0.99) - 1)];
-            settledRounds = p99 <= settings.settledP99().toNanos() ? settledRounds + 1 : 0;
-            if (settledRounds >= 2 && System.nanoTime() >= minimum) {
+            long p99 = latencies[(int) Math.min(latencies.length - 1, Math.ceil(latencies.length * 0.99) - 1)];
+            verdict = settling.round(p99, System.nanoTime() - roundStart, compiling);
+            if (verdict != Settling.Verdict.GO_ON && System.nanoTime() >= minimum) {
                 break;
             }
         }
+        long lastP99 = settling.lastP99();
+        boolean settled = verdict != Settling.Verdict.GO_ON;
         Result result = new Result(requests, acknowledged.get(), Duration.ofNanos(System.nanoTime() - start),
-                Duration.ofNanos(p99 == Long.MAX_VALUE ? 0 : p99), settledRounds >= 2);
-        log.info("warm-up: {} webhooks ({} acknowledged) in {} ms, 99th percentile of the last round {} ms{}",
+                Duration.ofNanos(Math.max(0, lastP99)), settled, settling.why(verdict));
+        log.info("warm-up: {} webhooks ({} acknowledged) in {} ms, 99th percentile of the last round {} ms; {}",
                 result.requests(), result.acknowledged(), result.took().toMillis(), String.format("%.1f", result.lastRoundP99().toNanos() / 1e6),
-                result.settled() ? "" : " (not settled; the warm-up's time ran out)");
+                result.why());
         return result;
     }
 

@@ -1,0 +1,93 @@
+package io.linegate.runtime;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Decides, round by round, whether the acknowledgement path is warm, and says why: the decision,
+ * kept apart from the rounds of synthetic webhooks that feed it ({@link WarmUp}).
+ *
+ * <p>A path is warm in one of two ways. <b>Fast</b>: two rounds in a row answered with a 99th
+ * percentile at or under the target (10 ms by default), which a warm JVM on an unloaded machine
+ * reaches. <b>As fast as this machine goes</b>: on a slow or busy machine the path may never get under
+ * the target, however warm, so it also counts as warm once the JVM has stopped compiling (the
+ * just-in-time compilers ran for less than a tenth of each round's time) and the 99th percentile has
+ * stopped falling (three rounds in a row neither a quarter slower nor a quarter faster than the best
+ * round before them). Waiting longer
+ * than that gains nothing; the warm-up's time limit remains the bound for a machine where neither
+ * ever happens.
+ */
+final class Settling {
+    static final int FAST_ROUNDS = 2;
+    static final int STEADY_ROUNDS = 3;
+    /** Compilation for less than this share of a round's time: the JVM has compiled what the path runs. */
+    static final double QUIET_COMPILING = 0.10;
+    /** A round's 99th percentile within this factor of the best round's: no longer falling. */
+    static final double STEADY = 1.25;
+
+    /** What the rounds so far say. */
+    enum Verdict {
+        /** Not warm yet: send another round. */
+        GO_ON,
+        /** Warm: the 99th percentile is at or under the target. */
+        FAST,
+        /** Warm as this machine allows: compilation has quietened and the 99th percentile no longer falls. */
+        STEADY
+    }
+
+    private final long targetNanos;
+    private int fast;
+    private int steady;
+    private long best = Long.MAX_VALUE;
+    private long lastP99 = -1;
+    private double lastCompiling = -1;
+
+    Settling(Duration target) {
+        this.targetNanos = target.toNanos();
+    }
+
+    /**
+     * One round: its 99th percentile, how long it took, and how long the JIT compilers ran meanwhile
+     * ({@code -1} if the JVM does not say).
+     */
+    Verdict round(long p99Nanos, long roundNanos, long compileNanos) {
+        lastP99 = p99Nanos;
+        lastCompiling = compileNanos < 0 || roundNanos <= 0 ? -1 : (double) compileNanos / roundNanos;
+        fast = p99Nanos <= targetNanos ? fast + 1 : 0;
+        if (fast >= FAST_ROUNDS) {
+            return Verdict.FAST;
+        }
+        long before = best;
+        best = Math.min(best, p99Nanos);
+        boolean quiet = lastCompiling >= 0 && lastCompiling < QUIET_COMPILING;
+        // Level: neither much worse than the best round before this one, nor much better (still falling).
+        boolean level = before != Long.MAX_VALUE && p99Nanos <= before * STEADY && p99Nanos * STEADY >= before;
+        steady = quiet && level ? steady + 1 : 0;
+        return steady >= STEADY_ROUNDS ? Verdict.STEADY : Verdict.GO_ON;
+    }
+
+    /** Why the warm-up ended with {@code verdict}, for its log line. */
+    String why(Verdict verdict) {
+        return switch (verdict) {
+            case FAST -> String.format(Locale.ROOT, "settled: the 99th percentile at or under %s ms for %d rounds", ms(targetNanos), FAST_ROUNDS);
+            case STEADY -> String.format(Locale.ROOT, "settled as fast as this machine goes now: the 99th percentile no longer falls"
+                    + " (best round %s ms) and the JIT compiled for %d%% of the last round", ms(best), percent(lastCompiling));
+            case GO_ON -> lastCompiling < 0
+                    ? String.format(Locale.ROOT, "not settled; the warm-up's time ran out (best round %s ms, target %s ms)", ms(best), ms(targetNanos))
+                    : String.format(Locale.ROOT, "not settled; the warm-up's time ran out (best round %s ms, target %s ms; the JIT compiled"
+                            + " for %d%% of the last round)", ms(best), ms(targetNanos), percent(lastCompiling));
+        };
+    }
+
+    long lastP99() {
+        return lastP99;
+    }
+
+    private static String ms(long nanos) {
+        return nanos == Long.MAX_VALUE ? "-" : String.format(Locale.ROOT, "%.1f", nanos / 1e6);
+    }
+
+    private static int percent(double share) {
+        return (int) Math.round(share * 100);
+    }
+}

@@ -1,0 +1,67 @@
+package io.linegate.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.linegate.runtime.Settling.Verdict;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class SettlingTest {
+    static final long ROUND = ms(1_000);
+
+    static long ms(double millis) {
+        return (long) (millis * 1_000_000);
+    }
+
+    final Settling settling = new Settling(Duration.ofMillis(10));
+
+    @Test
+    void aFastMachineIsWarmAfterTwoRoundsUnderTheTarget() {
+        assertThat(settling.round(ms(40), ROUND, ms(600))).isEqualTo(Verdict.GO_ON);
+        assertThat(settling.round(ms(8), ROUND, ms(300))).isEqualTo(Verdict.GO_ON);
+        assertThat(settling.round(ms(6), ROUND, ms(200))).isEqualTo(Verdict.FAST);
+        assertThat(settling.why(Verdict.FAST)).isEqualTo("settled: the 99th percentile at or under 10.0 ms for 2 rounds");
+    }
+
+    @Test
+    void aSlowMachineIsWarmOnceTheJitIsQuietAndTheP99NoLongerFalls() {
+        assertThat(settling.round(ms(300), ROUND, ms(900))).isEqualTo(Verdict.GO_ON);
+        assertThat(settling.round(ms(60), ROUND, ms(400))).isEqualTo(Verdict.GO_ON);
+        assertThat(settling.round(ms(42), ROUND, ms(50))).isEqualTo(Verdict.GO_ON); // quiet, but 30% better: still falling
+        assertThat(settling.round(ms(45), ROUND, ms(40))).isEqualTo(Verdict.GO_ON);
+        assertThat(settling.round(ms(40), ROUND, ms(30))).isEqualTo(Verdict.GO_ON);
+        assertThat(settling.round(ms(44), ROUND, ms(20))).isEqualTo(Verdict.STEADY);
+        assertThat(settling.why(Verdict.STEADY)).isEqualTo("settled as fast as this machine goes now: the 99th percentile"
+                + " no longer falls (best round 40.0 ms) and the JIT compiled for 2% of the last round");
+    }
+
+    @Test
+    void aFlatP99DoesNotEndItWhileTheJitIsStillCompiling() {
+        for (int i = 0; i < 10; i++) {
+            assertThat(settling.round(ms(40), ROUND, ms(250))).isEqualTo(Verdict.GO_ON);
+        }
+        assertThat(settling.why(Verdict.GO_ON)).isEqualTo("not settled; the warm-up's time ran out (best round 40.0 ms,"
+                + " target 10.0 ms; the JIT compiled for 25% of the last round)");
+    }
+
+    @Test
+    void aSlowRoundStartsTheCountAgain() {
+        settling.round(ms(40), ROUND, ms(10));
+        settling.round(ms(41), ROUND, ms(10));
+        settling.round(ms(42), ROUND, ms(10));
+        assertThat(settling.round(ms(90), ROUND, ms(10))).as("a spike: more than a quarter over the best").isEqualTo(Verdict.GO_ON);
+        assertThat(settling.round(ms(40), ROUND, ms(10))).isEqualTo(Verdict.GO_ON);
+        assertThat(settling.round(ms(40), ROUND, ms(10))).isEqualTo(Verdict.GO_ON);
+        assertThat(settling.round(ms(40), ROUND, ms(10))).isEqualTo(Verdict.STEADY);
+    }
+
+    @Test
+    void withoutCompilationTimesOnlyTheTargetEndsIt() {
+        for (int i = 0; i < 10; i++) {
+            assertThat(settling.round(ms(40), ROUND, -1)).isEqualTo(Verdict.GO_ON);
+        }
+        assertThat(settling.why(Verdict.GO_ON)).isEqualTo("not settled; the warm-up's time ran out (best round 40.0 ms, target 10.0 ms)");
+        assertThat(settling.round(ms(9), ROUND, -1)).isEqualTo(Verdict.GO_ON);
+        assertThat(settling.round(ms(9), ROUND, -1)).isEqualTo(Verdict.FAST);
+    }
+}
