@@ -60,7 +60,8 @@ final class ServeCommand implements Callable<Integer> {
     Duration leaseTime;
 
     @Option(names = "--warm-up", defaultValue = Defaults.WARM_UP_TEXT, description = "Warm the acknowledgement path on synthetic webhooks"
-            + " (a scratch store, never the bot) before taking traffic, for at most this long; until then /health answers 503"
+            + " (a scratch store, never the bot) before taking traffic, until its p99 settles, for at most this long (up to three times"
+            + " as long while the JIT is still compiling); until then /health answers 503"
             + " and so do webhooks. PT0S: off (default: ${DEFAULT-VALUE}).")
     Duration warmUp;
 

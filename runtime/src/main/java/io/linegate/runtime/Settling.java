@@ -79,6 +79,11 @@ final class Settling {
         };
     }
 
+    /** Whether the JIT compilers were busy in the last round (a tenth of its time or more); false if unknown. */
+    boolean compiling() {
+        return lastCompiling >= QUIET_COMPILING;
+    }
+
     long lastP99() {
         return lastP99;
     }

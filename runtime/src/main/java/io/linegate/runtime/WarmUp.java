@@ -25,6 +25,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -55,19 +56,38 @@ import org.slf4j.LoggerFactory;
  * until the path is warm, as {@link Settling} decides (the 99th percentile at or under
  * {@link Settings#settledP99}, or no longer falling once the JVM has stopped compiling, which is as
  * fast as a slow or busy machine goes), at least {@link Settings#minimum} and at most
- * {@link Settings#maximum} long. Its log line says which, or that the time ran out.
+ * {@link Settings#maximum} long, or up to {@link Settings#overtime} while the JIT is still compiling. Its
+ * log line says which, or that the time ran out.
  */
 public final class WarmUp {
     private static final Logger log = LoggerFactory.getLogger(WarmUp.class);
     private static final int CONCURRENCY = 64;
     private static final int ROUND = 2_000;
 
-    /** How long the warm-up may run, and when the path counts as warm. */
-    public record Settings(Duration minimum, Duration maximum, Duration settledP99) {
+    /**
+     * How long the warm-up may run, and when the path counts as warm: at least {@code minimum}; at
+     * most {@code maximum}, or up to {@code overtime} if the JIT compilers are still busy then (on a slow
+     * machine they are, and the path is still getting faster: stopping there would open a cold node).
+     */
+    public record Settings(Duration minimum, Duration maximum, Duration settledP99, Duration overtime) {
         public static final Settings OFF = new Settings(Duration.ZERO, Duration.ZERO, Duration.ZERO);
+        /** How much longer than its limit a warm-up may run while the JIT is still compiling. */
+        public static final int OVERTIME_FACTOR = 3;
 
+        public Settings {
+            if (overtime.compareTo(maximum) < 0) {
+                throw new IllegalArgumentException("the warm-up's overtime " + overtime + " is shorter than its limit " + maximum);
+            }
+        }
+
+        /** Without overtime: the warm-up ends at {@code maximum} whatever the JIT does. */
+        public Settings(Duration minimum, Duration maximum, Duration settledP99) {
+            this(minimum, maximum, settledP99, maximum);
+        }
+
+        /** A node's warm-up: {@code maximum} long at most, or {@value #OVERTIME_FACTOR} times that while the JIT is still compiling. */
         public static Settings upTo(Duration maximum) {
-            return new Settings(Duration.ZERO, maximum, Duration.ofMillis(10));
+            return new Settings(Duration.ZERO, maximum, Duration.ofMillis(10), maximum.multipliedBy(OVERTIME_FACTOR));
         }
 
         public boolean off() {
@@ -187,6 +207,7 @@ public final class WarmUp {
                                  long start) {
         long minimum = start + settings.minimum().toNanos();
         long maximum = start + settings.maximum().toNanos();
+        long overtime = start + settings.overtime().toNanos();
         int requests = 0;
         AtomicInteger acknowledged = new AtomicInteger();
         Settling settling = new Settling(settings.settledP99());
@@ -194,11 +215,14 @@ public final class WarmUp {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
         int round = 0;
-        while (System.nanoTime() < maximum) {
+        boolean overtimeUsed = false;
+        while (System.nanoTime() < maximum || System.nanoTime() < overtime && settling.compiling()) {
             Client client = clients.get(round % clients.size());
             long roundStart = System.nanoTime();
             long compiledBefore = jitTimed ? jit.getTotalCompilationTime() : 0;
-            long[] latencies = round(client, path, secret, token, round++, maximum, acknowledged);
+            boolean inOvertime = roundStart >= maximum;
+            overtimeUsed |= inOvertime;
+            long[] latencies = round(client, path, secret, token, round++, inOvertime ? overtime : maximum, acknowledged);
             requests += latencies.length;
             if (latencies.length == 0) {
                 break;
@@ -206,15 +230,23 @@ public final class WarmUp {
             long compiling = jitTimed ? TimeUnit.MILLISECONDS.toNanos(jit.getTotalCompilationTime() - compiledBefore) : -1;
             Arrays.sort(latencies);
             long p99 = latencies[(int) Math.min(latencies.length - 1, Math.ceil(latencies.length * 0.99) - 1)];
-            verdict = settling.round(p99, System.nanoTime() - roundStart, compiling);
+            long took = System.nanoTime() - roundStart;
+            verdict = settling.round(p99, took, compiling);
+            if (log.isDebugEnabled()) {
+                log.debug("warm-up round {}: {} webhooks in {} ms, 99th percentile {} ms, JIT compiling {} ms: {}", round, latencies.length,
+                        TimeUnit.NANOSECONDS.toMillis(took), TimeUnit.NANOSECONDS.toMillis(p99), TimeUnit.NANOSECONDS.toMillis(compiling), verdict);
+            }
             if (verdict != Settling.Verdict.GO_ON && System.nanoTime() >= minimum) {
                 break;
             }
         }
         long lastP99 = settling.lastP99();
         boolean settled = verdict != Settling.Verdict.GO_ON;
-        Result result = new Result(requests, acknowledged.get(), Duration.ofNanos(System.nanoTime() - start),
-                Duration.ofNanos(Math.max(0, lastP99)), settled, settling.why(verdict));
+        long end = System.nanoTime();
+        String why = settling.why(verdict) + (overtimeUsed ? String.format(Locale.ROOT, "; it ran %d ms past its limit of %d ms"
+                + " because the JIT was still compiling", TimeUnit.NANOSECONDS.toMillis(end - maximum), settings.maximum().toMillis()) : "");
+        Result result = new Result(requests, acknowledged.get(), Duration.ofNanos(end - start),
+                Duration.ofNanos(Math.max(0, lastP99)), settled, why);
         log.info("warm-up: {} webhooks ({} acknowledged) in {} ms, 99th percentile of the last round {} ms; {}",
                 result.requests(), result.acknowledged(), result.took().toMillis(), String.format("%.1f", result.lastRoundP99().toNanos() / 1e6),
                 result.why());

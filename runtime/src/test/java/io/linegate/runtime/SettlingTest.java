@@ -45,6 +45,17 @@ class SettlingTest {
     }
 
     @Test
+    void theJitCountsAsBusyFromATenthOfARoundsTimeAndAsIdleWhenTheJvmDoesNotSay() {
+        assertThat(settling.compiling()).as("before any round").isFalse();
+        settling.round(ms(40), ROUND, ms(100));
+        assertThat(settling.compiling()).isTrue();
+        settling.round(ms(40), ROUND, ms(99));
+        assertThat(settling.compiling()).isFalse();
+        settling.round(ms(40), ROUND, -1);
+        assertThat(settling.compiling()).isFalse();
+    }
+
+    @Test
     void aSlowRoundStartsTheCountAgain() {
         settling.round(ms(40), ROUND, ms(10));
         settling.round(ms(41), ROUND, ms(10));
