@@ -10,7 +10,6 @@ import io.linegate.webhook.WebhookReceiver;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -44,8 +43,7 @@ import org.springframework.web.HttpRequestHandler;
  */
 final class WebhookEndpoint implements HttpRequestHandler {
     private static final Logger access = LoggerFactory.getLogger("linegate.access");
-    /** The request attribute that carries a body read asynchronously to the second dispatch. */
-    private static final String READ = WebhookEndpoint.class.getName() + ".read";
+    private static final Logger log = LoggerFactory.getLogger(WebhookEndpoint.class);
     /** What the access log and the meters record for a request whose client went away. */
     static final int CLIENT_GONE = 499;
 
@@ -78,15 +76,12 @@ final class WebhookEndpoint implements HttpRequestHandler {
      * <p>The body is read without holding a thread (the servlet container's asynchronous, non-blocking
      * reads) within {@code linegate.request-timeout}: a body that has not arrived by then is answered
      * {@code 408} and the connection closed, and what it reserved of the {@link BodyBudget} is given back,
-     * as {@code linegate serve} does. Once read, the request is dispatched again (as Spring MVC does for
-     * its own asynchronous requests: interceptors see both dispatches) and answered there.
+     * as {@code linegate serve} does. Once read, the body is appended and the request answered by the read's
+     * last callback, without a second dispatch through the filters and the {@code DispatcherServlet}: the
+     * application's filters and interceptors see each webhook once.
      */
     @Override
     public void handleRequest(HttpServletRequest req, HttpServletResponse res) throws IOException {
-        if (req.getDispatcherType() == DispatcherType.ASYNC && req.getAttribute(READ) instanceof BodyRead read) {
-            resume(req, res, read);
-            return;
-        }
         long start = System.nanoTime();
         boolean[] warmUp = new boolean[1];
         boolean reading = false;
@@ -120,7 +115,7 @@ final class WebhookEndpoint implements HttpRequestHandler {
         }
     }
 
-    /** True if the body is being read asynchronously (the answer comes from {@link #resume}). */
+    /** True if the body is being read asynchronously (the answer comes from {@link BodyRead}). */
     private boolean handle(HttpServletRequest req, HttpServletResponse res, boolean[] warmUp, long start) throws IOException {
         if (!"POST".equals(req.getMethod())) {
             res.setHeader("Allow", "POST");
@@ -158,7 +153,6 @@ final class WebhookEndpoint implements HttpRequestHandler {
         if (req.isAsyncSupported()) {
             BodyRead read = new BodyRead(receiver, reservation, captured, signature, start, warmUp[0],
                     declared >= 0 ? (int) declared : 8192);
-            req.setAttribute(READ, read);
             read.begin(req, req.startAsync(req, res), req.getInputStream());
             return true;
         }
@@ -229,56 +223,23 @@ final class WebhookEndpoint implements HttpRequestHandler {
         return answer;
     }
 
-    /** The second dispatch: the body was read (or not in time); the answer. */
-    private void resume(HttpServletRequest req, HttpServletResponse res, BodyRead read) throws IOException {
-        int status = CLIENT_GONE;
-        try {
-            WebhookAnswer answer = read.outcome;
-            boolean unread = answer != null; // over the limit, unreadable or not in time: the rest is not read
-            if (answer == null && read.body != null) {
-                answer = receive(read.body, read.receiver, read.signature, read.captured);
-            }
-            read.body = null;
-            read.reservation.close();
-            if (answer == null) {
-                return; // the client went away mid-body: nobody to answer
-            }
-            if (unread) {
-                res.setHeader("Connection", "close");
-            }
-            answer(res, answer);
-            status = res.getStatus();
-        } catch (IOException e) {
-            if (!clientWentAway(e)) {
-                status = 500;
-                throw e;
-            }
-            clientErrors.warn("webhook on {}: the client went away before its answer ({})", channel.path(), e.getClass().getSimpleName());
-        } finally {
-            read.reservation.close();
-            record(req, status, read.start, read.warmUp);
-        }
-    }
-
     /**
-     * A body read by the container's non-blocking reads, then dispatched again: whole, over the limit,
-     * unreadable, gone, or not in time ({@code linegate.request-timeout}).
+     * A body read by the container's non-blocking reads, and the request's answer once it is whole (appended,
+     * then {@code 200}), over the limit, unreadable, gone, or not in time ({@code linegate.request-timeout}).
      */
     private final class BodyRead implements ReadListener, AsyncListener {
-        final WebhookReceiver receiver;
-        final BodyBudget.Reservation reservation;
-        final CapturedRequest captured;
-        final String signature;
-        final long start;
-        final boolean warmUp;
+        private final WebhookReceiver receiver;
+        private final BodyBudget.Reservation reservation;
+        private final CapturedRequest captured;
+        private final String signature;
+        private final long start;
+        private final boolean warmUp;
         private final ByteArrayOutputStream buffer;
         private final byte[] chunk = new byte[8192];
         private final AtomicBoolean done = new AtomicBoolean();
         private HttpServletRequest request;
         private AsyncContext async;
         private ServletInputStream in;
-        volatile byte[] body;
-        volatile WebhookAnswer outcome; // null with a body, or when the client went away
 
         BodyRead(WebhookReceiver receiver, BodyBudget.Reservation reservation, CapturedRequest captured, String signature,
                  long start, boolean warmUp, int expected) {
@@ -358,35 +319,42 @@ final class WebhookEndpoint implements HttpRequestHandler {
             // not restarted
         }
 
-        /** Once: the body (or why there is none) handed to the second dispatch. */
-        private void finish(byte[] whole, WebhookAnswer answer) {
+        /**
+         * Once: the whole body appended and answered, or the request answered without it ({@code refused}, the
+         * rest not read, the connection closed), or nothing written when the client went away (both null); then
+         * recorded and completed, on the container's thread that ran the read's callback.
+         */
+        private void finish(byte[] whole, WebhookAnswer refused) {
             if (!done.compareAndSet(false, true)) {
                 return;
             }
-            body = whole;
-            outcome = answer;
-            if (whole == null) {
-                reservation.close(); // nothing of the body is kept: its share goes back at once
-            }
-            if (whole == null && answer == null) { // the client went away: nobody to answer, no dispatch
-                record(request, CLIENT_GONE, start, warmUp);
-                try {
-                    async.complete();
-                } catch (IllegalStateException ignored) {
-                    // completed by the container already
-                }
-                return;
-            }
+            int status = CLIENT_GONE;
             try {
-                async.dispatch();
-            } catch (IllegalStateException e) {
-                // The exchange failed (the client went away): nothing can be written, and no dispatch comes.
+                WebhookAnswer answer = whole == null ? refused : receive(whole, receiver, signature, captured);
+                reservation.close(); // the store has the body, or nothing of it is kept
+                if (answer != null) {
+                    HttpServletResponse res = (HttpServletResponse) async.getResponse();
+                    if (refused != null) {
+                        res.setHeader("Connection", "close");
+                    }
+                    answer(res, answer);
+                    status = answer.status();
+                }
+            } catch (IOException | IllegalStateException e) {
+                if (clientWentAway(e) || e instanceof IllegalStateException) { // the exchange failed under the write
+                    clientErrors.warn("webhook on {}: the client went away before its answer ({})", channel.path(),
+                            e.getClass().getSimpleName());
+                } else {
+                    status = 500;
+                    log.warn("webhook on {}: the answer could not be written", channel.path(), e);
+                }
+            } finally {
                 reservation.close();
-                record(request, answer == null ? CLIENT_GONE : answer.status(), start, warmUp);
+                record(request, status, start, warmUp); // before complete(): the container recycles the request
                 try {
                     async.complete();
                 } catch (IllegalStateException ignored) {
-                    // completed by the container already
+                    // completed by the container already (the exchange failed)
                 }
             }
         }
