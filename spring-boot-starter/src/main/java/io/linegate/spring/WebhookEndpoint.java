@@ -14,7 +14,6 @@ import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +21,7 @@ import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import io.linegate.runtime.WebhookMeters;
@@ -150,18 +150,32 @@ final class WebhookEndpoint implements HttpRequestHandler {
         // On this thread, inside the application's filters (their MDC entries, the forwarded headers applied).
         CapturedRequest captured = warmUp[0] ? null : requests.capture(req);
         String signature = req.getHeader(WebhookSignature.HEADER);
-        if (req.isAsyncSupported()) {
-            BodyRead read = new BodyRead(receiver, reservation, captured, signature, start, warmUp[0],
-                    declared >= 0 ? (int) declared : 8192);
-            read.begin(req, req.startAsync(req, res), req.getInputStream());
+        ServletInputStream in = req.getInputStream();
+        // A webhook's body has nearly always arrived with its headers: what is there is read on this thread
+        // without waiting, and only a body still on its way is read asynchronously, within the timeout.
+        Arrived arrived;
+        try {
+            arrived = arrived(in, declared);
+        } catch (IOException e) {
+            reservation.close();
+            if (clientWentAway(e)) {
+                throw e; // nobody is left to answer: counted and said once, below handleRequest
+            }
+            clientErrors.warn("webhook on {}: the body could not be read ({})", channel.path(), e.toString());
+            answer(res, WebhookAnswer.UNREADABLE);
+            return false;
+        }
+        if (!arrived.whole() && req.isAsyncSupported()) {
+            BodyRead read = new BodyRead(receiver, reservation, captured, signature, start, warmUp[0], arrived, declared >= 0);
+            read.begin(req, req.startAsync(req, res), in);
             return true;
         }
-        // A filter of the application that is not asynchronous: the body is read on this thread.
+        // The whole body, or a filter of the application that is not asynchronous: read on this thread.
         WebhookAnswer answer;
         try {
             byte[] body;
             try {
-                body = read(req.getInputStream());
+                body = arrived.whole() ? arrived.bytes() : read(arrived, in);
             } catch (SocketTimeoutException e) {
                 clientErrors.warn("webhook on {}: the body did not arrive in time", channel.path());
                 answer(res, WebhookAnswer.TOO_SLOW);
@@ -185,6 +199,34 @@ final class WebhookEndpoint implements HttpRequestHandler {
         }
         answer(res, answer);
         return false;
+    }
+
+    /** The first {@code length} bytes of a declared body that had arrived when the request was handled. */
+    private record Arrived(byte[] buffer, int length, boolean whole) {
+        byte[] bytes() {
+            return length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
+        }
+    }
+
+    /**
+     * What of a body of {@code declared} bytes can be read without waiting: reads only while the stream
+     * says bytes are available ({@code available() > 0}: a read then returns at once), so a body held back
+     * holds nothing here. A body of no declared length is left to the asynchronous read.
+     */
+    private static Arrived arrived(ServletInputStream in, long declared) throws IOException {
+        if (declared < 0) {
+            return new Arrived(new byte[0], 0, false);
+        }
+        byte[] buffer = new byte[(int) declared];
+        int got = 0;
+        while (got < buffer.length && in.available() > 0) {
+            int n = in.read(buffer, got, buffer.length - got);
+            if (n < 0) {
+                break; // ended early: the read below sees it
+            }
+            got += n;
+        }
+        return new Arrived(buffer, got, got == buffer.length);
     }
 
     /**
@@ -234,22 +276,25 @@ final class WebhookEndpoint implements HttpRequestHandler {
         private final String signature;
         private final long start;
         private final boolean warmUp;
-        private final ByteArrayOutputStream buffer;
-        private final byte[] chunk = new byte[8192];
+        private final boolean declared; // a body of a declared length fills bytes exactly
+        private byte[] bytes; // the body so far: its first length bytes
+        private int length;
         private final AtomicBoolean done = new AtomicBoolean();
         private HttpServletRequest request;
         private AsyncContext async;
         private ServletInputStream in;
 
         BodyRead(WebhookReceiver receiver, BodyBudget.Reservation reservation, CapturedRequest captured, String signature,
-                 long start, boolean warmUp, int expected) {
+                 long start, boolean warmUp, Arrived arrived, boolean declared) {
             this.receiver = receiver;
             this.reservation = reservation;
             this.captured = captured;
             this.signature = signature;
             this.start = start;
             this.warmUp = warmUp;
-            this.buffer = new ByteArrayOutputStream(Math.max(0, Math.min(expected, (int) Math.min(maxBodySize, 1 << 20))));
+            this.declared = declared;
+            this.bytes = declared ? arrived.buffer() : new byte[8192];
+            this.length = declared ? arrived.length() : 0;
         }
 
         void begin(HttpServletRequest req, AsyncContext context, ServletInputStream stream) {
@@ -264,22 +309,36 @@ final class WebhookEndpoint implements HttpRequestHandler {
         @Override
         public void onDataAvailable() throws IOException {
             while (!done.get() && in.isReady()) {
-                int n = in.read(chunk);
+                if (length == bytes.length) {
+                    if (declared) { // whole: only its end is left to read
+                        if (in.read() < 0) {
+                            return; // onAllDataRead follows
+                        }
+                        tooLarge();
+                        return;
+                    }
+                    bytes = Arrays.copyOf(bytes, (int) Math.min(maxBodySize + 1, 2L * bytes.length));
+                }
+                int n = in.read(bytes, length, bytes.length - length);
                 if (n < 0) {
                     return; // onAllDataRead follows
                 }
-                if (buffer.size() + n > maxBodySize) {
-                    clientErrors.warn("webhook on {} refused: the body is over linegate.max-body-size", channel.path());
-                    finish(null, WebhookAnswer.TOO_LARGE);
+                length += n;
+                if (length > maxBodySize) {
+                    tooLarge();
                     return;
                 }
-                buffer.write(chunk, 0, n);
             }
+        }
+
+        private void tooLarge() {
+            clientErrors.warn("webhook on {} refused: the body is over linegate.max-body-size", channel.path());
+            finish(null, WebhookAnswer.TOO_LARGE);
         }
 
         @Override
         public void onAllDataRead() {
-            finish(buffer.toByteArray(), null);
+            finish(length == bytes.length ? bytes : Arrays.copyOf(bytes, length), null);
         }
 
         @Override
@@ -379,10 +438,18 @@ final class WebhookEndpoint implements HttpRequestHandler {
         return false;
     }
 
-    /** The whole body, or null if it is longer than the limit (a chunked body declares no length). */
-    private byte[] read(InputStream in) throws IOException {
-        byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodySize + 1));
-        return body.length > maxBodySize ? null : body;
+    /**
+     * The whole body, what had {@code arrived} first, or null if it is longer than the limit (a chunked body
+     * declares no length).
+     */
+    private byte[] read(Arrived arrived, InputStream in) throws IOException {
+        byte[] rest = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodySize + 1 - arrived.length()));
+        if (arrived.length() + (long) rest.length > maxBodySize) {
+            return null;
+        }
+        byte[] body = Arrays.copyOf(arrived.buffer(), arrived.length() + rest.length);
+        System.arraycopy(rest, 0, body, arrived.length(), rest.length);
+        return body;
     }
 
     private static void answer(HttpServletResponse res, WebhookAnswer answer) throws IOException {
