@@ -78,7 +78,7 @@ public final class MessageSender {
     private final int maxConcurrentRequests;
 
     private MessageSender(Builder b) {
-        ChannelTokenSupplier supplier = b.tokens == null ? b.accessToken::reveal : () -> {
+        ChannelTokenSupplier supplier = b.supplied != null ? b.supplied : b.tokens == null ? b.accessToken::reveal : () -> {
             try {
                 return b.tokens.current().reveal();
             } catch (IOException e) {
@@ -232,6 +232,17 @@ public final class MessageSender {
     /** A sender whose token is kept valid by {@code tokens} (renewed before expiry, shared between processes). */
     public static Builder builder(URI apiBase, TokenManager tokens) {
         return new Builder(apiBase, null, tokens);
+    }
+
+    /**
+     * A sender whose token the application supplies: {@code tokens} is asked for it at every request (the
+     * official SDK's {@link ChannelTokenSupplier}, as its clients take it). linegate neither issues, renews
+     * nor caches it, and a {@code 401} is not retried with another: keeping it valid is the supplier's job.
+     */
+    public static Builder builder(URI apiBase, ChannelTokenSupplier tokens) {
+        Builder b = new Builder(apiBase, null, null);
+        b.supplied = Objects.requireNonNull(tokens, "token supplier");
+        return b;
     }
 
     /**
@@ -394,6 +405,7 @@ public final class MessageSender {
         private int maxConcurrentRequests = DEFAULT_MAX_CONCURRENT_REQUESTS;
 
         private final TokenManager tokens;
+        private ChannelTokenSupplier supplied;
 
         private Builder(URI apiBase, Secret accessToken, TokenManager tokens) {
             this.apiBase = apiBase;

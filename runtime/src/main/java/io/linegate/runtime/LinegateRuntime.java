@@ -54,6 +54,7 @@ public final class LinegateRuntime implements AutoCloseable {
             this.tokens = tokenManager(config, store);
             if (config.tokens().sends()) {
                 MessageSender.Builder b = tokens != null ? MessageSender.builder(config.apiBase(), tokens)
+                        : config.tokens().supplier() != null ? MessageSender.builder(config.apiBase(), config.tokens().supplier())
                         : MessageSender.builder(config.apiBase(), config.tokens().accessToken());
                 b.timeouts(config.timeouts().connect(), config.timeouts().read())
                         .requestLog(store.apiRequests(), config.apiLog().bodies())
@@ -97,7 +98,7 @@ public final class LinegateRuntime implements AutoCloseable {
     private static TokenManager tokenManager(RuntimeConfig config, Store store) {
         TokenSettings t = config.tokens();
         TokenManager.Builder managed = switch (t.type()) {
-            case NONE, FIXED -> null;
+            case NONE, FIXED, SUPPLIED -> null;
             case LONG_LIVED -> null;
             case SHORT_LIVED -> TokenManager.shortLived(t.channelId(), t.channelSecret());
             case STATELESS -> TokenManager.stateless(t.channelId(), t.channelSecret());

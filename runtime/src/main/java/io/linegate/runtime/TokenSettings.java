@@ -1,5 +1,6 @@
 package io.linegate.runtime;
 
+import com.linecorp.bot.client.base.channel.ChannelTokenSupplier;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.linegate.core.Secret;
 import java.time.Duration;
@@ -16,9 +17,10 @@ import java.util.Objects;
  * @param accessToken   the given token, for {@code FIXED} and {@code LONG_LIVED}
  * @param assertionKey  the private RSA JWK registered on the console, with its key id, for {@code V21}
  * @param lifetime      the lifetime of v2.1 tokens (at most 30 days)
+ * @param supplier      the application's source of the token, for {@code SUPPLIED}
  */
 public record TokenSettings(Type type, String channelId, Secret channelSecret, Secret accessToken, RSAKey assertionKey,
-                            Duration lifetime) {
+                            Duration lifetime, ChannelTokenSupplier supplier) {
 
     /** How tokens are obtained. */
     public enum Type {
@@ -33,7 +35,12 @@ public record TokenSettings(Type type, String channelId, Secret channelSecret, S
         /** Stateless tokens (15 minutes) issued with the channel id and secret. */
         STATELESS,
         /** Tokens v2.1, issued with a JWT signed by the assertion key. */
-        V21
+        V21,
+        /**
+         * Asked of the application's supplier at every request (a Spring application's own {@code
+         * ChannelTokenSupplier}); not issued, renewed or cached by linegate.
+         */
+        SUPPLIED
     }
 
     public TokenSettings {
@@ -58,6 +65,7 @@ public record TokenSettings(Type type, String channelId, Secret channelSecret, S
                             + " to the private RSA JWK (with the kid the console gave)");
                 }
             }
+            case SUPPLIED -> Objects.requireNonNull(supplier, "a supplied token needs its supplier");
             default -> { }
         }
         if (lifetime == null) {
@@ -66,27 +74,32 @@ public record TokenSettings(Type type, String channelId, Secret channelSecret, S
     }
 
     public static TokenSettings none() {
-        return new TokenSettings(Type.NONE, null, null, null, null, null);
+        return new TokenSettings(Type.NONE, null, null, null, null, null, null);
     }
 
     public static TokenSettings fixed(Secret token) {
-        return new TokenSettings(Type.FIXED, null, null, token, null, null);
+        return new TokenSettings(Type.FIXED, null, null, token, null, null, null);
     }
 
     public static TokenSettings longLived(Secret token) {
-        return new TokenSettings(Type.LONG_LIVED, null, null, token, null, null);
+        return new TokenSettings(Type.LONG_LIVED, null, null, token, null, null, null);
     }
 
     public static TokenSettings shortLived(String channelId, Secret channelSecret) {
-        return new TokenSettings(Type.SHORT_LIVED, channelId, channelSecret, null, null, null);
+        return new TokenSettings(Type.SHORT_LIVED, channelId, channelSecret, null, null, null, null);
     }
 
     public static TokenSettings stateless(String channelId, Secret channelSecret) {
-        return new TokenSettings(Type.STATELESS, channelId, channelSecret, null, null, null);
+        return new TokenSettings(Type.STATELESS, channelId, channelSecret, null, null, null, null);
     }
 
     public static TokenSettings v21(String channelId, Secret channelSecret, RSAKey assertionKey, Duration lifetime) {
-        return new TokenSettings(Type.V21, channelId, channelSecret, null, assertionKey, lifetime);
+        return new TokenSettings(Type.V21, channelId, channelSecret, null, assertionKey, lifetime, null);
+    }
+
+    /** The token asked of {@code supplier} at every request (the application keeps it valid). */
+    public static TokenSettings supplied(ChannelTokenSupplier supplier) {
+        return new TokenSettings(Type.SUPPLIED, null, null, null, null, null, supplier);
     }
 
     public boolean sends() {

@@ -1,5 +1,6 @@
 package io.linegate.spring;
 
+import com.linecorp.bot.client.base.channel.ChannelTokenSupplier;
 import io.linegate.core.Secret;
 import io.linegate.runtime.RuntimeConfig;
 import io.linegate.runtime.TokenSettings;
@@ -31,6 +32,16 @@ record ChannelSettings(String name, String path, Secret secret, RuntimeConfig ru
     }
 
     static List<ChannelSettings> resolve(LineBotProperties line, LinegateProperties linegate) {
+        return resolve(line, linegate, null);
+    }
+
+    /**
+     * The channels, the one of {@code line.bot.*} sending with the token of {@code supplied} (the application's
+     * own {@code ChannelTokenSupplier} bean, asked at every request) when it is given: that channel then has
+     * no {@code line.bot.channel-token} and no managed token ({@code linegate.token-type}), one source for its
+     * token; the channels under {@code linegate.channels} keep their own settings.
+     */
+    static List<ChannelSettings> resolve(LineBotProperties line, LinegateProperties linegate, Supplied supplied) {
         if (line.isSkipSignatureVerification()) {
             throw new InvalidLinegateConfiguration("line.bot.skip-signature-verification=true is refused: linegate verifies every"
                     + " webhook's signature (LINE's guideline 'Verification of received webhook events'); remove the property");
@@ -39,8 +50,31 @@ record ChannelSettings(String name, String path, Secret secret, RuntimeConfig ru
             log.info("line.bot.write-timeout has no effect with linegate: line.bot.read-timeout bounds each whole request");
         }
         Map<String, ChannelSettings> out = new LinkedHashMap<>();
-        boolean several = linegate.getChannels().size() + (line.getChannelSecret() != null ? 1 : 0) > 1;
-        if (line.getChannelSecret() != null) {
+        boolean lineBot = line.getChannelSecret() != null
+                || (!line.getHandler().isEnabled() && (line.getChannelToken() != null || supplied != null));
+        boolean several = linegate.getChannels().size() + (lineBot ? 1 : 0) > 1;
+        if (supplied != null && line.getChannelSecret() == null && line.getHandler().isEnabled() && !linegate.getChannels().isEmpty()) {
+            throw new InvalidLinegateConfiguration("line.bot.channel-secret", "the application's ChannelTokenSupplier bean '"
+                    + supplied.bean() + "' gives the token of the channel of line.bot.*, and none is configured: set"
+                    + " line.bot.channel-secret for that channel, or remove the bean and give each of linegate.channels.NAME"
+                    + " its channel-token or token-type");
+        }
+        if (supplied != null && (line.getChannelSecret() != null || !line.getHandler().isEnabled())) {
+            for (String[] given : new String[][] {{"line.bot.channel-token", line.getChannelToken()},
+                    {"linegate.token-type", linegate.getTokenType()}}) {
+                if (given[1] != null) {
+                    throw new InvalidLinegateConfiguration(given[0], "the application's ChannelTokenSupplier bean '"
+                            + supplied.bean() + "' gives the token of the channel of line.bot.*, and " + given[0]
+                            + " is set too: unset " + given[0] + " (one source for the token), or remove the bean");
+                }
+            }
+            resolved(line.getChannelSecret(), "line.bot.channel-secret");
+            ChannelSettings withoutToken = build(DEFAULT, "line.bot", line.getHandler().getPath(), line.getChannelSecret(),
+                    null, null, linegate.getChannelId(), line.getApiEndPoint(), null, "linegate.token-type",
+                    "linegate.channel-id", "line.bot.handler.path", line, linegate, several);
+            RuntimeConfig runtime = withoutToken.runtime().toBuilder().tokens(TokenSettings.supplied(supplied.tokens())).build();
+            out.put(DEFAULT, new ChannelSettings(DEFAULT, withoutToken.path(), withoutToken.secret(), runtime));
+        } else if (line.getChannelSecret() != null) {
             out.put(DEFAULT, build(DEFAULT, "line.bot", line.getHandler().getPath(), line.getChannelSecret(),
                     line.getChannelToken(), linegate.getTokenType(), linegate.getChannelId(), line.getApiEndPoint(), null,
                     "linegate.token-type", "linegate.channel-id", "line.bot.handler.path", line, linegate, several));
@@ -135,6 +169,10 @@ record ChannelSettings(String name, String path, Secret secret, RuntimeConfig ru
         } catch (IllegalArgumentException e) {
             throw new InvalidLinegateConfiguration("linegate.*: " + e.getMessage(), e);
         }
+    }
+
+    /** The application's own {@code ChannelTokenSupplier} bean, by its name. */
+    record Supplied(String bean, ChannelTokenSupplier tokens) {
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.linegate.spring;
 
+import com.linecorp.bot.client.base.channel.ChannelTokenSupplier;
 import com.linecorp.bot.messaging.client.MessagingApiBlobClient;
 import com.linecorp.bot.messaging.client.MessagingApiClient;
 import io.linegate.core.RateLimitedLog;
@@ -73,7 +74,8 @@ public class LinegateAutoConfiguration {
                                              ObjectProvider<DispatcherCustomizer> customizers,
                                              ObjectProvider<javax.sql.DataSource> dataSources,
                                              ObjectProvider<ObservationRegistry> observations) {
-        List<ChannelSettings> settings = ChannelSettings.resolve(line, linegate);
+        List<ChannelSettings> settings = ChannelSettings.resolve(line, linegate,
+                LinegateOfficialSurfaceAutoConfiguration.applicationsTokens(context));
         if (settings.isEmpty()) {
             throw new InvalidLinegateConfiguration("line.bot.channel-secret", "no LINE channel is configured: set"
                     + " line.bot.channel-secret (and line.bot.channel-token or linegate.token-type), or channels under"
@@ -147,6 +149,8 @@ public class LinegateAutoConfiguration {
                 return ConditionOutcome.match("line.bot.handler.enabled is not false");
             }
             boolean channel = env.containsProperty("line.bot.channel-token") || env.containsProperty("line.bot.channel-secret")
+                    || (context.getBeanFactory() != null
+                        && context.getBeanFactory().getBeanNamesForType(ChannelTokenSupplier.class, true, false).length > 0)
                     || Binder.get(env).bind("linegate.channels", Bindable.mapOf(String.class, Object.class)).isBound();
             return channel ? ConditionOutcome.match("webhook handling is off; a LINE channel is configured for the clients")
                     : ConditionOutcome.noMatch("webhook handling is off and no LINE channel is configured");

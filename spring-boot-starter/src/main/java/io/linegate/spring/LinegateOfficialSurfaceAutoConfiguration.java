@@ -8,6 +8,7 @@ import com.linecorp.bot.parser.WebhookParser;
 import io.linegate.clients.LineApis;
 import io.linegate.messaging.MessageSender;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +36,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * The rest of the official Spring Boot starter's surface, for applications that move over by their
  * imports: {@link LineSignatureValidator} and {@link WebhookParser} (for a controller of their own, with
  * {@link LineBotMessages}), the {@link ChannelTokenSupplier} (linegate's token: fixed, or issued and
- * renewed with {@code linegate.token-type}), the official clients of LINE's other APIs when their
+ * renewed with {@code linegate.token-type}; or the application's own bean, which the channel of
+ * {@code line.bot.*} then sends with), the official clients of LINE's other APIs when their
  * artifacts are on the class path ({@link OfficialClients}), and linegate's own typed clients of those
  * APIs ({@link LinegateApis}, {@link LineApis}). The clients go through linegate's sending stack.
  */
@@ -50,20 +52,25 @@ public class LinegateOfficialSurfaceAutoConfiguration {
     }
 
     /**
-     * The token every client sends with: linegate's, so that a managed token (issued and renewed with
-     * {@code linegate.token-type}) is the one the application's own calls use too.
+     * The token every client sends with, unless the application has a {@link ChannelTokenSupplier} of its
+     * own (then that one, for the channel of {@code line.bot.*}): linegate's, so that a managed token (issued
+     * and renewed with {@code linegate.token-type}) is the one the application's own calls use too. Looked up
+     * at each call: the channels, in turn, look for the application's supplier when they are built.
      */
     @Bean
     @ConditionalOnMissingBean(ChannelTokenSupplier.class)
     ChannelTokenSupplier channelTokenSupplier(ObjectProvider<LinegateChannels> channels, LineBotProperties line) {
-        Optional<MessageSender> sender = defaultSender(channels.getIfAvailable());
-        if (sender.isPresent()) {
-            return new LinegateTokens(sender.get().channelTokenSupplier());
-        }
-        return new LinegateTokens(line.channelToken() == null ? () -> {
-            throw new IllegalStateException("no channel access token: set line.bot.channel-token, or linegate.token-type"
-                    + " with linegate.channel-id to have linegate issue and renew one");
-        } : FixedChannelTokenSupplier.of(line.channelToken()));
+        return new LinegateTokens(() -> {
+            Optional<MessageSender> sender = defaultSender(channels.getIfAvailable());
+            if (sender.isPresent()) {
+                return sender.get().channelTokenSupplier().get();
+            }
+            if (line.channelToken() == null) {
+                throw new IllegalStateException("no channel access token: set line.bot.channel-token, or linegate.token-type"
+                        + " with linegate.channel-id to have linegate issue and renew one");
+            }
+            return FixedChannelTokenSupplier.of(line.channelToken()).get();
+        });
     }
 
     /** linegate's own {@link ChannelTokenSupplier}, told apart from an application's. */
@@ -79,30 +86,44 @@ public class LinegateOfficialSurfaceAutoConfiguration {
         }
     }
 
+    /**
+     * The application's own {@link ChannelTokenSupplier} bean (the official starter's way to a token the
+     * application obtains itself), or null; more than one is a mistake named at start-up.
+     */
+    static ChannelSettings.Supplied applicationsTokens(ListableBeanFactory beans) {
+        Map<String, ChannelTokenSupplier> theirs = new LinkedHashMap<>();
+        beans.getBeansOfType(ChannelTokenSupplier.class).forEach((name, bean) -> {
+            if (!(bean instanceof LinegateTokens)) {
+                theirs.put(name, bean);
+            }
+        });
+        if (theirs.size() > 1) {
+            throw new InvalidLinegateConfiguration("line.bot.channel-token-supply-mode", "the application has several"
+                    + " ChannelTokenSupplier beans " + theirs.keySet() + ": linegate takes one, for the channel of line.bot.*;"
+                    + " keep one (the channels under linegate.channels have their own channel-token or token-type)");
+        }
+        return theirs.entrySet().stream().findFirst().map(e -> new ChannelSettings.Supplied(e.getKey(), e.getValue()))
+                .orElse(null);
+    }
+
     /** Refuses at start-up what linegate does otherwise than the official starter, naming what to do instead. */
     @Bean
     static SmartInitializingSingleton linegateOfficialSurfaceChecks(ApplicationContext context) {
-        return () -> check(context.getBean(LineBotProperties.class), context.getBean(LinegateProperties.class), context);
+        return () -> check(context.getBean(LineBotProperties.class), context.getBean(LinegateProperties.class),
+                applicationsTokens(context) != null);
     }
 
-    static void check(LineBotProperties line, LinegateProperties linegate, ListableBeanFactory beans) {
+    static void check(LineBotProperties line, LinegateProperties linegate, boolean applicationsTokens) {
         if (line.channelTokenSupplyMode() == LineBotProperties.ChannelTokenSupplyMode.SUPPLIER) {
             if (line.channelToken() != null) {
                 throw new IllegalStateException("line.bot.channel-token must be unset with"
-                        + " line.bot.channel-token-supply-mode=SUPPLIER (the token is issued, not given)");
+                        + " line.bot.channel-token-supply-mode=SUPPLIER (the token is supplied, not given)");
             }
-            if (linegate.getTokenType() == null) {
-                throw new IllegalStateException("line.bot.channel-token-supply-mode=SUPPLIER: linegate issues and renews"
-                        + " the token itself; set linegate.token-type (stateless, short-lived or v2.1) and"
-                        + " linegate.channel-id instead of defining a ChannelTokenSupplier bean");
+            if (linegate.getTokenType() == null && !applicationsTokens) {
+                throw new IllegalStateException("line.bot.channel-token-supply-mode=SUPPLIER needs the token's supplier:"
+                        + " define a ChannelTokenSupplier bean, or set linegate.token-type (stateless, short-lived or v2.1)"
+                        + " and linegate.channel-id to have linegate issue and renew the token itself");
             }
-        }
-        List<String> theirs = beans.getBeansOfType(ChannelTokenSupplier.class).entrySet().stream()
-                .filter(e -> !(e.getValue() instanceof LinegateTokens)).map(Map.Entry::getKey).toList();
-        if (!theirs.isEmpty()) {
-            throw new IllegalStateException("the application's ChannelTokenSupplier bean " + theirs + " would not be used:"
-                    + " linegate's sending stack gets its token from line.bot.channel-token, or issues and renews it with"
-                    + " linegate.token-type and linegate.channel-id; remove the bean and set those");
         }
     }
 

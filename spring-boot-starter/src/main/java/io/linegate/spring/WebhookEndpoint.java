@@ -10,12 +10,10 @@ import io.linegate.webhook.WebhookReceiver;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +21,7 @@ import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import io.linegate.runtime.WebhookMeters;
@@ -44,8 +43,7 @@ import org.springframework.web.HttpRequestHandler;
  */
 final class WebhookEndpoint implements HttpRequestHandler {
     private static final Logger access = LoggerFactory.getLogger("linegate.access");
-    /** The request attribute that carries a body read asynchronously to the second dispatch. */
-    private static final String READ = WebhookEndpoint.class.getName() + ".read";
+    private static final Logger log = LoggerFactory.getLogger(WebhookEndpoint.class);
     /** What the access log and the meters record for a request whose client went away. */
     static final int CLIENT_GONE = 499;
 
@@ -78,15 +76,12 @@ final class WebhookEndpoint implements HttpRequestHandler {
      * <p>The body is read without holding a thread (the servlet container's asynchronous, non-blocking
      * reads) within {@code linegate.request-timeout}: a body that has not arrived by then is answered
      * {@code 408} and the connection closed, and what it reserved of the {@link BodyBudget} is given back,
-     * as {@code linegate serve} does. Once read, the request is dispatched again (as Spring MVC does for
-     * its own asynchronous requests: interceptors see both dispatches) and answered there.
+     * as {@code linegate serve} does. Once read, the body is appended and the request answered by the read's
+     * last callback, without a second dispatch through the filters and the {@code DispatcherServlet}: the
+     * application's filters and interceptors see each webhook once.
      */
     @Override
     public void handleRequest(HttpServletRequest req, HttpServletResponse res) throws IOException {
-        if (req.getDispatcherType() == DispatcherType.ASYNC && req.getAttribute(READ) instanceof BodyRead read) {
-            resume(req, res, read);
-            return;
-        }
         long start = System.nanoTime();
         boolean[] warmUp = new boolean[1];
         boolean reading = false;
@@ -120,7 +115,7 @@ final class WebhookEndpoint implements HttpRequestHandler {
         }
     }
 
-    /** True if the body is being read asynchronously (the answer comes from {@link #resume}). */
+    /** True if the body is being read asynchronously (the answer comes from {@link BodyRead}). */
     private boolean handle(HttpServletRequest req, HttpServletResponse res, boolean[] warmUp, long start) throws IOException {
         if (!"POST".equals(req.getMethod())) {
             res.setHeader("Allow", "POST");
@@ -155,19 +150,32 @@ final class WebhookEndpoint implements HttpRequestHandler {
         // On this thread, inside the application's filters (their MDC entries, the forwarded headers applied).
         CapturedRequest captured = warmUp[0] ? null : requests.capture(req);
         String signature = req.getHeader(WebhookSignature.HEADER);
-        if (req.isAsyncSupported()) {
-            BodyRead read = new BodyRead(receiver, reservation, captured, signature, start, warmUp[0],
-                    declared >= 0 ? (int) declared : 8192);
-            req.setAttribute(READ, read);
-            read.begin(req, req.startAsync(req, res), req.getInputStream());
+        ServletInputStream in = req.getInputStream();
+        // A webhook's body has nearly always arrived with its headers: what is there is read on this thread
+        // without waiting, and only a body still on its way is read asynchronously, within the timeout.
+        Arrived arrived;
+        try {
+            arrived = arrived(in, declared);
+        } catch (IOException e) {
+            reservation.close();
+            if (clientWentAway(e)) {
+                throw e; // nobody is left to answer: counted and said once, below handleRequest
+            }
+            clientErrors.warn("webhook on {}: the body could not be read ({})", channel.path(), e.toString());
+            answer(res, WebhookAnswer.UNREADABLE);
+            return false;
+        }
+        if (!arrived.whole() && req.isAsyncSupported()) {
+            BodyRead read = new BodyRead(receiver, reservation, captured, signature, start, warmUp[0], arrived, declared >= 0);
+            read.begin(req, req.startAsync(req, res), in);
             return true;
         }
-        // A filter of the application that is not asynchronous: the body is read on this thread.
+        // The whole body, or a filter of the application that is not asynchronous: read on this thread.
         WebhookAnswer answer;
         try {
             byte[] body;
             try {
-                body = read(req.getInputStream());
+                body = arrived.whole() ? arrived.bytes() : read(arrived, in);
             } catch (SocketTimeoutException e) {
                 clientErrors.warn("webhook on {}: the body did not arrive in time", channel.path());
                 answer(res, WebhookAnswer.TOO_SLOW);
@@ -191,6 +199,34 @@ final class WebhookEndpoint implements HttpRequestHandler {
         }
         answer(res, answer);
         return false;
+    }
+
+    /** The first {@code length} bytes of a declared body that had arrived when the request was handled. */
+    private record Arrived(byte[] buffer, int length, boolean whole) {
+        byte[] bytes() {
+            return length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
+        }
+    }
+
+    /**
+     * What of a body of {@code declared} bytes can be read without waiting: reads only while the stream
+     * says bytes are available ({@code available() > 0}: a read then returns at once), so a body held back
+     * holds nothing here. A body of no declared length is left to the asynchronous read.
+     */
+    private static Arrived arrived(ServletInputStream in, long declared) throws IOException {
+        if (declared < 0) {
+            return new Arrived(new byte[0], 0, false);
+        }
+        byte[] buffer = new byte[(int) declared];
+        int got = 0;
+        while (got < buffer.length && in.available() > 0) {
+            int n = in.read(buffer, got, buffer.length - got);
+            if (n < 0) {
+                break; // ended early: the read below sees it
+            }
+            got += n;
+        }
+        return new Arrived(buffer, got, got == buffer.length);
     }
 
     /**
@@ -229,66 +265,36 @@ final class WebhookEndpoint implements HttpRequestHandler {
         return answer;
     }
 
-    /** The second dispatch: the body was read (or not in time); the answer. */
-    private void resume(HttpServletRequest req, HttpServletResponse res, BodyRead read) throws IOException {
-        int status = CLIENT_GONE;
-        try {
-            WebhookAnswer answer = read.outcome;
-            boolean unread = answer != null; // over the limit, unreadable or not in time: the rest is not read
-            if (answer == null && read.body != null) {
-                answer = receive(read.body, read.receiver, read.signature, read.captured);
-            }
-            read.body = null;
-            read.reservation.close();
-            if (answer == null) {
-                return; // the client went away mid-body: nobody to answer
-            }
-            if (unread) {
-                res.setHeader("Connection", "close");
-            }
-            answer(res, answer);
-            status = res.getStatus();
-        } catch (IOException e) {
-            if (!clientWentAway(e)) {
-                status = 500;
-                throw e;
-            }
-            clientErrors.warn("webhook on {}: the client went away before its answer ({})", channel.path(), e.getClass().getSimpleName());
-        } finally {
-            read.reservation.close();
-            record(req, status, read.start, read.warmUp);
-        }
-    }
-
     /**
-     * A body read by the container's non-blocking reads, then dispatched again: whole, over the limit,
-     * unreadable, gone, or not in time ({@code linegate.request-timeout}).
+     * A body read by the container's non-blocking reads, and the request's answer once it is whole (appended,
+     * then {@code 200}), over the limit, unreadable, gone, or not in time ({@code linegate.request-timeout}).
      */
     private final class BodyRead implements ReadListener, AsyncListener {
-        final WebhookReceiver receiver;
-        final BodyBudget.Reservation reservation;
-        final CapturedRequest captured;
-        final String signature;
-        final long start;
-        final boolean warmUp;
-        private final ByteArrayOutputStream buffer;
-        private final byte[] chunk = new byte[8192];
+        private final WebhookReceiver receiver;
+        private final BodyBudget.Reservation reservation;
+        private final CapturedRequest captured;
+        private final String signature;
+        private final long start;
+        private final boolean warmUp;
+        private final boolean declared; // a body of a declared length fills bytes exactly
+        private byte[] bytes; // the body so far: its first length bytes
+        private int length;
         private final AtomicBoolean done = new AtomicBoolean();
         private HttpServletRequest request;
         private AsyncContext async;
         private ServletInputStream in;
-        volatile byte[] body;
-        volatile WebhookAnswer outcome; // null with a body, or when the client went away
 
         BodyRead(WebhookReceiver receiver, BodyBudget.Reservation reservation, CapturedRequest captured, String signature,
-                 long start, boolean warmUp, int expected) {
+                 long start, boolean warmUp, Arrived arrived, boolean declared) {
             this.receiver = receiver;
             this.reservation = reservation;
             this.captured = captured;
             this.signature = signature;
             this.start = start;
             this.warmUp = warmUp;
-            this.buffer = new ByteArrayOutputStream(Math.max(0, Math.min(expected, (int) Math.min(maxBodySize, 1 << 20))));
+            this.declared = declared;
+            this.bytes = declared ? arrived.buffer() : new byte[8192];
+            this.length = declared ? arrived.length() : 0;
         }
 
         void begin(HttpServletRequest req, AsyncContext context, ServletInputStream stream) {
@@ -303,22 +309,36 @@ final class WebhookEndpoint implements HttpRequestHandler {
         @Override
         public void onDataAvailable() throws IOException {
             while (!done.get() && in.isReady()) {
-                int n = in.read(chunk);
+                if (length == bytes.length) {
+                    if (declared) { // whole: only its end is left to read
+                        if (in.read() < 0) {
+                            return; // onAllDataRead follows
+                        }
+                        tooLarge();
+                        return;
+                    }
+                    bytes = Arrays.copyOf(bytes, (int) Math.min(maxBodySize + 1, 2L * bytes.length));
+                }
+                int n = in.read(bytes, length, bytes.length - length);
                 if (n < 0) {
                     return; // onAllDataRead follows
                 }
-                if (buffer.size() + n > maxBodySize) {
-                    clientErrors.warn("webhook on {} refused: the body is over linegate.max-body-size", channel.path());
-                    finish(null, WebhookAnswer.TOO_LARGE);
+                length += n;
+                if (length > maxBodySize) {
+                    tooLarge();
                     return;
                 }
-                buffer.write(chunk, 0, n);
             }
+        }
+
+        private void tooLarge() {
+            clientErrors.warn("webhook on {} refused: the body is over linegate.max-body-size", channel.path());
+            finish(null, WebhookAnswer.TOO_LARGE);
         }
 
         @Override
         public void onAllDataRead() {
-            finish(buffer.toByteArray(), null);
+            finish(length == bytes.length ? bytes : Arrays.copyOf(bytes, length), null);
         }
 
         @Override
@@ -358,35 +378,42 @@ final class WebhookEndpoint implements HttpRequestHandler {
             // not restarted
         }
 
-        /** Once: the body (or why there is none) handed to the second dispatch. */
-        private void finish(byte[] whole, WebhookAnswer answer) {
+        /**
+         * Once: the whole body appended and answered, or the request answered without it ({@code refused}, the
+         * rest not read, the connection closed), or nothing written when the client went away (both null); then
+         * recorded and completed, on the container's thread that ran the read's callback.
+         */
+        private void finish(byte[] whole, WebhookAnswer refused) {
             if (!done.compareAndSet(false, true)) {
                 return;
             }
-            body = whole;
-            outcome = answer;
-            if (whole == null) {
-                reservation.close(); // nothing of the body is kept: its share goes back at once
-            }
-            if (whole == null && answer == null) { // the client went away: nobody to answer, no dispatch
-                record(request, CLIENT_GONE, start, warmUp);
-                try {
-                    async.complete();
-                } catch (IllegalStateException ignored) {
-                    // completed by the container already
-                }
-                return;
-            }
+            int status = CLIENT_GONE;
             try {
-                async.dispatch();
-            } catch (IllegalStateException e) {
-                // The exchange failed (the client went away): nothing can be written, and no dispatch comes.
+                WebhookAnswer answer = whole == null ? refused : receive(whole, receiver, signature, captured);
+                reservation.close(); // the store has the body, or nothing of it is kept
+                if (answer != null) {
+                    HttpServletResponse res = (HttpServletResponse) async.getResponse();
+                    if (refused != null) {
+                        res.setHeader("Connection", "close");
+                    }
+                    answer(res, answer);
+                    status = answer.status();
+                }
+            } catch (IOException | IllegalStateException e) {
+                if (clientWentAway(e) || e instanceof IllegalStateException) { // the exchange failed under the write
+                    clientErrors.warn("webhook on {}: the client went away before its answer ({})", channel.path(),
+                            e.getClass().getSimpleName());
+                } else {
+                    status = 500;
+                    log.warn("webhook on {}: the answer could not be written", channel.path(), e);
+                }
+            } finally {
                 reservation.close();
-                record(request, answer == null ? CLIENT_GONE : answer.status(), start, warmUp);
+                record(request, status, start, warmUp); // before complete(): the container recycles the request
                 try {
                     async.complete();
                 } catch (IllegalStateException ignored) {
-                    // completed by the container already
+                    // completed by the container already (the exchange failed)
                 }
             }
         }
@@ -411,10 +438,18 @@ final class WebhookEndpoint implements HttpRequestHandler {
         return false;
     }
 
-    /** The whole body, or null if it is longer than the limit (a chunked body declares no length). */
-    private byte[] read(InputStream in) throws IOException {
-        byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodySize + 1));
-        return body.length > maxBodySize ? null : body;
+    /**
+     * The whole body, what had {@code arrived} first, or null if it is longer than the limit (a chunked body
+     * declares no length).
+     */
+    private byte[] read(Arrived arrived, InputStream in) throws IOException {
+        byte[] rest = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodySize + 1 - arrived.length()));
+        if (arrived.length() + (long) rest.length > maxBodySize) {
+            return null;
+        }
+        byte[] body = Arrays.copyOf(arrived.buffer(), arrived.length() + rest.length);
+        System.arraycopy(rest, 0, body, arrived.length(), rest.length);
+        return body;
     }
 
     private static void answer(HttpServletResponse res, WebhookAnswer answer) throws IOException {

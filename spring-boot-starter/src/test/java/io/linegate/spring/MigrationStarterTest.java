@@ -117,10 +117,15 @@ class MigrationStarterTest {
 
     static class CountingInterceptor implements HandlerInterceptor {
         final Map<String, AtomicInteger> byPath = new ConcurrentHashMap<>();
+        final Map<String, AtomicInteger> byMark = new ConcurrentHashMap<>(); // the test's X-Mark header
 
         @Override
         public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
             byPath.computeIfAbsent(request.getRequestURI(), k -> new AtomicInteger()).incrementAndGet();
+            String mark = request.getHeader("X-Mark");
+            if (mark != null) {
+                byMark.computeIfAbsent(mark, k -> new AtomicInteger()).incrementAndGet();
+            }
             return true;
         }
     }
@@ -261,7 +266,8 @@ class MigrationStarterTest {
         byte[] body = event(first(), "Uinspect000000000000000000000000", "inspect", id, "0000000000000000inspect");
 
         HttpResponse<String> res = post("/callback?tenant=acme", body, first(), Map.of("X-Tenant", "acme",
-                "X-Custom", "kept", "Authorization", "Bearer something-secret", "X-Forwarded-Host", "bot.example.com"));
+                "X-Custom", "kept", "Authorization", "Bearer something-secret", "X-Forwarded-Host", "bot.example.com",
+                "X-Mark", id));
 
         assertThat(res.statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(20)).until(() -> id.equals(handlers.seen.get("done")));
@@ -277,6 +283,7 @@ class MigrationStarterTest {
         assertThat(handlers.seen.get("response")).contains("after the webhook was answered 200").contains("MessagingApiClient");
         assertThat(interceptor.byPath.get("/callback")).as("the application's interceptors run on the webhook path")
                 .isNotNull();
+        assertThat(interceptor.byMark.get(id)).as("once per webhook: no second dispatch to answer it").hasValue(1);
     }
 
     @Test

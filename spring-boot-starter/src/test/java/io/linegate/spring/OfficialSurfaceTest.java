@@ -152,16 +152,17 @@ class OfficialSurfaceTest {
     }
 
     @Test
-    void theSupplierModeIsRefusedWithAGivenTokenOrWithoutLinegatesManagedToken() {
+    void theSupplierModeIsRefusedWithAGivenTokenOrWithoutASupplierBeanOrLinegatesManagedToken() {
         LineBotProperties line = new LineBotProperties();
         line.setChannelTokenSupplyMode(LineBotProperties.ChannelTokenSupplyMode.SUPPLIER);
         line.setChannelToken("given");
         LinegateProperties linegate = new LinegateProperties();
-        assertThatThrownBy(() -> LinegateOfficialSurfaceAutoConfiguration.check(line, linegate, null))
+        assertThatThrownBy(() -> LinegateOfficialSurfaceAutoConfiguration.check(line, linegate, true))
                 .hasMessageContaining("line.bot.channel-token must be unset");
         line.setChannelToken(null);
-        assertThatThrownBy(() -> LinegateOfficialSurfaceAutoConfiguration.check(line, linegate, null))
-                .hasMessageContaining("set linegate.token-type");
+        assertThatThrownBy(() -> LinegateOfficialSurfaceAutoConfiguration.check(line, linegate, false))
+                .hasMessageContaining("define a ChannelTokenSupplier bean, or set linegate.token-type");
+        LinegateOfficialSurfaceAutoConfiguration.check(line, linegate, true); // the application's supplier: accepted
     }
 
     private List<ApiCall> followersCalls() {
