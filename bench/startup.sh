@@ -4,12 +4,13 @@
 # cache on 25, AppCDS on 25 for comparison). Two readiness points per launch mode:
 #   cold   --warm-up PT0S: the JVM starts, opens the store and listens; ready as soon as it can store
 #   warm   the default warm-up: ready once the acknowledgement path's latency has settled (or its cap ran out)
-# RUNS [3] launches each (medians), loopback only, every wait bounded. Run it on a quiet machine, under the
+# RUNS [3] launches each (medians; WARM_RUNS [RUNS] for the warm point), loopback only, every wait bounded. Run it on a quiet machine, under the
 # project's Maven lock (flock /tmp/linegate-mvn.lock bench/startup.sh), after `./linegate` has built its jar:
 #   JAVAS="/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64" RUNS=3 bench/startup.sh
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUNS="${RUNS:-3}"
+WARM_RUNS="${WARM_RUNS:-$RUNS}"
 JAVAS="${JAVAS:-/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64}"
 PORT="${PORT:-18471}"
 ADMIN_PORT="${ADMIN_PORT:-18472}"
@@ -52,7 +53,7 @@ for home in $JAVAS; do
     ready_ms "$home" "$mode" PT0S >/dev/null
     cold=(); warm=()
     for ((r = 1; r <= RUNS; r++)); do cold+=("$(ready_ms "$home" "$mode" PT0S)"); done
-    for ((r = 1; r <= RUNS; r++)); do warm+=("$(ready_ms "$home" "$mode" "")"); done
+    for ((r = 1; r <= WARM_RUNS; r++)); do warm+=("$(ready_ms "$home" "$mode" "")"); done
     label="$mode"; [ "$mode" = on ] && { [ "$feature" -ge 25 ] && label="aot" || label="appcds"; }
     printf '%s\t%s\t%s (%s)\t%s (%s)\n' "$feature" "$label" \
       "$(printf '%s\n' "${cold[@]}" | median)" "${cold[*]}" "$(printf '%s\n' "${warm[@]}" | median)" "${warm[*]}" \
