@@ -11,6 +11,8 @@
   let deadFilter = null;
   let shownDead = null;
   let maintenanceOn = false;
+  let callsNext = null;
+  let callsQuery = null;
 
   function say(text) { $('message').textContent = text || ''; }
 
@@ -53,6 +55,7 @@
     say('');
     if (name === 'overview') { refreshOverview(); overviewTimer = setInterval(refreshOverview, 1000); }
     if (name === 'dead') { searchDead(); }
+    if (name === 'calls') { searchCalls(); }
     if (name === 'switches') { refreshSwitches(); }
     if (name === 'campaigns') { refreshCampaigns(); overviewTimer = setInterval(refreshCampaigns, 2000); }
   }
@@ -253,6 +256,80 @@
     } catch (e) { say(e.message); }
   }
 
+  // --- LINE API log ----------------------------------------------------------------------------
+  // The form's times are the browser's local time; the console takes instants.
+  const instant = (local) => (local ? new Date(local).toISOString() : '');
+
+  async function searchCalls() {
+    const p = new URLSearchParams();
+    const put = (k, v) => { if (v) { p.set(k, v); } };
+    put('from', instant($('calls-from').value));
+    put('to', instant($('calls-to').value));
+    put('endpoint', $('calls-endpoint').value.trim());
+    put('status', $('calls-status').value.trim());
+    put('retryKey', $('calls-retry-key').value.trim());
+    put('requestId', $('calls-request-id').value.trim());
+    callsQuery = p;
+    callsNext = null;
+    document.querySelector('#calls-table tbody').replaceChildren();
+    $('calls-detail').hidden = true;
+    try { await moreCalls(); } catch (e) { say(e.message); }
+  }
+
+  async function moreCalls() {
+    const p = new URLSearchParams(callsQuery);
+    p.set('limit', '50');
+    if (callsNext) { p.set('after', callsNext); }
+    const page = await call('GET', 'calls?' + p);
+    const body = document.querySelector('#calls-table tbody');
+    page.items.forEach((c) => {
+      const tr = row([c.at.replace('T', ' ').replace('Z', ''), c.method, c.endpoint, c.status || 'no answer', c.latencyMs,
+        c.attempt, c.retryKey, c.requestId, c.error]);
+      tr.className = 'call-row';
+      tr.dataset.id = String(c.id);
+      tr.dataset.status = String(c.status);
+      tr.addEventListener('click', () => showAttempts(c.id));
+      body.appendChild(tr);
+    });
+    if (!page.items.length && !callsNext) { say('No LINE API call matches.'); } else { say(''); }
+    callsNext = page.next;
+    $('calls-more').hidden = !callsNext;
+  }
+
+  function attemptCard(a) {
+    const card = document.createElement('div');
+    card.className = 'attempt' + (a.status >= 200 && a.status < 300 ? '' : ' failed');
+    card.dataset.id = String(a.id);
+    card.dataset.status = String(a.status);
+    const h = document.createElement('h4');
+    h.textContent = 'Attempt ' + a.attempt + ' · ' + (a.status || 'no answer');
+    const dl = document.createElement('dl');
+    [['At', a.at.replace('T', ' ').replace('Z', '')], ['Request', a.method + ' ' + a.endpoint], ['Took', a.latencyMs + ' ms'],
+      ['Request id', a.requestId], ['Accepted request id', a.acceptedRequestId], ['Retry key', a.retryKey]]
+      .forEach(([k, v]) => {
+        if (v === null || v === undefined) { return; }
+        const dt = document.createElement('dt'); dt.textContent = k;
+        const dd = document.createElement('dd'); dd.textContent = String(v);
+        dl.append(dt, dd);
+      });
+    card.append(h, dl);
+    if (a.error) { const pre = document.createElement('pre'); pre.className = 'reason'; pre.textContent = a.error; card.append(pre); }
+    if (a.requestBody) { const pre = document.createElement('pre'); pre.textContent = a.requestBody; card.append(pre); }
+    return card;
+  }
+
+  async function showAttempts(id) {
+    try {
+      const r = await call('GET', 'calls/' + id);
+      const first = r.attempts[0];
+      $('calls-detail-key').textContent = first.retryKey ? '· retry key ' + first.retryKey
+        : (first.requestId ? '· request id ' + first.requestId : '');
+      $('attempts').replaceChildren(...r.attempts.map(attemptCard));
+      $('calls-detail').hidden = false;
+      $('calls-detail').scrollIntoView();
+    } catch (e) { say(e.message); }
+  }
+
   // --- switches ---------------------------------------------------------------------------------
   function drawSwitches(s) {
     maintenanceOn = s.maintenance;
@@ -341,6 +418,8 @@
         await replay({ filter: f, expected: count }, count);
       } catch (e) { say(e.message); }
     });
+    $('calls-filter').addEventListener('submit', (ev) => { ev.preventDefault(); searchCalls(); });
+    $('calls-more').addEventListener('click', () => moreCalls().catch((e) => say(e.message)));
     $('mute-form').addEventListener('submit', (ev) => { ev.preventDefault(); change('mute', { source: $('mute-source').value.trim(), muted: true }); });
     $('maintenance-toggle').addEventListener('click', () => change('maintenance', { on: !maintenanceOn }));
     try {
