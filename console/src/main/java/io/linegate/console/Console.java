@@ -319,9 +319,11 @@ public final class Console implements AutoCloseable {
             m.put("processed", s.processed());
             m.put("backlog", s.backlog());
             m.put("lag", s.lag());
+            m.put("line", s.line());
             series.add(m);
         }
         out.put("samples", series);
+        out.put("lineLimits", samples.limits());
         out.put("status", status());
         Map<String, Object> switches = new LinkedHashMap<>();
         switches.put("maintenance", controls.controls(OperatorControls.MAINTENANCE).contains("on"));
@@ -730,6 +732,11 @@ public final class Console implements AutoCloseable {
         m.put("message", message);
         m.put("details", List.of());
         return write(m);
+    }
+
+    /** The answer to a body over {@link #MAX_BODY_BYTES}, for a host that stops reading it there. */
+    public static ConsoleResponse bodyTooLarge() {
+        return error(413, "The body is over " + MAX_BODY_BYTES + " bytes");
     }
 
     static ConsoleResponse error(int status, String message) {
