@@ -108,6 +108,39 @@
     }
     const body = document.querySelector('#outcomes tbody');
     body.replaceChildren(...Object.entries(outcomes).sort().map(([k, v]) => row([k, String(v)])));
+    drawLine(data.lineLimits || {});
+  }
+
+  // Requests to LINE: per endpoint, its limit against what was sent over the limit's own period
+  // (the last second, minute or hour of samples), and LINE's 429s and 5xx.
+  const PERIOD = { second: 1, minute: 60, hour: 3600 };
+  const lineOf = (s, cls) => Object.values(s.line || {}).reduce((a, m) => a + (m[cls] || 0), 0);
+
+  function drawLine(limits) {
+    const total = {};
+    samples.forEach((s) => Object.entries(s.line || {}).forEach(([e, m]) => {
+      const t = total[e] || (total[e] = { all: 0, peak: 0, '429': 0, '5xx': 0, none: 0 });
+      const n = Object.values(m).reduce((a, b) => a + b, 0);
+      t.all += n; t.peak = Math.max(t.peak, n);
+      ['429', '5xx', 'none'].forEach((c) => { t[c] += m[c] || 0; });
+    }));
+    $('fig-line').textContent = String(Object.values(total).reduce((a, t) => a + t.all, 0));
+    $('fig-line-429').textContent = String(Object.values(total).reduce((a, t) => a + t['429'], 0));
+    $('fig-line-5xx').textContent = String(Object.values(total).reduce((a, t) => a + t['5xx'], 0));
+    const now = samples.length ? samples[samples.length - 1].at : 0;
+    const rows = Object.keys(Object.assign({}, limits, total)).sort().map((e) => {
+      const lim = limits[e] || {};
+      const t = total[e] || { all: 0, peak: 0, '429': 0, '5xx': 0, none: 0 };
+      const seconds = PERIOD[String(lim.limit || '').split('/')[1]] || 1;
+      const sent = samples.filter((s) => s.at > now - seconds * 1000)
+        .reduce((a, s) => a + Object.values((s.line || {})[e] || {}).reduce((x, y) => x + y, 0), 0);
+      const allowed = (lim.perSecond || 0) * seconds;
+      const use = allowed > 0 ? (100 * sent / allowed).toFixed(1) + ' % (' + sent + ' of ' + Math.round(allowed) + ')' : '–';
+      const tr = row([e, lim.limit || '–', use, t.peak, t.all, t['429'], t['5xx'], t.none]);
+      tr.dataset.endpoint = e;
+      return tr;
+    });
+    document.querySelector('#line-limits tbody').replaceChildren(...rows);
   }
 
   function svgEl(name, attrs) {
@@ -154,6 +187,10 @@
       { name: 'handled', cls: 's2xx', points: samples.map((s) => [s.at, s.processed.handled || 0]) },
       { name: 'dead', cls: 'sbad', points: samples.map((s) => [s.at, s.processed.dead_lettered || 0]) },
       { name: 'backlog', cls: 'sbacklog', points: samples.map((s) => [s.at, s.backlog]) }]);
+    chart('chart-line', [
+      { name: '2xx', cls: 's2xx', points: samples.map((s) => [s.at, lineOf(s, '2xx')]) },
+      { name: '429', cls: 'sp99', points: samples.map((s) => [s.at, lineOf(s, '429')]) },
+      { name: '5xx', cls: 'sbad', points: samples.map((s) => [s.at, lineOf(s, '5xx') + lineOf(s, 'none')]) }]);
   }
 
   function row(cells) {

@@ -213,7 +213,6 @@ class ConsoleBrowserTest {
         WebElement line = browser.findElement(By.cssSelector("#chart-webhooks polyline[data-series='2xx']"));
         assertThat(line.getAttribute("points").split(" ").length).isGreaterThan(1);
         wait.until(d -> !browser.findElement(By.id("fig-ack")).getText().equals("–"));
-        screenshot("console-overview");
     }
 
     @Test
@@ -334,6 +333,21 @@ class ConsoleBrowserTest {
         // The request body is logged redacted: the user id and the text are not shown.
         assertThat(attempts.get(1).getText()).contains("[redacted]").doesNotContain("4711", user(30));
         screenshot("console-api-log");
+
+        // The overview has the push endpoint against LINE's limit, and LINE's 500 among the last hour's 5xx.
+        tab("overview");
+        String push = "#line-limits tr[data-endpoint='POST /v2/bot/message/push']";
+        wait.until(d -> !d.findElements(By.cssSelector(push)).isEmpty()
+                && d.findElement(By.cssSelector(push)).getText().contains("2000/second"));
+        wait.until(d -> number("fig-line-5xx") == 1 && number("fig-line") >= 2);
+        assertThat(browser.findElements(By.cssSelector(push + " td"))).extracting(WebElement::getText)
+                .satisfies(cells -> {
+                    assertThat(cells.get(4)).isEqualTo("2"); // requests in the last hour
+                    assertThat(cells.get(6)).isEqualTo("1"); // of which 5xx
+                });
+        assertThat(browser.findElements(By.cssSelector("#chart-line polyline[data-series='5xx']"))).hasSize(1);
+        screenshot("console-overview");
+        tab("calls");
 
         // A search the console cannot answer is said, in the page, by the field it names.
         browser.findElement(By.id("calls-status")).clear();
