@@ -3,6 +3,7 @@ package io.linegate.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,7 @@ class LineFiguresTest {
     @Test
     void countingAnAnswerAllocatesNothing() {
         LineFigures.Endpoint e = new LineFigures().add("POST /v2/bot/message/push", "2000/second", 2000);
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long thread = Thread.currentThread().getId();
         for (int i = 0; i < 200_000; i++) { // warmed up: compiled, and the adders' cells (if any) made
             e.answered(i % 7 == 0 ? 500 : 200);
