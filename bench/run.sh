@@ -23,6 +23,10 @@
 #               process (WORKERS / 50 ms), for 60 s after BURST_WARMUP s at the same rate: p99 ack < 100 ms, heap < 256 MiB sampled every
 #               second from /metrics, then waits for the backlog to drain and checks nothing was lost
 #               or handled twice.
+#   console     (issue 27) the throughput load (CONNECTIONS) with the operator console off, on with nobody signed
+#               in (CONSOLE_ON=1), and with its overview open in headless Chromium (chromedriver's WebDriver API, polling every
+#               second) during the measurement; with BEFORE_JAR also a build before the console's last changes. Ratios
+#               open/off, open/on (and open/before). Target: 1.0 within the run-to-run spread.
 #   throughput-before  the throughput scenario against BEFORE_JAR, a bench jar built from an earlier
 #               commit, in the same run as this build's (issue 9: the ack path must not get slower).
 #   compare-before  (issue 20) compare's linegate server on BEFORE_JAR (the baseline is not run again): req/s,
@@ -176,6 +180,7 @@ PAGE_CLIENTS="${PAGE_CLIENTS:-50}"
 CPU_REQUESTS="${CPU_REQUESTS:-300000}"
 CPU_CONNECTIONS="${CPU_CONNECTIONS:-64}"
 CPU_SECONDS="${CPU_SECONDS:-120}"
+CHROMEDRIVER_PORT=18140 # the console scenario's chromedriver
 BOT_PORT=18080; BOT_STATS=18090; BOT_ADMIN=18092; BASE_PORT=18081; BASE_STATS=18091
 SPRING_PORT=18082; SPRING_STATS=18093 # the spring scenario's Spring Boot application
 PG_PORT=15432            # the store scenarios' PostgreSQL server
@@ -225,6 +230,7 @@ log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$RESULTS/run.log"
 
 cleanup() {
   if [[ -n "$SAMPLER_PID" ]]; then kill "$SAMPLER_PID" 2>/dev/null || true; fi
+  if [[ -n "${BROWSER_PID:-}" ]]; then kill "$BROWSER_PID" 2>/dev/null || true; fi
   if [[ -n "$SERVER_PID" ]]; then stop_server; fi
   if declare -F stop_nodes >/dev/null; then stop_nodes; stop_proxy; stop_postgres; stop_emulator; fi
 }
@@ -287,7 +293,7 @@ start_bot() { # handler-ms, java opts, log; on BOT_STORE if set, else a fresh SQ
   local data; data="$(mktemp -d /tmp/linegate-bench-data.XXXXXX)"
   # shellcheck disable=SC2086
   java $2 -jar "${BOT_JAR:-$JAR}" bot --port=$BOT_PORT --stats-port=$BOT_STATS --admin-port=$BOT_ADMIN --data-dir="$data" ${BOT_STORE:+--store=$BOT_STORE} \
-    --handler-ms="$1" --workers="$WORKERS" ${BOT_WARM_UP:+--warm-up=$BOT_WARM_UP} >"$3" 2>&1 &
+    --handler-ms="$1" --workers="$WORKERS" ${BOT_WARM_UP:+--warm-up=$BOT_WARM_UP} ${BOT_ADMIN_TOKEN:+--admin-token=$BOT_ADMIN_TOKEN} >"$3" 2>&1 &
   SERVER_PID=$!
   SERVER_DATA="$data"
   wait_port $BOT_STATS 60
@@ -537,7 +543,7 @@ MAIN_BODIES="$RESULTS/bodies.txt"
 if [[ " $SCENARIOS " == *" throughput "* || " $SCENARIOS " == *" compare "* || " $SCENARIOS " == *" ceiling "* \
       || " $SCENARIOS " == *" store "* || " $SCENARIOS " == *" cluster-takeover "* || " $SCENARIOS " == *" coldwrk "* \
       || " $SCENARIOS " == *" throughput-before "* || " $SCENARIOS " == *" attack "* || " $SCENARIOS " == *" attack-before "* \
-      || " $SCENARIOS " == *" spring "* \
+      || " $SCENARIOS " == *" spring "* || " $SCENARIOS " == *" console "* \
       || " $SCENARIOS " == *" compare-before "* ]]; then
   log "generating $BODIES signed bodies (+20000 for warm-up)"
   java -jar "$JAR" gen --out="$MAIN_BODIES" --first=0 --count="$BODIES" | tee -a "$RESULTS/run.log"
@@ -597,10 +603,12 @@ throughput_at() { # run connections [label: throughput by default; the store is 
   log "$label c=$C #$r: linegate, handler 0 ms, wrk -t$WRK_THREADS -c$C, ${WARMUP}s warm-up + ${RUN_SECONDS}s"
   start_bot 0 "${BOT_JAVA_OPTS:-}" "$d/server.log"
   run_wrk $BOT_PORT "$C" "$WARMUP" "$WARM_BODIES" "$d/wrk-warmup.txt"
+  if [[ -n "${BOT_BROWSER:-}" ]]; then browser_open "$d"; fi
   sleep 2
   scrape "$d/before.prom"
   run_wrk $BOT_PORT "$C" "$RUN_SECONDS" "$MAIN_BODIES" "$d/wrk.txt"
   scrape "$d/after.prom"
+  if [[ -n "${BOT_BROWSER:-}" ]]; then browser_close "$d"; fi
   local sp99 drain
   sp99=$($PROM quantile "$d/before.prom" "$d/after.prom" 0.99)
   drain=$(wait_drained 300 "$d/q")
@@ -620,6 +628,57 @@ throughput_at() { # run connections [label: throughput by default; the store is 
   row "$label-c$C" "$r" rps="$(kv "$d/wrk.txt" rps)" p50_ms="$(kv "$d/wrk.txt" p50_ms)" p99_ms="$(kv "$d/wrk.txt" p99_ms)" \
     server_p99_ms="$sp99" non200="$(kv "$d/wrk.txt" non200)" drain_s="$drain" lost="$lost" duplicates="$hdup"
   stop_server
+}
+
+# The console scenario's browser: headless Chromium driven by chromedriver's WebDriver API (curl, no
+# Selenium), signed in to the console on the admin listener, its overview open and polling once a second.
+CONSOLE_TOKEN="bench-console-admin-token-0123456789abcdef"
+wd() { # method path [json]: one WebDriver call to chromedriver, its JSON answer on stdout
+  curl -fsS --max-time 30 -X "$1" -H 'content-type: application/json' ${3:+-d "$3"} "http://127.0.0.1:$CHROMEDRIVER_PORT$2"
+}
+wd_value() { python3 -c 'import json,sys; v=json.load(sys.stdin)["value"]; print(v if not isinstance(v, dict) else next(iter(v.values())))'; }
+browser_open() { # dir: Chromium signed in, on the overview
+  chromedriver --port=$CHROMEDRIVER_PORT >"$1/chromedriver.log" 2>&1 &
+  BROWSER_PID=$!
+  wait_port $CHROMEDRIVER_PORT 30 || true
+  BROWSER_PROFILE="$(mktemp -d /tmp/linegate-bench-chromium.XXXXXX)"
+  BROWSER_SESSION=$(wd POST /session '{"capabilities":{"alwaysMatch":{"browserName":"chrome","goog:chromeOptions":{"binary":"/usr/bin/chromium","args":["--headless=new","--no-sandbox","--disable-dev-shm-usage","--disable-gpu","--window-size=1280,900","--user-data-dir='"$BROWSER_PROFILE"'"]}}}}'     | python3 -c 'import json,sys; print(json.load(sys.stdin)["value"]["sessionId"])')
+  local s="/session/$BROWSER_SESSION" el i
+  wd POST "$s/url" '{"url":"http://127.0.0.1:'$BOT_ADMIN'/console/"}' >/dev/null
+  for ((i = 0; i < 100; i++)); do el=$(wd POST "$s/element" '{"using":"css selector","value":"#token"}' 2>/dev/null | wd_value) && break; sleep 0.1; done
+  wd POST "$s/element/$el/value" '{"text":"'"$CONSOLE_TOKEN"'"}' >/dev/null
+  el=$(wd POST "$s/element" '{"using":"css selector","value":"#signin-button"}' | wd_value)
+  wd POST "$s/element/$el/click" '{}' >/dev/null
+  for ((i = 0; i < 100; i++)); do
+    [[ "$(wd POST "$s/execute/sync" '{"script":"return document.getElementById(\"app\").hidden","args":[]}' | wd_value)" == "False" ]] && break
+    sleep 0.1
+  done
+  log "  browser: Chromium signed in to the console, overview open (polling api/overview every second)"
+}
+browser_close() { # dir: what the page counted, then the browser closed
+  local s="/session/$BROWSER_SESSION" seen
+  seen=$(wd POST "$s/execute/sync" '{"script":"return document.getElementById(\"fig-webhooks-hour\").textContent","args":[]}' | wd_value || echo "?")
+  log "  browser: the overview counted $seen webhooks in its last hour"
+  wd DELETE "$s" >/dev/null 2>&1 || true
+  kill "$BROWSER_PID" 2>/dev/null || true
+  wait "$BROWSER_PID" 2>/dev/null || true
+  BROWSER_PID=""
+  rm -rf "$BROWSER_PROFILE"
+  echo "$seen" >"$1/overview-webhooks.txt"
+}
+
+scenario_console() { # run (issue 27): the acknowledgement path with the console off (BEFORE_JAR, a build without it, if
+  # given), with it on and nobody signed in, and with its overview open in Chromium; same load as throughput
+  local r="$1" c
+  for c in $CONNECTIONS; do
+    if [[ -n "${BEFORE_JAR:-}" && -f "$BEFORE_JAR" ]]; then BOT_JAR="$BEFORE_JAR" throughput_at "$r" "$c" console-before; fi
+    throughput_at "$r" "$c" console-off
+    if [[ -n "${CONSOLE_ON:-}" ]]; then BOT_ADMIN_TOKEN="$CONSOLE_TOKEN" throughput_at "$r" "$c" console-on; fi
+    BOT_ADMIN_TOKEN="$CONSOLE_TOKEN" BOT_BROWSER=1 throughput_at "$r" "$c" console-open
+    after_vs_before "$r" "console-open-c$c" "console-off-c$c" "console-open-vs-off-c$c"
+    after_vs_before "$r" "console-open-c$c" "console-on-c$c" "console-open-vs-on-c$c"
+    if [[ -n "${BEFORE_JAR:-}" && -f "$BEFORE_JAR" ]]; then after_vs_before "$r" "console-open-c$c" "console-before-c$c" "console-open-vs-before-c$c"; fi
+  done
 }
 
 scenario_throughput_before() { # run: the throughput scenario on BEFORE_JAR, an earlier build, in this run
@@ -1259,6 +1318,7 @@ for ((run = 1; run <= RUNS; run++)); do
     case "$s" in
       throughput) scenario_throughput "$run" ;;
       throughput-before) scenario_throughput_before "$run" ;;
+      console) scenario_console "$run" ;;
       attack) scenario_attack "$run" ;;
       attack-before) scenario_attack_before "$run" ;;
       compare) scenario_compare "$run" ;;

@@ -31,6 +31,8 @@ final class BenchBot {
         String location = !store.isEmpty() ? store : "sqlite:" + Path.of(a.str("data-dir", null));
         Duration lease = Duration.parse(a.str("lease-time", "PT10S"));
         int adminPort = a.integer("admin-port", 18092);
+        // With an admin token: the admin API and the operator console on the admin listener (the console scenario).
+        String adminToken = a.str("admin-token", "");
         long handlerMs = a.lng("handler-ms", 0);
         int workers = a.integer("workers", 32);
         // As 'linegate serve --warm-up': off unless asked, so that the other scenarios measure what they did.
@@ -71,6 +73,9 @@ final class BenchBot {
         if (push) {
             builder.apiBase(URI.create(apiBase))
                     .accessToken(Secret.of(Files.readString(Path.of(tokenFile), StandardCharsets.UTF_8).trim(), "--access-token-file"));
+        }
+        if (!adminToken.isEmpty()) {
+            builder.adminToken(Secret.of(adminToken, "--admin-token"));
         }
         LinegateServer server = builder
                 .host("127.0.0.1")

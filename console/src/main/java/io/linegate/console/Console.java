@@ -6,6 +6,7 @@ import io.linegate.core.Secret;
 import io.linegate.messaging.campaign.Campaigns;
 import io.linegate.store.CampaignStore;
 import io.linegate.runtime.WrongTokenLimit;
+import io.linegate.store.ApiRequestLog;
 import io.linegate.store.Cluster;
 import io.linegate.store.DeadLetters;
 import io.linegate.store.DeadLetters.DeadLetter;
@@ -23,6 +24,8 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -194,6 +197,8 @@ public final class Console implements AutoCloseable {
             case "/api/dead/replay":
                 requireMethod(method, "POST");
                 return replay(body(req), session);
+            case "/api/calls":
+                return json(200, callPage(q));
             case "/api/switches":
                 return json(200, switches());
             case "/api/mute":
@@ -210,6 +215,9 @@ public final class Console implements AutoCloseable {
             default:
                 if (path.startsWith("/api/dead/") && method.equals("GET")) {
                     return deadLetter(path.substring("/api/dead/".length()));
+                }
+                if (path.startsWith("/api/calls/") && method.equals("GET")) {
+                    return attempts(path.substring("/api/calls/".length()));
                 }
                 return error(404, "No such console operation: " + cut(path, 60));
         }
@@ -311,9 +319,11 @@ public final class Console implements AutoCloseable {
             m.put("processed", s.processed());
             m.put("backlog", s.backlog());
             m.put("lag", s.lag());
+            m.put("line", s.line());
             series.add(m);
         }
         out.put("samples", series);
+        out.put("lineLimits", samples.limits());
         out.put("status", status());
         Map<String, Object> switches = new LinkedHashMap<>();
         switches.put("maintenance", controls.controls(OperatorControls.MAINTENANCE).contains("on"));
@@ -464,6 +474,108 @@ public final class Console implements AutoCloseable {
         out.put("notWaiting", notWaiting);
         out.put("more", matched > ids.size());
         return json(200, out);
+    }
+
+    // --- LINE API log -----------------------------------------------------------------------------
+
+    private ApiRequestLog.Search search(Query q) {
+        Integer[] status = statusRange(q.text("status", 9));
+        return new ApiRequestLog.Search(q.instant("from"), q.instant("to"), blankToNull(q.text("endpoint", 200)),
+                status[0], status[1], blankToNull(q.text("retryKey", 100)), blankToNull(q.text("requestId", 100)));
+    }
+
+    /** {@code 429}, {@code 5xx}, {@code 400-499}, or nothing; 0 is an attempt that got no answer. */
+    static Integer[] statusRange(String text) {
+        if (text == null || text.isEmpty()) {
+            return new Integer[] {null, null};
+        }
+        String t = text.toLowerCase(Locale.ROOT);
+        try {
+            if (t.matches("[1-5]xx")) {
+                int base = (t.charAt(0) - '0') * 100;
+                return new Integer[] {base, base + 99};
+            }
+            if (t.matches("\\d{1,3}-\\d{1,3}")) {
+                int dash = t.indexOf('-');
+                int from = Integer.parseInt(t.substring(0, dash));
+                int to = Integer.parseInt(t.substring(dash + 1));
+                if (from <= to) {
+                    return new Integer[] {from, to};
+                }
+            } else if (t.matches("\\d{1,3}")) {
+                int s = Integer.parseInt(t);
+                return new Integer[] {s, s};
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new BadInput(400, "status must be a status (429), a class (5xx) or a range (400-499), was \"" + cut(text, 20) + "\"");
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    private Map<String, Object> callPage(Query q) {
+        ApiRequestLog.Search search = search(q);
+        ApiRequestLog.Position after = position(q.text("after", 40));
+        int limit = (int) q.number("limit", 1, MAX_PAGE, 50);
+        List<ApiRequestLog.Logged> page = store.apiRequests().search(search, after, limit);
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (ApiRequestLog.Logged l : page) {
+            items.add(call(l, 300));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("items", items);
+        ApiRequestLog.Logged last = page.isEmpty() ? null : page.get(page.size() - 1);
+        out.put("next", page.size() == limit ? last.call().at().toEpochMilli() + "." + last.id() : null);
+        return out;
+    }
+
+    /** A page's place, as the previous page's {@code next} gave it: {@code <epoch ms>.<id>}. */
+    private static ApiRequestLog.Position position(String text) {
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        int dot = text.indexOf('.');
+        if (dot > 0 && dot < 16 && text.length() - dot - 1 <= 18 && text.chars().allMatch(c -> c == '.' || c >= '0' && c <= '9')
+                && text.indexOf('.', dot + 1) < 0) {
+            return new ApiRequestLog.Position(Instant.ofEpochMilli(Long.parseLong(text.substring(0, dot))),
+                    Long.parseLong(text.substring(dot + 1)));
+        }
+        throw new BadInput(400, "after must be the next value of the previous page, was \"" + cut(text, 40) + "\"");
+    }
+
+    private ConsoleResponse attempts(String idText) {
+        long id = wholeNumber(idText, "an API log row's id");
+        List<ApiRequestLog.Logged> attempts = store.apiRequests().attempts(id, MAX_PAGE);
+        if (attempts.isEmpty()) {
+            return error(404, "No API log row " + id);
+        }
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (ApiRequestLog.Logged l : attempts) {
+            Map<String, Object> m = call(l, 8_000);
+            m.put("requestBody", l.call().requestBody() == null ? null : Redaction.redact(l.call().requestBody()));
+            items.add(m);
+        }
+        return json(200, Map.of("id", id, "attempts", items));
+    }
+
+    private static Map<String, Object> call(ApiRequestLog.Logged l, int errorChars) {
+        ApiRequestLog.ApiCall c = l.call();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", l.id());
+        m.put("at", c.at().toString());
+        m.put("method", c.method());
+        m.put("endpoint", c.endpoint());
+        m.put("status", c.status());
+        m.put("latencyMs", c.latencyMs());
+        m.put("requestId", c.requestId());
+        m.put("acceptedRequestId", c.acceptedRequestId());
+        m.put("retryKey", c.retryKey());
+        m.put("attempt", c.attempt());
+        m.put("error", c.error() == null ? null : cut(c.error(), errorChars));
+        return m;
     }
 
     // --- switches ----------------------------------------------------------------------------------
@@ -622,6 +734,11 @@ public final class Console implements AutoCloseable {
         return write(m);
     }
 
+    /** The answer to a body over {@link #MAX_BODY_BYTES}, for a host that stops reading it there. */
+    public static ConsoleResponse bodyTooLarge() {
+        return error(413, "The body is over " + MAX_BODY_BYTES + " bytes");
+    }
+
     static ConsoleResponse error(int status, String message) {
         return ConsoleResponse.of(status, JSON, errorBody(message), Map.of());
     }
@@ -756,6 +873,19 @@ public final class Console implements AutoCloseable {
                 throw new BadInput(400, name + " must be at most " + max + " characters");
             }
             return v == null ? null : v.strip();
+        }
+
+        /** An instant in ISO-8601 ({@code 2026-12-07T15:00:00Z}), or null when absent. */
+        Instant instant(String name) {
+            String v = text(name, 40);
+            if (v == null || v.isEmpty()) {
+                return null;
+            }
+            try {
+                return Instant.parse(v);
+            } catch (DateTimeParseException e) {
+                throw new BadInput(400, name + " must be an instant such as 2026-12-07T15:00:00Z, was \"" + cut(v, 40) + "\"");
+            }
         }
 
         long number(String name, long min, long max, long otherwise) {

@@ -1,6 +1,7 @@
 package io.linegate.console;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -22,10 +23,11 @@ final class Samples {
 
     /**
      * One second: webhook requests by status, acknowledgement latency percentiles (ms, of that second's
-     * requests; -1 without any), events received and finished by outcome, the backlog and the lag.
+     * requests; -1 without any), events received and finished by outcome, the backlog and the lag, and
+     * the attempts of requests to LINE by endpoint and answer class (2xx, 429, 4xx, 5xx, none).
      */
     record Sample(long at, Map<String, Long> webhooks, double ackP50, double ackP99, long received,
-                  Map<String, Long> processed, double backlog, double lag) {}
+                  Map<String, Long> processed, double backlog, double lag, Map<String, Map<String, Long>> line) {}
 
     private final MeterRegistry registry;
     private final LongSupplier millis;
@@ -36,6 +38,7 @@ final class Samples {
     private Map<String, Double> lastProcessed;
     private double lastReceived = Double.NaN;
     private double[] lastBuckets;
+    private Map<String, Double> lastLine;
 
     Samples(MeterRegistry registry, LongSupplier millis) {
         this.registry = registry;
@@ -51,9 +54,11 @@ final class Samples {
         double[] p = percentiles();
         Gauge depth = registry.find("linegate.queue.depth").gauge();
         Gauge lag = registry.find("linegate.events.lag").gauge();
+        Map<String, Double> line = lineRequests();
         Sample s = new Sample(millis.getAsLong(), delta(webhooks, lastWebhooks), p[0], p[1],
                 Double.isNaN(lastReceived) ? 0 : Math.round(received - lastReceived), delta(processed, lastProcessed),
-                depth == null ? 0 : finite(depth.value()), lag == null ? 0 : finite(lag.value()));
+                depth == null ? 0 : finite(depth.value()), lag == null ? 0 : finite(lag.value()), byEndpoint(line));
+        lastLine = line;
         lastWebhooks = webhooks;
         lastProcessed = processed;
         lastReceived = received;
@@ -83,6 +88,40 @@ final class Samples {
         for (Counter c : registry.find(name).counters()) {
             String v = c.getId().getTag(tag);
             out.merge(v == null ? "?" : v, c.count(), Double::sum);
+        }
+        return out;
+    }
+
+    /** The attempts of requests to LINE so far, keyed {@code <endpoint> <answer class>}. */
+    private Map<String, Double> lineRequests() {
+        Map<String, Double> out = new TreeMap<>();
+        for (FunctionCounter c : registry.find("linegate.line.requests").functionCounters()) {
+            out.merge(c.getId().getTag("endpoint") + " " + c.getId().getTag("status"), c.count(), Double::sum);
+        }
+        return out;
+    }
+
+    /** What each endpoint's answer classes gained since the last sample; endpoints without any are left out. */
+    private Map<String, Map<String, Long>> byEndpoint(Map<String, Double> now) {
+        Map<String, Map<String, Long>> out = new TreeMap<>();
+        if (lastLine == null) {
+            return out;
+        }
+        delta(now, lastLine).forEach((key, n) -> {
+            if (n > 0) {
+                int space = key.lastIndexOf(' ');
+                out.computeIfAbsent(key.substring(0, space), k -> new TreeMap<>()).put(key.substring(space + 1), n);
+            }
+        });
+        return out;
+    }
+
+    /** Each endpoint's limit in requests per second, and LINE's wording of it. */
+    Map<String, Map<String, Object>> limits() {
+        Map<String, Map<String, Object>> out = new TreeMap<>();
+        for (Gauge g : registry.find("linegate.line.rate.limit").gauges()) {
+            out.put(g.getId().getTag("endpoint"), Map.of("perSecond", finite(g.value()), "limit",
+                    String.valueOf(g.getId().getTag("limit"))));
         }
         return out;
     }

@@ -11,6 +11,8 @@
   let deadFilter = null;
   let shownDead = null;
   let maintenanceOn = false;
+  let callsNext = null;
+  let callsQuery = null;
 
   function say(text) { $('message').textContent = text || ''; }
 
@@ -53,6 +55,7 @@
     say('');
     if (name === 'overview') { refreshOverview(); overviewTimer = setInterval(refreshOverview, 1000); }
     if (name === 'dead') { searchDead(); }
+    if (name === 'calls') { searchCalls(); }
     if (name === 'switches') { refreshSwitches(); }
     if (name === 'campaigns') { refreshCampaigns(); overviewTimer = setInterval(refreshCampaigns, 2000); }
   }
@@ -105,6 +108,39 @@
     }
     const body = document.querySelector('#outcomes tbody');
     body.replaceChildren(...Object.entries(outcomes).sort().map(([k, v]) => row([k, String(v)])));
+    drawLine(data.lineLimits || {});
+  }
+
+  // Requests to LINE: per endpoint, its limit against what was sent over the limit's own period
+  // (the last second, minute or hour of samples), and LINE's 429s and 5xx.
+  const PERIOD = { second: 1, minute: 60, hour: 3600 };
+  const lineOf = (s, cls) => Object.values(s.line || {}).reduce((a, m) => a + (m[cls] || 0), 0);
+
+  function drawLine(limits) {
+    const total = {};
+    samples.forEach((s) => Object.entries(s.line || {}).forEach(([e, m]) => {
+      const t = total[e] || (total[e] = { all: 0, peak: 0, '429': 0, '5xx': 0, none: 0 });
+      const n = Object.values(m).reduce((a, b) => a + b, 0);
+      t.all += n; t.peak = Math.max(t.peak, n);
+      ['429', '5xx', 'none'].forEach((c) => { t[c] += m[c] || 0; });
+    }));
+    $('fig-line').textContent = String(Object.values(total).reduce((a, t) => a + t.all, 0));
+    $('fig-line-429').textContent = String(Object.values(total).reduce((a, t) => a + t['429'], 0));
+    $('fig-line-5xx').textContent = String(Object.values(total).reduce((a, t) => a + t['5xx'], 0));
+    const now = samples.length ? samples[samples.length - 1].at : 0;
+    const rows = Object.keys(Object.assign({}, limits, total)).sort().map((e) => {
+      const lim = limits[e] || {};
+      const t = total[e] || { all: 0, peak: 0, '429': 0, '5xx': 0, none: 0 };
+      const seconds = PERIOD[String(lim.limit || '').split('/')[1]] || 1;
+      const sent = samples.filter((s) => s.at > now - seconds * 1000)
+        .reduce((a, s) => a + Object.values((s.line || {})[e] || {}).reduce((x, y) => x + y, 0), 0);
+      const allowed = (lim.perSecond || 0) * seconds;
+      const use = allowed > 0 ? (100 * sent / allowed).toFixed(1) + ' % (' + sent + ' of ' + Math.round(allowed) + ')' : '–';
+      const tr = row([e, lim.limit || '–', use, t.peak, t.all, t['429'], t['5xx'], t.none]);
+      tr.dataset.endpoint = e;
+      return tr;
+    });
+    document.querySelector('#line-limits tbody').replaceChildren(...rows);
   }
 
   function svgEl(name, attrs) {
@@ -151,6 +187,10 @@
       { name: 'handled', cls: 's2xx', points: samples.map((s) => [s.at, s.processed.handled || 0]) },
       { name: 'dead', cls: 'sbad', points: samples.map((s) => [s.at, s.processed.dead_lettered || 0]) },
       { name: 'backlog', cls: 'sbacklog', points: samples.map((s) => [s.at, s.backlog]) }]);
+    chart('chart-line', [
+      { name: '2xx', cls: 's2xx', points: samples.map((s) => [s.at, lineOf(s, '2xx')]) },
+      { name: '429', cls: 'sp99', points: samples.map((s) => [s.at, lineOf(s, '429')]) },
+      { name: '5xx', cls: 'sbad', points: samples.map((s) => [s.at, lineOf(s, '5xx') + lineOf(s, 'none')]) }]);
   }
 
   function row(cells) {
@@ -253,6 +293,80 @@
     } catch (e) { say(e.message); }
   }
 
+  // --- LINE API log ----------------------------------------------------------------------------
+  // The form's times are the browser's local time; the console takes instants.
+  const instant = (local) => (local ? new Date(local).toISOString() : '');
+
+  async function searchCalls() {
+    const p = new URLSearchParams();
+    const put = (k, v) => { if (v) { p.set(k, v); } };
+    put('from', instant($('calls-from').value));
+    put('to', instant($('calls-to').value));
+    put('endpoint', $('calls-endpoint').value.trim());
+    put('status', $('calls-status').value.trim());
+    put('retryKey', $('calls-retry-key').value.trim());
+    put('requestId', $('calls-request-id').value.trim());
+    callsQuery = p;
+    callsNext = null;
+    document.querySelector('#calls-table tbody').replaceChildren();
+    $('calls-detail').hidden = true;
+    try { await moreCalls(); } catch (e) { say(e.message); }
+  }
+
+  async function moreCalls() {
+    const p = new URLSearchParams(callsQuery);
+    p.set('limit', '50');
+    if (callsNext) { p.set('after', callsNext); }
+    const page = await call('GET', 'calls?' + p);
+    const body = document.querySelector('#calls-table tbody');
+    page.items.forEach((c) => {
+      const tr = row([c.at.replace('T', ' ').replace('Z', ''), c.method, c.endpoint, c.status || 'no answer', c.latencyMs,
+        c.attempt, c.retryKey, c.requestId, c.error]);
+      tr.className = 'call-row';
+      tr.dataset.id = String(c.id);
+      tr.dataset.status = String(c.status);
+      tr.addEventListener('click', () => showAttempts(c.id));
+      body.appendChild(tr);
+    });
+    if (!page.items.length && !callsNext) { say('No LINE API call matches.'); } else { say(''); }
+    callsNext = page.next;
+    $('calls-more').hidden = !callsNext;
+  }
+
+  function attemptCard(a) {
+    const card = document.createElement('div');
+    card.className = 'attempt' + (a.status >= 200 && a.status < 300 ? '' : ' failed');
+    card.dataset.id = String(a.id);
+    card.dataset.status = String(a.status);
+    const h = document.createElement('h4');
+    h.textContent = 'Attempt ' + a.attempt + ' · ' + (a.status || 'no answer');
+    const dl = document.createElement('dl');
+    [['At', a.at.replace('T', ' ').replace('Z', '')], ['Request', a.method + ' ' + a.endpoint], ['Took', a.latencyMs + ' ms'],
+      ['Request id', a.requestId], ['Accepted request id', a.acceptedRequestId], ['Retry key', a.retryKey]]
+      .forEach(([k, v]) => {
+        if (v === null || v === undefined) { return; }
+        const dt = document.createElement('dt'); dt.textContent = k;
+        const dd = document.createElement('dd'); dd.textContent = String(v);
+        dl.append(dt, dd);
+      });
+    card.append(h, dl);
+    if (a.error) { const pre = document.createElement('pre'); pre.className = 'reason'; pre.textContent = a.error; card.append(pre); }
+    if (a.requestBody) { const pre = document.createElement('pre'); pre.textContent = a.requestBody; card.append(pre); }
+    return card;
+  }
+
+  async function showAttempts(id) {
+    try {
+      const r = await call('GET', 'calls/' + id);
+      const first = r.attempts[0];
+      $('calls-detail-key').textContent = first.retryKey ? '· retry key ' + first.retryKey
+        : (first.requestId ? '· request id ' + first.requestId : '');
+      $('attempts').replaceChildren(...r.attempts.map(attemptCard));
+      $('calls-detail').hidden = false;
+      $('calls-detail').scrollIntoView();
+    } catch (e) { say(e.message); }
+  }
+
   // --- switches ---------------------------------------------------------------------------------
   function drawSwitches(s) {
     maintenanceOn = s.maintenance;
@@ -341,6 +455,8 @@
         await replay({ filter: f, expected: count }, count);
       } catch (e) { say(e.message); }
     });
+    $('calls-filter').addEventListener('submit', (ev) => { ev.preventDefault(); searchCalls(); });
+    $('calls-more').addEventListener('click', () => moreCalls().catch((e) => say(e.message)));
     $('mute-form').addEventListener('submit', (ev) => { ev.preventDefault(); change('mute', { source: $('mute-source').value.trim(), muted: true }); });
     $('maintenance-toggle').addEventListener('click', () => change('maintenance', { on: !maintenanceOn }));
     try {

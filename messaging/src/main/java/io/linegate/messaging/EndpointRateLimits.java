@@ -77,7 +77,11 @@ final class EndpointRateLimits implements HttpInterceptor {
     private final RateBucketStore shared; // null: buckets are this process's own
     private final String channel;
     private final DoubleSupplier share; // null: not a node of a cluster
-    private final Map<String, Gate> buckets = new ConcurrentHashMap<>();
+    private final Map<String, Metered> buckets = new ConcurrentHashMap<>();
+    private final LineFigures figures = new LineFigures();
+
+    /** An endpoint's bucket and its figures, made together the first time the endpoint is used. */
+    private record Metered(Gate gate, LineFigures.Endpoint figures) {}
 
     /**
      * {@code scale} multiplies every limit (1 in production; lower to match a scaled emulator). With a
@@ -116,7 +120,8 @@ final class EndpointRateLimits implements HttpInterceptor {
     public HttpResponse intercept(HttpChain chain) throws IOException {
         String method = chain.request().method();
         String path = chain.request().url().getPath();
-        Gate bucket = buckets.computeIfAbsent(endpointOf(method, path), k -> newGate(k, limitOf(method, path)));
+        Metered endpoint = buckets.computeIfAbsent(endpointOf(method, path), k -> metered(k, limitOf(method, path)));
+        Gate bucket = endpoint.gate();
         try {
             bucket.acquire();
         } catch (InterruptedException e) {
@@ -125,16 +130,31 @@ final class EndpointRateLimits implements HttpInterceptor {
         }
         try {
             HttpResponse response = chain.proceed(chain.request());
+            endpoint.figures().answered(response.code());
             if (response.code() == 429) {
                 bucket.backOff();
             }
             return response;
         } catch (AbstractLineClientException e) {
+            endpoint.figures().answered(e.getCode());
             if (e.getCode() == 429) {
                 bucket.backOff();
             }
             throw e;
+        } catch (IOException | RuntimeException e) {
+            endpoint.figures().answered(0); // no answer: a timeout, a reset
+            throw e;
         }
+    }
+
+    /** Each endpoint's limit and answers so far. */
+    LineFigures figures() {
+        return figures;
+    }
+
+    private Metered metered(String endpoint, Limit limit) {
+        double perSecond = Math.max(1, Math.round(limit.requests() * scale)) * 1e9 / limit.period().toNanos();
+        return new Metered(newGate(endpoint, limit), figures.add(endpoint, limit.name(), perSecond));
     }
 
     private Gate newGate(String endpoint, Limit limit) {

@@ -165,6 +165,14 @@ public final class MessageSender {
         this.api = new PipelineMessagingApi(pipeline, this.client);
     }
 
+    /**
+     * LINE's limit on each endpoint used so far and every attempt's answer by class (2xx, 429, other
+     * 4xx, 5xx, no answer), for a host's meters and the operator console.
+     */
+    public LineFigures lineFigures() {
+        return limits.figures();
+    }
+
     /** Request limits (Messaging API reference, "Send messages"): refused before anything is sent. */
     private static SendResult checkRequestLimits(SendInterceptor.Chain chain) throws LineApiException, IOException {
         Send send = chain.send();

@@ -86,6 +86,27 @@ class MessageSenderTest {
     }
 
     @Test
+    void everyAttemptsAnswerIsCountedByEndpointAndClassAgainstLinesLimit() throws Exception {
+        control("POST", "/faults", "{\"endpoint\":\"/v2/bot/message/push\",\"errorRate\":1.0,\"count\":2}");
+        sender.push(user, List.of(new TextMessage("after two 500s")));
+        control("POST", "/faults", "{\"endpoint\":\"/v2/bot/message/push\",\"acceptedButLostRate\":1.0,\"count\":1}");
+        sender.push(user, List.of(new TextMessage("lost, then 409")));
+        sender.api().getProfile(user).get();
+
+        LineFigures.Endpoint push = endpoint("POST /v2/bot/message/push");
+        assertThat(push.limit()).isEqualTo("2000/second");
+        assertThat(push.limitPerSecond()).isEqualTo(2000.0);
+        assertThat(LineFigures.CLASSES).extracting(push::answers).containsExactly(1L, 0L, 1L, 2L, 1L, 0L);
+        LineFigures.Endpoint profile = endpoint("GET /v2/bot/profile/{id}");
+        assertThat(profile.answers("2xx")).isEqualTo(1);
+        assertThat(sender.lineFigures().endpoints()).hasSize(2);
+    }
+
+    LineFigures.Endpoint endpoint(String name) {
+        return sender.lineFigures().endpoints().stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
     void aPushThatKeepsFailingGivesUpWithATypedError() throws Exception {
         control("POST", "/faults", "{\"endpoint\":\"/v2/bot/message/push\",\"errorRate\":1.0,\"count\":10}");
         assertThatThrownBy(() -> sender.push(user, List.of(new TextMessage("never"))))

@@ -1,6 +1,7 @@
 package io.linegate.server;
 
 import io.linegate.console.Console;
+import io.linegate.runtime.LineMeters;
 import io.linegate.core.Defaults;
 import io.linegate.runtime.WarmUp;
 import io.linegate.runtime.WebhookAnswer;
@@ -121,6 +122,7 @@ public final class LinegateServer implements AutoCloseable {
         HealthChecker storeWritable = HealthChecker.of(() -> java.util.concurrent.CompletableFuture.completedFuture( // not
                 new HealthCheckStatus(store.writeHealth().writable(), 250)), Duration.ofMillis(250)); // ready while it cannot write
         StoreMeters.bind(registry, store, runtime.localStoreDir().orElse(null));
+        runtime.sender().ifPresent(sender -> LineMeters.bind(registry, sender.lineFigures()));
         ServerBuilder sb = Server.builder();
         BossLoops.install(sb);
         SessionProtocol protocol = tls ? SessionProtocol.HTTPS : SessionProtocol.HTTP;

@@ -5,11 +5,16 @@ import static io.linegate.webhook.Webhooks.text;
 import static io.linegate.webhook.Webhooks.user;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.linecorp.bot.messaging.model.TextMessage;
+import com.linecorp.bot.webhook.model.MessageEvent;
+import com.linecorp.bot.webhook.model.TextMessageContent;
 import com.sun.net.httpserver.HttpServer;
 import io.linegate.core.Secret;
 import io.linegate.core.Ulid;
 import io.linegate.core.WebhookSignature;
+import io.linegate.emulator.Emulator;
 import io.linegate.emulator.chat.Chromium;
+import io.linegate.runtime.TokenSettings;
 import io.linegate.store.CampaignStore;
 import io.linegate.store.OperatorControls;
 import io.linegate.webhook.Bot;
@@ -78,6 +83,10 @@ class ConsoleBrowserTest {
                 if (failing.get()) {
                     throw new IllegalStateException("payment service down");
                 }
+                if (ctx.event() instanceof MessageEvent m && m.message() instanceof TextMessageContent t
+                        && t.text().startsWith("push ")) {
+                    ctx.push(new TextMessage("order confirmed: " + t.text().substring(5)));
+                }
                 handled.add(ctx);
             };
         }
@@ -85,6 +94,7 @@ class ConsoleBrowserTest {
 
     Path dir;
     final FlakyBot bot = new FlakyBot();
+    Emulator line;
     LinegateServer server;
     ChromeDriver browser;
     WebDriverWait wait;
@@ -95,9 +105,13 @@ class ConsoleBrowserTest {
         dir = Files.createTempDirectory("console-test");
         browser = Chromium.start(dir.resolve("chromium"));
         wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        line = Emulator.builder().port(0).start(); // LINE, for the handler's pushes and the API log
         server = LinegateServer.builder(bot, SECRET)
                 .host("127.0.0.1").port(0).tls(ServerTls.insecureHttp()).dataDir(dir.resolve("data"))
                 .adminPort(0).adminToken(ADMIN)
+                .apiBase(URI.create(line.baseUrl())).channelId(line.defaultChannel().channelId())
+                .tokens(TokenSettings.longLived(Secret.of(line.defaultChannel().accessToken(), "LINE_CHANNEL_ACCESS_TOKEN")))
+                .apiLog(Duration.ofDays(14), "redacted")
                 .dispatcher(d -> d.maxAttempts(2).backoff(Duration.ofMillis(10), Duration.ofMillis(20)))
                 .build().start();
     }
@@ -109,6 +123,9 @@ class ConsoleBrowserTest {
         }
         if (server != null) {
             server.close();
+        }
+        if (line != null) {
+            line.close();
         }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -196,7 +213,6 @@ class ConsoleBrowserTest {
         WebElement line = browser.findElement(By.cssSelector("#chart-webhooks polyline[data-series='2xx']"));
         assertThat(line.getAttribute("points").split(" ").length).isGreaterThan(1);
         wait.until(d -> !browser.findElement(By.id("fig-ack")).getText().equals("–"));
-        screenshot("console-overview");
     }
 
     @Test
@@ -287,6 +303,61 @@ class ConsoleBrowserTest {
 
     @Test
     @Order(6)
+    void aPushAHandlerMadeIsFoundInTheApiLogWithItsAttemptsSideBySide() throws Exception {
+        // LINE answers the first try 500; the sender tries again with the same retry key and LINE takes it.
+        HttpResponse<String> fault = http.send(HttpRequest.newBuilder(URI.create(line.baseUrl() + "/control/v1/faults"))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"endpoint\":\"/v2/bot/message/push\",\"errorRate\":1.0,\"count\":1}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(fault.statusCode()).isEqualTo(200);
+        String eventId = post(user(30), "push 4711");
+        wait.withTimeout(Duration.ofSeconds(30)).until(d -> bot.handled.stream().anyMatch(e -> e.eventId().equals(eventId)));
+
+        tab("calls");
+        browser.findElement(By.id("calls-endpoint")).sendKeys("/v2/bot/message/push");
+        browser.findElement(By.id("calls-status")).sendKeys("5xx");
+        browser.findElement(By.cssSelector("#calls-filter button[type=submit]")).click();
+        WebElement failed = wait.until(ExpectedConditions.elementToBeClickable(
+                By.cssSelector("#calls-table tbody tr.call-row[data-status='500']")));
+        assertThat(browser.findElements(By.cssSelector("#calls-table tbody tr.call-row"))).hasSize(1);
+        assertThat(failed.getText()).contains("POST", "/v2/bot/message/push", "500");
+        failed.click();
+        wait.until(d -> d.findElements(By.cssSelector("#attempts .attempt")).size() == 2);
+        List<WebElement> attempts = browser.findElements(By.cssSelector("#attempts .attempt"));
+        assertThat(attempts).extracting(a -> a.getAttribute("data-status")).containsExactly("500", "200");
+        assertThat(attempts.get(0).getText()).contains("Attempt 1", "Retry key");
+        assertThat(attempts.get(1).getText()).contains("Attempt 2", "Request id");
+        String key = browser.findElement(By.id("calls-detail-key")).getText();
+        assertThat(key).startsWith("· retry key ");
+        assertThat(attempts).allSatisfy(a -> assertThat(a.getText()).contains(key.substring("· retry key ".length())));
+        // The request body is logged redacted: the user id and the text are not shown.
+        assertThat(attempts.get(1).getText()).contains("[redacted]").doesNotContain("4711", user(30));
+        screenshot("console-api-log");
+
+        // The overview has the push endpoint against LINE's limit, and LINE's 500 among the last hour's 5xx.
+        tab("overview");
+        String push = "#line-limits tr[data-endpoint='POST /v2/bot/message/push']";
+        wait.until(d -> !d.findElements(By.cssSelector(push)).isEmpty()
+                && d.findElement(By.cssSelector(push)).getText().contains("2000/second"));
+        wait.until(d -> number("fig-line-5xx") == 1 && number("fig-line") >= 2);
+        assertThat(browser.findElements(By.cssSelector(push + " td"))).extracting(WebElement::getText)
+                .satisfies(cells -> {
+                    assertThat(cells.get(4)).isEqualTo("2"); // requests in the last hour
+                    assertThat(cells.get(6)).isEqualTo("1"); // of which 5xx
+                });
+        assertThat(browser.findElements(By.cssSelector("#chart-line polyline[data-series='5xx']"))).hasSize(1);
+        screenshot("console-overview");
+        tab("calls");
+
+        // A search the console cannot answer is said, in the page, by the field it names.
+        browser.findElement(By.id("calls-status")).clear();
+        browser.findElement(By.id("calls-status")).sendKeys("teapot");
+        browser.findElement(By.cssSelector("#calls-filter button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "status must be a status (429)"));
+    }
+
+    @Test
+    @Order(7)
     void aCrossSiteFormPostingToAConsoleActionChangesNothing() throws Exception {
         String victim = user(11);
         int audited = server.store().controls().auditTrail(1000).size();

@@ -8,9 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -342,6 +344,122 @@ public abstract class StoreContractTest {
                     .containsExactly("r3");
             assertThat(store.apiRequests().pruneApiRequests(t0.plusSeconds(60)).join()).isEqualTo(2);
             assertThat(store.apiRequests().query(t0, 0, 999, null, 10)).hasSize(1);
+        }
+    }
+
+    @Test
+    void theApiLogIsSearchedByEachPartPagedByKeyAndShowsARequestsAttemptsTogether() {
+        try (Store store = open()) {
+            ApiRequestLog log = store.apiRequests();
+            Instant t0 = Instant.parse("2026-11-01T00:00:00Z");
+            log.record(new ApiRequestLog.ApiCall(t0, "POST", "/v2/bot/message/push", 500, 12, "r1", null, "k1", 1, "x", null)).join();
+            log.record(new ApiRequestLog.ApiCall(t0.plusSeconds(1), "POST", "/v2/bot/message/push", 429, 3, "r2", null, "k1", 2, "y",
+                    null)).join();
+            log.record(new ApiRequestLog.ApiCall(t0.plusSeconds(2), "POST", "/v2/bot/message/push", 409, 8, "r3", "r0", "k1", 3, null,
+                    null)).join();
+            log.record(new ApiRequestLog.ApiCall(t0.plusSeconds(2), "GET", "/v2/bot/info", 200, 3, "r4", null, null, 1, null,
+                    null)).join();
+            log.record(new ApiRequestLog.ApiCall(t0.plusSeconds(9), "POST", "/v2/bot/message/reply", 200, 3, "r5", null, null, 1,
+                    null, null)).join();
+            log.record(new ApiRequestLog.ApiCall(t0.plusSeconds(10), "POST", "/v2/bot/message/push", 200, 3, "r0", null, "k0", 1,
+                    null, null)).join();
+
+            List<ApiRequestLog.Logged> all = log.search(ApiRequestLog.Search.ALL, null, 10);
+            assertThat(all).extracting(l -> l.call().requestId()).containsExactly("r0", "r5", "r4", "r3", "r2", "r1");
+            List<ApiRequestLog.Logged> first = log.search(ApiRequestLog.Search.ALL, null, 2);
+            List<ApiRequestLog.Logged> second = log.search(ApiRequestLog.Search.ALL, first.get(1).position(), 2);
+            List<ApiRequestLog.Logged> third = log.search(ApiRequestLog.Search.ALL, second.get(1).position(), 2);
+            assertThat(List.of(first, second, third)).flatExtracting(page -> page).extracting(l -> l.call().requestId())
+                    .containsExactly("r0", "r5", "r4", "r3", "r2", "r1"); // r4 and r3 share a millisecond: ordered by id
+            assertThat(log.search(ApiRequestLog.Search.ALL, third.get(1).position(), 2)).isEmpty();
+
+            assertThat(ids(log, new ApiRequestLog.Search(t0.plusSeconds(1), t0.plusSeconds(9), null, null, null, null, null)))
+                    .containsExactly("r4", "r3", "r2");
+            assertThat(ids(log, new ApiRequestLog.Search(null, null, "/v2/bot/message/push", null, null, null, null)))
+                    .containsExactly("r0", "r3", "r2", "r1");
+            assertThat(ids(log, new ApiRequestLog.Search(null, null, null, 500, 599, null, null))).containsExactly("r1");
+            assertThat(ids(log, new ApiRequestLog.Search(null, null, null, 429, 429, null, null))).containsExactly("r2");
+            assertThat(ids(log, new ApiRequestLog.Search(null, null, "/v2/bot/message/push", 200, 299, null, null)))
+                    .containsExactly("r0");
+            assertThat(ids(log, new ApiRequestLog.Search(null, null, null, null, null, "k1", null))).containsExactly("r3", "r2", "r1");
+            assertThat(ids(log, new ApiRequestLog.Search(null, null, null, null, null, null, "r0"))).containsExactly("r0", "r3");
+
+            long retried = all.get(4).id(); // r2, the second attempt of k1
+            assertThat(log.attempts(retried, 100)).extracting(l -> l.call().requestId()).containsExactly("r1", "r2", "r3");
+            long accepted = all.get(0).id(); // r0 has its own key; the 409 names it as the accepted one
+            assertThat(log.attempts(accepted, 100)).extracting(l -> l.call().requestId()).containsExactly("r0");
+            assertThat(log.attempts(all.get(2).id(), 100)).extracting(l -> l.call().requestId()).containsExactly("r4");
+            assertThat(log.attempts(999_999, 100)).isEmpty();
+        }
+    }
+
+    private static List<String> ids(ApiRequestLog log, ApiRequestLog.Search search) {
+        return log.search(search, null, 50).stream().map(l -> l.call().requestId()).toList();
+    }
+
+    @Test
+    void aPageOfTheApiLogAnswersInUnder200MillisecondsWithAMillionRows() throws Exception {
+        try (Store store = open()) {
+            store.apiRequests().search(ApiRequestLog.Search.ALL, null, 1); // migrated
+        }
+        long started = System.nanoTime();
+        try (Connection c = sql(); Statement st = c.createStatement()) {
+            // Made by the database itself, in one statement: a million rows a second apart; pushes with a retry
+            // key per two attempts, one in ten a profile lookup, one in a hundred 500, one in fifty 429.
+            st.executeUpdate("WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 999999)"
+                    + " INSERT INTO api_requests (at, method, endpoint, status, latency_ms, request_id, accepted_request_id,"
+                    + " retry_key, attempt, error, request_body)"
+                    + " SELECT 1700000000000 + i * 1000, CASE WHEN i % 10 = 3 THEN 'GET' ELSE 'POST' END,"
+                    + " CASE WHEN i % 10 = 3 THEN '/v2/bot/profile/U' || i ELSE '/v2/bot/message/push' END,"
+                    + " CASE WHEN i % 100 = 0 THEN 500 WHEN i % 50 = 1 THEN 429 ELSE 200 END, 12, 'r' || i, NULL,"
+                    + " CASE WHEN i % 10 = 3 THEN NULL ELSE 'k' || (i / 2) END, i % 2 + 1, NULL, NULL FROM n");
+            if (c.getMetaData().getDatabaseProductName().equals("PostgreSQL")) {
+                st.execute("ANALYZE api_requests"); // what autovacuum does after a load this size; SQLite is told its index
+            }
+        }
+        System.out.printf("a million API log rows inserted in %d ms%n", (System.nanoTime() - started) / 1_000_000);
+        try (Store store = open()) {
+            ApiRequestLog log = store.apiRequests();
+            Instant t0 = Instant.ofEpochMilli(1_700_000_000_000L);
+            ApiRequestLog.Position middle = new ApiRequestLog.Position(t0.plusSeconds(500_000), Long.MAX_VALUE);
+            long slowest = 0;
+            List<ApiRequestLog.Search> searches = List.of(ApiRequestLog.Search.ALL,
+                    new ApiRequestLog.Search(t0.plusSeconds(200_000), t0.plusSeconds(203_600), null, null, null, null, null),
+                    new ApiRequestLog.Search(null, null, "/v2/bot/message/push", null, null, null, null),
+                    new ApiRequestLog.Search(null, null, "/v2/bot/profile/U123453", null, null, null, null),
+                    new ApiRequestLog.Search(null, null, null, 429, 429, null, null),
+                    new ApiRequestLog.Search(null, null, null, 500, 599, null, null),
+                    new ApiRequestLog.Search(t0.plusSeconds(100_000), null, "/v2/bot/message/push", 500, 599, null, null),
+                    new ApiRequestLog.Search(null, null, null, null, null, "k250000", null),
+                    new ApiRequestLog.Search(null, null, null, null, null, null, "r777777"));
+            for (int round = 0; round < 2; round++) { // the first round warms the JIT and the page cache
+                for (ApiRequestLog.Search s : searches) {
+                    for (ApiRequestLog.Position after : Arrays.asList(null, middle)) {
+                        long t = System.nanoTime();
+                        List<ApiRequestLog.Logged> page = log.search(s, after, 50);
+                        long millis = (System.nanoTime() - t) / 1_000_000;
+                        if (after == null) {
+                            assertThat(page).as("a page of " + s).isNotEmpty();
+                        }
+                        if (round == 1) {
+                            slowest = Math.max(slowest, millis);
+                            assertThat(millis).as("a page of " + s + " after " + after).isLessThan(200);
+                        }
+                    }
+                }
+                long t = System.nanoTime();
+                List<ApiRequestLog.Logged> attempts = log.attempts(log.search(searches.get(7), null, 1).get(0).id(), 100);
+                long millis = (System.nanoTime() - t) / 1_000_000;
+                assertThat(attempts).extracting(l -> l.call().requestId()).containsExactly("r500000", "r500001");
+                if (round == 1) {
+                    assertThat(millis).as("one request's attempts").isLessThan(200);
+                }
+            }
+            System.out.printf("the slowest page of the API log with a million rows: %d ms%n", slowest);
+            assertThat(log.search(searches.get(5), middle, 50)).hasSize(50).allSatisfy(l -> {
+                assertThat(l.call().status()).isEqualTo(500);
+                assertThat(l.call().at()).isBeforeOrEqualTo(middle.at());
+            });
         }
     }
 

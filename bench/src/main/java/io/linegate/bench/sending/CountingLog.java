@@ -60,4 +60,14 @@ final class CountingLog implements ApiRequestLog {
     public CompletableFuture<Integer> pruneApiRequests(Instant before) {
         return delegate == null ? CompletableFuture.completedFuture(0) : delegate.pruneApiRequests(before);
     }
+
+    @Override
+    public List<Logged> search(Search search, Position after, int limit) {
+        return delegate == null ? List.of() : delegate.search(search, after, limit);
+    }
+
+    @Override
+    public List<Logged> attempts(long id, int limit) {
+        return delegate == null ? List.of() : delegate.attempts(id, limit);
+    }
 }

@@ -4,6 +4,7 @@ import io.linegate.store.ApiRequestLog;
 import io.linegate.store.ApiRequestLog.ApiCall;
 import io.linegate.store.WriteFailures;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
@@ -210,6 +211,107 @@ final class JdbcApiRequestLog implements ApiRequestLog {
                 rs -> new ApiCall(Instant.ofEpochMilli(rs.getLong(1)), rs.getString(2), rs.getString(3), rs.getInt(4),
                         rs.getLong(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getInt(9),
                         rs.getString(10), rs.getString(11)));
+    }
+
+    private static final String COLUMNS = "id, at, method, endpoint, status, latency_ms, request_id, accepted_request_id,"
+            + " retry_key, attempt, error, request_body";
+
+    @Override
+    public List<Logged> search(Search s, Position after, int limit) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        String index = "api_requests_by_time";
+        if (s.from() != null) {
+            where.append(" AND at >= ?");
+            args.add(s.from().toEpochMilli());
+        }
+        if (s.to() != null) {
+            where.append(" AND at < ?");
+            args.add(s.to().toEpochMilli());
+        }
+        if (after != null) {
+            where.append(" AND (at, id) < (?, ?)"); // a row comparison: both backends start the index walk there
+            args.add(after.at().toEpochMilli());
+            args.add(after.id());
+        }
+        boolean exactStatus = s.statusFrom() != null && s.statusFrom().equals(s.statusTo());
+        if (exactStatus) {
+            where.append(" AND status = ?");
+            args.add(s.statusFrom());
+            index = "api_requests_by_status";
+        } else {
+            // A range of statuses is filtered while walking another index: its rows are not in time order.
+            if (s.statusFrom() != null) {
+                where.append(" AND +status >= ?");
+                args.add(s.statusFrom());
+            }
+            if (s.statusTo() != null) {
+                where.append(" AND +status <= ?");
+                args.add(s.statusTo());
+            }
+        }
+        if (s.endpoint() != null) {
+            where.append(" AND endpoint = ?");
+            args.add(s.endpoint());
+            index = "api_requests_by_endpoint";
+        }
+        if (s.retryKey() != null) {
+            where.append(" AND retry_key = ?");
+            args.add(s.retryKey());
+            index = "api_requests_by_retry_key";
+        }
+        if (s.requestId() != null) {
+            where.append(" AND (request_id = ? OR accepted_request_id = ?)");
+            args.add(s.requestId());
+            args.add(s.requestId());
+            index = null; // two indexes, one for each id
+        }
+        args.add(limit);
+        // SQLite keeps no statistics: it is told which index answers (the narrowest the search names).
+        String table = "api_requests" + (index == null ? "" : db.dialect().indexedBy(index));
+        return db.query("SELECT " + COLUMNS + " FROM " + table + where + " ORDER BY at DESC, id DESC LIMIT ?",
+                ps -> {
+                    for (int i = 0; i < args.size(); i++) {
+                        Object a = args.get(i);
+                        if (a instanceof String text) {
+                            ps.setString(i + 1, text);
+                        } else {
+                            ps.setLong(i + 1, ((Number) a).longValue());
+                        }
+                    }
+                }, JdbcApiRequestLog::logged);
+    }
+
+    @Override
+    public List<Logged> attempts(long id, int limit) {
+        List<Logged> one = db.query("SELECT " + COLUMNS + " FROM api_requests WHERE id = ?", ps -> ps.setLong(1, id),
+                JdbcApiRequestLog::logged);
+        if (one.isEmpty()) {
+            return List.of();
+        }
+        ApiCall call = one.get(0).call();
+        if (call.retryKey() != null) {
+            return db.query("SELECT " + COLUMNS + " FROM api_requests WHERE retry_key = ? ORDER BY at, id LIMIT ?", ps -> {
+                ps.setString(1, call.retryKey());
+                ps.setInt(2, limit);
+            }, JdbcApiRequestLog::logged);
+        }
+        String requestId = call.acceptedRequestId() != null ? call.acceptedRequestId() : call.requestId();
+        if (requestId != null) {
+            return db.query("SELECT " + COLUMNS + " FROM api_requests WHERE request_id = ? OR accepted_request_id = ?"
+                    + " ORDER BY at, id LIMIT ?", ps -> {
+                        ps.setString(1, requestId);
+                        ps.setString(2, requestId);
+                        ps.setInt(3, limit);
+                    }, JdbcApiRequestLog::logged);
+        }
+        return one;
+    }
+
+    private static Logged logged(ResultSet rs) throws SQLException {
+        return new Logged(rs.getLong(1), new ApiCall(Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getString(4),
+                rs.getInt(5), rs.getLong(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getInt(10),
+                rs.getString(11), rs.getString(12)));
     }
 
     @Override
