@@ -1219,7 +1219,7 @@ scenario_cluster_status() { # run: what `linegate cluster status` does (open the
   start_postgres "$d/postgres.log"
   start_proxy "$d/proxy.log"
   java -Xmx512m -jar "$JAR" cluster-status --store="$PROXY_STORE" --events="$STATUS_EVENTS" --calls="$STATUS_CALLS" \
-    2>"$d/err.txt" | tee "$d/out.txt" >&2
+    2>"$d/err.txt" | tee "$d/out.txt" | grep -v " INFO \| WARN " >&2
   log "  cluster status with $(kv "$d/out.txt" waiting) waiting: first $(kv "$d/out.txt" first_ms) ms, median $(kv "$d/out.txt" p50_ms) ms, slowest $(kv "$d/out.txt" max_ms) ms (store opened each time; the JVM's start not included)"
   row cluster-status "$r" p50_ms="$(kv "$d/out.txt" p50_ms)" max_ms="$(kv "$d/out.txt" max_ms)" waiting="$(kv "$d/out.txt" waiting)"
   stop_proxy

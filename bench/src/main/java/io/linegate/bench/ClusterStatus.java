@@ -13,8 +13,8 @@ import java.util.Locale;
  * How long {@code linegate cluster status} takes with a backlog: {@code --events} events (of as many
  * conversations as {@code --lanes}) are stored in {@code --store} and left waiting (no node runs), then
  * {@code --calls} times what the command does is timed (ClusterCommand: open the store, read one
- * snapshot, close), each call on a fresh store as each run of the command is. Prints one line of
- * key=value figures; the JVM's start, which the command also pays, is not in them.
+ * snapshot, close), each call on a fresh store as each run of the command is. Prints its figures as
+ * {@code key value} lines; the JVM's start, which the command also pays, is not in them.
  */
 final class ClusterStatus {
     private static final int BATCH = 5_000;
@@ -52,7 +52,8 @@ final class ClusterStatus {
         }
         long[] sorted = millis.clone();
         Arrays.sort(sorted);
-        System.out.printf(Locale.ROOT, "events=%d waiting=%d fill_s=%.1f calls=%d first_ms=%d p50_ms=%d max_ms=%d all_ms=%s%n",
+        // One "key value" line each, as the other bench commands print their figures.
+        System.out.printf(Locale.ROOT, "events %d%nwaiting %d%nfill_s %.1f%ncalls %d%nfirst_ms %d%np50_ms %d%nmax_ms %d%nall_ms %s%n",
                 events, waiting, fillS, calls, millis[0], sorted[calls / 2], sorted[calls - 1],
                 Arrays.toString(millis).replace(" ", ""));
     }
