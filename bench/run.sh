@@ -97,6 +97,10 @@
 #               each stop, and before the first stop for reference); then the backlog's drain and nothing lost.
 #               BEFORE_JAR first when given; cluster-stall-after-vs-before ratio = gap of this build / before.
 #               Target: < 2,000 ms.
+#   cluster-status  (issue 24) what `linegate cluster status` does (open the store, read one snapshot, close), timed
+#               STATUS_CALLS [20] times with STATUS_EVENTS [100000] events waiting in PostgreSQL behind the cluster's
+#               proxy and no node running (bench jar's cluster-status; the command's JVM start is not included).
+#               Target: < 1,000 ms.
 #   cluster-takeover  (issue 11; was "cluster") three linegate nodes on one PostgreSQL (no proxy), wrk on all three at
 #               once (STORE_CONNECTIONS/3 each, handler 0 ms): aggregate req/s; then one node is killed with SIGKILL and TAKEOVER_EVENTS events
 #               from as many users are sent to the two others: seconds until all are handled (the dead node's
@@ -207,6 +211,8 @@ CLUSTER_DRAIN_TIMEOUT="${CLUSTER_DRAIN_TIMEOUT:-300}"
 STALL_SECONDS="${STALL_SECONDS:-20}"
 STALL_BEFORE="${STALL_BEFORE:-10}"
 STALL_AFTER="${STALL_AFTER:-10}"
+STATUS_EVENTS="${STATUS_EVENTS:-100000}"
+STATUS_CALLS="${STATUS_CALLS:-20}"
 BURST_FIRST=1000000      # event ids of the burst
 BURST_WARM_FIRST=3000000 # event ids of the burst's warm-up
 COLD_FIRST=7000000       # event ids of the cold burst
@@ -1265,6 +1271,20 @@ scenario_cluster_takeover() { # run: three nodes on one PostgreSQL; aggregate ac
   stop_postgres
 }
 
+scenario_cluster_status() { # run: what `linegate cluster status` does (open the store, one snapshot), STATUS_EVENTS waiting
+  local r="$1" d="$RESULTS/cluster-status-$1"
+  mkdir -p "$d"
+  log "cluster-status #$r: $STATUS_EVENTS events waiting on PostgreSQL behind the ${CLUSTER_DELAY_MS} ms each-way proxy, no node running; $STATUS_CALLS calls"
+  start_postgres "$d/postgres.log"
+  start_proxy "$d/proxy.log"
+  java -Xmx512m -jar "$JAR" cluster-status --store="$PROXY_STORE" --events="$STATUS_EVENTS" --calls="$STATUS_CALLS" \
+    2>"$d/err.txt" | tee "$d/out.txt" | grep -v " INFO \| WARN " >&2
+  log "  cluster status with $(kv "$d/out.txt" waiting) waiting: first $(kv "$d/out.txt" first_ms) ms, median $(kv "$d/out.txt" p50_ms) ms, slowest $(kv "$d/out.txt" max_ms) ms (store opened each time; the JVM's start not included)"
+  row cluster-status "$r" p50_ms="$(kv "$d/out.txt" p50_ms)" max_ms="$(kv "$d/out.txt" max_ms)" waiting="$(kv "$d/out.txt" waiting)"
+  stop_proxy
+  stop_postgres
+}
+
 scenario_emulator_push() { # run
   local r="$1" d="$RESULTS/emulator-push-$1"
   mkdir -p "$d"
@@ -1335,6 +1355,7 @@ for ((run = 1; run <= RUNS; run++)); do
       cluster) scenario_cluster "$run" ;;
       cluster-stall) scenario_cluster_stall "$run" ;;
       cluster-takeover) scenario_cluster_takeover "$run" ;;
+      cluster-status) scenario_cluster_status "$run" ;;
       emulator-page) scenario_emulator_page "$run" ;;
       *) echo "unknown scenario $s" >&2; exit 2 ;;
     esac
@@ -1356,6 +1377,7 @@ rm -f "$MAIN_BODIES" "$WARM_BODIES" "$CPU_BODIES" "$RESULTS/.sample.prom" "$RESU
   echo "(-handled: handled/s), cluster-after-vs-before-nN ratio = this build / BEFORE_JAR. Target: n3-vs-n1 >= 2.5, after-vs-before-n3 >= 3."
   echo "lost = acknowledged and not handled when the drain ended (a backlog left if drain_s is empty: CLUSTER_DRAIN_TIMEOUT)."
   echo "cluster-stall: gap_ms = longest gap in handler runs on a healthy node while node 2 is SIGSTOPped (target < 2000)."
+  echo "cluster-status: p50_ms / max_ms of opening the store and reading one snapshot with STATUS_EVENTS waiting (target < 1000)."
   echo "Spring (issue 13): ratio of spring-starter-hN = starter / baseline, of spring-serve-hN = serve / baseline, of spring-starter-vs-serve-hN = starter / serve; target h50: starter / baseline >= 5 with p99 < 50 ms."
   echo "Emulator with chat pages: emulator-page-chatters and -load ratio = their deliveries/s / those of emulator-page-none in the same run."
   echo "Before/after (BEFORE_JAR): compare-linegate-before ratio = its req/s / this run's baseline; *-after-vs-before ratio = this build / the earlier one"

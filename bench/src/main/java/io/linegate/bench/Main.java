@@ -2,14 +2,14 @@ package io.linegate.bench;
 
 import io.linegate.bench.emulator.EmulatorBench;
 
-/** {@code java -jar linegate-bench.jar bot|baseline|ceiling|postgres|delay-proxy|cluster-stall|emulator|takeover|gen|openloop|attack|emulator-webhook|emulator-push --key=value ...} */
+/** {@code java -jar linegate-bench.jar bot|baseline|ceiling|postgres|delay-proxy|cluster-stall|cluster-status|emulator|takeover|gen|openloop|attack|emulator-webhook|emulator-push --key=value ...} */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: bot|baseline|ceiling|postgres|delay-proxy|cluster-stall|emulator|takeover|gen|openloop|attack|emulator-webhook|emulator-push --key=value ...");
+            System.err.println("usage: bot|baseline|ceiling|postgres|delay-proxy|cluster-stall|cluster-status|emulator|takeover|gen|openloop|attack|emulator-webhook|emulator-push --key=value ...");
             System.exit(2);
         }
         Args a = new Args(args, 1);
@@ -24,6 +24,7 @@ public final class Main {
             case "cluster-stall" -> ClusterStall.run(a);
             case "emulator" -> BenchEmulator.run(a);
             case "takeover" -> Takeover.run(a);
+            case "cluster-status" -> ClusterStatus.run(a);
             case "attack" -> SlowBodyAttack.run(a);
             case "emulator-webhook" -> EmulatorBench.webhook(a.lng("events", 400_000), a.lng("warmup", 50_000), a.integer("batch", 1000),
                     a.integer("per-request", 1), a.str("protocol", "h1c"),

@@ -44,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * linegate_events_lag_seconds} is never NaN, {@code linegate_queue_depth} and the admin status's
  * backlog are never negative, and what {@code linegate cluster status} reads (the store's
  * {@link Cluster} view and the journal's pending count, as the command reads them) never makes a
- * negative number with 100,000 events waiting (how long it takes is printed, not asserted).
+ * negative number with 100,000 events waiting (how long it takes is printed, not asserted: the
+ * cluster-status scenario of bench/run.sh measures it).
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ClusterFiguresTest {

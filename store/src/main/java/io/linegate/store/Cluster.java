@@ -42,11 +42,14 @@ public interface Cluster {
     Assignment heartbeat(Set<Integer> release, Duration ttl);
 
     /**
-     * Takes or renews the split lease for {@code ttl} (by the database's clock): the one node that
-     * splits webhook bodies into events, lowest numbers first, so that events are numbered in the order
-     * their webhooks were acknowledged. A short lease, renewed by the splitting node as it works, so
-     * that a node that stalls holds the others' handling up for about that long. True while this node
-     * holds it; always true on a store only this process uses.
+     * Takes or renews the split lease for {@code ttl} (by the database's clock): the node that splits
+     * webhook bodies into events, so that the nodes do not all read and parse the same bodies. The
+     * order of events per conversation does not rest on it (see {@link EventJournal}'s order: a split
+     * takes its bodies, and steps around bodies another session holds), so nothing waits for it: true
+     * while this node holds it, and also to every node once the lease has run out and its row still
+     * cannot be taken (a session paused in a transaction holds it), when every node splits. A short
+     * lease, renewed by the splitting node as it works, so that a node that stalls holds the splitting
+     * up for about that long. Always true on a store only this process uses.
      */
     boolean leaseSplitting(Duration ttl);
 

@@ -21,12 +21,26 @@ import java.util.concurrent.CompletableFuture;
  * also the order in which they are committed. On a shared store it need not be: nodes append at the
  * same time, and a replayed dead letter becomes an event while a split commits, so an entry or event
  * with a lower number may become visible after one with a higher number (for at most as long as a
- * transaction may last). What the guidelines need holds all the same: a webhook acknowledged before
- * another was received has the lower inbox number (its number was given before it committed); bodies
- * are split one split at a time, lowest numbers first, by the node that holds the split lease
- * ({@link Cluster#leaseSplitting}), so their events are numbered, and handled per conversation, in
- * that order. A reader that pages forward by number ({@link #pending(Set, long, int)}) looks behind
- * its cursor now and then ({@link #pendingCounts}) for what was committed late.
+ * transaction may last). What the guidelines need holds all the same: events of one conversation are
+ * numbered, and so handled, in the order their webhooks were acknowledged. That is the contract, and
+ * this is why it holds:
+ * <ul>
+ *   <li>a webhook acknowledged before another was received has the lower inbox number (its number was
+ *       given before it committed);</li>
+ *   <li>a splitter reads the lowest unsplit bodies ({@link #inbox}{@code (0, n)}) and splits a body
+ *       only together with, or after, every lower body of the same conversation it read: a body it
+ *       cannot take (held by another session, {@link BodiesHeldException}) holds back the later bodies
+ *       of its conversations, never those of others;</li>
+ *   <li>a split takes its bodies first, in the transaction that numbers their events, so a body's
+ *       events are numbered before any later body of the same conversation can be split: two
+ *       splitters that read the same bodies cannot both split them ({@link #split} fails for the
+ *       second), and one that reads a later body of the conversation finds the earlier one held
+ *       (being split) or gone (split, its events numbered).</li>
+ * </ul>
+ * Nothing in this needs one splitter: the split lease ({@link Cluster#leaseSplitting}) only spares the
+ * nodes reading and parsing the same bodies, and when it cannot be had nobody waits for it. A reader
+ * that pages forward by number ({@link #pending(Set, long, int)}) looks behind its cursor now and then
+ * ({@link #pendingCounts}) for what was committed late.
  */
 public interface EventJournal {
 
@@ -51,8 +65,11 @@ public interface EventJournal {
      * event ({@code rejected}: a whole body that is not a webhook document, or one element of a body's
      * {@code events} that is not an event) becomes a dead letter at once, a whole body kept byte for
      * byte (see {@link DeadLetters#body}). The consumed inbox entries are removed in the same
-     * transaction; if one of them is gone already (another node split it after this node's lease ran
-     * out), nothing changes and the future fails with {@link Cluster.LeaseLostException}.
+     * transaction, before the events are numbered; if one of them is gone already (another node split
+     * it), nothing changes and the future fails with {@link Cluster.LeaseLostException}; if one is held
+     * by another session (another node is splitting it, or a session paused in a transaction holds its
+     * row), nothing changes and the future fails at once, without waiting for it, with
+     * {@link BodiesHeldException} naming the held entries.
      */
     CompletableFuture<SplitResult> split(List<Long> consumedInboxSeqs, List<NewEvent> events,
                                          List<Rejected> rejected);
@@ -140,6 +157,24 @@ public interface EventJournal {
         /** One element of a body's {@code events} that is not an event. */
         public static Rejected event(String eventId, String destination, String json, Instant receivedAt, String reason) {
             return new Rejected(eventId, "unparsed", destination, json, null, receivedAt, reason);
+        }
+    }
+
+    /**
+     * A split refused, without waiting, because another session holds some of its inbox entries; the
+     * caller splits the rest, keeping back the later bodies of the held bodies' conversations.
+     */
+    final class BodiesHeldException extends RuntimeException {
+        private final Set<Long> held;
+
+        public BodiesHeldException(Set<Long> held) {
+            super(held.size() + " of the webhook bodies being split are held by another session");
+            this.held = Set.copyOf(held);
+        }
+
+        /** The inbox numbers of the held entries. */
+        public Set<Long> held() {
+            return held;
         }
     }
 

@@ -16,6 +16,7 @@ final class DispatchMetrics {
     final Counter degraded;
     final Counter lateFound;
     final Counter splitsLost;
+    final Counter splitsHeld;
     final Map<String, Counter> processed = new ConcurrentHashMap<>();
 
     DispatchMetrics(MeterRegistry registry, BacklogCount backlog, Ownership ownership, DoubleSupplier lag) {
@@ -31,7 +32,11 @@ final class DispatchMetrics {
                 .description("events found behind the load cursor, committed after later-numbered ones (shared stores)")
                 .register(registry);
         splitsLost = Counter.builder("linegate.splits.lost")
-                .description("splits given up because another node had split the same bodies after this node's lease ran out")
+                .description("splits given up because another node had split the same bodies first")
+                .register(registry);
+        splitsHeld = Counter.builder("linegate.splits.held")
+                .description("splits that stepped around webhook bodies another session held, with the later bodies"
+                        + " of their conversations (shared stores)")
                 .register(registry);
         throttled = Counter.builder("linegate.events.throttled")
                 .description("times a source's event waited for its flood limit").register(registry);

@@ -22,10 +22,12 @@ import org.slf4j.LoggerFactory;
  *       given back with the next heartbeat;</li>
  *   <li>if heartbeats fail until the leases may have run out (by this node's own clock, with a
  *       margin), nothing is handled until a heartbeat succeeds again;</li>
- *   <li>one node at a time splits webhook bodies into events, lowest numbers first, so that events
- *       are numbered in the order their webhooks were acknowledged: it holds a short split lease
- *       ({@value #SPLIT_LEASE_MS} ms, by the database's clock), which it renews as it works and every
- *       other node tries to take, so that a node that stalls holds the splitting up for about that long.</li>
+ *   <li>one node splits webhook bodies into events, lowest numbers first, so that the nodes do not
+ *       all parse the same bodies: it holds a short split lease ({@value #SPLIT_LEASE_MS} ms, by the
+ *       database's clock), which it renews as it works and every other node tries to take, so that a
+ *       node that stalls holds the splitting up for about that long; if the lease has run out and
+ *       cannot be taken (a session holds its row), every node splits (the order per conversation holds
+ *       by the splits themselves, see {@code EventJournal}).</li>
  * </ul>
  * All methods are called from the dispatcher's pump or heartbeat threads; the sets are replaced,
  * never changed in place, so readers on handler threads see a consistent set.
@@ -115,7 +117,7 @@ final class Ownership {
 
     /**
      * Whether this node splits webhook bodies now (called by the pump only): on a shared store, while it
-     * holds the split lease, which it takes or renews every {@value #SPLIT_RENEW_NANOS} ns at most and
+     * holds the split lease or nobody can ({@link Cluster#leaseSplitting}), which it takes or renews every {@value #SPLIT_RENEW_NANOS} ns at most and
      * trusts until a little before it runs out by its own clock, so that after a pause it splits nothing
      * until it has the lease again.
      */

@@ -1,6 +1,7 @@
 package io.linegate.store.jdbc;
 
 import io.linegate.store.EventJournal;
+import io.linegate.store.EventJournal.BodiesHeldException;
 import io.linegate.store.EventJournal.InboxEntry;
 import io.linegate.store.EventJournal.NewEvent;
 import io.linegate.store.EventJournal.Rejected;
@@ -70,14 +71,19 @@ final class JdbcEventJournal implements EventJournal {
 
     /**
      * A split in four statements whatever its size (each a round trip to a database that may be a network
-     * away): the ids not seen yet, their events, the dead letters (rare), the consumed bodies, the last
-     * fenced by their count.
+     * away): the consumed bodies, fenced by their count, the ids not seen yet, their events, the dead letters
+     * (rare). The bodies are taken first and without waiting ({@code SKIP LOCKED}): a body another session
+     * holds (another node splitting it right now, or a session paused in a transaction) makes the split fail
+     * at once with {@link BodiesHeldException} instead of waiting for it, and the splitter goes on without it.
      */
     private CompletableFuture<SplitResult> splitInFewStatements(List<Long> consumedInboxSeqs, List<NewEvent> events,
                                                                 List<Rejected> rejected) {
         long now = db.clock().millis();
         return db.write(tx -> {
             Connection c = tx.connection();
+            if (!consumedInboxSeqs.isEmpty()) {
+                takeBodies(tx, c, consumedInboxSeqs);
+            }
             int accepted = 0;
             if (!events.isEmpty()) {
                 String[] ids = new String[events.size()];
@@ -132,18 +138,43 @@ final class JdbcEventJournal implements EventJournal {
                 JdbcDeadLetters.insert(tx, r.eventId(), r.lane(), r.destination(), r.payload(), r.body(),
                         r.receivedAt().toEpochMilli(), 0, r.reason(), now, null);
             }
-            if (!consumedInboxSeqs.isEmpty()) {
-                PreparedStatement delete = tx.prepare("DELETE FROM inbox WHERE seq = ANY (?)");
-                delete.setArray(1, c.createArrayOf("bigint", consumedInboxSeqs.toArray()));
-                int removed = delete.executeUpdate();
-                if (removed != consumedInboxSeqs.size()) {
-                    // Another node split some of these bodies: it holds their partition now. This split rolls back.
-                    throw new Cluster.LeaseLostException((consumedInboxSeqs.size() - removed)
-                            + " of the webhook bodies being split were split by another node");
-                }
-            }
             return new SplitResult(accepted, events.size() - accepted, rejected.size());
         });
+    }
+
+    /**
+     * Removes the bodies being split, each only if no other session holds its row; fails, so that the split
+     * rolls back, if one was split already ({@link Cluster.LeaseLostException}) or is held
+     * ({@link BodiesHeldException}, naming the held ones).
+     */
+    private static void takeBodies(GroupCommitWriter.Tx tx, Connection c, List<Long> seqs) throws SQLException {
+        PreparedStatement delete = tx.prepare("DELETE FROM inbox WHERE seq IN (SELECT seq FROM inbox WHERE seq = ANY (?)"
+                + " FOR UPDATE SKIP LOCKED) RETURNING seq");
+        delete.setArray(1, c.createArrayOf("bigint", seqs.toArray()));
+        Set<Long> missing = new HashSet<>(seqs);
+        try (ResultSet rs = delete.executeQuery()) {
+            while (rs.next()) {
+                missing.remove(rs.getLong(1));
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        // Not taken: either gone (split by another node) or still there and held (a plain read does not wait).
+        PreparedStatement present = tx.prepare("SELECT seq FROM inbox WHERE seq = ANY (?)");
+        present.setArray(1, c.createArrayOf("bigint", missing.toArray()));
+        Set<Long> held = new HashSet<>();
+        try (ResultSet rs = present.executeQuery()) {
+            while (rs.next()) {
+                held.add(rs.getLong(1));
+            }
+        }
+        if (held.size() < missing.size()) {
+            // Another node split some of these bodies: their events are stored already. This split rolls back.
+            throw new Cluster.LeaseLostException((missing.size() - held.size())
+                    + " of the webhook bodies being split were split by another node");
+        }
+        throw new BodiesHeldException(held);
     }
 
     /** A split on the embedded store: statements are calls into the same process, and one writer makes them take turns. */

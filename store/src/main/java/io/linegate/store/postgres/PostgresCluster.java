@@ -223,14 +223,25 @@ final class PostgresCluster implements Cluster {
                     + "', ?, " + now + " + ?) ON CONFLICT (name) DO NOTHING");
             first.setString(1, nodeId);
             first.setLong(2, ttl.toMillis());
-            return first.executeUpdate() == 1;
+            if (first.executeUpdate() == 1) {
+                return true;
+            }
+            // Not taken: held by a live node, or its row is held by a session that is not renewing it (a node
+            // paused in a transaction). A plain read does not wait for the row: once the lease has run out and
+            // still cannot be taken, every node splits (the order per conversation does not need one splitter).
+            PreparedStatement lapsed = tx.prepare("SELECT until <= " + now + " FROM leases WHERE name = '"
+                    + SPLIT_LEASE + "'");
+            try (ResultSet rs = lapsed.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
         }).join();
     }
 
     @Override
     public void leave() {
         CompletableFuture<Void> left = db.write(tx -> {
-            PreparedStatement split = tx.prepare("DELETE FROM leases WHERE name = '" + SPLIT_LEASE + "' AND holder = ?");
+            PreparedStatement split = tx.prepare("DELETE FROM leases WHERE name = (SELECT name FROM leases WHERE name = '"
+                    + SPLIT_LEASE + "' AND holder = ? FOR UPDATE SKIP LOCKED)");
             split.setString(1, nodeId);
             split.executeUpdate();
             PreparedStatement leases = tx.prepare("DELETE FROM partition_leases WHERE holder = ?");

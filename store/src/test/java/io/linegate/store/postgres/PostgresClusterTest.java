@@ -5,14 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.linegate.store.Cluster;
 import io.linegate.store.Cluster.Assignment;
+import io.linegate.store.EventJournal;
 import io.linegate.store.EventJournal.NewEvent;
 import io.linegate.store.EventJournal.StoredEvent;
 import io.linegate.store.Store;
 import io.linegate.store.TestPostgres;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -244,5 +248,62 @@ class PostgresClusterTest {
         a.cluster().leave();
         assertThat(b.cluster().heartbeat(Set.of(), TTL).held()).hasSize(64);
         assertThat(b.cluster().nodes()).extracting(Cluster.Node::id).containsExactly(b.cluster().nodeId());
+    }
+
+    /** Another session, as a node paused in the middle of a transaction would be. */
+    Connection otherSession() throws SQLException {
+        PostgresLocation l = PostgresLocation.parse(location, PostgresStoreTest.options().password());
+        Connection c = DriverManager.getConnection(l.jdbcUrl(), l.user(), l.password() == null ? null : l.password().reveal());
+        c.setAutoCommit(false);
+        return c;
+    }
+
+    @Test
+    void aSplitStepsAroundABodyAnotherSessionHoldsWithoutWaitingForIt() throws Exception {
+        Store a = node();
+        a.journal().append("{\"events\":[]}".getBytes(StandardCharsets.UTF_8), Instant.now()).join();
+        a.journal().append("{\"events\":[]}".getBytes(StandardCharsets.UTF_8), Instant.now()).join();
+        List<EventJournal.InboxEntry> bodies = a.journal().inbox(0, 10);
+        long held = bodies.get(0).seq();
+        long free = bodies.get(1).seq();
+        try (Connection other = otherSession(); Statement st = other.createStatement()) {
+            st.executeQuery("SELECT seq FROM inbox WHERE seq = " + held + " FOR UPDATE").close();
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> a.journal().split(List.of(held, free),
+                    List.of(new NewEvent("E1", "user:U1", "Ubot", "{}", Instant.now())), List.of()).join())
+                    .hasCauseInstanceOf(EventJournal.BodiesHeldException.class)
+                    .satisfies(e -> assertThat(((EventJournal.BodiesHeldException) e.getCause()).held()).containsExactly(held));
+            // Not after the session's lock timeout (2 s here): at once.
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1_500));
+            assertThat(a.journal().pending(0, 10)).as("nothing of the refused split").isEmpty();
+
+            a.journal().split(List.of(free), List.of(new NewEvent("E2", "user:U2", "Ubot", "{}", Instant.now())), List.of())
+                    .join();
+            assertThat(a.journal().inbox(0, 10)).extracting(EventJournal.InboxEntry::seq).containsExactly(held);
+            other.rollback();
+        }
+        a.journal().split(List.of(held), List.of(new NewEvent("E1", "user:U1", "Ubot", "{}", Instant.now())), List.of())
+                .join();
+        assertThat(a.journal().pending(0, 10)).extracting(StoredEvent::eventId).containsExactly("E2", "E1");
+        assertThat(a.journal().inbox(0, 10)).isEmpty();
+    }
+
+    @Test
+    void onceTheSplitLeaseHasRunOutWhileAnotherSessionHoldsItsRowEveryNodeSplits() throws Exception {
+        Store a = node();
+        Store b = node();
+        Duration lease = Duration.ofMillis(800);
+        assertThat(a.cluster().leaseSplitting(lease)).isTrue();
+        try (Connection other = otherSession(); Statement st = other.createStatement()) {
+            st.executeQuery("SELECT name FROM leases WHERE name = 'dispatch-splitter' FOR UPDATE").close();
+            assertThat(a.cluster().leaseSplitting(lease)).as("the holder, who cannot renew it").isFalse();
+            assertThat(b.cluster().leaseSplitting(lease)).as("another node, while it holds").isFalse();
+            Thread.sleep(lease.toMillis() + 200);
+            assertThat(a.cluster().leaseSplitting(lease)).as("run out, and its row still held").isTrue();
+            assertThat(b.cluster().leaseSplitting(lease)).as("run out, and its row still held").isTrue();
+            other.rollback();
+        }
+        assertThat(b.cluster().leaseSplitting(lease)).as("taken again once the row is free").isTrue();
+        assertThat(a.cluster().leaseSplitting(lease)).isFalse();
     }
 }
