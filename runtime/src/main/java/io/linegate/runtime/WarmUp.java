@@ -243,8 +243,13 @@ public final class WarmUp {
         long lastP99 = settling.lastP99();
         boolean settled = verdict != Settling.Verdict.GO_ON;
         long end = System.nanoTime();
-        String why = settling.why(verdict) + (overtimeUsed ? String.format(Locale.ROOT, "; it ran %d ms past its limit of %d ms"
-                + " because the JIT was still compiling", TimeUnit.NANOSECONDS.toMillis(end - maximum), settings.maximum().toMillis()) : "");
+        String why = settling.why(verdict);
+        if (overtimeUsed) {
+            why += String.format(Locale.ROOT, settling.compiling()
+                    ? "; it ran %d ms past its limit of %d ms, to its overtime, and the JIT was still compiling"
+                    : "; it ran %d ms past its limit of %d ms, while the JIT was still compiling", // then quiet, or settled
+                    TimeUnit.NANOSECONDS.toMillis(end - maximum), settings.maximum().toMillis());
+        }
         Result result = new Result(requests, acknowledged.get(), Duration.ofNanos(end - start),
                 Duration.ofNanos(Math.max(0, lastP99)), settled, why);
         log.info("warm-up: {} webhooks ({} acknowledged) in {} ms, 99th percentile of the last round {} ms; {}",
