@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import io.micrometer.observation.Observation;
@@ -50,7 +52,12 @@ final class WebhookRequests implements HandlerMethods.RunScope {
     private final URI baseUrl;
     private final Map<String, String> paths; // channel -> webhook path, for restored requests
     private final Set<String> saidMissing = ConcurrentHashMap.newKeySet();
-    private final LinkedHashMap<String, CapturedRequest> kept = new LinkedHashMap<>(); // guarded by itself, oldest first
+    // The newest maxKept events' requests, without a lock: a lock here was a convoy under load (200 request
+    // threads on 2 cores: a holder preempted, the others queued behind it for 10 ms and more). `order` is a
+    // ring of what was put, the oldest overwritten and removed from `kept` unless put again since.
+    private final ConcurrentHashMap<String, CapturedRequest> kept = new ConcurrentHashMap<>();
+    private final AtomicReferenceArray<Map.Entry<String, CapturedRequest>> order;
+    private final AtomicLong puts = new AtomicLong();
     private volatile ServletContext servletContext;
 
     private final Supplier<ObservationRegistry> observationRegistry; // looked up at the first webhook: it needs the channels
@@ -67,6 +74,7 @@ final class WebhookRequests implements HandlerMethods.RunScope {
         this.maxKept = settings.getMaxKept();
         this.baseUrl = settings.getBaseUrl();
         this.paths = Map.copyOf(paths);
+        this.order = new AtomicReferenceArray<>(Math.max(1, maxKept));
     }
 
     /** What {@link #keep} kept, to {@link #forget} if the webhook is refused. */
@@ -102,14 +110,13 @@ final class WebhookRequests implements HandlerMethods.RunScope {
             return Kept.NOTHING;
         }
         servletContext = captured.servletContext();
-        synchronized (kept) {
-            for (String id : ids) {
-                kept.put(channel + " " + id, captured);
-            }
-            var it = kept.entrySet().iterator();
-            while (kept.size() > maxKept && it.hasNext()) {
-                it.next();
-                it.remove();
+        for (String id : ids) {
+            String key = channel + " " + id;
+            kept.put(key, captured);
+            Map.Entry<String, CapturedRequest> oldest = order.getAndSet((int) (puts.getAndIncrement() % order.length()),
+                    Map.entry(key, captured));
+            if (oldest != null) {
+                kept.remove(oldest.getKey(), oldest.getValue()); // not if the same event's request was kept again since
             }
         }
         return new Kept(channel, ids);
@@ -120,16 +127,12 @@ final class WebhookRequests implements HandlerMethods.RunScope {
         if (k.eventIds().isEmpty()) {
             return;
         }
-        synchronized (kept) {
-            k.eventIds().forEach(id -> kept.remove(k.channel() + " " + id));
-        }
+        k.eventIds().forEach(id -> kept.remove(k.channel() + " " + id));
     }
 
     /** The request of an event of {@code channel}, or null. */
     CapturedRequest find(String channel, String eventId) {
-        synchronized (kept) {
-            return kept.get(channel + " " + eventId);
-        }
+        return kept.get(channel + " " + eventId);
     }
 
     @Override
