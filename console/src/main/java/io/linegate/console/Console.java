@@ -1,6 +1,7 @@
 package io.linegate.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.linegate.core.Defaults;
 import io.linegate.core.Json;
 import io.linegate.core.Secret;
 import io.linegate.messaging.campaign.Campaigns;
@@ -777,7 +778,7 @@ public final class Console implements AutoCloseable {
         private boolean secure = true;
         private String basePath = "/console";
         private Clock clock = Clock.systemUTC();
-        private Duration idle = Duration.ofMinutes(15);
+        private Duration idle = Defaults.CONSOLE_IDLE_EXPIRY;
         private Duration absolute = Duration.ofHours(8);
 
         private Builder(Store store, Dispatcher dispatcher, Secret adminToken, MeterRegistry registry) {

@@ -51,6 +51,9 @@ public final class Defaults {
     /** How long handlers in flight may finish when the node stops. */
     public static final Duration DRAIN = Duration.ofSeconds(10);
 
+    /** How long an operator's console session lasts without use. */
+    public static final Duration CONSOLE_IDLE_EXPIRY = Duration.ofMinutes(15);
+
     /** How long the API request log keeps an entry (the guidelines ask that logs be kept). */
     public static final String API_LOG_RETENTION_TEXT = "P30D";
     public static final Duration API_LOG_RETENTION = Duration.parse(API_LOG_RETENTION_TEXT);

@@ -1,5 +1,6 @@
 package io.linegate.spring;
 
+import io.linegate.core.Defaults;
 import io.linegate.console.Console;
 import io.linegate.console.ConsoleRequest;
 import io.linegate.console.ConsoleResponse;
@@ -65,7 +66,7 @@ public class LinegateConsoleAutoConfiguration {
         /** Mark the session cookie Secure (browsers then send it over HTTPS and to localhost only). */
         private boolean secureCookie = true;
         /** How long a session lasts without use. */
-        private Duration idleExpiry = Duration.ofMinutes(15);
+        private Duration idleExpiry = Defaults.CONSOLE_IDLE_EXPIRY;
 
         public boolean isEnabled() {
             return enabled;
