@@ -146,6 +146,9 @@
 #   CLUSTER_CONNECTIONS  wrk connections per node [8]     CLUSTER_WRK_THREADS  wrk threads per node [1]
 #   CLUSTER_BODIES    distinct signed bodies per node [200000] CLUSTER_DELAY_MS  proxy delay each way, ms [2]
 #   CLUSTER_LEASE     the nodes' partition lease [PT10S]
+#   PG_PARENT         where the scenarios' PostgreSQL keeps its data [/tmp, this machine's disk]; /dev/shm puts it
+#                     in memory, where a WAL flush costs nothing: to tell the disk's share of a figure, never a
+#                     production figure
 #   CLUSTER_DRAIN_TIMEOUT  max seconds of each backlog drain in cluster and cluster-stall [300]
 #   STALL_RATE        cluster-stall webhooks/s on nodes 0 and 1 [10]  STALL_STOP_RATE  on node 2, the stopped one [100]   STALL_SECONDS  how long node 2 is stopped [20]
 #   STALL_PUSH        1: cluster-stall's handlers push to the emulator, 0: they only count [1]
@@ -374,7 +377,7 @@ cpu_seconds() { # pid: user + system CPU seconds of the process so far
 }
 
 start_postgres() { # log
-  PG_DIR="$(mktemp -d /tmp/linegate-bench-pg.XXXXXX)"
+  PG_DIR="$(mktemp -d "${PG_PARENT:-/tmp}/linegate-bench-pg.XXXXXX")"
   java -Xmx256m -jar "$JAR" postgres --port=$PG_PORT --dir="$PG_DIR/data" >"$1" 2>&1 &
   PG_PID=$!
   local i
