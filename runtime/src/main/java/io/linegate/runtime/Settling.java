@@ -11,10 +11,11 @@ import java.util.Locale;
  * percentile at or under the target (10 ms by default), which a warm JVM on an unloaded machine
  * reaches. <b>As fast as this machine goes</b>: on a slow or busy machine the path may never get under
  * the target, however warm, so it also counts as warm once the JVM has stopped compiling (the
- * just-in-time compilers ran for less than a tenth of each round's time) and the 99th percentile has
- * stopped falling (three rounds in a row neither a quarter slower nor a quarter faster than the best
- * round before them). Waiting longer
- * than that gains nothing; the warm-up's time limit remains the bound for a machine where neither
+ * just-in-time compilers ran for less than a tenth of the time of each of the last three rounds) and
+ * the 99th percentile has stopped falling (the best of those three rounds is not a quarter better than
+ * the best round before them). A round slower than the others does not start the count again: on a
+ * busy machine every few rounds is one (another process had the core), and waiting longer does not
+ * make the machine quieter. The warm-up's time limit remains the bound for a machine where neither
  * ever happens.
  */
 final class Settling {
@@ -36,9 +37,12 @@ final class Settling {
     }
 
     private final long targetNanos;
+    private final long[] recent = new long[STEADY_ROUNDS]; // the last rounds' 99th percentiles, a ring
+    private int rounds;
     private int fast;
-    private int steady;
+    private int quiet;
     private long best = Long.MAX_VALUE;
+    private long bestBefore = Long.MAX_VALUE; // the best round before the last STEADY_ROUNDS
     private long lastP99 = -1;
     private double lastCompiling = -1;
 
@@ -54,16 +58,26 @@ final class Settling {
         lastP99 = p99Nanos;
         lastCompiling = compileNanos < 0 || roundNanos <= 0 ? -1 : (double) compileNanos / roundNanos;
         fast = p99Nanos <= targetNanos ? fast + 1 : 0;
+        best = Math.min(best, p99Nanos);
+        int slot = rounds++ % STEADY_ROUNDS;
+        if (rounds > STEADY_ROUNDS) {
+            bestBefore = Math.min(bestBefore, recent[slot]); // the round leaving the window
+        }
+        recent[slot] = p99Nanos;
+        quiet = lastCompiling >= 0 && lastCompiling < QUIET_COMPILING ? quiet + 1 : 0;
         if (fast >= FAST_ROUNDS) {
             return Verdict.FAST;
         }
-        long before = best;
-        best = Math.min(best, p99Nanos);
-        boolean quiet = lastCompiling >= 0 && lastCompiling < QUIET_COMPILING;
-        // Level: neither much worse than the best round before this one, nor much better (still falling).
-        boolean level = before != Long.MAX_VALUE && p99Nanos <= before * STEADY && p99Nanos * STEADY >= before;
-        steady = quiet && level ? steady + 1 : 0;
-        return steady >= STEADY_ROUNDS ? Verdict.STEADY : Verdict.GO_ON;
+        if (quiet >= STEADY_ROUNDS && bestBefore != Long.MAX_VALUE) {
+            long bestRecent = Long.MAX_VALUE;
+            for (long p99 : recent) {
+                bestRecent = Math.min(bestRecent, p99);
+            }
+            if (bestRecent * STEADY >= bestBefore) { // not a quarter better than before: no longer falling
+                return Verdict.STEADY;
+            }
+        }
+        return Verdict.GO_ON;
     }
 
     /** Why the warm-up ended with {@code verdict}, for its log line. */
@@ -82,6 +96,15 @@ final class Settling {
     /** Whether the JIT compilers were busy in the last round (a tenth of its time or more); false if unknown. */
     boolean compiling() {
         return lastCompiling >= QUIET_COMPILING;
+    }
+
+    /**
+     * Whether the JIT compilers were busy in any of the last {@value #STEADY_ROUNDS} rounds: a warm-up past
+     * its limit goes on until they have been quiet that long, so that a quiet spell can show whether the
+     * path has settled. False if the JVM does not say.
+     */
+    boolean recentlyCompiling() {
+        return lastCompiling >= 0 && quiet < STEADY_ROUNDS;
     }
 
     long lastP99() {

@@ -216,7 +216,7 @@ public final class WarmUp {
         boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
         int round = 0;
         boolean overtimeUsed = false;
-        while (System.nanoTime() < maximum || System.nanoTime() < overtime && settling.compiling()) {
+        while (System.nanoTime() < maximum || System.nanoTime() < overtime && settling.recentlyCompiling()) {
             Client client = clients.get(round % clients.size());
             long roundStart = System.nanoTime();
             long compiledBefore = jitTimed ? jit.getTotalCompilationTime() : 0;
@@ -245,9 +245,11 @@ public final class WarmUp {
         long end = System.nanoTime();
         String why = settling.why(verdict);
         if (overtimeUsed) {
-            why += String.format(Locale.ROOT, settling.compiling()
-                    ? "; it ran %d ms past its limit of %d ms, to its overtime, and the JIT was still compiling"
-                    : "; it ran %d ms past its limit of %d ms, while the JIT was still compiling", // then quiet, or settled
+            why += String.format(Locale.ROOT, settling.recentlyCompiling()
+                    ? "; the JIT was compiling at its limit of %2$d ms, and it ran %1$d ms past it, to its overtime,"
+                            + " with the JIT still compiling"
+                    : "; the JIT was compiling at its limit of %2$d ms, and it ran %1$d ms past it, until the JIT had"
+                            + " been quiet for " + Settling.STEADY_ROUNDS + " rounds",
                     TimeUnit.NANOSECONDS.toMillis(end - maximum), settings.maximum().toMillis());
         }
         Result result = new Result(requests, acknowledged.get(), Duration.ofNanos(end - start),

@@ -56,14 +56,41 @@ class SettlingTest {
     }
 
     @Test
-    void aSlowRoundStartsTheCountAgain() {
-        settling.round(ms(40), ROUND, ms(10));
-        settling.round(ms(41), ROUND, ms(10));
-        settling.round(ms(42), ROUND, ms(10));
-        assertThat(settling.round(ms(90), ROUND, ms(10))).as("a spike: more than a quarter over the best").isEqualTo(Verdict.GO_ON);
-        assertThat(settling.round(ms(40), ROUND, ms(10))).isEqualTo(Verdict.GO_ON);
-        assertThat(settling.round(ms(40), ROUND, ms(10))).isEqualTo(Verdict.GO_ON);
-        assertThat(settling.round(ms(40), ROUND, ms(10))).isEqualTo(Verdict.STEADY);
+    void aBusyMachinesSlowRoundsDoNotKeepItFromSettling() {
+        // Rounds as a node warming up with another process busy on one of the two cores had them: the
+        // 99th percentile jumps between rounds however long it runs.
+        assertThat(settling.round(ms(60), ROUND, ms(500))).isEqualTo(Verdict.GO_ON);
+        assertThat(settling.round(ms(40), ROUND, ms(500))).isEqualTo(Verdict.GO_ON);
+        assertThat(settling.round(ms(31), ROUND, ms(50))).isEqualTo(Verdict.GO_ON);
+        assertThat(settling.round(ms(129), ROUND, ms(50))).as("a spike").isEqualTo(Verdict.GO_ON);
+        assertThat(settling.round(ms(33), ROUND, ms(50))).as("quiet three rounds, but 31 ms was a quarter better than 40")
+                .isEqualTo(Verdict.GO_ON);
+        assertThat(settling.round(ms(47), ROUND, ms(1))).as("no round of the last three a quarter better than 31 ms")
+                .isEqualTo(Verdict.STEADY);
+    }
+
+    @Test
+    void aP99StillFallingByAQuarterEveryThreeRoundsIsNotSettledThoughTheJitIsQuiet() {
+        long[] falling = {100, 90, 80, 60, 55, 50, 38, 35, 34};
+        for (long p99 : falling) {
+            assertThat(settling.round(ms(p99), ROUND, ms(10))).as("%d ms", p99).isEqualTo(Verdict.GO_ON);
+        }
+        assertThat(settling.round(ms(33), ROUND, ms(10))).as("35, 34, 33 against 38 before them").isEqualTo(Verdict.STEADY);
+    }
+
+    @Test
+    void aWarmUpPastItsLimitGoesOnUntilTheJitHasBeenQuietForThreeRounds() {
+        settling.round(ms(40), ROUND, ms(600));
+        assertThat(settling.recentlyCompiling()).isTrue();
+        settling.round(ms(40), ROUND, ms(1));
+        settling.round(ms(40), ROUND, ms(1));
+        assertThat(settling.recentlyCompiling()).as("quiet for two rounds").isTrue();
+        settling.round(ms(40), ROUND, ms(1));
+        assertThat(settling.recentlyCompiling()).isFalse();
+        settling.round(ms(40), ROUND, ms(200));
+        assertThat(settling.recentlyCompiling()).isTrue();
+        settling.round(ms(40), ROUND, -1);
+        assertThat(settling.recentlyCompiling()).as("the JVM does not say").isFalse();
     }
 
     @Test
