@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
+import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -29,8 +29,11 @@ class WebhookAccessLogTest {
     private final StuckAppender appender = new StuckAppender();
     private Level levelBefore;
 
-    /** Holds every line it is given until released, as a console appender whose writer is preempted does. */
-    static final class StuckAppender extends AppenderBase<ILoggingEvent> {
+    /**
+     * Holds every line it is given until released, as a console appender whose writer is preempted does;
+     * unsynchronized, so that a second writer is seen entering it (logback's AppenderBase would queue it on its monitor).
+     */
+    static final class StuckAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         final CountDownLatch released = new CountDownLatch(1);
         final CountDownLatch entered = new CountDownLatch(1);
         final List<String> lines = new CopyOnWriteArrayList<>();
