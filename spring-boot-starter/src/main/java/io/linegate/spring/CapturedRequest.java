@@ -5,13 +5,13 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.MDC;
@@ -40,34 +40,66 @@ record CapturedRequest(String method, String scheme, String serverName, int serv
      */
     static CapturedRequest of(HttpServletRequest req, Set<String> excludedHeaders, int maxHeaderBytes, List<String> mdcKeys,
                               ObservationRegistry observations) {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        int bytes = 0;
-        for (String name : Collections.list(req.getHeaderNames())) {
-            String key = name.toLowerCase(Locale.ROOT);
-            if (excludedHeaders.contains(key)) {
-                continue;
-            }
-            for (String value : Collections.list(req.getHeaders(name))) {
-                bytes += key.length() + value.length() + HEADER_OVERHEAD;
-                if (bytes > maxHeaderBytes) {
-                    break;
-                }
-                headers.computeIfAbsent(key, k -> new ArrayList<>(1)).add(value);
-            }
-        }
-        Map<String, String> mdc = new LinkedHashMap<>();
-        for (String key : mdcKeys) {
-            String value = MDC.get(key);
-            if (value != null) {
-                mdc.put(key, value);
-            }
-        }
         String id = req.getRequestId();
         return new CapturedRequest(req.getMethod(), req.getScheme(), req.getServerName(), req.getServerPort(),
                 req.getContextPath(), req.getServletPath(), req.getRequestURI(), req.getQueryString(), req.getProtocol(),
                 req.isSecure(), req.getRemoteAddr(), req.getRemotePort(), req.getLocalAddr(), req.getLocalName(),
                 req.getLocalPort(), id == null || id.isEmpty() ? UUID.randomUUID().toString() : id,
-                freeze(headers), Map.copyOf(mdc), req.getServletContext(), observations.getCurrentObservation(), false);
+                headers(req, excludedHeaders, maxHeaderBytes), mdc(mdcKeys), req.getServletContext(),
+                observations.getCurrentObservation(), false);
+    }
+
+    /**
+     * The headers to keep, built once as they are kept (it runs per webhook, on the request's thread, and
+     * what it keeps lives until {@code max-kept} newer webhooks have come: no intermediate copies), names
+     * in lower case, most with a single value.
+     */
+    private static Map<String, List<String>> headers(HttpServletRequest req, Set<String> excludedHeaders, int maxHeaderBytes) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        int bytes = 0;
+        for (Enumeration<String> names = req.getHeaderNames(); names.hasMoreElements() && bytes <= maxHeaderBytes; ) {
+            String name = names.nextElement();
+            String key = name.toLowerCase(Locale.ROOT);
+            if (excludedHeaders.contains(key) || headers.containsKey(key)) {
+                continue;
+            }
+            List<String> kept = null;
+            String first = null;
+            for (Enumeration<String> values = req.getHeaders(name); values.hasMoreElements(); ) {
+                String value = values.nextElement();
+                bytes += key.length() + value.length() + HEADER_OVERHEAD;
+                if (bytes > maxHeaderBytes) {
+                    break;
+                }
+                if (first == null) {
+                    first = value;
+                } else {
+                    if (kept == null) {
+                        kept = new ArrayList<>(2);
+                        kept.add(first);
+                    }
+                    kept.add(value);
+                }
+            }
+            if (first != null) {
+                headers.put(key, kept == null ? List.of(first) : List.copyOf(kept));
+            }
+        }
+        return headers.isEmpty() ? Map.of() : Collections.unmodifiableMap(headers);
+    }
+
+    private static Map<String, String> mdc(List<String> mdcKeys) {
+        Map<String, String> mdc = null;
+        for (String key : mdcKeys) {
+            String value = MDC.get(key);
+            if (value != null) {
+                if (mdc == null) {
+                    mdc = new LinkedHashMap<>();
+                }
+                mdc.put(key, value);
+            }
+        }
+        return mdc == null ? Map.of() : Map.copyOf(mdc);
     }
 
     /**
@@ -82,11 +114,6 @@ record CapturedRequest(String method, String scheme, String serverName, int serv
         return new CapturedRequest("POST", scheme, base.getHost(), port, contextPath, webhookPath, contextPath + webhookPath,
                 null, "HTTP/1.1", scheme.equals("https"), null, -1, null, null, -1, UUID.randomUUID().toString(),
                 Map.of(), Map.of(), servletContext, null, true);
-    }
-
-    private static Map<String, List<String>> freeze(Map<String, List<String>> headers) {
-        return Collections.unmodifiableMap(headers.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
-                e -> List.copyOf(e.getValue()), (a, b) -> a, LinkedHashMap::new)));
     }
 
     @Override

@@ -169,7 +169,7 @@ public class LinegateAutoConfiguration {
          */
         @Bean
         SimpleUrlHandlerMapping linegateWebhookPaths(LinegateChannels channels, LinegateProperties linegate,
-                                                     ObjectProvider<MeterRegistry> registries,
+                                                     WebhookAccessLog accessLog, ObjectProvider<MeterRegistry> registries,
                                                      ObjectProvider<WebMvcConfigurer> configurers) {
             BodyBudget bodies = new BodyBudget(linegate.getMaxBodiesInFlight(), linegate.getMaxBodySize(),
                     registries.getIfAvailable(SimpleMeterRegistry::new));
@@ -178,7 +178,7 @@ public class LinegateAutoConfiguration {
             Map<String, Object> urls = new LinkedHashMap<>();
             for (LinegateChannel c : channels.all()) {
                 urls.put(c.path(), new WebhookEndpoint(c, linegate.getMaxBodySize(), bodies, clientErrors, channels.requests(),
-                        linegate.getRequestTimeout()));
+                        linegate.getRequestTimeout(), accessLog));
             }
             SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(urls);
             Interceptors interceptors = new Interceptors();
@@ -186,6 +186,15 @@ public class LinegateAutoConfiguration {
             mapping.setInterceptors(interceptors.all().toArray());
             mapping.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
             return mapping;
+        }
+
+        /**
+         * The webhook access log's writer, shared by the channels; closed (what is queued written) when the
+         * application stops.
+         */
+        @Bean(destroyMethod = "close")
+        WebhookAccessLog linegateWebhookAccessLog() {
+            return new WebhookAccessLog();
         }
 
         /** The application's interceptors, as Spring MVC collects them for its own handler mappings. */

@@ -22,7 +22,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import io.linegate.runtime.WebhookMeters;
 import org.slf4j.Logger;
@@ -42,7 +41,6 @@ import org.springframework.web.HttpRequestHandler;
  * rate-limited line, never a stack trace, and nothing written to a connection that is gone.
  */
 final class WebhookEndpoint implements HttpRequestHandler {
-    private static final Logger access = LoggerFactory.getLogger("linegate.access");
     private static final Logger log = LoggerFactory.getLogger(WebhookEndpoint.class);
     /** What the access log and the meters record for a request whose client went away. */
     static final int CLIENT_GONE = 499;
@@ -52,14 +50,16 @@ final class WebhookEndpoint implements HttpRequestHandler {
     private final BodyBudget bodies; // bytes of bodies in memory, all channels together
     private final RateLimitedLog clientErrors;
     private final WebhookMeters meters;
+    private final WebhookAccessLog access;
 
     private final WebhookRequests requests;
 
     private final Duration requestTimeout;
 
     WebhookEndpoint(LinegateChannel channel, long maxBodySize, BodyBudget bodies, RateLimitedLog clientErrors,
-                    WebhookRequests requests, Duration requestTimeout) {
+                    WebhookRequests requests, Duration requestTimeout, WebhookAccessLog access) {
         this.channel = channel;
+        this.access = access;
         this.requests = requests;
         this.maxBodySize = maxBodySize;
         this.bodies = bodies;
@@ -71,7 +71,8 @@ final class WebhookEndpoint implements HttpRequestHandler {
     /**
      * The webhook access log the guidelines ask for ("Save webhook logs": time, sender address,
      * method, path, status) with the latency, and the request meters; no bodies, headers or secrets.
-     * The warm-up's own requests are left out.
+     * The warm-up's own requests are left out. The access log's lines are written by its own thread
+     * ({@link WebhookAccessLog}), not under the appender's lock on this one.
      *
      * <p>The body is read without holding a thread (the servlet container's asynchronous, non-blocking
      * reads) within {@code linegate.request-timeout}: a body that has not arrived by then is answered
@@ -109,10 +110,7 @@ final class WebhookEndpoint implements HttpRequestHandler {
         }
         long nanos = System.nanoTime() - start;
         meters.record(status, nanos);
-        if (access.isInfoEnabled()) {
-            access.info("{} {} {} {} {}ms", req.getRemoteAddr(), req.getMethod(), channel.path(), status,
-                    TimeUnit.NANOSECONDS.toMicros(nanos) / 1000.0);
-        }
+        access.record(req.getRemoteAddr(), req.getMethod(), channel.path(), status, nanos);
     }
 
     /** True if the body is being read asynchronously (the answer comes from {@link BodyRead}). */

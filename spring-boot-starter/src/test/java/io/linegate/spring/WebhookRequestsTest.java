@@ -1,6 +1,7 @@
 package io.linegate.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.observation.ObservationRegistry;
 import java.nio.charset.StandardCharsets;
@@ -94,5 +95,31 @@ class WebhookRequestsTest {
             }
         }
         assertThat(found).as("40,000 kept, the newest 64 at most remain").isBetween(1, 64);
+    }
+    @Test
+    void theKeptHeadersAreBoundedAndNeverCredentialsOrTheSignature() {
+        LinegateProperties.RequestCapture settings = new LinegateProperties.RequestCapture();
+        settings.setMaxHeaderBytes(200);
+        WebhookRequests requests = new WebhookRequests(settings, Map.of("default", "/callback"), () -> ObservationRegistry.NOOP);
+        MockHttpServletRequest req = new MockHttpServletRequest("POST", "/callback");
+        req.addHeader("Authorization", "Bearer a-token");
+        req.addHeader("x-line-signature", "c2lnbmF0dXJl");
+        req.addHeader("Cookie", "session=1");
+        req.addHeader("X-Forwarded-For", "203.0.113.7");
+        req.addHeader("X-Forwarded-For", "198.51.100.1");
+        req.addHeader("User-Agent", "LineBotWebhook/2.0");
+        for (int i = 0; i < 100; i++) {
+            req.addHeader("X-Filler-" + i, "0123456789");
+        }
+        CapturedRequest captured = requests.capture(req);
+        assertThat(captured.headers()).doesNotContainKeys("authorization", "x-line-signature", "cookie");
+        assertThat(captured.headers().get("x-forwarded-for")).as("every value, in order")
+                .containsExactly("203.0.113.7", "198.51.100.1");
+        assertThat(captured.headers().get("user-agent")).containsExactly("LineBotWebhook/2.0");
+        int bytes = captured.headers().entrySet().stream()
+                .mapToInt(e -> e.getValue().stream().mapToInt(v -> e.getKey().length() + v.length() + 4).sum()).sum();
+        assertThat(bytes).as("names and values kept, within max-header-bytes").isBetween(150, 200);
+        assertThat(captured.headers()).as("the rest left out").doesNotContainKey("x-filler-99");
+        assertThatThrownBy(() -> captured.headers().put("x-later", List.of("no"))).isInstanceOf(UnsupportedOperationException.class);
     }
 }
