@@ -84,13 +84,13 @@ class BatchedConsoleAppenderTest {
         List<Thread> loggers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int thread = t;
-            Thread t = new Thread(() -> {
+            Thread writer = new Thread(() -> {
                 for (int i = 0; i < each; i++) {
                     logger.info("127.0.0.1 POST /webhook 200 1.234ms thread {} line {}", thread, i);
                 }
             });
-            t.start();
-            loggers.add(t);
+            writer.start();
+            loggers.add(writer);
         }
         for (Thread t : loggers) {
             t.join();
