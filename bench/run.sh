@@ -19,6 +19,9 @@
 #               answers 200 (no journal, access log or metrics), same wrk load (CEILING_CONNECTIONS [64]).
 #   compare     wrk closed loop, handler 50 ms, same settings against linegate and against the baseline
 #               (plain Jetty 12 + line-bot-parser 9.14.0, handler on the request thread): req/s, p99, ratio.
+#   (throughput, ceiling, compare, store: next to req/s, the server's CPU us per request, the cpu scenario's /proc
+#               method: utime + stime around the run, divided by the requests answered 200; for linegate's throughput
+#               runs, from the run's start until its events are handled, per acknowledged and handled webhook.)
 #   burst       open loop (fixed rate, latency from intended send time) at 10x what the handlers can
 #               process (WORKERS / 50 ms), for 60 s after BURST_WARMUP s at the same rate: p99 ack < 100 ms, heap < 256 MiB sampled every
 #               second from /metrics, then waits for the backlog to drain and checks nothing was lost
@@ -376,6 +379,15 @@ cpu_seconds() { # pid: user + system CPU seconds of the process so far
   awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0
 }
 
+# CPU per request of a server around a measured window, the cpu scenario's /proc method for every scenario:
+# utime + stime ticks read before and after, divided by the requests answered 200 (or acknowledged) in between.
+cpu_per() { # ticks before, ticks after, requests: prints "cpu_s cpu_us" (empty cpu_us when nothing was answered)
+  python3 -c "
+import os
+s = ($2 - $1) / os.sysconf('SC_CLK_TCK'); n = float('${3:-0}' or 0)
+print(round(s, 2), round(s * 1e6 / n, 1) if n > 0 else '')"
+}
+
 start_postgres() { # log
   PG_DIR="$(mktemp -d "${PG_PARENT:-/tmp}/linegate-bench-pg.XXXXXX")"
   java -Xmx256m -jar "$JAR" postgres --port=$PG_PORT --dir="$PG_DIR/data" >"$1" 2>&1 &
@@ -615,6 +627,8 @@ throughput_at() { # run connections [label: throughput by default; the store is 
   if [[ -n "${BOT_BROWSER:-}" ]]; then browser_open "$d"; fi
   sleep 2
   scrape "$d/before.prom"
+  local ticks0 ticks1 cpu
+  ticks0=$(cpu_ticks "$SERVER_PID")
   run_wrk $BOT_PORT "$C" "$RUN_SECONDS" "$MAIN_BODIES" "$d/wrk.txt"
   scrape "$d/after.prom"
   if [[ -n "${BOT_BROWSER:-}" ]]; then browser_close "$d"; fi
@@ -622,6 +636,9 @@ throughput_at() { # run connections [label: throughput by default; the store is 
   sp99=$($PROM quantile "$d/before.prom" "$d/after.prom" 0.99)
   drain=$(wait_drained 300 "$d/q")
   scrape "$d/end.prom"
+  # CPU per acknowledged and handled webhook: from before the run until its events are handled (queue empty).
+  ticks1=$(cpu_ticks "$SERVER_PID")
+  cpu=$(cpu_per "$ticks0" "$ticks1" "$($PROM delta "$d/before.prom" "$d/end.prom" 'linegate_webhook_requests_total{status="200"}')")
   counts $BOT_STATS >"$d/counts.txt"
   # Consistency: every 200 is one journaled body; each body's one event is handled once unless its id
   # was already seen (wrk cycles through BODIES); the handler never runs twice for an id.
@@ -634,8 +651,10 @@ throughput_at() { # run connections [label: throughput by default; the store is 
   lost=$(python3 -c "print(int($received - $dup - $distinct))")
   log "  wrk: $(kv "$d/wrk.txt" rps) req/s, p50 $(kv "$d/wrk.txt" p50_ms) ms, p99 $(kv "$d/wrk.txt" p99_ms) ms (server-side p99 $sp99 ms), non-200 $(kv "$d/wrk.txt" non200), socket errors $(kv "$d/wrk.txt" socket_errors)"
   log "  acked $acked, events received $received, deduplicated $dup (wrk repeats bodies), handled $handled, distinct handled $distinct, handler runs $runs, run twice $hdup, lost $lost, processing caught up after ${drain} s"
+  log "  server CPU ${cpu% *} s from the run's start until its events were handled: ${cpu#* } us per acknowledged and handled webhook"
   row "$label-c$C" "$r" rps="$(kv "$d/wrk.txt" rps)" p50_ms="$(kv "$d/wrk.txt" p50_ms)" p99_ms="$(kv "$d/wrk.txt" p99_ms)" \
-    server_p99_ms="$sp99" non200="$(kv "$d/wrk.txt" non200)" drain_s="$drain" lost="$lost" duplicates="$hdup"
+    server_p99_ms="$sp99" non200="$(kv "$d/wrk.txt" non200)" drain_s="$drain" lost="$lost" duplicates="$hdup" \
+    cpu_s="${cpu% *}" cpu_us="${cpu#* }"
   stop_server
 }
 
@@ -749,10 +768,14 @@ scenario_ceiling() { # run: a reference point, bare Armeria + HMAC, nothing stor
   wait_port $BOT_PORT 60
   run_wrk $BOT_PORT "$C" "$WARMUP" "$WARM_BODIES" "$d/wrk-warmup.txt"
   sleep 1
+  local ticks0 cpu
+  ticks0=$(cpu_ticks "$SERVER_PID")
   run_wrk $BOT_PORT "$C" "$RUN_SECONDS" "$MAIN_BODIES" "$d/wrk.txt"
-  log "  ceiling: $(kv "$d/wrk.txt" rps) req/s, p50 $(kv "$d/wrk.txt" p50_ms) ms, p99 $(kv "$d/wrk.txt" p99_ms) ms"
+  # The floor counts nothing: its requests are wrk's 200s.
+  cpu=$(cpu_per "$ticks0" "$(cpu_ticks "$SERVER_PID")" "$(( $(kvn "$d/wrk.txt" requests) - $(kvn "$d/wrk.txt" non200) ))")
+  log "  ceiling: $(kv "$d/wrk.txt" rps) req/s, p50 $(kv "$d/wrk.txt" p50_ms) ms, p99 $(kv "$d/wrk.txt" p99_ms) ms; server CPU ${cpu#* } us per request answered"
   row "ceiling-c$C" "$r" rps="$(kv "$d/wrk.txt" rps)" p50_ms="$(kv "$d/wrk.txt" p50_ms)" p99_ms="$(kv "$d/wrk.txt" p99_ms)" \
-    non200="$(kv "$d/wrk.txt" non200)"
+    non200="$(kv "$d/wrk.txt" non200)" cpu_s="${cpu% *}" cpu_us="${cpu#* }"
   stop_server
 }
 
@@ -763,12 +786,15 @@ scenario_compare() { # run
   start_baseline $HANDLER_MS "$d/baseline.log"
   run_wrk $BASE_PORT "$COMPARE_CONNECTIONS" "$WARMUP" "$WARM_BODIES" "$d/baseline-wrk-warmup.txt"
   sleep 1
+  local ticks0 cpu
+  ticks0=$(cpu_ticks "$SERVER_PID")
   run_wrk $BASE_PORT "$COMPARE_CONNECTIONS" "$RUN_SECONDS" "$MAIN_BODIES" "$d/baseline-wrk.txt"
+  cpu=$(cpu_per "$ticks0" "$(cpu_ticks "$SERVER_PID")" "$(( $(kvn "$d/baseline-wrk.txt" requests) - $(kvn "$d/baseline-wrk.txt" non200) ))")
   counts $BASE_STATS >"$d/baseline-counts.txt"
   stop_server
-  log "  baseline: $(kv "$d/baseline-wrk.txt" rps) req/s, p50 $(kv "$d/baseline-wrk.txt" p50_ms) ms, p99 $(kv "$d/baseline-wrk.txt" p99_ms) ms, non-200 $(kv "$d/baseline-wrk.txt" non200), handler runs $(kv "$d/baseline-counts.txt" runs)"
+  log "  baseline: $(kv "$d/baseline-wrk.txt" rps) req/s, p50 $(kv "$d/baseline-wrk.txt" p50_ms) ms, p99 $(kv "$d/baseline-wrk.txt" p99_ms) ms, non-200 $(kv "$d/baseline-wrk.txt" non200), handler runs $(kv "$d/baseline-counts.txt" runs); server CPU ${cpu#* } us per request answered (handled on its thread)"
   row compare-baseline "$r" rps="$(kv "$d/baseline-wrk.txt" rps)" p50_ms="$(kv "$d/baseline-wrk.txt" p50_ms)" \
-    p99_ms="$(kv "$d/baseline-wrk.txt" p99_ms)" non200="$(kv "$d/baseline-wrk.txt" non200)"
+    p99_ms="$(kv "$d/baseline-wrk.txt" p99_ms)" non200="$(kv "$d/baseline-wrk.txt" non200)" cpu_s="${cpu% *}" cpu_us="${cpu#* }"
   compare_linegate "$r" "$d" compare-linegate
   after_vs_before "$r" compare-linegate compare-linegate-before compare-after-vs-before
 }
@@ -788,15 +814,20 @@ compare_linegate() { # run, dir, row name: linegate (BOT_JAR or this build) with
   run_wrk $BOT_PORT "$COMPARE_CONNECTIONS" "$WARMUP" "$WARM_BODIES" "$d/wrk-warmup.txt"
   sleep 1
   scrape "$d/before.prom"
+  local ticks0 cpu
+  ticks0=$(cpu_ticks "$SERVER_PID")
   run_wrk $BOT_PORT "$COMPARE_CONNECTIONS" "$RUN_SECONDS" "$MAIN_BODIES" "$d/wrk.txt"
   scrape "$d/after.prom"
+  # Over the run only: the 50 ms handlers work through the backlog for minutes after it (left on disk here).
+  cpu=$(cpu_per "$ticks0" "$(cpu_ticks "$SERVER_PID")" "$($PROM delta "$d/before.prom" "$d/after.prom" 'linegate_webhook_requests_total{status="200"}')")
   sp99=$($PROM quantile "$d/before.prom" "$d/after.prom" 0.99)
   base=$(tsv_value compare-baseline "$r" rps)
   [[ -n "$base" ]] && ratio=$(python3 -c "print(round($(kv "$d/wrk.txt" rps) / max(float('$base'), 1), 2))")
   log "  $name: $(kv "$d/wrk.txt" rps) req/s, p50 $(kv "$d/wrk.txt" p50_ms) ms, p99 $(kv "$d/wrk.txt" p99_ms) ms (server-side $sp99 ms), non-200 $(kv "$d/wrk.txt" non200); backlog left on disk $($PROM value "$d/after.prom" linegate_queue_depth) events"
   [[ -n "$ratio" ]] && log "  throughput ratio $name / baseline: $ratio"
+  log "  $name: server CPU ${cpu#* } us per acknowledged webhook over the run (with the events handled during it)"
   row "$name" "$r" rps="$(kv "$d/wrk.txt" rps)" p50_ms="$(kv "$d/wrk.txt" p50_ms)" p99_ms="$(kv "$d/wrk.txt" p99_ms)" \
-    server_p99_ms="$sp99" non200="$(kv "$d/wrk.txt" non200)" ratio="$ratio"
+    server_p99_ms="$sp99" non200="$(kv "$d/wrk.txt" non200)" ratio="$ratio" cpu_s="${cpu% *}" cpu_us="${cpu#* }"
   # Graceful stop: the backlog stays in the journal (it would take minutes to handle at 50 ms each).
   stop_server
 }
@@ -1386,4 +1417,7 @@ rm -f "$MAIN_BODIES" "$WARM_BODIES" "$CPU_BODIES" "$RESULTS/.sample.prom" "$RESU
   echo "Before/after (BEFORE_JAR): compare-linegate-before ratio = its req/s / this run's baseline; *-after-vs-before ratio = this build / the earlier one"
   echo "(compare: req/s; cpu: CPU us per webhook, lower is better). cpu rows: cpu_s = server CPU seconds around the fixed load,"
   echo "cpu_us = CPU us per acknowledged (and, for linegate, handled) webhook, ratio = cpu_us / the floor's (cpu-floor)."
+  echo "cpu_us elsewhere (the same /proc method): ceiling = per request answered; throughput[-before], store-* = per webhook"
+  echo "acknowledged and handled (from the run's start until the queue is empty); compare-baseline = per request answered"
+  echo "(handled on its thread); compare-linegate[-before] = per webhook acknowledged over the run (its backlog is handled after)."
 } | tee "$RESULTS/summary.txt"

@@ -96,6 +96,13 @@ public final class Dispatcher implements AutoCloseable {
     /** The trees of events this node split, until they are handled here (bounded). */
     private final ParsedEvents parsedAtSplit = new ParsedEvents(PARSED_KEPT);
     private final AtomicInteger inFlight = new AtomicInteger();
+    /**
+     * Counts what may give the pump work (an append, an event done); with {@link #pumpIdle}, lets the
+     * per-webhook and per-event signals wake the pump only when it sleeps for want of work, instead of
+     * unparking it (a futex call and a context switch on a busy machine) for every one of them.
+     */
+    private final AtomicLong signals = new AtomicLong();
+    private volatile boolean pumpIdle;
 
     private Dispatcher(Builder b) {
         this.journal = b.store.journal();
@@ -220,15 +227,28 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    /** Called after each durable append: counts it in the backlog and wakes the pump. */
+    /** Called after each durable append: counts it in the backlog and wakes the pump if it sleeps. */
     public void appended() {
         backlog.appended();
-        wake();
+        nudge();
     }
 
     /** Tells the dispatcher there may be new work (a replayed dead letter, say); cheap and idempotent. */
     public void wake() {
-        LockSupport.unpark(pump); // runs per acknowledged webhook: no lock, and an early unpark is not lost
+        LockSupport.unpark(pump); // no lock, and an early unpark is not lost
+    }
+
+    /**
+     * There may be new work, per webhook or event: counted, and the pump unparked only if it is asleep
+     * or about to sleep. A pump that is working or yielding to appends looks again by itself; one that
+     * is going to sleep reads the count after saying so ({@link #pumpLoop}), so that either it sees this
+     * signal or this sees it idle: no signal is lost.
+     */
+    private void nudge() {
+        signals.incrementAndGet();
+        if (pumpIdle) {
+            LockSupport.unpark(pump);
+        }
     }
 
     /** Re-reads the operator controls now instead of at the next periodic refresh. */
@@ -246,11 +266,16 @@ public final class Dispatcher implements AutoCloseable {
     private void pumpLoop() {
         while (running) {
             try {
+                long seen = signals.get(); // before the store is read: a signal after it is new work
                 yieldToAppends();
                 boolean worked = splitter.splitNext();
                 worked |= loadPending();
                 if (!worked && running) {
-                    LockSupport.parkNanos(100_000_000L);
+                    pumpIdle = true;
+                    if (signals.get() == seen) {
+                        LockSupport.parkNanos(100_000_000L);
+                    }
+                    pumpIdle = false;
                 }
             } catch (RuntimeException e) {
                 if (WriteFailures.cannotWrite(e) == null) { // else said by the store, rate-limited
@@ -486,7 +511,7 @@ public final class Dispatcher implements AutoCloseable {
         if (more) {
             runHead(lane);
         } else {
-            wake(); // room in the window: load more
+            nudge(); // room in the window: load more
         }
     }
 

@@ -290,9 +290,18 @@ final class JdbcEventJournal implements EventJournal {
         }
         long now = db.clock().millis();
         return db.write(tx -> {
-            try (ResultSet done = removeFenced(tx, seq, "")) {
-                if (done == null) {
-                    return null; // already done elsewhere: its state changes were committed then
+            if (fenceHolder == null) {
+                // A store of this node's alone: no lease to check and nothing to read back, so no result set.
+                PreparedStatement delete = tx.prepare("DELETE FROM events WHERE seq = ?");
+                delete.setLong(1, seq);
+                if (delete.executeUpdate() == 0) {
+                    return null; // already done (a done-mark written twice): its state changes were committed then
+                }
+            } else {
+                try (ResultSet done = removeFenced(tx, seq, "")) {
+                    if (done == null) {
+                        return null; // already done elsewhere: its state changes were committed then
+                    }
                 }
             }
             if (!stateChanges.isEmpty()) {
