@@ -57,6 +57,14 @@ public final class JdbcStore implements Store {
     @Override public Cluster cluster() { return cluster; }
     @Override public WriteHealth writeHealth() { return db.writeHealth(); }
 
+    /**
+     * The database under this store, for a journal kept elsewhere (Apache Kafka) that commits its
+     * positions and done-marks in the same transactions as the conversation state written here.
+     */
+    public Database database() {
+        return db;
+    }
+
     @Override
     public String location() {
         return db.location();
