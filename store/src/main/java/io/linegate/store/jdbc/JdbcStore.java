@@ -7,6 +7,7 @@ import io.linegate.store.ConversationStates;
 import io.linegate.store.DeadLetters;
 import io.linegate.store.EventJournal;
 import io.linegate.store.LinkStore;
+import io.linegate.store.LogPositions;
 import io.linegate.store.OperatorControls;
 import io.linegate.store.PendingLogins;
 import io.linegate.store.RateBucketStore;
@@ -57,12 +58,9 @@ public final class JdbcStore implements Store {
     @Override public Cluster cluster() { return cluster; }
     @Override public WriteHealth writeHealth() { return db.writeHealth(); }
 
-    /**
-     * The database under this store, for a journal kept elsewhere (Apache Kafka) that commits its
-     * positions and done-marks in the same transactions as the conversation state written here.
-     */
-    public Database database() {
-        return db;
+    @Override
+    public LogPositions logPositions(String log) {
+        return new JdbcLogPositions(db, log);
     }
 
     @Override
