@@ -281,7 +281,9 @@ public final class KafkaJournal implements AutoCloseable {
             int ms = (int) Math.min(Integer.MAX_VALUE, startCheck.toMillis());
             p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(ms));
             p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(ms));
-            try (Admin admin = Admin.create(p)) {
+            Admin admin = null;
+            try {
+                admin = Admin.create(p);
                 TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames()
                         .get(startCheck.toMillis(), TimeUnit.MILLISECONDS).get(topic);
                 return d.partitions().size();
@@ -293,8 +295,11 @@ public final class KafkaJournal implements AutoCloseable {
                     throw refused("the events topic " + topic + " does not exist (create it, partitioned for the"
                             + " conversations handled in parallel, with replication factor 3 and min.insync.replicas=2)");
                 }
-                if (cause instanceof AuthenticationException || cause instanceof AuthorizationException) {
-                    throw refused("access refused: " + cause.getClass().getSimpleName());
+                if (cause instanceof AuthenticationException) {
+                    throw refused("authentication failed (check the SASL/TLS client properties)");
+                }
+                if (cause instanceof AuthorizationException) {
+                    throw refused("not authorized to describe the events topic " + topic + " (check its ACLs)");
                 }
                 if (cause instanceof RetriableException) {
                     throw refused("no broker answered within " + startCheck.toSeconds() + " s");
@@ -305,6 +310,10 @@ public final class KafkaJournal implements AutoCloseable {
                 throw refused("interrupted while asking the brokers");
             } catch (KafkaException e) {
                 throw refused(e.getClass().getSimpleName() + " (check the Kafka properties)");
+            } finally {
+                if (admin != null) {
+                    admin.close(Duration.ofSeconds(1)); // a call still trying brokers that do not answer is given up
+                }
             }
         }
 
