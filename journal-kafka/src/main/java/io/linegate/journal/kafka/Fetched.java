@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -25,6 +27,7 @@ import java.util.TreeSet;
  * read and finish.
  */
 final class Fetched {
+    private static final int RECENTLY_FINISHED = 4_096; // per partition: far more than are fetched between two store reads
 
     /** One fetched event. */
     static final class Entry {
@@ -68,6 +71,9 @@ final class Fetched {
         final Map<Long, String> sentAtClaim;
         final TreeSet<Long> unfinished = new TreeSet<>();
         final Set<String> liveIds = new HashSet<>();
+        // Ids finished here lately: a copy fetched while its first copy's done-mark committed was read as not seen by
+        // the store (the read came first) and is no longer waiting here; this catches it.
+        final Set<String> recentlyFinished = new LinkedHashSet<>();
         long nextFetch;
 
         Held(int partition, LogPositions.Claim claim) {
@@ -124,7 +130,7 @@ final class Fetched {
             return null; // revoked meanwhile, or fetched again after a seek
         }
         h.nextFetch = offset + 1;
-        if (h.doneAtClaim.remove(offset) || seenBefore || !h.liveIds.add(eventId)) {
+        if (h.doneAtClaim.remove(offset) || seenBefore || h.recentlyFinished.contains(eventId) || !h.liveIds.add(eventId)) {
             return null;
         }
         Entry e = new Entry(nextSeq++, h, offset, eventId, lane, destination, payload, receivedAt, h.sentAtClaim.remove(offset));
@@ -197,6 +203,12 @@ final class Fetched {
         if (committed) {
             bySeq.remove(e.seq);
             e.owner.unfinished.remove(e.offset);
+            e.owner.recentlyFinished.add(e.eventId);
+            if (e.owner.recentlyFinished.size() > RECENTLY_FINISHED) {
+                Iterator<String> oldest = e.owner.recentlyFinished.iterator();
+                oldest.next();
+                oldest.remove();
+            }
             e.owner.liveIds.remove(e.eventId);
         } else {
             e.committing = false;
