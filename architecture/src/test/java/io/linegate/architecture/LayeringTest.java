@@ -14,7 +14,8 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The layering of linegate's modules, read from the compiled main classes of every module (tests excluded):
- * {@code core <- store <- webhook, messaging (<- clients), login <- runtime <- console <- hosts (Armeria, Spring) <- cli}, the emulator
+ * {@code core <- store <- webhook, messaging (<- clients), login <- runtime <- console <- hosts (Armeria, Spring) <- cli}, the
+ * journal on Apache Kafka beside the webhook layer (on core, store and webhook; the command line uses it), the emulator
  * on {@code core} alone, the test kit and the examples on top. Each layer names the layers it may use; a
  * dependency between two linegate packages that the table does not allow fails with the classes, the member
  * and the line that make it.
@@ -47,7 +48,7 @@ class LayeringTest {
 
     static final String[] LAYERED_PACKAGES = {
             "io.linegate.core..", "io.linegate.store..", "io.linegate.webhook..", "io.linegate.messaging..",
-            "io.linegate.clients..", "io.linegate.login..", "io.linegate.runtime..", "io.linegate.console..", "io.linegate.server..",
+            "io.linegate.clients..", "io.linegate.login..", "io.linegate.journal..", "io.linegate.runtime..", "io.linegate.console..", "io.linegate.server..",
             "io.linegate.spring..",
             "io.linegate.emulator..", "io.linegate.test..", "io.linegate.cli..", "io.linegate.examples.."};
 
@@ -60,6 +61,7 @@ class LayeringTest {
             .layer("Messaging").definedBy("io.linegate.messaging..")
             .layer("Clients").definedBy("io.linegate.clients..")
             .layer("Login").definedBy("io.linegate.login..")
+            .layer("Kafka journal").definedBy("io.linegate.journal..")
             .layer("Runtime").definedBy(RUNTIME)
             .layer("Console").definedBy("io.linegate.console..")
             .layer("Armeria host").definedBy(ARMERIA_HOST)
@@ -75,6 +77,7 @@ class LayeringTest {
             .whereLayer("Messaging").mayOnlyAccessLayers("Core", "Store")
             .whereLayer("Clients").mayOnlyAccessLayers("Core", "Store", "Messaging")
             .whereLayer("Login").mayOnlyAccessLayers("Core", "Store")
+            .whereLayer("Kafka journal").mayOnlyAccessLayers("Core", "Store", "Webhook")
             .whereLayer("Runtime").mayOnlyAccessLayers("Core", "Store", "Webhook", "Messaging", "Login")
             .whereLayer("Console").mayOnlyAccessLayers("Core", "Store", "Webhook", "Messaging", "Login", "Runtime")
             .whereLayer("Armeria host").mayOnlyAccessLayers("Core", "Store", "Webhook", "Messaging", "Login", "Runtime",
@@ -85,7 +88,7 @@ class LayeringTest {
             .whereLayer("Test kit").mayOnlyAccessLayers(
                     "Core", "Store", "Webhook", "Messaging", "Login", "Runtime", "Armeria host", "Emulator")
             .whereLayer("Command line").mayOnlyAccessLayers(
-                    "Core", "Store", "Webhook", "Messaging", "Login", "Runtime", "Armeria host", "Emulator")
+                    "Core", "Store", "Webhook", "Messaging", "Login", "Runtime", "Armeria host", "Emulator", "Kafka journal")
             .whereLayer("Examples").mayOnlyAccessLayers(
                     "Core", "Store", "Webhook", "Messaging", "Login", "Runtime", "Armeria host");
 
@@ -97,7 +100,7 @@ class LayeringTest {
     static final ArchRule theRuntimeAndTheSpringHostUseNoArmeriaOrNetty = noClasses()
             .that().resideInAnyPackage("io.linegate.runtime..", "io.linegate.console..", "io.linegate.spring..",
                     "io.linegate.webhook..", "io.linegate.messaging..", "io.linegate.clients..", "io.linegate.login..",
-                    "io.linegate.store..", "io.linegate.core..")
+                    "io.linegate.journal..", "io.linegate.store..", "io.linegate.core..")
             .should().dependOnClassesThat().resideInAnyPackage("com.linecorp.armeria..", "io.netty..");
 
     /** A package outside the table above would escape the layering unseen. */

@@ -38,6 +38,7 @@ class TestTimeoutsTest {
             "com.linecorp.armeria.server.Server",
             "com.linecorp.armeria.server.ServerBuilder",
             "io.zonky.test.db.postgres.embedded.EmbeddedPostgres",
+            "org.apache.kafka.common.test.KafkaClusterTestKit",
             "org.openqa.selenium.WebDriver",
             "org.openqa.selenium.chrome.ChromeDriver",
             "org.springframework.boot.SpringApplication",

@@ -55,6 +55,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     DataDir store;
 
+    @Mixin
+    JournalOption journal;
+
     @Option(names = "--lease-time", defaultValue = Defaults.LEASE_TIME_TEXT, description = "Several nodes on one store: how long a node's"
             + " partitions stay its own without a heartbeat, so how soon others take over a dead node's events (default: ${DEFAULT-VALUE}).")
     Duration leaseTime;
@@ -182,7 +185,7 @@ final class ServeCommand implements Callable<Integer> {
             // The bot is found before anything is opened, so that a wrong name or jar changes nothing.
             BotLoader.Candidate candidate = bots.find(bot != null || !botJars.isEmpty() ? bot : "echo");
             dataDirectory();
-            runtime = LinegateRuntime.open(runtimeConfig);
+            runtime = journal.open(runtimeConfig);
             Map<String, String> botOptions = new LinkedHashMap<>(settings.botSettings);
             botOptions.putAll(botSettings);
             chosen = candidate.create(runtime.environment(botOptions));
@@ -205,6 +208,7 @@ final class ServeCommand implements Callable<Integer> {
             if (runtime != null) {
                 runtime.close();
             }
+            journal.close();
             bots.close();
             throw new Listeners().add("--port", host, port).add("--admin-port", adminHost, adminPort).explain(e);
         }
@@ -213,6 +217,7 @@ final class ServeCommand implements Callable<Integer> {
         if (exitWhenReady) {
             server.close();
             running.close();
+            journal.close();
             bots.close();
             return 0;
         }
@@ -220,6 +225,7 @@ final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             running.close();
+            journal.close();
             bots.close();
             spec.commandLine().getOut().println(spec.qualifiedName() + ": bot '" + name + "' stopped; events not yet"
                     + " handled stay in the store for the next start");

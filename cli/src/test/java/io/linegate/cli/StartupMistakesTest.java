@@ -146,6 +146,22 @@ class StartupMistakesTest {
     }
 
     /** No dispatcher pump runs on after a failed start (it would fail on the closed store, over and over). */
+    @Test
+    void aJournalOnKafkaBrokersThatDoNotAnswerNamesTheServers() throws Exception {
+        Cli cli = serve(SECRET, "--port", "0", "--admin-port", "0", "--journal", "kafka://127.0.0.1:1/bot");
+        assertThat(oneLineWithoutATrace(cli)).isEqualTo("linegate serve: Kafka at 127.0.0.1:1: no broker answered within 10 s");
+        assertNoDispatcherLeft();
+    }
+
+    @Test
+    void aJournalLocationThatIsNotOneSaysWhatIsWrongWithIt() throws Exception {
+        Cli cli = serve(SECRET, "--port", "0", "--admin-port", "0", "--journal", "kafka://broker/bot");
+        assertThat(oneLineWithoutATrace(cli)).isEqualTo("linegate serve: kafka://broker/bot: 'broker' is not host:port");
+        Cli alone = serve(SECRET, "--port", "0", "--admin-port", "0", "--kafka-properties", dir.resolve("k.properties").toString());
+        assertThat(oneLineWithoutATrace(alone)).isEqualTo("linegate serve: --kafka-properties is for --journal kafka://...;"
+                + " there is no --journal");
+    }
+
     static void assertNoDispatcherLeft() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (System.nanoTime() < deadline && pumps() > 0) {

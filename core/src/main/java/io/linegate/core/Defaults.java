@@ -64,4 +64,11 @@ public final class Defaults {
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** Waiting for the Messaging API's answer. */
     public static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Apache Kafka as the journal: events fetched by a node and not finished before it stops fetching more. */
+    public static final int KAFKA_BUFFERED_EVENTS = 10_000;
+    /** Apache Kafka as the journal: how long a silent node keeps its partitions in the consumer group. */
+    public static final Duration KAFKA_SESSION_TIMEOUT = Duration.ofSeconds(10);
+    /** Apache Kafka as the journal: how long the start waits for the brokers to describe the events topic. */
+    public static final Duration KAFKA_START_CHECK = Duration.ofSeconds(10);
 }

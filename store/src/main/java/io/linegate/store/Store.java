@@ -54,6 +54,14 @@ public interface Store extends AutoCloseable {
     /** The nodes sharing this store and their partitions. */
     Cluster cluster();
 
+    /**
+     * The positions of a journal kept outside this store, in log {@code log} (a Kafka topic), written in
+     * this store's transactions (see {@link LogPositions}); SQL stores only.
+     */
+    default LogPositions logPositions(String log) {
+        throw new UnsupportedOperationException("the store at " + location() + " cannot keep the positions of a journal kept elsewhere");
+    }
+
     /** Whether the store can write now (see {@link WriteHealth}). */
     default WriteHealth writeHealth() {
         return WriteHealth.UNWATCHED;

@@ -21,8 +21,10 @@ import java.util.List;
  * JSON document, strictly: anything after it (a second document) or a key given twice makes it
  * ambiguous, so it is rejected whole rather than read one way here and another way elsewhere. An
  * element of {@code events} that is not an object is rejected alone; the body's other events go on.
+ * Public for journals that split at acknowledgement (Apache Kafka's, which keys each event by its
+ * conversation), so that every journal splits a body the same way.
  */
-final class WebhookBodies {
+public final class WebhookBodies {
     private static final ObjectReader STRICT = Json.mapper().reader()
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -34,7 +36,7 @@ final class WebhookBodies {
      * whole body (kept byte for byte) if it is not one webhook document, else each element of
      * {@code events} that is not an object.
      */
-    static void split(InboxEntry entry, List<NewEvent> events, List<Rejected> rejected) {
+    public static void split(InboxEntry entry, List<NewEvent> events, List<Rejected> rejected) {
         split(entry, events, rejected, ParsedEvents.NONE);
     }
 

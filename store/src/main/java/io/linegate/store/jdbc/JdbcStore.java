@@ -7,6 +7,7 @@ import io.linegate.store.ConversationStates;
 import io.linegate.store.DeadLetters;
 import io.linegate.store.EventJournal;
 import io.linegate.store.LinkStore;
+import io.linegate.store.LogPositions;
 import io.linegate.store.OperatorControls;
 import io.linegate.store.PendingLogins;
 import io.linegate.store.RateBucketStore;
@@ -56,6 +57,11 @@ public final class JdbcStore implements Store {
     @Override public LinkStore links() { return links; }
     @Override public Cluster cluster() { return cluster; }
     @Override public WriteHealth writeHealth() { return db.writeHealth(); }
+
+    @Override
+    public LogPositions logPositions(String log) {
+        return new JdbcLogPositions(db, log);
+    }
 
     @Override
     public String location() {

@@ -1,0 +1,217 @@
+package io.linegate.journal.kafka;
+
+import io.linegate.store.EventJournal.StoredEvent;
+import io.linegate.store.LogPositions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The events this node has fetched from the partitions it holds and not finished, numbered
+ * ({@code seq}) in the order they were fetched, so that the {@code Dispatcher} reads them as it reads
+ * a database's journal: per partition that is the log's order, so each conversation's order.
+ *
+ * <p>Per partition it knows the position that may be committed: the lowest offset not finished, or
+ * past the last fetched offset when all are ({@link #position}): an event that is committing still
+ * counts as not finished, so that the committed position never passes an event whose transaction
+ * might fail. One monitor guards everything; the consumer's thread adds and drops, handler threads
+ * read and finish.
+ */
+final class Fetched {
+    private static final int RECENTLY_FINISHED = 4_096; // per partition: far more than are fetched between two store reads
+
+    /** One fetched event. */
+    static final class Entry {
+        final long seq;
+        final int partition;
+        final long offset;
+        final Held owner;
+        final String eventId;
+        final String lane;
+        final String destination;
+        final String payload;
+        final Instant receivedAt;
+        int attempts;
+        String sent;
+        boolean committing;
+
+        Entry(long seq, Held owner, long offset, String eventId, String lane, String destination, String payload,
+              Instant receivedAt, String sent) {
+            this.seq = seq;
+            this.partition = owner.partition;
+            this.offset = offset;
+            this.owner = owner;
+            this.eventId = eventId;
+            this.lane = lane;
+            this.destination = destination;
+            this.payload = payload;
+            this.receivedAt = receivedAt;
+            this.sent = sent;
+        }
+
+        StoredEvent stored() {
+            return new StoredEvent(seq, eventId, lane, destination, payload, receivedAt, attempts, partition, sent);
+        }
+    }
+
+    /** A partition this node holds, from its claim until it is revoked. */
+    static final class Held {
+        final int partition;
+        final long epoch;
+        final Set<Long> doneAtClaim;
+        final Map<Long, String> sentAtClaim;
+        final TreeSet<Long> unfinished = new TreeSet<>();
+        final Set<String> liveIds = new HashSet<>();
+        // Ids finished here lately: a copy fetched while its first copy's done-mark committed was read as not seen by
+        // the store (the read came first) and is no longer waiting here; this catches it.
+        final Set<String> recentlyFinished = new LinkedHashSet<>();
+        long nextFetch;
+
+        Held(int partition, LogPositions.Claim claim) {
+            this.partition = partition;
+            this.epoch = claim.epoch();
+            this.doneAtClaim = new HashSet<>(claim.done());
+            this.sentAtClaim = new HashMap<>(claim.sent());
+            this.nextFetch = claim.nextOffset();
+        }
+
+        /** The position if the event at {@code finishing} were finished too. */
+        long positionWithout(long finishing) {
+            for (long offset : unfinished) {
+                if (offset != finishing) {
+                    return offset;
+                }
+            }
+            return nextFetch;
+        }
+    }
+
+    private final NavigableMap<Long, Entry> bySeq = new TreeMap<>();
+    private final Map<Integer, Held> held = new HashMap<>();
+    private long nextSeq = 1;
+
+    synchronized void hold(Held h) {
+        held.put(h.partition, h);
+    }
+
+    /** Forgets a partition this node no longer holds, and its fetched events. */
+    synchronized void release(int partition) {
+        Held h = held.remove(partition);
+        if (h != null) {
+            bySeq.values().removeIf(e -> e.owner == h);
+        }
+    }
+
+    synchronized Set<Integer> heldPartitions() {
+        return Set.copyOf(held.keySet());
+    }
+
+    synchronized Held held(int partition) {
+        return held.get(partition);
+    }
+
+    /**
+     * Adds a fetched record of a held partition unless it is done (finished before the claim, or a
+     * {@code webhookEventId} finished already or waiting here: LINE's redelivery); null if skipped.
+     * {@code finishing}: the caller finishes it itself (a foreign record), so no handler ever sees it.
+     */
+    synchronized Entry add(Held h, long offset, String eventId, String lane, String destination, String payload,
+                           Instant receivedAt, boolean seenBefore, boolean finishing) {
+        if (held.get(h.partition) != h || offset < h.nextFetch) {
+            return null; // revoked meanwhile, or fetched again after a seek
+        }
+        h.nextFetch = offset + 1;
+        if (h.doneAtClaim.remove(offset) || seenBefore || h.recentlyFinished.contains(eventId) || !h.liveIds.add(eventId)) {
+            return null;
+        }
+        Entry e = new Entry(nextSeq++, h, offset, eventId, lane, destination, payload, receivedAt, h.sentAtClaim.remove(offset));
+        e.committing = finishing;
+        h.unfinished.add(offset);
+        bySeq.put(e.seq, e);
+        return e;
+    }
+
+    /** Fetched, unfinished events of {@code partitions} (all, if null) numbered above {@code afterSeq}. */
+    synchronized List<StoredEvent> after(Set<Integer> partitions, long afterSeq, int limit) {
+        List<StoredEvent> out = new ArrayList<>();
+        for (Entry e : bySeq.tailMap(afterSeq, false).values()) {
+            if (out.size() >= limit) {
+                break;
+            }
+            if (!e.committing && (partitions == null || partitions.contains(e.partition))) {
+                out.add(e.stored());
+            }
+        }
+        return out;
+    }
+
+    synchronized Map<Integer, Long> countsUpTo(Set<Integer> partitions, long upToSeq) {
+        Map<Integer, Long> out = new HashMap<>();
+        for (Entry e : bySeq.headMap(upToSeq, true).values()) {
+            if (partitions.contains(e.partition)) {
+                out.merge(e.partition, 1L, Long::sum);
+            }
+        }
+        return out;
+    }
+
+    synchronized Map<Integer, Long> countsPerPartition() {
+        Map<Integer, Long> out = new HashMap<>();
+        for (Entry e : bySeq.values()) {
+            out.merge(e.partition, 1L, Long::sum);
+        }
+        return out;
+    }
+
+    synchronized int size() {
+        return bySeq.size();
+    }
+
+    synchronized Entry get(long seq) {
+        Entry e = bySeq.get(seq);
+        return e != null && held.get(e.partition) == e.owner ? e : null;
+    }
+
+    /** The oldest unfinished event's receipt, or null when there is none. */
+    synchronized Instant oldest() {
+        Instant oldest = null;
+        for (Entry e : bySeq.values()) {
+            if (oldest == null || e.receivedAt.isBefore(oldest)) {
+                oldest = e.receivedAt;
+            }
+        }
+        return oldest;
+    }
+
+    /** Starts finishing {@code e}: returns the position its partition may commit with it. */
+    synchronized long startFinishing(Entry e) {
+        e.committing = true; // hidden from the loads: a handler never starts it again meanwhile
+        return e.owner.positionWithout(e.offset);
+    }
+
+    /** {@code e}'s transaction ended: committed (it leaves) or not (it may be handled again, if still held). */
+    synchronized void finished(Entry e, boolean committed) {
+        if (committed) {
+            bySeq.remove(e.seq);
+            e.owner.unfinished.remove(e.offset);
+            e.owner.recentlyFinished.add(e.eventId);
+            if (e.owner.recentlyFinished.size() > RECENTLY_FINISHED) {
+                Iterator<String> oldest = e.owner.recentlyFinished.iterator();
+                oldest.next();
+                oldest.remove();
+            }
+            e.owner.liveIds.remove(e.eventId);
+        } else {
+            e.committing = false;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.linegate.journal.kafka;
+
+import io.linegate.store.Cluster;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The nodes as Kafka's consumer group sees them: a node holds the partitions the group assigned it
+ * and it claimed in the store ({@link ConsumerLoop}); nothing is leased here, and a heartbeat only
+ * reads what this node holds now. Giving partitions back ({@link #leave}) is leaving the group.
+ */
+final class GroupCluster implements Cluster {
+    private final int partitions;
+    private final String nodeId;
+    private final Fetched fetched;
+    private final Runnable leaveGroup;
+    private final Clock clock;
+
+    GroupCluster(int partitions, String nodeId, Fetched fetched, Runnable leaveGroup, Clock clock) {
+        this.partitions = partitions;
+        this.nodeId = nodeId;
+        this.fetched = fetched;
+        this.leaveGroup = leaveGroup;
+        this.clock = clock;
+    }
+
+    @Override
+    public int partitions() {
+        return partitions;
+    }
+
+    @Override
+    public String nodeId() {
+        return nodeId;
+    }
+
+    @Override
+    public boolean shared() {
+        return true;
+    }
+
+    /** The partitions held now; the group protocol, not this call, moves them ({@code release} is always empty). */
+    @Override
+    public Assignment heartbeat(Set<Integer> release, Duration ttl) {
+        return new Assignment(fetched.heldPartitions(), 0, clock.instant().plus(ttl));
+    }
+
+    /** Always: there are no bodies to split (they are split at acknowledgement). */
+    @Override
+    public boolean leaseSplitting(Duration ttl) {
+        return true;
+    }
+
+    @Override
+    public void leave() {
+        leaveGroup.run();
+    }
+
+    /** This node only: the other members are the group coordinator's to tell (not read yet). */
+    @Override
+    public List<Node> nodes() {
+        return List.of(new Node(nodeId, Instant.now(clock), fetched.heldPartitions()));
+    }
+
+    /** Events fetched here and not finished, per partition. */
+    @Override
+    public Map<Integer, Long> backlog() {
+        return fetched.countsPerPartition();
+    }
+
+    @Override
+    public Snapshot snapshot() {
+        return new Snapshot(nodes(), backlog(), 0);
+    }
+}
