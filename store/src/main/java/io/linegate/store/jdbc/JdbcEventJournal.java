@@ -304,25 +304,7 @@ final class JdbcEventJournal implements EventJournal {
                     }
                 }
             }
-            if (!stateChanges.isEmpty()) {
-                PreparedStatement put = tx.prepare("INSERT INTO conversation_state (lane, key, value, updated_at)"
-                        + " VALUES (?, ?, ?, ?) ON CONFLICT (lane, key) DO UPDATE SET value = excluded.value,"
-                        + " updated_at = excluded.updated_at");
-                PreparedStatement remove = tx.prepare("DELETE FROM conversation_state WHERE lane = ? AND key = ?");
-                for (Map.Entry<String, String> change : stateChanges.entrySet()) {
-                    if (change.getValue() == null) {
-                        remove.setString(1, lane);
-                        remove.setString(2, change.getKey());
-                        remove.executeUpdate();
-                    } else {
-                        put.setString(1, lane);
-                        put.setString(2, change.getKey());
-                        put.setString(3, change.getValue());
-                        put.setLong(4, now);
-                        put.executeUpdate();
-                    }
-                }
-            }
+            JdbcConversationStates.apply(tx, lane, stateChanges, now);
             return null;
         });
     }

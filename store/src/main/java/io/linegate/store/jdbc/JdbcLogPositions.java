@@ -121,7 +121,7 @@ final class JdbcLogPositions implements LogPositions {
                         + " was taken by another node; event " + eventId + " is left to it");
             }
             if (how.deadLetter() == null) {
-                putState(tx, how.lane(), how.stateChanges(), now);
+                JdbcConversationStates.apply(tx, how.lane(), how.stateChanges(), now);
             } else {
                 putDeadLetter(tx, how.deadLetter(), now);
             }
@@ -188,29 +188,6 @@ final class JdbcLogPositions implements LogPositions {
         db.query("SELECT part, next_offset FROM kafka_positions WHERE topic = ?", ps -> ps.setString(1, topic),
                 rs -> out.put(rs.getInt(1), rs.getLong(2)));
         return out;
-    }
-
-    private static void putState(GroupCommitWriter.Tx tx, String lane, Map<String, String> changes, long now) throws SQLException {
-        if (changes.isEmpty()) {
-            return;
-        }
-        PreparedStatement put = tx.prepare("INSERT INTO conversation_state (lane, key, value, updated_at)"
-                + " VALUES (?, ?, ?, ?) ON CONFLICT (lane, key) DO UPDATE SET value = excluded.value,"
-                + " updated_at = excluded.updated_at");
-        PreparedStatement remove = tx.prepare("DELETE FROM conversation_state WHERE lane = ? AND key = ?");
-        for (Map.Entry<String, String> change : changes.entrySet()) {
-            if (change.getValue() == null) {
-                remove.setString(1, lane);
-                remove.setString(2, change.getKey());
-                remove.executeUpdate();
-            } else {
-                put.setString(1, lane);
-                put.setString(2, change.getKey());
-                put.setString(3, change.getValue());
-                put.setLong(4, now);
-                put.executeUpdate();
-            }
-        }
     }
 
     private static void putDeadLetter(GroupCommitWriter.Tx tx, DeadLetter d, long now) throws SQLException {
