@@ -83,6 +83,17 @@ public interface Cluster {
     }
 
     /**
+     * Whether this node holds {@code partition} at this moment, as far as the one who assigns partitions
+     * has told it since its last heartbeat: asked before every handler run and every send of an event
+     * of the partition, so it must be cheap. Where partitions are leases the heartbeats keep, the lease
+     * is the answer and this is true; where another party moves them at any time (Kafka's consumer
+     * group), a partition taken away stops being held at once, not at the next heartbeat.
+     */
+    default boolean holds(int partition) {
+        return true;
+    }
+
+    /**
      * What a node holds after a heartbeat.
      *
      * @param held    the partitions this node now holds

@@ -61,9 +61,13 @@ final class Ownership {
         return cluster.shared();
     }
 
-    /** Whether an event of {@code partition} may be started now: owned (caught up or not), not draining, leases valid. */
+    /**
+     * Whether an event of {@code partition} may be started, or send, now: owned (caught up or not), not
+     * draining, leases valid, and still held by the cluster's word of this moment ({@link Cluster#holds}).
+     */
     boolean mayHandle(int partition) {
-        return (steady.contains(partition) || catchingUp.contains(partition)) && System.nanoTime() < validUntilNanos;
+        return (steady.contains(partition) || catchingUp.contains(partition)) && System.nanoTime() < validUntilNanos
+                && cluster.holds(partition);
     }
 
     /** Partitions whose events the main load cursor reads. */

@@ -67,6 +67,7 @@ final class ConsumerLoop implements Runnable {
                 try {
                     claimUnclaimed();
                     records = consumer.poll(Duration.ofMillis(200));
+                    fetched.polled();
                 } catch (WakeupException e) {
                     break;
                 } catch (KafkaException e) {

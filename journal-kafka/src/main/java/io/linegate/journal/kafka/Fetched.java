@@ -98,6 +98,7 @@ final class Fetched {
     private final NavigableMap<Long, Entry> bySeq = new TreeMap<>();
     private final Map<Integer, Held> held = new HashMap<>();
     private long nextSeq = 1;
+    private volatile long polledAtNanos = System.nanoTime();
 
     synchronized void hold(Held h) {
         held.put(h.partition, h);
@@ -108,6 +109,26 @@ final class Fetched {
         Held h = held.remove(partition);
         if (h != null) {
             bySeq.values().removeIf(e -> e.owner == h);
+        }
+    }
+
+    /** The consumer's poll returned (it keeps the group's membership): see {@link #holds}. */
+    void polled() {
+        polledAtNanos = System.nanoTime();
+    }
+
+    /**
+     * Whether {@code partition} is held now: claimed and not revoked or lost, and the consumer polled
+     * within {@code silenceNanos}. A node paused past the group's session timeout (a long GC, a frozen VM,
+     * SIGSTOP) has lost its partitions before its consumer can hear of it: until its next poll says so,
+     * the time since the last one does.
+     */
+    boolean holds(int partition, long silenceNanos) {
+        if (System.nanoTime() - polledAtNanos >= silenceNanos) {
+            return false;
+        }
+        synchronized (this) {
+            return held.containsKey(partition);
         }
     }
 

@@ -19,13 +19,21 @@ final class GroupCluster implements Cluster {
     private final Fetched fetched;
     private final Runnable leaveGroup;
     private final Clock clock;
+    private final long silenceNanos;
 
-    GroupCluster(int partitions, String nodeId, Fetched fetched, Runnable leaveGroup, Clock clock) {
+    /**
+     * {@code sessionTimeout}: the group's. The coordinator may count a node gone once no heartbeat came
+     * for that long, and the last heartbeat may have left up to one heartbeat interval (a fifth of it,
+     * see {@link KafkaJournal}) before the last poll: a node whose consumer has not polled for three
+     * fifths of it holds nothing, before the group can have moved its partitions.
+     */
+    GroupCluster(int partitions, String nodeId, Fetched fetched, Runnable leaveGroup, Clock clock, Duration sessionTimeout) {
         this.partitions = partitions;
         this.nodeId = nodeId;
         this.fetched = fetched;
         this.leaveGroup = leaveGroup;
         this.clock = clock;
+        this.silenceNanos = sessionTimeout.toNanos() * 3 / 5;
     }
 
     @Override
@@ -47,6 +55,23 @@ final class GroupCluster implements Cluster {
     @Override
     public Assignment heartbeat(Set<Integer> release, Duration ttl) {
         return new Assignment(fetched.heldPartitions(), 0, clock.instant().plus(ttl));
+    }
+
+    /** Claimed, not revoked or lost, and the consumer polled within the group's session timeout. */
+    @Override
+    public boolean holds(int partition) {
+        return fetched.holds(partition, silenceNanos);
+    }
+
+    /**
+     * Not a slice: the group's member count is not read yet, so a node cannot know its share of LINE's
+     * limits. NaN makes the sender take every send from the store's bucket for the channel, which all the
+     * nodes share (a row per endpoint, see {@code RateBucketStore}), so that the nodes together stay under
+     * the limits, at a store round trip per send.
+     */
+    @Override
+    public double share() {
+        return Double.NaN;
     }
 
     /** Always: there are no bodies to split (they are split at acknowledgement). */

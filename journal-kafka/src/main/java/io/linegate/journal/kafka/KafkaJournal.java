@@ -74,7 +74,7 @@ public final class KafkaJournal implements AutoCloseable {
         this.loop = new ConsumerLoop(consumer, location.eventsTopic(), nodeId, positions, fetched, b.maxBuffered);
         this.journal = new KafkaEventJournal(producer, location.eventsTopic(), b.database.journal(), positions, fetched,
                 b.clock, location.bootstrapServers());
-        this.cluster = new GroupCluster(partitions, nodeId, fetched, this::stopConsuming, b.clock);
+        this.cluster = new GroupCluster(partitions, nodeId, fetched, this::stopConsuming, b.clock, b.sessionTimeout);
         this.store = new KafkaStore(b.database, this);
         this.consumerThread = new Thread(loop, "linegate-kafka-consumer");
         consumerThread.setDaemon(true);
