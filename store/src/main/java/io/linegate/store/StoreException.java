@@ -1,7 +1,7 @@
 package io.linegate.store;
 
 /** A storage failure that callers cannot fix by changing their input. */
-public final class StoreException extends RuntimeException {
+public class StoreException extends RuntimeException {
     public StoreException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -8,7 +8,8 @@ import org.sqlite.SQLiteException;
  * Which failures of a write mean that the store cannot write at all, whatever is written (its disk
  * full, its file system read-only, an I/O error), as opposed to one write's own fault (a constraint,
  * a bug): the former make the store not ready until it can write again, and retrying the writes of
- * a group one by one would only fail each again.
+ * a group one by one would only fail each again. A {@link StoreUnavailableException} (a journal that
+ * cannot take writes for now) is one of them.
  */
 public final class WriteFailures {
     // SQLite's primary result codes (the low byte of an extended one): https://www.sqlite.org/rescode.html
@@ -23,6 +24,9 @@ public final class WriteFailures {
     /** Why the store cannot write, if {@code e} (or a cause of it) says so; null for any other failure. */
     public static String cannotWrite(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof StoreUnavailableException) {
+                return t.getMessage();
+            }
             if (t instanceof SQLException sql) {
                 String reason = reason(sql);
                 if (reason != null) {

@@ -3,10 +3,13 @@ package io.linegate.journal.kafka;
 import io.linegate.store.Cluster;
 import io.linegate.store.EventJournal;
 import io.linegate.store.LogPositions;
+import io.linegate.core.RateLimitedLog;
 import io.linegate.store.StoreException;
+import io.linegate.store.StoreUnavailableException;
 import io.linegate.webhook.WebhookBodies;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The journal on Apache Kafka. A webhook body is split at acknowledgement: each event becomes one
@@ -35,6 +41,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 final class KafkaEventJournal implements EventJournal {
     static final String EVENT_ID = "linegate-event-id";
     static final String DESTINATION = "linegate-destination";
+    private static final Logger log = LoggerFactory.getLogger(KafkaEventJournal.class);
 
     private final Producer<String, byte[]> producer;
     private final String topic;
@@ -44,6 +51,7 @@ final class KafkaEventJournal implements EventJournal {
     private final Clock clock;
     private final String bootstrap;
     private final AtomicLong bodies = new AtomicLong();
+    private final RateLimitedLog unavailable = new RateLimitedLog(log, 1, Duration.ofSeconds(10));
 
     KafkaEventJournal(Producer<String, byte[]> producer, String topic, EventJournal database, LogPositions positions,
                       Fetched fetched, Clock clock, String bootstrap) {
@@ -94,8 +102,19 @@ final class KafkaEventJournal implements EventJournal {
         return acked;
     }
 
+    /**
+     * Kafka could not take a record. A retriable failure (the topic's metadata or a partition's leader
+     * unknown while brokers are away, too few in-sync replicas, a timeout) means Kafka cannot take webhooks
+     * for now: the webhook is answered 503 at once, said here once in a while rather than for every
+     * webhook. Anything else (authorization, a record too large) is the webhook's own failure.
+     */
     private StoreException notTaken(Throwable error) {
-        return new StoreException("Kafka (" + bootstrap + ") did not take the webhook: " + error.getMessage(), error);
+        String why = "Kafka (" + bootstrap + ") did not take the webhook: " + error.getMessage();
+        if (error instanceof RetriableException) {
+            unavailable.warn("{}; answering 503 until it can", why);
+            return new StoreUnavailableException(why, error);
+        }
+        return new StoreException(why, error);
     }
 
     @Override

@@ -109,8 +109,8 @@ public final class KafkaJournal implements AutoCloseable {
     }
 
     /**
-     * Fetches the topic's metadata before the first webhook, so that no send waits for it (a send may block
-     * for {@code max.block.ms} only, then the webhook is answered 503).
+     * Fetches the topic's metadata before the first webhook: a send never waits for it (without it, the
+     * webhook is answered 503 at once).
      */
     private static void knowTheTopic(KafkaProducer<String, byte[]> producer, KafkaLocation location, Duration within) {
         long until = System.nanoTime() + within.toNanos();
@@ -119,6 +119,8 @@ public final class KafkaJournal implements AutoCloseable {
                 producer.partitionsFor(location.eventsTopic());
                 return;
             } catch (KafkaException e) {
+                // partitionsFor does not wait (max.block.ms is 0): it asks the producer's thread for the metadata
+                pause(100);
                 if (System.nanoTime() - until > 0) {
                     producer.close(Duration.ZERO);
                     throw new KafkaJournalException("Kafka at " + location.bootstrapServers() + ": the producer could not read the"
@@ -126,6 +128,15 @@ public final class KafkaJournal implements AutoCloseable {
                             + within.toSeconds() + " s (" + e.getClass().getSimpleName() + ")");
                 }
             }
+        }
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaJournalException("interrupted while reading the metadata of the events topic");
         }
     }
 
@@ -164,9 +175,11 @@ public final class KafkaJournal implements AutoCloseable {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5"); // the most that keeps order with idempotence
         p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
-        // send() must not block a request thread: the topic's metadata is known from the start, so it only
-        // blocks when the producer's memory is full; answer 503 then rather than wait.
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "200");
+        // send() runs on a request thread (an event loop) and must never block it: when the producer's memory is
+        // full, or the topic's metadata is gone (the brokers away), it fails at once and the webhook is answered
+        // 503, while the producer fetches the metadata again in the background. The metadata is read before
+        // the first webhook (knowTheTopic).
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "0");
         // Keep the topic's metadata however long the bot is idle, so that the first webhook after a quiet night does
         // not wait for it (the default forgets a topic unused for 5 minutes).
         p.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, String.valueOf(Duration.ofDays(1).toMillis()));
