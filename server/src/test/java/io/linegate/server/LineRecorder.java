@@ -25,20 +25,20 @@ import java.util.concurrent.Executors;
  * What reaches LINE, counted where it arrives: a pass-through in front of the emulator that records,
  * for every push, when it arrived, its recipient, its text, its retry key and the emulator's answer.
  */
-final class LineRecorder implements AutoCloseable {
+public final class LineRecorder implements AutoCloseable {
     private static final Set<String> NOT_FORWARDED = Set.of("host", "connection", "content-length", "expect", "upgrade",
             "transfer-encoding", "keep-alive");
 
     /** One push request as LINE saw it; {@code atNanos} is this JVM's {@link System#nanoTime()} on arrival. */
-    record Push(long atNanos, String to, String text, String retryKey, int status) {}
+    public record Push(long atNanos, String to, String text, String retryKey, int status) {}
 
     private final URI target;
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(16);
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    final List<Push> pushes = new CopyOnWriteArrayList<>();
+    public final List<Push> pushes = new CopyOnWriteArrayList<>();
 
-    LineRecorder(URI target) throws IOException {
+    public LineRecorder(URI target) throws IOException {
         this.target = target;
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
         server.setExecutor(executor);
@@ -46,7 +46,7 @@ final class LineRecorder implements AutoCloseable {
         server.start();
     }
 
-    URI uri() {
+    public URI uri() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 

@@ -20,6 +20,8 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
@@ -45,11 +47,15 @@ final class ConsumerLoop implements Runnable {
     private final int maxBuffered;
     private final Set<Integer> unclaimed = new HashSet<>(); // assigned, not yet claimed in the store (it failed)
     private final RateLimitedLog failures = new RateLimitedLog(log, 1, Duration.ofSeconds(10));
+    private final long silenceNanos;
     private volatile boolean running = true;
     private boolean paused;
+    private long lastPollNanos = System.nanoTime();
+    private double heartbeatsAtGap = -1; // at least 0 while a gap between polls waits for the group to confirm
 
     ConsumerLoop(Consumer<String, byte[]> consumer, String topic, String nodeId, LogPositions positions, Fetched fetched,
-                 int maxBuffered) {
+                 int maxBuffered, Duration silence) {
+        this.silenceNanos = silence.toNanos();
         this.consumer = consumer;
         this.topic = topic;
         this.nodeId = nodeId;
@@ -67,7 +73,7 @@ final class ConsumerLoop implements Runnable {
                 try {
                     claimUnclaimed();
                     records = consumer.poll(Duration.ofMillis(200));
-                    fetched.polled();
+                    polled();
                 } catch (WakeupException e) {
                     break;
                 } catch (KafkaException e) {
@@ -90,6 +96,45 @@ final class ConsumerLoop implements Runnable {
                 fetched.release(p);
             }
         }
+    }
+
+    /**
+     * A poll returned. Polling alone is not proof of membership: a node paused past its session timeout
+     * (SIGSTOP, a frozen VM, a long GC) returns from the poll it was in before its consumer hears that the
+     * group dropped it, and so before {@code onPartitionsLost} runs. So after a gap between polls long
+     * enough for {@link GroupCluster#holds} to have said "nothing held", this node goes on holding nothing
+     * until three heartbeat answers came after the gap: the second is an answer to a heartbeat sent after
+     * the gap, an error if the group dropped this node, and then the consumer sends none until it has given
+     * the partitions up ({@code onPartitionsLost}, in a poll) and joined again; a third means either that.
+     */
+    private void polled() {
+        long now = System.nanoTime();
+        boolean gap = now - lastPollNanos >= silenceNanos;
+        lastPollNanos = now;
+        if (gap) {
+            heartbeatsAtGap = heartbeats();
+            log.info("the consumer of {} did not poll for {} ms; this node holds nothing until the group confirms it",
+                    topic, TimeUnit.NANOSECONDS.toMillis(silenceNanos));
+            return;
+        }
+        if (heartbeatsAtGap >= 0) {
+            if (heartbeats() < heartbeatsAtGap + 3) {
+                return;
+            }
+            heartbeatsAtGap = -1;
+        }
+        fetched.polled();
+    }
+
+    /** The heartbeat answers the consumer has had (its coordinator's {@code heartbeat-total}), or -1. */
+    private double heartbeats() {
+        for (Map.Entry<MetricName, ? extends Metric> m : consumer.metrics().entrySet()) {
+            if (m.getKey().name().equals("heartbeat-total") && m.getKey().group().endsWith("-coordinator-metrics")
+                    && m.getValue().metricValue() instanceof Number n) {
+                return n.doubleValue();
+            }
+        }
+        return -1; // not reported by this consumer: nothing to wait for
     }
 
     void stop() {

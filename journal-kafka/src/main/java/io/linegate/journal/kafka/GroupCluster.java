@@ -33,7 +33,12 @@ final class GroupCluster implements Cluster {
         this.fetched = fetched;
         this.leaveGroup = leaveGroup;
         this.clock = clock;
-        this.silenceNanos = sessionTimeout.toNanos() * 3 / 5;
+        this.silenceNanos = silence(sessionTimeout).toNanos();
+    }
+
+    /** How long a node whose consumer has not polled holds nothing: three fifths of the group's session timeout. */
+    static Duration silence(Duration sessionTimeout) {
+        return Duration.ofNanos(sessionTimeout.toNanos() * 3 / 5);
     }
 
     @Override

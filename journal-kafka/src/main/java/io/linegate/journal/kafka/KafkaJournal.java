@@ -71,7 +71,8 @@ public final class KafkaJournal implements AutoCloseable {
         knowTheTopic(producer, location, b.startCheck);
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(b, nodeId), new StringDeserializer(),
                 new ByteArrayDeserializer());
-        this.loop = new ConsumerLoop(consumer, location.eventsTopic(), nodeId, positions, fetched, b.maxBuffered);
+        this.loop = new ConsumerLoop(consumer, location.eventsTopic(), nodeId, positions, fetched, b.maxBuffered,
+                GroupCluster.silence(b.sessionTimeout));
         this.journal = new KafkaEventJournal(producer, location.eventsTopic(), b.database.journal(), positions, fetched,
                 b.clock, location.bootstrapServers());
         this.cluster = new GroupCluster(partitions, nodeId, fetched, this::stopConsuming, b.clock, b.sessionTimeout);
@@ -278,6 +279,7 @@ public final class KafkaJournal implements AutoCloseable {
          * bootstrap servers and the problem (never a credential).
          */
         public KafkaJournal start() {
+            sessionTimeoutFromProperties();
             int partitions = describe();
             try {
                 positions = database.logPositions(location.eventsTopic());
@@ -286,6 +288,28 @@ public final class KafkaJournal implements AutoCloseable {
                         + e.getMessage());
             }
             return new KafkaJournal(this, partitions);
+        }
+
+        /**
+         * {@code session.timeout.ms} in the client properties is the group's session timeout: this node's own
+         * check of its silence ({@link GroupCluster#holds}) must use the same one as the group coordinator.
+         */
+        private void sessionTimeoutFromProperties() {
+            String value = properties.getProperty(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
+            if (value == null) {
+                return;
+            }
+            long ms;
+            try {
+                ms = Long.parseLong(value.trim());
+            } catch (NumberFormatException e) {
+                ms = 0;
+            }
+            if (ms < 1) {
+                throw new IllegalArgumentException("the Kafka property " + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG
+                        + " must be a positive number of milliseconds, was '" + value + "'");
+            }
+            sessionTimeout = Duration.ofMillis(ms);
         }
 
         private int describe() {
