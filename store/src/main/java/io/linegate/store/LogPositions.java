@@ -64,4 +64,13 @@ public interface LogPositions {
 
     /** Each partition's position. */
     Map<Integer, Long> positions();
+
+    /**
+     * A partition as the store has it: its position, the node that last claimed it, and the offsets
+     * finished at or above the position.
+     */
+    record Standing(long position, String owner, Set<Long> doneAbove) {}
+
+    /** Every partition's {@link Standing}, read in one statement (the figures agree with each other). */
+    Map<Integer, Standing> standing();
 }
