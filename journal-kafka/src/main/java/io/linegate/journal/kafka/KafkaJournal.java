@@ -60,6 +60,7 @@ public final class KafkaJournal implements AutoCloseable {
     private final GroupCluster cluster;
     private final LogPositions positions;
     private final Store store;
+    private final LogMonitor status;
     private volatile boolean closed;
 
     private KafkaJournal(Builder b, int partitions) {
@@ -74,7 +75,9 @@ public final class KafkaJournal implements AutoCloseable {
         this.loop = new ConsumerLoop(consumer, location.eventsTopic(), nodeId, positions, fetched, b.maxBuffered);
         this.journal = new KafkaEventJournal(producer, location.eventsTopic(), b.database.journal(), positions, fetched,
                 b.clock, location.bootstrapServers());
-        this.cluster = new GroupCluster(partitions, nodeId, fetched, this::stopConsuming, b.clock, b.sessionTimeout);
+        this.status = new LogMonitor(new KafkaLogStatus(location, positions, b.properties, b.startCheck, b.clock),
+                b.statusPeriod, location.toString());
+        this.cluster = new GroupCluster(partitions, nodeId, fetched, this::stopConsuming, b.clock, b.sessionTimeout, status);
         this.store = new KafkaStore(b.database, this);
         this.consumerThread = new Thread(loop, "linegate-kafka-consumer");
         consumerThread.setDaemon(true);
@@ -147,6 +150,7 @@ public final class KafkaJournal implements AutoCloseable {
         }
         closed = true;
         stopConsuming();
+        status.close();
         producer.close(Duration.ofSeconds(5));
     }
 
@@ -197,6 +201,7 @@ public final class KafkaJournal implements AutoCloseable {
         private int maxBuffered = Defaults.KAFKA_BUFFERED_EVENTS;
         private Duration sessionTimeout = Defaults.KAFKA_SESSION_TIMEOUT;
         private Duration startCheck = Defaults.KAFKA_START_CHECK;
+        private Duration statusPeriod = Defaults.KAFKA_STATUS_PERIOD;
         private Clock clock = Clock.systemUTC();
         private LogPositions positions;
 
@@ -251,6 +256,15 @@ public final class KafkaJournal implements AutoCloseable {
         /** How long the start waits for the brokers. */
         public Builder startCheck(Duration d) {
             this.startCheck = Objects.requireNonNull(d, "startCheck");
+            return this;
+        }
+
+        /** How often the node reads the topic's lag, holders and oldest unfinished event for its meters. */
+        public Builder statusPeriod(Duration d) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("statusPeriod must be positive, was " + d);
+            }
+            this.statusPeriod = d;
             return this;
         }
 
