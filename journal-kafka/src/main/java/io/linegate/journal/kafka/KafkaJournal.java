@@ -2,6 +2,7 @@ package io.linegate.journal.kafka;
 
 import io.linegate.core.Defaults;
 import io.linegate.store.Cluster;
+import io.linegate.store.DeadLetters;
 import io.linegate.store.EventJournal;
 import io.linegate.store.LogPositions;
 import io.linegate.store.Store;
@@ -61,6 +62,7 @@ public final class KafkaJournal implements AutoCloseable {
     private final LogPositions positions;
     private final Store store;
     private final LogMonitor status;
+    private final KafkaDeadLetters deadLetters;
     private volatile boolean closed;
 
     private KafkaJournal(Builder b, int partitions) {
@@ -78,6 +80,7 @@ public final class KafkaJournal implements AutoCloseable {
         this.status = new LogMonitor(new KafkaLogStatus(location, positions, b.properties, b.startCheck, b.clock),
                 b.statusPeriod, location.toString());
         this.cluster = new GroupCluster(partitions, nodeId, fetched, this::stopConsuming, b.clock, b.sessionTimeout, status);
+        this.deadLetters = new KafkaDeadLetters(b.database, producer, false, location);
         this.store = new KafkaStore(b.database, this);
         this.consumerThread = new Thread(loop, "linegate-kafka-consumer");
         consumerThread.setDaemon(true);
@@ -100,6 +103,11 @@ public final class KafkaJournal implements AutoCloseable {
 
     Cluster cluster() {
         return cluster;
+    }
+
+    /** The store's dead letters, replayed onto the events topic. */
+    DeadLetters deadLetters() {
+        return deadLetters;
     }
 
     /** Each partition's committed position in the database (the offset a takeover reads from). */
