@@ -1,6 +1,7 @@
 package io.linegate.journal.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.linegate.store.EventJournal.StoredEvent;
@@ -142,6 +143,35 @@ class KafkaLogStatusTest {
         assertThat(p.position()).isZero();
         assertThat(p.end()).isEqualTo(3);
         assertThat(p.lag()).as("only the first is unfinished").isEqualTo(1);
+    }
+
+    @Test
+    void preflightReadsTheTopicsDurabilitySettingsAndWarnsBelowTwoInSyncReplicasOrThreeReplicas() throws Exception {
+        KafkaLocation where = brokers.topic("s" + (++topics), 3, Map.of("min.insync.replicas", "1"));
+
+        KafkaTopicSettings settings = KafkaTopicSettings.read(where, new Properties(), Duration.ofSeconds(10));
+
+        assertThat(settings.partitions()).isEqualTo(3);
+        assertThat(settings.replicationFactor()).isEqualTo(1);
+        assertThat(settings.minInsyncReplicas()).isEqualTo(1);
+        assertThat(settings.members()).isZero();
+        assertThat(settings.warnings()).hasSize(2).anySatisfy(w -> assertThat(w).contains("min.insync.replicas=1"))
+                .anySatisfy(w -> assertThat(w).contains("replication factor 1"));
+        assertThat(new KafkaTopicSettings(where, 6, 3, 2, 6).warnings()).isEmpty();
+        assertThat(new KafkaTopicSettings(where, 2, 3, 2, 3).warnings()).singleElement().asString()
+                .contains("2 partitions for 3 nodes: 1 of them handle nothing");
+    }
+
+    @Test
+    void preflightOnAMissingTopicOrSilentBrokersIsOneLineNamingTheServers() {
+        assertThatThrownBy(() -> KafkaTopicSettings.read(KafkaLocation.parse("kafka://" + brokers.bootstrap() + "/absent"),
+                new Properties(), Duration.ofSeconds(10)))
+                .isInstanceOf(KafkaJournal.KafkaJournalException.class)
+                .hasMessage("Kafka at " + brokers.bootstrap() + ": the events topic absent.events does not exist");
+        assertThatThrownBy(() -> KafkaTopicSettings.read(KafkaLocation.parse("kafka://127.0.0.1:1/none"), new Properties(),
+                Duration.ofSeconds(2)))
+                .isInstanceOf(KafkaJournal.KafkaJournalException.class)
+                .hasMessage("Kafka at 127.0.0.1:1: no broker answered within 2 s");
     }
 
     @Test
