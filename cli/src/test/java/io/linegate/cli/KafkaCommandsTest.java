@@ -3,8 +3,12 @@ package io.linegate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.linegate.cli.preflight.CheckResult;
+import io.linegate.cli.preflight.KafkaTopicCheck;
+import io.linegate.cli.preflight.Status;
 import io.linegate.journal.kafka.KafkaJournal;
 import io.linegate.journal.kafka.KafkaLocation;
+import io.linegate.journal.kafka.KafkaTopicSettings;
 import io.linegate.store.Store;
 import io.linegate.store.TestPostgres;
 import io.linegate.webhook.Dispatcher;
@@ -14,8 +18,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -110,6 +117,55 @@ class KafkaCommandsTest {
         Cli after = Cli.run(Map.of(), status);
         assertThat(after.out).containsPattern("(?m)^\\s+\\d\\s+4\\s+4\\s+0\\s+node-a$")
                 .contains("oldest unfinished event: none");
+    }
+
+    @Test
+    void eventsReplayPutsADeadLetterBackOntoTheEventsTopicWhereTheNodeHandlesItOnce() throws Exception {
+        String location = TestPostgres.server().newDatabase();
+        KafkaLocation where = topic(1, Map.of());
+        Store database = database(location);
+        KafkaJournal kafka = node(where, database, "node-a");
+        AtomicBoolean broken = new AtomicBoolean(true);
+        Map<String, Integer> handled = new ConcurrentHashMap<>();
+        Dispatcher d = Dispatcher.builder(kafka.store(), ctx -> {
+            if (broken.get()) {
+                throw new IllegalStateException("a bug in the handler");
+            }
+            handled.merge(ctx.eventId(), 1, Integer::sum);
+        }).workers(2).maxAttempts(1).leases(Duration.ofSeconds(3), Duration.ofMillis(200)).build().start();
+        open.add(() -> d.close(Duration.ofSeconds(5)));
+        kafka.store().journal().append(Webhooks.body(Webhooks.text(Webhooks.user(2), "dead-1", "x", false)), Instant.now())
+                .get(20, TimeUnit.SECONDS);
+        await().atMost(30, TimeUnit.SECONDS).until(() -> database.deadLetters().waiting() == 1);
+        long id = database.deadLetters().list(1).get(0).id();
+        broken.set(false);
+
+        Cli replay = Cli.run(Map.of(), "events", "replay", String.valueOf(id), "--store", location, "--journal", where.toString());
+
+        assertThat(replay.exitCode).as(replay.err).isZero();
+        assertThat(replay.out.strip()).isEqualTo("dead letter " + id + " put back onto " + where.eventsTopic()
+                + " at offset 1 of its conversation's partition");
+        await().atMost(30, TimeUnit.SECONDS).until(() -> handled.containsKey("dead-1"));
+        Cli again = Cli.run(Map.of(), "events", "replay", String.valueOf(id), "--store", location, "--journal", where.toString());
+        assertThat(again.exitCode).isEqualTo(1);
+        assertThat(again.err).contains("no dead letter " + id + " waiting for replay");
+        assertThat(handled).containsExactlyEntriesOf(Map.of("dead-1", 1));
+    }
+
+    @Test
+    void preflightRefusesAMissingEventsTopicInOneLineAndWarnsOfAnUnreplicatedOne() throws Exception {
+        String missing = "kafka://" + broker.bootstrapServers() + "/absent";
+        Cli cli = Cli.run(Map.of("LINE_CHANNEL_ACCESS_TOKEN", "token-not-shown"), "preflight", "--url", "https://bot.example/webhook",
+                "--journal", missing);
+        assertThat(cli.exitCode).isEqualTo(2);
+        assertThat(cli.err.strip().lines()).singleElement().asString()
+                .isEqualTo("linegate preflight: Kafka at " + broker.bootstrapServers() + ": the events topic absent.events does not exist");
+
+        KafkaLocation where = topic(2, Map.of("min.insync.replicas", "1"));
+        CheckResult result = new KafkaTopicCheck(KafkaTopicSettings.read(where, new Properties(), Duration.ofSeconds(10))).run(null);
+        assertThat(result.status()).isEqualTo(Status.WARN);
+        assertThat(result.reason()).contains(where.eventsTopic() + " has min.insync.replicas=1")
+                .contains("replication factor 1");
     }
 
     @Test
