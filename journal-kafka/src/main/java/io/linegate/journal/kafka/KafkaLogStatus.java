@@ -60,7 +60,10 @@ public final class KafkaLogStatus implements LogStatus, AutoCloseable {
         Properties consumer = KafkaClientSettings.forClient(location, settings, "status", timeout);
         consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // It reads one record per lagging partition: small fetches, not a megabyte per partition every reading.
         consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "50");
+        consumer.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(16 * 1024));
+        consumer.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(1024 * 1024));
         KafkaConsumer<byte[], byte[]> c;
         try {
             c = new KafkaConsumer<>(consumer, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -207,8 +210,9 @@ public final class KafkaLogStatus implements LogStatus, AutoCloseable {
         return Duration.ofMillis(Math.max(0, at.toEpochMilli() - oldest));
     }
 
+    /** Waits for a reading under way (each of its calls is bounded by the timeout): the clients are not thread-safe. */
     @Override
-    public void close() {
+    public synchronized void close() {
         admin.close(Duration.ofSeconds(1));
         records.close(Duration.ofSeconds(1));
     }
