@@ -77,7 +77,7 @@ public final class KafkaJournal implements AutoCloseable {
         this.loop = new ConsumerLoop(consumer, location.eventsTopic(), nodeId, positions, fetched, b.maxBuffered);
         this.journal = new KafkaEventJournal(producer, location.eventsTopic(), b.database.journal(), positions, fetched,
                 b.clock, location.bootstrapServers());
-        this.status = new LogMonitor(new KafkaLogStatus(location, positions, b.properties, b.startCheck, b.clock),
+        this.status = new LogMonitor(() -> new KafkaLogStatus(location, positions, b.properties, b.startCheck, b.clock),
                 b.statusPeriod, location.toString());
         this.cluster = new GroupCluster(partitions, nodeId, fetched, this::stopConsuming, b.clock, b.sessionTimeout, status);
         this.deadLetters = new KafkaDeadLetters(b.database, producer, false, location);
