@@ -1,5 +1,6 @@
 package io.linegate.cli;
 
+import io.linegate.journal.kafka.KafkaClientSettings;
 import io.linegate.journal.kafka.KafkaJournal;
 import io.linegate.journal.kafka.KafkaLocation;
 import io.linegate.runtime.LinegateRuntime;
@@ -7,6 +8,7 @@ import io.linegate.runtime.RuntimeConfig;
 import io.linegate.store.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Properties;
 import picocli.CommandLine.Option;
 
 /**
@@ -53,6 +55,26 @@ final class JournalOption {
             close();
             throw e;
         }
+    }
+
+    /** The Kafka journal named by {@code --journal}, with its checked {@code --kafka-properties}; null without {@code --journal}. */
+    KafkaLocation kafka() {
+        if (journal == null) {
+            if (kafkaProperties != null) {
+                throw new IllegalArgumentException("--kafka-properties is for --journal kafka://...; there is no --journal");
+            }
+            return null;
+        }
+        KafkaLocation location = KafkaLocation.parse(journal);
+        if (kafkaProperties != null && !Files.isReadable(kafkaProperties)) {
+            throw new IllegalArgumentException("--kafka-properties " + kafkaProperties + " cannot be read");
+        }
+        return location;
+    }
+
+    /** The clients' settings of {@code --kafka-properties} (none without it); never printed. */
+    Properties kafkaSettings() {
+        return KafkaClientSettings.load(kafkaProperties);
     }
 
     /** Closes what {@link #open} opened beside the runtime (the runtime first: its caller closes it). */

@@ -1,8 +1,12 @@
 package io.linegate.cli;
 
+import io.linegate.cli.preflight.Check;
 import io.linegate.cli.preflight.Deployment;
+import io.linegate.cli.preflight.KafkaTopicCheck;
 import io.linegate.cli.preflight.Preflight;
 import io.linegate.cli.preflight.Report;
+import io.linegate.journal.kafka.KafkaLocation;
+import io.linegate.journal.kafka.KafkaTopicSettings;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -12,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -79,6 +84,9 @@ final class PreflightCommand implements Callable<Integer> {
             description = "The site's \"Log in with LINE\" address, to check state, nonce and PKCE.")
     URI loginStart;
 
+    @Mixin
+    JournalOption journal;
+
     @Option(names = "--json", description = "Print the results as JSON (for CI pipelines).")
     boolean json;
 
@@ -89,11 +97,19 @@ final class PreflightCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Deployment.Target target = target();
-        PrintWriter out = spec.commandLine().getOut();
+        List<Check> more = new ArrayList<>();
+        KafkaLocation kafka = journal.kafka();
         Report report;
-        try (PreflightLogging quiet = PreflightLogging.during(debug); Deployment d = new Deployment(target)) {
-            report = Preflight.run(d);
+        try (PreflightLogging quiet = PreflightLogging.during(debug)) {
+            if (kafka != null) {
+                // Refused at once (exit code 2, one line naming the servers) when the brokers or the topic are not there.
+                more.add(new KafkaTopicCheck(KafkaTopicSettings.read(kafka, journal.kafkaSettings(), timeout)));
+            }
+            try (Deployment d = new Deployment(target)) {
+                report = Preflight.run(d, more);
+            }
         }
+        PrintWriter out = spec.commandLine().getOut();
         if (json) {
             report.printJson(out);
         } else {

@@ -71,4 +71,6 @@ public final class Defaults {
     public static final Duration KAFKA_SESSION_TIMEOUT = Duration.ofSeconds(10);
     /** Apache Kafka as the journal: how long the start waits for the brokers to describe the events topic. */
     public static final Duration KAFKA_START_CHECK = Duration.ofSeconds(10);
+    /** Apache Kafka as the journal: how often a node reads the events topic's lag, holders and oldest event for its meters. */
+    public static final Duration KAFKA_STATUS_PERIOD = Duration.ofSeconds(10);
 }

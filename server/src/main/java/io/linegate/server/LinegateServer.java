@@ -122,6 +122,7 @@ public final class LinegateServer implements AutoCloseable {
         HealthChecker storeWritable = HealthChecker.of(() -> java.util.concurrent.CompletableFuture.completedFuture( // not
                 new HealthCheckStatus(store.writeHealth().writable(), 250)), Duration.ofMillis(250)); // ready while it cannot write
         StoreMeters.bind(registry, store, runtime.localStoreDir().orElse(null));
+        LogMeters.bind(registry, store.cluster());
         runtime.sender().ifPresent(sender -> LineMeters.bind(registry, sender.lineFigures()));
         ServerBuilder sb = Server.builder();
         BossLoops.install(sb);

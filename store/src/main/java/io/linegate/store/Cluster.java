@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -91,6 +92,14 @@ public interface Cluster {
      */
     default boolean holds(int partition) {
         return true;
+    }
+
+    /**
+     * Where a journal kept outside the store (Kafka's events topic) stands: lag per partition, holders,
+     * the oldest unfinished event's age; empty where the store is the journal ({@link #snapshot} says it all).
+     */
+    default Optional<LogStatus> log() {
+        return Optional.empty();
     }
 
     /**

@@ -53,6 +53,22 @@ public interface DeadLetters {
     Optional<byte[]> body(long deadLetterId);
 
     /**
+     * A dead letter still waiting for a replay, as it was journaled, for a journal kept outside the store
+     * (Kafka's events topic) to put back itself; empty if there is no such letter or it was replayed.
+     * Putting it back, then {@link #markReplayed}, is the caller's.
+     */
+    Optional<Waiting> waiting(long deadLetterId);
+
+    /** Marks a dead letter replayed; false if it was already (another replay got there first) or is unknown. */
+    CompletableFuture<Boolean> markReplayed(long deadLetterId);
+
+    /**
+     * A dead letter's event as it was journaled; {@code body} is the signed body's exact bytes for a whole
+     * body that did not parse (then the other fields but {@code receivedAt} are null or its rendering).
+     */
+    record Waiting(long id, String eventId, String lane, String destination, String payload, Instant receivedAt, byte[] body) {}
+
+    /**
      * A dead letter. {@code payload} is the event's JSON, or for a whole body that did not parse a
      * readable rendering of it (its exact bytes are in {@link #body}); {@code lane} is
      * {@code unparsed} for what never became an event.

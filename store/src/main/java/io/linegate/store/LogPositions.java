@@ -48,7 +48,8 @@ public interface LogPositions {
     /**
      * Finishes the event at {@code offset} in one transaction, fenced by {@code epoch}: its state changes
      * or dead letter, its done-mark, its id as seen, and the partition's position moved up to
-     * {@code position} (never down). Fails with {@link Cluster.LeaseLostException}, changing nothing, if
+     * {@code position} (never down). {@code eventId} is what the event is deduplicated by: its
+     * {@code webhookEventId}, or for a replayed dead letter that id and the letter's. Fails with {@link Cluster.LeaseLostException}, changing nothing, if
      * another node claimed the partition since.
      */
     CompletableFuture<Void> finish(int partition, long epoch, long offset, long position, String eventId, Finish how);
@@ -64,4 +65,13 @@ public interface LogPositions {
 
     /** Each partition's position. */
     Map<Integer, Long> positions();
+
+    /**
+     * A partition as the store has it: its position, the node that last claimed it, and the offsets
+     * finished at or above the position.
+     */
+    record Standing(long position, String owner, Set<Long> doneAbove) {}
+
+    /** Every partition's {@link Standing}, read in one statement (the figures agree with each other). */
+    Map<Integer, Standing> standing();
 }

@@ -37,6 +37,11 @@ public final class Preflight {
     }
 
     public static Report run(Deployment d) {
+        return run(d, List.of());
+    }
+
+    /** The checklist and {@code more} checks of the deployment's parts (its journal on Kafka), after it. */
+    public static Report run(Deployment d, List<Check> more) {
         Map<String, CheckResult> gates = new LinkedHashMap<>();
         List<CheckResult> results = new ArrayList<>();
         for (Check gate : gates()) {
@@ -45,7 +50,9 @@ public final class Preflight {
             results.add(r);
         }
         Map<String, List<String>> notRun = new LinkedHashMap<>();
-        for (Check c : checks()) {
+        List<Check> all = new ArrayList<>(checks());
+        all.addAll(more);
+        for (Check c : all) {
             String blocking = c.needs().stream().filter(g -> gates.get(g).status() != Status.PASS).findFirst().orElse(null);
             if (blocking != null) {
                 notRun.computeIfAbsent(blocking, k -> new ArrayList<>()).add(c.id());

@@ -147,7 +147,7 @@ final class ConsumerLoop implements Runnable {
         for (ConsumerRecord<String, byte[]> r : records) {
             String id = header(r, KafkaEventJournal.EVENT_ID);
             if (id != null) {
-                ids.add(id);
+                ids.add(KafkaDeadLetters.dedupeKey(id, header(r, KafkaDeadLetters.REPLAY)));
             }
         }
         Set<String> seen;
@@ -171,8 +171,9 @@ final class ConsumerLoop implements Runnable {
                 foreign(h, r);
                 continue;
             }
-            fetched.add(h, r.offset(), id, r.key(), header(r, KafkaEventJournal.DESTINATION), payload,
-                    Instant.ofEpochMilli(r.timestamp()), seen.contains(id), false);
+            String key = KafkaDeadLetters.dedupeKey(id, header(r, KafkaDeadLetters.REPLAY));
+            fetched.add(h, r.offset(), id, key, r.key(), header(r, KafkaEventJournal.DESTINATION), payload,
+                    Instant.ofEpochMilli(r.timestamp()), seen.contains(key), false);
         }
     }
 

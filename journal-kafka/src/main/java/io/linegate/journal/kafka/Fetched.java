@@ -36,6 +36,7 @@ final class Fetched {
         final long offset;
         final Held owner;
         final String eventId;
+        final String dedupeKey; // the eventId, or for a replayed dead letter the eventId and the letter (KafkaDeadLetters)
         final String lane;
         final String destination;
         final String payload;
@@ -44,9 +45,10 @@ final class Fetched {
         String sent;
         boolean committing;
 
-        Entry(long seq, Held owner, long offset, String eventId, String lane, String destination, String payload,
-              Instant receivedAt, String sent) {
+        Entry(long seq, Held owner, long offset, String eventId, String dedupeKey, String lane, String destination,
+              String payload, Instant receivedAt, String sent) {
             this.seq = seq;
+            this.dedupeKey = dedupeKey;
             this.partition = owner.partition;
             this.offset = offset;
             this.owner = owner;
@@ -147,14 +149,21 @@ final class Fetched {
      */
     synchronized Entry add(Held h, long offset, String eventId, String lane, String destination, String payload,
                            Instant receivedAt, boolean seenBefore, boolean finishing) {
+        return add(h, offset, eventId, eventId, lane, destination, payload, receivedAt, seenBefore, finishing);
+    }
+
+    /** {@code dedupeKey}: what makes two records one event (a replayed dead letter is not its first copy). */
+    synchronized Entry add(Held h, long offset, String eventId, String dedupeKey, String lane, String destination,
+                           String payload, Instant receivedAt, boolean seenBefore, boolean finishing) {
         if (held.get(h.partition) != h || offset < h.nextFetch) {
             return null; // revoked meanwhile, or fetched again after a seek
         }
         h.nextFetch = offset + 1;
-        if (h.doneAtClaim.remove(offset) || seenBefore || h.recentlyFinished.contains(eventId) || !h.liveIds.add(eventId)) {
+        if (h.doneAtClaim.remove(offset) || seenBefore || h.recentlyFinished.contains(dedupeKey)
+                || !h.liveIds.add(dedupeKey)) {
             return null;
         }
-        Entry e = new Entry(nextSeq++, h, offset, eventId, lane, destination, payload, receivedAt, h.sentAtClaim.remove(offset));
+        Entry e = new Entry(nextSeq++, h, offset, eventId, dedupeKey, lane, destination, payload, receivedAt, h.sentAtClaim.remove(offset));
         e.committing = finishing;
         h.unfinished.add(offset);
         bySeq.put(e.seq, e);
@@ -224,13 +233,13 @@ final class Fetched {
         if (committed) {
             bySeq.remove(e.seq);
             e.owner.unfinished.remove(e.offset);
-            e.owner.recentlyFinished.add(e.eventId);
+            e.owner.recentlyFinished.add(e.dedupeKey);
             if (e.owner.recentlyFinished.size() > RECENTLY_FINISHED) {
                 Iterator<String> oldest = e.owner.recentlyFinished.iterator();
                 oldest.next();
                 oldest.remove();
             }
-            e.owner.liveIds.remove(e.eventId);
+            e.owner.liveIds.remove(e.dedupeKey);
         } else {
             e.committing = false;
         }

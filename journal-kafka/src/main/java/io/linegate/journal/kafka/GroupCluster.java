@@ -1,11 +1,13 @@
 package io.linegate.journal.kafka;
 
 import io.linegate.store.Cluster;
+import io.linegate.store.LogStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,6 +22,7 @@ final class GroupCluster implements Cluster {
     private final Runnable leaveGroup;
     private final Clock clock;
     private final long silenceNanos;
+    private final LogStatus log;
 
     /**
      * {@code sessionTimeout}: the group's. The coordinator may count a node gone once no heartbeat came
@@ -28,17 +31,30 @@ final class GroupCluster implements Cluster {
      * fifths of it holds nothing, before the group can have moved its partitions.
      */
     GroupCluster(int partitions, String nodeId, Fetched fetched, Runnable leaveGroup, Clock clock, Duration sessionTimeout) {
+        this(partitions, nodeId, fetched, leaveGroup, clock, sessionTimeout, null);
+    }
+
+    /** {@code log}: what {@link #log()} answers (the node's periodic reading of the events topic). */
+    GroupCluster(int partitions, String nodeId, Fetched fetched, Runnable leaveGroup, Clock clock, Duration sessionTimeout,
+                 LogStatus log) {
         this.partitions = partitions;
         this.nodeId = nodeId;
         this.fetched = fetched;
         this.leaveGroup = leaveGroup;
         this.clock = clock;
         this.silenceNanos = silence(sessionTimeout).toNanos();
+        this.log = log;
     }
 
     /** How long a node whose consumer has not polled holds nothing: three fifths of the group's session timeout. */
     static Duration silence(Duration sessionTimeout) {
         return Duration.ofNanos(sessionTimeout.toNanos() * 3 / 5);
+    }
+
+    /** The events topic as Kafka and the store see it: lag per partition, the group's members, the oldest event's age. */
+    @Override
+    public Optional<LogStatus> log() {
+        return Optional.ofNullable(log);
     }
 
     @Override

@@ -172,7 +172,7 @@ final class KafkaEventJournal implements EventJournal {
         long position = fetched.startFinishing(e);
         CompletableFuture<Void> done;
         try {
-            done = positions.finish(e.partition, e.owner.epoch, e.offset, position, e.eventId, how);
+            done = positions.finish(e.partition, e.owner.epoch, e.offset, position, e.dedupeKey, how);
         } catch (RuntimeException error) {
             done = CompletableFuture.failedFuture(error);
         }

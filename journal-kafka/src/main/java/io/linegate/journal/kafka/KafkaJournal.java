@@ -2,6 +2,7 @@ package io.linegate.journal.kafka;
 
 import io.linegate.core.Defaults;
 import io.linegate.store.Cluster;
+import io.linegate.store.DeadLetters;
 import io.linegate.store.EventJournal;
 import io.linegate.store.LogPositions;
 import io.linegate.store.Store;
@@ -60,6 +61,8 @@ public final class KafkaJournal implements AutoCloseable {
     private final GroupCluster cluster;
     private final LogPositions positions;
     private final Store store;
+    private final LogMonitor status;
+    private final KafkaDeadLetters deadLetters;
     private volatile boolean closed;
 
     private KafkaJournal(Builder b, int partitions) {
@@ -75,7 +78,10 @@ public final class KafkaJournal implements AutoCloseable {
                 GroupCluster.silence(b.sessionTimeout));
         this.journal = new KafkaEventJournal(producer, location.eventsTopic(), b.database.journal(), positions, fetched,
                 b.clock, location.bootstrapServers());
-        this.cluster = new GroupCluster(partitions, nodeId, fetched, this::stopConsuming, b.clock, b.sessionTimeout);
+        this.status = new LogMonitor(() -> new KafkaLogStatus(location, positions, b.properties, b.startCheck, b.clock),
+                b.statusPeriod, location.toString());
+        this.cluster = new GroupCluster(partitions, nodeId, fetched, this::stopConsuming, b.clock, b.sessionTimeout, status);
+        this.deadLetters = new KafkaDeadLetters(b.database, producer, false, location);
         this.store = new KafkaStore(b.database, this);
         this.consumerThread = new Thread(loop, "linegate-kafka-consumer");
         consumerThread.setDaemon(true);
@@ -98,6 +104,11 @@ public final class KafkaJournal implements AutoCloseable {
 
     Cluster cluster() {
         return cluster;
+    }
+
+    /** The store's dead letters, replayed onto the events topic. */
+    DeadLetters deadLetters() {
+        return deadLetters;
     }
 
     /** Each partition's committed position in the database (the offset a takeover reads from). */
@@ -159,6 +170,7 @@ public final class KafkaJournal implements AutoCloseable {
         }
         closed = true;
         stopConsuming();
+        status.close();
         producer.close(Duration.ofSeconds(5));
     }
 
@@ -211,6 +223,7 @@ public final class KafkaJournal implements AutoCloseable {
         private int maxBuffered = Defaults.KAFKA_BUFFERED_EVENTS;
         private Duration sessionTimeout = Defaults.KAFKA_SESSION_TIMEOUT;
         private Duration startCheck = Defaults.KAFKA_START_CHECK;
+        private Duration statusPeriod = Defaults.KAFKA_STATUS_PERIOD;
         private Clock clock = Clock.systemUTC();
         private LogPositions positions;
 
@@ -265,6 +278,15 @@ public final class KafkaJournal implements AutoCloseable {
         /** How long the start waits for the brokers. */
         public Builder startCheck(Duration d) {
             this.startCheck = Objects.requireNonNull(d, "startCheck");
+            return this;
+        }
+
+        /** How often the node reads the topic's lag, holders and oldest unfinished event for its meters. */
+        public Builder statusPeriod(Duration d) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("statusPeriod must be positive, was " + d);
+            }
+            this.statusPeriod = d;
             return this;
         }
 

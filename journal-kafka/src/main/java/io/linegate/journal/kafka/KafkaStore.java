@@ -26,7 +26,7 @@ final class KafkaStore implements Store {
 
     @Override public EventJournal journal() { return kafka.journal(); }
     @Override public Cluster cluster() { return kafka.cluster(); }
-    @Override public DeadLetters deadLetters() { return database.deadLetters(); }
+    @Override public DeadLetters deadLetters() { return kafka.deadLetters(); } // replayed onto the events topic
     @Override public ConversationStates conversations() { return database.conversations(); }
     @Override public OperatorControls controls() { return database.controls(); }
     @Override public TokenStore tokens() { return database.tokens(); }

@@ -161,6 +161,23 @@ final class JdbcDeadLetters implements DeadLetters {
     }
 
     @Override
+    public Optional<Waiting> waiting(long deadLetterId) {
+        return db.query("SELECT id, event_id, lane, destination, payload, received_at, body FROM dead_letters"
+                + " WHERE id = ? AND replayed_at IS NULL", ps -> ps.setLong(1, deadLetterId),
+                rs -> new Waiting(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        Instant.ofEpochMilli(rs.getLong(6)), rs.getBytes(7))).stream().findFirst();
+    }
+
+    @Override
+    public CompletableFuture<Boolean> markReplayed(long deadLetterId) {
+        long now = db.clock().millis();
+        return db.update("UPDATE dead_letters SET replayed_at = ? WHERE id = ? AND replayed_at IS NULL", ps -> {
+            ps.setLong(1, now);
+            ps.setLong(2, deadLetterId);
+        }).thenApply(n -> n > 0);
+    }
+
+    @Override
     public Optional<byte[]> body(long deadLetterId) {
         return db.query("SELECT body FROM dead_letters WHERE id = ? AND body IS NOT NULL",
                 ps -> ps.setLong(1, deadLetterId), rs -> rs.getBytes(1)).stream().findFirst();

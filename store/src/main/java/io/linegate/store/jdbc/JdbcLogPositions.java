@@ -190,6 +190,29 @@ final class JdbcLogPositions implements LogPositions {
         return out;
     }
 
+    @Override
+    public Map<Integer, Standing> standing() {
+        Map<Integer, Long> position = new HashMap<>();
+        Map<Integer, String> owner = new HashMap<>();
+        Map<Integer, Set<Long>> done = new HashMap<>();
+        db.query("SELECT p.part, p.next_offset, p.owner, d.off FROM kafka_positions p LEFT JOIN kafka_done d"
+                + " ON d.topic = p.topic AND d.part = p.part AND d.off >= p.next_offset WHERE p.topic = ?",
+                ps -> ps.setString(1, topic), rs -> {
+                    int part = rs.getInt(1);
+                    position.put(part, rs.getLong(2));
+                    owner.put(part, rs.getString(3));
+                    Set<Long> offsets = done.computeIfAbsent(part, k -> new HashSet<>());
+                    long off = rs.getLong(4);
+                    if (!rs.wasNull()) {
+                        offsets.add(off);
+                    }
+                    return null;
+                });
+        Map<Integer, Standing> out = new HashMap<>();
+        position.forEach((part, next) -> out.put(part, new Standing(next, owner.get(part), Set.copyOf(done.get(part)))));
+        return out;
+    }
+
     private static void putDeadLetter(GroupCommitWriter.Tx tx, DeadLetter d, long now) throws SQLException {
         PreparedStatement insert = tx.prepare("INSERT INTO dead_letters (event_id, lane, destination, payload, received_at,"
                 + " attempts, error, failed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
