@@ -11,7 +11,7 @@
 # Environment: PORT (9092; the controller takes PORT+1), PREFIX (linegate), PARTITIONS (12), KAFKA_VERSION (4.4.0),
 # BROKERS (1; 3 starts three on PORT..PORT+2, controllers on PORT+3..PORT+5, the topic with replication factor 3 and
 # min.insync.replicas=2, each broker's files in DIR/broker-N),
-# KAFKA_HEAP (512m), KAFKA_LIB (DIR/lib: where the jars are kept, to share them between several DIRs).
+# BROKER_PROPERTIES (lines added to each broker's server.properties), KAFKA_HEAP (512m), KAFKA_LIB (DIR/lib: where the jars are kept, to share them between several DIRs).
 # A development broker: one replica, no authentication, loopback only. Ctrl-C stops it.
 set -euo pipefail
 
@@ -97,6 +97,7 @@ transaction.state.log.replication.factor=$REPLICAS
 transaction.state.log.min.isr=$(((REPLICAS + 1) / 2))
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=false
+${BROKER_PROPERTIES:-}
 EOF
   if [ ! -f "$H/log/meta.properties" ]; then
     if [ -z "$CLUSTER_ID" ]; then CLUSTER_ID=$("${TOOL[@]}" kafka.tools.StorageTool random-uuid); fi

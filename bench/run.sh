@@ -1363,16 +1363,16 @@ scenario_cluster_takeover() { # run [label: cluster; kafka-cluster: the journal 
     BROKERS=3 start_kafka "$d/brokers" "$d/kafka-brokers.log"
     node_args="--journal=kafka://127.0.0.1:$KAFKA_PORT,127.0.0.1:$((KAFKA_PORT + 1)),127.0.0.1:$((KAFKA_PORT + 2))/bench"
   fi
-  log "$label-takeover #$r: 3 nodes on one PostgreSQL ($([[ -n $node_args ]] && echo "the journal on the three brokers, the group's session timeout" || echo "lease") $CLUSTER_LEASE), handler 0 ms, wrk -c$per on each, ${WARMUP}s warm-up + ${RUN_SECONDS}s"
+  log "$label-takeover #$r: 3 nodes on one PostgreSQL ($([[ -n $node_args ]] && echo "the journal on the three brokers, the group's session timeout 10 s" || echo "lease $CLUSTER_LEASE")), handler 0 ms, wrk -c$per on each, ${WARMUP}s warm-up + ${RUN_SECONDS}s"
   start_postgres "$d/postgres.log"
   for i in 0 1 2; do NODE_ARGS="$node_args" start_node $i "$d/node-$i.log"; done
   local wrks=()
   for i in 0 1 2; do run_wrk $((18100 + i)) "$per" "$WARMUP" "$WARM_BODIES" "$d/wrk-warmup-$i.txt" & wrks+=($!); done
-  wait "${wrks[@]}"
+  wait "${wrks[@]}" || log "  a wrk ended with an error or its time bound (see $d/wrk-*.txt)"
   sleep 2
   wrks=()
   for i in 0 1 2; do run_wrk $((18100 + i)) "$per" "$RUN_SECONDS" "$MAIN_BODIES" "$d/wrk-$i.txt" & wrks+=($!); done
-  wait "${wrks[@]}"
+  wait "${wrks[@]}" || log "  a wrk ended with an error or its time bound (see $d/wrk-*.txt)"
   local total p99 non200 rps_list="" p99_list="" non200_list=""
   for i in 0 1 2; do
     rps_list+=" $(kv "$d/wrk-$i.txt" rps)"; p99_list+=" $(kv "$d/wrk-$i.txt" p99_ms)"; non200_list+=" $(kv "$d/wrk-$i.txt" non200)"
@@ -1396,7 +1396,7 @@ scenario_cluster_takeover() { # run [label: cluster; kafka-cluster: the journal 
   java -jar "$JAR" takeover --kill-pid="${NODE_PIDS[2]}" --urls="http://127.0.0.1:18100/webhook,http://127.0.0.1:18101/webhook" \
     --stats=18110,18111 --events="$TAKEOVER_EVENTS" --timeout=120 | tee "$d/takeover.txt" >&2
   NODE_PIDS[2]=""
-  log "  kill -9 of one node: $(kv "$d/takeover.txt" handled) of $(kv "$d/takeover.txt" acked) events from $TAKEOVER_EVENTS users handled $(kv "$d/takeover.txt" takeover_s) s after the kill (lease or session timeout $CLUSTER_LEASE)"
+  log "  kill -9 of one node: $(kv "$d/takeover.txt" handled) of $(kv "$d/takeover.txt" acked) events from $TAKEOVER_EVENTS users handled $(kv "$d/takeover.txt" takeover_s) s after the kill ($([[ -n $node_args ]] && echo "session timeout 10 s" || echo "lease $CLUSTER_LEASE"))"
   row "$label-takeover" "$r" drain_s="$(kv "$d/takeover.txt" takeover_s)" lost="$(( $(kv "$d/takeover.txt" acked) - $(kv "$d/takeover.txt" handled) ))"
   stop_nodes
   stop_postgres
