@@ -71,6 +71,21 @@
 #               no-work Armeria floor (ceiling), linegate on the embedded SQLite store, and linegate on a
 #               local PostgreSQL server (synchronous_commit on). Target: PostgreSQL >= 0.5x SQLite, p99 <= 50 ms.
 #               BEFORE_JAR=path/to/an/earlier/linegate-bench.jar adds that build on SQLite (before/after).
+#   kafka       (issue 28) the store scenario with the journal on Apache Kafka beside it: the durable ack at
+#               STORE_CONNECTIONS [64], handler 0 ms, side by side in one run: the no-work Armeria floor (ceiling),
+#               linegate on SQLite, on a local PostgreSQL server, and with `--journal kafka://` on one local broker
+#               (bench/kafka-broker.sh: KRaft, one replica, the producer's acks=all and idempotence as always,
+#               12 partitions, a fresh broker each run) with the store on SQLite beside it: req/s, p99, the backlog's
+#               drain and cpu_us per webhook acknowledged and handled, for linegate's process and (row
+#               kafka-broker-c64) the broker's, over the same window. Rows journal-sqlite-c64, journal-postgres-c64,
+#               journal-kafka-c64; ratio row kafka-vs-sqlite. Target: Kafka >= 0.5x SQLite with p99 <= 50 ms.
+#               KAFKA_LIB: where the broker's jars are kept [bench/target/kafka-lib] (fetched with Maven the first
+#               time; FETCH_ONLY=1 bench/kafka-broker.sh fetches them beforehand).
+#   kafka-cluster  (issue 28) cluster-takeover with the journal on three Kafka brokers (bench/kafka-broker.sh BROKERS=3:
+#               replication factor 3, min.insync.replicas=2) beside one PostgreSQL: aggregate req/s of three nodes, then
+#               kill -9 of one and the seconds until events of 640 new users sent to the two others are all handled
+#               (the dead node's partitions move after the group's session timeout, 10 s). Rows kafka-cluster-3-nodes,
+#               kafka-cluster-takeover. Target: takeover <= session timeout + 2 s, lost 0.
 #   cluster     (issue 24) scaling over a network: one PostgreSQL server behind a TCP proxy that holds every chunk
 #               CLUSTER_DELAY_MS [2] ms in each direction (bench jar's delay-proxy: loopback, one thread, bounded
 #               buffers; it logs the hold time it achieved), then for each N in CLUSTER_NODES ["1 2 3"]: N nodes
@@ -195,6 +210,8 @@ BOT_PORT=18080; BOT_STATS=18090; BOT_ADMIN=18092; BASE_PORT=18081; BASE_STATS=18
 SPRING_PORT=18082; SPRING_STATS=18093 # the spring scenario's Spring Boot application
 PG_PORT=15432            # the store scenarios' PostgreSQL server
 STORE_CONNECTIONS="${STORE_CONNECTIONS:-64}"
+KAFKA_PORT=19092         # the kafka scenario's broker (its controller on 19093)
+KAFKA_LIB="${KAFKA_LIB:-$BENCH/target/kafka-lib}"
 CLUSTER_LEASE="${CLUSTER_LEASE:-PT10S}"
 TAKEOVER_EVENTS="${TAKEOVER_EVENTS:-640}"
 PG_STORE="postgresql://127.0.0.1:$PG_PORT/linegate?user=postgres"
@@ -237,6 +254,7 @@ PG_PID=""
 PROXY_PID=""
 EMU_PID=""
 NODE_PIDS=()
+KAFKA_PID=""
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$RESULTS/run.log" >&2; }
 
@@ -244,6 +262,7 @@ cleanup() {
   if [[ -n "$SAMPLER_PID" ]]; then kill "$SAMPLER_PID" 2>/dev/null || true; fi
   if [[ -n "${BROWSER_PID:-}" ]]; then kill "$BROWSER_PID" 2>/dev/null || true; fi
   if [[ -n "$SERVER_PID" ]]; then stop_server; fi
+  if declare -F stop_kafka >/dev/null; then stop_kafka; fi
   if declare -F stop_nodes >/dev/null; then stop_nodes; stop_proxy; stop_postgres; stop_emulator; fi
 }
 trap cleanup EXIT
@@ -276,7 +295,7 @@ if [[ -z "${BENCH_JAR:-}" && " $SCENARIOS " == *" spring "* ]]; then
   mvn -q -f "$ROOT/pom.xml" package -DskipTests -pl bench/spring -am
 fi
 CLUSTER_PORTS=""
-if [[ " $SCENARIOS " == *" cluster"* ]]; then
+if [[ " $SCENARIOS " == *" cluster"* || " $SCENARIOS " == *" kafka-cluster "* ]]; then
   for n in $CLUSTER_NODES; do
     [[ "$n" =~ ^[1-9]$ ]] || { echo "CLUSTER_NODES: each count must be 1..9, got '$n'" >&2; exit 2; }
   done
@@ -286,7 +305,9 @@ fi
 if [[ -n "${BEFORE_JAR:-}" && " $SCENARIOS " == *" cluster"* && ! -f "$BEFORE_JAR" ]]; then
   echo "BEFORE_JAR: no such file: $BEFORE_JAR" >&2; exit 2
 fi
-for p in $BOT_PORT $BOT_STATS $BOT_ADMIN $BASE_PORT $BASE_STATS $SPRING_PORT $SPRING_STATS $CLUSTER_PORTS; do
+KAFKA_PORTS=""
+if [[ " $SCENARIOS " == *" kafka"* ]]; then KAFKA_PORTS="$(seq -s' ' $KAFKA_PORT $((KAFKA_PORT + 5))) $PG_PORT"; fi
+for p in $BOT_PORT $BOT_STATS $BOT_ADMIN $BASE_PORT $BASE_STATS $SPRING_PORT $SPRING_STATS $CLUSTER_PORTS $KAFKA_PORTS; do
   if ss -ltnH "sport = :$p" | grep -q .; then echo "port $p is busy on this machine" >&2; exit 1; fi
 done
 
@@ -305,7 +326,7 @@ start_bot() { # handler-ms, java opts, log; on BOT_STORE if set, else a fresh SQ
   local data; data="$(mktemp -d /tmp/linegate-bench-data.XXXXXX)"
   # shellcheck disable=SC2086
   java $2 -jar "${BOT_JAR:-$JAR}" bot --port=$BOT_PORT --stats-port=$BOT_STATS --admin-port=$BOT_ADMIN --data-dir="$data" ${BOT_STORE:+--store=$BOT_STORE} \
-    --handler-ms="$1" --workers="$WORKERS" ${BOT_WARM_UP:+--warm-up=$BOT_WARM_UP} ${BOT_ADMIN_TOKEN:+--admin-token=$BOT_ADMIN_TOKEN} >"$3" 2>&1 &
+    --handler-ms="$1" --workers="$WORKERS" ${BOT_WARM_UP:+--warm-up=$BOT_WARM_UP} ${BOT_JOURNAL:+--journal=$BOT_JOURNAL} ${BOT_ADMIN_TOKEN:+--admin-token=$BOT_ADMIN_TOKEN} >"$3" 2>&1 &
   SERVER_PID=$!
   SERVER_DATA="$data"
   wait_port $BOT_STATS 60
@@ -395,6 +416,27 @@ start_postgres() { # log
   local i
   for ((i = 0; i < 600; i++)); do grep -q "postgres ready" "$1" && return 0; sleep 0.1; done
   echo "PostgreSQL did not start (see $1)" >&2; return 1
+}
+
+start_kafka() { # dir, log: a fresh KRaft cluster of BROKERS [1] (bench/kafka-broker.sh) from KAFKA_PORT, topic bench.events
+  KAFKA_DIR="$1"
+  KAFKA_LIB="$KAFKA_LIB" BROKERS="${BROKERS:-1}" PORT=$KAFKA_PORT PREFIX=bench PARTITIONS=12 "$BENCH/kafka-broker.sh" "$KAFKA_DIR" >"$2" 2>&1 &
+  KAFKA_PID=$!
+  local i
+  for ((i = 0; i < 1800; i++)); do
+    grep -q "kafka-broker: ready" "$2" && { KAFKA_JVM=$(pgrep -P "$KAFKA_PID" java | head -1); return 0; }
+    kill -0 "$KAFKA_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "the Kafka broker did not start (see $2 and $KAFKA_DIR/broker.log)" >&2; return 1
+}
+
+stop_kafka() { # the script stops its broker on SIGTERM; its data goes with it (the jars stay in KAFKA_LIB)
+  if [[ -z "$KAFKA_PID" ]]; then return 0; fi
+  kill "$KAFKA_PID" 2>/dev/null || true
+  wait "$KAFKA_PID" 2>/dev/null || true
+  KAFKA_PID=""; KAFKA_JVM=""
+  rm -rf "$KAFKA_DIR/log" "$KAFKA_DIR"/broker-*/log
 }
 
 stop_postgres() {
@@ -557,12 +599,32 @@ wait_drained() { # timeout seconds, metrics file prefix
   return 0
 }
 
+# The Kafka journal's queue depth counts only the events this node has fetched (so "empty" can come before the
+# topic is read to its end) and its events are not counted as received: handled once the bench bot has handled
+# as many distinct event ids as webhooks were acknowledged (each body carries one event of its own id; the runs
+# send fewer webhooks than BODIES, so no id comes twice), then prints the seconds it took.
+wait_handled() { # timeout seconds, metrics file prefix
+  local t0 i acked distinct
+  t0=$(date +%s)
+  for ((i = 0; i < $1 * 2; i++)); do
+    scrape "$2.drain.prom"
+    acked=$($PROM value "$2.drain.prom" 'linegate_webhook_requests_total{status="200"}')
+    distinct=$(counts $BOT_STATS | $PROM kv /dev/stdin distinct)
+    if python3 -c "import sys; sys.exit(0 if float('${distinct:-0}' or 0) >= float('${acked:-0}' or 0) else 1)"; then
+      echo $(($(date +%s) - t0)); return 0
+    fi
+    sleep 0.5
+  done
+  echo "timeout"
+  return 0
+}
+
 # ---- bodies ---------------------------------------------------------------------------------------
 
 WARM_BODIES="$RESULTS/warmup-bodies.txt"
 MAIN_BODIES="$RESULTS/bodies.txt"
 if [[ " $SCENARIOS " == *" throughput "* || " $SCENARIOS " == *" compare "* || " $SCENARIOS " == *" ceiling "* \
-      || " $SCENARIOS " == *" store "* || " $SCENARIOS " == *" cluster-takeover "* || " $SCENARIOS " == *" coldwrk "* \
+      || " $SCENARIOS " == *" store "* || " $SCENARIOS " == *" kafka "* || " $SCENARIOS " == *" kafka-cluster "* || " $SCENARIOS " == *" cluster-takeover "* || " $SCENARIOS " == *" coldwrk "* \
       || " $SCENARIOS " == *" throughput-before "* || " $SCENARIOS " == *" attack "* || " $SCENARIOS " == *" attack-before "* \
       || " $SCENARIOS " == *" spring "* || " $SCENARIOS " == *" console "* \
       || " $SCENARIOS " == *" compare-before "* ]]; then
@@ -629,12 +691,14 @@ throughput_at() { # run connections [label: throughput by default; the store is 
   scrape "$d/before.prom"
   local ticks0 ticks1 cpu
   ticks0=$(cpu_ticks "$SERVER_PID")
+  local xticks0=""
+  if [[ -n "${EXTRA_CPU_PID:-}" ]]; then xticks0=$(cpu_ticks "$EXTRA_CPU_PID"); fi
   run_wrk $BOT_PORT "$C" "$RUN_SECONDS" "$MAIN_BODIES" "$d/wrk.txt"
   scrape "$d/after.prom"
   if [[ -n "${BOT_BROWSER:-}" ]]; then browser_close "$d"; fi
   local sp99 drain
   sp99=$($PROM quantile "$d/before.prom" "$d/after.prom" 0.99)
-  drain=$(wait_drained 300 "$d/q")
+  if [[ -n "${BOT_JOURNAL:-}" ]]; then drain=$(wait_handled 300 "$d/q"); else drain=$(wait_drained 300 "$d/q"); fi
   scrape "$d/end.prom"
   # CPU per acknowledged and handled webhook: from before the run until its events are handled (queue empty).
   ticks1=$(cpu_ticks "$SERVER_PID")
@@ -649,9 +713,18 @@ throughput_at() { # run connections [label: throughput by default; the store is 
   handled=$($PROM value "$d/end.prom" 'linegate_events_processed_total{outcome="handled"}')
   distinct=$(kv "$d/counts.txt" distinct); runs=$(kv "$d/counts.txt" runs); hdup=$(kv "$d/counts.txt" duplicates)
   lost=$(python3 -c "print(int($received - $dup - $distinct))")
+  # On Kafka no event is counted as received (see wait_handled): lost = acknowledged and not handled (the requests
+  # wrk leaves in flight at its end are journaled and handled without being counted as 200s: not negative).
+  if [[ -n "${BOT_JOURNAL:-}" ]]; then lost=$(python3 -c "print(max(0, int($acked - $distinct)))"); fi
   log "  wrk: $(kv "$d/wrk.txt" rps) req/s, p50 $(kv "$d/wrk.txt" p50_ms) ms, p99 $(kv "$d/wrk.txt" p99_ms) ms (server-side p99 $sp99 ms), non-200 $(kv "$d/wrk.txt" non200), socket errors $(kv "$d/wrk.txt" socket_errors)"
   log "  acked $acked, events received $received, deduplicated $dup (wrk repeats bodies), handled $handled, distinct handled $distinct, handler runs $runs, run twice $hdup, lost $lost, processing caught up after ${drain} s"
   log "  server CPU ${cpu% *} s from the run's start until its events were handled: ${cpu#* } us per acknowledged and handled webhook"
+  if [[ -n "$xticks0" ]]; then # another process of the same work (the Kafka broker), over the same window
+    local xcpu
+    xcpu=$(cpu_per "$xticks0" "$(cpu_ticks "$EXTRA_CPU_PID")" "$($PROM delta "$d/before.prom" "$d/end.prom" 'linegate_webhook_requests_total{status="200"}')")
+    log "  ${EXTRA_CPU_NAME:-other process} CPU ${xcpu% *} s over the same window: ${xcpu#* } us per acknowledged and handled webhook"
+    row "${EXTRA_CPU_NAME:-other}-c$C" "$r" cpu_s="${xcpu% *}" cpu_us="${xcpu#* }"
+  fi
   row "$label-c$C" "$r" rps="$(kv "$d/wrk.txt" rps)" p50_ms="$(kv "$d/wrk.txt" p50_ms)" p99_ms="$(kv "$d/wrk.txt" p99_ms)" \
     server_p99_ms="$sp99" non200="$(kv "$d/wrk.txt" non200)" drain_s="$drain" lost="$lost" duplicates="$hdup" \
     cpu_s="${cpu% *}" cpu_us="${cpu#* }"
@@ -1120,6 +1193,24 @@ scenario_store() { # run: the same durable-ack load on the Armeria floor, SQLite
   log "  PostgreSQL / SQLite: $(python3 -c "print(round(float('$pg' or 0) / max(float('$sq' or 1), 1), 2))")"
 }
 
+scenario_kafka() { # run: the durable-ack load on the floor, SQLite, PostgreSQL and the journal on one Kafka broker
+  local r="$1" d="$RESULTS/kafka-$1"
+  mkdir -p "$d"
+  CEILING_CONNECTIONS="$STORE_CONNECTIONS" scenario_ceiling "$r"
+  throughput_at "$r" "$STORE_CONNECTIONS" journal-sqlite
+  start_postgres "$d/postgres.log"
+  BOT_STORE="$PG_STORE" throughput_at "$r" "$STORE_CONNECTIONS" journal-postgres
+  stop_postgres
+  log "kafka #$r: a fresh one-broker KRaft cluster on 127.0.0.1:$KAFKA_PORT (bench/kafka-broker.sh), topic bench.events, 12 partitions"
+  start_kafka "$d/broker" "$d/kafka-broker.log"
+  BOT_JOURNAL="kafka://127.0.0.1:$KAFKA_PORT/bench" EXTRA_CPU_PID="$KAFKA_JVM" EXTRA_CPU_NAME=kafka-broker \
+    throughput_at "$r" "$STORE_CONNECTIONS" journal-kafka
+  stop_kafka
+  ratio_row "$r" "journal-kafka-c$STORE_CONNECTIONS" "journal-sqlite-c$STORE_CONNECTIONS" kafka-vs-sqlite rps "Kafka / SQLite, durable-ack req/s"
+  ratio_row "$r" "journal-postgres-c$STORE_CONNECTIONS" "journal-sqlite-c$STORE_CONNECTIONS" postgres-vs-sqlite rps "PostgreSQL / SQLite, durable-ack req/s"
+  log "  target: Kafka >= 0.5 x SQLite with p99 <= 50 ms"
+}
+
 scenario_cluster() { # run: N = 1, 2, 3 nodes on one PostgreSQL behind the delay proxy; BEFORE_JAR interleaved when given
   local r="$1" n first=""
   log "cluster #$r: node counts $CLUSTER_NODES, PostgreSQL behind a ${CLUSTER_DELAY_MS} ms each-way proxy$( [[ -n "${BEFORE_JAR:-}" ]] && echo ", BEFORE_JAR then this build at each count")"
@@ -1263,19 +1354,25 @@ stall_at() { # run, label, jar: 3 nodes behind the proxy, steady load, node 2 SI
   rm -f "$d/token"
 }
 
-scenario_cluster_takeover() { # run: three nodes on one PostgreSQL; aggregate ack rate, then kill -9 one and time the takeover
-  local r="$1" d="$RESULTS/cluster-takeover-$1" per=$((STORE_CONNECTIONS / 3)) i
+scenario_cluster_takeover() { # run [label: cluster; kafka-cluster: the journal on three Kafka brokers]: three nodes on one
+  # PostgreSQL; aggregate ack rate, then kill -9 one and time the takeover
+  local r="$1" label="${2:-cluster}" d="$RESULTS/${2:-cluster}-takeover-$1" per=$((STORE_CONNECTIONS / 3)) i node_args=""
   mkdir -p "$d"
-  log "cluster-takeover #$r: 3 nodes on one PostgreSQL (lease $CLUSTER_LEASE), handler 0 ms, wrk -c$per on each, ${WARMUP}s warm-up + ${RUN_SECONDS}s"
+  if [[ $label == kafka-cluster ]]; then
+    log "kafka-cluster #$r: three Kafka brokers (bench/kafka-broker.sh BROKERS=3: topic bench.events, 12 partitions, replication factor 3, min.insync.replicas=2)"
+    BROKERS=3 start_kafka "$d/brokers" "$d/kafka-brokers.log"
+    node_args="--journal=kafka://127.0.0.1:$KAFKA_PORT,127.0.0.1:$((KAFKA_PORT + 1)),127.0.0.1:$((KAFKA_PORT + 2))/bench"
+  fi
+  log "$label-takeover #$r: 3 nodes on one PostgreSQL ($([[ -n $node_args ]] && echo "the journal on the three brokers, the group's session timeout 10 s" || echo "lease $CLUSTER_LEASE")), handler 0 ms, wrk -c$per on each, ${WARMUP}s warm-up + ${RUN_SECONDS}s"
   start_postgres "$d/postgres.log"
-  for i in 0 1 2; do start_node $i "$d/node-$i.log"; done
+  for i in 0 1 2; do NODE_ARGS="$node_args" start_node $i "$d/node-$i.log"; done
   local wrks=()
   for i in 0 1 2; do run_wrk $((18100 + i)) "$per" "$WARMUP" "$WARM_BODIES" "$d/wrk-warmup-$i.txt" & wrks+=($!); done
-  wait "${wrks[@]}"
+  wait "${wrks[@]}" || log "  a wrk ended with an error or its time bound (see $d/wrk-*.txt)"
   sleep 2
   wrks=()
   for i in 0 1 2; do run_wrk $((18100 + i)) "$per" "$RUN_SECONDS" "$MAIN_BODIES" "$d/wrk-$i.txt" & wrks+=($!); done
-  wait "${wrks[@]}"
+  wait "${wrks[@]}" || log "  a wrk ended with an error or its time bound (see $d/wrk-*.txt)"
   local total p99 non200 rps_list="" p99_list="" non200_list=""
   for i in 0 1 2; do
     rps_list+=" $(kv "$d/wrk-$i.txt" rps)"; p99_list+=" $(kv "$d/wrk-$i.txt" p99_ms)"; non200_list+=" $(kv "$d/wrk-$i.txt" non200)"
@@ -1284,7 +1381,7 @@ scenario_cluster_takeover() { # run: three nodes on one PostgreSQL; aggregate ac
   p99=$(python3 -c 'import sys; print(max(float(x) for x in sys.argv[1:]))' $p99_list)
   non200=$(python3 -c 'import sys; print(sum(int(float(x)) for x in sys.argv[1:]))' $non200_list)
   log "  aggregate $total req/s over 3 nodes, worst node p99 $p99 ms, non-200 $non200"
-  row cluster-3-nodes "$r" rps="$total" p99_ms="$p99" non200="$non200"
+  row "$label-3-nodes" "$r" rps="$total" p99_ms="$p99" non200="$non200"
   # The takeover is timed with no backlog left, so that it measures the takeover and not the drain.
   local t0 depth drained=timeout
   t0=$(date +%s)
@@ -1299,10 +1396,11 @@ scenario_cluster_takeover() { # run: three nodes on one PostgreSQL; aggregate ac
   java -jar "$JAR" takeover --kill-pid="${NODE_PIDS[2]}" --urls="http://127.0.0.1:18100/webhook,http://127.0.0.1:18101/webhook" \
     --stats=18110,18111 --events="$TAKEOVER_EVENTS" --timeout=120 | tee "$d/takeover.txt" >&2
   NODE_PIDS[2]=""
-  log "  kill -9 of one node: $(kv "$d/takeover.txt" handled) of $(kv "$d/takeover.txt" acked) events from $TAKEOVER_EVENTS users handled $(kv "$d/takeover.txt" takeover_s) s after the kill (lease $CLUSTER_LEASE)"
-  row cluster-takeover "$r" drain_s="$(kv "$d/takeover.txt" takeover_s)" lost="$(( $(kv "$d/takeover.txt" acked) - $(kv "$d/takeover.txt" handled) ))"
+  log "  kill -9 of one node: $(kv "$d/takeover.txt" handled) of $(kv "$d/takeover.txt" acked) events from $TAKEOVER_EVENTS users handled $(kv "$d/takeover.txt" takeover_s) s after the kill ($([[ -n $node_args ]] && echo "session timeout 10 s" || echo "lease $CLUSTER_LEASE"))"
+  row "$label-takeover" "$r" drain_s="$(kv "$d/takeover.txt" takeover_s)" lost="$(( $(kv "$d/takeover.txt" acked) - $(kv "$d/takeover.txt" handled) ))"
   stop_nodes
   stop_postgres
+  if [[ $label == kafka-cluster ]]; then stop_kafka; fi
 }
 
 scenario_cluster_status() { # run: what `linegate cluster status` does (open the store, one snapshot), STATUS_EVENTS waiting
@@ -1383,12 +1481,14 @@ for ((run = 1; run <= RUNS; run++)); do
       emulator-push) scenario_emulator_push "$run" ;;
       emulator-webhook) scenario_emulator_webhook "$run" ;;
       store) scenario_store "$run" ;;
+      kafka) scenario_kafka "$run" ;;
       coldburst) scenario_coldburst "$run" ;;
       coldwrk) scenario_coldwrk "$run" ;;
       spring) scenario_spring "$run" ;;
       cluster) scenario_cluster "$run" ;;
       cluster-stall) scenario_cluster_stall "$run" ;;
       cluster-takeover) scenario_cluster_takeover "$run" ;;
+      kafka-cluster) scenario_cluster_takeover "$run" kafka-cluster ;;
       cluster-status) scenario_cluster_status "$run" ;;
       emulator-page) scenario_emulator_page "$run" ;;
       *) echo "unknown scenario $s" >&2; exit 2 ;;
@@ -1406,6 +1506,8 @@ rm -f "$MAIN_BODIES" "$WARM_BODIES" "$CPU_BODIES" "$RESULTS/.sample.prom" "$RESU
   echo "Targets: throughput >= 20000 req/s with p99 <= 25 ms; burst p99 < 100 ms, heap < 256 MiB, lost 0, duplicates 0."
   echo "Emulator: push >= 20000 req/s, webhook >= 20000 deliveries/s (ratio = rps / 20000)."
   echo "Store: PostgreSQL >= 0.5 x SQLite with p99 <= 50 ms; cluster takeover (drain_s) <= lease + 2 s, lost 0."
+  echo "Kafka (issue 28): kafka-vs-sqlite ratio = journal-kafka / journal-sqlite req/s, target >= 0.5 with p99 <= 50 ms;"
+  echo "kafka-broker-c64 cpu_us = the broker's CPU per webhook over journal-kafka's window (linegate's is in journal-kafka)."
   echo "Cluster (issue 24, PostgreSQL behind a ${CLUSTER_DELAY_MS} ms each-way proxy): rps = aggregate durable-ack req/s, events_per_s ="
   echo "handled/s during the run, drain_s = backlog drain after it; cluster[-before]-nN-vs-n1 ratio = req/s of N nodes / 1 node"
   echo "(-handled: handled/s), cluster-after-vs-before-nN ratio = this build / BEFORE_JAR. Target: n3-vs-n1 >= 2.5, after-vs-before-n3 >= 3."

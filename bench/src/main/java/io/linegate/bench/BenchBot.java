@@ -2,8 +2,11 @@ package io.linegate.bench;
 
 import com.linecorp.bot.messaging.model.TextMessage;
 import io.linegate.core.Secret;
+import io.linegate.journal.kafka.KafkaJournal;
+import io.linegate.journal.kafka.KafkaLocation;
 import io.linegate.server.LinegateServer;
 import io.linegate.server.ServerTls;
+import io.linegate.store.Store;
 import io.linegate.webhook.Bot;
 import io.linegate.webhook.EventHandler;
 import java.net.URI;
@@ -17,7 +20,8 @@ import java.util.concurrent.CountDownLatch;
  * The linegate side: {@link LinegateServer} with a handler that sleeps {@code --handler-ms} (0 or
  * 50), with {@code --push=true} pushes one text to the event's user through linegate's sending stack (the
  * emulator at {@code --api-base}, its token in {@code --access-token-file}), and then counts the event by
- * webhookEventId. Plain HTTP on 127.0.0.1 (loopback benchmark).
+ * webhookEventId. Plain HTTP on 127.0.0.1 (loopback benchmark). With {@code --journal=kafka://HOST:PORT/PREFIX} the
+ * events are journaled on Kafka beside the store, as {@code linegate serve --journal} does.
  */
 final class BenchBot {
     private BenchBot() {
@@ -37,6 +41,8 @@ final class BenchBot {
         int workers = a.integer("workers", 32);
         // As 'linegate serve --warm-up': off unless asked, so that the other scenarios measure what they did.
         Duration warmUp = Duration.parse(a.str("warm-up", "PT0S"));
+        // As 'linegate serve --journal kafka://...': the events on Kafka, everything else in the store.
+        String journal = a.str("journal", "");
 
         boolean push = a.bool("push", false);
         String apiBase = a.str("api-base", "");
@@ -77,6 +83,12 @@ final class BenchBot {
         if (!adminToken.isEmpty()) {
             builder.adminToken(Secret.of(adminToken, "--admin-token"));
         }
+        Store database = null;
+        if (!journal.isEmpty()) {
+            database = Store.open(location, Store.Options.defaults().leaseTime(lease));
+            builder.store(KafkaJournal.builder(KafkaLocation.parse(journal), database).start().store());
+        }
+        Store opened = database;
         LinegateServer server = builder
                 .host("127.0.0.1")
                 .port(port)
@@ -93,6 +105,10 @@ final class BenchBot {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stats.stop(0);
             server.close();
+            if (opened != null) { // the Kafka journal's store first (it leaves the group), then the database
+                server.store().close();
+                opened.close();
+            }
             stopped.countDown();
         }, "bench-shutdown"));
         System.out.printf("bench bot ready on 127.0.0.1:%d (stats %d, metrics %d, handler %d ms, %d workers, store %s)%n",
