@@ -1,9 +1,9 @@
 package io.linegate.journal.kafka;
 
+import io.linegate.core.RateLimitedLog;
 import io.linegate.store.Cluster;
 import io.linegate.store.EventJournal;
 import io.linegate.store.LogPositions;
-import io.linegate.core.RateLimitedLog;
 import io.linegate.store.StoreException;
 import io.linegate.store.StoreUnavailableException;
 import io.linegate.webhook.WebhookBodies;

@@ -6,12 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.linegate.store.DeadLetters.DeadLetter;
 import io.linegate.store.EventJournal.Rejected;
-import io.linegate.store.Store;
 import io.linegate.webhook.ConversationKey;
 import io.linegate.webhook.Dispatcher;
 import io.linegate.webhook.Webhooks;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,47 +26,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A dead letter made on Kafka is replayed onto the events topic, in its conversation's order, and handled once. */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class KafkaDeadLettersTest {
-    private static Brokers brokers;
+class KafkaDeadLettersTest extends OnOneBroker {
     private static int topics;
-
-    @TempDir
-    Path dir;
-    private Store database;
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        brokers = Brokers.start(1);
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        brokers.close();
-    }
-
-    @BeforeEach
-    void openDatabase() {
-        database = Store.sqlite(dir);
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-        database.close();
-    }
 
     private static byte[] text(String user, String id) {
         return Webhooks.body(Webhooks.text(user, id, id, false));

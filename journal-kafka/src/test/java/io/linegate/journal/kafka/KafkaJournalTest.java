@@ -8,13 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.linegate.store.Cluster;
 import io.linegate.store.EventJournal.StoredEvent;
 import io.linegate.store.LogPositions;
-import io.linegate.store.Store;
 import io.linegate.webhook.ConversationKey;
 import io.linegate.webhook.Dispatcher;
 import io.linegate.webhook.EventHandler;
 import io.linegate.webhook.Webhooks;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,48 +33,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The journal on one real KRaft broker, with the database journal's own dispatcher on top. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class KafkaJournalTest {
+class KafkaJournalTest extends OnOneBroker {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static Brokers brokers;
     private static int topics;
-
-    @TempDir
-    Path dir;
-    private Store database;
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        brokers = Brokers.start(1);
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        brokers.close();
-    }
-
-    @BeforeEach
-    void openDatabase() {
-        database = Store.sqlite(dir);
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-        database.close();
-    }
 
     private KafkaLocation topic(int partitions) throws Exception {
         return brokers.topic("t" + (++topics), partitions);

@@ -6,10 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.linegate.store.EventJournal.StoredEvent;
 import io.linegate.store.LogStatus;
-import io.linegate.store.Store;
 import io.linegate.webhook.Dispatcher;
 import io.linegate.webhook.Webhooks;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,47 +17,13 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** What operators see of the events topic: lag per partition, holders, the oldest unfinished event's age. */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class KafkaLogStatusTest {
-    private static Brokers brokers;
+class KafkaLogStatusTest extends OnOneBroker {
     private static int topics;
-
-    @TempDir
-    Path dir;
-    private Store database;
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        brokers = Brokers.start(1);
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        brokers.close();
-    }
-
-    @BeforeEach
-    void openDatabase() {
-        database = Store.sqlite(dir);
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-        database.close();
-    }
 
     private KafkaJournal journal(KafkaLocation where, String node) {
         KafkaJournal j = KafkaJournal.builder(where, database).nodeId(node).sessionTimeout(Duration.ofSeconds(6))
