@@ -80,7 +80,8 @@
 #               kafka-broker-c64) the broker's, over the same window. Rows journal-sqlite-c64, journal-postgres-c64,
 #               journal-kafka-c64; ratio row kafka-vs-sqlite. Target: Kafka >= 0.5x SQLite with p99 <= 50 ms.
 #               KAFKA_LIB: where the broker's jars are kept [bench/target/kafka-lib] (fetched with Maven the first
-#               time; FETCH_ONLY=1 bench/kafka-broker.sh fetches them beforehand).
+#               time; FETCH_ONLY=1 bench/kafka-broker.sh fetches them beforehand). BOT_KAFKA_PROPERTIES: a file of
+#               Kafka client settings for the node (serve's --kafka-properties), to try the clients' tuning.
 #   kafka-cluster  (issue 28) cluster-takeover with the journal on three Kafka brokers (bench/kafka-broker.sh BROKERS=3:
 #               replication factor 3, min.insync.replicas=2) beside one PostgreSQL: aggregate req/s of three nodes, then
 #               kill -9 of one and the seconds until events of 640 new users sent to the two others are all handled
@@ -326,7 +327,7 @@ start_bot() { # handler-ms, java opts, log; on BOT_STORE if set, else a fresh SQ
   local data; data="$(mktemp -d /tmp/linegate-bench-data.XXXXXX)"
   # shellcheck disable=SC2086
   java $2 -jar "${BOT_JAR:-$JAR}" bot --port=$BOT_PORT --stats-port=$BOT_STATS --admin-port=$BOT_ADMIN --data-dir="$data" ${BOT_STORE:+--store=$BOT_STORE} \
-    --handler-ms="$1" --workers="$WORKERS" ${BOT_WARM_UP:+--warm-up=$BOT_WARM_UP} ${BOT_JOURNAL:+--journal=$BOT_JOURNAL} ${BOT_ADMIN_TOKEN:+--admin-token=$BOT_ADMIN_TOKEN} >"$3" 2>&1 &
+    --handler-ms="$1" --workers="$WORKERS" ${BOT_WARM_UP:+--warm-up=$BOT_WARM_UP} ${BOT_JOURNAL:+--journal=$BOT_JOURNAL} ${BOT_KAFKA_PROPERTIES:+--kafka-properties=$BOT_KAFKA_PROPERTIES} ${BOT_ADMIN_TOKEN:+--admin-token=$BOT_ADMIN_TOKEN} >"$3" 2>&1 &
   SERVER_PID=$!
   SERVER_DATA="$data"
   wait_port $BOT_STATS 60

@@ -43,6 +43,7 @@ final class BenchBot {
         Duration warmUp = Duration.parse(a.str("warm-up", "PT0S"));
         // As 'linegate serve --journal kafka://...': the events on Kafka, everything else in the store.
         String journal = a.str("journal", "");
+        String kafkaProperties = a.str("kafka-properties", ""); // as serve's --kafka-properties: the Kafka clients' settings
 
         boolean push = a.bool("push", false);
         String apiBase = a.str("api-base", "");
@@ -86,7 +87,11 @@ final class BenchBot {
         Store database = null;
         if (!journal.isEmpty()) {
             database = Store.open(location, Store.Options.defaults().leaseTime(lease));
-            builder.store(KafkaJournal.builder(KafkaLocation.parse(journal), database).start().store());
+            KafkaJournal.Builder kafka = KafkaJournal.builder(KafkaLocation.parse(journal), database);
+            if (!kafkaProperties.isEmpty()) {
+                kafka.properties(Path.of(kafkaProperties));
+            }
+            builder.store(kafka.start().store());
         }
         Store opened = database;
         LinegateServer server = builder
