@@ -7,7 +7,6 @@ import io.linegate.store.EventJournal.NewEvent;
 import io.linegate.store.EventJournal.Rejected;
 import io.linegate.store.Store;
 import io.linegate.webhook.WebhookBodies;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +20,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -121,16 +119,8 @@ public final class KafkaDeadLetters implements DeadLetters, AutoCloseable {
 
     private CompletableFuture<Long> send(String eventId, String lane, String destination, String payload, long receivedAt,
                                          String replayOf) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(KafkaEventJournal.EVENT_ID, eventId.getBytes(StandardCharsets.UTF_8));
-        if (destination != null) {
-            headers.add(KafkaEventJournal.DESTINATION, destination.getBytes(StandardCharsets.UTF_8));
-        }
-        if (replayOf != null) {
-            headers.add(REPLAY, replayOf.getBytes(StandardCharsets.UTF_8));
-        }
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(location.eventsTopic(), null, receivedAt, lane,
-                payload.getBytes(StandardCharsets.UTF_8), headers);
+        ProducerRecord<String, byte[]> record = KafkaEventJournal.record(location.eventsTopic(), eventId, lane, destination,
+                payload, receivedAt, replayOf);
         CompletableFuture<Long> acked = new CompletableFuture<>();
         try {
             producer.send(record, (RecordMetadata m, Exception error) -> {

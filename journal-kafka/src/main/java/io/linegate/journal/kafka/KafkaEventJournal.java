@@ -79,14 +79,27 @@ final class KafkaEventJournal implements EventJournal {
         return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
     }
 
-    private CompletableFuture<Void> send(NewEvent e) {
+    /**
+     * An event as a record of the events topic, as {@link ConsumerLoop} reads it: keyed by its conversation,
+     * its id, destination and (for a replay) the dead letter it replays as headers, its receipt time as the
+     * record's timestamp.
+     */
+    static ProducerRecord<String, byte[]> record(String topic, String eventId, String lane, String destination, String payload,
+                                                 long receivedAt, String replayOf) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(EVENT_ID, e.eventId().getBytes(StandardCharsets.UTF_8));
-        if (e.destination() != null) {
-            headers.add(DESTINATION, e.destination().getBytes(StandardCharsets.UTF_8));
+        headers.add(EVENT_ID, eventId.getBytes(StandardCharsets.UTF_8));
+        if (destination != null) {
+            headers.add(DESTINATION, destination.getBytes(StandardCharsets.UTF_8));
         }
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, null, e.receivedAt().toEpochMilli(), e.lane(),
-                e.payload().getBytes(StandardCharsets.UTF_8), headers);
+        if (replayOf != null) {
+            headers.add(KafkaDeadLetters.REPLAY, replayOf.getBytes(StandardCharsets.UTF_8));
+        }
+        return new ProducerRecord<>(topic, null, receivedAt, lane, payload.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    private CompletableFuture<Void> send(NewEvent e) {
+        ProducerRecord<String, byte[]> record = record(topic, e.eventId(), e.lane(), e.destination(), e.payload(),
+                e.receivedAt().toEpochMilli(), null);
         CompletableFuture<Void> acked = new CompletableFuture<>();
         try {
             producer.send(record, (metadata, error) -> {
