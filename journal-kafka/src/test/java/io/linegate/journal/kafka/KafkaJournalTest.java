@@ -255,12 +255,7 @@ class KafkaJournalTest extends OnOneBroker {
         for (int u = 0; u < 3; u++) {
             kafka.store().journal().append(text(Webhooks.user(20 + u), 0), Instant.now()).get(20, TimeUnit.SECONDS);
         }
-        List<StoredEvent> fetched = new ArrayList<>();
-        await().atMost(30, TimeUnit.SECONDS).until(() -> {
-            fetched.clear();
-            fetched.addAll(kafka.store().journal().pending(Set.of(0), 0, 10));
-            return fetched.size() == 3;
-        });
+        List<StoredEvent> fetched = fetched(kafka, 0, 3);
         kafka.store().journal().complete(fetched.get(2).seq(), fetched.get(2).lane(), Map.of()).get(10, TimeUnit.SECONDS);
         kafka.store().journal().complete(fetched.get(0).seq(), fetched.get(0).lane(), Map.of()).get(10, TimeUnit.SECONDS);
         assertThat(kafka.committedPositions()).containsEntry(0, 1L);

@@ -10,11 +10,9 @@ import io.linegate.webhook.Dispatcher;
 import io.linegate.webhook.Webhooks;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -93,12 +91,7 @@ class KafkaLogStatusTest extends OnOneBroker {
             kafka.store().journal().append(Webhooks.body(Webhooks.text(Webhooks.user(10 + u), "f" + u, "x", false)),
                     Instant.now()).get(20, TimeUnit.SECONDS);
         }
-        List<StoredEvent> fetched = new ArrayList<>();
-        await().atMost(30, TimeUnit.SECONDS).until(() -> {
-            fetched.clear();
-            fetched.addAll(kafka.store().journal().pending(Set.of(0), 0, 10));
-            return fetched.size() == 3;
-        });
+        List<StoredEvent> fetched = fetched(kafka, 0, 3);
         // The last two finish while the first still runs: the position stays at offset 0.
         kafka.store().journal().complete(fetched.get(2).seq(), fetched.get(2).lane(), Map.of()).get(10, TimeUnit.SECONDS);
         kafka.store().journal().complete(fetched.get(1).seq(), fetched.get(1).lane(), Map.of()).get(10, TimeUnit.SECONDS);

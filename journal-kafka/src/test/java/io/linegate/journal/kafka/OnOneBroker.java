@@ -1,9 +1,14 @@
 package io.linegate.journal.kafka;
 
+import static org.awaitility.Awaitility.await;
+
+import io.linegate.store.EventJournal.StoredEvent;
 import io.linegate.store.Store;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -38,6 +43,17 @@ abstract class OnOneBroker {
             open.get(i).close();
         }
         database.close();
+    }
+
+    /** Waits until {@code n} events of {@code partition} are fetched by {@code kafka}; returns them in fetch order. */
+    static List<StoredEvent> fetched(KafkaJournal kafka, int partition, int n) {
+        List<StoredEvent> fetched = new ArrayList<>();
+        await().atMost(30, TimeUnit.SECONDS).until(() -> {
+            fetched.clear();
+            fetched.addAll(kafka.store().journal().pending(Set.of(partition), 0, 10));
+            return fetched.size() == n;
+        });
+        return fetched;
     }
 
     /** Starts the broker once for the whole run; JUnit closes it (an {@link AutoCloseable} in the root store). */
