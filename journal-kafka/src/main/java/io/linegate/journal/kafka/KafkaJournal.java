@@ -6,9 +6,6 @@ import io.linegate.store.DeadLetters;
 import io.linegate.store.EventJournal;
 import io.linegate.store.LogPositions;
 import io.linegate.store.Store;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -238,13 +235,7 @@ public final class KafkaJournal implements AutoCloseable {
          * are never logged.
          */
         public Builder properties(Path file) {
-            try (InputStream in = Files.newInputStream(file)) {
-                Properties p = new Properties();
-                p.load(in);
-                properties.putAll(p);
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read the Kafka properties file " + file + ": " + e.getMessage());
-            }
+            properties.putAll(KafkaClientSettings.load(file));
             return this;
         }
 
