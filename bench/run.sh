@@ -164,6 +164,8 @@
 #   CLUSTER_NODES     node counts of the cluster scenario ["1 2 3"], each 1..9
 #   CLUSTER_CONNECTIONS  wrk connections per node [8]     CLUSTER_WRK_THREADS  wrk threads per node [1]
 #   CLUSTER_BODIES    distinct signed bodies per node [200000] CLUSTER_DELAY_MS  proxy delay each way, ms [2]
+#   CLUSTER_WARM_BODIES  distinct warm-up bodies per node [WARMUP x 1000, within 20000..1000000]
+#   CLUSTER_WARM_ROUNDS  the cluster warm-up's rounds, each on new connections, then a scrape [3]
 #   CLUSTER_LEASE     the nodes' partition lease [PT10S]
 #   PG_PARENT         where the scenarios' PostgreSQL keeps its data [/tmp, this machine's disk]; /dev/shm puts it
 #                     in memory, where a WAL flush costs nothing: to tell the disk's share of a figure, never a
@@ -224,7 +226,14 @@ CLUSTER_WRK_THREADS="${CLUSTER_WRK_THREADS:-1}"
 CLUSTER_BODIES="${CLUSTER_BODIES:-200000}"
 CLUSTER_DELAY_MS="${CLUSTER_DELAY_MS:-2}"
 CLUSTER_FIRST=20000000   # event ids of the cluster scenario's runs: node i from CLUSTER_FIRST + i * CLUSTER_BODIES
-CLUSTER_WARM_FIRST=30000000 # event ids of its warm-ups: node i from CLUSTER_WARM_FIRST + i * 20000
+CLUSTER_WARM_FIRST=30000000 # event ids of its warm-ups: node i from CLUSTER_WARM_FIRST + i * CLUSTER_WARM_BODIES
+# Distinct warm-up bodies per node: enough for WARMUP seconds at 1,000 webhooks/s (a node behind the proxy takes about
+# 400), at least 20,000 and at most 1,000,000 (the ids must stay below STALL_FIRST for 9 nodes). Fewer, and the warm-up
+# cycles through ids already seen: its later part is acknowledged and dropped as duplicates, the handling path (events,
+# handlers, done-marks) goes cold, and the JIT recompiles it in the measured window (seen: 108 methods made not entrant
+# in the 10 s after a 60 s warm-up of 20,000 bodies).
+CLUSTER_WARM_ROUNDS="${CLUSTER_WARM_ROUNDS:-3}"
+CLUSTER_WARM_BODIES="${CLUSTER_WARM_BODIES:-$(( WARMUP * 1000 < 20000 ? 20000 : (WARMUP * 1000 > 1000000 ? 1000000 : WARMUP * 1000) ))}"
 STALL_FIRST=40000000     # event ids of cluster-stall: node i from STALL_FIRST + i * 1000000
 STALL_RATE="${STALL_RATE:-10}"
 STALL_STOP_RATE="${STALL_STOP_RATE:-100}"
@@ -636,10 +645,13 @@ fi
 CLUSTER_MAX=0
 if [[ " $SCENARIOS " == *" cluster "* ]]; then
   for n in $CLUSTER_NODES; do ((n > CLUSTER_MAX)) && CLUSTER_MAX=$n; done
-  log "generating the cluster scenario's bodies: $CLUSTER_BODIES (+20000 for warm-up) for each of $CLUSTER_MAX nodes, ids of their own"
+  log "generating the cluster scenario's bodies: $CLUSTER_BODIES (+$CLUSTER_WARM_BODIES for warm-up) for each of $CLUSTER_MAX nodes, ids of their own"
   for ((i = 0; i < CLUSTER_MAX; i++)); do
     java -jar "$JAR" gen --out="$RESULTS/cluster-bodies-$i.txt" --first=$((CLUSTER_FIRST + i * CLUSTER_BODIES)) --count="$CLUSTER_BODIES" | tee -a "$RESULTS/run.log"
-    java -jar "$JAR" gen --out="$RESULTS/cluster-warm-bodies-$i.txt" --first=$((CLUSTER_WARM_FIRST + i * 20000)) --count=20000 | tee -a "$RESULTS/run.log"
+    for ((s = 0; s < CLUSTER_WARM_ROUNDS; s++)); do # each round's wrk starts at its file's first body: a file each
+      java -jar "$JAR" gen --out="$RESULTS/cluster-warm-bodies-$i-$s.txt" --count=$((CLUSTER_WARM_BODIES / CLUSTER_WARM_ROUNDS)) \
+        --first=$((CLUSTER_WARM_FIRST + i * CLUSTER_WARM_BODIES + s * (CLUSTER_WARM_BODIES / CLUSTER_WARM_ROUNDS))) | tee -a "$RESULTS/run.log"
+    done
   done
 fi
 CPU_BODIES="$RESULTS/cpu-bodies.txt"
@@ -1250,11 +1262,20 @@ cluster_at() { # run, label, nodes, jar: one measurement on a fresh PostgreSQL, 
   start_postgres "$d/postgres.log"
   start_proxy "$d/proxy.log"
   for ((i = 0; i < n; i++)); do BOT_JAR="$jar" NODE_STORE="$PROXY_STORE" start_node "$i" "$d/node-$i.log"; done
-  for ((i = 0; i < n; i++)); do
-    WRK_THREADS=$CLUSTER_WRK_THREADS run_wrk $((18100 + i)) "$CLUSTER_CONNECTIONS" "$WARMUP" "$RESULTS/cluster-warm-bodies-$i.txt" "$d/wrk-warmup-$i.txt" &
-    wrks+=($!)
+  # The warm-up in rounds, each on new connections and followed by a scrape of every node, as the measured run
+  # starts: a hot path that has only ever seen kept-alive connections is recompiled when they close and open
+  # (seen: the event loops' methods made not entrant at the run's start, C2 using 0.26 cores in its first 12 s).
+  local s
+  for ((s = 0; s < CLUSTER_WARM_ROUNDS; s++)); do
+    wrks=()
+    for ((i = 0; i < n; i++)); do
+      WRK_THREADS=$CLUSTER_WRK_THREADS run_wrk $((18100 + i)) "$CLUSTER_CONNECTIONS" $((WARMUP / CLUSTER_WARM_ROUNDS)) \
+        "$RESULTS/cluster-warm-bodies-$i-$s.txt" "$d/wrk-warmup-$i-$s.txt" &
+      wrks+=($!)
+    done
+    wait "${wrks[@]}" || true
+    cluster_scrape "$n" "$d/warm-round-$s"
   done
-  wait "${wrks[@]}" || true
   : >"$d/zero.prom"
   for ((i = 0; i < n; i++)); do cp "$d/zero.prom" "$d/start-$i.prom"; done
   local warm_drain
@@ -1277,6 +1298,11 @@ cluster_at() { # run, label, nodes, jar: one measurement on a fresh PostgreSQL, 
   for ((i = 0; i < n; i++)); do
     rps_list+=" $(kv "$d/wrk-$i.txt" rps)"; p99_list+=" $(kv "$d/wrk-$i.txt" p99_ms)"; non200_list+=" $(kv "$d/wrk-$i.txt" non200)"
     dur_list+=" $(kv "$d/wrk-$i.txt" duration_s)"; req_list+=" $(kv "$d/wrk-$i.txt" requests)"
+    for ((s = 0; s < CLUSTER_WARM_ROUNDS; s++)); do
+      if (($(kvn "$d/wrk-warmup-$i-$s.txt" requests) > CLUSTER_WARM_BODIES / CLUSTER_WARM_ROUNDS)); then
+        log "  node $i: warm-up round $s sent $(kv "$d/wrk-warmup-$i-$s.txt" requests) requests for $((CLUSTER_WARM_BODIES / CLUSTER_WARM_ROUNDS)) bodies: its later part was duplicates (raise CLUSTER_WARM_BODIES)"
+      fi
+    done
     if (($(kvn "$d/wrk-$i.txt" requests) > CLUSTER_BODIES)); then
       log "  node $i: wrk sent $(kv "$d/wrk-$i.txt" requests) requests for $CLUSTER_BODIES bodies: repeated ids were deduplicated (raise CLUSTER_BODIES)"
     fi
