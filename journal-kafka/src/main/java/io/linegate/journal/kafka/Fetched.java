@@ -77,6 +77,7 @@ final class Fetched {
         final long epoch;
         final Set<Long> doneAtClaim;
         final Map<Long, String> sentAtClaim;
+        final Map<Long, Integer> attemptsAtClaim;
         final TreeSet<Long> unfinished = new TreeSet<>();
         final Set<String> liveIds = new HashSet<>();
         // Ids finished here lately: a copy fetched while its first copy's done-mark committed was read as not seen by
@@ -91,6 +92,7 @@ final class Fetched {
             this.epoch = claim.epoch();
             this.doneAtClaim = new HashSet<>(claim.done());
             this.sentAtClaim = new HashMap<>(claim.sent());
+            this.attemptsAtClaim = new HashMap<>(claim.attempts());
             this.nextFetch = claim.nextOffset();
         }
 
@@ -268,6 +270,8 @@ final class Fetched {
             return null;
         }
         Entry e = new Entry(nextSeq++, h, offset, eventId, dedupeKey, lane, destination, payload, receivedAt, h.sentAtClaim.remove(offset));
+        Integer attempted = h.attemptsAtClaim.remove(offset); // by earlier holders: the count goes on
+        e.attempts = attempted == null ? 0 : attempted;
         e.committing = finishing;
         h.unfinished.add(offset);
         bySeq.put(e.seq, e);
