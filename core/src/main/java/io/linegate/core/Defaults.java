@@ -71,6 +71,12 @@ public final class Defaults {
     public static final Duration KAFKA_SESSION_TIMEOUT = Duration.ofSeconds(10);
     /** Apache Kafka as the journal: how long the start waits for the brokers to describe the events topic. */
     public static final Duration KAFKA_START_CHECK = Duration.ofSeconds(10);
+    /**
+     * Apache Kafka as the journal: how long a node waits, when the group takes a partition back, for the handler runs
+     * in flight for it to end and commit before it lets the partition go (far below the group's
+     * {@code max.poll.interval.ms}, 5 minutes by default, past which the group would drop the node).
+     */
+    public static final Duration KAFKA_HANDOVER_WAIT = Duration.ofSeconds(5);
     /** Apache Kafka as the journal: how often a node reads the events topic's lag, holders and oldest event for its meters. */
     public static final Duration KAFKA_STATUS_PERIOD = Duration.ofSeconds(10);
 }

@@ -84,14 +84,55 @@ public interface Cluster {
     }
 
     /**
-     * Whether this node holds {@code partition} at this moment, as far as the one who assigns partitions
-     * has told it since its last heartbeat: asked before every handler run and every send of an event
-     * of the partition, so it must be cheap. Where partitions are leases the heartbeats keep, the lease
+     * Whether this node may start handling an event of {@code partition} at this moment, as far as the one
+     * who assigns partitions has told it since its last heartbeat: asked before every handler run (through
+     * {@link #startRun}), so it must be cheap. Where partitions are leases the heartbeats keep, the lease
      * is the answer and this is true; where another party moves them at any time (Kafka's consumer
-     * group), a partition taken away stops being held at once, not at the next heartbeat.
+     * group), a partition taken away, or being handed over, stops being held at once, not at the next
+     * heartbeat.
      */
     default boolean holds(int partition) {
         return true;
+    }
+
+    /**
+     * Starts a handler run of an event of {@code partition}, if this node may start one now
+     * ({@link #holds}), in one step with that check; null if it may not. The run counts as in flight
+     * until {@link Run#end}: where another party moves partitions (Kafka's consumer group), a partition
+     * it takes back is handed over only once the runs in flight for it have ended and their writes are
+     * committed (for a bounded time), so that the next holder does not run an event this node is still
+     * running. The caller ends every run it started, whatever became of it.
+     */
+    default Run startRun(int partition) {
+        if (!holds(partition)) {
+            return null;
+        }
+        return new Run() {
+            @Override
+            public boolean holds() {
+                return Cluster.this.holds(partition);
+            }
+
+            @Override
+            public void end() {
+            }
+        };
+    }
+
+    /** A handler run of one event, from {@link #startRun} to {@link #end}. */
+    interface Run {
+        /**
+         * Whether the run may still send and commit for its partition: asked before every send, so it must
+         * be cheap. True while this node holds the partition, and also while the partition is being handed
+         * over and this run is one it waits for; false once the partition is gone.
+         */
+        boolean holds();
+
+        /**
+         * The run is over: its event's done-mark or dead letter is committed, its failure recorded for a
+         * retry, its handling deferred, or the event left to another node. Ending a run twice is harmless.
+         */
+        void end();
     }
 
     /**

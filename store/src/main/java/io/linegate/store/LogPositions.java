@@ -18,14 +18,23 @@ import java.util.concurrent.CompletableFuture;
  *       node claimed, so a node that lost the partition commits nothing for it afterwards;</li>
  *   <li>the finished offsets at or above the position (events of one partition finish out of order:
  *       conversations run in parallel), so that a node that takes the partition skips them;</li>
- *   <li>what an unfinished event's handler has sent ({@link EventJournal#recordSent}).</li>
+ *   <li>what an unfinished event's handler has sent ({@link EventJournal#recordSent}), and how many times
+ *       it has failed ({@link #recordAttempts}).</li>
  * </ul>
  * And the finished {@code webhookEventId}s, so that a redelivered webhook is handled once.
  */
 public interface LogPositions {
 
-    /** A partition taken: where to read from, the epoch that fences its writes, what is done or sent above. */
-    record Claim(long nextOffset, long epoch, Set<Long> done, Map<Long, String> sent) {}
+    /**
+     * A partition taken: where to read from, the epoch that fences its writes, what is done or sent above, and
+     * how many times the handlers of unfinished events above it have failed ({@link #recordAttempts}).
+     */
+    record Claim(long nextOffset, long epoch, Set<Long> done, Map<Long, String> sent, Map<Long, Integer> attempts) {
+        /** A claim with no failed attempts recorded. */
+        public Claim(long nextOffset, long epoch, Set<Long> done, Map<Long, String> sent) {
+            this(nextOffset, epoch, done, sent, Map.of());
+        }
+    }
 
     /** How an event ends: its handler's state changes (a value of null removes the key), or as a dead letter. */
     record Finish(String lane, Map<String, String> stateChanges, DeadLetter deadLetter) {
@@ -59,6 +68,15 @@ public interface LogPositions {
 
     /** Records what an unfinished event's handler sent; not fenced: it records what happened. */
     CompletableFuture<Void> recordSent(int partition, long offset, String sent);
+
+    /**
+     * Records how many times the handler of the unfinished event at {@code offset} has failed, so that the
+     * node that takes the partition next goes on counting ({@link Claim#attempts}) and dead-letters the event
+     * after the configured attempts in all, not that many again; gone once the event is finished. Fenced
+     * like {@link #finish}: fails with {@link Cluster.LeaseLostException}, changing nothing, if another node
+     * claimed the partition since.
+     */
+    CompletableFuture<Void> recordAttempts(int partition, long epoch, long offset, int attempts);
 
     /** Forgets finished ids first seen before {@code before}; returns how many. */
     CompletableFuture<Integer> forgetSeenBefore(Instant before);

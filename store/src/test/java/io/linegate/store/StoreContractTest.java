@@ -579,6 +579,32 @@ public abstract class StoreContractTest {
     }
 
     @Test
+    void aLogPartitionsFailedAttemptsComeBackWithItsNextClaimAreFencedAndGoWithTheEventsFinish() {
+        LogPositions.Claim first;
+        try (Store store = open()) {
+            LogPositions log = store.logPositions("contract.events");
+            first = log.claim(0, "a").join();
+            assertThat(first.attempts()).isEmpty();
+            log.recordAttempts(0, first.epoch(), 3, 1).join();
+            log.recordAttempts(0, first.epoch(), 3, 2).join();
+            log.recordAttempts(0, first.epoch(), 4, 1).join();
+        }
+        try (Store store = open()) { // the node that takes the partition next, or this one after a restart
+            LogPositions log = store.logPositions("contract.events");
+            LogPositions.Claim second = log.claim(0, "b").join();
+            assertThat(second.attempts()).containsExactlyInAnyOrderEntriesOf(Map.of(3L, 2, 4L, 1));
+            // The previous holder's count is refused once the partition is claimed again.
+            CompletableFuture<Void> late = log.recordAttempts(0, first.epoch(), 3, 5);
+            assertThat(late).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(Cluster.LeaseLostException.class);
+            // Finished (the position stays below it: earlier offsets are not): its count is gone, the other's stays.
+            log.finish(0, second.epoch(), 3, 0, "E3", LogPositions.Finish.done("user:A", Map.of())).join();
+            assertThat(log.claim(0, "c").join().attempts()).containsExactlyInAnyOrderEntriesOf(Map.of(4L, 1));
+            assertThat(store.logPositions("other.events").claim(0, "c").join().attempts()).as("another log's").isEmpty();
+        }
+    }
+
+    @Test
     void pendingEventsCanBeReadByPartition() {
         try (Store store = open()) {
             List<NewEvent> events = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.linegate.webhook;
 
 import io.linegate.core.Backoff;
 import io.linegate.core.Defaults;
+import io.linegate.store.Cluster;
 import io.linegate.store.EventJournal;
 import io.linegate.store.EventJournal.StoredEvent;
 import io.linegate.store.ConversationStates;
@@ -414,7 +415,7 @@ public final class Dispatcher implements AutoCloseable {
 
     private void scheduleLater(Lane lane, long delayMs) {
         synchronized (this) {
-            lane.running = false;
+            ended(lane);
         }
         if (running) {
             timer.schedule(() -> schedule(lane), delayMs, TimeUnit.MILLISECONDS);
@@ -426,16 +427,20 @@ public final class Dispatcher implements AutoCloseable {
             return;
         }
         StoredEvent head;
+        Cluster.Run run;
         synchronized (this) {
             head = lane.queue.peekFirst();
             if (head == null || lanes.get(lane.key) != lane) {
                 return; // unloaded: its partition went to another node
             }
-            if (!ownership.mayHandle(lane.partition)) {
+            // Checked and counted in one step: a partition being handed over starts no run, and waits for this one.
+            run = ownership.startRun(lane.partition);
+            if (run == null) {
                 drop(lane);
                 return;
             }
             lane.running = true;
+            lane.run = run;
             if (lane.attempts < head.attempts()) {
                 lane.attempts = head.attempts();
             }
@@ -448,7 +453,7 @@ public final class Dispatcher implements AutoCloseable {
         int attempt = lane.attempts + 1;
         int partition = lane.partition;
         DispatchedEvent ctx = new DispatchedEvent(head, read.tree(), read.event(), read.degraded(), attempt, states, outbound,
-                clock, lane.ledger, journal, () -> ownership.mayHandle(partition));
+                clock, lane.ledger, journal, () -> ownership.mayContinue(partition, run));
         inFlight.incrementAndGet();
         Outcome outcome;
         try {
@@ -481,7 +486,20 @@ public final class Dispatcher implements AutoCloseable {
         lane.queue.clear();
         ownership.recatch(lane.partition);
         lane.scheduled = false;
+        ended(lane);
+    }
+
+    /**
+     * The lane's run is over (settled, to be retried, deferred or left to another node): the cluster may hand its
+     * partition over as far as this run goes. Hold the monitor.
+     */
+    private void ended(Lane lane) {
         lane.running = false;
+        Cluster.Run run = lane.run;
+        if (run != null) {
+            lane.run = null;
+            run.end();
+        }
     }
 
     private void advance(Lane lane) {
@@ -499,7 +517,7 @@ public final class Dispatcher implements AutoCloseable {
                 oldest.remove();
             }
             lane.attempts = 0;
-            lane.running = false;
+            ended(lane);
             loaded--;
             loadedIn[lane.partition]--;
             more = !lane.queue.isEmpty();
@@ -551,6 +569,11 @@ public final class Dispatcher implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            // Runs whose settling was cut short by the stop (a done-mark's continuation refused by the stopped pool,
+            // a handler still running past the grace) are given up here: nothing of them goes on in this node.
+            lanes.values().forEach(this::ended);
         }
         ownership.leave(); // the other nodes take the partitions at their next heartbeat, not after the lease time
     }

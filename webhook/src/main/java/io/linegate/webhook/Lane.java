@@ -1,5 +1,6 @@
 package io.linegate.webhook;
 
+import io.linegate.store.Cluster;
 import io.linegate.store.EventJournal.StoredEvent;
 import java.util.ArrayDeque;
 
@@ -13,6 +14,7 @@ final class Lane {
     final ArrayDeque<StoredEvent> queue = new ArrayDeque<>();
     boolean scheduled;
     boolean running; // a handler (or its done-mark) is in flight
+    Cluster.Run run; // the cluster's record of that run, while it is in flight
     int attempts; // of the head event, including earlier runs recorded in the journal
     SentLedger ledger; // replies accepted for the head event, across its runs
     long ledgerSeq = -1; // the event the ledger belongs to

@@ -66,8 +66,31 @@ final class Ownership {
      * draining, leases valid, and still held by the cluster's word of this moment ({@link Cluster#holds}).
      */
     boolean mayHandle(int partition) {
-        return (steady.contains(partition) || catchingUp.contains(partition)) && System.nanoTime() < validUntilNanos
-                && cluster.holds(partition);
+        return owned(partition) && cluster.holds(partition);
+    }
+
+    /**
+     * Starts a handler run of an event of {@code partition} if one may be started now (as {@link #mayHandle}),
+     * in one step with the cluster's own check ({@link Cluster#startRun}); null if not. The caller ends it.
+     */
+    Cluster.Run startRun(int partition) {
+        if (!owned(partition)) {
+            return null;
+        }
+        return cluster.startRun(partition);
+    }
+
+    /**
+     * Whether {@code run}, started for an event of {@code partition}, may still send: owned (caught up or not),
+     * leases valid, and the cluster's word for this run ({@link Cluster.Run#holds}: a partition being handed
+     * over is still this run's until the handover ends).
+     */
+    boolean mayContinue(int partition, Cluster.Run run) {
+        return owned(partition) && run.holds();
+    }
+
+    private boolean owned(int partition) {
+        return (steady.contains(partition) || catchingUp.contains(partition)) && System.nanoTime() < validUntilNanos;
     }
 
     /** Partitions whose events the main load cursor reads. */

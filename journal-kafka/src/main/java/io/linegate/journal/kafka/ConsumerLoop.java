@@ -32,12 +32,16 @@ import org.slf4j.LoggerFactory;
  * The consumer's thread: the group protocol decides which partitions this node holds (cooperative
  * rebalancing: only the partitions that move stop); a partition given to this node is claimed in the
  * store first (its epoch raised, so that the previous owner's commits fail) and read from the
- * position committed there, skipping what was finished above it; a partition taken away is
- * forgotten at once, with its fetched events. Fetching pauses while {@code maxBuffered} events wait
- * here. A record that is not linegate's becomes a dead letter naming its partition and offset.
+ * position committed there, skipping what was finished above it; a partition the group takes back
+ * starts no run and is handed over once the handler runs in flight for it have ended (for a bounded
+ * time, see {@code handOver}), then forgotten with its fetched events; a partition lost is forgotten
+ * at once. Fetching pauses while {@code maxBuffered} events wait here. A record that is not
+ * linegate's becomes a dead letter naming its partition and offset.
  */
 final class ConsumerLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ConsumerLoop.class);
+    /** How often a handover's wait looks at the clock (a pause) and counts as polling. */
+    private static final long HANDOVER_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final Consumer<String, byte[]> consumer;
     private final String topic;
@@ -48,14 +52,16 @@ final class ConsumerLoop implements Runnable {
     private final Set<Integer> unclaimed = new HashSet<>(); // assigned, not yet claimed in the store (it failed)
     private final RateLimitedLog failures = new RateLimitedLog(log, 1, Duration.ofSeconds(10));
     private final long silenceNanos;
+    private final Duration handoverWait;
     private volatile boolean running = true;
     private boolean paused;
     private long lastPollNanos = System.nanoTime();
     private double heartbeatsAtGap = -1; // at least 0 while a gap between polls waits for the group to confirm
 
     ConsumerLoop(Consumer<String, byte[]> consumer, String topic, String nodeId, LogPositions positions, Fetched fetched,
-                 int maxBuffered, Duration silence) {
+                 int maxBuffered, Duration silence, Duration handoverWait) {
         this.silenceNanos = silence.toNanos();
+        this.handoverWait = handoverWait;
         this.consumer = consumer;
         this.topic = topic;
         this.nodeId = nodeId;
@@ -261,7 +267,58 @@ final class ConsumerLoop implements Runnable {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            handOver(partitions);
             drop(partitions, "given to another node");
+        }
+
+        /**
+         * The group takes these partitions back (cooperative rebalancing: another node joined, or the assignment
+         * moves them): no run of theirs starts any more, and the runs in flight go on until they end and their
+         * done-marks and positions are committed, for at most {@code handoverWait}; only then does this callback
+         * return and the group give them to their next holder, which therefore never runs an event this node is
+         * still running. Not for a lost partition ({@code onPartitionsLost}): another node may own it already.
+         *
+         * <p>This waits inside {@code poll()}, on the consumer's thread, for nothing that needs that thread: the
+         * runs need the handler threads, the store (its own connections and threads) and LINE; their done-marks
+         * need {@link Fetched}'s monitor, which the wait gives up. The group keeps this node meanwhile (the
+         * consumer's heartbeat thread answers the coordinator; the bound is far below {@code max.poll.interval.ms}),
+         * so the wait counts as polling for {@link GroupCluster#holds}, with the same check of a gap (a pause) as
+         * after a poll.
+         */
+        private void handOver(Collection<TopicPartition> partitions) {
+            List<Integer> numbers = numbers(partitions);
+            if (numbers.isEmpty()) {
+                return;
+            }
+            fetched.startHandover(numbers);
+            long started = System.nanoTime();
+            long until = started + handoverWait.toNanos();
+            Map<Integer, Fetched.Busy> busy = Map.of();
+            boolean said = false;
+            try {
+                while (true) {
+                    busy = fetched.awaitIdle(numbers, Math.max(0, Math.min(until - System.nanoTime(), HANDOVER_SLICE_NANOS)));
+                    if (busy.isEmpty() || until - System.nanoTime() <= 0) {
+                        break;
+                    }
+                    if (!said) {
+                        said = true;
+                        log.info("partitions {} of {} go to another node once their handler runs in flight end: waiting"
+                                + " up to {} ms for {}", numbers, topic, handoverWait.toMillis(), describe(busy));
+                    }
+                    polled();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (!busy.isEmpty()) {
+                log.warn("partitions of {} handed over after {} ms (the most it waits) with handler runs still in flight:"
+                        + " {}; their done-marks will be refused and the next holder runs those events again", topic,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), describe(busy));
+            } else if (said) {
+                log.info("partitions {} of {}: their handler runs ended after {} ms", numbers, topic,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            }
         }
 
         @Override
@@ -278,6 +335,22 @@ final class ConsumerLoop implements Runnable {
                 log.info("partitions {} of {} {}; their fetched events are dropped here", numbers(partitions), topic, why);
             }
         }
+    }
+
+    /** "partition 3: 2 runs in flight, 1 done-mark committing; ..." */
+    private static String describe(Map<Integer, Fetched.Busy> busy) {
+        StringBuilder out = new StringBuilder();
+        busy.forEach((p, b) -> {
+            if (out.length() > 0) {
+                out.append("; ");
+            }
+            out.append("partition ").append(p).append(": ").append(b.runs()).append(b.runs() == 1 ? " run" : " runs")
+                    .append(" in flight");
+            if (b.commits() > 0) {
+                out.append(", ").append(b.commits()).append(b.commits() == 1 ? " write" : " writes").append(" committing");
+            }
+        });
+        return out.toString();
     }
 
     private static List<Integer> numbers(Collection<TopicPartition> partitions) {

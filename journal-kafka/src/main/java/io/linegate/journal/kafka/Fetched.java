@@ -4,6 +4,7 @@ import io.linegate.store.EventJournal.StoredEvent;
 import io.linegate.store.LogPositions;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -14,6 +15,7 @@ import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The events this node has fetched from the partitions it holds and not finished, numbered
@@ -25,6 +27,10 @@ import java.util.TreeSet;
  * counts as not finished, so that the committed position never passes an event whose transaction
  * might fail. One monitor guards everything; the consumer's thread adds and drops, handler threads
  * read and finish.
+ *
+ * <p>Per partition it also counts the handler runs in flight ({@link #startRun}, {@link #endRun}), so
+ * that a partition the group takes back is handed over only once they are over ({@link #startHandover},
+ * {@link #awaitIdle}, then {@link #release}).
  */
 final class Fetched {
     private static final int RECENTLY_FINISHED = 4_096; // per partition: far more than are fetched between two store reads
@@ -71,18 +77,22 @@ final class Fetched {
         final long epoch;
         final Set<Long> doneAtClaim;
         final Map<Long, String> sentAtClaim;
+        final Map<Long, Integer> attemptsAtClaim;
         final TreeSet<Long> unfinished = new TreeSet<>();
         final Set<String> liveIds = new HashSet<>();
         // Ids finished here lately: a copy fetched while its first copy's done-mark committed was read as not seen by
         // the store (the read came first) and is no longer waiting here; this catches it.
         final Set<String> recentlyFinished = new LinkedHashSet<>();
         long nextFetch;
+        int runs; // handler runs in flight (GroupCluster.startRun until Run.end)
+        boolean handingOver; // revoked: no run starts, the runs in flight are waited for (awaitIdle)
 
         Held(int partition, LogPositions.Claim claim) {
             this.partition = partition;
             this.epoch = claim.epoch();
             this.doneAtClaim = new HashSet<>(claim.done());
             this.sentAtClaim = new HashMap<>(claim.sent());
+            this.attemptsAtClaim = new HashMap<>(claim.attempts());
             this.nextFetch = claim.nextOffset();
         }
 
@@ -114,6 +124,59 @@ final class Fetched {
         }
     }
 
+    /**
+     * Starts handing {@code partitions} over: from now on no run of theirs starts ({@link #holds} and
+     * {@link #startRun} say no, their events are no longer handed out), while the runs in flight go on
+     * holding them ({@link #stillHeld}) until the partitions are {@link #release}d.
+     */
+    synchronized void startHandover(Collection<Integer> partitions) {
+        for (int p : partitions) {
+            Held h = held.get(p);
+            if (h != null) {
+                h.handingOver = true;
+            }
+        }
+    }
+
+    /** What keeps a partition being handed over: handler runs in flight, and finished events whose write is committing. */
+    record Busy(int runs, int commits) {}
+
+    /**
+     * Waits at most {@code nanos} until no run of {@code partitions} is in flight and none of their events
+     * is committing; returns what is still going on per partition (partitions with nothing left out), so
+     * empty once it is all over. Waits on this monitor, which it gives up meanwhile: the handler threads
+     * need it to finish.
+     */
+    synchronized Map<Integer, Busy> awaitIdle(Collection<Integer> partitions, long nanos) throws InterruptedException {
+        long until = System.nanoTime() + nanos;
+        while (true) {
+            Map<Integer, Busy> busy = busy(partitions);
+            long left = until - System.nanoTime();
+            if (busy.isEmpty() || left <= 0) {
+                return busy;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+    }
+
+    private Map<Integer, Busy> busy(Collection<Integer> partitions) {
+        Map<Integer, Integer> commits = new HashMap<>();
+        for (Entry e : bySeq.values()) {
+            if (e.committing && e.owner.handingOver && partitions.contains(e.partition)) {
+                commits.merge(e.partition, 1, Integer::sum);
+            }
+        }
+        Map<Integer, Busy> busy = new TreeMap<>();
+        for (int p : partitions) {
+            Held h = held.get(p);
+            int c = commits.getOrDefault(p, 0);
+            if (h != null && (h.runs > 0 || c > 0)) {
+                busy.put(p, new Busy(h.runs, c));
+            }
+        }
+        return busy;
+    }
+
     /** The consumer's poll returned (it keeps the group's membership): see {@link #holds}. */
     void polled() {
         polledAtNanos = System.nanoTime();
@@ -126,14 +189,57 @@ final class Fetched {
      * the time since the last one does.
      */
     boolean holds(int partition, long silenceNanos) {
-        if (System.nanoTime() - polledAtNanos >= silenceNanos) {
+        if (silent(silenceNanos)) {
             return false;
         }
         synchronized (this) {
-            return held.containsKey(partition);
+            Held h = held.get(partition);
+            return h != null && !h.handingOver;
         }
     }
 
+    private boolean silent(long silenceNanos) {
+        return System.nanoTime() - polledAtNanos >= silenceNanos;
+    }
+
+    /**
+     * Starts a handler run of an event of {@code partition} if it {@link #holds} it, in one step with that
+     * check (so a handover either waits for the run or sees it refused): the claim it runs under, counted
+     * until {@link #endRun}; null if not held.
+     */
+    Held startRun(int partition, long silenceNanos) {
+        if (silent(silenceNanos)) {
+            return null;
+        }
+        synchronized (this) {
+            Held h = held.get(partition);
+            if (h == null || h.handingOver) {
+                return null;
+            }
+            h.runs++;
+            return h;
+        }
+    }
+
+    /** Whether a run started under {@code h} may still send and commit: {@code h} not released, the consumer polling. */
+    boolean stillHeld(Held h, long silenceNanos) {
+        if (silent(silenceNanos)) {
+            return false;
+        }
+        synchronized (this) {
+            return held.get(h.partition) == h;
+        }
+    }
+
+    /** A run started under {@code h} ({@link #startRun}) is over. */
+    synchronized void endRun(Held h) {
+        h.runs--;
+        if (h.handingOver) {
+            notifyAll();
+        }
+    }
+
+    /** The partitions claimed here and not released (those being handed over included). */
     synchronized Set<Integer> heldPartitions() {
         return Set.copyOf(held.keySet());
     }
@@ -164,6 +270,8 @@ final class Fetched {
             return null;
         }
         Entry e = new Entry(nextSeq++, h, offset, eventId, dedupeKey, lane, destination, payload, receivedAt, h.sentAtClaim.remove(offset));
+        Integer attempted = h.attemptsAtClaim.remove(offset); // by earlier holders: the count goes on
+        e.attempts = attempted == null ? 0 : attempted;
         e.committing = finishing;
         h.unfinished.add(offset);
         bySeq.put(e.seq, e);
@@ -177,7 +285,7 @@ final class Fetched {
             if (out.size() >= limit) {
                 break;
             }
-            if (!e.committing && (partitions == null || partitions.contains(e.partition))) {
+            if (!e.committing && !e.owner.handingOver && (partitions == null || partitions.contains(e.partition))) {
                 out.add(e.stored());
             }
         }
@@ -187,7 +295,7 @@ final class Fetched {
     synchronized Map<Integer, Long> countsUpTo(Set<Integer> partitions, long upToSeq) {
         Map<Integer, Long> out = new HashMap<>();
         for (Entry e : bySeq.headMap(upToSeq, true).values()) {
-            if (partitions.contains(e.partition)) {
+            if (partitions.contains(e.partition) && !e.owner.handingOver) {
                 out.merge(e.partition, 1L, Long::sum);
             }
         }
@@ -242,6 +350,9 @@ final class Fetched {
             e.owner.liveIds.remove(e.dedupeKey);
         } else {
             e.committing = false;
+        }
+        if (e.owner.handingOver) {
+            notifyAll(); // awaitIdle
         }
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The nodes as Kafka's consumer group sees them: a node holds the partitions the group assigned it
@@ -78,10 +79,38 @@ final class GroupCluster implements Cluster {
         return new Assignment(fetched.heldPartitions(), 0, clock.instant().plus(ttl));
     }
 
-    /** Claimed, not revoked or lost, and the consumer polled within the group's session timeout. */
+    /** Claimed, not revoked (nor being handed over) or lost, and the consumer polled within the group's session timeout. */
     @Override
     public boolean holds(int partition) {
         return fetched.holds(partition, silenceNanos);
+    }
+
+    /**
+     * A run counted in its partition's claim until it ends: a partition the group takes back is handed over once
+     * the runs in flight for it have ended and their writes committed, or the handover's bound ran out
+     * ({@link ConsumerLoop}); meanwhile those runs go on holding it ({@link Run#holds}), no other run starts.
+     */
+    @Override
+    public Run startRun(int partition) {
+        Fetched.Held h = fetched.startRun(partition, silenceNanos);
+        if (h == null) {
+            return null;
+        }
+        return new Run() {
+            private final AtomicBoolean ended = new AtomicBoolean();
+
+            @Override
+            public boolean holds() {
+                return !ended.get() && fetched.stillHeld(h, silenceNanos);
+            }
+
+            @Override
+            public void end() {
+                if (ended.compareAndSet(false, true)) {
+                    fetched.endRun(h);
+                }
+            }
+        };
     }
 
     /**

@@ -197,15 +197,25 @@ final class KafkaEventJournal implements EventJournal {
                 + " is no longer held by this node: its partition went to another node of the consumer group"));
     }
 
+    /**
+     * Keeps the count of the handler's failed attempts with the event's position data in the store (fenced by the
+     * partition's epoch), so that the node that takes the partition next goes on counting and dead-letters the
+     * event after the configured attempts in all.
+     */
     @Override
     public CompletableFuture<Void> recordFailure(long seq, int attempts, String error) {
         Fetched.Entry e = fetched.get(seq);
-        if (e != null) {
-            synchronized (fetched) {
-                e.attempts = attempts;
-            }
+        if (e == null) {
+            return CompletableFuture.completedFuture(null); // its partition moved: the new owner goes on from what was recorded
         }
-        return CompletableFuture.completedFuture(null);
+        synchronized (fetched) {
+            e.attempts = attempts;
+        }
+        try {
+            return positions.recordAttempts(e.partition, e.owner.epoch, e.offset, attempts);
+        } catch (RuntimeException failure) {
+            return CompletableFuture.failedFuture(failure);
+        }
     }
 
     @Override

@@ -72,7 +72,7 @@ public final class KafkaJournal implements AutoCloseable {
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(b, nodeId), new StringDeserializer(),
                 new ByteArrayDeserializer());
         this.loop = new ConsumerLoop(consumer, location.eventsTopic(), nodeId, positions, fetched, b.maxBuffered,
-                GroupCluster.silence(b.sessionTimeout));
+                GroupCluster.silence(b.sessionTimeout), b.handoverWait);
         this.journal = new KafkaEventJournal(producer, location.eventsTopic(), b.database.journal(), positions, fetched,
                 b.clock, location.bootstrapServers());
         this.status = new LogMonitor(() -> new KafkaLogStatus(location, positions, b.properties, b.startCheck, b.clock),
@@ -221,6 +221,7 @@ public final class KafkaJournal implements AutoCloseable {
         private Duration sessionTimeout = Defaults.KAFKA_SESSION_TIMEOUT;
         private Duration startCheck = Defaults.KAFKA_START_CHECK;
         private Duration statusPeriod = Defaults.KAFKA_STATUS_PERIOD;
+        private Duration handoverWait = Defaults.KAFKA_HANDOVER_WAIT;
         private Clock clock = Clock.systemUTC();
         private LogPositions positions;
 
@@ -278,6 +279,19 @@ public final class KafkaJournal implements AutoCloseable {
                 throw new IllegalArgumentException("statusPeriod must be positive, was " + d);
             }
             this.statusPeriod = d;
+            return this;
+        }
+
+        /**
+         * How long a partition the group takes back waits for the handler runs in flight for it to end and commit
+         * before it goes to its next holder (a run still going then is given up: its commit is refused, and the next
+         * holder runs the event again).
+         */
+        public Builder handoverWait(Duration d) {
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("handoverWait must not be negative, was " + d);
+            }
+            this.handoverWait = d;
             return this;
         }
 

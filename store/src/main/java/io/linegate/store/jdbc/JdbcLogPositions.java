@@ -17,10 +17,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * {@link LogPositions} in SQL, in four tables created when missing (on SQLite and PostgreSQL alike):
+ * {@link LogPositions} in SQL, in five tables created when missing (on SQLite and PostgreSQL alike):
  * {@code kafka_positions} (position and owner epoch per partition), {@code kafka_done} (finished offsets
- * at or above the position), {@code kafka_sent} (what unfinished events have sent) and
- * {@code kafka_seen} (finished event ids). Finishing writes the conversation state or the dead letter in
+ * at or above the position), {@code kafka_sent} (what unfinished events have sent), {@code kafka_attempts}
+ * (how many times their handlers failed) and {@code kafka_seen} (finished event ids). Finishing writes the conversation state or the dead letter in
  * the same transaction.
  */
 final class JdbcLogPositions implements LogPositions {
@@ -31,6 +31,8 @@ final class JdbcLogPositions implements LogPositions {
                 + " PRIMARY KEY (topic, part, off))",
         "CREATE TABLE IF NOT EXISTS kafka_sent (topic TEXT NOT NULL, part INTEGER NOT NULL, off BIGINT NOT NULL,"
                 + " sent TEXT NOT NULL, PRIMARY KEY (topic, part, off))",
+        "CREATE TABLE IF NOT EXISTS kafka_attempts (topic TEXT NOT NULL, part INTEGER NOT NULL, off BIGINT NOT NULL,"
+                + " attempts INTEGER NOT NULL, PRIMARY KEY (topic, part, off))",
         "CREATE TABLE IF NOT EXISTS kafka_seen (event_id TEXT PRIMARY KEY, seen_at BIGINT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS kafka_seen_at ON kafka_seen (seen_at)",
     };
@@ -101,7 +103,18 @@ final class JdbcLogPositions implements LogPositions {
                     sent.put(rs.getLong(1), rs.getString(2));
                 }
             }
-            return new Claim(next, epoch, done, sent);
+            Map<Long, Integer> attempts = new HashMap<>();
+            PreparedStatement failedAbove = tx.prepare("SELECT off, attempts FROM kafka_attempts WHERE topic = ? AND part = ?"
+                    + " AND off >= ?");
+            failedAbove.setString(1, topic);
+            failedAbove.setInt(2, partition);
+            failedAbove.setLong(3, next);
+            try (ResultSet rs = failedAbove.executeQuery()) {
+                while (rs.next()) {
+                    attempts.put(rs.getLong(1), rs.getInt(2));
+                }
+            }
+            return new Claim(next, epoch, done, sent, attempts);
         });
     }
 
@@ -141,6 +154,11 @@ final class JdbcLogPositions implements LogPositions {
             unsent.setInt(2, partition);
             unsent.setLong(3, offset);
             unsent.executeUpdate();
+            PreparedStatement attempted = tx.prepare("DELETE FROM kafka_attempts WHERE topic = ? AND part = ? AND off = ?");
+            attempted.setString(1, topic);
+            attempted.setInt(2, partition);
+            attempted.setLong(3, offset);
+            attempted.executeUpdate();
             PreparedStatement seen = tx.prepare("INSERT INTO kafka_seen (event_id, seen_at) VALUES (?, ?)"
                     + " ON CONFLICT (event_id) DO NOTHING");
             seen.setString(1, eventId);
@@ -175,6 +193,28 @@ final class JdbcLogPositions implements LogPositions {
                     ps.setLong(3, offset);
                     ps.setString(4, sent);
                 }).thenApply(n -> null);
+    }
+
+    @Override
+    public CompletableFuture<Void> recordAttempts(int partition, long epoch, long offset, int attempts) {
+        // One statement, fenced: the row is written only while the partition's epoch is the caller's.
+        return db.update("INSERT INTO kafka_attempts (topic, part, off, attempts) SELECT ?, ?, ?, ? WHERE EXISTS"
+                + " (SELECT 1 FROM kafka_positions WHERE topic = ? AND part = ? AND epoch = ?)"
+                + " ON CONFLICT (topic, part, off) DO UPDATE SET attempts = excluded.attempts", ps -> {
+                    ps.setString(1, topic);
+                    ps.setInt(2, partition);
+                    ps.setLong(3, offset);
+                    ps.setInt(4, attempts);
+                    ps.setString(5, topic);
+                    ps.setInt(6, partition);
+                    ps.setLong(7, epoch);
+                }).thenApply(n -> {
+                    if (n == 0) {
+                        throw new Cluster.LeaseLostException("partition " + partition + " of " + topic
+                                + " was taken by another node; the attempts of the event at offset " + offset + " are left to it");
+                    }
+                    return null;
+                });
     }
 
     @Override
