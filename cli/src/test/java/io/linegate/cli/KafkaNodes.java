@@ -95,7 +95,8 @@ final class KafkaNodes implements AutoCloseable {
     }
 
     /** What a handler run did: which node ran it, for which event and conversation, and when (epoch millis). */
-    record Effect(String node, String eventId, String sourceKey, long at) {}
+    /** A handler run: the node, the event, its conversation, when the run ended and when it began its push. */
+    record Effect(String node, String eventId, String sourceKey, long at, long pushAt) {}
 
     KafkaNodes(Path dir, Duration sessionTimeout) throws Exception {
         this.dir = dir;
@@ -199,8 +200,8 @@ final class KafkaNodes implements AutoCloseable {
             if (Files.exists(n.effects())) {
                 for (String l : Files.readAllLines(n.effects())) {
                     String[] f = l.split(" ");
-                    if (f.length == 4) {
-                        all.add(new Effect(f[0], f[1], f[2], Long.parseLong(f[3])));
+                    if (f.length == 5) {
+                        all.add(new Effect(f[0], f[1], f[2], Long.parseLong(f[3]), Long.parseLong(f[4])));
                     }
                 }
             }

@@ -16,8 +16,8 @@ import java.nio.charset.StandardCharsets;
  * (so that it is the jar's only bot): each event pushes "eventId node" to its conversation (through the
  * context: with the event's retry key, so LINE answers 409 to a second push of the event), raises the conversation's {@code count} in {@code state()} and
  * keeps the id under {@code n:ID} with how often it was counted, then appends
- * "node eventId sourceKey epochMillis" to the effects file ({@code --bot-setting effects=FILE},
- * {@code --bot-setting node=NAME}).
+ * "node eventId sourceKey epochMillis pushMillis" to the effects file ({@code --bot-setting effects=FILE},
+ * {@code --bot-setting node=NAME}): when the run ended, and when it began its push.
  */
 public final class CountingBotFactory implements BotFactory {
     @Override
@@ -34,13 +34,14 @@ public final class CountingBotFactory implements BotFactory {
             if (delayMillis > 0) {
                 Thread.sleep(delayMillis);
             }
+            long pushAt = System.currentTimeMillis();
             ctx.push(new TextMessage(ctx.eventId() + " " + node));
             ConversationState state = ctx.state();
             int count = state.get("count").map(Integer::parseInt).orElse(0);
             state.put("count", String.valueOf(count + 1));
             String key = "n:" + ctx.eventId();
             state.put(key, String.valueOf(state.get(key).map(Integer::parseInt).orElse(0) + 1));
-            String line = node + " " + ctx.eventId() + " " + ctx.sourceKey() + " " + System.currentTimeMillis() + "\n";
+            String line = node + " " + ctx.eventId() + " " + ctx.sourceKey() + " " + System.currentTimeMillis() + " " + pushAt + "\n";
             synchronized (effects) {
                 effects.write(line.getBytes(StandardCharsets.UTF_8));
                 effects.flush();
