@@ -84,36 +84,14 @@ final class JdbcLogPositions implements LogPositions {
                 epoch = rs.getLong(2);
             }
             Set<Long> done = new HashSet<>();
-            PreparedStatement doneAbove = tx.prepare("SELECT off FROM kafka_done WHERE topic = ? AND part = ? AND off >= ?");
-            doneAbove.setString(1, topic);
-            doneAbove.setInt(2, partition);
-            doneAbove.setLong(3, next);
-            try (ResultSet rs = doneAbove.executeQuery()) {
-                while (rs.next()) {
-                    done.add(rs.getLong(1));
-                }
-            }
+            eachRow(offsets(tx, "SELECT off FROM kafka_done WHERE topic = ? AND part = ? AND off >= ?", partition, next),
+                    rs -> done.add(rs.getLong(1)));
             Map<Long, String> sent = new HashMap<>();
-            PreparedStatement sentAbove = tx.prepare("SELECT off, sent FROM kafka_sent WHERE topic = ? AND part = ? AND off >= ?");
-            sentAbove.setString(1, topic);
-            sentAbove.setInt(2, partition);
-            sentAbove.setLong(3, next);
-            try (ResultSet rs = sentAbove.executeQuery()) {
-                while (rs.next()) {
-                    sent.put(rs.getLong(1), rs.getString(2));
-                }
-            }
+            eachRow(offsets(tx, "SELECT off, sent FROM kafka_sent WHERE topic = ? AND part = ? AND off >= ?", partition, next),
+                    rs -> sent.put(rs.getLong(1), rs.getString(2)));
             Map<Long, Integer> attempts = new HashMap<>();
-            PreparedStatement failedAbove = tx.prepare("SELECT off, attempts FROM kafka_attempts WHERE topic = ? AND part = ?"
-                    + " AND off >= ?");
-            failedAbove.setString(1, topic);
-            failedAbove.setInt(2, partition);
-            failedAbove.setLong(3, next);
-            try (ResultSet rs = failedAbove.executeQuery()) {
-                while (rs.next()) {
-                    attempts.put(rs.getLong(1), rs.getInt(2));
-                }
-            }
+            eachRow(offsets(tx, "SELECT off, attempts FROM kafka_attempts WHERE topic = ? AND part = ? AND off >= ?", partition,
+                    next), rs -> attempts.put(rs.getLong(1), rs.getInt(2)));
             return new Claim(next, epoch, done, sent, attempts);
         });
     }
@@ -138,27 +116,11 @@ final class JdbcLogPositions implements LogPositions {
             } else {
                 putDeadLetter(tx, how.deadLetter(), now);
             }
-            PreparedStatement done = tx.prepare("INSERT INTO kafka_done (topic, part, off) VALUES (?, ?, ?)"
-                    + " ON CONFLICT (topic, part, off) DO NOTHING");
-            done.setString(1, topic);
-            done.setInt(2, partition);
-            done.setLong(3, offset);
-            done.executeUpdate();
-            PreparedStatement below = tx.prepare("DELETE FROM kafka_done WHERE topic = ? AND part = ? AND off < ?");
-            below.setString(1, topic);
-            below.setInt(2, partition);
-            below.setLong(3, position);
-            below.executeUpdate();
-            PreparedStatement unsent = tx.prepare("DELETE FROM kafka_sent WHERE topic = ? AND part = ? AND off = ?");
-            unsent.setString(1, topic);
-            unsent.setInt(2, partition);
-            unsent.setLong(3, offset);
-            unsent.executeUpdate();
-            PreparedStatement attempted = tx.prepare("DELETE FROM kafka_attempts WHERE topic = ? AND part = ? AND off = ?");
-            attempted.setString(1, topic);
-            attempted.setInt(2, partition);
-            attempted.setLong(3, offset);
-            attempted.executeUpdate();
+            offsets(tx, "INSERT INTO kafka_done (topic, part, off) VALUES (?, ?, ?) ON CONFLICT (topic, part, off) DO NOTHING",
+                    partition, offset).executeUpdate();
+            offsets(tx, "DELETE FROM kafka_done WHERE topic = ? AND part = ? AND off < ?", partition, position).executeUpdate();
+            offsets(tx, "DELETE FROM kafka_sent WHERE topic = ? AND part = ? AND off = ?", partition, offset).executeUpdate();
+            offsets(tx, "DELETE FROM kafka_attempts WHERE topic = ? AND part = ? AND off = ?", partition, offset).executeUpdate();
             PreparedStatement seen = tx.prepare("INSERT INTO kafka_seen (event_id, seen_at) VALUES (?, ?)"
                     + " ON CONFLICT (event_id) DO NOTHING");
             seen.setString(1, eventId);
@@ -193,6 +155,28 @@ final class JdbcLogPositions implements LogPositions {
                     ps.setLong(3, offset);
                     ps.setString(4, sent);
                 }).thenApply(n -> null);
+    }
+
+    /** {@code sql} (its parameters: topic, partition, offset, in that order) prepared in {@code tx}, bound for this topic. */
+    private PreparedStatement offsets(GroupCommitWriter.Tx tx, String sql, int partition, long offset) throws SQLException {
+        PreparedStatement ps = tx.prepare(sql);
+        ps.setString(1, topic);
+        ps.setInt(2, partition);
+        ps.setLong(3, offset);
+        return ps;
+    }
+
+    /** A row of a result, read. */
+    private interface Row {
+        void read(ResultSet rs) throws SQLException;
+    }
+
+    private static void eachRow(PreparedStatement query, Row row) throws SQLException {
+        try (ResultSet rs = query.executeQuery()) {
+            while (rs.next()) {
+                row.read(rs);
+            }
+        }
     }
 
     @Override
